@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "giaoban",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "giaoban", targets: ["giaoban"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+    ],
+    targets: [
+        .target(name: "GiaoBanCore"),
+        .target(
+            name: "App",
+            dependencies: [
+                "GiaoBanCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .executableTarget(
+            name: "giaoban",
+            dependencies: [
+                "App",
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        .testTarget(name: "GiaoBanCoreTests", dependencies: ["GiaoBanCore"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: [
+                "App",
+                "GiaoBanCore",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,76 @@
+import Vapor
+
+/// Every environment variable the server reads, read in one place (12-factor); tests build
+/// their own value instead of touching the process environment.
+public struct AppConfig: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        case sqliteFile(String)
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    public var database: DatabaseChoice
+    /// Password for the first `admin` account on an empty database; random when absent.
+    public var initialAdminPassword: String?
+    /// Cookies carry the `Secure` flag (on by default in production, where TLS is expected).
+    public var secureCookies: Bool
+    /// bcrypt cost; tests lower it to keep the suite fast.
+    public var bcryptCost: Int
+    /// Fill an empty database with the demo commune (the `demo` command).
+    public var loadDemoData: Bool
+    /// Run migrations and the first-admin bootstrap while configuring.
+    public var migrateOnStart: Bool
+    /// How long a browser session lasts without activity, and how long an API token lives.
+    public var sessionLifetime: TimeInterval
+    public var apiTokenLifetime: TimeInterval
+
+    public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
+                bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
+                sessionLifetime: TimeInterval = 12 * 3600, apiTokenLifetime: TimeInterval = 30 * 24 * 3600) {
+        self.database = database
+        self.initialAdminPassword = initialAdminPassword
+        self.secureCookies = secureCookies
+        self.bcryptCost = bcryptCost
+        self.loadDemoData = loadDemoData
+        self.migrateOnStart = migrateOnStart
+        self.sessionLifetime = sessionLifetime
+        self.apiTokenLifetime = apiTokenLifetime
+    }
+
+    /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
+    /// `GIAOBAN_BCRYPT_COST` and `GIAOBAN_SESSION_HOURS`.
+    public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
+        let env = ProcessInfo.processInfo.environment
+        let database: DatabaseChoice
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            database = .postgres(url: url)
+        } else if demo {
+            database = .sqliteFile(env["DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban-demo.sqlite")
+        } else {
+            database = .sqliteFile(env["DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban.sqlite")
+        }
+        let secure = env["GIAOBAN_SECURE_COOKIES"].map { ["1", "true", "yes"].contains($0.lowercased()) }
+            ?? (environment == .production)
+        let cost = env["GIAOBAN_BCRYPT_COST"].flatMap(Int.init).map { min(max($0, 4), 31) } ?? 12
+        let hours = env["GIAOBAN_SESSION_HOURS"].flatMap(Double.init) ?? 12
+        let arguments = environment.arguments.dropFirst()
+        let command = arguments.first ?? "serve"
+        return AppConfig(
+            database: database,
+            initialAdminPassword: env["GIAOBAN_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
+            secureCookies: secure,
+            bcryptCost: cost,
+            loadDemoData: demo,
+            migrateOnStart: command == "serve" || command.hasPrefix("-"),
+            sessionLifetime: hours * 3600
+        )
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+    public var giaobanConfig: AppConfig {
+        get { storage[ConfigKey.self] ?? AppConfig(database: .sqliteMemory) }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

@@ -1,0 +1,197 @@
+import Fluent
+import GiaoBanCore
+import Vapor
+
+/// The signed-in person with what every handler needs: their commune and what they may do.
+struct CurrentUser: Sendable {
+    let person: Person
+    let commune: Commune
+    let actor: Actor
+    /// The browser session, when signed in through the web UI (absent for API tokens).
+    let session: UserSession?
+
+    var personID: UUID { actor.personID }
+    var communeID: UUID { actor.communeID }
+}
+
+enum SecretToken {
+    /// A fresh random token, URL-safe.
+    static func make() -> String {
+        Data([UInt8].random(count: 32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// What the database keeps instead of the token itself.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Request {
+    private struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
+
+    var currentUser: CurrentUser? {
+        get { storage[CurrentUserKey.self] }
+        set { storage[CurrentUserKey.self] = newValue }
+    }
+
+    /// The signed-in user or a 401 (the error middleware sends browsers to the login page).
+    func requireUser() throws -> CurrentUser {
+        guard let user = currentUser else { throw AppError.unauthorized }
+        return user
+    }
+
+    /// The signed-in user, refused with 403 unless the policy allows `action`.
+    @discardableResult
+    func authorize(_ action: Action) throws -> CurrentUser {
+        let user = try requireUser()
+        guard AccessPolicy.allows(user.actor, action) else { throw AppError.forbidden }
+        return user
+    }
+}
+
+enum AccountQueries {
+    /// Builds the `CurrentUser` for a person id: refuses inactive people and lost communes.
+    static func currentUser(personID: UUID, session: UserSession?, on db: any Database) async throws -> CurrentUser? {
+        guard let person = try await Person.find(personID, on: db), person.active,
+              let commune = try await Commune.find(person.communeID, on: db) else { return nil }
+        async let groups = GroupMembership.query(on: db)
+            .filter(\.$personID == personID).filter(\.$kind == .aggregator).all()
+        async let cells = CellSupervisor.query(on: db).filter(\.$personID == personID).all()
+        let actor = Actor(
+            personID: personID,
+            communeID: person.communeID,
+            roles: person.roles,
+            aggregatedGroupIDs: Set(try await groups.map(\.groupID)),
+            supervisedCellIDs: Set(try await cells.map(\.cellID))
+        )
+        return CurrentUser(person: person, commune: commune, actor: actor, session: session)
+    }
+}
+
+/// Recognises the browser session cookie. A missing or expired session simply leaves the
+/// request anonymous; pages that need a user refuse it later.
+struct SessionAuthMiddleware: AsyncMiddleware {
+    static let cookieName = "giaoban_session"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
+            let now = request.now
+            if let session = try await UserSession.query(on: request.db)
+                .filter(\.$tokenHash == SecretToken.hash(token))
+                .filter(\.$expiresAt > now)
+                .first() {
+                request.currentUser = try await AccountQueries.currentUser(personID: session.personID, session: session, on: request.db)
+                let lifetime = request.application.giaobanConfig.sessionLifetime
+                // Sliding expiry, written at most every few minutes rather than on every request.
+                if request.currentUser != nil, session.expiresAt.timeIntervalSince(now) < lifetime - 300 {
+                    session.expiresAt = now.addingTimeInterval(lifetime)
+                    try await session.save(on: request.db)
+                }
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Recognises `Authorization: Bearer <token>` on API routes.
+struct BearerAuthMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization {
+            guard let token = try await APIToken.query(on: request.db)
+                .filter(\.$tokenHash == SecretToken.hash(bearer.token))
+                .filter(\.$expiresAt > request.now)
+                .first(),
+                let user = try await AccountQueries.currentUser(personID: token.personID, session: nil, on: request.db)
+            else {
+                throw AppError(.unauthorized, code: "invalid_token", message: "Mã truy cập không hợp lệ hoặc đã hết hạn.")
+            }
+            request.currentUser = user
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Requires a signed-in user on every route below it.
+struct RequireUserMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        _ = try request.requireUser()
+        return try await next.respond(to: request)
+    }
+}
+
+/// Refuses every route below it unless the policy allows `action`.
+struct RequireActionMiddleware: AsyncMiddleware {
+    let action: Action
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        try request.authorize(action)
+        return try await next.respond(to: request)
+    }
+}
+
+/// Protects every state-changing browser request against cross-site forgery. A signed-in user's
+/// token lives with their session; an anonymous visitor (the login form) gets a token in its own
+/// cookie (double submit). The token travels as the `_csrf` form field or the `X-CSRF-Token` header.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let cookieName = "giaoban_csrf"
+    static let fieldName = "_csrf"
+    private struct NewTokenKey: StorageKey { typealias Value = String }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+            _ = try await request.body.collect(max: 2 << 20).get()
+            let sent = request.headers.first(name: "X-CSRF-Token")
+                ?? (try? request.content.get(String.self, at: Self.fieldName))
+            guard let expected = Self.expectedToken(for: request), let sent,
+                  sent.utf8.count == expected.utf8.count, Self.constantTimeEquals(sent, expected) else {
+                throw AppError(.forbidden, code: "csrf_failed",
+                               message: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
+            }
+        }
+        let response = try await next.respond(to: request)
+        if let fresh = request.storage[NewTokenKey.self] {
+            response.cookies[Self.cookieName] = HTTPCookies.Value(
+                string: fresh, maxAge: 12 * 3600, path: "/",
+                isSecure: request.application.giaobanConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
+        }
+        return response
+    }
+
+    private static func expectedToken(for request: Request) -> String? {
+        if let session = request.currentUser?.session { return session.csrfToken }
+        return request.cookies[cookieName]?.string
+    }
+
+    /// The token a form on this page must carry; creates the anonymous cookie when needed.
+    static func token(for request: Request) -> String {
+        if let token = expectedToken(for: request), !token.isEmpty { return token }
+        if let pending = request.storage[NewTokenKey.self] { return pending }
+        let fresh = SecretToken.make()
+        request.storage[NewTokenKey.self] = fresh
+        return fresh
+    }
+
+    private static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        var difference: UInt8 = 0
+        for (x, y) in zip(a.utf8, b.utf8) { difference |= x ^ y }
+        return difference == 0
+    }
+}
+
+/// Headers every response carries: no framing, no sniffing, no referrer leaks.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if response.headers.contentType == .html {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                          value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+            response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        }
+        return response
+    }
+}

@@ -1,0 +1,194 @@
+import Fluent
+import Vapor
+
+/// Every migration, in the order it must run. Each is small, named for what it does, revertible,
+/// and uses only Fluent schema types so that it runs on SQLite and PostgreSQL alike.
+enum AppMigrations {
+    static let all: [any AsyncMigration] = [
+        CreateCommunes(),
+        CreateUnits(),
+        CreatePeople(),
+        CreatePersonUnits(),
+        CreateReportGroups(),
+        CreateGroupMemberships(),
+        CreateRooms(),
+        CreatePartyCells(),
+        CreateCellSupervisors(),
+        CreateUserSessions(),
+        CreateAPITokens(),
+        CreateLoginAttempts(),
+        CreateBriefingMoves(),
+    ]
+}
+
+struct CreateCommunes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Commune.schema).id()
+            .field("name", .string, .required)
+            .field("calendar_json", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Commune.schema).delete() }
+}
+
+struct CreateUnits: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(OrgUnit.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("name", .string, .required)
+            .field("kind", .string, .required)
+            .field("active", .bool, .required)
+            .unique(on: "commune_id", "name")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(OrgUnit.schema).delete() }
+}
+
+struct CreatePeople: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Person.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("full_name", .string, .required)
+            .field("folded_name", .string, .required)
+            .field("username", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("roles", .string, .required)
+            .field("position", .string)
+            .field("active", .bool, .required)
+            .field("created_at", .datetime)
+            .unique(on: "username")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Person.schema).delete() }
+}
+
+struct CreatePersonUnits: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(PersonUnit.schema).id()
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .cascade))
+            .field("unit_id", .uuid, .required, .references(OrgUnit.schema, "id", onDelete: .cascade))
+            .unique(on: "person_id", "unit_id")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(PersonUnit.schema).delete() }
+}
+
+struct CreateReportGroups: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ReportGroup.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("name", .string, .required)
+            .field("approver_id", .uuid, .references(Person.schema, "id"))
+            .field("active", .bool, .required)
+            .field("position", .int, .required)
+            .unique(on: "commune_id", "name")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(ReportGroup.schema).delete() }
+}
+
+struct CreateGroupMemberships: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(GroupMembership.schema).id()
+            .field("group_id", .uuid, .required, .references(ReportGroup.schema, "id", onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .cascade))
+            .field("kind", .string, .required)
+            .unique(on: "group_id", "person_id", "kind")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(GroupMembership.schema).delete() }
+}
+
+struct CreateRooms: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Room.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("name", .string, .required)
+            .field("capacity", .int, .required)
+            .field("active", .bool, .required)
+            .unique(on: "commune_id", "name")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Room.schema).delete() }
+}
+
+struct CreatePartyCells: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(PartyCell.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("name", .string, .required)
+            .field("active", .bool, .required)
+            .unique(on: "commune_id", "name")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(PartyCell.schema).delete() }
+}
+
+struct CreateCellSupervisors: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CellSupervisor.schema).id()
+            .field("cell_id", .uuid, .required, .references(PartyCell.schema, "id", onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .cascade))
+            .unique(on: "cell_id", "person_id")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(CellSupervisor.schema).delete() }
+}
+
+struct CreateUserSessions: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(UserSession.schema).id()
+            .field("token_hash", .string, .required)
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .cascade))
+            .field("csrf_token", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .unique(on: "token_hash")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(UserSession.schema).delete() }
+}
+
+struct CreateAPITokens: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(APIToken.schema).id()
+            .field("token_hash", .string, .required)
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .cascade))
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .unique(on: "token_hash")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(APIToken.schema).delete() }
+}
+
+struct CreateLoginAttempts: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(LoginAttempt.schema).id()
+            .field("username", .string, .required)
+            .field("succeeded", .bool, .required)
+            .field("at", .datetime, .required)
+            .field("remote_address", .string)
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(LoginAttempt.schema).delete() }
+}
+
+struct CreateBriefingMoves: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(BriefingMoveRecord.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("week_id", .string, .required)
+            .field("slot_key", .string, .required)
+            .field("date", .string, .required)
+            .field("start_time", .string, .required)
+            .field("end_time", .string, .required)
+            .field("reason", .string, .required)
+            .field("moved_by", .uuid, .required)
+            .field("moved_at", .datetime, .required)
+            .unique(on: "commune_id", "week_id", "slot_key")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(BriefingMoveRecord.schema).delete() }
+}

@@ -1,0 +1,143 @@
+import Fluent
+import GiaoBanCore
+import Leaf
+import Vapor
+
+/// What the layout shows on every page: where you are (commune, week, role) and what is due next.
+struct PageChrome: Encodable, Sendable {
+    struct NavItem: Encodable, Sendable {
+        var href: String
+        var label: String
+        var current: Bool
+    }
+    var lang: String
+    var title: String
+    var communeName: String?
+    var userName: String?
+    var roleNames: String?
+    var nav: [NavItem]
+    var adminNav: [NavItem]
+    var weekTitle: String?
+    var nextDue: String?
+    var csrf: String
+    var flash: String?
+    var languageToggleHref: String
+}
+
+/// Every page renders `{ chrome, t, view }`: the layout, the strings table and the page's own model.
+struct Page<View: Encodable & Sendable>: Encodable, Sendable {
+    var chrome: PageChrome
+    var t: [String: String]
+    var view: View
+}
+
+/// Flash notices travel as `?notice=key` after a redirect; only known keys are shown.
+private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored"]
+
+extension Request {
+    func render<View: Encodable & Sendable>(_ template: String, title: String, section: String,
+                                             _ view: View, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let chrome = makeChrome(title: title, section: section)
+        let page = Page(chrome: chrome, t: language == .vi ? Strings.vietnamese : Strings.english, view: view)
+        let rendered = try await self.view.render(template, page).encodeResponse(for: self)
+        rendered.status = status
+        return rendered
+    }
+
+    private func makeChrome(title: String, section: String) -> PageChrome {
+        let user = currentUser
+        var nav: [PageChrome.NavItem] = []
+        var adminNav: [PageChrome.NavItem] = []
+        var weekTitle: String?
+        var nextDue: String?
+        if let user {
+            nav.append(.init(href: "/", label: t("nav_home"), current: section == "home"))
+            nav.append(.init(href: "/weeks/current", label: t("nav_week"), current: section == "week"))
+            if AccessPolicy.allows(user.actor, .manageOrganisation) {
+                let items: [(String, String, String)] = [
+                    ("/admin/units", "nav_units", "units"), ("/admin/people", "nav_people", "people"),
+                    ("/admin/groups", "nav_groups", "groups"), ("/admin/rooms", "nav_rooms", "rooms"),
+                    ("/admin/cells", "nav_cells", "cells"), ("/admin/settings", "nav_settings", "settings"),
+                ]
+                adminNav = items.map { .init(href: $0.0, label: t($0.1), current: section == $0.2) }
+            }
+            let calendar = user.commune.calendar
+            let week = calendar.week(containing: now)
+            weekTitle = week.title
+            let deadlines = calendar.deadlines(for: week)
+            let upcoming = [(t("deadline_weekly_report"), deadlines.weeklyReport),
+                            (t("deadline_group_compilation"), deadlines.groupCompilation)]
+                .filter { $0.1 > now }
+            if let first = upcoming.first {
+                nextDue = "\(first.0): \(TimeLeft.vietnamese(from: now, to: first.1))"
+            }
+        }
+        let noticeKey = query[String.self, at: "notice"].flatMap { noticeKeys.contains($0) ? $0 : nil }
+        let toggleTarget = language == .vi ? "en" : "vi"
+        let back = url.path.isEmpty ? "/" : url.path
+        return PageChrome(
+            lang: language.rawValue,
+            title: title,
+            communeName: user?.commune.name,
+            userName: user?.person.fullName,
+            roleNames: user.map { roleNames($0) },
+            nav: nav,
+            adminNav: adminNav,
+            weekTitle: weekTitle,
+            nextDue: nextDue,
+            csrf: CSRFMiddleware.token(for: self),
+            flash: noticeKey.map { t($0) },
+            languageToggleHref: "/lang/\(toggleTarget)?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")"
+        )
+    }
+
+    private func roleNames(_ user: CurrentUser) -> String {
+        var names = user.actor.roles.sorted().map { language == .vi ? $0.vietnameseName : $0.englishName }
+        if user.actor.isAggregator { names.append(language == .vi ? "Đầu mối tổng hợp" : "Focal point") }
+        if user.actor.isCellSupervisor { names.append(language == .vi ? "Phụ trách chi bộ" : "Cell supervisor") }
+        return names.joined(separator: ", ")
+    }
+}
+
+/// The HTML face of an error: a 401 sends the browser to the login page, everything else gets a
+/// plain page in the visitor's language with a way back.
+enum ErrorPage {
+    struct View: Encodable, Sendable {
+        var status: Int
+        var message: String
+    }
+
+    static func render(_ error: AppError, for request: Request) async -> Response {
+        if error.status == .unauthorized {
+            let next = request.url.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            return request.redirect(to: "/login?next=\(next)")
+        }
+        do {
+            return try await request.render("error", title: request.t("error_title"), section: "",
+                                            View(status: Int(error.status.code), message: error.message), status: error.status)
+        } catch {
+            let response = Response(status: .internalServerError, body: .init(string: "Có lỗi phía máy chủ."))
+            response.headers.contentType = .plainText
+            return response
+        }
+    }
+}
+
+/// Form values that come back to the page exactly as typed when the form is refused.
+struct FieldErrors: Encodable, Sendable {
+    var messages: [String: String] = [:]
+    var isEmpty: Bool { messages.isEmpty }
+    subscript(field: String) -> String? {
+        get { messages[field] }
+        set { messages[field] = newValue }
+    }
+    func encode(to encoder: any Encoder) throws { try messages.encode(to: encoder) }
+}
+
+/// One checkbox or select option in a form.
+struct Choice: Encodable, Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+    var hint: String? = nil
+}

@@ -1,0 +1,397 @@
+import Fluent
+import GiaoBanCore
+import Vapor
+
+/// The admin pages that set up the commune: units, people, groups, rooms, cells and settings.
+/// Every refused form comes back with exactly what was typed and a message beside each field.
+struct AdminPagesController {
+    // MARK: Shared
+
+    private func uuids(_ raw: [String]?) -> [UUID] { (raw ?? []).compactMap(UUID.init(uuidString:)) }
+
+    private func render<V: Encodable & Sendable>(_ req: Request, _ template: String, _ titleKey: String, _ section: String,
+                                                 _ view: V, status: HTTPResponseStatus = .ok) async throws -> Response {
+        try await req.render(template, title: req.t(titleKey), section: section, view, status: status)
+    }
+
+    private func peopleChoices(_ req: Request, communeID: UUID, selected: Set<UUID>) async throws -> [Choice] {
+        let people = try await Person.query(on: req.db).filter(\.$communeID == communeID).filter(\.$active == true)
+            .sort(\.$foldedName).all()
+        return try people.map { Choice(value: try $0.requireID().uuidString, label: $0.fullName,
+                                       selected: selected.contains(try $0.requireID()), hint: $0.position) }
+    }
+
+    struct ToggleForm: Content { var active: String? }
+
+    // MARK: Units
+
+    struct UnitRow: Encodable, Sendable { var id: String; var name: String; var kind: String; var people: Int; var active: Bool }
+    struct UnitsView: Encodable, Sendable { var units: [UnitRow] }
+    struct UnitFormView: Encodable, Sendable {
+        var id: String?; var name: String; var kinds: [Choice]; var active: Bool; var errors: FieldErrors
+    }
+    struct UnitForm: Content { var name: String?; var kind: String? }
+
+    func units(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let units = try await OrganisationQueries.units(communeID: user.communeID, on: req.db)
+        let unitIDs = try units.map { try $0.requireID() }
+        let links = unitIDs.isEmpty ? [] : try await PersonUnit.query(on: req.db).filter(\.$unitID ~~ unitIDs).all()
+        let counts = Dictionary(grouping: links, by: \.unitID).mapValues(\.count)
+        let rows = try units.map { unit in
+            UnitRow(id: try unit.requireID().uuidString, name: unit.name,
+                    kind: req.language == .vi ? unit.kind.vietnameseName : unit.kind.englishName,
+                    people: counts[try unit.requireID()] ?? 0, active: unit.active)
+        }
+        return try await render(req, "admin/units", "units_title", "units", UnitsView(units: rows))
+    }
+
+    private func unitForm(_ req: Request, id: String?, name: String, kind: String?, active: Bool, errors: FieldErrors,
+                          status: HTTPResponseStatus = .ok) async throws -> Response {
+        let kinds = UnitKind.allCases.map { Choice(value: $0.rawValue, label: req.language == .vi ? $0.vietnameseName : $0.englishName,
+                                                   selected: $0.rawValue == kind) }
+        return try await render(req, "admin/unit-form", id == nil ? "unit_new" : "unit_edit", "units",
+                                UnitFormView(id: id, name: name, kinds: kinds, active: active, errors: errors), status: status)
+    }
+
+    func newUnit(_ req: Request) async throws -> Response {
+        try req.authorize(.manageOrganisation)
+        return try await unitForm(req, id: nil, name: "", kind: nil, active: true, errors: .init())
+    }
+
+    func editUnit(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let unit = try await OrganisationService.find(OrgUnit.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        return try await unitForm(req, id: unit.id?.uuidString, name: unit.name, kind: unit.kind.rawValue, active: unit.active, errors: .init())
+    }
+
+    func saveUnit(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let existing = try await req.parameters.get("id").asyncMap {
+            try await OrganisationService.find(OrgUnit.self, $0, communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        }
+        let form = try req.content.decode(UnitForm.self)
+        do {
+            _ = try await OrganisationService.saveUnit(.init(name: form.name ?? "", kind: form.kind ?? ""), existing: existing,
+                                                       communeID: user.communeID, on: req.db)
+            return req.redirect(to: "/admin/units?notice=saved")
+        } catch let failure as ValidationFailure {
+            return try await unitForm(req, id: existing?.id?.uuidString, name: form.name ?? "", kind: form.kind,
+                                      active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                      status: .unprocessableEntity)
+        }
+    }
+
+    func toggleUnit(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let unit = try await OrganisationService.find(OrgUnit.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        unit.active = try req.content.decode(ToggleForm.self).active == "true"
+        try await unit.save(on: req.db)
+        return req.redirect(to: "/admin/units?notice=saved")
+    }
+
+    // MARK: People
+
+    struct PersonRow: Encodable, Sendable {
+        var id: String; var fullName: String; var username: String; var position: String?
+        var units: String; var roles: String; var active: Bool
+    }
+    struct PeopleView: Encodable, Sendable { var people: [PersonRow]; var query: String }
+    struct PersonFormView: Encodable, Sendable {
+        var id: String?; var fullName: String; var username: String; var position: String
+        var units: [Choice]; var roles: [Choice]; var active: Bool; var errors: FieldErrors
+    }
+    struct PersonForm: Content {
+        var fullName: String?; var username: String?; var password: String?; var position: String?
+        var unitIds: [String]?; var roles: [String]?
+    }
+
+    func people(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let query = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        var people = try await OrganisationQueries.people(communeID: user.communeID, on: req.db)
+        if !query.isEmpty {
+            let needle = VietnameseText.folded(query)
+            people = people.filter { VietnameseText.folded($0.fullName).contains(needle) || $0.username.contains(needle) }
+        }
+        let unitNames = Dictionary(uniqueKeysWithValues: try await OrganisationQueries.units(communeID: user.communeID, on: req.db)
+            .map { (try $0.requireID(), $0.name) })
+        let rows = people.map { person in
+            PersonRow(id: person.id.uuidString, fullName: person.fullName, username: person.username, position: person.position,
+                      units: person.unitIds.compactMap { unitNames[$0] }.sorted().joined(separator: ", "),
+                      roles: person.roles.compactMap(Role.init(rawValue:)).map { req.language == .vi ? $0.vietnameseName : $0.englishName }
+                        .joined(separator: ", "),
+                      active: person.active)
+        }
+        return try await render(req, "admin/people", "people_title", "people", PeopleView(people: rows, query: query))
+    }
+
+    private func personForm(_ req: Request, communeID: UUID, id: String?, form: PersonForm, active: Bool, errors: FieldErrors,
+                            status: HTTPResponseStatus = .ok) async throws -> Response {
+        let selectedUnits = Set(uuids(form.unitIds))
+        let units = try await OrganisationQueries.units(communeID: communeID, on: req.db).filter(\.active).map {
+            Choice(value: try $0.requireID().uuidString, label: $0.name, selected: selectedUnits.contains(try $0.requireID()))
+        }
+        let selectedRoles = Set(form.roles ?? [])
+        let roles = Role.allCases.map { Choice(value: $0.rawValue, label: req.language == .vi ? $0.vietnameseName : $0.englishName,
+                                               selected: selectedRoles.contains($0.rawValue)) }
+        let view = PersonFormView(id: id, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
+                                  units: units, roles: roles, active: active, errors: errors)
+        return try await render(req, "admin/person-form", id == nil ? "person_new" : "person_edit", "people", view, status: status)
+    }
+
+    func newPerson(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        return try await personForm(req, communeID: user.communeID, id: nil, form: PersonForm(roles: ["reporter"]), active: true, errors: .init())
+    }
+
+    func editPerson(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let person = try await OrganisationService.find(Person.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        let dto = try await OrganisationQueries.people(communeID: user.communeID, ids: [person.requireID()], on: req.db)[0]
+        let form = PersonForm(fullName: dto.fullName, username: dto.username, password: nil, position: dto.position,
+                              unitIds: dto.unitIds.map(\.uuidString), roles: dto.roles)
+        return try await personForm(req, communeID: user.communeID, id: dto.id.uuidString, form: form, active: dto.active, errors: .init())
+    }
+
+    func savePerson(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let existing = try await req.parameters.get("id").asyncMap {
+            try await OrganisationService.find(Person.self, $0, communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        }
+        let form = try req.content.decode(PersonForm.self)
+        let input = OrganisationService.PersonInput(fullName: form.fullName ?? "", username: form.username ?? "",
+                                                    password: form.password ?? "", position: form.position ?? "",
+                                                    unitIds: uuids(form.unitIds), roles: form.roles ?? [])
+        do {
+            _ = try await OrganisationService.savePerson(input, existing: existing, communeID: user.communeID, actorID: user.personID,
+                                                         hash: { try await req.password.async.hash($0) }, on: req.db)
+            return req.redirect(to: "/admin/people?notice=saved")
+        } catch let failure as ValidationFailure {
+            return try await personForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
+                                        active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                        status: .unprocessableEntity)
+        }
+    }
+
+    func togglePerson(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let person = try await OrganisationService.find(Person.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        let active = try req.content.decode(ToggleForm.self).active == "true"
+        do {
+            _ = try await OrganisationService.savePerson(.init(active: active), existing: person, communeID: user.communeID,
+                                                         actorID: user.personID, hash: { try await req.password.async.hash($0) }, on: req.db)
+        } catch let failure as ValidationFailure {
+            throw AppError(.conflict, code: "conflict", message: failure.messages(req.language).values.first ?? req.t("form_has_errors"))
+        }
+        return req.redirect(to: "/admin/people?notice=saved")
+    }
+
+    // MARK: Groups
+
+    struct GroupRow: Encodable, Sendable {
+        var id: String; var name: String; var aggregators: String; var memberCount: Int; var approver: String?; var active: Bool
+    }
+    struct GroupsView: Encodable, Sendable { var groups: [GroupRow] }
+    struct GroupFormView: Encodable, Sendable {
+        var id: String?; var name: String; var aggregators: [Choice]; var members: [Choice]; var approvers: [Choice]
+        var active: Bool; var errors: FieldErrors
+    }
+    struct GroupForm: Content { var name: String?; var aggregatorIds: [String]?; var memberIds: [String]?; var approverId: String? }
+
+    func groups(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let groups = try await OrganisationQueries.groups(communeID: user.communeID, on: req.db)
+        let names = Dictionary(uniqueKeysWithValues: try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all()
+            .map { (try $0.requireID(), $0.fullName) })
+        let rows = groups.map { group in
+            GroupRow(id: group.id.uuidString, name: group.name,
+                     aggregators: group.aggregatorIds.compactMap { names[$0] }.joined(separator: ", "),
+                     memberCount: group.memberIds.count, approver: group.approverId.flatMap { names[$0] }, active: group.active)
+        }
+        return try await render(req, "admin/groups", "groups_title", "groups", GroupsView(groups: rows))
+    }
+
+    private func groupForm(_ req: Request, communeID: UUID, id: String?, form: GroupForm, active: Bool, errors: FieldErrors,
+                           status: HTTPResponseStatus = .ok) async throws -> Response {
+        let approver = form.approverId.flatMap(UUID.init(uuidString:))
+        var approvers = try await peopleChoices(req, communeID: communeID, selected: approver.map { [$0] } ?? [])
+        approvers.insert(Choice(value: "", label: req.t("group_no_approver"), selected: approver == nil), at: 0)
+        let view = GroupFormView(
+            id: id, name: form.name ?? "",
+            aggregators: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.aggregatorIds))),
+            members: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.memberIds))),
+            approvers: approvers, active: active, errors: errors)
+        return try await render(req, "admin/group-form", id == nil ? "group_new" : "group_edit", "groups", view, status: status)
+    }
+
+    func newGroup(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        return try await groupForm(req, communeID: user.communeID, id: nil, form: GroupForm(), active: true, errors: .init())
+    }
+
+    func editGroup(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let group = try await OrganisationService.find(ReportGroup.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        let dto = try await OrganisationQueries.groups(communeID: user.communeID, ids: [group.requireID()], on: req.db)[0]
+        let form = GroupForm(name: dto.name, aggregatorIds: dto.aggregatorIds.map(\.uuidString),
+                             memberIds: dto.memberIds.map(\.uuidString), approverId: dto.approverId?.uuidString)
+        return try await groupForm(req, communeID: user.communeID, id: dto.id.uuidString, form: form, active: dto.active, errors: .init())
+    }
+
+    func saveGroup(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let existing = try await req.parameters.get("id").asyncMap {
+            try await OrganisationService.find(ReportGroup.self, $0, communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        }
+        let form = try req.content.decode(GroupForm.self)
+        let approver = form.approverId.flatMap(UUID.init(uuidString:))
+        let input = OrganisationService.GroupInput(name: form.name ?? "", aggregatorIds: uuids(form.aggregatorIds),
+                                                   memberIds: uuids(form.memberIds), approverId: approver,
+                                                   clearApprover: approver == nil)
+        do {
+            _ = try await OrganisationService.saveGroup(input, existing: existing, communeID: user.communeID, on: req.db)
+            return req.redirect(to: "/admin/groups?notice=saved")
+        } catch let failure as ValidationFailure {
+            return try await groupForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
+                                       active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                       status: .unprocessableEntity)
+        }
+    }
+
+    func toggleGroup(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let group = try await OrganisationService.find(ReportGroup.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        group.active = try req.content.decode(ToggleForm.self).active == "true"
+        try await group.save(on: req.db)
+        return req.redirect(to: "/admin/groups?notice=saved")
+    }
+
+    // MARK: Rooms
+
+    struct RoomsView: Encodable, Sendable { var rooms: [RoomDTO] }
+    struct RoomFormView: Encodable, Sendable { var id: String?; var name: String; var capacity: String; var active: Bool; var errors: FieldErrors }
+    struct RoomForm: Content { var name: String?; var capacity: String? }
+
+    func rooms(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$name).all().map(RoomDTO.init)
+        return try await render(req, "admin/rooms", "rooms_title", "rooms", RoomsView(rooms: rooms))
+    }
+
+    func newRoom(_ req: Request) async throws -> Response {
+        try req.authorize(.manageOrganisation)
+        return try await render(req, "admin/room-form", "room_new", "rooms", RoomFormView(id: nil, name: "", capacity: "", active: true, errors: .init()))
+    }
+
+    func editRoom(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        return try await render(req, "admin/room-form", "room_edit", "rooms",
+                                RoomFormView(id: room.id?.uuidString, name: room.name, capacity: String(room.capacity), active: room.active, errors: .init()))
+    }
+
+    func saveRoom(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let existing = try await req.parameters.get("id").asyncMap {
+            try await OrganisationService.find(Room.self, $0, communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        }
+        let form = try req.content.decode(RoomForm.self)
+        let capacityText = (form.capacity ?? "").trimmingCharacters(in: .whitespaces)
+        let capacity = VietnameseNumber.parse(capacityText).flatMap { value -> Int? in
+            let whole = NSDecimalNumber(decimal: value).intValue
+            return Decimal(whole) == value ? whole : nil
+        }
+        do {
+            var input = OrganisationService.RoomInput(name: form.name ?? "", capacity: capacity)
+            if capacity == nil { input.capacity = -1 }
+            _ = try await OrganisationService.saveRoom(input, existing: existing, communeID: user.communeID, on: req.db)
+            return req.redirect(to: "/admin/rooms?notice=saved")
+        } catch let failure as ValidationFailure {
+            return try await render(req, "admin/room-form", existing == nil ? "room_new" : "room_edit", "rooms",
+                                    RoomFormView(id: existing?.id?.uuidString, name: form.name ?? "", capacity: form.capacity ?? "",
+                                                 active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language))),
+                                    status: .unprocessableEntity)
+        }
+    }
+
+    func toggleRoom(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        room.active = try req.content.decode(ToggleForm.self).active == "true"
+        try await room.save(on: req.db)
+        return req.redirect(to: "/admin/rooms?notice=saved")
+    }
+
+    // MARK: Cells
+
+    struct CellRow: Encodable, Sendable { var id: String; var name: String; var supervisors: String; var active: Bool }
+    struct CellsView: Encodable, Sendable { var cells: [CellRow] }
+    struct CellFormView: Encodable, Sendable { var id: String?; var name: String; var supervisors: [Choice]; var active: Bool; var errors: FieldErrors }
+    struct CellForm: Content { var name: String?; var supervisorIds: [String]? }
+
+    func cells(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let cells = try await OrganisationQueries.cells(communeID: user.communeID, on: req.db)
+        let names = Dictionary(uniqueKeysWithValues: try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all()
+            .map { (try $0.requireID(), $0.fullName) })
+        let rows = cells.map { CellRow(id: $0.id.uuidString, name: $0.name,
+                                       supervisors: $0.supervisorIds.compactMap { names[$0] }.joined(separator: ", "), active: $0.active) }
+        return try await render(req, "admin/cells", "cells_title", "cells", CellsView(cells: rows))
+    }
+
+    private func cellForm(_ req: Request, communeID: UUID, id: String?, form: CellForm, active: Bool, errors: FieldErrors,
+                          status: HTTPResponseStatus = .ok) async throws -> Response {
+        let view = CellFormView(id: id, name: form.name ?? "",
+                                supervisors: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.supervisorIds))),
+                                active: active, errors: errors)
+        return try await render(req, "admin/cell-form", id == nil ? "cell_new" : "cell_edit", "cells", view, status: status)
+    }
+
+    func newCell(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        return try await cellForm(req, communeID: user.communeID, id: nil, form: CellForm(), active: true, errors: .init())
+    }
+
+    func editCell(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let cell = try await OrganisationService.find(PartyCell.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        let dto = try await OrganisationQueries.cells(communeID: user.communeID, ids: [cell.requireID()], on: req.db)[0]
+        return try await cellForm(req, communeID: user.communeID, id: dto.id.uuidString,
+                                  form: CellForm(name: dto.name, supervisorIds: dto.supervisorIds.map(\.uuidString)), active: dto.active, errors: .init())
+    }
+
+    func saveCell(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let existing = try await req.parameters.get("id").asyncMap {
+            try await OrganisationService.find(PartyCell.self, $0, communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        }
+        let form = try req.content.decode(CellForm.self)
+        do {
+            _ = try await OrganisationService.saveCell(.init(name: form.name ?? "", supervisorIds: uuids(form.supervisorIds)),
+                                                       existing: existing, communeID: user.communeID, on: req.db)
+            return req.redirect(to: "/admin/cells?notice=saved")
+        } catch let failure as ValidationFailure {
+            return try await cellForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
+                                      active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                      status: .unprocessableEntity)
+        }
+    }
+
+    func toggleCell(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let cell = try await OrganisationService.find(PartyCell.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        cell.active = try req.content.decode(ToggleForm.self).active == "true"
+        try await cell.save(on: req.db)
+        return req.redirect(to: "/admin/cells?notice=saved")
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): return try await transform(value)
+        case .none: return nil
+        }
+    }
+}

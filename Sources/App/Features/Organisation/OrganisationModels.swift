@@ -1,0 +1,209 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// A commune (xã): one tenant. Everything else belongs to exactly one.
+final class Commune: Model, @unchecked Sendable {
+    static let schema = "communes"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    /// The calendar regime (zone, week start, deadlines, meeting slots) as JSON, so that a commune
+    /// can run its own without a migration per setting.
+    @Field(key: "calendar_json") var calendarJSON: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+    init(id: UUID? = nil, name: String, settings: CalendarSettings = .letterDefaults) {
+        self.id = id
+        self.name = name
+        self.calendarJSON = Commune.encode(settings)
+    }
+
+    var calendarSettings: CalendarSettings {
+        get { (try? JSONDecoder().decode(CalendarSettings.self, from: Data(calendarJSON.utf8))) ?? .letterDefaults }
+        set { calendarJSON = Commune.encode(newValue) }
+    }
+
+    var calendar: CommuneCalendar { CommuneCalendar(settings: calendarSettings) }
+
+    private static func encode(_ settings: CalendarSettings) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(settings)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
+
+enum UnitKind: String, Codable, CaseIterable, Sendable {
+    case party, council, committee, front, association, field
+
+    var vietnameseName: String {
+        switch self {
+        case .party: return "Đảng ủy"
+        case .council: return "Hội đồng nhân dân"
+        case .committee: return "Ủy ban nhân dân"
+        case .front: return "Mặt trận Tổ quốc"
+        case .association: return "Hội, đoàn thể"
+        case .field: return "Lĩnh vực chuyên môn"
+        }
+    }
+    var englishName: String {
+        switch self {
+        case .party: return "Party Committee"
+        case .council: return "People's Council"
+        case .committee: return "People's Committee"
+        case .front: return "Fatherland Front"
+        case .association: return "Mass organisation"
+        case .field: return "Specialist field"
+        }
+    }
+}
+
+/// A unit: Party Committee, People's Council, a specialist field, an association…
+final class OrgUnit: Model, @unchecked Sendable {
+    static let schema = "units"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "name") var name: String
+    @Enum(key: "kind") var kind: UnitKind
+    @Field(key: "active") var active: Bool
+
+    init() {}
+    init(id: UUID? = nil, communeID: UUID, name: String, kind: UnitKind, active: Bool = true) {
+        self.id = id
+        self.communeID = communeID
+        self.name = name
+        self.kind = kind
+        self.active = active
+    }
+}
+
+/// An official with an account. Roles are stored as text so the role list can grow
+/// without a schema change; aggregating and supervising come from groups and cells.
+final class Person: Model, @unchecked Sendable {
+    static let schema = "people"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "full_name") var fullName: String
+    /// Lowercased, diacritics removed: what search and sorting use.
+    @Field(key: "folded_name") var foldedName: String
+    @Field(key: "username") var username: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "roles") var roleList: String
+    @OptionalField(key: "position") var position: String?
+    @Field(key: "active") var active: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+    init(id: UUID? = nil, communeID: UUID, fullName: String, username: String, passwordHash: String,
+         roles: Set<Role>, position: String? = nil, active: Bool = true) {
+        self.id = id
+        self.communeID = communeID
+        self.fullName = fullName
+        self.foldedName = VietnameseText.folded(fullName)
+        self.username = username
+        self.passwordHash = passwordHash
+        self.roleList = Person.encodeRoles(roles)
+        self.position = position
+        self.active = active
+    }
+
+    var roles: Set<Role> {
+        get { Set(roleList.split(separator: ",").compactMap { Role(rawValue: String($0)) }) }
+        set { roleList = Person.encodeRoles(newValue) }
+    }
+
+    func rename(_ fullName: String) {
+        self.fullName = fullName
+        self.foldedName = VietnameseText.folded(fullName)
+    }
+
+    static func encodeRoles(_ roles: Set<Role>) -> String {
+        roles.sorted().map(\.rawValue).joined(separator: ",")
+    }
+}
+
+final class PersonUnit: Model, @unchecked Sendable {
+    static let schema = "person_units"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "person_id") var personID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    init() {}
+    init(personID: UUID, unitID: UUID) { self.personID = personID; self.unitID = unitID }
+}
+
+/// A report group (nhóm báo cáo): who compiles, who reports, who approves (SPEC §4).
+final class ReportGroup: Model, @unchecked Sendable {
+    static let schema = "report_groups"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "name") var name: String
+    @OptionalField(key: "approver_id") var approverID: UUID?
+    @Field(key: "active") var active: Bool
+    @Field(key: "position") var sortOrder: Int
+
+    init() {}
+    init(id: UUID? = nil, communeID: UUID, name: String, approverID: UUID? = nil, active: Bool = true, sortOrder: Int = 0) {
+        self.id = id
+        self.communeID = communeID
+        self.name = name
+        self.approverID = approverID
+        self.active = active
+        self.sortOrder = sortOrder
+    }
+}
+
+/// One person's place in a group: an aggregator or a member (a person may be both).
+final class GroupMembership: Model, @unchecked Sendable {
+    static let schema = "group_memberships"
+    enum Kind: String, Codable, Sendable { case aggregator, member }
+    @ID(key: .id) var id: UUID?
+    @Field(key: "group_id") var groupID: UUID
+    @Field(key: "person_id") var personID: UUID
+    @Enum(key: "kind") var kind: Kind
+    init() {}
+    init(groupID: UUID, personID: UUID, kind: Kind) { self.groupID = groupID; self.personID = personID; self.kind = kind }
+}
+
+/// A meeting room or another bookable resource.
+final class Room: Model, @unchecked Sendable {
+    static let schema = "rooms"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "capacity") var capacity: Int
+    @Field(key: "active") var active: Bool
+    init() {}
+    init(id: UUID? = nil, communeID: UUID, name: String, capacity: Int, active: Bool = true) {
+        self.id = id
+        self.communeID = communeID
+        self.name = name
+        self.capacity = capacity
+        self.active = active
+    }
+}
+
+/// A party cell (chi bộ) with the committee members in charge of it.
+final class PartyCell: Model, @unchecked Sendable {
+    static let schema = "party_cells"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "active") var active: Bool
+    init() {}
+    init(id: UUID? = nil, communeID: UUID, name: String, active: Bool = true) {
+        self.id = id
+        self.communeID = communeID
+        self.name = name
+        self.active = active
+    }
+}
+
+final class CellSupervisor: Model, @unchecked Sendable {
+    static let schema = "cell_supervisors"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "cell_id") var cellID: UUID
+    @Field(key: "person_id") var personID: UUID
+    init() {}
+    init(cellID: UUID, personID: UUID) { self.cellID = cellID; self.personID = personID }
+}

@@ -1,0 +1,151 @@
+import Fluent
+import GiaoBanCore
+import Vapor
+
+/// Commune settings: name, time zone, week start, deadlines and meeting times. The letter's
+/// regime is the default; another commune sets its own here.
+struct SettingsPageController {
+    struct SlotForm: Content, Sendable {
+        var key: String
+        var title: String
+        var weekday: String
+        var start: String
+        var end: String
+    }
+    struct Form: Content {
+        var name: String?
+        var timeZone: String?
+        var weekStartDay: String?
+        var weeklyWeekday: String?
+        var weeklyTime: String?
+        var compilationWeekday: String?
+        var compilationTime: String?
+        var slots: [SlotForm]?
+        var cellReportDueDay: String?
+        var monthlyReportDueDay: String?
+    }
+    struct SlotView: Encodable, Sendable {
+        var index: Int
+        var key: String
+        var title: String
+        var weekdays: [Choice]
+        var start: String
+        var end: String
+        var error: String?
+    }
+    struct View: Encodable, Sendable {
+        var name: String
+        var timeZone: String
+        var weekStartDays: [Choice]
+        var weeklyWeekdays: [Choice]
+        var weeklyTime: String
+        var compilationWeekdays: [Choice]
+        var compilationTime: String
+        var slots: [SlotView]
+        var cellReportDueDay: String
+        var monthlyReportDueDay: String
+        var errors: FieldErrors
+    }
+
+    private static func weekdayChoices(_ selected: String?) -> [Choice] {
+        Weekday.allCases.map { Choice(value: String(describing: $0), label: $0.vietnameseName, selected: String(describing: $0) == selected) }
+    }
+
+    private static func form(from commune: Commune) -> Form {
+        let settings = commune.calendarSettings
+        return Form(name: commune.name, timeZone: settings.timeZoneIdentifier,
+                    weekStartDay: String(describing: settings.weekStartDay),
+                    weeklyWeekday: String(describing: settings.weeklyReportDeadline.weekday),
+                    weeklyTime: settings.weeklyReportDeadline.time.text,
+                    compilationWeekday: String(describing: settings.groupCompilationDeadline.weekday),
+                    compilationTime: settings.groupCompilationDeadline.time.text,
+                    slots: settings.meetingSlots.map { SlotForm(key: $0.key, title: $0.title, weekday: String(describing: $0.weekday),
+                                                                 start: $0.start.text, end: $0.end.text) },
+                    cellReportDueDay: String(settings.cellReportDueDay),
+                    monthlyReportDueDay: String(settings.monthlyReportDueDay))
+    }
+
+    private func render(_ req: Request, form: Form, errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let view = View(
+            name: form.name ?? "", timeZone: form.timeZone ?? "",
+            weekStartDays: Self.weekdayChoices(form.weekStartDay),
+            weeklyWeekdays: Self.weekdayChoices(form.weeklyWeekday), weeklyTime: form.weeklyTime ?? "",
+            compilationWeekdays: Self.weekdayChoices(form.compilationWeekday), compilationTime: form.compilationTime ?? "",
+            slots: (form.slots ?? []).enumerated().map { index, slot in
+                SlotView(index: index, key: slot.key, title: slot.title, weekdays: Self.weekdayChoices(slot.weekday),
+                         start: slot.start, end: slot.end, error: errors["slot\(index)"])
+            },
+            cellReportDueDay: form.cellReportDueDay ?? "", monthlyReportDueDay: form.monthlyReportDueDay ?? "",
+            errors: errors)
+        return try await req.render("admin/settings", title: req.t("settings_title"), section: "settings", view, status: status)
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        return try await render(req, form: Self.form(from: user.commune), errors: .init())
+    }
+
+    private static func weekday(_ text: String?) -> Weekday? {
+        Weekday.allCases.first { String(describing: $0) == text }
+    }
+
+    func save(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageOrganisation)
+        let form = try req.content.decode(Form.self)
+        var failure = ValidationFailure()
+        let name = OrganisationService.cleanName(form.name, into: &failure)
+        let zoneID = (form.timeZone ?? "").trimmingCharacters(in: .whitespaces)
+        if TimeZone(identifier: zoneID) == nil { failure.add("timeZone", "err_time_zone") }
+        let start = Self.weekday(form.weekStartDay)
+        if start == nil { failure.add("weekStartDay", "err_weekday") }
+        func deadline(_ day: String?, _ time: String?, _ field: String) -> WeeklyDeadlineRule? {
+            guard let weekday = Self.weekday(day) else { failure.add(field, "err_weekday"); return nil }
+            guard let time = LocalTime(string: (time ?? "").trimmingCharacters(in: .whitespaces)) else { failure.add(field, "err_time"); return nil }
+            return WeeklyDeadlineRule(weekday: weekday, time: time)
+        }
+        let weekly = deadline(form.weeklyWeekday, form.weeklyTime, "weeklyTime")
+        let compilation = deadline(form.compilationWeekday, form.compilationTime, "compilationTime")
+        let current = user.commune.calendarSettings
+        var slots: [MeetingSlot] = []
+        for (index, slot) in (form.slots ?? []).enumerated() {
+            let field = "slot\(index)"
+            guard current.meetingSlots.contains(where: { $0.key == slot.key }) else { continue }
+            let title = VietnameseText.nfc(slot.title)
+            if title.isEmpty { failure.add(field, "err_required"); continue }
+            guard let weekday = Self.weekday(slot.weekday) else { failure.add(field, "err_weekday"); continue }
+            guard let from = LocalTime(string: slot.start.trimmingCharacters(in: .whitespaces)),
+                  let to = LocalTime(string: slot.end.trimmingCharacters(in: .whitespaces)) else { failure.add(field, "err_time"); continue }
+            if to <= from { failure.add(field, "err_end_before_start"); continue }
+            slots.append(MeetingSlot(key: slot.key, title: title, weekday: weekday, start: from, end: to))
+        }
+        func day(_ text: String?, _ field: String) -> Int? {
+            guard let value = Int((text ?? "").trimmingCharacters(in: .whitespaces)), (1...28).contains(value) else {
+                failure.add(field, "err_day_of_month"); return nil
+            }
+            return value
+        }
+        let cellDay = day(form.cellReportDueDay, "cellReportDueDay")
+        let monthlyDay = day(form.monthlyReportDueDay, "monthlyReportDueDay")
+        guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay else {
+            return try await render(req, form: form, errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
+        }
+        var settings = current
+        settings.timeZoneIdentifier = zoneID
+        settings.weekStartDay = start
+        settings.weeklyReportDeadline = weekly
+        settings.groupCompilationDeadline = compilation
+        settings.meetingSlots = slots.isEmpty ? current.meetingSlots : slots
+        settings.cellReportDueDay = cellDay
+        settings.monthlyReportDueDay = monthlyDay
+        do {
+            settings = try settings.validated()
+        } catch let error as CalendarError {
+            return try await render(req, form: form, errors: .init(messages: ["weekStartDay": error.vietnameseMessage]),
+                                    status: .unprocessableEntity)
+        }
+        user.commune.name = name
+        user.commune.calendarSettings = settings
+        try await user.commune.save(on: req.db)
+        return req.redirect(to: "/admin/settings?notice=saved")
+    }
+}

@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// A briefing moved away from its usual slot for one week (SPEC §3).
+final class BriefingMoveRecord: Model, @unchecked Sendable {
+    static let schema = "briefing_moves"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "week_id") var weekID: String
+    @Field(key: "slot_key") var slotKey: String
+    @Field(key: "date") var date: String
+    @Field(key: "start_time") var startTime: String
+    @Field(key: "end_time") var endTime: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "moved_by") var movedBy: UUID
+    @Field(key: "moved_at") var movedAt: Date
+    init() {}
+
+    init(communeID: UUID, move: BriefingMove, movedBy: UUID, movedAt: Date) {
+        self.communeID = communeID
+        self.weekID = move.week.description
+        self.slotKey = move.slotKey
+        self.date = move.date.iso
+        self.startTime = move.start.text
+        self.endTime = move.end.text
+        self.reason = move.reason
+        self.movedBy = movedBy
+        self.movedAt = movedAt
+    }
+
+    var move: BriefingMove? {
+        guard let week = ReportWeekID(weekID), let date = LocalDate(iso: date),
+              let start = LocalTime(string: startTime), let end = LocalTime(string: endTime) else { return nil }
+        return BriefingMove(week: week, slotKey: slotKey, date: date, start: start, end: end, reason: reason)
+    }
+
+    static func moves(communeID: UUID, weeks: [ReportWeekID], on db: any Database) async throws -> [BriefingMove] {
+        try await BriefingMoveRecord.query(on: db)
+            .filter(\.$communeID == communeID)
+            .filter(\.$weekID ~~ weeks.map(\.description))
+            .all()
+            .compactMap(\.move)
+    }
+}

@@ -1,0 +1,72 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import Vapor
+
+/// Wiring only: database, migrations, middleware, views and routes.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.giaobanConfig = config
+
+    switch config.database {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+    case .postgres(let url):
+        try app.databases.use(.postgres(url: url), as: .psql)
+    }
+    for migration in AppMigrations.all { app.migrations.add(migration) }
+
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.routes.defaultMaxBodySize = "2mb"
+
+    // Order matters: errors wrap everything, so that even a refused CSRF token gets a proper page.
+    app.middleware = .init()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(AppErrorMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
+                                      defaultFile: nil, advancedETagComparison: true))
+
+    if config.migrateOnStart {
+        try await app.autoMigrate()
+        try await Bootstrap.prepare(app)
+    }
+    try routes(app)
+}
+
+/// What an empty database needs before anyone can sign in.
+enum Bootstrap {
+    static func prepare(_ app: Application) async throws {
+        let config = app.giaobanConfig
+        if config.loadDemoData {
+            try await DemoCommune.loadIfEmpty(app)
+            return
+        }
+        guard try await Person.query(on: app.db).count() == 0 else { return }
+        let password = config.initialAdminPassword ?? SecretToken.make().prefix(16).description
+        let commune = Commune(name: "Xã mới")
+        try await commune.save(on: app.db)
+        let admin = Person(communeID: try commune.requireID(), fullName: "Quản trị hệ thống", username: "admin",
+                           passwordHash: try await app.password.async.hash(password), roles: [.admin])
+        try await admin.save(on: app.db)
+        if config.initialAdminPassword == nil {
+            // Printed once, on the first start only: the operator signs in and changes it.
+            print("""
+
+            ==============================================================
+             Tài khoản quản trị đầu tiên / first admin account
+               tên đăng nhập (username): admin
+               mật khẩu (password):      \(password)
+             Hãy đổi mật khẩu sau khi đăng nhập. Change it after signing in.
+            ==============================================================
+
+            """)
+        } else {
+            app.logger.notice("Created the first admin account 'admin' with the password from GIAOBAN_ADMIN_PASSWORD.")
+        }
+    }
+}

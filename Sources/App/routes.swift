@@ -1,0 +1,108 @@
+import Fluent
+import GiaoBanCore
+import Vapor
+
+/// Every route, grouped by feature. Browser pages get sessions and CSRF protection; the JSON
+/// API under `/api/v1` uses bearer tokens only.
+func routes(_ app: Application) throws {
+    app.get("healthz") { _ -> Response in
+        let response = Response(status: .ok, body: .init(string: "ok"))
+        response.headers.contentType = .plainText
+        return response
+    }
+    app.get("api", "openapi.yaml") { req -> Response in
+        let path = req.application.directory.resourcesDirectory + "openapi.yaml"
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "yaml", parameters: ["charset": "utf-8"])
+        return response
+    }
+
+    // Browser pages.
+    let web = app.grouped(SessionAuthMiddleware(), CSRFMiddleware())
+    let accounts = AccountsController()
+    web.get("login", use: accounts.loginPage)
+    web.post("login", use: accounts.login)
+    web.get("lang", ":code", use: accounts.switchLanguage)
+
+    let signedIn = web.grouped(RequireUserMiddleware())
+    signedIn.post("logout", use: accounts.logout)
+    signedIn.get("account", "password", use: accounts.passwordPage)
+    signedIn.post("account", "password", use: accounts.changePassword)
+    signedIn.get(use: HomeController().index)
+
+    let weekPages = WeekPageController()
+    signedIn.get("weeks", ":weekID", use: weekPages.show)
+    signedIn.post("weeks", ":weekID", "move", use: weekPages.move)
+    signedIn.post("weeks", ":weekID", "restore", use: weekPages.restore)
+
+    let admin = signedIn.grouped("admin").grouped(RequireActionMiddleware(action: .manageOrganisation))
+    let pages = AdminPagesController()
+    admin.get { req in req.redirect(to: "/admin/people") }
+    admin.get("units", use: pages.units)
+    admin.get("units", "new", use: pages.newUnit)
+    admin.post("units", use: pages.saveUnit)
+    admin.get("units", ":id", use: pages.editUnit)
+    admin.post("units", ":id", use: pages.saveUnit)
+    admin.post("units", ":id", "active", use: pages.toggleUnit)
+    admin.get("people", use: pages.people)
+    admin.get("people", "new", use: pages.newPerson)
+    admin.post("people", use: pages.savePerson)
+    admin.get("people", ":id", use: pages.editPerson)
+    admin.post("people", ":id", use: pages.savePerson)
+    admin.post("people", ":id", "active", use: pages.togglePerson)
+    admin.get("groups", use: pages.groups)
+    admin.get("groups", "new", use: pages.newGroup)
+    admin.post("groups", use: pages.saveGroup)
+    admin.get("groups", ":id", use: pages.editGroup)
+    admin.post("groups", ":id", use: pages.saveGroup)
+    admin.post("groups", ":id", "active", use: pages.toggleGroup)
+    admin.get("rooms", use: pages.rooms)
+    admin.get("rooms", "new", use: pages.newRoom)
+    admin.post("rooms", use: pages.saveRoom)
+    admin.get("rooms", ":id", use: pages.editRoom)
+    admin.post("rooms", ":id", use: pages.saveRoom)
+    admin.post("rooms", ":id", "active", use: pages.toggleRoom)
+    admin.get("cells", use: pages.cells)
+    admin.get("cells", "new", use: pages.newCell)
+    admin.post("cells", use: pages.saveCell)
+    admin.get("cells", ":id", use: pages.editCell)
+    admin.post("cells", ":id", use: pages.saveCell)
+    admin.post("cells", ":id", "active", use: pages.toggleCell)
+    let settings = SettingsPageController()
+    admin.get("settings", use: settings.show)
+    admin.post("settings", use: settings.save)
+
+    // JSON API.
+    let api = app.grouped("api", "v1").grouped(BearerAuthMiddleware())
+    api.post("auth", "token", use: accounts.issueToken)
+    let authed = api.grouped(RequireUserMiddleware())
+    let weeks = WeeksAPIController()
+    authed.get("weeks", use: weeks.containing)
+    authed.get("weeks", "current", use: weeks.current)
+    authed.get("weeks", ":weekID", use: weeks.show)
+
+    let org = OrganisationAPIController()
+    authed.get("units", use: org.listUnits)
+    authed.post("units", use: org.createUnit)
+    authed.get("units", ":id", use: org.showUnit)
+    authed.patch("units", ":id", use: org.updateUnit)
+    authed.get("people", use: org.listPeople)
+    authed.post("people", use: org.createPerson)
+    authed.get("people", ":id", use: org.showPerson)
+    authed.patch("people", ":id", use: org.updatePerson)
+    authed.get("groups", use: org.listGroups)
+    authed.post("groups", use: org.createGroup)
+    authed.get("groups", ":id", use: org.showGroup)
+    authed.patch("groups", ":id", use: org.updateGroup)
+    authed.get("rooms", use: org.listRooms)
+    authed.post("rooms", use: org.createRoom)
+    authed.get("rooms", ":id", use: org.showRoom)
+    authed.patch("rooms", ":id", use: org.updateRoom)
+    authed.get("cells", use: org.listCells)
+    authed.post("cells", use: org.createCell)
+    authed.get("cells", ":id", use: org.showCell)
+    authed.patch("cells", ":id", use: org.updateCell)
+
+    // Unknown API paths answer in JSON too.
+    api.get("**") { _ -> Response in throw AppError.notFound("Không có địa chỉ API này.") }
+}

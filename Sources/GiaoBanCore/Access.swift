@@ -1,0 +1,109 @@
+import Foundation
+
+/// The roles a person can be granted directly (SPEC §1). Aggregating a report group and
+/// supervising a party cell are not roles: they follow from the group's and the cell's own
+/// lists, so they appear in `Actor` as sets of ids instead.
+public enum Role: String, Codable, CaseIterable, Sendable, Comparable {
+    case admin, leader, office, reporter
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    public var vietnameseName: String {
+        switch self {
+        case .admin: return "Quản trị"
+        case .leader: return "Lãnh đạo"
+        case .office: return "Văn phòng"
+        case .reporter: return "Người báo cáo"
+        }
+    }
+
+    public var englishName: String {
+        switch self {
+        case .admin: return "Administrator"
+        case .leader: return "Leader"
+        case .office: return "Office"
+        case .reporter: return "Reporter"
+        }
+    }
+}
+
+/// Who is asking: what the policy needs to know about the signed-in person.
+public struct Actor: Hashable, Sendable {
+    public var personID: UUID
+    public var communeID: UUID
+    public var roles: Set<Role>
+    public var aggregatedGroupIDs: Set<UUID>
+    public var supervisedCellIDs: Set<UUID>
+
+    public init(personID: UUID, communeID: UUID, roles: Set<Role>,
+                aggregatedGroupIDs: Set<UUID> = [], supervisedCellIDs: Set<UUID> = []) {
+        self.personID = personID
+        self.communeID = communeID
+        self.roles = roles
+        self.aggregatedGroupIDs = aggregatedGroupIDs
+        self.supervisedCellIDs = supervisedCellIDs
+    }
+
+    public var isAggregator: Bool { !aggregatedGroupIDs.isEmpty }
+    public var isCellSupervisor: Bool { !supervisedCellIDs.isEmpty }
+    /// Leaders and the office read everything of their commune (SPEC §1).
+    public var readsWholeCommune: Bool { roles.contains(.leader) || roles.contains(.office) || roles.contains(.admin) }
+}
+
+/// What someone may want to do. Each feature adds its cases; the decision stays in `AccessPolicy`.
+public enum Action: Hashable, Sendable {
+    /// Create, edit or deactivate units, people, groups, rooms, cells and commune settings.
+    case manageOrganisation
+    /// See the commune's directory (units, people, groups, rooms, cells): needed to pick a
+    /// chair, participants or a room when planning.
+    case readDirectory
+    /// Move a briefing to another date or time (SPEC §3).
+    case moveBriefing
+    /// Read the week calendar and deadlines.
+    case readCalendar
+    /// Change one's own password.
+    case changeOwnPassword
+}
+
+public enum AccessPolicy {
+    /// The single answer to "may this actor do that?". Commune isolation is checked by the caller
+    /// (every query is scoped to `actor.communeID`); this decides by role.
+    public static func allows(_ actor: Actor, _ action: Action) -> Bool {
+        switch action {
+        case .manageOrganisation:
+            return actor.roles.contains(.admin)
+        case .readDirectory, .readCalendar, .changeOwnPassword:
+            return true
+        case .moveBriefing:
+            return actor.roles.contains(.admin) || actor.roles.contains(.leader) || actor.roles.contains(.office)
+        }
+    }
+}
+
+/// Refuses further sign-in attempts for a username after repeated failures, so that passwords
+/// cannot be guessed quickly. The attempts are stored in the database by the caller, so that
+/// every app server sees the same count.
+public struct LoginThrottle: Sendable {
+    public var maxFailures: Int
+    public var window: TimeInterval
+
+    public init(maxFailures: Int = 5, window: TimeInterval = 15 * 60) {
+        self.maxFailures = maxFailures
+        self.window = window
+    }
+
+    /// The earliest instant from which failures count.
+    public func windowStart(now: Date) -> Date { now.addingTimeInterval(-window) }
+
+    /// `nil` when a new attempt is allowed; otherwise the instant from which it will be.
+    /// `failures` are the instants of failed attempts since the last success.
+    public func lockedUntil(failures: [Date], now: Date) -> Date? {
+        let recent = failures.filter { $0 > windowStart(now: now) && $0 <= now }.sorted()
+        guard recent.count >= maxFailures else { return nil }
+        // The lock lifts when the oldest failure that keeps the count at the limit leaves the window.
+        let pivot = recent[recent.count - maxFailures]
+        return pivot.addingTimeInterval(window)
+    }
+}

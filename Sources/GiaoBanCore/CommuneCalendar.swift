@@ -1,0 +1,303 @@
+import Foundation
+
+/// One reporting week: seven consecutive days starting on the commune's week start day.
+/// Obtain weeks from ``CommuneCalendar``; see ``ReportWeekID`` for the naming rule.
+public struct ReportWeek: Hashable, Sendable {
+    public let id: ReportWeekID
+    /// First day (a Saturday with the letter's settings).
+    public let start: LocalDate
+    /// Last day, `start + 6` (a Friday with the letter's settings).
+    public let end: LocalDate
+    /// `start` at 00:00 in the commune zone.
+    public let startInstant: Date
+    /// The day after `end` at 00:00 in the commune zone; exclusive. Usually 7 × 24 h after
+    /// `startInstant`, but an hour more or less in a week with a daylight-saving change.
+    public let endInstant: Date
+
+    init(id: ReportWeekID, start: LocalDate, startInstant: Date, endInstant: Date) {
+        self.id = id
+        self.start = start
+        self.end = start.adding(days: 6)
+        self.startInstant = startInstant
+        self.endInstant = endInstant
+    }
+
+    /// The seven days, `start` first.
+    public var days: [LocalDate] { (0..<7).map { start.adding(days: $0) } }
+
+    /// "Tuần 33/2021: 14/08 – 20/08" (week number not zero-padded; en dash with spaces).
+    public var title: String { "Tuần \(id.week)/\(id.year): \(start.dayMonth) – \(end.dayMonth)" }
+
+    public func contains(_ date: LocalDate) -> Bool { start <= date && date <= end }
+
+    /// The day of this week that falls on `weekday`.
+    public func date(of weekday: Weekday) -> LocalDate {
+        start.adding(days: start.weekday.days(to: weekday))
+    }
+}
+
+/// A briefing as it takes place in a given week (after applying any move).
+public struct Meeting: Hashable, Codable, Sendable {
+    public var slotKey: String
+    public var title: String
+    public var date: LocalDate
+    public var start: LocalTime
+    public var end: LocalTime
+    public var startInstant: Date
+    public var endInstant: Date
+    /// True when a ``BriefingMove`` put it away from its regular day/time.
+    public var moved: Bool
+
+    public init(slotKey: String, title: String, date: LocalDate, start: LocalTime, end: LocalTime,
+                startInstant: Date, endInstant: Date, moved: Bool) {
+        self.slotKey = slotKey
+        self.title = title
+        self.date = date
+        self.start = start
+        self.end = end
+        self.startInstant = startInstant
+        self.endInstant = endInstant
+        self.moved = moved
+    }
+}
+
+/// Moves the briefing of slot `slotKey` of report week `week` (letter: "chuyển sáng thứ 2 đầu tuần
+/// sau"). Report content and deadlines stay with the original week.
+public struct BriefingMove: Hashable, Codable, Sendable {
+    public var week: ReportWeekID
+    public var slotKey: String
+    public var date: LocalDate
+    public var start: LocalTime
+    public var end: LocalTime
+    public var reason: String
+
+    public init(week: ReportWeekID, slotKey: String, date: LocalDate, start: LocalTime, end: LocalTime, reason: String) {
+        self.week = week
+        self.slotKey = slotKey
+        self.date = date
+        self.start = start
+        self.end = end
+        self.reason = reason
+    }
+}
+
+public struct WeekDeadlines: Hashable, Sendable {
+    /// Reporters → focal point (the letter: Thursday 20:00).
+    public let weeklyReport: Date
+    /// Focal point → compiled report (the letter: Friday 14:00).
+    public let groupCompilation: Date
+
+    public init(weeklyReport: Date, groupCompilation: Date) {
+        self.weeklyReport = weeklyReport
+        self.groupCompilation = groupCompilation
+    }
+}
+
+/// All date and time rules of one commune. Pure: every answer depends only on `settings` and the
+/// arguments — never on the process time zone, locale or the current time.
+public struct CommuneCalendar: Sendable {
+    public let settings: CalendarSettings
+    private let zone: TimeZone
+
+    /// Years for which ``week(_:)`` accepts week IDs.
+    public static let supportedYears = 1900...9999
+
+    /// Does not validate `settings` (call ``CalendarSettings/validated()`` where they are edited);
+    /// an unknown zone identifier falls back to Asia/Ho_Chi_Minh.
+    public init(settings: CalendarSettings = .letterDefaults) {
+        self.settings = settings
+        self.zone = settings.timeZone
+    }
+
+    /// The commune zone.
+    public var timeZone: TimeZone { zone }
+
+    // MARK: Weeks
+
+    /// The report week that contains `date`. A Saturday belongs to the week it starts (with the
+    /// letter's settings), i.e. to the week *after* the Friday before it.
+    public func week(containing date: LocalDate) -> ReportWeek {
+        let start = date.adding(days: -settings.weekStartDay.days(to: date.weekday))
+        return makeWeek(start: start)
+    }
+
+    /// The report week that contains `instant`, judged by the calendar day in the commune zone.
+    public func week(containing instant: Date) -> ReportWeek {
+        week(containing: localDate(of: instant))
+    }
+
+    /// The week named `id`. Throws ``CalendarError/weekOutOfRange(_:)`` if the year is outside
+    /// 1900...9999 or the week number outside 1...52/53 for that year.
+    public func week(_ id: ReportWeekID) throws -> ReportWeek {
+        guard CommuneCalendar.supportedYears.contains(id.year),
+              (1...WeekNaming.weeksInISOYear(id.year)).contains(id.week) else {
+            throw CalendarError.weekOutOfRange(id)
+        }
+        return uncheckedWeek(id)
+    }
+
+    /// Parses `YYYY-Www` and returns that week; ``CalendarError/invalidWeekID(_:)`` for a malformed
+    /// string, ``CalendarError/weekOutOfRange(_:)`` for a week that does not exist.
+    public func week(parsing text: String) throws -> ReportWeek {
+        guard let id = ReportWeekID(text) else { throw CalendarError.invalidWeekID(text) }
+        return try week(id)
+    }
+
+    /// All weeks of reporting year `year` in order (52 or 53); empty outside 1900...9999.
+    public func weeks(inYear year: Int) -> [ReportWeek] {
+        guard CommuneCalendar.supportedYears.contains(year) else { return [] }
+        return (1...WeekNaming.weeksInISOYear(year)).map { uncheckedWeek(ReportWeekID(year: year, week: $0)) }
+    }
+
+    /// The week after `week`.
+    public func week(after week: ReportWeek) -> ReportWeek { makeWeek(start: week.start.adding(days: 7)) }
+
+    /// The week before `week`.
+    public func week(before week: ReportWeek) -> ReportWeek { makeWeek(start: week.start.adding(days: -7)) }
+
+    // MARK: Deadlines and meetings
+
+    /// Each rule's weekday is resolved to the day of that weekday inside the week.
+    /// Moving a briefing never changes these.
+    public func deadlines(for week: ReportWeek) -> WeekDeadlines {
+        WeekDeadlines(weeklyReport: deadline(settings.weeklyReportDeadline, in: week),
+                      groupCompilation: deadline(settings.groupCompilationDeadline, in: week))
+    }
+
+    /// The week's briefings sorted by start (ties keep the order of `settings.meetingSlots`).
+    /// A move whose `week` and `slotKey` match replaces that slot's meeting (`moved == true`);
+    /// if several match, the last one wins. Moves for other weeks or unknown slots are ignored.
+    public func meetings(for week: ReportWeek, moves: [BriefingMove] = []) -> [Meeting] {
+        let meetings = settings.meetingSlots.enumerated().map { index, slot -> (Int, Meeting) in
+            if let move = moves.last(where: { $0.week == week.id && $0.slotKey == slot.key }) {
+                return (index, meeting(slot, date: move.date, start: move.start, end: move.end, moved: true))
+            }
+            return (index, meeting(slot, date: week.date(of: slot.weekday), start: slot.start, end: slot.end, moved: false))
+        }
+        return meetings
+            .sorted { ($0.1.startInstant, $0.0) < ($1.1.startInstant, $1.0) }
+            .map(\.1)
+    }
+
+    /// Throws ``CalendarError/invalidMove(_:)`` (Vietnamese message) unless: the move names `week`
+    /// and an existing slot; ends after it starts; is not before the week's first day; and is at
+    /// most 14 days after the week's last day.
+    public func validate(_ move: BriefingMove, for week: ReportWeek) throws {
+        func fail(_ message: String) -> CalendarError { .invalidMove(message) }
+        guard move.week == week.id else {
+            throw fail("Lịch dời thuộc tuần \(move.week), không phải tuần \(week.id).")
+        }
+        guard settings.meetingSlots.contains(where: { $0.key == move.slotKey }) else {
+            throw fail("Không có cuộc họp giao ban “\(move.slotKey)”.")
+        }
+        guard move.end > move.start else {
+            throw fail("Giờ kết thúc (\(move.end.text)) phải sau giờ bắt đầu (\(move.start.text)).")
+        }
+        guard move.date >= week.start else {
+            throw fail("Không thể dời cuộc họp sang ngày \(move.date.vietnamese), trước khi tuần bắt đầu (\(week.start.vietnamese)).")
+        }
+        let latest = week.end.adding(days: 14)
+        guard move.date <= latest else {
+            throw fail("Chỉ có thể dời cuộc họp đến muộn nhất ngày \(latest.vietnamese) (14 ngày sau khi tuần kết thúc).")
+        }
+    }
+
+    /// The earliest briefing starting at or after `instant`. Looks at the week containing
+    /// `instant` and the next two, and also at the two previous weeks because their briefings
+    /// may have been moved (up to 14 days) into the future.
+    public func nextMeeting(after instant: Date, moves: [BriefingMove]) -> Meeting? {
+        let current = week(containing: instant)
+        return (-2...2)
+            .map { makeWeek(start: current.start.adding(days: 7 * $0)) }
+            .flatMap { meetings(for: $0, moves: moves) }
+            .filter { $0.startInstant >= instant }
+            .min { $0.startInstant < $1.startInstant }
+    }
+
+    /// The party-cell report for month `month` of `year` is due at 00:00 (commune time) on day
+    /// `cellReportDueDay` of the *following* month ("trước ngày 10 hàng tháng"); December's is due
+    /// in January of the next year. A month outside 1...12 is normalised (13 = January of the
+    /// next year); a due day past the month's end is clamped to its last day.
+    public func cellReportDeadline(year: Int, month: Int) -> Date {
+        monthDeadline(year: year, month: month + 1, day: settings.cellReportDueDay)
+    }
+
+    /// The monthly report for month `month` of `year` is due at 00:00 (commune time) on day
+    /// `monthlyReportDueDay` of the *same* month: letter point 4, "báo cáo … kết quả hoạt động
+    /// trong tháng … trước ngày 20 hàng tháng" — the report covers the month up to then.
+    /// Month normalisation and clamping as in ``cellReportDeadline(year:month:)``.
+    public func monthlyReportDeadline(year: Int, month: Int) -> Date {
+        monthDeadline(year: year, month: month, day: settings.monthlyReportDueDay)
+    }
+
+    // MARK: Instants
+
+    /// Wall time `time` on `date` in the commune zone → instant. Across daylight-saving changes an
+    /// ambiguous time gives the earlier instant and a skipped time is moved forward by the gap.
+    public func instant(_ date: LocalDate, _ time: LocalTime) -> Date {
+        ZoneMath.instant(localSeconds: date.dayNumber * 86_400 + time.minutesFromMidnight * 60, in: zone)
+    }
+
+    /// Calendar day of `instant` in the commune zone.
+    public func localDate(of instant: Date) -> LocalDate {
+        LocalDate.inZone(instant, zone)
+    }
+
+    /// Wall time of `instant` in the commune zone (seconds dropped).
+    public func localTime(of instant: Date) -> LocalTime {
+        let seconds = LocalDate.floorMod(ZoneMath.localSeconds(of: instant, in: zone), 86_400)
+        return LocalTime(unchecked: seconds / 3600, seconds % 3600 / 60)
+    }
+
+    /// "19/08/2021 20:00" in the commune zone.
+    public func vietnameseDateTime(_ instant: Date) -> String {
+        "\(localDate(of: instant).vietnamese) \(localTime(of: instant).text)"
+    }
+
+    /// ISO 8601 with the commune zone's offset and no fractional seconds (they are truncated):
+    /// "2021-08-19T20:00:00+07:00".
+    public func isoString(_ instant: Date) -> String {
+        let local = ZoneMath.localSeconds(of: instant, in: zone)
+        let date = LocalDate(dayNumber: LocalDate.floorDiv(local, 86_400))
+        let s = LocalDate.floorMod(local, 86_400)
+        let offset = local - Int(instant.timeIntervalSince1970.rounded(.down))
+        let sign = offset < 0 ? "-" : "+"
+        let abs = offset.magnitude
+        var zoneText = "\(sign)\(ASCII.padded(Int(abs / 3600), 2)):\(ASCII.padded(Int(abs % 3600 / 60), 2))"
+        if abs % 60 != 0 { zoneText += ":\(ASCII.padded(Int(abs % 60), 2))" }  // historical LMT offsets only
+        return "\(date.iso)T\(ASCII.padded(s / 3600, 2)):\(ASCII.padded(s % 3600 / 60, 2)):\(ASCII.padded(s % 60, 2))\(zoneText)"
+    }
+
+    // MARK: Internals
+
+    private func makeWeek(start: LocalDate) -> ReportWeek {
+        let end = start.adding(days: 6)
+        return ReportWeek(id: WeekNaming.isoWeek(of: end), start: start,
+                          startInstant: instant(start, .midnight),
+                          endInstant: instant(end.adding(days: 1), .midnight))
+    }
+
+    /// The week whose last day is the `lastWeekday` of ISO week `id` (no range check).
+    private func uncheckedWeek(_ id: ReportWeekID) -> ReportWeek {
+        let lastWeekday = settings.weekStartDay.rawValue == 1 ? 7 : settings.weekStartDay.rawValue - 1
+        let end = WeekNaming.monday(ofISOWeek: id.week, year: id.year).adding(days: lastWeekday - 1)
+        return makeWeek(start: end.adding(days: -6))
+    }
+
+    private func deadline(_ rule: WeeklyDeadlineRule, in week: ReportWeek) -> Date {
+        instant(week.date(of: rule.weekday), rule.time)
+    }
+
+    private func meeting(_ slot: MeetingSlot, date: LocalDate, start: LocalTime, end: LocalTime, moved: Bool) -> Meeting {
+        Meeting(slotKey: slot.key, title: slot.title, date: date, start: start, end: end,
+                startInstant: instant(date, start), endInstant: instant(date, end), moved: moved)
+    }
+
+    private func monthDeadline(year: Int, month: Int, day: Int) -> Date {
+        let index = year * 12 + (month - 1)
+        let y = LocalDate.floorDiv(index, 12)
+        let m = LocalDate.floorMod(index, 12) + 1
+        let d = min(max(day, 1), LocalDate.daysInMonth(year: y, month: m))
+        return instant(LocalDate(unchecked: y, m, d), .midnight)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// What kind of value a target (chỉ tiêu) is reported in (SPEC §6).
+public enum TargetValueKind: String, Codable, CaseIterable, Sendable {
+    /// Whole numbers: households, people, sessions… (số đếm)
+    case count
+    /// Decimals: hectares, km, million VND, percentages… (số thập phân)
+    case decimal
+    /// Met / not met, e.g. an NTM criterion (có/không, đạt/chưa đạt)
+    case yesNo
+}
+
+/// How the year-to-date figure (lũy kế từ đầu năm) of a target is formed (SPEC §6).
+public enum YearToDateRule: String, Codable, CaseIterable, Sendable {
+    /// Sum of the weeks (cộng dồn), e.g. households mobilised.
+    case sum
+    /// The latest reported value (mới nhất), e.g. criteria met, people currently quarantined.
+    case latest
+    /// The largest weekly value (lớn nhất), e.g. highest number of cases in one week.
+    case max
+}
+
+/// One week's figure for one target.
+///
+/// For yes/no targets the value is 1 (met) or 0 (not met).
+public struct WeeklyFigure: Hashable, Codable, Sendable {
+    /// ISO week number of the report week within its reporting year (SPEC §2).
+    public var weekIndex: Int
+    public var value: Decimal
+    /// Only completed work counts towards the target table (SPEC §4.2).
+    public var completed: Bool
+
+    public init(weekIndex: Int, value: Decimal, completed: Bool = true) {
+        self.weekIndex = weekIndex
+        self.value = value
+        self.completed = completed
+    }
+}
+
+/// Year-to-date arithmetic for the target tables (SPEC §5, §6).
+public enum YearToDate {
+    /// The year-to-date value of a target through week `throughWeek` of the reporting year.
+    ///
+    /// Only completed figures of weeks `1...throughWeek` count. Several figures of the same week
+    /// (e.g. from different reporters) are first added up into that week's total; then
+    /// - `sum` adds the weekly totals,
+    /// - `latest` takes the total of the latest week that has a figure,
+    /// - `max` takes the largest weekly total.
+    ///
+    /// Returns `nil` when no figure counts.
+    public static func value(rule: YearToDateRule, figures: [WeeklyFigure], throughWeek: Int) -> Decimal? {
+        guard throughWeek >= 1 else { return nil }
+        var weekTotals: [Int: Decimal] = [:]
+        for figure in figures where figure.completed && figure.weekIndex >= 1 && figure.weekIndex <= throughWeek {
+            weekTotals[figure.weekIndex, default: 0] += figure.value
+        }
+        guard !weekTotals.isEmpty else { return nil }
+        switch rule {
+        case .sum:
+            return weekTotals.values.reduce(Decimal(0), +)
+        case .latest:
+            let latestWeek = weekTotals.keys.max()!
+            return weekTotals[latestWeek]
+        case .max:
+            return weekTotals.values.max()
+        }
+    }
+
+    /// The year-to-date value as a percentage of the annual plan, rounded to one decimal
+    /// (half away from zero): 45 of 320 → 14.1.
+    ///
+    /// Returns `nil` when there is no plan, the plan is 0, or there is no year-to-date value yet.
+    public static func percentOfPlan(yearToDate: Decimal?, planned: Decimal?) -> Decimal? {
+        guard let yearToDate, let planned, !planned.isZero, !planned.isNaN, !yearToDate.isNaN else { return nil }
+        let percent = yearToDate * 100 / planned
+        return rounded(percent, scale: 1)
+    }
+
+    /// The share of the year elapsed after week `week`, as a fraction between 0 and 1
+    /// (`week / weeksInYear`, clamped): what a target growing in a straight line would have reached.
+    /// Compare it with `percentOfPlan / 100` to tell whether a target is falling behind plan.
+    /// Returns 0 when `weeksInYear` is not positive.
+    public static func straightLineShare(week: Int, weeksInYear: Int) -> Decimal {
+        guard weeksInYear > 0 else { return 0 }
+        let clamped = Swift.min(Swift.max(week, 0), weeksInYear)
+        return Decimal(clamped) / Decimal(weeksInYear)
+    }
+
+    static func rounded(_ value: Decimal, scale: Int) -> Decimal {
+        var input = value
+        var result = Decimal()
+        NSDecimalRound(&result, &input, scale, .plain)
+        return result
+    }
+}

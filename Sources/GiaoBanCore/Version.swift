@@ -1,0 +1,1 @@
+public enum GiaoBanCoreVersion { public static let value = "0.1" }

@@ -1,0 +1,20 @@
+import App
+import Vapor
+
+// `giaoban demo` is `giaoban serve` on ./giaoban-demo.sqlite with the demo commune loaded.
+var arguments = CommandLine.arguments
+let isDemo = arguments.count > 1 && arguments[1] == "demo"
+if isDemo { arguments[1] = "serve" }
+
+var environment = try Environment.detect(arguments: arguments)
+try LoggingSystem.bootstrap(from: &environment)
+let app = try await Application.make(environment)
+do {
+    try await configure(app, config: .fromEnvironment(environment, demo: isDemo))
+    try await app.execute()
+} catch {
+    app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    throw error
+}
+try await app.asyncShutdown()

@@ -1,0 +1,158 @@
+@testable import App
+import Fluent
+import GiaoBanCore
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Every page renders for the roles it is meant for and refuses the others")
+struct PageTests {
+    static let everyone = [TestApp.Demo.admin, TestApp.Demo.leader, TestApp.Demo.office, TestApp.Demo.reporter, TestApp.Demo.supervisor]
+    static let adminPages = ["/admin/units", "/admin/units/new", "/admin/people", "/admin/people/new", "/admin/groups",
+                             "/admin/groups/new", "/admin/rooms", "/admin/rooms/new", "/admin/cells", "/admin/cells/new",
+                             "/admin/settings"]
+
+    @Test("The home page shows the week, every deadline with time left, and the next briefing")
+    func home() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.ntmAggregator)
+            let page = try await browser.get("/")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("Tuần 33/2021: 14/08 – 20/08"))
+            #expect(html.contains("Thứ Năm, 19/08/2021 lúc 20:00"))
+            #expect(html.contains("Thứ Sáu, 20/08/2021 lúc 14:00"))
+            // Wednesday 09:00 → Thursday 20:00 is 1 day 11 hours away.
+            #expect(html.contains("còn 1 ngày 11 giờ"))
+            #expect(html.contains("Giao ban chung"))
+            #expect(html.contains("Nông thôn mới"))
+            #expect(html.contains("Báo cáo sinh hoạt chi bộ tháng 8/2021"))
+            #expect(html.contains("Báo cáo tháng 8/2021"))
+        }
+    }
+
+    @Test("Common pages render for every role", arguments: PageTests.everyone)
+    func commonPages(username: String) async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login(username)
+            for path in ["/", "/weeks/2021-W33", "/account/password"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .ok, "\(username) \(path)")
+                #expect(page.body.string.contains("<main"), "\(username) \(path)")
+            }
+            let current = try await browser.get("/weeks/current")
+            #expect(current.location == "/weeks/2021-W33")
+        }
+    }
+
+    @Test("Admin pages render for the admin")
+    func adminPagesForAdmin() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.admin)
+            for path in Self.adminPages {
+                let page = try await browser.get(path)
+                #expect(page.status == .ok, "\(path)")
+            }
+            let unit = try #require(try await OrgUnit.query(on: t.db).first())
+            let person = try await t.person(TestApp.Demo.reporter)
+            let group = try #require(try await ReportGroup.query(on: t.db).first())
+            let room = try #require(try await Room.query(on: t.db).first())
+            let cell = try #require(try await PartyCell.query(on: t.db).first())
+            for path in ["/admin/units/\(try unit.requireID())", "/admin/people/\(try person.requireID())",
+                         "/admin/groups/\(try group.requireID())", "/admin/rooms/\(try room.requireID())",
+                         "/admin/cells/\(try cell.requireID())"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .ok, "\(path)")
+            }
+            #expect(try await browser.get("/admin/people/\(UUID())").status == .notFound)
+            #expect(try await browser.get("/admin/people/not-a-uuid").status == .notFound)
+        }
+    }
+
+    @Test("Admin pages refuse everyone else", arguments: [TestApp.Demo.leader, TestApp.Demo.office, TestApp.Demo.reporter])
+    func adminPagesRefused(username: String) async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login(username)
+            for path in Self.adminPages {
+                let page = try await browser.get(path)
+                #expect(page.status == .forbidden, "\(username) \(path)")
+                #expect(page.body.string.contains("Bạn không có quyền"))
+            }
+            let post = try await browser.post("/admin/units", [("name", "Ban X"), ("kind", "field")])
+            #expect(post.status == .forbidden)
+        }
+    }
+
+    @Test("Signed-out visitors are sent to the login page")
+    func anonymous() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            for path in ["/", "/weeks/2021-W33", "/account/password"] + Self.adminPages {
+                let page = try await browser.get(path)
+                #expect(page.status == .seeOther, "\(path)")
+                #expect(page.location?.hasPrefix("/login?next=") == true)
+            }
+            let login = try await browser.get("/login")
+            #expect(login.status == .ok)
+            #expect(login.body.string.contains("Đăng nhập"))
+            #expect(browser.cookie(CSRFMiddleware.cookieName) != nil)
+        }
+    }
+
+    @Test("A malformed or non-existent week is a 404 page, not a 500")
+    func badWeeks() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            for id in ["2021-W53", "2021-W00", "abc", "2021-W3", "9999999-W01"] {
+                #expect(try await browser.get("/weeks/\(id)").status == .notFound, "\(id)")
+            }
+            #expect(try await browser.get("/weeks/2020-W53").status == .ok)
+        }
+    }
+
+    @Test("The English toggle switches the interface language")
+    func english() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            let toggle = try await browser.get("/lang/en?next=%2F")
+            #expect(toggle.location == "/")
+            let page = try await browser.get("/")
+            #expect(page.body.string.contains("Deadlines this week"))
+            #expect(page.body.string.contains("lang=\"en\""))
+        }
+    }
+
+    @Test("Text typed by users is escaped in pages")
+    func escaping() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.admin)
+            let created = try await browser.post("/admin/units", [("name", "<script>alert(1)</script>"), ("kind", "field")])
+            #expect(created.status == .seeOther)
+            let page = try await browser.get("/admin/units")
+            #expect(!page.body.string.contains("<script>alert(1)</script>"))
+            #expect(page.body.string.contains("&lt;script&gt;"))
+        }
+    }
+
+    @Test("Health check and OpenAPI file")
+    func healthAndSpec() async throws {
+        try await withTestApp { t in
+            let health = try await t.app.testing().sendRequest(.GET, "/healthz")
+            #expect(health.status == .ok)
+            #expect(health.body.string == "ok")
+            let spec = try await t.app.testing().sendRequest(.GET, "/api/openapi.yaml")
+            #expect(spec.status == .ok)
+            #expect(spec.body.string.hasPrefix("openapi: 3.1"))
+            #expect(spec.body.string.contains("/api/v1/weeks/{weekId}"))
+            let css = try await t.app.testing().sendRequest(.GET, "/css/app.css")
+            #expect(css.status == .ok)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+@testable import App
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import GiaoBanCore
+import NIOConcurrencyHelpers
+import Testing
+import Vapor
+import VaporTesting
+
+/// The instant every test starts at unless it sets another: Wednesday 18/08/2021 09:00 in
+/// Hà Nội, inside week 2021-W33 of the letter.
+let letterWednesday = Date(timeIntervalSince1970: 1_629_252_000) // 2021-08-18T02:00:00Z
+
+/// Builds the app on a fresh database (in-memory SQLite, or a new PostgreSQL database when
+/// `GIAOBAN_TEST_POSTGRES_URL` is set), loads the demo commune, runs `body`, and cleans up.
+func withTestApp(at start: Date = letterWednesday, demo: Bool = true,
+                 _ body: (TestApp) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let clock = ManualClock(start)
+    app.clock = clock
+    var scratchDatabase: String?
+    do {
+        let database: AppConfig.DatabaseChoice
+        if let adminURL = ProcessInfo.processInfo.environment["GIAOBAN_TEST_POSTGRES_URL"], !adminURL.isEmpty {
+            let name = "gb_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            try await PostgresScratch.create(name, adminURL: adminURL)
+            scratchDatabase = name
+            database = .postgres(url: PostgresScratch.url(adminURL, database: name))
+        } else {
+            database = .sqliteMemory
+        }
+        try await configure(app, config: AppConfig(database: database, bcryptCost: 4, migrateOnStart: false))
+        try await app.autoMigrate()
+        let testApp = TestApp(app: app, clock: clock)
+        if demo { try await DemoCommune.load(hash: try await app.password.async.hash(DemoCommune.password), on: app.db) }
+        try await body(testApp)
+    } catch {
+        try? await app.asyncShutdown()
+        if let scratchDatabase, let url = ProcessInfo.processInfo.environment["GIAOBAN_TEST_POSTGRES_URL"] {
+            try? await PostgresScratch.drop(scratchDatabase, adminURL: url)
+        }
+        throw error
+    }
+    try await app.asyncShutdown()
+    if let scratchDatabase, let url = ProcessInfo.processInfo.environment["GIAOBAN_TEST_POSTGRES_URL"] {
+        try await PostgresScratch.drop(scratchDatabase, adminURL: url)
+    }
+}
+
+/// One throwaway PostgreSQL database per test, so that tests run in parallel as on SQLite.
+enum PostgresScratch {
+    static func url(_ adminURL: String, database: String) -> String {
+        guard var components = URLComponents(string: adminURL) else { return adminURL }
+        components.path = "/" + database
+        return components.string ?? adminURL
+    }
+
+    private static func run(_ sql: String, adminURL: String) async throws {
+        let app = try await Application.make(.testing)
+        do {
+            try app.databases.use(.postgres(url: adminURL), as: .psql)
+            try await (app.db as! any SQLDatabase).raw(SQLQueryString(sql)).run()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func create(_ name: String, adminURL: String) async throws {
+        try await run("CREATE DATABASE \(name)", adminURL: adminURL)
+    }
+
+    static func drop(_ name: String, adminURL: String) async throws {
+        try await run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", adminURL: adminURL)
+    }
+}
+
+struct TestApp: Sendable {
+    let app: Application
+    let clock: ManualClock
+
+    var db: any Database { app.db }
+
+    func person(_ username: String) async throws -> Person {
+        try #require(try await Person.query(on: db).filter(\.$username == username).first())
+    }
+
+    /// Demo usernames by what they are in the letter's commune.
+    enum Demo {
+        static let admin = "admin"
+        static let leader = DemoCommune.username(for: "Nguyễn Văn Bình")
+        static let approver = DemoCommune.username(for: "Hoàng Minh Tuấn")
+        static let office = DemoCommune.username(for: "Phan Thị Ngọc Ánh")
+        static let ntmAggregator = DemoCommune.username(for: "Đặng Thị Hồng Nhung")
+        static let reporter = DemoCommune.username(for: "Hồ Sỹ Nam")
+        static let supervisor = DemoCommune.username(for: "Trần Quốc Hưng")
+    }
+
+    /// A browser: keeps cookies between requests, like a real one.
+    func browser() -> Browser { Browser(app: app) }
+
+    /// A bearer token for the API.
+    func token(_ username: String, password: String = DemoCommune.password) async throws -> String {
+        let response = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", beforeRequest: { req in
+            try req.content.encode(["username": username, "password": password], as: .json)
+        })
+        #expect(response.status == .ok, "token for \(username): \(response.body.string)")
+        return try response.content.get(String.self, at: "token")
+    }
+
+    func api(_ method: HTTPMethod, _ path: String, token: String?, json: (any Encodable & Sendable)? = nil) async throws -> TestingHTTPResponse {
+        try await app.testing().sendRequest(method, path, beforeRequest: { req in
+            if let token { req.headers.bearerAuthorization = .init(token: token) }
+            if let json {
+                req.headers.contentType = .json
+                req.body = ByteBuffer(data: try JSONEncoder().encode(json))
+            }
+        })
+    }
+}
+
+/// Keeps cookies and the page's CSRF token between requests.
+final class Browser: @unchecked Sendable {
+    let app: Application
+    private let cookies = NIOLockedValueBox<[String: String]>([:])
+
+    init(app: Application) { self.app = app }
+
+    private var cookieHeader: String {
+        cookies.withLockedValue { $0.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+    }
+
+    private func remember(_ response: TestingHTTPResponse) {
+        for header in response.headers[.setCookie] {
+            let pair = header.split(separator: ";", maxSplits: 1)[0]
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let name = String(parts[0]).trimmingCharacters(in: .whitespaces)
+            let value = String(parts[1])
+            cookies.withLockedValue { jar in
+                if header.contains("Max-Age=0") || header.lowercased().contains("expires=thu, 01 jan 1970") || value.isEmpty {
+                    jar[name] = nil
+                } else {
+                    jar[name] = value
+                }
+            }
+        }
+    }
+
+    func cookie(_ name: String) -> String? { cookies.withLockedValue { $0[name] } }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        let header = cookieHeader
+        let response = try await app.testing().sendRequest(.GET, path, beforeRequest: { req in
+            if !header.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: header) }
+        })
+        remember(response)
+        return response
+    }
+
+    /// Posts a form; `csrf: nil` takes the token from the last page, like a browser would.
+    @discardableResult
+    func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil, includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        var fields = fields
+        if includeCSRF { fields.append(("_csrf", try await csrfToken(override: csrf))) }
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let header = cookieHeader
+        let response = try await app.testing().sendRequest(.POST, path, beforeRequest: { req in
+            if !header.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: header) }
+            req.headers.contentType = .urlEncodedForm
+            req.body = ByteBuffer(string: body)
+        })
+        remember(response)
+        return response
+    }
+
+    private func csrfToken(override: String?) async throws -> String {
+        if let override { return override }
+        // The token is in every page's forms; read it from a page like a browser would.
+        let page = try await get(cookie(SessionAuthMiddleware.cookieName) == nil ? "/login" : "/account/password")
+        return try #require(Self.extractCSRF(page.body.string))
+    }
+
+    static func extractCSRF(_ html: String) -> String? {
+        guard let range = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    static func encode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+
+    func login(_ username: String, password: String = DemoCommune.password) async throws {
+        let response = try await post("/login", [("username", username), ("password", password)])
+        #expect(response.status == .seeOther, "login \(username): \(response.status)")
+    }
+}
+
+extension TestingHTTPResponse {
+    var location: String? { headers.first(name: .location) }
+}

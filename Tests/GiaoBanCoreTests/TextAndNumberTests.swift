@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import GiaoBanCore
+
+@Suite("Vietnamese numbers")
+struct VietnameseNumberTests {
+    @Test("parsing", arguments: [
+        ("1.234,5", "1234.5"), ("1.850", "1850"), ("3,5", "3.5"), ("1234.5", "1234.5"), ("2.5", "2.5"),
+        ("  12 ", "12"), ("-3", "-3"), ("1.234.567", "1234567"), ("1.234.567,89", "1234567.89"), ("0,25", "0.25"),
+        ("0.500", "0.5"), ("1234", "1234"), ("1.23", "1.23"), ("1.2345", "1.2345"), ("1234.567", "1234.567"),
+        ("1.000.000", "1000000"), ("0", "0"), ("-0", "0"), ("-1.234,5", "-1234.5"), ("\t7\n", "7"), ("0,5", "0.5"),
+        ("007", "7"), ("12,000", "12"), ("999.999,999", "999999.999"),
+        ("", nil), ("   ", nil), ("abc", nil), ("1,2,3", nil), ("1e5", nil), ("1E5", nil), ("12.34.56", nil),
+        ("1,234.5", nil), (",5", nil), ("5,", nil), (".5", nil), ("5.", nil), ("-", nil), ("--3", nil), ("+3", nil),
+        ("1 234", nil), ("١٢", nil), ("１２", nil), ("12.34,5", nil), ("1.2.3", nil), ("1..2", nil), ("3,5 ha", nil),
+        ("0x1A", nil), ("NaN", nil), ("∞", nil), ("1.234.56", nil), ("1234.567.890", nil),
+    ] as [(String, String?)])
+    func parsing(text: String, expected: String?) {
+        #expect(VietnameseNumber.parse(text) == expected.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) })
+    }
+
+    @Test func refusesMoreDigitsThanDecimalHolds() {
+        #expect(VietnameseNumber.parse(String(repeating: "9", count: 38)) != nil)
+        #expect(VietnameseNumber.parse(String(repeating: "9", count: 39)) == nil)
+    }
+
+    @Test("formatting", arguments: [
+        ("1234.5", 2, "1.234,5"), ("1850", 2, "1.850"), ("0.25", 2, "0,25"), ("-3", 2, "-3"), ("0", 2, "0"),
+        ("1234567.891", 2, "1.234.567,89"), ("2.345", 2, "2,35"), ("-2.345", 2, "-2,35"), ("0.001", 2, "0"),
+        ("-0.001", 2, "0"), ("100", 2, "100"), ("1000", 2, "1.000"), ("999999.999", 2, "1.000.000"),
+        ("12.5", 0, "13"), ("1.23456", 4, "1,2346"), ("1.5", -1, "2"), ("1.50", 2, "1,5"), ("12345678901234567890", 2, "12.345.678.901.234.567.890"),
+        ("-1234", 2, "-1.234"), ("0.1", 5, "0,1"), ("123", 2, "123"), ("1234", 2, "1.234"),
+    ])
+    func formatting(value: String, digits: Int, expected: String) throws {
+        let decimal = try #require(Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")))
+        #expect(VietnameseNumber.format(decimal, maxFractionDigits: digits) == expected)
+    }
+
+    @Test func defaultFractionDigitsAndNaN() {
+        #expect(VietnameseNumber.format(Decimal(string: "3.14159")!) == "3,14")
+        #expect(VietnameseNumber.format(Decimal.nan) == "")
+    }
+
+    @Test("format then parse gives the value back")
+    func roundTrip() {
+        let values = ["0", "1", "-1", "12.5", "1850", "1234.5", "-1234567.25", "0.75", "1000000", "999.99", "1000.001"]
+        for text in values {
+            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!
+            #expect(VietnameseNumber.parse(VietnameseNumber.format(value, maxFractionDigits: 3)) == value, "\(text)")
+        }
+    }
+}
+
+@Suite("Vietnamese text")
+struct VietnameseTextTests {
+    @Test("folding", arguments: [
+        ("Đặng Thị Nương", "dang thi nuong"), ("Nương", "nuong"), ("Đặng", "dang"), ("ĐẶNG", "dang"), ("đ", "d"),
+        ("Phan Thị Nương - VP xã", "phan thi nuong - vp xa"), ("  Hội   Nông dân ", "hoi nong dan"),
+        ("Nguyễn Thị Hoài Thương", "nguyen thi hoai thuong"), ("Ủy ban nhân dân", "uy ban nhan dan"),
+        ("Sơn Kim 2", "son kim 2"), ("Quốc phòng – an ninh", "quoc phong – an ninh"), ("ABC", "abc"), ("", ""),
+        ("Trần Văn Sơn", "tran van son"), ("Phạm Thanh Truyền", "pham thanh truyen"), ("Ư Ơ Ă Â Ê Ô", "u o a a e o"),
+        ("Hương Sơn\nHà Tĩnh", "huong son ha tinh"), ("ỹ ỵ ỷ ỳ ý", "y y y y y"), ("Khu dân cư kiểu mẫu", "khu dan cu kieu mau"),
+    ])
+    func folding(text: String, expected: String) {
+        let folded = VietnameseText.folded(text)
+        #expect(Array(folded.unicodeScalars) == Array(expected.unicodeScalars))
+        // NFD input (combining marks) folds the same.
+        #expect(Array(VietnameseText.folded(text.decomposedStringWithCanonicalMapping).unicodeScalars) == Array(expected.unicodeScalars))
+        #expect(folded.unicodeScalars.allSatisfy { $0.isASCII || $0 == "–" })
+    }
+
+    @Test func searchIgnoresDiacritics() {
+        let haystack = VietnameseText.folded("Đ/c Phan Thị Nương – VP xã tổng hợp")
+        #expect(haystack.contains(VietnameseText.folded("nuong")))
+        #expect(haystack.contains(VietnameseText.folded("NƯƠNG")))
+        #expect(haystack.contains(VietnameseText.folded("tong hop")))
+    }
+
+    @Test("NFC: precomposed, trimmed")
+    func nfc() {
+        let nfd = "  Nu\u{031B}o\u{031B}\u{0300}ng Đa\u{0323}\u{0306}ng\n"   // "Nường Đặng" with combining marks
+        let result = VietnameseText.nfc(nfd)
+        #expect(Array(result.unicodeScalars) == Array("N\u{01B0}\u{1EDD}ng \u{0110}\u{1EB7}ng".unicodeScalars))
+        #expect(Array(VietnameseText.nfc("Nương").unicodeScalars) == Array("N\u{01B0}\u{01A1}ng".unicodeScalars))
+        #expect(VietnameseText.nfc("  a  b  ") == "a  b")
+        #expect(VietnameseText.nfc(" \t\n") == "")
+    }
+}
+
+@Suite("Time left")
+struct TimeLeftTests {
+    static let now = CalFixture.instant("2021-08-17T09:00:00Z")
+
+    @Test("countdown text", arguments: [
+        (2 * 86_400 + 3 * 3600, "còn 2 ngày 3 giờ"),
+        (2 * 86_400 + 3 * 3600 + 59 * 60 + 59, "còn 2 ngày 3 giờ"),
+        (2 * 86_400 + 5 * 60, "còn 2 ngày"),
+        (86_400, "còn 1 ngày"),
+        (3 * 3600 + 20 * 60, "còn 3 giờ 20 phút"),
+        (3 * 3600, "còn 3 giờ"),
+        (3 * 3600 + 30, "còn 3 giờ"),
+        (23 * 3600 + 59 * 60, "còn 23 giờ 59 phút"),
+        (45 * 60, "còn 45 phút"),
+        (45 * 60 + 59, "còn 45 phút"),
+        (60, "còn 1 phút"),
+        (30, "còn dưới 1 phút"),
+        (0, "còn dưới 1 phút"),
+        (-1, "quá hạn dưới 1 phút"),
+        (-5 * 60, "quá hạn 5 phút"),
+        (-(5 * 60 + 30), "quá hạn 5 phút"),
+        (-(86_400 + 2 * 3600), "quá hạn 1 ngày 2 giờ"),
+        (-(3 * 3600 + 1), "quá hạn 3 giờ"),
+        (-(40 * 86_400), "quá hạn 40 ngày"),
+    ])
+    func countdown(seconds: Int, expected: String) {
+        let deadline = Self.now.addingTimeInterval(TimeInterval(seconds))
+        #expect(TimeLeft.vietnamese(from: Self.now, to: deadline) == expected)
+    }
+
+    @Test func fractionalSecondsAndTheLetterDeadline() throws {
+        let calendar = CalFixture.calendar
+        let deadline = calendar.deadlines(for: try calendar.week(parsing: "2021-W33")).weeklyReport
+        #expect(TimeLeft.vietnamese(from: CalFixture.instant("2021-08-17T09:00:00+07:00"), to: deadline) == "còn 2 ngày 11 giờ")
+        #expect(TimeLeft.vietnamese(from: CalFixture.instant("2021-08-19T19:59:59.500+07:00"), to: deadline) == "còn dưới 1 phút")
+        #expect(TimeLeft.vietnamese(from: CalFixture.instant("2021-08-19T20:00:00.500+07:00"), to: deadline) == "quá hạn dưới 1 phút")
+        #expect(TimeLeft.vietnamese(from: CalFixture.instant("2021-08-20T22:05:00+07:00"), to: deadline) == "quá hạn 1 ngày 2 giờ")
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import GiaoBanCore
+
+@Suite("Lũy kế từ đầu năm")
+struct YearToDateTests {
+    private func fig(_ week: Int, _ value: Decimal, completed: Bool = true) -> WeeklyFigure {
+        WeeklyFigure(weekIndex: week, value: value, completed: completed)
+    }
+
+    @Test func sumAddsCompletedWeeksUpToTheGivenWeek() {
+        let figures = [fig(1, 3), fig(2, 4), fig(5, 10), fig(6, 100)]
+        #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 5) == 17)
+        #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 6) == 117)
+        #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 1) == 3)
+    }
+
+    @Test func workInProgressDoesNotCount() {
+        let figures = [fig(1, 3), fig(2, 4, completed: false), fig(3, 1)]
+        #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 3) == 4)
+        #expect(YearToDate.value(rule: .latest, figures: [fig(1, 3), fig(2, 9, completed: false)], throughWeek: 2) == 3)
+        #expect(YearToDate.value(rule: .max, figures: [fig(1, 3), fig(2, 9, completed: false)], throughWeek: 2) == 3)
+        #expect(YearToDate.value(rule: .sum, figures: [fig(2, 9, completed: false)], throughWeek: 2) == nil)
+    }
+
+    @Test func latestTakesTheLatestWeekThatHasAFigure() {
+        let figures = [fig(3, 12), fig(1, 20), fig(7, 5), fig(9, 40)]
+        #expect(YearToDate.value(rule: .latest, figures: figures, throughWeek: 8) == 5)
+        #expect(YearToDate.value(rule: .latest, figures: figures, throughWeek: 9) == 40)
+        #expect(YearToDate.value(rule: .latest, figures: figures, throughWeek: 2) == 20)
+    }
+
+    @Test func latestValueZeroIsAValue() {
+        // Nobody in quarantine any more is 0, not "no figure".
+        #expect(YearToDate.value(rule: .latest, figures: [fig(1, 6), fig(2, 0)], throughWeek: 2) == 0)
+    }
+
+    @Test func maxTakesTheLargestWeek() {
+        let figures = [fig(1, 2), fig(2, 8), fig(3, 5), fig(10, 50)]
+        #expect(YearToDate.value(rule: .max, figures: figures, throughWeek: 3) == 8)
+        #expect(YearToDate.value(rule: .max, figures: figures, throughWeek: 10) == 50)
+    }
+
+    @Test func figuresOfTheSameWeekAreAddedFirst() {
+        // Two villages report the people quarantined in week 4.
+        let figures = [fig(3, 10), fig(4, 2), fig(4, 3)]
+        #expect(YearToDate.value(rule: .latest, figures: figures, throughWeek: 4) == 5)
+        #expect(YearToDate.value(rule: .max, figures: figures, throughWeek: 4) == 10)
+        #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 4) == 15)
+    }
+
+    @Test func noFigureGivesNil() {
+        for rule in YearToDateRule.allCases {
+            #expect(YearToDate.value(rule: rule, figures: [], throughWeek: 52) == nil)
+            #expect(YearToDate.value(rule: rule, figures: [fig(10, 1)], throughWeek: 9) == nil)
+            #expect(YearToDate.value(rule: rule, figures: [fig(1, 1)], throughWeek: 0) == nil)
+        }
+    }
+
+    @Test func weeksOutsideTheYearAreIgnored() {
+        let figures = [fig(0, 100), fig(-1, 100), fig(2, 1)]
+        #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 53) == 1)
+    }
+
+    @Test func decimalsStayExact() {
+        let figures = [fig(1, Decimal(string: "0.1")!), fig(2, Decimal(string: "0.2")!)]
+        #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 2) == Decimal(string: "0.3")!)
+    }
+
+    @Test func percentOfPlanRoundsToOneDecimal() {
+        #expect(YearToDate.percentOfPlan(yearToDate: 45, planned: 320) == Decimal(string: "14.1")!)
+        #expect(YearToDate.percentOfPlan(yearToDate: 1, planned: 3) == Decimal(string: "33.3")!)
+        #expect(YearToDate.percentOfPlan(yearToDate: 2, planned: 3) == Decimal(string: "66.7")!)
+        #expect(YearToDate.percentOfPlan(yearToDate: 1, planned: 8) == Decimal(string: "12.5")!)
+        #expect(YearToDate.percentOfPlan(yearToDate: 1, planned: 16) == Decimal(string: "6.3")!)
+        #expect(YearToDate.percentOfPlan(yearToDate: 1850, planned: 1850) == 100)
+        #expect(YearToDate.percentOfPlan(yearToDate: 5, planned: 2) == 250)
+        #expect(YearToDate.percentOfPlan(yearToDate: 0, planned: 20) == 0)
+        #expect(YearToDate.percentOfPlan(yearToDate: Decimal(string: "1.2")!, planned: Decimal(string: "3.5")!) == Decimal(string: "34.3")!)
+    }
+
+    @Test func percentOfPlanWithoutPlanIsNil() {
+        #expect(YearToDate.percentOfPlan(yearToDate: 10, planned: nil) == nil)
+        #expect(YearToDate.percentOfPlan(yearToDate: 10, planned: 0) == nil)
+        #expect(YearToDate.percentOfPlan(yearToDate: nil, planned: 10) == nil)
+    }
+
+    @Test func straightLineShare() {
+        #expect(YearToDate.straightLineShare(week: 26, weeksInYear: 52) == Decimal(string: "0.5")!)
+        #expect(YearToDate.straightLineShare(week: 52, weeksInYear: 52) == 1)
+        #expect(YearToDate.straightLineShare(week: 0, weeksInYear: 52) == 0)
+        #expect(YearToDate.straightLineShare(week: 60, weeksInYear: 53) == 1)
+        #expect(YearToDate.straightLineShare(week: -3, weeksInYear: 52) == 0)
+        #expect(YearToDate.straightLineShare(week: 5, weeksInYear: 0) == 0)
+        let share = YearToDate.straightLineShare(week: 33, weeksInYear: 52)
+        #expect(abs(NSDecimalNumber(decimal: share).doubleValue - 33.0 / 52.0) < 1e-12)
+    }
+
+    @Test func fallingBehindPlanComparison() {
+        // Week 33 of 52: 63.5 % of the year is gone; 45 of 320 ha (14.1 %) is behind plan.
+        let percent = YearToDate.percentOfPlan(yearToDate: 45, planned: 320)!
+        let share = YearToDate.straightLineShare(week: 33, weeksInYear: 52)
+        #expect(percent / 100 < share)
+    }
+
+    @Test func enumsRoundTripTheirRawValues() {
+        #expect(TargetValueKind(rawValue: "yesNo") == .yesNo)
+        #expect(YearToDateRule.allCases == [.sum, .latest, .max])
+        #expect(TargetValueKind.allCases.count == 3)
+    }
+}
