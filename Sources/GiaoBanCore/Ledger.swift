@@ -1,0 +1,155 @@
+import Foundation
+
+/// A person's standing on one obligation for one period in the compliance ledger (sổ theo dõi
+/// chấp hành, SPEC §8). Derived from timestamps, never typed.
+public enum LedgerStatus: String, Codable, CaseIterable, Sendable {
+    case onTime = "on_time"
+    case late
+    case missing
+    case notDue = "not_due"
+    case excused
+
+    public var vietnameseName: String {
+        switch self {
+        case .onTime: return "Đúng hạn"
+        case .late: return "Muộn"
+        case .missing: return "Chưa nộp"
+        case .notDue: return "Chưa đến hạn"
+        case .excused: return "Vắng có lý do"
+        }
+    }
+
+    public var englishName: String {
+        switch self {
+        case .onTime: return "On time"
+        case .late: return "Late"
+        case .missing: return "Missing"
+        case .notDue: return "Not yet due"
+        case .excused: return "Excused"
+        }
+    }
+}
+
+/// Leave recorded by the office (nghỉ phép, đi học, ốm…): calendar days, inclusive.
+public struct LeavePeriod: Hashable, Codable, Sendable {
+    public var from: LocalDate
+    public var to: LocalDate
+    public var reason: String
+
+    public init(from: LocalDate, to: LocalDate, reason: String) {
+        self.from = from
+        self.to = to
+        self.reason = reason
+    }
+
+    public func covers(_ date: LocalDate) -> Bool { from <= date && date <= to }
+}
+
+public struct LedgerEntry: Hashable, Sendable {
+    public var status: LedgerStatus
+    /// Seconds after the deadline of the first submission; 0 unless `late`.
+    public var lateBySeconds: Int
+    public var submittedAt: Date?
+    /// The leave that excused the person, when `excused`.
+    public var excuse: LeavePeriod?
+
+    public init(status: LedgerStatus, lateBySeconds: Int = 0, submittedAt: Date? = nil, excuse: LeavePeriod? = nil) {
+        self.status = status
+        self.lateBySeconds = lateBySeconds
+        self.submittedAt = submittedAt
+        self.excuse = excuse
+    }
+}
+
+public enum LedgerRules {
+    /// Whether an obligation whose period ends on `periodEnd` applies to someone who joined on
+    /// `joinedOn`: periods that ended before a person joined do not count (nil: always counted).
+    public static func applies(periodEnd: LocalDate, joinedOn: LocalDate?) -> Bool {
+        guard let joinedOn else { return true }
+        return joinedOn <= periodEnd
+    }
+
+    /// The status of one obligation.
+    ///
+    /// - The first submission instant decides (later corrections never move it): at or before
+    ///   the deadline is on time, after it late by the difference in whole seconds.
+    /// - Without a submission: excused when a leave covers the deadline's calendar day (in the
+    ///   commune's zone), otherwise not yet due before the deadline and missing after it.
+    /// - A submission is counted even from someone on leave: the work was done.
+    public static func entry(dueAt: Date, dueDay: LocalDate, firstSubmittedAt: Date?, now: Date,
+                             leaves: [LeavePeriod]) -> LedgerEntry {
+        if let submitted = firstSubmittedAt {
+            if submitted <= dueAt {
+                return LedgerEntry(status: .onTime, submittedAt: submitted)
+            }
+            let late = Int(submitted.timeIntervalSince(dueAt).rounded(.up))
+            return LedgerEntry(status: .late, lateBySeconds: late, submittedAt: submitted)
+        }
+        if let leave = leaves.first(where: { $0.covers(dueDay) }) {
+            return LedgerEntry(status: .excused, excuse: leave)
+        }
+        return LedgerEntry(status: now < dueAt ? .notDue : .missing)
+    }
+}
+
+/// Counts of statuses over some obligations, and the on-time rate used for emulation and the
+/// annual evaluation. Excused and not-yet-due obligations leave the denominator.
+public struct LedgerTally: Hashable, Codable, Sendable {
+    public var onTime = 0
+    public var late = 0
+    public var missing = 0
+    public var notDue = 0
+    public var excused = 0
+    /// Total lateness of the late submissions, in seconds.
+    public var lateSeconds = 0
+
+    public init() {}
+
+    public init<S: Sequence>(_ entries: S) where S.Element == LedgerEntry {
+        for entry in entries { add(entry) }
+    }
+
+    public mutating func add(_ entry: LedgerEntry) {
+        switch entry.status {
+        case .onTime: onTime += 1
+        case .late: late += 1; lateSeconds += entry.lateBySeconds
+        case .missing: missing += 1
+        case .notDue: notDue += 1
+        case .excused: excused += 1
+        }
+    }
+
+    public mutating func merge(_ other: LedgerTally) {
+        onTime += other.onTime
+        late += other.late
+        missing += other.missing
+        notDue += other.notDue
+        excused += other.excused
+        lateSeconds += other.lateSeconds
+    }
+
+    /// Obligations that were due and not excused.
+    public var counted: Int { onTime + late + missing }
+    public var submitted: Int { onTime + late }
+
+    /// On time as a percentage of the counted obligations, one decimal; nil when none counted.
+    public var onTimeRate: Decimal? {
+        guard counted > 0 else { return nil }
+        return YearToDate.percentOfPlan(yearToDate: Decimal(onTime), planned: Decimal(counted))
+    }
+}
+
+public enum LateText {
+    /// "muộn 2 giờ 5 phút" — how late, in at most two units.
+    public static func vietnamese(seconds: Int) -> String {
+        guard seconds > 0 else { return "" }
+        let minutes = seconds / 60
+        let days = minutes / 1440, hours = (minutes % 1440) / 60, rest = minutes % 60
+        var parts: [String] = []
+        if days > 0 { parts.append("\(days) ngày") }
+        if hours > 0 { parts.append("\(hours) giờ") }
+        if rest > 0 && days == 0 { parts.append("\(rest) phút") }
+        if parts.isEmpty { return "muộn \(seconds) giây" }
+        return "muộn " + parts.prefix(2).joined(separator: " ")
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+
+/// What someone typed into a weekly report, before any checking: every field is text exactly as
+/// entered, so that a refused form can come back unchanged (SPEC §5, §13).
+public struct WeeklyReportInput: Hashable, Codable, Sendable {
+    public struct Figure: Hashable, Codable, Sendable {
+        public var targetID: UUID
+        public var value: String
+        public var completed: Bool
+        public init(targetID: UUID, value: String, completed: Bool) {
+            self.targetID = targetID
+            self.value = value
+            self.completed = completed
+        }
+    }
+
+    public struct WorkLine: Hashable, Codable, Sendable {
+        public var description: String
+        public var quantity: String
+        public var unit: String
+        public var activityType: String
+        public var place: String
+        public var dates: String
+        public init(description: String = "", quantity: String = "", unit: String = "", activityType: String = "",
+                    place: String = "", dates: String = "") {
+            self.description = description
+            self.quantity = quantity
+            self.unit = unit
+            self.activityType = activityType
+            self.place = place
+            self.dates = dates
+        }
+        public var isBlank: Bool {
+            [description, quantity, unit, place, dates].allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        }
+    }
+
+    public struct PlanLine: Hashable, Codable, Sendable {
+        public var date: String
+        public var start: String
+        public var end: String
+        public var title: String
+        public var roomID: String
+        public var place: String
+        public var chairID: String
+        public var participantIDs: [String]
+        public var preparedBy: String
+        public init(date: String = "", start: String = "", end: String = "", title: String = "", roomID: String = "",
+                    place: String = "", chairID: String = "", participantIDs: [String] = [], preparedBy: String = "") {
+            self.date = date
+            self.start = start
+            self.end = end
+            self.title = title
+            self.roomID = roomID
+            self.place = place
+            self.chairID = chairID
+            self.participantIDs = participantIDs
+            self.preparedBy = preparedBy
+        }
+        public var isBlank: Bool {
+            [date, start, end, title, place, preparedBy].allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+                && roomID.isEmpty && chairID.isEmpty && participantIDs.isEmpty
+        }
+    }
+
+    public var figures: [Figure]
+    public var work: [WorkLine]
+    public var plans: [PlanLine]
+
+    public init(figures: [Figure] = [], work: [WorkLine] = [], plans: [PlanLine] = []) {
+        self.figures = figures
+        self.work = work
+        self.plans = plans
+    }
+}
+
+/// A checked weekly report, ready to store.
+public struct ValidatedWeeklyReport: Hashable, Sendable {
+    public struct Figure: Hashable, Sendable {
+        public var targetID: UUID
+        public var value: Decimal
+        public var completed: Bool
+    }
+    public struct WorkLine: Hashable, Sendable {
+        public var description: String
+        public var quantity: Decimal
+        public var unit: String
+        public var activityType: String?
+        public var place: String?
+        public var dates: String?
+    }
+    public struct PlanLine: Hashable, Sendable {
+        public var date: LocalDate
+        public var start: LocalTime
+        public var end: LocalTime
+        public var title: String
+        public var roomID: UUID?
+        public var place: String?
+        public var chairID: UUID?
+        public var participantIDs: [UUID]
+        public var preparedBy: String?
+    }
+    public var figures: [Figure]
+    public var work: [WorkLine]
+    public var plans: [PlanLine]
+}
+
+/// What the checks need to know about the commune.
+public struct WeeklyReportContext: Sendable {
+    /// The targets this person may report, with their kind.
+    public var targets: [UUID: TargetValueKind]
+    public var activityTypes: Set<String>
+    public var roomIDs: Set<UUID>
+    public var personIDs: Set<UUID>
+    /// The week the plan items are for: the week after the report's week.
+    public var planWeek: ReportWeek
+
+    public init(targets: [UUID: TargetValueKind], activityTypes: Set<String>, roomIDs: Set<UUID>, personIDs: Set<UUID>, planWeek: ReportWeek) {
+        self.targets = targets
+        self.activityTypes = activityTypes
+        self.roomIDs = roomIDs
+        self.personIDs = personIDs
+        self.planWeek = planWeek
+    }
+}
+
+/// The rules of a weekly report (SPEC §5): every line of work has a quantity and a unit, figures
+/// are numbers in Vietnamese or plain format, plan items fall in next week with an end after
+/// their start. Blank lines are dropped, not refused. Problems are keyed by field path
+/// (`work[2].quantity`, matching the API's JSON) with Vietnamese messages.
+public enum WeeklyReportRules {
+    public static let maxTextLength = 1000
+    public static let maxLines = 200
+
+    public static func validate(_ input: WeeklyReportInput, context: WeeklyReportContext)
+        -> (report: ValidatedWeeklyReport, problems: [String: String]) {
+        var problems: [String: String] = [:]
+        func clean(_ text: String) -> String {
+            VietnameseText.nfc(text).split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" }).joined(separator: " ")
+        }
+        func checkLength(_ text: String, _ key: String) {
+            if text.count > maxTextLength { problems[key] = "Quá dài (tối đa \(maxTextLength) ký tự)." }
+        }
+
+        var figures: [ValidatedWeeklyReport.Figure] = []
+        var seenTargets: Set<UUID> = []
+        for (index, figure) in input.figures.enumerated() {
+            let key = "targets[\(index)]"
+            let raw = figure.value.trimmingCharacters(in: .whitespaces)
+            guard let kind = context.targets[figure.targetID] else {
+                problems["\(key).targetId"] = "Chỉ tiêu không tồn tại hoặc không thuộc trách nhiệm của bạn."
+                continue
+            }
+            if !seenTargets.insert(figure.targetID).inserted {
+                problems["\(key).targetId"] = "Chỉ tiêu này đã có ở dòng khác."
+                continue
+            }
+            if raw.isEmpty { continue }
+            let value: Decimal?
+            switch kind {
+            case .yesNo:
+                switch VietnameseText.folded(raw) {
+                case "1", "dat", "co", "yes", "true": value = 1
+                case "0", "chua dat", "khong", "khong dat", "no", "false": value = 0
+                default: value = nil
+                }
+                if value == nil { problems["\(key).value"] = "Chỉ tiêu đạt/chưa đạt: chọn Đạt hoặc Chưa đạt." }
+            case .count:
+                value = VietnameseNumber.parse(raw)
+                if let value, value < 0 || value != value.rounded0 {
+                    problems["\(key).value"] = "Chỉ tiêu này đếm bằng số nguyên không âm, ví dụ 12."
+                } else if value == nil {
+                    problems["\(key).value"] = "Không đọc được số. Viết ví dụ 1.234 hoặc 12."
+                }
+            case .decimal:
+                value = VietnameseNumber.parse(raw)
+                if value == nil { problems["\(key).value"] = "Không đọc được số. Viết ví dụ 1.234,5 hoặc 3,5." }
+                else if value! < 0 { problems["\(key).value"] = "Số liệu không được âm." }
+            }
+            if let value, problems["\(key).value"] == nil {
+                figures.append(.init(targetID: figure.targetID, value: value, completed: figure.completed))
+            }
+        }
+
+        var work: [ValidatedWeeklyReport.WorkLine] = []
+        if input.work.count > maxLines { problems["work"] = "Quá nhiều dòng (tối đa \(maxLines))." }
+        for (index, line) in input.work.prefix(maxLines).enumerated() where !line.isBlank {
+            let key = "work[\(index)]"
+            let problemsBefore = problems.count
+            let description = clean(line.description)
+            let unit = clean(line.unit)
+            let quantityText = line.quantity.trimmingCharacters(in: .whitespaces)
+            if description.isEmpty { problems["\(key).description"] = "Ghi rõ nội dung công việc." }
+            checkLength(description, "\(key).description")
+            var quantity: Decimal?
+            if quantityText.isEmpty {
+                problems["\(key).quantity"] = "Thiếu số lượng: mỗi việc cần có số liệu cụ thể (ví dụ 2 công văn, 15 hộ)."
+            } else if let parsed = VietnameseNumber.parse(quantityText), parsed > 0 {
+                quantity = parsed
+            } else {
+                problems["\(key).quantity"] = "Số lượng phải là số lớn hơn 0, ví dụ 3 hoặc 1,5."
+            }
+            if unit.isEmpty { problems["\(key).unit"] = "Thiếu đơn vị tính (ví dụ: báo cáo, hộ, lượt, buổi)." }
+            checkLength(unit, "\(key).unit")
+            let type = line.activityType.trimmingCharacters(in: .whitespaces)
+            if !type.isEmpty && !context.activityTypes.contains(type) { problems["\(key).activityType"] = "Loại công việc không có trong danh mục." }
+            let place = clean(line.place), dates = clean(line.dates)
+            checkLength(place, "\(key).place")
+            checkLength(dates, "\(key).dates")
+            if problems.count == problemsBefore, let quantity {
+                work.append(.init(description: description, quantity: quantity, unit: unit, activityType: type.isEmpty ? nil : type,
+                                  place: place.isEmpty ? nil : place, dates: dates.isEmpty ? nil : dates))
+            }
+        }
+
+        var plans: [ValidatedWeeklyReport.PlanLine] = []
+        if input.plans.count > maxLines { problems["plans"] = "Quá nhiều dòng (tối đa \(maxLines))." }
+        for (index, line) in input.plans.prefix(maxLines).enumerated() where !line.isBlank {
+            let key = "plans[\(index)]"
+            let problemsBefore = problems.count
+            let dateText = line.date.trimmingCharacters(in: .whitespaces)
+            let date = LocalDate(iso: dateText) ?? LocalDate(vietnamese: dateText)
+            if date == nil {
+                problems["\(key).date"] = "Ngày theo dạng dd/mm/yyyy."
+            } else if !context.planWeek.contains(date!) {
+                problems["\(key).date"] = "Kế hoạch là cho tuần tới: từ \(context.planWeek.start.vietnamese) đến \(context.planWeek.end.vietnamese)."
+            }
+            let start = LocalTime(string: line.start.trimmingCharacters(in: .whitespaces))
+            let end = LocalTime(string: line.end.trimmingCharacters(in: .whitespaces))
+            if start == nil { problems["\(key).start"] = "Giờ bắt đầu theo dạng HH:mm, ví dụ 07:30." }
+            if end == nil { problems["\(key).end"] = "Giờ kết thúc theo dạng HH:mm, ví dụ 11:00." }
+            if let start, let end, end <= start { problems["\(key).end"] = "Giờ kết thúc phải sau giờ bắt đầu." }
+            let title = clean(line.title)
+            if title.isEmpty { problems["\(key).title"] = "Ghi rõ nội dung công việc." }
+            checkLength(title, "\(key).title")
+            var roomID: UUID?
+            if !line.roomID.isEmpty {
+                roomID = UUID(uuidString: line.roomID)
+                if roomID == nil || !context.roomIDs.contains(roomID!) { problems["\(key).roomId"] = "Phòng họp không tồn tại." }
+            }
+            var chairID: UUID?
+            if !line.chairID.isEmpty {
+                chairID = UUID(uuidString: line.chairID)
+                if chairID == nil || !context.personIDs.contains(chairID!) { problems["\(key).chairId"] = "Người chủ trì không tồn tại." }
+            }
+            var participants: [UUID] = []
+            for raw in line.participantIDs where !raw.isEmpty {
+                if let id = UUID(uuidString: raw), context.personIDs.contains(id) {
+                    if !participants.contains(id) { participants.append(id) }
+                } else {
+                    problems["\(key).participantIds"] = "Có người tham dự không tồn tại."
+                }
+            }
+            let place = clean(line.place), preparedBy = clean(line.preparedBy)
+            checkLength(place, "\(key).place")
+            checkLength(preparedBy, "\(key).preparedBy")
+            if problems.count == problemsBefore, let date, let start, let end {
+                plans.append(.init(date: date, start: start, end: end, title: title, roomID: roomID, place: place.isEmpty ? nil : place,
+                                   chairID: chairID, participantIDs: participants, preparedBy: preparedBy.isEmpty ? nil : preparedBy))
+            }
+        }
+        return (ValidatedWeeklyReport(figures: figures, work: work, plans: plans), problems)
+    }
+}
+
+private extension Decimal {
+    var rounded0: Decimal {
+        var value = self
+        var result = Decimal()
+        NSDecimalRound(&result, &value, 0, .plain)
+        return result
+    }
+}
