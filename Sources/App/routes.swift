@@ -35,6 +35,12 @@ func routes(_ app: Application) throws {
     signedIn.post("weeks", ":weekID", "move", use: weekPages.move)
     signedIn.post("weeks", ":weekID", "restore", use: weekPages.restore)
 
+    let reportPages = ReportPageController()
+    signedIn.get("reports", "current", use: reportPages.current)
+    signedIn.get("reports", ":weekID", use: reportPages.show)
+    signedIn.post("reports", ":weekID", use: reportPages.save)
+    signedIn.post("reports", ":weekID", "autosave", use: reportPages.autosave)
+
     let admin = signedIn.grouped("admin").grouped(RequireActionMiddleware(action: .manageOrganisation))
     let pages = AdminPagesController()
     admin.get { req in req.redirect(to: "/admin/people") }
@@ -80,6 +86,11 @@ func routes(_ app: Application) throws {
     authed.get("weeks", use: weeks.containing)
     authed.get("weeks", "current", use: weeks.current)
     authed.get("weeks", ":weekID", use: weeks.show)
+
+    let reports = ReportsAPIController()
+    authed.put("reports", ":weekID", use: reports.put)
+    authed.post("reports", ":weekID", "submit", use: reports.submit)
+    authed.get("reports", ":weekID", use: reports.get)
 
     let org = OrganisationAPIController()
     authed.get("units", use: org.listUnits)

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Every migration, in the order it must run. Each is small, named for what it does, revertible,
@@ -18,6 +19,13 @@ enum AppMigrations {
         CreateAPITokens(),
         CreateLoginAttempts(),
         CreateBriefingMoves(),
+        CreateTargets(),
+        CreateActivityTypes(),
+        CreateWeeklyReports(),
+        CreateAuditEntries(),
+        CreateLeaves(),
+        UpdatePeopleAddJoinedOn(),
+        CreateIndexes(),
     ]
 }
 
@@ -191,4 +199,34 @@ struct CreateBriefingMoves: AsyncMigration {
             .create()
     }
     func revert(on db: any Database) async throws { try await db.schema(BriefingMoveRecord.schema).delete() }
+}
+
+/// Indexes for the queries every page runs (Fluent's schema builder has no plain index).
+struct CreateIndexes: AsyncMigration {
+    static let indexes: [(name: String, table: String, columns: String)] = [
+        ("idx_login_attempts_username_at", LoginAttempt.schema, "username, at"),
+        ("idx_people_commune", Person.schema, "commune_id"),
+        ("idx_group_memberships_person", GroupMembership.schema, "person_id"),
+        ("idx_weekly_reports_commune_week", WeeklyReport.schema, "commune_id, week_id"),
+        ("idx_report_figures_target_year", ReportFigure.schema, "target_id, week_year, week_number"),
+        ("idx_report_work_items_report", ReportWorkItem.schema, "report_id"),
+        ("idx_report_plan_items_report", ReportPlanItem.schema, "report_id"),
+        ("idx_targets_commune_year", Target.schema, "commune_id, year"),
+        ("idx_audit_entries_commune_at", AuditEntry.schema, "commune_id, at"),
+        ("idx_leaves_person", LeaveRecord.schema, "person_id"),
+    ]
+
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for index in Self.indexes {
+            try await sql.raw(SQLQueryString("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: index.columns))")).run()
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for index in Self.indexes {
+            try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \(unsafeRaw: index.name)")).run()
+        }
+    }
 }

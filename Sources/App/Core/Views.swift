@@ -32,7 +32,7 @@ struct Page<View: Encodable & Sendable>: Encodable, Sendable {
 }
 
 /// Flash notices travel as `?notice=key` after a redirect; only known keys are shown.
-private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored"]
+private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored", "report_submitted"]
 
 extension Request {
     func render<View: Encodable & Sendable>(_ template: String, title: String, section: String,
@@ -52,6 +52,7 @@ extension Request {
         var nextDue: String?
         if let user {
             nav.append(.init(href: "/", label: t("nav_home"), current: section == "home"))
+            nav.append(.init(href: "/reports/current", label: t("nav_report"), current: section == "report"))
             nav.append(.init(href: "/weeks/current", label: t("nav_week"), current: section == "week"))
             if AccessPolicy.allows(user.actor, .manageOrganisation) {
                 let items: [(String, String, String)] = [
@@ -64,11 +65,16 @@ extension Request {
             let calendar = user.commune.calendar
             let week = calendar.week(containing: now)
             weekTitle = week.title
-            let deadlines = calendar.deadlines(for: week)
-            let upcoming = [(t("deadline_weekly_report"), deadlines.weeklyReport),
-                            (t("deadline_group_compilation"), deadlines.groupCompilation)]
-                .filter { $0.1 > now }
-            if let first = upcoming.first {
+            // The nearest deadline that concerns this person: their weekly report, and the
+            // group compilation for focal points; after Friday, next week's report.
+            let nextWeek = calendar.week(containing: week.end.adding(days: 1))
+            var candidates: [(String, Date)] = []
+            for candidate in [week, nextWeek] {
+                let deadlines = calendar.deadlines(for: candidate)
+                candidates.append((t("deadline_weekly_report"), deadlines.weeklyReport))
+                if user.actor.isAggregator { candidates.append((t("deadline_group_compilation"), deadlines.groupCompilation)) }
+            }
+            if let first = candidates.filter({ $0.1 > now }).min(by: { $0.1 < $1.1 }) {
                 nextDue = "\(first.0): \(TimeLeft.vietnamese(from: now, to: first.1))"
             }
         }

@@ -93,6 +93,8 @@ final class Person: Model, @unchecked Sendable {
     @OptionalField(key: "position") var position: String?
     @Field(key: "active") var active: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// First working day (yyyy-MM-dd); weeks that ended before it do not count in the ledger.
+    @OptionalField(key: "joined_on") var joinedOn: String?
 
     init() {}
     init(id: UUID? = nil, communeID: UUID, fullName: String, username: String, passwordHash: String,

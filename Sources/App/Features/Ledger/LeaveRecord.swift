@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// Leave recorded by the office, with a reason: the person is excused from obligations whose
+/// deadline falls inside it.
+final class LeaveRecord: Model, @unchecked Sendable {
+    static let schema = "leaves"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "person_id") var personID: UUID
+    @Field(key: "from_date") var fromDate: String
+    @Field(key: "to_date") var toDate: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+    init(communeID: UUID, personID: UUID, from: LocalDate, to: LocalDate, reason: String, createdBy: UUID, createdAt: Date) {
+        self.communeID = communeID
+        self.personID = personID
+        self.fromDate = from.iso
+        self.toDate = to.iso
+        self.reason = reason
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+
+    var period: LeavePeriod? {
+        guard let from = LocalDate(iso: fromDate), let to = LocalDate(iso: toDate) else { return nil }
+        return LeavePeriod(from: from, to: to, reason: reason)
+    }
+}
+
+struct CreateLeaves: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(LeaveRecord.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .cascade))
+            .field("from_date", .string, .required)
+            .field("to_date", .string, .required)
+            .field("reason", .string, .required)
+            .field("created_by", .uuid, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(LeaveRecord.schema).delete() }
+}
+
+/// People can have a first working day: weeks that ended before it do not count in the ledger.
+struct UpdatePeopleAddJoinedOn: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Person.schema).field("joined_on", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(Person.schema).deleteField("joined_on").update()
+    }
+}

@@ -1,0 +1,242 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// The weekly report form: quick on a phone, forgiving of Vietnamese number formats, and never
+/// losing what was typed (autosave as typed; a refused form comes back unchanged).
+struct ReportPageController {
+    struct Form: Content {
+        struct Figure: Content { var targetId: String?; var value: String?; var completed: String? }
+        struct Work: Content {
+            var description: String?; var quantity: String?; var unit: String?; var activityType: String?
+            var place: String?; var dates: String?
+        }
+        struct Plan: Content {
+            var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?
+            var place: String?; var chairId: String?; var participantIds: [String]?; var preparedBy: String?
+        }
+        var targets: [Figure]?
+        var work: [Work]?
+        var plans: [Plan]?
+        var action: String?
+
+        var input: WeeklyReportInput {
+            WeeklyReportInput(
+                figures: (targets ?? []).compactMap { figure in
+                    guard let id = figure.targetId.flatMap(UUID.init(uuidString:)) else { return nil }
+                    return .init(targetID: id, value: figure.value ?? "", completed: figure.completed != nil)
+                },
+                work: (work ?? []).map { .init(description: $0.description ?? "", quantity: $0.quantity ?? "", unit: $0.unit ?? "",
+                                               activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "") },
+                plans: (plans ?? []).map { .init(date: $0.date ?? "", start: $0.start ?? "", end: $0.end ?? "", title: $0.title ?? "",
+                                                 roomID: $0.roomId ?? "", place: $0.place ?? "", chairID: $0.chairId ?? "",
+                                                 participantIDs: $0.participantIds ?? [], preparedBy: $0.preparedBy ?? "") })
+        }
+    }
+
+    struct TargetRow: Encodable, Sendable {
+        var index: Int; var id: String; var code: String; var name: String; var unit: String; var yesNo: Bool
+        var value: String; var completed: Bool; var yearToDate: String; var planned: String; var percent: String
+        var yesSelected: Bool; var noSelected: Bool
+        var error: String?
+    }
+    struct WorkRow: Encodable, Sendable {
+        var index: Int; var description: String; var quantity: String; var unit: String; var activityTypes: [Choice]
+        var place: String; var dates: String; var fromPlan: Bool
+        var descriptionError: String?; var quantityError: String?; var unitError: String?; var activityTypeError: String?
+    }
+    struct PlanRow: Encodable, Sendable {
+        var index: Int; var dates: [Choice]; var start: String; var end: String; var title: String; var rooms: [Choice]
+        var place: String; var chairs: [Choice]; var participants: [Choice]; var preparedBy: String
+        var dateError: String?; var startError: String?; var endError: String?; var titleError: String?; var roomError: String?
+    }
+    struct View: Encodable, Sendable {
+        var weekID: String; var weekTitle: String; var planWeekTitle: String
+        var previousID: String; var nextID: String
+        var status: String; var submitted: Bool; var submittedAt: String?; var late: Bool; var lateText: String?
+        var due: String; var timeLeft: String; var duePassed: Bool
+        var targets: [TargetRow]; var work: [WorkRow]; var plans: [PlanRow]
+        var problems: [String]; var offeredFromLastWeek: Bool; var restoredDraftAt: String?
+        var updatedAt: String; var storageKey: String
+    }
+
+    func current(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        return req.redirect(to: "/reports/\(user.commune.calendar.week(containing: req.now).id)")
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        return try await render(req, user: user, week: week, typed: nil, problems: [:], status: .ok)
+    }
+
+    /// Saves ("Lưu") or submits ("Nộp báo cáo"); a refused form comes back as typed, with messages.
+    func save(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let form = try req.content.decode(Form.self)
+        let input = form.input
+        let submit = form.action == "submit"
+        do {
+            try await ReportService.save(input, submit: submit, person: user.person, actorID: user.personID, week: week,
+                                         calendar: user.commune.calendar, now: req.now, on: req.db)
+            return req.redirect(to: "/reports/\(week.id)?notice=\(submit ? "report_submitted" : "saved")")
+        } catch ReportService.SaveError.invalid(let problems) {
+            // Keep the typed text on the server too, so a closed tab loses nothing.
+            _ = try await ReportService.autosave(input, person: user.person, week: week, now: req.now, on: req.db)
+            return try await render(req, user: user, week: week, typed: input, problems: problems, status: .unprocessableEntity)
+        } catch ReportService.SaveError.locked(let message) {
+            return try await render(req, user: user, week: week, typed: input, problems: ["": message], status: .conflict)
+        }
+    }
+
+    /// The form's background save: keeps what is typed, as typed (JSON answer for the script).
+    func autosave(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let form = try req.content.decode(Form.self)
+        let report = try await ReportService.autosave(form.input, person: user.person, week: week, now: req.now, on: req.db)
+        struct Saved: Content { var savedAt: String; var time: String }
+        let calendar = user.commune.calendar
+        let savedAt = report.draftSavedAt ?? req.now
+        return try await Saved(savedAt: calendar.isoString(savedAt), time: calendar.localTime(of: savedAt).text).encodeResponse(for: req)
+    }
+
+    private func render(_ req: Request, user: CurrentUser, week: ReportWeek, typed: WeeklyReportInput?,
+                        problems: [String: String], status: HTTPResponseStatus) async throws -> Response {
+        let calendar = user.commune.calendar
+        let now = req.now
+        let db = req.db
+        let report = try await ReportService.find(personID: user.personID, week: week.id, on: db)
+        let planWeek = calendar.week(containing: week.end.adding(days: 1))
+        let previousWeek = calendar.week(containing: week.start.adding(days: -1))
+
+        // What the form shows: what was just typed, else the autosaved typing, else the saved
+        // report, else last week's plan as this week's starting list.
+        var input = typed
+        var restoredDraftAt: String?
+        var offered = false
+        if input == nil, let report, let draft = report.typedDraft {
+            input = draft
+            restoredDraftAt = report.draftSavedAt.map { calendar.vietnameseDateTime($0) }
+        }
+        if input == nil, let report {
+            input = ReportsAPIController.input(from: try await ReportService.content(of: report, on: db))
+        }
+        if input == nil {
+            var start = WeeklyReportInput()
+            if let last = try await ReportService.find(personID: user.personID, week: previousWeek.id, on: db) {
+                let plans = try await ReportPlanItem.query(on: db).filter(\.$reportID == last.requireID()).sort(\.$position).all()
+                start.work = plans.map { plan in
+                    .init(description: plan.title, dates: LocalDate(iso: plan.date)?.vietnamese ?? plan.date)
+                }
+                offered = !plans.isEmpty
+            }
+            input = start
+        }
+        let typedInput = input ?? WeeklyReportInput()
+
+        let targets = try await ReportService.responsibleTargets(for: user.person, year: week.id.year, on: db)
+        let progress = try await TargetProgressQuery.progress(of: targets, through: ReportWeekID(year: week.id.year, week: week.id.week - 1), on: db)
+        let typedFigures = Dictionary(typedInput.figures.map { ($0.targetID, $0) }, uniquingKeysWith: { first, _ in first })
+        let targetRows = try targets.enumerated().map { index, target in
+            let id = try target.requireID()
+            let typedFigure = typedFigures[id]
+            let figureIndex = typedInput.figures.firstIndex { $0.targetID == id }
+            let value: String
+            if let typedFigure {
+                value = target.valueKind == .yesNo ? typedFigure.value : (typed == nil && report?.typedDraft == nil
+                    ? DecimalText.load(typedFigure.value).map { VietnameseNumber.format($0, maxFractionDigits: 6) } ?? typedFigure.value
+                    : typedFigure.value)
+            } else { value = "" }
+            let p = progress[id]
+            return TargetRow(index: index, id: id.uuidString, code: target.code, name: target.name, unit: target.unitOfMeasure,
+                             yesNo: target.valueKind == .yesNo, value: value, completed: typedFigure?.completed ?? true,
+                             yearToDate: TargetProgressQuery.display(p?.yearToDate, kind: target.valueKind),
+                             planned: TargetProgressQuery.display(target.planned, kind: target.valueKind),
+                             percent: TargetProgressQuery.displayPercent(p?.percent),
+                             yesSelected: ["1", "dat", "co"].contains(VietnameseText.folded(value)),
+                             noSelected: ["0", "chua dat", "khong"].contains(VietnameseText.folded(value)),
+                             error: figureIndex.flatMap { problems["targets[\($0)].value"] ?? problems["targets[\($0)].targetId"] })
+        }
+
+        let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        var workLines = typedInput.work
+        workLines.append(contentsOf: Array(repeating: WeeklyReportInput.WorkLine(), count: max(2, 5 - workLines.count)))
+        let workRows = workLines.enumerated().map { index, line in
+            WorkRow(index: index, description: line.description, quantity: Self.readable(line.quantity, typed: typed != nil || restoredDraftAt != nil),
+                    unit: line.unit,
+                    activityTypes: [Choice(value: "", label: "—", selected: line.activityType.isEmpty)]
+                        + types.map { Choice(value: $0.code, label: $0.name, selected: $0.code == line.activityType, hint: $0.defaultUnit) },
+                    place: line.place, dates: line.dates, fromPlan: offered && index < typedInput.work.count,
+                    descriptionError: problems["work[\(index)].description"], quantityError: problems["work[\(index)].quantity"],
+                    unitError: problems["work[\(index)].unit"], activityTypeError: problems["work[\(index)].activityType"])
+        }
+
+        let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$foldedName).all()
+        var planLines = typedInput.plans
+        planLines.append(contentsOf: Array(repeating: WeeklyReportInput.PlanLine(), count: max(1, 3 - planLines.count)))
+        let planRows = planLines.enumerated().map { index, line in
+            let date = LocalDate(iso: line.date) ?? LocalDate(vietnamese: line.date)
+            return PlanRow(
+                index: index,
+                dates: [Choice(value: "", label: "—", selected: date == nil)]
+                    + planWeek.days.map { Choice(value: $0.vietnamese, label: "\($0.weekday.vietnameseName) \($0.dayMonth)", selected: $0 == date) },
+                start: line.start, end: line.end, title: line.title,
+                rooms: [Choice(value: "", label: "—", selected: line.roomID.isEmpty)]
+                    + rooms.map { Choice(value: $0.id!.uuidString, label: "\($0.name) (\($0.capacity))", selected: $0.id!.uuidString == line.roomID) },
+                place: line.place,
+                chairs: [Choice(value: "", label: "—", selected: line.chairID.isEmpty)]
+                    + people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id!.uuidString == line.chairID) },
+                participants: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: line.participantIDs.contains($0.id!.uuidString)) },
+                preparedBy: line.preparedBy,
+                dateError: problems["plans[\(index)].date"], startError: problems["plans[\(index)].start"],
+                endError: problems["plans[\(index)].end"], titleError: problems["plans[\(index)].title"],
+                roomError: problems["plans[\(index)].roomId"] ?? problems["plans[\(index)].chairId"] ?? problems["plans[\(index)].participantIds"])
+        }
+
+        let due = calendar.deadlines(for: week).weeklyReport
+        let lateBy = report?.firstSubmittedAt.map { Int($0.timeIntervalSince(due)) } ?? 0
+        let statusText: String
+        switch report?.status {
+        case .submitted?: statusText = req.t("report_status_submitted")
+        case .draft?: statusText = req.t("report_status_draft")
+        case nil: statusText = req.t("report_status_new")
+        }
+        let view = View(
+            weekID: week.id.description, weekTitle: week.title, planWeekTitle: planWeek.title,
+            previousID: previousWeek.id.description, nextID: planWeek.id.description,
+            status: statusText, submitted: report?.status == .submitted,
+            submittedAt: report?.firstSubmittedAt.map { calendar.vietnameseDateTime($0) },
+            late: lateBy > 0, lateText: lateBy > 0 ? LateText.vietnamese(seconds: lateBy) : nil,
+            due: HomeController.dueText(due, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: now, to: due), duePassed: due <= now,
+            targets: targetRows, work: workRows, plans: planRows,
+            problems: problems.sorted { $0.key < $1.key }.map { Self.describe($0.key, $0.value) },
+            offeredFromLastWeek: offered, restoredDraftAt: restoredDraftAt,
+            updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
+            storageKey: "giaoban-report-\(user.personID.uuidString)-\(week.id)")
+        return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
+    }
+
+    /// Numbers stored in canonical form show in Vietnamese format; typed text shows as typed.
+    private static func readable(_ quantity: String, typed: Bool) -> String {
+        guard !typed, let value = DecimalText.load(quantity) else { return quantity }
+        return VietnameseNumber.format(value, maxFractionDigits: 6)
+    }
+
+    /// "Dòng 3 (việc đã làm): Thiếu số lượng…" for the summary at the top of the form.
+    private static func describe(_ key: String, _ message: String) -> String {
+        let parts = key.split(separator: "[")
+        guard parts.count > 1, let number = Int(parts[1].prefix { $0.isNumber }) else { return message }
+        let section: String
+        switch parts[0] {
+        case "work": section = "Việc đã làm, dòng"
+        case "plans": section = "Kế hoạch tuần tới, dòng"
+        default: section = "Chỉ tiêu, dòng"
+        }
+        return "\(section) \(number + 1): \(message)"
+    }
+}

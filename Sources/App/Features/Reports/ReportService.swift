@@ -1,0 +1,227 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// The stored content of a report, as one value: what the API returns and what the audit trail
+/// keeps before and after each correction.
+struct ReportContent: Content, Equatable {
+    struct Figure: Content, Equatable {
+        var targetId: UUID
+        var value: Double
+        var completed: Bool
+    }
+    struct Work: Content, Equatable {
+        var description: String
+        var quantity: Double
+        var unit: String
+        var activityType: String?
+        var place: String?
+        var dates: String?
+    }
+    struct Plan: Content, Equatable {
+        var date: String
+        var start: String
+        var end: String
+        var title: String
+        var roomId: UUID?
+        var place: String?
+        var chairId: UUID?
+        var participantIds: [UUID]
+        var preparedBy: String?
+    }
+    var targets: [Figure]
+    var work: [Work]
+    var plans: [Plan]
+}
+
+struct ReportDTO: Content {
+    var id: UUID
+    var personId: UUID
+    var week: String
+    var status: String
+    var firstSubmittedAt: String?
+    var lastSubmittedAt: String?
+    var updatedAt: String
+    var late: Bool
+    var revision: Int
+    var targets: [ReportContent.Figure]
+    var work: [ReportContent.Work]
+    var plans: [ReportContent.Plan]
+}
+
+/// Every write that changes a report goes through here, in one transaction with its audit entry.
+enum ReportService {
+    struct Loaded {
+        var report: WeeklyReport
+        var content: ReportContent
+    }
+
+    static func find(personID: UUID, week: ReportWeekID, on db: any Database) async throws -> WeeklyReport? {
+        try await WeeklyReport.query(on: db).filter(\.$personID == personID).filter(\.$weekID == week.description).first()
+    }
+
+    static func content(of report: WeeklyReport, on db: any Database) async throws -> ReportContent {
+        let id = try report.requireID()
+        async let figures = ReportFigure.query(on: db).filter(\.$reportID == id).all()
+        async let work = ReportWorkItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
+        async let plans = ReportPlanItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
+        return ReportContent(
+            targets: try await figures.map { .init(targetId: $0.targetID, value: DecimalText.json($0.value) ?? 0, completed: $0.completed) },
+            work: try await work.map { .init(description: $0.description, quantity: DecimalText.json(DecimalText.load($0.quantityText)) ?? 0,
+                                              unit: $0.unit, activityType: $0.activityType, place: $0.place, dates: $0.dates) },
+            plans: try await plans.map { .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomId: $0.roomID,
+                                                place: $0.place, chairId: $0.chairID, participantIds: $0.participantIDs, preparedBy: $0.preparedBy) })
+    }
+
+    static func dto(_ report: WeeklyReport, content: ReportContent, calendar: CommuneCalendar) throws -> ReportDTO {
+        let due = (try? calendar.week(parsing: report.weekID)).map { calendar.deadlines(for: $0).weeklyReport }
+        return ReportDTO(id: try report.requireID(), personId: report.personID, week: report.weekID, status: report.status.rawValue,
+                         firstSubmittedAt: report.firstSubmittedAt.map(calendar.isoString),
+                         lastSubmittedAt: report.lastSubmittedAt.map(calendar.isoString),
+                         updatedAt: calendar.isoString(report.updatedAt),
+                         late: report.firstSubmittedAt.map { first in due.map { first > $0 } ?? false } ?? false,
+                         revision: report.revision, targets: content.targets, work: content.work, plans: content.plans)
+    }
+
+    /// The targets a person reports: theirs by name, or their units' (SPEC §6), of the week's year.
+    static func responsibleTargets(for person: Person, year: Int, on db: any Database) async throws -> [Target] {
+        let personID = try person.requireID()
+        let unitIDs = try await PersonUnit.query(on: db).filter(\.$personID == personID).all().map(\.unitID)
+        return try await Target.query(on: db)
+            .filter(\.$communeID == person.communeID).filter(\.$year == year).filter(\.$active == true)
+            .group(.or) { group in
+                group.filter(\.$responsiblePersonID == personID)
+                if !unitIDs.isEmpty { group.filter(\.$responsibleUnitID ~~ unitIDs) }
+            }
+            .sort(\.$sortOrder).sort(\.$code)
+            .all()
+    }
+
+    static func context(for person: Person, week: ReportWeek, calendar: CommuneCalendar, on db: any Database) async throws -> WeeklyReportContext {
+        let targets = try await responsibleTargets(for: person, year: week.id.year, on: db)
+        async let types = ActivityType.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
+        async let rooms = Room.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
+        async let people = Person.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
+        return WeeklyReportContext(
+            targets: Dictionary(uniqueKeysWithValues: try targets.map { (try $0.requireID(), $0.valueKind) }),
+            activityTypes: Set(try await types.map(\.code)),
+            roomIDs: Set(try await rooms.compactMap(\.id)),
+            personIDs: Set(try await people.compactMap(\.id)),
+            planWeek: calendar.week(containing: week.end.adding(days: 1)))
+    }
+
+    enum SaveError: Error {
+        case invalid([String: String])
+        case locked(String)
+    }
+
+    /// Saves the person's report for the week (a draft, or a correction of a submitted report,
+    /// which is audited) and submits it when asked. The first-submission instant is set once.
+    @discardableResult
+    static func save(_ input: WeeklyReportInput, submit: Bool, person: Person, actorID: UUID, week: ReportWeek,
+                     calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> Loaded {
+        let context = try await context(for: person, week: week, calendar: calendar, on: db)
+        let (validated, problems) = WeeklyReportRules.validate(input, context: context)
+        guard problems.isEmpty else { throw SaveError.invalid(problems) }
+        if submit && week.startInstant > now {
+            throw SaveError.locked("Chưa đến tuần \(week.id.week)/\(week.id.year): chỉ có thể lưu nháp.")
+        }
+        let personID = try person.requireID()
+        return try await db.transaction { db in
+            let existing = try await find(personID: personID, week: week.id, on: db)
+            let report = existing ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
+            let before = existing == nil ? nil : try await content(of: report, on: db)
+            let wasSubmitted = report.status == .submitted
+            if submit || wasSubmitted {
+                report.status = .submitted
+                if report.firstSubmittedAt == nil { report.firstSubmittedAt = now }
+                report.lastSubmittedAt = now
+            }
+            report.updatedAt = now
+            report.draftJSON = nil
+            report.draftSavedAt = nil
+            try await report.save(on: db)
+            let reportID = try report.requireID()
+            try await replaceContent(of: report, reportID: reportID, with: validated, on: db)
+            let after = try await content(of: report, on: db)
+            if wasSubmitted, before != after {
+                report.revision += 1
+                try await report.save(on: db)
+                try await AuditTrail.record(on: db, communeID: person.communeID, actorID: actorID, at: now, kind: "report",
+                                            action: "update_after_submit", subjectID: reportID, weekID: week.id.description,
+                                            before: before, after: after)
+            } else if submit && !wasSubmitted {
+                try await AuditTrail.record(on: db, communeID: person.communeID, actorID: actorID, at: now, kind: "report",
+                                            action: "submit", subjectID: reportID, weekID: week.id.description,
+                                            before: ReportContent?.none, after: after)
+            }
+            return Loaded(report: report, content: after)
+        }
+    }
+
+    private static func replaceContent(of report: WeeklyReport, reportID: UUID, with validated: ValidatedWeeklyReport,
+                                       on db: any Database) async throws {
+        let week = ReportWeekID(year: report.weekYear, week: report.weekNumber)
+        try await ReportFigure.query(on: db).filter(\.$reportID == reportID).delete()
+        try await ReportWorkItem.query(on: db).filter(\.$reportID == reportID).delete()
+        try await ReportPlanItem.query(on: db).filter(\.$reportID == reportID).delete()
+        let figures = validated.figures.map {
+            ReportFigure(reportID: reportID, targetID: $0.targetID, week: week, value: $0.value, completed: $0.completed,
+                         submitted: report.status == .submitted)
+        }
+        if !figures.isEmpty { try await figures.create(on: db) }
+        let work = validated.work.enumerated().map { index, line in
+            let item = ReportWorkItem()
+            item.reportID = reportID
+            item.position = index
+            item.description = line.description
+            item.quantityText = DecimalText.store(line.quantity)
+            item.unit = line.unit
+            item.activityType = line.activityType
+            item.place = line.place
+            item.dates = line.dates
+            return item
+        }
+        if !work.isEmpty { try await work.create(on: db) }
+        let plans = validated.plans.enumerated().map { index, line in
+            let item = ReportPlanItem()
+            item.reportID = reportID
+            item.communeID = report.communeID
+            item.position = index
+            item.date = line.date.iso
+            item.start = line.start.text
+            item.end = line.end.text
+            item.title = line.title
+            item.roomID = line.roomID
+            item.place = line.place
+            item.chairID = line.chairID
+            item.participantIDs = line.participantIDs
+            item.preparedBy = line.preparedBy
+            return item
+        }
+        if !plans.isEmpty { try await plans.create(on: db) }
+    }
+
+    /// Keeps what was typed, as typed, without checking it: the autosave of the form.
+    static func autosave(_ input: WeeklyReportInput, person: Person, week: ReportWeek, now: Date, on db: any Database) async throws -> WeeklyReport {
+        let personID = try person.requireID()
+        let report = try await find(personID: personID, week: week.id, on: db)
+            ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
+        report.draftJSON = AuditTrail.json(input)
+        report.draftSavedAt = now
+        if report.id == nil { report.updatedAt = now }
+        try await report.save(on: db)
+        return report
+    }
+
+    /// Who may read a person's report: themselves, leaders/office/admin, and the focal points of a
+    /// group the person reports in.
+    static func mayRead(_ actor: Actor, personID: UUID, on db: any Database) async throws -> Bool {
+        if actor.personID == personID || actor.readsWholeCommune { return true }
+        guard actor.isAggregator else { return false }
+        return try await GroupMembership.query(on: db)
+            .filter(\.$personID == personID).filter(\.$kind == .member)
+            .filter(\.$groupID ~~ Array(actor.aggregatedGroupIDs)).count() > 0
+    }
+}

@@ -1,0 +1,125 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// A year's target (chỉ tiêu) of a report group (SPEC §6). Numbers are stored as canonical
+/// decimal text ("3.5") so that hectares and million VND stay exact.
+final class Target: Model, @unchecked Sendable {
+    static let schema = "targets"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "year") var year: Int
+    @Field(key: "group_id") var groupID: UUID
+    @Field(key: "code") var code: String
+    @Field(key: "name") var name: String
+    @Field(key: "unit_of_measure") var unitOfMeasure: String
+    @OptionalField(key: "planned_value") var plannedText: String?
+    @Enum(key: "value_kind") var valueKind: TargetValueKind
+    @Enum(key: "ytd_rule") var yearToDateRule: YearToDateRule
+    @OptionalField(key: "responsible_unit_id") var responsibleUnitID: UUID?
+    @OptionalField(key: "responsible_person_id") var responsiblePersonID: UUID?
+    @Field(key: "position") var sortOrder: Int
+    @Field(key: "active") var active: Bool
+
+    init() {}
+
+    init(id: UUID? = nil, communeID: UUID, year: Int, groupID: UUID, code: String, name: String, unitOfMeasure: String,
+         planned: Decimal?, valueKind: TargetValueKind, yearToDateRule: YearToDateRule,
+         responsibleUnitID: UUID? = nil, responsiblePersonID: UUID? = nil, sortOrder: Int = 0, active: Bool = true) {
+        self.id = id
+        self.communeID = communeID
+        self.year = year
+        self.groupID = groupID
+        self.code = code
+        self.name = name
+        self.unitOfMeasure = unitOfMeasure
+        self.plannedText = planned.map(DecimalText.store)
+        self.valueKind = valueKind
+        self.yearToDateRule = yearToDateRule
+        self.responsibleUnitID = responsibleUnitID
+        self.responsiblePersonID = responsiblePersonID
+        self.sortOrder = sortOrder
+        self.active = active
+    }
+
+    var planned: Decimal? {
+        get { plannedText.flatMap(DecimalText.load) }
+        set { plannedText = newValue.map(DecimalText.store) }
+    }
+}
+
+/// Decimals as text in the database: canonical, locale-free ("1850", "3.5", "-0.25").
+enum DecimalText {
+    static func store(_ value: Decimal) -> String {
+        var value = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 6, .plain)
+        return NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    static func load(_ text: String) -> Decimal? {
+        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// A JSON number for the API (Double is what JSON has; figures have few digits).
+    static func json(_ value: Decimal?) -> Double? {
+        value.map { NSDecimalNumber(decimal: $0).doubleValue }
+    }
+}
+
+/// An activity type of the "other work" lines (báo cáo, công văn, tuyên truyền…), so totals can
+/// be counted per type.
+final class ActivityType: Model, @unchecked Sendable {
+    static let schema = "activity_types"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "code") var code: String
+    @Field(key: "name") var name: String
+    @Field(key: "default_unit") var defaultUnit: String
+    @Field(key: "active") var active: Bool
+    init() {}
+    init(communeID: UUID, code: String, name: String, defaultUnit: String, active: Bool = true) {
+        self.communeID = communeID
+        self.code = code
+        self.name = name
+        self.defaultUnit = defaultUnit
+        self.active = active
+    }
+}
+
+struct CreateTargets: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Target.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("year", .int, .required)
+            .field("group_id", .uuid, .required, .references(ReportGroup.schema, "id"))
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("unit_of_measure", .string, .required)
+            .field("planned_value", .string)
+            .field("value_kind", .string, .required)
+            .field("ytd_rule", .string, .required)
+            .field("responsible_unit_id", .uuid, .references(OrgUnit.schema, "id"))
+            .field("responsible_person_id", .uuid, .references(Person.schema, "id"))
+            .field("position", .int, .required)
+            .field("active", .bool, .required)
+            .unique(on: "commune_id", "year", "code")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Target.schema).delete() }
+}
+
+struct CreateActivityTypes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ActivityType.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("default_unit", .string, .required)
+            .field("active", .bool, .required)
+            .unique(on: "commune_id", "code")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(ActivityType.schema).delete() }
+}
