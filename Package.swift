@@ -14,19 +14,28 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         .target(name: "GiaoBanCore"),
         .target(
+            name: "GiaoBanOffice",
+            dependencies: [
+                "GiaoBanCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .target(
             name: "App",
             dependencies: [
                 "GiaoBanCore",
+                "GiaoBanOffice",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Leaf", package: "leaf"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .executableTarget(
@@ -37,6 +46,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GiaoBanCoreTests", dependencies: ["GiaoBanCore"]),
+        .testTarget(
+            name: "GiaoBanOfficeTests",
+            dependencies: ["GiaoBanOffice", "GiaoBanCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -65,6 +65,10 @@ public enum Action: Hashable, Sendable {
     case readCalendar
     /// Change one's own password.
     case changeOwnPassword
+    /// Read the compliance ledger and summaries of the whole commune.
+    case readCommuneLedger
+    /// Record leave that excuses people from obligations (the office keeps the ledger).
+    case manageLeave
 }
 
 public enum AccessPolicy {
@@ -78,6 +82,10 @@ public enum AccessPolicy {
             return true
         case .moveBriefing:
             return actor.roles.contains(.admin) || actor.roles.contains(.leader) || actor.roles.contains(.office)
+        case .readCommuneLedger:
+            return actor.readsWholeCommune
+        case .manageLeave:
+            return actor.roles.contains(.admin) || actor.roles.contains(.office)
         }
     }
 }

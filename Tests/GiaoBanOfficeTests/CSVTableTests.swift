@@ -77,6 +77,11 @@ struct CSVTableTests {
         #expect(spreadsheetError { _ = try CSVTable.read(Data(text.utf8)) }?.kind == .tooLarge)
     }
 
+    @Test func refusesMillionsOfEmptyFields() {
+        let error = spreadsheetError { _ = try CSVTable.read(Data(String(repeating: ",", count: 1_000_001).utf8)) }
+        #expect(error?.kind == .tooLarge)
+    }
+
     @Test func writeQuotesWhatNeedsQuoting() throws {
         let rows = [["Mã", "Tên"], ["KT01", "a, b"], ["KT02", "nói \"xin chào\""], ["KT03", "dòng 1\ndòng 2"], ["KT04", " cách "], ["", ""]]
         let data = CSVTable.write(rows)

@@ -145,6 +145,19 @@ struct XLSXReaderTests {
         #expect(XLSXRange("A1:") == nil)
     }
 
+    @Test func sheetsBuiltByHandIgnoreImpossiblePositions() {
+        let sheet = XLSXSheet(name: "x", cells: [
+            XLSXCell(row: 0, column: 1, value: .text("a"), displayString: "a"),
+            XLSXCell(row: 2, column: -1, value: .text("b"), displayString: "b"),
+            XLSXCell(row: 2, column: 2, value: .number(3), displayString: "3"),
+            XLSXCell(row: 2, column: 2, value: .number(4), displayString: "4"),
+        ])
+        #expect(sheet.rows == [["", ""], ["", "4"]])
+        #expect(sheet.cells.count == 1)
+        #expect(sheet[2, 2]?.value == .number(4))
+        #expect(sheet.cell("B2")?.reference == "B2")
+    }
+
     // MARK: - Broken and hostile files
 
     @Test func refusesANonZip() {
@@ -271,11 +284,14 @@ struct XLSXReaderTests {
         }
     }
 
+    /// Set GIAOBAN_FUZZ_ITERATIONS for a longer run.
+    static let fuzzIterations = ProcessInfo.processInfo.environment["GIAOBAN_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 300
+
     @Test func mutatedFilesNeverCrash() throws {
         let sample = try Fixture.data("chi-tieu-2021.xlsx")
         var generator = SplitMix64(state: 2021)
         var failures = 0
-        for _ in 0..<300 {
+        for _ in 0..<Self.fuzzIterations {
             var bytes = [UInt8](sample)
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
                 let index = Int.random(in: 0..<bytes.count, using: &generator)
@@ -290,5 +306,40 @@ struct XLSXReaderTests {
             }
         }
         #expect(failures > 0)
+    }
+
+    /// Mutates the XML inside the parts (then zips it again), so that the XML handling is what
+    /// gets the hostile input rather than the zip checksum.
+    @Test func mutatedXMLNeverCrashes() throws {
+        let parts = try ZipParts.read(try Fixture.data("chi-tieu-2021.xlsx"))
+        let names = ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels", "xl/styles.xml"]
+        let alphabet: [UInt8] = Array("<>/\"'=&;:#x0159AZ _-.ạ".utf8) + [0, 0x80, 0xC3, 0xFF, 0x0A]
+        var generator = SplitMix64(state: 33)
+        var outcomes = (ok: 0, refused: 0)
+        for iteration in 0..<Self.fuzzIterations {
+            var mutated = parts
+            let name = names[iteration % names.count]
+            var bytes = Array(try #require(mutated[name]).utf8)
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[index] = alphabet.randomElement(using: &generator)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet.randomElement(using: &generator)!, at: index)
+                }
+            }
+            mutated[name] = String(decoding: bytes, as: UTF8.self)
+            let data = try makeZip(mutated.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            do {
+                _ = try XLSXReader.read(data)
+                outcomes.ok += 1
+            } catch is SpreadsheetError {
+                outcomes.refused += 1
+            } catch {
+                Issue.record("unexpected error type: \(error)")
+            }
+        }
+        #expect(outcomes.ok > 0)
+        #expect(outcomes.refused > 0)
     }
 }

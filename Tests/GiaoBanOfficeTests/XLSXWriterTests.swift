@@ -44,6 +44,8 @@ struct XLSXWriterTests {
         sheet.mergedRanges = [XLSXRange("A1:D1")!]
         sheet.frozenRows = 2
         sheet.landscape = true
+        sheet.rowHeights = [24, 30]
+        sheet.fitToPageWidth = true
         let data = try XLSXWriter.write([sheet])
         let parts = try unzipParts(data)
         let sheetXML = try #require(parts["xl/worksheets/sheet1.xml"])
@@ -53,6 +55,9 @@ struct XLSXWriterTests {
         #expect(sheetXML.contains(#"<mergeCell ref="A1:D1"/>"#))
         #expect(sheetXML.contains(#"orientation="landscape""#))
         #expect(sheetXML.contains(#"paperSize="9""#))
+        #expect(sheetXML.contains(#"<row r="2" ht="30" customHeight="1">"#))
+        #expect(sheetXML.contains(#"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#))
+        #expect(sheetXML.contains(#"fitToWidth="1" fitToHeight="0""#))
         let styles = try #require(parts["xl/styles.xml"])
         #expect(styles.contains("<b/>"))
         #expect(styles.contains(##"formatCode="#,##0.##""##))
