@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "App",
                 "GiaoBanCore",
+                "GiaoBanOffice",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -41,6 +41,28 @@ func routes(_ app: Application) throws {
     signedIn.post("reports", ":weekID", use: reportPages.save)
     signedIn.post("reports", ":weekID", "autosave", use: reportPages.autosave)
 
+    let ledgerPages = LedgerPagesController()
+    signedIn.get("ledger") { req in req.redirect(to: "/ledger/weeks/current") }
+    signedIn.get("ledger", "weeks", ":weekID", use: ledgerPages.week)
+    signedIn.get("ledger", "people", ":personID", use: ledgerPages.person)
+    signedIn.get("ledger", "summary", use: ledgerPages.summary)
+    signedIn.get("ledger", "summary.xlsx", use: ledgerPages.summaryExport)
+    signedIn.get("ledger", "leaves", use: ledgerPages.leaves)
+    signedIn.post("ledger", "leaves", use: ledgerPages.addLeave)
+    signedIn.post("ledger", "leaves", ":id", "delete", use: ledgerPages.removeLeave)
+
+    let groupPages = CompilationPagesController()
+    signedIn.get("groups", use: groupPages.index)
+    signedIn.get("groups", ":id", "weeks", ":weekID", use: groupPages.show)
+    signedIn.post("groups", ":id", "weeks", ":weekID", ":action", use: groupPages.act)
+
+    signedIn.get("briefing", ":weekID", use: BriefingPageController().show)
+    signedIn.get("briefing", ":weekID", "pack.docx", use: BriefingPageController().packDocument)
+    signedIn.get("groups", ":id", "weeks", ":weekID", "report.docx", use: CompilationAPIController().reportDocument)
+    let notifications = NotificationsController()
+    signedIn.get("notifications", use: notifications.page)
+    signedIn.post("notifications", "read", use: notifications.markRead)
+
     let admin = signedIn.grouped("admin").grouped(RequireActionMiddleware(action: .manageOrganisation))
     let pages = AdminPagesController()
     admin.get { req in req.redirect(to: "/admin/people") }
@@ -91,6 +113,23 @@ func routes(_ app: Application) throws {
     authed.put("reports", ":weekID", use: reports.put)
     authed.post("reports", ":weekID", "submit", use: reports.submit)
     authed.get("reports", ":weekID", use: reports.get)
+
+    // Targets (chỉ tiêu): pages under /targets, API under /api/v1/targets.
+    TargetRoutes.register(pages: signedIn, api: authed)
+
+    let compilation = CompilationAPIController()
+    authed.get("groups", ":id", "weeks", ":weekID", use: compilation.show)
+    authed.post("groups", ":id", "weeks", ":weekID", "submit", use: compilation.submit)
+    authed.post("groups", ":id", "weeks", ":weekID", "approve", use: compilation.approve)
+    authed.post("groups", ":id", "weeks", ":weekID", "unlock", use: compilation.unlock)
+    authed.post("groups", ":id", "weeks", ":weekID", "return", use: compilation.returnAction)
+    authed.get("groups", ":id", "weeks", ":weekID", "report.docx", use: compilation.reportDocument)
+
+    authed.get("notifications", use: notifications.list)
+
+    let ledger = LedgerAPIController()
+    authed.get("ledger", use: ledger.year)
+    authed.get("ledger", ":weekID", use: ledger.week)
 
     let org = OrganisationAPIController()
     authed.get("units", use: org.listUnits)

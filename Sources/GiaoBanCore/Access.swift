@@ -67,8 +67,13 @@ public enum Action: Hashable, Sendable {
     case changeOwnPassword
     /// Read the compliance ledger and summaries of the whole commune.
     case readCommuneLedger
+    /// Open the leaders' briefing view of all groups and its document pack.
+    case viewBriefing
     /// Record leave that excuses people from obligations (the office keeps the ledger).
     case manageLeave
+    /// Create, change, import or deactivate the targets (chỉ tiêu) of a report group; `nil`
+    /// asks whether the actor may manage the targets of at least one group.
+    case manageTargets(groupID: UUID?)
 }
 
 public enum AccessPolicy {
@@ -82,10 +87,15 @@ public enum AccessPolicy {
             return true
         case .moveBriefing:
             return actor.roles.contains(.admin) || actor.roles.contains(.leader) || actor.roles.contains(.office)
-        case .readCommuneLedger:
+        case .readCommuneLedger, .viewBriefing:
             return actor.readsWholeCommune
         case .manageLeave:
             return actor.roles.contains(.admin) || actor.roles.contains(.office)
+        case .manageTargets(let groupID):
+            // The admin, and the focal points (aggregators) of the target's group.
+            if actor.roles.contains(.admin) { return true }
+            guard let groupID else { return actor.isAggregator }
+            return actor.aggregatedGroupIDs.contains(groupID)
         }
     }
 }

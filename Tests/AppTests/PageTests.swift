@@ -156,3 +156,32 @@ struct PageTests {
         }
     }
 }
+
+@Suite("The OpenAPI file describes every API route")
+struct OpenAPICoverageTests {
+    @Test("Each /api/v1 route and method appears in Resources/openapi.yaml")
+    func everyRouteDocumented() async throws {
+        try await withTestApp(demo: false) { t in
+            let spec = try String(contentsOfFile: t.app.directory.resourcesDirectory + "openapi.yaml", encoding: .utf8)
+            let lines = spec.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for route in t.app.routes.all {
+                let parts = route.path.map { component -> String in
+                    switch component {
+                    case .constant(let value): return value
+                    case .parameter(let name): return "{\(name == "weekID" ? "weekId" : name)}"
+                    case .anything: return "*"
+                    case .catchall: return "**"
+                    }
+                }
+                guard parts.first == "api", parts.count > 2, !parts.contains("**") else { continue }
+                let path = "/" + parts.joined(separator: "/")
+                guard let start = lines.firstIndex(of: "  \(path):") else {
+                    Issue.record("\(route.method) \(path) is not in the OpenAPI file")
+                    continue
+                }
+                let block = lines[(start + 1)...].prefix { $0.hasPrefix("    ") || $0.isEmpty }
+                #expect(block.contains("    \(route.method.rawValue.lowercased()):"), "\(route.method) \(path) is not described")
+            }
+        }
+    }
+}

@@ -177,6 +177,35 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
+    /// Posts a `multipart/form-data` form with files, as a browser's upload form does; the CSRF
+    /// token is taken from the last page unless `includeCSRF` is false.
+    @discardableResult
+    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(name: String, filename: String, contentType: String, data: Data)],
+                       includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        var fields = fields
+        if includeCSRF { fields.append(("_csrf", try await csrfToken(override: nil))) }
+        let boundary = "----GiaoBanTest" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for file in files {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.contentType)\r\n\r\n".utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        let header = cookieHeader
+        let payload = body
+        let response = try await app.testing().sendRequest(.POST, path, beforeRequest: { req in
+            if !header.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: header) }
+            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            req.body = ByteBuffer(data: payload)
+        })
+        remember(response)
+        return response
+    }
+
     private func csrfToken(override: String?) async throws -> String {
         if let override { return override }
         // The token is in every page's forms; read it from a page like a browser would.

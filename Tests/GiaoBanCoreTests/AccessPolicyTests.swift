@@ -30,6 +30,23 @@ struct AccessPolicyTests {
         #expect(!aggregator.readsWholeCommune)
     }
 
+    @Test("Targets: the admin manages every group's; a focal point only their own groups'; nobody else")
+    func manageTargets() {
+        let group = UUID(), other = UUID()
+        let admin = Self.actor([.admin])
+        #expect(AccessPolicy.allows(admin, .manageTargets(groupID: nil)))
+        #expect(AccessPolicy.allows(admin, .manageTargets(groupID: group)))
+        let aggregator = Actor(personID: UUID(), communeID: UUID(), roles: [.reporter], aggregatedGroupIDs: [group])
+        #expect(AccessPolicy.allows(aggregator, .manageTargets(groupID: nil)))
+        #expect(AccessPolicy.allows(aggregator, .manageTargets(groupID: group)))
+        #expect(!AccessPolicy.allows(aggregator, .manageTargets(groupID: other)))
+        for role in [Role.leader, .office, .reporter] {
+            let actor = Self.actor([role])
+            #expect(!AccessPolicy.allows(actor, .manageTargets(groupID: nil)), "\(role)")
+            #expect(!AccessPolicy.allows(actor, .manageTargets(groupID: group)), "\(role)")
+        }
+    }
+
     @Test("Login throttle: five failures in fifteen minutes lock until the oldest leaves the window")
     func throttle() {
         let throttle = LoginThrottle()

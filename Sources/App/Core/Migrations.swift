@@ -26,6 +26,9 @@ enum AppMigrations {
         CreateLeaves(),
         UpdatePeopleAddJoinedOn(),
         CreateIndexes(),
+        CreateGroupWeeks(),
+        CreateNotifications(),
+        UpdateWeeklyReportsAddReturn(),
     ]
 }
 

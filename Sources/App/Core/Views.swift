@@ -22,6 +22,7 @@ struct PageChrome: Encodable, Sendable {
     var csrf: String
     var flash: String?
     var languageToggleHref: String
+    var unreadCount: Int
 }
 
 /// Every page renders `{ chrome, t, view }`: the layout, the strings table and the page's own model.
@@ -32,12 +33,16 @@ struct Page<View: Encodable & Sendable>: Encodable, Sendable {
 }
 
 /// Flash notices travel as `?notice=key` after a redirect; only known keys are shown.
-private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored", "report_submitted"]
+private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored", "report_submitted", "reminded"]
 
 extension Request {
     func render<View: Encodable & Sendable>(_ template: String, title: String, section: String,
                                              _ view: View, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let chrome = makeChrome(title: title, section: section)
+        var chrome = makeChrome(title: title, section: section)
+        if let user = currentUser {
+            chrome.unreadCount = try await AppNotification.query(on: db).filter(\.$personID == user.personID)
+                .filter(\.$readAt == nil).count()
+        }
         let page = Page(chrome: chrome, t: language == .vi ? Strings.vietnamese : Strings.english, view: view)
         let rendered = try await self.view.render(template, page).encodeResponse(for: self)
         rendered.status = status
@@ -54,6 +59,18 @@ extension Request {
             nav.append(.init(href: "/", label: t("nav_home"), current: section == "home"))
             nav.append(.init(href: "/reports/current", label: t("nav_report"), current: section == "report"))
             nav.append(.init(href: "/weeks/current", label: t("nav_week"), current: section == "week"))
+            nav.append(.init(href: "/targets", label: t("nav_targets"), current: section == "targets"))
+            if AccessPolicy.allows(user.actor, .viewBriefing) {
+                nav.append(.init(href: "/briefing/current", label: t("nav_briefing"), current: section == "briefing"))
+            }
+            if AccessPolicy.allows(user.actor, .viewBriefing) || user.actor.isAggregator {
+                nav.append(.init(href: "/groups", label: t("nav_groups_week"), current: section == "groups"))
+            }
+            if AccessPolicy.allows(user.actor, .readCommuneLedger) || user.actor.isAggregator {
+                nav.append(.init(href: "/ledger/weeks/current", label: t("nav_ledger"), current: section == "ledger"))
+            } else {
+                nav.append(.init(href: "/ledger/people/\(user.personID)", label: t("nav_ledger"), current: section == "ledger"))
+            }
             if AccessPolicy.allows(user.actor, .manageOrganisation) {
                 let items: [(String, String, String)] = [
                     ("/admin/units", "nav_units", "units"), ("/admin/people", "nav_people", "people"),
@@ -93,7 +110,8 @@ extension Request {
             nextDue: nextDue,
             csrf: CSRFMiddleware.token(for: self),
             flash: noticeKey.map { t($0) },
-            languageToggleHref: "/lang/\(toggleTarget)?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")"
+            languageToggleHref: "/lang/\(toggleTarget)?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")",
+            unreadCount: 0
         )
     }
 

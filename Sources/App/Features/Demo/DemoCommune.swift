@@ -81,15 +81,23 @@ enum DemoCommune {
             return
         }
         let hash = try await app.password.async.hash(password)
-        _ = try await app.db.transaction { db in
-            try await load(hash: hash, on: db)
+        // The sample target table for 2021 (the letter's year) and again for the year the demo runs in.
+        let thisYear = CommuneCalendar(settings: .letterDefaults).week(containing: app.clock.now()).id.year
+        let commune = try await app.db.transaction { db in
+            try await load(hash: hash, targetYears: [2021, thisYear], on: db)
+        }
+        // Ten weeks of reports, compilations and approvals, so every page has something to show.
+        try await app.db.transaction { db in
+            try await DemoHistory.load(communeID: try commune.requireID(), weeks: 10, now: app.clock.now(), on: db)
         }
         printAccounts(app, fresh: true)
     }
 
     /// Loads the demo commune; public so tests and the generator can reuse it.
+    /// `targetYears`: the years that get the sample target table and the NTM criteria (with the
+    /// activity catalogue); none by default, so tests that bring their own targets start clean.
     @discardableResult
-    static func load(hash: String, on db: any Database) async throws -> Commune {
+    static func load(hash: String, targetYears: [Int] = [], on db: any Database) async throws -> Commune {
         let commune = Commune(name: "Xã Sơn Kim 2 (dữ liệu mẫu)")
         try await commune.save(on: db)
         let communeID = try commune.requireID()
@@ -153,6 +161,9 @@ enum DemoCommune {
             let cell = PartyCell(communeID: communeID, name: name)
             try await cell.save(on: db)
             for id in ids(supervisors) { try await CellSupervisor(cellID: try cell.requireID(), personID: id).save(on: db) }
+        }
+        if !targetYears.isEmpty {
+            try await DemoTargets.load(commune: commune, years: targetYears, on: db)
         }
         return commune
     }

@@ -25,6 +25,10 @@ final class WeeklyReport: Model, @unchecked Sendable {
     /// checks yet): a `WeeklyReportInput` as JSON, so nothing typed is lost.
     @OptionalField(key: "draft_json") var draftJSON: String?
     @OptionalField(key: "draft_saved_at") var draftSavedAt: Date?
+    /// Set when the focal point returns the report with a comment; cleared when resubmitted.
+    @OptionalField(key: "returned_at") var returnedAt: Date?
+    @OptionalField(key: "returned_by") var returnedBy: UUID?
+    @OptionalField(key: "return_comment") var returnComment: String?
 
     var typedDraft: WeeklyReportInput? {
         draftJSON.flatMap { try? JSONDecoder().decode(WeeklyReportInput.self, from: Data($0.utf8)) }

@@ -130,6 +130,10 @@ enum ReportService {
         let personID = try person.requireID()
         return try await db.transaction { db in
             let existing = try await find(personID: personID, week: week.id, on: db)
+            if let reason = try await CompilationService.reportLockReason(personID: personID, week: week.id,
+                                                                          returned: existing?.returnedAt != nil, on: db) {
+                throw SaveError.locked(reason)
+            }
             let report = existing ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
             let before = existing == nil ? nil : try await content(of: report, on: db)
             let wasSubmitted = report.status == .submitted
@@ -137,6 +141,16 @@ enum ReportService {
                 report.status = .submitted
                 if report.firstSubmittedAt == nil { report.firstSubmittedAt = now }
                 report.lastSubmittedAt = now
+            }
+            if submit, let returnedBy = report.returnedBy, report.returnedAt != nil {
+                // A returned report submitted again: the focal point is told; the first
+                // submission instant stays what it was.
+                report.returnedAt = nil
+                report.returnComment = nil
+                report.returnedBy = nil
+                try await CompilationService.notify([returnedBy], communeID: person.communeID, kind: "report_resubmitted",
+                                                    text: "\(person.fullName) đã nộp lại báo cáo tuần \(week.id.week)/\(week.id.year).",
+                                                    url: "/reports/\(week.id)", now: now, on: db)
             }
             report.updatedAt = now
             report.draftJSON = nil
@@ -151,6 +165,7 @@ enum ReportService {
                 try await AuditTrail.record(on: db, communeID: person.communeID, actorID: actorID, at: now, kind: "report",
                                             action: "update_after_submit", subjectID: reportID, weekID: week.id.description,
                                             before: before, after: after)
+                try await CompilationService.flagChangeAfterApproval(personID: personID, week: week.id, on: db)
             } else if submit && !wasSubmitted {
                 try await AuditTrail.record(on: db, communeID: person.communeID, actorID: actorID, at: now, kind: "report",
                                             action: "submit", subjectID: reportID, weekID: week.id.description,

@@ -204,6 +204,13 @@ struct WeekPageController {
                     .filter(\.$slotKey == form.slot).delete()
                 try await BriefingMoveRecord(communeID: user.communeID, move: move, movedBy: user.personID,
                                              movedAt: req.now).save(on: req.db)
+                // Everyone is told (SPEC §3); the report content and deadlines stay as they were.
+                let everyone = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).all()
+                let title = calendar.settings.meetingSlots.first { $0.key == form.slot }?.title ?? form.slot
+                try await CompilationService.notify(
+                    everyone.compactMap(\.id), communeID: user.communeID, kind: "briefing_moved",
+                    text: "\(title) tuần \(week.id.week)/\(week.id.year) dời sang \(date.weekday.vietnameseName) \(date.vietnamese), \(start.text)–\(end.text). Lý do: \(reason)",
+                    url: "/weeks/\(week.id)", now: req.now, on: req.db)
                 return req.redirect(to: "/weeks/\(week.id)?notice=week_move_done")
             } catch let error as CalendarError {
                 errors["date"] = error.vietnameseMessage

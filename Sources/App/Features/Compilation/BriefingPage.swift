@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// The leaders' view for the Friday 14:00 briefing: every group of the week on one page, with
+/// what changed since last week and the targets behind plan (SPEC §7).
+struct BriefingPageController {
+    struct BehindRow: Encodable, Sendable { var code: String; var name: String; var yearToDate: String; var planned: String; var percent: String }
+    struct ChangeRow: Encodable, Sendable { var code: String; var name: String; var before: String; var after: String }
+    struct GroupCard: Encodable, Sendable {
+        var id: String; var name: String; var state: String; var stateLabel: String; var summary: String
+        var tally: LedgerPagesController.TallyView; var previousOnTime: Int
+        var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [CompilationPagesController.TotalRow]
+    }
+    struct MeetingRow: Encodable, Sendable { var title: String; var day: String; var time: String; var moved: Bool }
+    struct View: Encodable, Sendable {
+        var weekID: String; var title: String; var previousID: String; var nextID: String
+        var meetings: [MeetingRow]; var groups: [GroupCard]; var canMove: Bool
+    }
+
+    /// Every group's view of the week and of the week before, for the page and the document.
+    static func load(user: CurrentUser, week: ReportWeek, now: Date, on db: any Database) async throws -> [(GroupWeekView, GroupWeekView)] {
+        let calendar = user.commune.calendar
+        let previous = calendar.week(containing: week.start.adding(days: -1))
+        let groups = try await ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$sortOrder).all()
+        var result: [(GroupWeekView, GroupWeekView)] = []
+        for group in groups {
+            let current = try await CompilationService.view(group: group, week: week, calendar: calendar, now: now, on: db)
+            let before = try await CompilationService.view(group: group, week: previous, calendar: calendar, now: now, on: db)
+            result.append((current, before))
+        }
+        return result
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.viewBriefing)
+        let calendar = user.commune.calendar
+        if req.parameters.get("weekID") == "current" {
+            return req.redirect(to: "/briefing/\(calendar.week(containing: req.now).id)")
+        }
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let views = try await Self.load(user: user, week: week, now: req.now, on: req.db)
+        let cards = views.map { current, before in
+            let previousYTD = Dictionary(uniqueKeysWithValues: before.targets.map { ($0.target.id!, $0.progress?.yearToDate) })
+            let changes = current.targets.compactMap { line -> ChangeRow? in
+                let after = line.progress?.yearToDate
+                let earlier = previousYTD[line.target.id!] ?? nil
+                guard after != earlier else { return nil }
+                return ChangeRow(code: line.target.code, name: line.target.name,
+                                 before: TargetProgressQuery.display(earlier, kind: line.target.valueKind).nonEmpty ?? "—",
+                                 after: TargetProgressQuery.display(after, kind: line.target.valueKind).nonEmpty ?? "—")
+            }
+            return GroupCard(
+                id: current.groupID.uuidString, name: current.group.name, state: current.groupWeek.state.rawValue,
+                stateLabel: req.language == .vi ? current.groupWeek.state.vietnameseName : current.groupWeek.state.englishName,
+                summary: current.groupWeek.summary,
+                tally: .init(LedgerTally(current.members.compactMap(\.entry))),
+                previousOnTime: before.members.compactMap(\.entry).filter { $0.status == .onTime }.count,
+                behind: current.targets.filter(\.behindPlan).map {
+                    BehindRow(code: $0.target.code, name: $0.target.name,
+                              yearToDate: TargetProgressQuery.display($0.progress?.yearToDate, kind: $0.target.valueKind).nonEmpty ?? "0",
+                              planned: TargetProgressQuery.display($0.target.planned, kind: $0.target.valueKind),
+                              percent: TargetProgressQuery.displayPercent($0.progress?.percent).nonEmpty ?? "0%")
+                },
+                changes: changes, totals: CompilationPagesController.totalRows(current.activityTotals))
+        }
+        let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
+        let meetings = calendar.meetings(for: week, moves: moves).map {
+            MeetingRow(title: $0.title, day: "\($0.date.weekday.vietnameseName) \($0.date.vietnamese)", time: "\($0.start.text) – \($0.end.text)", moved: $0.moved)
+        }
+        let view = View(weekID: week.id.description, title: week.title,
+                        previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
+                        nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+                        meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing))
+        return try await req.render("briefing", title: req.t("briefing_title"), section: "briefing", view)
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

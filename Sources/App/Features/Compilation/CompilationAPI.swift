@@ -1,0 +1,183 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+struct GroupWeekDTO: Content {
+    struct Member: Content {
+        var personId: UUID
+        var fullName: String
+        var status: String?
+        var submittedAt: String?
+        var lateBySeconds: Int
+        var returned: Bool
+        var returnComment: String?
+    }
+    struct TargetLine: Content {
+        var targetId: UUID
+        var code: String
+        var name: String
+        var unitOfMeasure: String
+        var responsibleUnit: String?
+        var value: Double?
+        var yearToDate: Double?
+        var planned: Double?
+        var percent: Double?
+        var behindPlan: Bool
+    }
+    struct ActivityTotal: Content {
+        var activityType: String?
+        var name: String
+        var unit: String
+        var quantity: Double
+        var lines: Int
+    }
+    struct WorkLine: Content {
+        var personId: UUID
+        var fullName: String
+        var description: String
+        var quantity: Double
+        var unit: String
+        var activityType: String?
+        var place: String?
+        var dates: String?
+    }
+    struct PlanLine: Content {
+        var personId: UUID
+        var fullName: String
+        var date: String
+        var start: String
+        var end: String
+        var title: String
+        var roomId: UUID?
+        var place: String?
+    }
+    var groupId: UUID
+    var groupName: String
+    var week: String
+    var state: String
+    var requiresApproval: Bool
+    var summary: String
+    var compilationDueAt: String
+    var firstCompiledAt: String?
+    var compiledAt: String?
+    var approvedAt: String?
+    var approverComment: String?
+    var changedAfterApproval: Bool
+    var members: [Member]
+    var targets: [TargetLine]
+    var activityTotals: [ActivityTotal]
+    var work: [WorkLine]
+    var plans: [PlanLine]
+
+    init(_ view: GroupWeekView, calendar: CommuneCalendar) {
+        let groupWeek = view.groupWeek
+        groupId = view.groupID
+        groupName = view.group.name
+        week = view.week.id.description
+        state = groupWeek.state.rawValue
+        requiresApproval = view.group.approverID != nil
+        summary = groupWeek.summary
+        compilationDueAt = calendar.isoString(view.compilationDue)
+        firstCompiledAt = groupWeek.firstCompiledAt.map(calendar.isoString)
+        compiledAt = groupWeek.compiledAt.map(calendar.isoString)
+        approvedAt = groupWeek.approvedAt.map(calendar.isoString)
+        approverComment = groupWeek.approverComment
+        changedAfterApproval = groupWeek.changedAfterApproval
+        members = view.members.map {
+            Member(personId: $0.personID, fullName: $0.person.fullName, status: $0.entry?.status.rawValue,
+                   submittedAt: $0.entry?.submittedAt.map(calendar.isoString), lateBySeconds: $0.entry?.lateBySeconds ?? 0,
+                   returned: $0.report?.returnedAt != nil, returnComment: $0.report?.returnComment)
+        }
+        targets = view.targets.map {
+            TargetLine(targetId: $0.target.id!, code: $0.target.code, name: $0.target.name, unitOfMeasure: $0.target.unitOfMeasure,
+                       responsibleUnit: $0.responsibleUnit, value: DecimalText.json($0.progress?.weekValue),
+                       yearToDate: DecimalText.json($0.progress?.yearToDate), planned: DecimalText.json($0.target.planned),
+                       percent: DecimalText.json($0.progress?.percent), behindPlan: $0.behindPlan)
+        }
+        activityTotals = view.activityTotals.map {
+            ActivityTotal(activityType: $0.code, name: $0.name, unit: $0.unit, quantity: DecimalText.json($0.quantity) ?? 0, lines: $0.lines)
+        }
+        work = view.work.map {
+            WorkLine(personId: $0.personID, fullName: $0.fullName, description: $0.item.description,
+                     quantity: DecimalText.json(DecimalText.load($0.item.quantityText)) ?? 0, unit: $0.item.unit,
+                     activityType: $0.item.activityType, place: $0.item.place, dates: $0.item.dates)
+        }
+        plans = view.plans.map {
+            PlanLine(personId: $0.personID, fullName: $0.fullName, date: $0.item.date, start: $0.item.start, end: $0.item.end,
+                     title: $0.item.title, roomId: $0.item.roomID, place: $0.item.place)
+        }
+    }
+}
+
+/// `/api/v1/groups/{id}/weeks/{weekId}` and its actions.
+struct CompilationAPIController {
+    struct ActionBody: Content {
+        var personId: UUID?
+        var comment: String?
+        var summary: String?
+    }
+
+    private func load(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek) {
+        let user = try req.requireUser()
+        let group = try await CompilationService.group(req.parameters.get("id"), communeID: user.communeID, on: req.db)
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        return (user, group, week)
+    }
+
+    private func body(_ req: Request) throws -> ActionBody {
+        guard req.body.data != nil, (req.body.data?.readableBytes ?? 0) > 0 else { return ActionBody() }
+        do { return try req.content.decode(ActionBody.self) } catch {
+            throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
+        }
+    }
+
+    static func translate(_ error: CompilationService.ActionError) -> AppError {
+        switch error {
+        case .flow(.forbidden(let message)): return AppError(.forbidden, code: "forbidden", message: message)
+        case .flow(.illegal(let message)): return AppError(.conflict, code: "illegal_transition", message: message)
+        case .invalid(let fields): return AppError.invalid(fields)
+        case .notFound(let message): return AppError.notFound(message)
+        }
+    }
+
+    func show(_ req: Request) async throws -> GroupWeekDTO {
+        let (user, group, week) = try await load(req)
+        guard CompilationService.mayRead(user.actor, group: group) else { throw AppError.forbidden }
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.commune.calendar)
+    }
+
+    private func act(_ req: Request, _ action: GroupWeekAction) async throws -> GroupWeekDTO {
+        let (user, group, week) = try await load(req)
+        let body = try body(req)
+        do {
+            _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: body.comment ?? "",
+                                                 summary: body.summary, now: req.now, on: req.db)
+        } catch let error as CompilationService.ActionError {
+            throw Self.translate(error)
+        }
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.commune.calendar)
+    }
+
+    func submit(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .submit) }
+    func approve(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .approve) }
+    func unlock(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .unlock) }
+
+    /// With `personId`: the focal point returns that member's report. Without: the approver
+    /// returns the compiled report to the focal point.
+    func returnAction(_ req: Request) async throws -> GroupWeekDTO {
+        let body = try body(req)
+        guard let personID = body.personId else { return try await act(req, .returnToAggregator) }
+        let (user, group, week) = try await load(req)
+        do {
+            _ = try await CompilationService.returnReport(group: group, week: week, personID: personID, comment: body.comment ?? "",
+                                                          actor: user.actor, now: req.now, on: req.db)
+        } catch let error as CompilationService.ActionError {
+            throw Self.translate(error)
+        }
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.commune.calendar)
+    }
+}

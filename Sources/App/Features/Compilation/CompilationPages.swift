@@ -1,0 +1,174 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// The focal point's week page of a group, the groups list and the leaders' briefing view.
+struct CompilationPagesController {
+    struct MemberRow: Encodable, Sendable {
+        var personID: String; var name: String; var cell: LedgerPagesController.StatusCell?
+        var returned: Bool; var returnComment: String?; var canReturn: Bool
+    }
+    struct TargetRow: Encodable, Sendable {
+        var code: String; var name: String; var unit: String; var value: String; var yearToDate: String
+        var planned: String; var percent: String; var behind: Bool
+    }
+    struct UnitSection: Encodable, Sendable { var unit: String; var targets: [TargetRow] }
+    struct TotalRow: Encodable, Sendable { var name: String; var unit: String; var quantity: String; var lines: Int }
+    struct WorkRow: Encodable, Sendable { var name: String; var description: String; var quantity: String; var place: String?; var dates: String? }
+    struct PlanRow: Encodable, Sendable { var name: String; var day: String; var time: String; var title: String; var place: String? }
+    struct WeekView: Encodable, Sendable {
+        var groupID: String; var groupName: String; var weekID: String; var weekTitle: String
+        var previousID: String; var nextID: String
+        var state: String; var stateLabel: String; var requiresApproval: Bool
+        var due: String; var timeLeft: String; var compiledAt: String?; var approvedAt: String?; var approverComment: String?
+        var changedAfterApproval: Bool
+        var members: [MemberRow]; var tally: LedgerPagesController.TallyView
+        var units: [UnitSection]; var totals: [TotalRow]; var work: [WorkRow]; var plans: [PlanRow]
+        var summary: String
+        var isAggregator: Bool; var canSubmit: Bool; var canApprove: Bool; var canUnlock: Bool; var canRemind: Bool
+        var errors: FieldErrors
+    }
+
+    static func targetRows(_ lines: [GroupWeekView.TargetLine]) -> [UnitSection] {
+        var order: [String] = []
+        var sections: [String: [TargetRow]] = [:]
+        for line in lines {
+            let unit = line.responsibleUnit ?? "Chưa giao đơn vị"
+            if sections[unit] == nil { order.append(unit) }
+            let kind = line.target.valueKind
+            sections[unit, default: []].append(TargetRow(
+                code: line.target.code, name: line.target.name, unit: line.target.unitOfMeasure,
+                value: TargetProgressQuery.display(line.progress?.weekValue, kind: kind),
+                yearToDate: TargetProgressQuery.display(line.progress?.yearToDate, kind: kind),
+                planned: TargetProgressQuery.display(line.target.planned, kind: kind),
+                percent: TargetProgressQuery.displayPercent(line.progress?.percent), behind: line.behindPlan))
+        }
+        return order.map { UnitSection(unit: $0, targets: sections[$0] ?? []) }
+    }
+
+    static func totalRows(_ totals: [GroupWeekView.ActivityTotal]) -> [TotalRow] {
+        totals.map { TotalRow(name: $0.name, unit: $0.unit, quantity: VietnameseNumber.format($0.quantity), lines: $0.lines) }
+    }
+
+    private func load(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek) {
+        let user = try req.requireUser()
+        let group = try await CompilationService.group(req.parameters.get("id"), communeID: user.communeID, on: req.db)
+        guard CompilationService.mayRead(user.actor, group: group) else { throw AppError.forbidden }
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        return (user, group, week)
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let (user, group, week) = try await load(req)
+        if req.parameters.get("weekID") == "current" { return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)") }
+        return try await render(req, user: user, group: group, week: week, summary: nil, errors: .init(), status: .ok)
+    }
+
+    private func render(_ req: Request, user: CurrentUser, group: ReportGroup, week: ReportWeek, summary: String?,
+                        errors: FieldErrors, status: HTTPResponseStatus) async throws -> Response {
+        let calendar = user.commune.calendar
+        let view = try await CompilationService.view(group: group, week: week, calendar: calendar, now: req.now, on: req.db)
+        let role = CompilationService.role(user.actor, group: group)
+        let state = view.groupWeek.state
+        let requiresApproval = group.approverID != nil
+        func allowed(_ action: GroupWeekAction) -> Bool {
+            if case .success = GroupWeekFlow.apply(action, to: state, by: role, requiresApproval: requiresApproval) { return true }
+            return false
+        }
+        let members = view.members.map { member in
+            MemberRow(personID: member.personID.uuidString, name: member.person.fullName,
+                      cell: member.entry.map { LedgerPagesController.cell($0, calendar: calendar, language: req.language) },
+                      returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
+                      canReturn: role.isAggregator && state.membersMayEdit && member.report?.status == .submitted && member.report?.returnedAt == nil)
+        }
+        let page = WeekView(
+            groupID: view.groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
+            previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
+            nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+            state: state.rawValue, stateLabel: req.language == .vi ? state.vietnameseName : state.englishName,
+            requiresApproval: requiresApproval,
+            due: HomeController.dueText(view.compilationDue, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: req.now, to: view.compilationDue),
+            compiledAt: view.groupWeek.compiledAt.map { calendar.vietnameseDateTime($0) },
+            approvedAt: view.groupWeek.approvedAt.map { calendar.vietnameseDateTime($0) },
+            approverComment: view.groupWeek.approverComment, changedAfterApproval: view.groupWeek.changedAfterApproval,
+            members: members, tally: .init(LedgerTally(view.members.compactMap(\.entry))),
+            units: Self.targetRows(view.targets), totals: Self.totalRows(view.activityTotals),
+            work: view.work.map { WorkRow(name: $0.fullName, description: $0.item.description,
+                                          quantity: "\(VietnameseNumber.format(DecimalText.load($0.item.quantityText) ?? 0)) \($0.item.unit)",
+                                          place: $0.item.place, dates: $0.item.dates) },
+            plans: view.plans.map { plan in
+                let date = LocalDate(iso: plan.item.date)
+                return PlanRow(name: plan.fullName, day: date.map { "\($0.weekday.vietnameseName) \($0.dayMonth)" } ?? plan.item.date,
+                               time: "\(plan.item.start) – \(plan.item.end)", title: plan.item.title, place: plan.item.place)
+            },
+            summary: summary ?? view.groupWeek.summary,
+            isAggregator: role.isAggregator, canSubmit: allowed(.submit), canApprove: allowed(.approve), canUnlock: allowed(.unlock),
+            canRemind: role.isAggregator || user.actor.readsWholeCommune, errors: errors)
+        return try await req.render("groups/week", title: "\(group.name) · \(week.title)", section: "groups", page, status: status)
+    }
+
+    struct ActionForm: Content { var comment: String?; var summary: String?; var personId: String? }
+
+    func act(_ req: Request) async throws -> Response {
+        let (user, group, week) = try await load(req)
+        let form = try req.content.decode(ActionForm.self)
+        let name = req.parameters.get("action") ?? ""
+        do {
+            switch name {
+            case "submit", "approve", "unlock":
+                let action = GroupWeekAction(rawValue: name)!
+                _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: form.comment ?? "",
+                                                     summary: form.summary, now: req.now, on: req.db)
+            case "return":
+                if let personID = form.personId.flatMap(UUID.init(uuidString:)) {
+                    _ = try await CompilationService.returnReport(group: group, week: week, personID: personID, comment: form.comment ?? "",
+                                                                  actor: user.actor, now: req.now, on: req.db)
+                } else {
+                    _ = try await CompilationService.act(.returnToAggregator, group: group, week: week, actor: user.actor,
+                                                         comment: form.comment ?? "", summary: nil, now: req.now, on: req.db)
+                }
+            case "remind":
+                let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
+                guard CompilationService.role(user.actor, group: group).isAggregator || user.actor.readsWholeCommune else { throw AppError.forbidden }
+                _ = try await CompilationService.remindMissing(view: view, actor: user.actor, now: req.now, on: req.db)
+                return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=reminded")
+            default:
+                throw AppError.notFound()
+            }
+        } catch let error as CompilationService.ActionError {
+            if case .invalid(let fields) = error {
+                return try await render(req, user: user, group: group, week: week, summary: form.summary,
+                                        errors: .init(messages: fields), status: .unprocessableEntity)
+            }
+            throw CompilationAPIController.translate(error)
+        }
+        return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=saved")
+    }
+
+    // MARK: Groups list
+
+    struct GroupRow: Encodable, Sendable { var id: String; var name: String; var state: String; var stateLabel: String; var role: String }
+    struct GroupsView: Encodable, Sendable { var weekID: String; var weekTitle: String; var groups: [GroupRow] }
+
+    func index(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let calendar = user.commune.calendar
+        let week = calendar.week(containing: req.now)
+        let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
+            .sort(\.$sortOrder).all().filter { CompilationService.mayRead(user.actor, group: $0) }
+        guard !groups.isEmpty else { throw AppError.forbidden }
+        let states = try await GroupWeek.query(on: req.db).filter(\.$groupID ~~ groups.map { $0.id! })
+            .filter(\.$weekID == week.id.description).all()
+        let stateByGroup = Dictionary(uniqueKeysWithValues: states.map { ($0.groupID, $0.state) })
+        let rows = groups.map { group in
+            let state = stateByGroup[group.id!] ?? .open
+            let role = CompilationService.role(user.actor, group: group)
+            return GroupRow(id: group.id!.uuidString, name: group.name, state: state.rawValue,
+                            stateLabel: req.language == .vi ? state.vietnameseName : state.englishName,
+                            role: role.isAggregator ? req.t("group_aggregators") : role.isApprover ? req.t("group_approver_role") : "")
+        }
+        return try await req.render("groups/index", title: req.t("groups_week_title"), section: "groups",
+                                    GroupsView(weekID: week.id.description, weekTitle: week.title, groups: rows))
+    }
+}

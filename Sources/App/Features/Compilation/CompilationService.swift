@@ -1,0 +1,268 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// A group's week as the focal point, the approver and the leaders see it: who has reported,
+/// the merged target table, totals per activity type, everyone's other work and plans.
+struct GroupWeekView: Sendable {
+    struct Member: Sendable {
+        var person: Person
+        var personID: UUID
+        var entry: LedgerEntry?
+        var report: WeeklyReport?
+    }
+    struct TargetLine: Sendable {
+        var target: Target
+        var responsibleUnit: String?
+        var progress: TargetProgress?
+        var behindPlan: Bool
+    }
+    struct ActivityTotal: Sendable {
+        var code: String?
+        var name: String
+        var unit: String
+        var quantity: Decimal
+        var lines: Int
+    }
+    struct WorkLine: Sendable { var personID: UUID; var fullName: String; var item: ReportWorkItem }
+    struct PlanLine: Sendable { var personID: UUID; var fullName: String; var item: ReportPlanItem }
+
+    var group: ReportGroup
+    var groupID: UUID
+    var week: ReportWeek
+    var groupWeek: GroupWeek
+    var aggregatorIDs: [UUID]
+    var members: [Member]
+    var targets: [TargetLine]
+    var activityTotals: [ActivityTotal]
+    var work: [WorkLine]
+    var plans: [PlanLine]
+    var compilationDue: Date
+}
+
+enum CompilationService {
+    static func group(_ rawID: String?, communeID: UUID, on db: any Database) async throws -> ReportGroup {
+        try await OrganisationService.find(ReportGroup.self, rawID, communeField: \.$communeID, communeID: communeID, on: db)
+    }
+
+    static func groupWeek(groupID: UUID, communeID: UUID, week: ReportWeekID, now: Date, on db: any Database) async throws -> GroupWeek {
+        try await GroupWeek.query(on: db).filter(\.$groupID == groupID).filter(\.$weekID == week.description).first()
+            ?? GroupWeek(communeID: communeID, groupID: groupID, week: week, now: now)
+    }
+
+    static func aggregatorIDs(groupID: UUID, on db: any Database) async throws -> [UUID] {
+        try await GroupMembership.query(on: db).filter(\.$groupID == groupID).filter(\.$kind == .aggregator).all().map(\.personID)
+    }
+
+    /// Who may open a group's week: its focal points and approver, and leaders/office/admin.
+    static func mayRead(_ actor: Actor, group: ReportGroup) -> Bool {
+        actor.readsWholeCommune || actor.aggregatedGroupIDs.contains(group.id!) || group.approverID == actor.personID
+    }
+
+    static func role(_ actor: Actor, group: ReportGroup) -> GroupWeekActor {
+        GroupWeekActor(isAggregator: actor.aggregatedGroupIDs.contains(group.id!), isApprover: group.approverID == actor.personID)
+    }
+
+    /// Whether a person's report of the week may still change: not while one of their groups'
+    /// compiled report is submitted or approved, unless the focal point returned it to them.
+    static func reportLockReason(personID: UUID, week: ReportWeekID, returned: Bool, on db: any Database) async throws -> String? {
+        if returned { return nil }
+        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
+        guard !groupIDs.isEmpty else { return nil }
+        let weeks = try await GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.description).all()
+        if let locked = weeks.first(where: { !$0.state.membersMayEdit }) {
+            return locked.state == .approved
+                ? "Báo cáo tuần này đã được duyệt và khóa. Cần người duyệt mở khóa trước khi sửa."
+                : "Đầu mối đã nộp báo cáo tổng hợp của nhóm. Liên hệ đầu mối nếu cần sửa."
+        }
+        return nil
+    }
+
+    /// Marks the person's groups whose approved week was unlocked as "changed after approval".
+    static func flagChangeAfterApproval(personID: UUID, week: ReportWeekID, on db: any Database) async throws {
+        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
+        guard !groupIDs.isEmpty else { return }
+        let unlocked = try await GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.description)
+            .filter(\.$state == .unlocked).all()
+        for groupWeek in unlocked where !groupWeek.changedAfterApproval {
+            groupWeek.changedAfterApproval = true
+            try await groupWeek.save(on: db)
+        }
+    }
+
+    static func view(group: ReportGroup, week: ReportWeek, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> GroupWeekView {
+        let groupID = try group.requireID()
+        let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
+        let memberships = try await GroupMembership.query(on: db).filter(\.$groupID == groupID).all()
+        let aggregatorIDs = memberships.filter { $0.kind == .aggregator }.map(\.personID)
+
+        let obligated = try await LedgerService.obligated(communeID: group.communeID, groupIDs: [groupID], on: db)
+        let rows = try await LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
+        let entries = Dictionary(rows.map { ($0.obligated.personID, $0.entry) }, uniquingKeysWith: { first, _ in first })
+        let memberIDs = obligated.map(\.personID)
+        let reports = memberIDs.isEmpty ? [] : try await WeeklyReport.query(on: db)
+            .filter(\.$personID ~~ memberIDs).filter(\.$weekID == week.id.description).all()
+        let reportByPerson = Dictionary(reports.map { ($0.personID, $0) }, uniquingKeysWith: { first, _ in first })
+        let members = obligated.map { GroupWeekView.Member(person: $0.person, personID: $0.personID, entry: entries[$0.personID],
+                                                            report: reportByPerson[$0.personID]) }
+
+        // The merged table: the group's targets of the year, this week and year to date.
+        let targets = try await Target.query(on: db).filter(\.$groupID == groupID).filter(\.$year == week.id.year)
+            .filter(\.$active == true).sort(\.$sortOrder).sort(\.$code).all()
+        let progress = try await TargetProgressQuery.progress(of: targets, through: week.id, on: db)
+        let units = try await OrgUnit.query(on: db).filter(\.$communeID == group.communeID).all()
+        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        let weeksInYear = WeekNaming.weeksInISOYear(week.id.year)
+        let targetLines = targets.map { target in
+            let p = progress[target.id!]
+            return GroupWeekView.TargetLine(
+                target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
+                behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
+                                              week: week.id.week, weeksInYear: weeksInYear))
+        }
+
+        // Everyone's other work and plans, from submitted reports, in two queries.
+        let submitted = reports.filter { $0.status == .submitted }
+        let submittedIDs = try submitted.map { try $0.requireID() }
+        let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
+        let names = Dictionary(uniqueKeysWithValues: obligated.map { ($0.personID, $0.person.fullName) })
+        let workItems = submittedIDs.isEmpty ? [] : try await ReportWorkItem.query(on: db).filter(\.$reportID ~~ submittedIDs).sort(\.$position).all()
+        let planItems = submittedIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ submittedIDs)
+            .sort(\.$date).sort(\.$start).all()
+        let work = workItems.compactMap { item -> GroupWeekView.WorkLine? in
+            guard let personID = personOfReport[item.reportID] else { return nil }
+            return .init(personID: personID, fullName: names[personID] ?? "", item: item)
+        }.sorted { ($0.fullName, $0.item.position) < ($1.fullName, $1.item.position) }
+        let plans = planItems.compactMap { item -> GroupWeekView.PlanLine? in
+            guard let personID = personOfReport[item.reportID] else { return nil }
+            return .init(personID: personID, fullName: names[personID] ?? "", item: item)
+        }
+
+        // Totals per activity type and unit (lines without a type are counted by their unit).
+        let types = try await ActivityType.query(on: db).filter(\.$communeID == group.communeID).all()
+        let typeNames = Dictionary(uniqueKeysWithValues: types.map { ($0.code, $0.name) })
+        var totals: [String: GroupWeekView.ActivityTotal] = [:]
+        for line in work {
+            let code = line.item.activityType
+            let key = "\(code ?? "")|\(line.item.unit.lowercased())"
+            let quantity = DecimalText.load(line.item.quantityText) ?? 0
+            var total = totals[key] ?? .init(code: code, name: code.flatMap { typeNames[$0] } ?? "Khác", unit: line.item.unit, quantity: 0, lines: 0)
+            total.quantity += quantity
+            total.lines += 1
+            totals[key] = total
+        }
+        let activityTotals = totals.values.sorted { ($0.code == nil ? 1 : 0, $0.name, $0.unit) < ($1.code == nil ? 1 : 0, $1.name, $1.unit) }
+
+        return GroupWeekView(group: group, groupID: groupID, week: week, groupWeek: groupWeek, aggregatorIDs: aggregatorIDs,
+                             members: members, targets: targetLines, activityTotals: activityTotals, work: work, plans: plans,
+                             compilationDue: calendar.deadlines(for: week).groupCompilation)
+    }
+
+    // MARK: Actions
+
+    enum ActionError: Error {
+        case flow(GroupWeekFlowError)
+        case invalid([String: String])
+        case notFound(String)
+    }
+
+    static func notify(_ personIDs: [UUID], communeID: UUID, kind: String, text: String, url: String, now: Date, on db: any Database) async throws {
+        let notes = Set(personIDs).map { AppNotification(communeID: communeID, personID: $0, kind: kind, text: text, url: url, createdAt: now) }
+        if !notes.isEmpty { try await notes.create(on: db) }
+    }
+
+    /// The focal point, the approver or the leaders act on the group's week.
+    static func act(_ action: GroupWeekAction, group: ReportGroup, week: ReportWeek, actor: Actor, comment: String, summary: String?,
+                    now: Date, on db: any Database) async throws -> GroupWeek {
+        let groupID = try group.requireID()
+        return try await db.transaction { db in
+            let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
+            let before = groupWeek.state
+            switch GroupWeekFlow.apply(action, to: before, by: role(actor, group: group), requiresApproval: group.approverID != nil) {
+            case .failure(let error): throw ActionError.flow(error)
+            case .success(let next): groupWeek.state = next
+            }
+            let cleanComment = VietnameseText.nfc(comment)
+            if action == .returnToAggregator && cleanComment.isEmpty {
+                throw ActionError.invalid(["comment": "Ghi rõ lý do trả lại để đầu mối bổ sung."])
+            }
+            switch action {
+            case .submit:
+                if let summary { groupWeek.summary = VietnameseText.nfc(summary) }
+                if groupWeek.firstCompiledAt == nil { groupWeek.firstCompiledAt = now }
+                groupWeek.compiledAt = now
+                groupWeek.compiledBy = actor.personID
+            case .approve:
+                groupWeek.approvedAt = now
+                groupWeek.approvedBy = actor.personID
+                groupWeek.approverComment = cleanComment.isEmpty ? nil : cleanComment
+            case .returnToAggregator, .unlock:
+                groupWeek.approverComment = cleanComment.isEmpty ? nil : cleanComment
+            }
+            groupWeek.updatedAt = now
+            try await groupWeek.save(on: db)
+            try await AuditTrail.record(on: db, communeID: group.communeID, actorID: actor.personID, at: now, kind: "approval",
+                                        action: action.rawValue, subjectID: try groupWeek.requireID(), weekID: week.id.description,
+                                        before: ["state": before.rawValue],
+                                        after: ["state": groupWeek.state.rawValue, "comment": cleanComment, "summary": groupWeek.summary])
+            let url = "/groups/\(groupID)/weeks/\(week.id)"
+            let weekLabel = "tuần \(week.id.week)/\(week.id.year)"
+            switch action {
+            case .submit:
+                if let approver = group.approverID {
+                    try await notify([approver], communeID: group.communeID, kind: "compiled",
+                                     text: "\(group.name): đầu mối đã nộp báo cáo tổng hợp \(weekLabel), chờ xét duyệt.", url: url, now: now, on: db)
+                }
+            case .approve, .returnToAggregator, .unlock:
+                let verb = action == .approve ? "đã được duyệt" : action == .unlock ? "đã được mở khóa để sửa" : "bị trả lại: \(cleanComment)"
+                try await notify(try await aggregatorIDs(groupID: groupID, on: db), communeID: group.communeID, kind: action.rawValue,
+                                 text: "\(group.name): báo cáo tổng hợp \(weekLabel) \(verb)", url: url, now: now, on: db)
+            }
+            return groupWeek
+        }
+    }
+
+    /// The focal point returns a member's report with a comment; the member corrects and submits
+    /// again, and the first submission instant stands.
+    static func returnReport(group: ReportGroup, week: ReportWeek, personID: UUID, comment: String, actor: Actor,
+                             now: Date, on db: any Database) async throws -> WeeklyReport {
+        let groupID = try group.requireID()
+        guard actor.aggregatedGroupIDs.contains(groupID) else {
+            throw ActionError.flow(.forbidden("Chỉ đầu mối tổng hợp của nhóm mới trả lại được báo cáo."))
+        }
+        let cleanComment = VietnameseText.nfc(comment)
+        if cleanComment.isEmpty { throw ActionError.invalid(["comment": "Ghi rõ nội dung cần bổ sung, sửa."]) }
+        let isMember = try await GroupMembership.query(on: db).filter(\.$groupID == groupID).filter(\.$personID == personID)
+            .filter(\.$kind == .member).count() > 0
+        guard isMember, let report = try await ReportService.find(personID: personID, week: week.id, on: db), report.status == .submitted else {
+            throw ActionError.notFound("Cán bộ này chưa nộp báo cáo tuần trong nhóm.")
+        }
+        let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
+        guard groupWeek.state.membersMayEdit else {
+            throw ActionError.flow(.illegal("Báo cáo tổng hợp đã nộp hoặc đã duyệt: không trả lại báo cáo thành viên được nữa."))
+        }
+        return try await db.transaction { db in
+            report.returnedAt = now
+            report.returnedBy = actor.personID
+            report.returnComment = cleanComment
+            try await report.save(on: db)
+            try await AuditTrail.record(on: db, communeID: group.communeID, actorID: actor.personID, at: now, kind: "report",
+                                        action: "return", subjectID: try report.requireID(), weekID: week.id.description,
+                                        before: String?.none, after: ["comment": cleanComment])
+            try await notify([personID], communeID: group.communeID, kind: "report_returned",
+                             text: "Báo cáo tuần \(week.id.week)/\(week.id.year) được trả lại: \(cleanComment)",
+                             url: "/reports/\(week.id)", now: now, on: db)
+            return report
+        }
+    }
+
+    /// One-click reminder to the members who have not submitted yet.
+    static func remindMissing(view: GroupWeekView, actor: Actor, now: Date, on db: any Database) async throws -> Int {
+        let missing = view.members.filter { $0.report?.firstSubmittedAt == nil && $0.entry?.status != .excused }.map(\.personID)
+        try await notify(missing, communeID: view.group.communeID, kind: "reminder",
+                         text: "Nhắc nộp báo cáo tuần \(view.week.id.week)/\(view.week.id.year) (\(view.group.name)).",
+                         url: "/reports/\(view.week.id)", now: now, on: db)
+        return missing.count
+    }
+}

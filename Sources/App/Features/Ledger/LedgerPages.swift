@@ -1,0 +1,277 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import GiaoBanOffice
+import Vapor
+
+/// The ledger pages: a week per group, a person's year, month/year summaries per person and per
+/// unit (with an .xlsx export), and the office's leave records.
+struct LedgerPagesController {
+    struct StatusCell: Encodable, Sendable {
+        var status: String
+        var label: String
+        var submittedAt: String?
+        var detail: String?
+    }
+
+    static func cell(_ entry: LedgerEntry, calendar: CommuneCalendar, language: Language) -> StatusCell {
+        var detail: String?
+        if entry.status == .late { detail = LateText.vietnamese(seconds: entry.lateBySeconds) }
+        if entry.status == .excused { detail = entry.excuse?.reason }
+        return StatusCell(status: entry.status.rawValue,
+                          label: language == .vi ? entry.status.vietnameseName : entry.status.englishName,
+                          submittedAt: entry.submittedAt.map { calendar.vietnameseDateTime($0) }, detail: detail)
+    }
+
+    struct TallyView: Encodable, Sendable {
+        var onTime: Int; var late: Int; var missing: Int; var notDue: Int; var excused: Int; var rate: String
+        init(_ tally: LedgerTally) {
+            onTime = tally.onTime; late = tally.late; missing = tally.missing; notDue = tally.notDue; excused = tally.excused
+            rate = tally.onTimeRate.map { VietnameseNumber.format($0, maxFractionDigits: 1) + "%" } ?? "—"
+        }
+    }
+
+    // MARK: Week
+
+    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var cell: StatusCell }
+    struct GroupSection: Encodable, Sendable { var name: String; var rows: [WeekRow]; var tally: TallyView }
+    struct WeekView: Encodable, Sendable {
+        var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
+        var groups: [GroupSection]; var canSummarise: Bool; var canManageLeave: Bool
+    }
+
+    func week(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        if req.parameters.get("weekID") == "current" {
+            return req.redirect(to: "/ledger/weeks/\(user.commune.calendar.week(containing: req.now).id)")
+        }
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let readable = LedgerService.readableGroups(user.actor)
+        if let readable, readable.isEmpty { throw AppError.forbidden }
+        let calendar = user.commune.calendar
+        let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: req.db)
+        let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: req.now, on: req.db)
+        var groupQuery = ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
+        if let readable { groupQuery = groupQuery.filter(\.$id ~~ Array(readable)) }
+        let groups = try await groupQuery.sort(\.$sortOrder).all()
+        let sections = try groups.map { group in
+            let id = try group.requireID()
+            let members = rows.filter { $0.obligated.groupIDs.contains(id) }
+            return GroupSection(name: group.name,
+                                rows: members.map { WeekRow(personID: $0.obligated.personID.uuidString, name: $0.obligated.person.fullName,
+                                                            cell: Self.cell($0.entry, calendar: calendar, language: req.language)) },
+                                tally: TallyView(LedgerTally(members.map(\.entry))))
+        }
+        let view = WeekView(weekID: week.id.description, title: week.title,
+                            previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
+                            nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+                            due: HomeController.dueText(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
+                            groups: sections, canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
+                            canManageLeave: AccessPolicy.allows(user.actor, .manageLeave))
+        return try await req.render("ledger/week", title: req.t("ledger_title"), section: "ledger", view)
+    }
+
+    // MARK: A person's year
+
+    struct PersonWeekRow: Encodable, Sendable { var weekID: String; var title: String; var due: String; var cell: StatusCell }
+    struct PersonView: Encodable, Sendable {
+        var personID: String; var name: String; var year: Int; var previousYear: Int; var nextYear: Int
+        var weeks: [PersonWeekRow]; var tally: TallyView
+    }
+
+    func person(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let personID = req.parameters.get("personID").flatMap(UUID.init(uuidString:)),
+              let person = try await Person.query(on: req.db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first()
+        else { throw AppError.notFound() }
+        guard try await LedgerService.mayRead(user.actor, personID: personID, on: req.db) else { throw AppError.forbidden }
+        let calendar = user.commune.calendar
+        let year = try Self.year(req, calendar: calendar)
+        let obligated = try await LedgerService.obligated(communeID: user.communeID, personIDs: [personID], on: req.db)
+        let rows = try await LedgerService.rows(for: obligated, weeks: LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now),
+                                                calendar: calendar, now: req.now, on: req.db)
+        let view = PersonView(personID: personID.uuidString, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
+                              weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
+                                                                         due: calendar.vietnameseDateTime($0.dueAt),
+                                                                         cell: Self.cell($0.entry, calendar: calendar, language: req.language)) },
+                              tally: TallyView(LedgerTally(rows.map(\.entry))))
+        return try await req.render("ledger/person", title: person.fullName, section: "ledger", view)
+    }
+
+    static func year(_ req: Request, calendar: CommuneCalendar) throws -> Int {
+        guard let text = req.query[String.self, at: "year"], !text.isEmpty else { return calendar.week(containing: req.now).id.year }
+        guard let year = Int(text), (2000...2100).contains(year) else {
+            throw AppError.badRequest("Năm không hợp lệ.")
+        }
+        return year
+    }
+
+    static func month(_ req: Request) throws -> Int? {
+        guard let text = req.query[String.self, at: "month"], !text.isEmpty else { return nil }
+        guard let month = Int(text), (1...12).contains(month) else { throw AppError.badRequest("Tháng không hợp lệ.") }
+        return month
+    }
+
+    // MARK: Summaries
+
+    struct SummaryRow: Encodable, Sendable { var id: String; var name: String; var detail: String; var tally: TallyView }
+    struct SummaryView: Encodable, Sendable {
+        var year: Int; var month: Int?; var periodTitle: String; var months: [Choice]; var years: [Choice]
+        var people: [SummaryRow]; var units: [SummaryRow]; var total: TallyView; var exportHref: String
+    }
+
+    struct Summary {
+        var title: String
+        var people: [(LedgerService.Obligated, LedgerTally)]
+        var units: [(OrgUnit, LedgerTally, Int)]
+        var total: LedgerTally
+    }
+
+    static func summary(_ req: Request, user: CurrentUser, year: Int, month: Int?) async throws -> Summary {
+        let calendar = user.commune.calendar
+        let weeks = month.map { LedgerService.weeks(ofMonth: $0, year: year, calendar: calendar, now: req.now) }
+            ?? LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now)
+        let people = try await LedgerService.obligated(communeID: user.communeID, on: req.db)
+        let rows = try await LedgerService.rows(for: people, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
+        let byPerson = Dictionary(grouping: rows, by: \.obligated.personID).mapValues { LedgerTally($0.map(\.entry)) }
+        let units = try await OrganisationQueries.units(communeID: user.communeID, on: req.db)
+        let unitRows: [(OrgUnit, LedgerTally, Int)] = try units.compactMap { unit in
+            let id = try unit.requireID()
+            let members = people.filter { $0.unitIDs.contains(id) }
+            guard !members.isEmpty else { return nil }
+            var tally = LedgerTally()
+            for member in members { tally.merge(byPerson[member.personID] ?? LedgerTally()) }
+            return (unit, tally, members.count)
+        }
+        var total = LedgerTally()
+        for tally in byPerson.values { total.merge(tally) }
+        let title = month.map { "Tháng \($0)/\(year)" } ?? "Năm \(year)"
+        return Summary(title: title, people: people.map { ($0, byPerson[$0.personID] ?? LedgerTally()) }, units: unitRows, total: total)
+    }
+
+    func summary(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.readCommuneLedger)
+        let calendar = user.commune.calendar
+        let year = try Self.year(req, calendar: calendar)
+        let month = try Self.month(req)
+        let summary = try await Self.summary(req, user: user, year: year, month: month)
+        let unitNames = Dictionary(uniqueKeysWithValues: summary.units.map { ($0.0.id!, $0.0.name) })
+        let currentYear = calendar.week(containing: req.now).id.year
+        let view = SummaryView(
+            year: year, month: month, periodTitle: summary.title,
+            months: [Choice(value: "", label: req.t("ledger_whole_year"), selected: month == nil)]
+                + (1...12).map { Choice(value: String($0), label: "Tháng \($0)", selected: $0 == month) },
+            years: (max(2021, currentYear - 4)...currentYear).reversed().map { Choice(value: String($0), label: String($0), selected: $0 == year) },
+            people: summary.people.map { person, tally in
+                SummaryRow(id: person.personID.uuidString, name: person.person.fullName,
+                           detail: person.unitIDs.compactMap { unitNames[$0] }.joined(separator: ", "), tally: TallyView(tally))
+            },
+            units: summary.units.map { unit, tally, count in
+                SummaryRow(id: unit.id!.uuidString, name: unit.name, detail: "\(count)", tally: TallyView(tally))
+            },
+            total: TallyView(summary.total),
+            exportHref: "/ledger/summary.xlsx?year=\(year)" + (month.map { "&month=\($0)" } ?? ""))
+        return try await req.render("ledger/summary", title: req.t("ledger_summary_title"), section: "ledger", view)
+    }
+
+    /// The summary as an .xlsx workbook (a sheet per person and one per unit), for emulation and
+    /// the annual evaluation.
+    func summaryExport(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.readCommuneLedger)
+        let calendar = user.commune.calendar
+        let year = try Self.year(req, calendar: calendar)
+        let month = try Self.month(req)
+        let summary = try await Self.summary(req, user: user, year: year, month: month)
+        let header = ["STT", "Họ và tên / Đơn vị", "Đúng hạn", "Muộn", "Chưa nộp", "Vắng có lý do", "Chưa đến hạn", "Tỷ lệ đúng hạn (%)"]
+        func cells(_ index: Int, _ name: String, _ tally: LedgerTally) -> [XLSXWriter.Cell] {
+            [.number(index), .text(name), .number(tally.onTime), .number(tally.late), .number(tally.missing), .number(tally.excused),
+             .number(tally.notDue), tally.onTimeRate.map { .number($0, format: "0.0") } ?? .empty]
+        }
+        let widths: [Double?] = [6, 34, 11, 9, 11, 14, 13, 18]
+        let peopleSheet = XLSXWriter.Sheet(name: "Theo cán bộ", header: header,
+                                           rows: summary.people.enumerated().map { cells($0.offset + 1, $0.element.0.person.fullName, $0.element.1) }
+                                               + [cells(0, "Tổng cộng", summary.total).enumerated().map { $0.offset == 0 ? .empty : $0.element }],
+                                           columnWidths: widths)
+        let unitSheet = XLSXWriter.Sheet(name: "Theo đơn vị", header: header,
+                                         rows: summary.units.enumerated().map { cells($0.offset + 1, $0.element.0.name, $0.element.1) },
+                                         columnWidths: widths)
+        let data = try XLSXWriter.write([peopleSheet, unitSheet], modificationDate: req.now)
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        let name = "so-theo-doi-\(year)" + (month.map { "-thang-\($0)" } ?? "") + ".xlsx"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return response
+    }
+
+    // MARK: Leave
+
+    struct LeaveRow: Encodable, Sendable { var id: String; var name: String; var from: String; var to: String; var reason: String }
+    struct LeaveForm: Content { var personId: String?; var from: String?; var to: String?; var reason: String? }
+    struct LeaveView: Encodable, Sendable {
+        var leaves: [LeaveRow]; var people: [Choice]; var from: String; var to: String; var reason: String; var errors: FieldErrors
+    }
+
+    private func renderLeaves(_ req: Request, user: CurrentUser, form: LeaveForm, errors: FieldErrors,
+                              status: HTTPResponseStatus = .ok) async throws -> Response {
+        let records = try await LeaveRecord.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$fromDate, .descending).limit(200).all()
+        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$foldedName).all()
+        let names = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.fullName) })
+        let view = LeaveView(
+            leaves: records.map { LeaveRow(id: $0.id!.uuidString, name: names[$0.personID] ?? "",
+                                           from: LocalDate(iso: $0.fromDate)?.vietnamese ?? $0.fromDate,
+                                           to: LocalDate(iso: $0.toDate)?.vietnamese ?? $0.toDate, reason: $0.reason) },
+            people: [Choice(value: "", label: "—", selected: form.personId == nil)]
+                + people.filter(\.active).map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id!.uuidString == form.personId) },
+            from: form.from ?? "", to: form.to ?? "", reason: form.reason ?? "", errors: errors)
+        return try await req.render("ledger/leaves", title: req.t("leave_title"), section: "ledger", view, status: status)
+    }
+
+    func leaves(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageLeave)
+        return try await renderLeaves(req, user: user, form: LeaveForm(), errors: .init())
+    }
+
+    func addLeave(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageLeave)
+        let form = try req.content.decode(LeaveForm.self)
+        var errors = FieldErrors()
+        let personID = form.personId.flatMap(UUID.init(uuidString:))
+        let person = try await personID.asyncMap { id in
+            try await Person.query(on: req.db).filter(\.$id == id).filter(\.$communeID == user.communeID).first()
+        } ?? nil
+        if person == nil { errors["personId"] = req.t("err_unknown_person") }
+        let from = LocalDate(vietnamese: (form.from ?? "").trimmingCharacters(in: .whitespaces))
+        let to = LocalDate(vietnamese: (form.to ?? "").trimmingCharacters(in: .whitespaces))
+        if from == nil { errors["from"] = req.t("err_date") }
+        if to == nil { errors["to"] = req.t("err_date") }
+        if let from, let to, to < from { errors["to"] = req.t("err_end_before_start") }
+        let reason = VietnameseText.nfc(form.reason ?? "")
+        if reason.isEmpty { errors["reason"] = req.t("err_required") }
+        guard errors.isEmpty, let person, let from, let to else {
+            return try await renderLeaves(req, user: user, form: form, errors: errors, status: .unprocessableEntity)
+        }
+        let record = LeaveRecord(communeID: user.communeID, personID: try person.requireID(), from: from, to: to, reason: reason,
+                                 createdBy: user.personID, createdAt: req.now)
+        try await req.db.transaction { db in
+            try await record.save(on: db)
+            try await AuditTrail.record(on: db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "leave",
+                                        action: "create", subjectID: try record.requireID(), before: String?.none,
+                                        after: ["person": person.fullName, "from": from.iso, "to": to.iso, "reason": reason])
+        }
+        return req.redirect(to: "/ledger/leaves?notice=saved")
+    }
+
+    func removeLeave(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageLeave)
+        let record = try await OrganisationService.find(LeaveRecord.self, req.parameters.get("id"), communeField: \.$communeID,
+                                                        communeID: user.communeID, on: req.db)
+        try await req.db.transaction { db in
+            try await AuditTrail.record(on: db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "leave",
+                                        action: "delete", subjectID: try record.requireID(),
+                                        before: ["person": record.personID.uuidString, "from": record.fromDate, "to": record.toDate, "reason": record.reason],
+                                        after: String?.none)
+            try await record.delete(on: db)
+        }
+        return req.redirect(to: "/ledger/leaves?notice=saved")
+    }
+}

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// The compliance ledger of weekly reports, derived from the first-submission instants, the
+/// group memberships and the office's leave records. A fixed number of queries per call, however
+/// many people or weeks.
+enum LedgerService {
+    struct Obligated: Sendable {
+        var person: Person
+        var personID: UUID
+        var groupIDs: [UUID]
+        var unitIDs: [UUID]
+        var joinedOn: LocalDate?
+    }
+
+    struct Row: Sendable {
+        var obligated: Obligated
+        var week: ReportWeek
+        var dueAt: Date
+        var entry: LedgerEntry
+    }
+
+    /// Everyone who owes a weekly report: members of the commune's active groups. `groupIDs`
+    /// narrows to some groups (a focal point's); `personIDs` to some people.
+    static func obligated(communeID: UUID, groupIDs: Set<UUID>? = nil, personIDs: Set<UUID>? = nil,
+                          on db: any Database) async throws -> [Obligated] {
+        var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
+        if let groupIDs { groupQuery = groupQuery.filter(\.$id ~~ Array(groupIDs)) }
+        let groups = try await groupQuery.all()
+        let ids = try groups.map { try $0.requireID() }
+        guard !ids.isEmpty else { return [] }
+        var memberships = try await GroupMembership.query(on: db).filter(\.$groupID ~~ ids).filter(\.$kind == .member).all()
+        if let personIDs { memberships = memberships.filter { personIDs.contains($0.personID) } }
+        let groupsByPerson = Dictionary(grouping: memberships, by: \.personID).mapValues { $0.map(\.groupID) }
+        let people = groupsByPerson.isEmpty ? [] : try await Person.query(on: db)
+            .filter(\.$id ~~ Array(groupsByPerson.keys)).filter(\.$active == true).sort(\.$foldedName).all()
+        let personIDList = try people.map { try $0.requireID() }
+        let units = personIDList.isEmpty ? [] : try await PersonUnit.query(on: db).filter(\.$personID ~~ personIDList).all()
+        let unitsByPerson = Dictionary(grouping: units, by: \.personID).mapValues { $0.map(\.unitID) }
+        return try people.map { person in
+            let id = try person.requireID()
+            return Obligated(person: person, personID: id, groupIDs: groupsByPerson[id] ?? [], unitIDs: unitsByPerson[id] ?? [],
+                             joinedOn: person.joinedOn.flatMap(LocalDate.init(iso:)))
+        }
+    }
+
+    /// The ledger rows of some weeks for some people (weeks before a person joined are left out).
+    static func rows(for people: [Obligated], weeks: [ReportWeek], calendar: CommuneCalendar, now: Date,
+                     on db: any Database) async throws -> [Row] {
+        guard !people.isEmpty, !weeks.isEmpty else { return [] }
+        let personIDs = people.map(\.personID)
+        let reports = try await WeeklyReport.query(on: db)
+            .filter(\.$personID ~~ personIDs)
+            .filter(\.$weekID ~~ weeks.map(\.id.description))
+            .all()
+        var firstSubmission: [String: Date] = [:]
+        for report in reports {
+            if let first = report.firstSubmittedAt { firstSubmission["\(report.personID)|\(report.weekID)"] = first }
+        }
+        let leaves = Dictionary(grouping: try await LeaveRecord.query(on: db).filter(\.$personID ~~ personIDs).all(), by: \.personID)
+            .mapValues { $0.compactMap(\.period) }
+        var rows: [Row] = []
+        rows.reserveCapacity(people.count * weeks.count)
+        for week in weeks {
+            let due = calendar.deadlines(for: week).weeklyReport
+            let dueDay = LocalDate.inZone(due, calendar.timeZone)
+            for person in people where LedgerRules.applies(periodEnd: week.end, joinedOn: person.joinedOn) {
+                let entry = LedgerRules.entry(dueAt: due, dueDay: dueDay,
+                                              firstSubmittedAt: firstSubmission["\(person.personID)|\(week.id)"],
+                                              now: now, leaves: leaves[person.personID] ?? [])
+                rows.append(Row(obligated: person, week: week, dueAt: due, entry: entry))
+            }
+        }
+        return rows
+    }
+
+    /// The weeks of a year that have begun by `now` (a year's ledger does not list the future).
+    static func weeks(ofYear year: Int, calendar: CommuneCalendar, now: Date) -> [ReportWeek] {
+        calendar.weeks(inYear: year).filter { $0.startInstant <= now }
+    }
+
+    /// The weeks whose report counts in a month: those whose Friday falls in it (the same rule
+    /// that names the weeks, see `ReportingPeriods`), so every week belongs to exactly one month.
+    static func weeks(ofMonth month: Int, year: Int, calendar: CommuneCalendar, now: Date) -> [ReportWeek] {
+        let period = ReportingPeriods.period(forMonth: month, year: year, rule: .calendarMonth)
+        let ids = Set(ReportingPeriods.weeks(in: period, calendar: calendar))
+        return weeks(ofYear: year, calendar: calendar, now: now).filter { ids.contains($0.id) }
+    }
+
+    /// The groups whose ledger an actor may read: all for leaders/office/admin, else their own.
+    static func readableGroups(_ actor: Actor) -> Set<UUID>? {
+        AccessPolicy.allows(actor, .readCommuneLedger) ? nil : actor.aggregatedGroupIDs
+    }
+
+    /// Whether an actor may read one person's ledger.
+    static func mayRead(_ actor: Actor, personID: UUID, on db: any Database) async throws -> Bool {
+        try await ReportService.mayRead(actor, personID: personID, on: db)
+    }
+}

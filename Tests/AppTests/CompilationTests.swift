@@ -1,0 +1,253 @@
+@testable import App
+import Fluent
+import GiaoBanCore
+import GiaoBanOffice
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Compiling a group's week, returning, approving, unlocking")
+struct CompilationTests {
+    struct Body: Encodable, Sendable { var personId: UUID?; var comment: String?; var summary: String? }
+
+    static func group(_ t: TestApp, _ name: String) async throws -> ReportGroup {
+        try #require(try await ReportGroup.query(on: t.db).filter(\.$name == name).first())
+    }
+
+    @Test("The focal point sees who reported, the merged table and totals per activity type")
+    func groupWeekView() async throws {
+        try await withTestApp { t in
+            let fixtures = try await addReportFixtures(t)
+            let nam = try await t.token(TestApp.Demo.reporter)
+            var body = ReportBody()
+            body.targets = [.init(targetId: try fixtures.count.requireID(), value: "4", completed: true)]
+            body.work = [.init(description: "Ban hành công văn", quantity: "2", unit: "công văn", activityType: "CV"),
+                         .init(description: "Ban hành công văn khác", quantity: "3", unit: "công văn", activityType: "CV")]
+            _ = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: body)
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
+            let government = try await Self.group(t, "Khối chính quyền")
+            let office = try await t.token(TestApp.Demo.office)
+            let response = try await t.api(.GET, "/api/v1/groups/\(try government.requireID())/weeks/2021-W33", token: office)
+            #expect(response.status == .ok)
+            let week = try response.content.decode(GroupWeekDTO.self)
+            #expect(week.state == "open")
+            #expect(week.compilationDueAt == "2021-08-20T14:00:00+07:00")
+            #expect(week.members.first { $0.fullName == "Hồ Sỹ Nam" }?.status == "on_time")
+            let xh04 = try #require(week.targets.first { $0.code == "XH04" })
+            #expect(xh04.value == 4)
+            #expect(xh04.yearToDate == 4)
+            #expect(xh04.responsibleUnit == "Văn hóa - Xã hội")
+            #expect(xh04.behindPlan)
+            #expect(week.activityTotals.first { $0.activityType == "CV" }?.quantity == 5)
+            #expect(week.work.count == 2)
+            // A reporter who is neither focal point nor approver cannot open it.
+            #expect(try await t.api(.GET, "/api/v1/groups/\(try government.requireID())/weeks/2021-W33", token: nam).status == .forbidden)
+        }
+    }
+
+    @Test("Return a member's report; the member resubmits; the first submission instant stands")
+    func returnAndResubmit() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let nam = try await t.token(TestApp.Demo.reporter)
+            let first = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam).content.decode(ReportDTO.self)
+            let namID = try await t.person(TestApp.Demo.reporter).requireID()
+            let ntm = try await Self.group(t, "Nông thôn mới")
+            let path = "/api/v1/groups/\(try ntm.requireID())/weeks/2021-W33"
+            let aggregator = try await t.token(TestApp.Demo.ntmAggregator)
+            let noComment = try await t.api(.POST, path + "/return", token: aggregator, json: Body(personId: namID, comment: " "))
+            #expect(noComment.status == .unprocessableEntity)
+            let returned = try await t.api(.POST, path + "/return", token: aggregator, json: Body(personId: namID, comment: "Bổ sung số hộ"))
+            #expect(returned.status == .ok)
+            #expect(try returned.content.decode(GroupWeekDTO.self).members.first { $0.personId == namID }?.returned == true)
+            #expect(try await AppNotification.query(on: t.db).filter(\.$personID == namID).filter(\.$kind == "report_returned").count() == 1)
+            // Another group's focal point may not return it.
+            #expect(try await t.api(.POST, path + "/return", token: try await t.token(TestApp.Demo.office),
+                                    json: Body(personId: namID, comment: "x")).status == .forbidden)
+            t.clock.advance(by: 2 * 86400)
+            let again = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam).content.decode(ReportDTO.self)
+            #expect(again.firstSubmittedAt == first.firstSubmittedAt)
+            let view = try await t.api(.GET, path, token: aggregator).content.decode(GroupWeekDTO.self)
+            #expect(view.members.first { $0.personId == namID }?.returned == false)
+            #expect(view.members.first { $0.personId == namID }?.status == "on_time")
+        }
+    }
+
+    @Test("Without an approver: submit → compiled, members are locked, approval is illegal")
+    func withoutApproval() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let ntm = try await Self.group(t, "Nông thôn mới")
+            let path = "/api/v1/groups/\(try ntm.requireID())/weeks/2021-W33"
+            let aggregator = try await t.token(TestApp.Demo.ntmAggregator)
+            let nam = try await t.token(TestApp.Demo.reporter)
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
+            #expect(try await t.api(.POST, path + "/submit", token: nam, json: Body(summary: "x")).status == .forbidden)
+            let compiled = try await t.api(.POST, path + "/submit", token: aggregator, json: Body(summary: "Tuần này hoàn thành 3/4 việc."))
+            #expect(compiled.status == .ok)
+            let dto = try compiled.content.decode(GroupWeekDTO.self)
+            #expect(dto.state == "compiled")
+            #expect(dto.summary == "Tuần này hoàn thành 3/4 việc.")
+            #expect(dto.firstCompiledAt == "2021-08-18T09:00:00+07:00")
+            #expect(try await t.api(.POST, path + "/approve", token: try await t.token(TestApp.Demo.approver)).status == .conflict)
+            let locked = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: ReportBody())
+            #expect(locked.status == .conflict)
+            #expect(try locked.content.get(String.self, at: "error", "message").contains("đầu mối"))
+        }
+    }
+
+    @Test("The Covid group: compiled → returned → compiled → approved (locked) → unlocked → change is flagged")
+    func approvalFlow() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let covid = try await Self.group(t, "Phòng chống Covid-19")
+            let path = "/api/v1/groups/\(try covid.requireID())/weeks/2021-W33"
+            let secretary = try await t.token(DemoCommune.username(for: "Lê Văn Phúc"))
+            let approver = try await t.token(TestApp.Demo.approver)
+            let member = try await t.token(TestApp.Demo.reporter)
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: member)
+
+            #expect(try await t.api(.POST, path + "/approve", token: approver).status == .conflict, "nothing compiled yet")
+            #expect(try await t.api(.POST, path + "/submit", token: secretary, json: Body(summary: "Không có ca mắc mới.")).status == .ok)
+            #expect(try await t.api(.POST, path + "/approve", token: secretary).status == .forbidden, "focal point cannot approve")
+            #expect(try await t.api(.POST, path + "/return", token: approver, json: Body(comment: "")).status == .unprocessableEntity)
+            let returned = try await t.api(.POST, path + "/return", token: approver, json: Body(comment: "Bổ sung số người cách ly"))
+            #expect(try returned.content.decode(GroupWeekDTO.self).state == "returned")
+            #expect(try returned.content.decode(GroupWeekDTO.self).approverComment == "Bổ sung số người cách ly")
+            #expect(try await t.api(.POST, path + "/submit", token: secretary, json: Body(summary: "Đã bổ sung.")).status == .ok)
+            let approved = try await t.api(.POST, path + "/approve", token: approver, json: Body(comment: "Đồng ý"))
+            #expect(try approved.content.decode(GroupWeekDTO.self).state == "approved")
+            #expect(try await t.api(.POST, path + "/submit", token: secretary).status == .conflict)
+            #expect(try await t.api(.PUT, "/api/v1/reports/2021-W33", token: member, json: ReportBody()).status == .conflict)
+            #expect(try await t.api(.POST, path + "/unlock", token: secretary).status == .forbidden)
+            let unlocked = try await t.api(.POST, path + "/unlock", token: approver, json: Body(comment: "Sửa số liệu tiêm"))
+            #expect(try unlocked.content.decode(GroupWeekDTO.self).state == "unlocked")
+            var body = ReportBody()
+            body.work = [.init(description: "Rà soát người về từ vùng dịch", quantity: "12", unit: "người", activityType: nil)]
+            #expect(try await t.api(.PUT, "/api/v1/reports/2021-W33", token: member, json: body).status == .ok)
+            let flagged = try await t.api(.GET, path, token: approver).content.decode(GroupWeekDTO.self)
+            #expect(flagged.changedAfterApproval)
+            #expect(try await t.api(.POST, path + "/unlock", token: approver).status == .conflict)
+            let audit = try await AuditEntry.query(on: t.db).filter(\.$kind == "approval").sort(\.$at).all()
+            #expect(audit.map(\.action) == ["submit", "returnToAggregator", "submit", "approve", "unlock"])
+        }
+    }
+
+    @Test("The pages: groups list and week page for focal points and leaders, refused to others; actions from the page")
+    func pages() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let ntm = try await Self.group(t, "Nông thôn mới")
+            let aggregator = t.browser()
+            try await aggregator.login(TestApp.Demo.ntmAggregator)
+            #expect(try await aggregator.get("/groups").status == .ok)
+            let page = try await aggregator.get("/groups/\(try ntm.requireID())/weeks/2021-W33")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Nộp báo cáo tổng hợp"))
+            #expect(try await aggregator.get("/groups/\(try ntm.requireID())/weeks/current").location == "/groups/\(try ntm.requireID())/weeks/2021-W33")
+            let reminded = try await aggregator.post("/groups/\(try ntm.requireID())/weeks/2021-W33/remind", [])
+            #expect(reminded.status == .seeOther)
+            #expect(try await AppNotification.query(on: t.db).filter(\.$kind == "reminder").count() == 8)
+            let submitted = try await aggregator.post("/groups/\(try ntm.requireID())/weeks/2021-W33/submit", [("summary", "Tổng hợp NTM tuần 33")])
+            #expect(submitted.status == .seeOther)
+            #expect(try await GroupWeek.query(on: t.db).first()?.state == .compiled)
+
+            let leader = t.browser()
+            try await leader.login(TestApp.Demo.leader)
+            #expect(try await leader.get("/groups/\(try ntm.requireID())/weeks/2021-W33").status == .ok)
+            let reporter = t.browser()
+            try await reporter.login(DemoCommune.username(for: "Lê Thị Mỹ Duyên"))
+            #expect(try await reporter.get("/groups").status == .forbidden)
+            #expect(try await reporter.get("/groups/\(try ntm.requireID())/weeks/2021-W33").status == .forbidden)
+            #expect(try await reporter.post("/groups/\(try ntm.requireID())/weeks/2021-W33/submit", [("summary", "x")]).status == .forbidden)
+        }
+    }
+}
+
+@Suite("The briefing view and the Word documents")
+struct BriefingAndDocumentTests {
+    @Test("The leaders' briefing shows every group, changes since last week and targets behind plan")
+    func briefing() async throws {
+        try await withTestApp { t in
+            let fixtures = try await addReportFixtures(t)
+            let nam = try await t.token(TestApp.Demo.reporter)
+            var body = ReportBody()
+            body.targets = [.init(targetId: try fixtures.count.requireID(), value: "7", completed: true)]
+            _ = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: body)
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
+            let leader = t.browser()
+            try await leader.login(TestApp.Demo.leader)
+            let page = try await leader.get("/briefing/2021-W33")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            for name in ["Khối chính quyền", "Khối Đảng, Mặt trận, đoàn thể", "Nông thôn mới", "Phòng chống Covid-19"] {
+                #expect(html.contains(name))
+            }
+            #expect(html.contains("Thay đổi so với tuần trước"))
+            #expect(html.contains("Chỉ tiêu chậm so với kế hoạch"))
+            #expect(try await leader.get("/briefing/current").location == "/briefing/2021-W33")
+            let pack = try await leader.get("/briefing/2021-W33/pack.docx")
+            #expect(pack.status == .ok)
+            let text = try DocxReader.text(Data(buffer: pack.body))
+            #expect(text.contains("TÀI LIỆU GIAO BAN"))
+            #expect(text.contains("Giao ban chung"))
+            #expect(text.contains("XH04"))
+
+            let reporter = t.browser()
+            try await reporter.login(TestApp.Demo.reporter)
+            #expect(try await reporter.get("/briefing/2021-W33").status == .forbidden)
+            #expect(try await reporter.get("/briefing/2021-W33/pack.docx").status == .forbidden)
+        }
+    }
+
+    @Test("The compiled report .docx holds the figures, and LibreOffice converts it to PDF")
+    func groupReportDocument() async throws {
+        try await withTestApp { t in
+            let fixtures = try await addReportFixtures(t)
+            let nam = try await t.token(TestApp.Demo.reporter)
+            var body = ReportBody()
+            body.targets = [.init(targetId: try fixtures.count.requireID(), value: "1.234", completed: true)]
+            body.work = [.init(description: "Ban hành công văn hướng dẫn tiêm chủng", quantity: "2", unit: "công văn", activityType: "CV")]
+            _ = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: body)
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
+            let group = try #require(try await ReportGroup.query(on: t.db).filter(\.$name == "Khối chính quyền").first())
+            let office = try await t.token(TestApp.Demo.office)
+            let path = "/api/v1/groups/\(try group.requireID())/weeks/2021-W33"
+            _ = try await t.api(.POST, path + "/submit", token: office, json: CompilationTests.Body(summary: "Các lĩnh vực hoàn thành tốt nhiệm vụ."))
+            let response = try await t.api(.GET, path + "/report.docx", token: office)
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .contentDisposition)?.contains("bao-cao-2021-W33") == true)
+            let data = Data(buffer: response.body)
+            let text = try DocxReader.text(data)
+            #expect(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+            #expect(text.contains("ỦY BAN NHÂN DÂN XÃ SƠN KIM 2"))
+            #expect(text.contains("tuần 33/2021"))
+            #expect(text.contains("1.234"))
+            #expect(text.contains("Ban hành công văn hướng dẫn tiêm chủng: 2 công văn"))
+            #expect(text.contains("Các lĩnh vực hoàn thành tốt nhiệm vụ."))
+            #expect(text.contains("Phan Thị Ngọc Ánh"))
+            #expect(try await t.api(.GET, path + "/report.docx", token: nam).status == .forbidden)
+
+            guard let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                print("soffice not installed: the PDF conversion check is skipped")
+                return
+            }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gb-docx-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let input = folder.appendingPathComponent("report.docx")
+            try data.write(to: input)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: soffice)
+            process.arguments = ["-env:UserInstallation=file://\(folder.path)/profile", "--headless", "--convert-to", "pdf", "--outdir", folder.path, input.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            let pdf = folder.appendingPathComponent("report.pdf")
+            let size = (try? FileManager.default.attributesOfItem(atPath: pdf.path)[.size] as? Int) ?? 0
+            #expect(size > 5000, "LibreOffice produced a PDF")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+@testable import App
+import Fluent
+import GiaoBanCore
+import GiaoBanOffice
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Compliance ledger")
+struct LedgerTests {
+    /// Wednesday 25/08/2021 09:00 +07: week 33's deadline (Thu 19/08 20:00) has passed.
+    static let nextWednesday = letterWednesday.addingTimeInterval(7 * 86400)
+
+    @Test("The week's ledger: on time, late by seconds, missing, excused; focal points see their groups only")
+    func weekLedger() async throws {
+        try await withTestApp(at: letterWednesday) { t in
+            let onTime = try await t.token(TestApp.Demo.reporter)
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: onTime)
+            // Thursday 20:00:07, seven seconds late.
+            t.clock.set(Date(timeIntervalSince1970: 1_629_378_000 + 7))
+            let lateName = DemoCommune.username(for: "Lê Thị Mỹ Duyên")
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: try await t.token(lateName))
+            // Leave for someone else covering Thursday.
+            let excused = try await t.person(DemoCommune.username(for: "Bùi Văn Lực"))
+            try await LeaveRecord(communeID: excused.communeID, personID: try excused.requireID(),
+                                  from: LocalDate(year: 2021, month: 8, day: 18)!, to: LocalDate(year: 2021, month: 8, day: 20)!,
+                                  reason: "Đi học lớp trung cấp lý luận", createdBy: try excused.requireID(), createdAt: letterWednesday).save(on: t.db)
+            t.clock.set(Self.nextWednesday)
+
+            let office = try await t.token(TestApp.Demo.office)
+            let ledger = try await t.api(.GET, "/api/v1/ledger/2021-W33", token: office)
+            #expect(ledger.status == .ok)
+            let body = try ledger.content.decode(LedgerWeekDTO.self)
+            #expect(body.week == "2021-W33")
+            let byName = Dictionary(uniqueKeysWithValues: body.rows.map { ($0.fullName, $0) })
+            #expect(byName["Hồ Sỹ Nam"]?.status == "on_time")
+            #expect(byName["Hồ Sỹ Nam"]?.submittedAt == "2021-08-18T09:00:00+07:00")
+            #expect(byName["Lê Thị Mỹ Duyên"]?.status == "late")
+            #expect(byName["Lê Thị Mỹ Duyên"]?.lateBySeconds == 7)
+            #expect(byName["Bùi Văn Lực"]?.status == "excused")
+            #expect(byName["Thái Doãn Hùng"]?.status == "missing")
+            #expect(body.rows.allSatisfy { !$0.groupIds.isEmpty })
+
+            // The NTM focal point sees only the NTM group's members.
+            let ntm = try await t.api(.GET, "/api/v1/ledger/2021-W33", token: try await t.token(TestApp.Demo.ntmAggregator))
+            let ntmRows = try ntm.content.decode(LedgerWeekDTO.self).rows
+            #expect(ntmRows.count == 8)
+            #expect(try await t.api(.GET, "/api/v1/ledger/2021-W33", token: onTime).status == .forbidden)
+            #expect(try await t.api(.GET, "/api/v1/ledger/2021-W77", token: office).status == .notFound)
+        }
+    }
+
+    @Test("A person's year and the commune's year; weeks before joining do not count")
+    func yearLedger() async throws {
+        try await withTestApp(at: letterWednesday) { t in
+            let reporter = try await t.person(TestApp.Demo.reporter)
+            reporter.joinedOn = "2021-08-01"
+            try await reporter.save(on: t.db)
+            let token = try await t.token(TestApp.Demo.reporter)
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W31/submit", token: token) // late
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: token) // on time
+            let mine = try await t.api(.GET, "/api/v1/ledger?year=2021&personId=\(try reporter.requireID())", token: token)
+            #expect(mine.status == .ok)
+            let year = try mine.content.decode(LedgerPersonYearDTO.self)
+            // Weeks 31, 32, 33 (the first ended after 01/08; week 33 is running and already submitted).
+            #expect(year.weeks.map(\.week) == ["2021-W31", "2021-W32", "2021-W33"])
+            #expect(year.weeks.map(\.status) == ["late", "missing", "on_time"])
+            #expect(year.summary.onTime == 1 && year.summary.late == 1 && year.summary.missing == 1)
+            #expect(year.summary.onTimeRate == Double(truncating: Decimal(string: "33.3")! as NSNumber))
+
+            let other = try await t.person(TestApp.Demo.office)
+            #expect(try await t.api(.GET, "/api/v1/ledger?year=2021&personId=\(try other.requireID())", token: token).status == .forbidden)
+            #expect(try await t.api(.GET, "/api/v1/ledger?year=2021", token: token).status == .forbidden)
+            let all = try await t.api(.GET, "/api/v1/ledger?year=2021", token: try await t.token(TestApp.Demo.leader))
+            #expect(all.status == .ok)
+            let people = try all.content.decode(LedgerYearDTO.self).people
+            #expect(people.count > 20)
+            #expect(try await t.api(.GET, "/api/v1/ledger?year=abc", token: token).status == .badRequest)
+        }
+    }
+
+    @Test("Ledger pages render for those allowed and refuse others; the summary exports to .xlsx")
+    func pages() async throws {
+        try await withTestApp(at: Self.nextWednesday) { t in
+            let office = t.browser()
+            try await office.login(TestApp.Demo.office)
+            let week = try await office.get("/ledger/weeks/2021-W33")
+            #expect(week.status == .ok)
+            #expect(week.body.string.contains("Chưa nộp"))
+            #expect(week.body.string.contains("Khối chính quyền"))
+            let reporter = try await t.person(TestApp.Demo.reporter)
+            #expect(try await office.get("/ledger/people/\(try reporter.requireID())?year=2021").status == .ok)
+            let summary = try await office.get("/ledger/summary?year=2021&month=8")
+            #expect(summary.status == .ok)
+            #expect(summary.body.string.contains("Tháng 8/2021"))
+            #expect(summary.body.string.contains("Hội Nông dân"))
+            let export = try await office.get("/ledger/summary.xlsx?year=2021&month=8")
+            #expect(export.status == .ok)
+            #expect(export.headers.contentType?.subType == "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            let workbook = try XLSXReader.read(Data(buffer: export.body))
+            #expect(workbook.sheets.map(\.name) == ["Theo cán bộ", "Theo đơn vị"])
+            #expect(workbook.sheets[0].rows[0].first == "STT")
+            #expect(workbook.sheets[0].rows.contains { $0.contains("Hồ Sỹ Nam") })
+            #expect(try await office.get("/ledger/leaves").status == .ok)
+            #expect(try await office.get("/ledger/summary?year=1999").status == .badRequest)
+
+            let nam = t.browser()
+            try await nam.login(TestApp.Demo.reporter)
+            #expect(try await nam.get("/ledger/weeks/2021-W33").status == .forbidden)
+            #expect(try await nam.get("/ledger/summary").status == .forbidden)
+            #expect(try await nam.get("/ledger/summary.xlsx").status == .forbidden)
+            #expect(try await nam.get("/ledger/leaves").status == .forbidden)
+            #expect(try await nam.get("/ledger/people/\(try reporter.requireID())").status == .ok)
+            let officePerson = try await t.person(TestApp.Demo.office)
+            #expect(try await nam.get("/ledger/people/\(try officePerson.requireID())").status == .forbidden)
+
+            let aggregator = t.browser()
+            try await aggregator.login(TestApp.Demo.ntmAggregator)
+            let ntm = try await aggregator.get("/ledger/weeks/2021-W33")
+            #expect(ntm.status == .ok)
+            #expect(ntm.body.string.contains("Nông thôn mới"))
+            #expect(!ntm.body.string.contains("Phòng chống Covid-19"))
+            #expect(try await aggregator.get("/ledger/summary").status == .forbidden)
+        }
+    }
+
+    @Test("The office records leave; a refused form keeps what was typed; the leave excuses")
+    func leave() async throws {
+        try await withTestApp(at: Self.nextWednesday) { t in
+            let office = t.browser()
+            try await office.login(TestApp.Demo.office)
+            let person = try await t.person(TestApp.Demo.reporter)
+            let refused = try await office.post("/ledger/leaves", [("personId", try person.requireID().uuidString), ("from", "19/08/2021"),
+                                                                   ("to", "18/08/2021"), ("reason", "")])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("value=\"19/08/2021\""))
+            let saved = try await office.post("/ledger/leaves", [("personId", try person.requireID().uuidString), ("from", "19/08/2021"),
+                                                                 ("to", "20/08/2021"), ("reason", "Nghỉ ốm")])
+            #expect(saved.status == .seeOther)
+            let ledger = try await t.api(.GET, "/api/v1/ledger/2021-W33", token: try await t.token(TestApp.Demo.office))
+            let row = try ledger.content.decode(LedgerWeekDTO.self).rows.first { $0.personId == person.id }
+            #expect(row?.status == "excused")
+            #expect(row?.excuse == "Nghỉ ốm")
+            #expect(try await AuditEntry.query(on: t.db).filter(\.$kind == "leave").count() == 1)
+            let nam = t.browser()
+            try await nam.login(TestApp.Demo.reporter)
+            #expect(try await nam.post("/ledger/leaves", [("personId", try person.requireID().uuidString), ("from", "01/09/2021"),
+                                                          ("to", "02/09/2021"), ("reason", "x")]).status == .forbidden)
+        }
+    }
+}
