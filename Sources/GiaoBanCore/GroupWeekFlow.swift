@@ -116,10 +116,12 @@ public enum GroupWeekFlow {
 }
 
 /// A target whose year-to-date figure is below the straight-line share of its annual plan at
-/// this week (SPEC §7: "targets falling behind plan").
+/// this week (SPEC §7: "targets falling behind plan"). Only cumulative (`sum`) targets grow
+/// along a line; a level ("latest": coverage rates, criteria met) or a peak ("max") does not.
 public enum PlanPace {
-    public static func isBehind(yearToDate: Decimal?, planned: Decimal?, kind: TargetValueKind, week: Int, weeksInYear: Int) -> Bool {
-        guard let planned, planned > 0, kind != .yesNo else { return false }
+    public static func isBehind(yearToDate: Decimal?, planned: Decimal?, kind: TargetValueKind, rule: YearToDateRule = .sum,
+                                week: Int, weeksInYear: Int) -> Bool {
+        guard let planned, planned > 0, kind != .yesNo, rule == .sum else { return false }
         let expected = planned * YearToDate.straightLineShare(week: week, weeksInYear: weeksInYear)
         return (yearToDate ?? 0) < expected
     }

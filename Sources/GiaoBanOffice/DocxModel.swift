@@ -18,7 +18,8 @@ public struct IssuingBody: Hashable, Sendable {
     public var kind: Kind
     /// The superior body, in capitals, e.g. "HUYỆN ỦY HƯƠNG SƠN" (printed regular). Nil when none.
     public var parentName: String?
-    /// The issuing body, in capitals, e.g. "ĐẢNG ỦY XÃ SƠN KIM 2" (printed bold).
+    /// The issuing body, in capitals, e.g. "ĐẢNG ỦY XÃ SƠN KIM 2" (printed bold). A long name wraps
+    /// in its column; put "\n" where the line should break ("ỦY BAN NHÂN DÂN\nXÃ SƠN KIM 2").
     public var name: String
     /// Number and symbol without the word "Số", e.g. "62-BC/ĐU" or "15/BC-UBND". Nil: no number line.
     public var documentNumber: String?

@@ -473,7 +473,7 @@ struct DocxDocumentBuilder {
     func headerBlock() -> String {
         let issuer = document.issuer
         let party = issuer.kind == .party
-        let leftWidth = textWidth * (party ? 45 : 42) / 100
+        let leftWidth = textWidth * 45 / 100
         let widths = [leftWidth, textWidth - leftWidth]
         let centred = P(style: "GBCompact", alignment: .center)
         var firstRowCentred = centred
@@ -513,7 +513,8 @@ struct DocxDocumentBuilder {
     /// of the cell (or page) width long.
     func shortRule(cellWidth: Int, fraction: Double) -> String {
         let indent = Int(Double(cellWidth) * (1 - fraction) / 2)
-        var format = P(style: "GBCompact", spacingBefore: 20, spacingAfter: 0, line: 240, left: indent, right: indent, topRule: true)
+        // Word and LibreOffice draw a top border below the spacing before: 4 pt clear the descenders.
+        var format = P(style: "GBCompact", spacingBefore: 80, spacingAfter: 0, line: 240, left: indent, right: indent, topRule: true)
         format.markSize = 2
         return DocxXML.paragraph("", format)
     }
@@ -562,7 +563,7 @@ struct DocxDocumentBuilder {
             xml += DocxXML.paragraph(DocxXML.run(line, R(bold: true, size: 14)), format)
             format.spacingBefore = 0
         }
-        var rule = P(style: "GBCompact", keepNext: true, spacingBefore: 40, spacingAfter: 200, line: 240,
+        var rule = P(style: "GBCompact", keepNext: true, spacingBefore: 100, spacingAfter: 200, line: 240,
                      left: textWidth * 2 / 5, right: textWidth * 2 / 5, topRule: true)
         rule.markSize = 2
         xml += DocxXML.paragraph("", rule)
@@ -778,7 +779,7 @@ struct DocxDocumentBuilder {
             var blank = centred
             blank.markSize = bodySize
             let note = nonEmpty(signature.note)
-            for index in 0..<4 {
+            for index in 0..<5 {
                 if index == 1, let note {
                     right += DocxXML.paragraph(DocxXML.run(note, R(italic: true, size: bodySize)), centred)
                 } else {

@@ -90,6 +90,13 @@ struct CompilationTests {
             #expect(dto.summary == "Tuần này hoàn thành 3/4 việc.")
             #expect(dto.firstCompiledAt == "2021-08-18T09:00:00+07:00")
             #expect(try await t.api(.POST, path + "/approve", token: try await t.token(TestApp.Demo.approver)).status == .conflict)
+            // The compiled report enters the ledger like any obligation.
+            t.clock.advance(by: 3 * 86400)
+            let ledger = try await t.api(.GET, "/api/v1/ledger/2021-W33", token: try await t.token(TestApp.Demo.office))
+            let compilations = try ledger.content.decode(LedgerWeekDTO.self).compilations
+            #expect(compilations.first { $0.groupName == "Nông thôn mới" }?.status == "on_time")
+            #expect(compilations.first { $0.groupName == "Nông thôn mới" }?.submittedAt == "2021-08-18T09:00:00+07:00")
+            #expect(compilations.first { $0.groupName == "Khối chính quyền" }?.status == "missing")
             let locked = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: ReportBody())
             #expect(locked.status == .conflict)
             #expect(try locked.content.get(String.self, at: "error", "message").contains("đầu mối"))

@@ -79,5 +79,8 @@ struct GroupWeekFlowTests {
         #expect(PlanPace.isBehind(yearToDate: nil, planned: 20, kind: .count, week: 10, weeksInYear: 52))
         #expect(!PlanPace.isBehind(yearToDate: nil, planned: nil, kind: .count, week: 10, weeksInYear: 52))
         #expect(!PlanPace.isBehind(yearToDate: 0, planned: 1, kind: .yesNo, week: 50, weeksInYear: 52))
+        // A level such as the health-insurance coverage rate is not expected to grow in a line.
+        #expect(!PlanPace.isBehind(yearToDate: 40, planned: 95, kind: .decimal, rule: .latest, week: 40, weeksInYear: 52))
+        #expect(!PlanPace.isBehind(yearToDate: 1, planned: 10, kind: .count, rule: .max, week: 40, weeksInYear: 52))
     }
 }

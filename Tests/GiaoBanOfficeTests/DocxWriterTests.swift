@@ -15,7 +15,7 @@ struct DocxWriterTests {
     static func targetTable() -> DocxTable {
         DocxTable(
             columns: [
-                .init(.percent(6), alignment: .center), .init(.percent(8), alignment: .center), .init(.auto),
+                .init(.percent(8), alignment: .center), .init(.percent(9), alignment: .center), .init(.auto),
                 .init(.percent(10), alignment: .center), .init(.percent(9)), .init(.percent(9)), .init(.percent(9)),
                 .init(.percent(9)),
             ],
@@ -444,6 +444,21 @@ struct DocxLibreOfficeTests {
         if let info = try DocxLibreOffice.pdfInfo(pdf) {
             #expect(info.contains("595.") && info.contains("841.") && info.contains("(A4)"), "\(info)")
         }
+    }
+
+    @Test func stateBodyReportConvertsToPDF() throws {
+        var document = DocxWriterTests.sampleReport()
+        document.issuer = DocxWriterTests.stateIssuer
+        document.page.fontSize = 13
+        document.signature = DocxSignature(authority: "TM. ỦY BAN NHÂN DÂN", position: "CHỦ TỊCH", name: "Nguyễn Văn An")
+        let pdf = try DocxLibreOffice.convertToPDF(try DocxWriter.write(document), name: "bao-cao-ubnd")
+        #expect(pdf.count > 10_000)
+        guard let text = try DocxLibreOffice.pdfText(pdf) else { return }
+        // Each header line fits its column: pdftotext would break a wrapped line.
+        #expect(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+        #expect(text.contains("Độc lập - Tự do - Hạnh phúc"))
+        #expect(text.contains("Số: 15/BC-UBND"))
+        #expect(text.contains("Nguyễn Văn An"))
     }
 
     @Test func landscapeScheduleConvertsToPDF() throws {

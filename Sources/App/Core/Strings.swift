@@ -223,6 +223,7 @@ enum Strings {
         "ledger_not_due": ("Chưa đến hạn", "Not yet due"),
         "ledger_submitted_at": ("Nộp lần đầu", "First submitted"),
         "ledger_detail": ("Ghi chú", "Note"),
+        "ledger_compilation": ("Báo cáo tổng hợp của đầu mối (hạn thứ Sáu 14:00)", "The focal point's compiled report (due Friday 14:00)"),
         "ledger_rate": ("Tỷ lệ đúng hạn", "On-time rate"),
         "ledger_person_title": ("Sổ theo dõi của", "Ledger of"),
         "ledger_summary_title": ("Tổng hợp chấp hành chế độ báo cáo", "Compliance summary"),

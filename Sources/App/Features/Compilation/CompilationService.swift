@@ -119,7 +119,7 @@ enum CompilationService {
             return GroupWeekView.TargetLine(
                 target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
                 behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
-                                              week: week.id.week, weeksInYear: weeksInYear))
+                                              rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear))
         }
 
         // Everyone's other work and plans, from submitted reports, in two queries.

@@ -15,8 +15,19 @@ struct LedgerRowDTO: Content {
 }
 
 struct LedgerWeekDTO: Content {
+    struct CompilationDTO: Content {
+        var groupId: UUID
+        var groupName: String
+        var aggregatorIds: [UUID]
+        var status: String
+        var submittedAt: String?
+        var lateBySeconds: Int
+        var dueAt: String
+    }
     var week: String
     var rows: [LedgerRowDTO]
+    /// The focal points' compiled reports of the week, one per group.
+    var compilations: [CompilationDTO]
 }
 
 struct LedgerTallyDTO: Content {
@@ -77,7 +88,14 @@ struct LedgerAPIController {
         let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: groups, on: req.db)
         let calendar = user.commune.calendar
         let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: req.now, on: req.db)
-        return LedgerWeekDTO(week: week.id.description, rows: rows.map { Self.row($0, calendar: calendar) })
+        let compilations = try await LedgerService.compilationRows(communeID: user.communeID, groupIDs: groups, week: week,
+                                                                   calendar: calendar, now: req.now, on: req.db)
+        return LedgerWeekDTO(week: week.id.description, rows: rows.map { Self.row($0, calendar: calendar) },
+                             compilations: compilations.map {
+                                 .init(groupId: $0.group.id!, groupName: $0.group.name, aggregatorIds: $0.aggregatorIDs,
+                                       status: $0.entry.status.rawValue, submittedAt: $0.entry.submittedAt.map(calendar.isoString),
+                                       lateBySeconds: $0.entry.lateBySeconds, dueAt: calendar.isoString($0.dueAt))
+                             })
     }
 
     /// `GET /api/v1/ledger?year=&personId=`: one person's year (themselves, or those who may read

@@ -34,7 +34,7 @@ struct LedgerPagesController {
     // MARK: Week
 
     struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var cell: StatusCell }
-    struct GroupSection: Encodable, Sendable { var name: String; var rows: [WeekRow]; var tally: TallyView }
+    struct GroupSection: Encodable, Sendable { var name: String; var rows: [WeekRow]; var tally: TallyView; var compilation: StatusCell? }
     struct WeekView: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
         var groups: [GroupSection]; var canSummarise: Bool; var canManageLeave: Bool
@@ -54,13 +54,17 @@ struct LedgerPagesController {
         var groupQuery = ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
         if let readable { groupQuery = groupQuery.filter(\.$id ~~ Array(readable)) }
         let groups = try await groupQuery.sort(\.$sortOrder).all()
+        let compilations = try await LedgerService.compilationRows(communeID: user.communeID, groupIDs: readable, week: week,
+                                                                   calendar: calendar, now: req.now, on: req.db)
+        let compilationByGroup = Dictionary(uniqueKeysWithValues: compilations.map { ($0.group.id!, $0.entry) })
         let sections = try groups.map { group in
             let id = try group.requireID()
             let members = rows.filter { $0.obligated.groupIDs.contains(id) }
             return GroupSection(name: group.name,
                                 rows: members.map { WeekRow(personID: $0.obligated.personID.uuidString, name: $0.obligated.person.fullName,
                                                             cell: Self.cell($0.entry, calendar: calendar, language: req.language)) },
-                                tally: TallyView(LedgerTally(members.map(\.entry))))
+                                tally: TallyView(LedgerTally(members.map(\.entry))),
+                                compilation: compilationByGroup[id].map { Self.cell($0, calendar: calendar, language: req.language) })
         }
         let view = WeekView(weekID: week.id.description, title: week.title,
                             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,

@@ -76,6 +76,35 @@ enum LedgerService {
         return rows
     }
 
+    struct CompilationRow: Sendable {
+        var group: ReportGroup
+        var aggregatorIDs: [UUID]
+        var dueAt: Date
+        var entry: LedgerEntry
+    }
+
+    /// The focal points' obligation: each group's compiled report, due Friday 14:00 by default,
+    /// counted from its first submission like any other obligation.
+    static func compilationRows(communeID: UUID, groupIDs: Set<UUID>?, week: ReportWeek, calendar: CommuneCalendar, now: Date,
+                                on db: any Database) async throws -> [CompilationRow] {
+        var query = ReportGroup.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
+        if let groupIDs { query = query.filter(\.$id ~~ Array(groupIDs)) }
+        let groups = try await query.sort(\.$sortOrder).all()
+        let ids = groups.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let weeks = try await GroupWeek.query(on: db).filter(\.$groupID ~~ ids).filter(\.$weekID == week.id.description).all()
+        let firstCompiled = Dictionary(weeks.map { ($0.groupID, $0.firstCompiledAt) }, uniquingKeysWith: { first, _ in first })
+        let aggregators = Dictionary(grouping: try await GroupMembership.query(on: db).filter(\.$groupID ~~ ids)
+            .filter(\.$kind == .aggregator).all(), by: \.groupID).mapValues { $0.map(\.personID) }
+        let due = calendar.deadlines(for: week).groupCompilation
+        let dueDay = LocalDate.inZone(due, calendar.timeZone)
+        return groups.map { group in
+            CompilationRow(group: group, aggregatorIDs: aggregators[group.id!] ?? [], dueAt: due,
+                           entry: LedgerRules.entry(dueAt: due, dueDay: dueDay, firstSubmittedAt: firstCompiled[group.id!] ?? nil,
+                                                    now: now, leaves: []))
+        }
+    }
+
     /// The weeks of a year that have begun by `now` (a year's ledger does not list the future).
     static func weeks(ofYear year: Int, calendar: CommuneCalendar, now: Date) -> [ReportWeek] {
         calendar.weeks(inYear: year).filter { $0.startInstant <= now }

@@ -70,8 +70,6 @@ struct TargetImportDTO: Content {
 /// Importing a year's target table (SPEC §6): every row is checked first, and the table is
 /// saved all at once or not at all.
 enum TargetImportService {
-    static let maxFileBytes = 20 * 1024 * 1024
-
     struct Row: Sendable {
         var imported: ImportedTarget
         var values: TargetService.Values?

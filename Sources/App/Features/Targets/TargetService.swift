@@ -494,13 +494,10 @@ enum TargetQueries {
         return Array(Set(targets.map(\.year) + [current])).sorted(by: >)
     }
 
-    /// Whether a target falls behind a straight line through the year: only `sum` targets with a
-    /// plan grow week by week, so only they are judged this way.
+    /// Whether a target falls behind a straight line through the year (the rule is `PlanPace`).
     static func isBehind(_ target: Target, progress: TargetProgress?, week: ReportWeekID) -> Bool {
-        guard target.yearToDateRule == .sum, target.valueKind != .yesNo, let planned = target.planned, planned > 0,
-              target.year == week.year else { return false }
-        let share = YearToDate.straightLineShare(week: week.week, weeksInYear: WeekNaming.weeksInISOYear(week.year))
-        let percent = progress?.percent ?? 0
-        return percent / 100 < share
+        guard target.year == week.year else { return false }
+        return PlanPace.isBehind(yearToDate: progress?.yearToDate, planned: target.planned, kind: target.valueKind,
+                                 rule: target.yearToDateRule, week: week.week, weeksInYear: WeekNaming.weeksInISOYear(week.year))
     }
 }
