@@ -67,6 +67,8 @@ public enum Action: Hashable, Sendable {
     case changeOwnPassword
     /// Read the compliance ledger and summaries of the whole commune.
     case readCommuneLedger
+    /// Compile, edit and publish the weekly work schedule (the commune office).
+    case manageSchedule
     /// Open the leaders' briefing view of all groups and its document pack.
     case viewBriefing
     /// Record leave that excuses people from obligations (the office keeps the ledger).
@@ -89,7 +91,7 @@ public enum AccessPolicy {
             return actor.roles.contains(.admin) || actor.roles.contains(.leader) || actor.roles.contains(.office)
         case .readCommuneLedger, .viewBriefing:
             return actor.readsWholeCommune
-        case .manageLeave:
+        case .manageLeave, .manageSchedule:
             return actor.roles.contains(.admin) || actor.roles.contains(.office)
         case .manageTargets(let groupID):
             // The admin, and the focal points (aggregators) of the target's group.

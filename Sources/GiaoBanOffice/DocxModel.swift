@@ -47,7 +47,7 @@ public enum DocxAlignment: String, Hashable, Sendable {
 }
 
 /// A piece of text with one formatting. "\n" becomes a line break and "\t" a tab.
-public struct DocxRun: Hashable, Sendable, ExpressibleByStringLiteral {
+public struct DocxRun: Hashable, Sendable, ExpressibleByStringInterpolation {
     public var text: String
     public var bold: Bool
     public var italic: Bool
@@ -116,7 +116,7 @@ public struct DocxTable: Hashable, Sendable {
 
     /// A cell. Like an HTML table, a cell with `rowSpan` > 1 covers the cells below it: leave
     /// those positions out of the following rows.
-    public struct Cell: Hashable, Sendable, ExpressibleByStringLiteral {
+    public struct Cell: Hashable, Sendable, ExpressibleByStringInterpolation {
         public var runs: [DocxRun]
         /// Overrides the column's alignment (header cells are centred by default).
         public var alignment: DocxAlignment?

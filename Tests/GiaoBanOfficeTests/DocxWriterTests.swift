@@ -461,6 +461,21 @@ struct DocxLibreOfficeTests {
         #expect(text.contains("Nguyễn Văn An"))
     }
 
+    @Test func headerRowsRepeatOnEveryPage() throws {
+        var document = DocxWriterTests.sampleReport()
+        var table = DocxWriterTests.targetTable()
+        table.rows = (1...80).map { ["\($0)", "CT\($0)", "Chỉ tiêu số \($0)", "hộ", "1.000", "5", "\($0 * 10)", "1,0"] }
+        document.body = [.table(table)]
+        let pdf = try DocxLibreOffice.convertToPDF(try DocxWriter.write(document), name: "bang-dai")
+        guard let text = try DocxLibreOffice.pdfText(pdf) else { return }
+        let pages = text.components(separatedBy: "\u{0C}").filter { $0.contains("Chỉ tiêu số") }
+        #expect(pages.count >= 2)
+        for page in pages {
+            // pdftotext gives the wrapped header cells line by line.
+            #expect(page.contains("ĐVT") && page.contains("Kết quả thực") && page.contains("Lũy"))
+        }
+    }
+
     @Test func landscapeScheduleConvertsToPDF() throws {
         let docx = try DocxWriter.write(DocxWriterTests.weeklySchedule(), modificationDate: DocxWriterTests.modified)
         let pdf = try DocxLibreOffice.convertToPDF(docx, name: "lich-cong-tac-tuan-34")

@@ -29,6 +29,7 @@ enum AppMigrations {
         CreateGroupWeeks(),
         CreateNotifications(),
         UpdateWeeklyReportsAddReturn(),
+        CreateSchedule(),
     ]
 }
 

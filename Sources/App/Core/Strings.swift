@@ -211,6 +211,7 @@ enum Strings {
         "report_restored": ("Đã khôi phục nội dung tự lưu lúc %@ (chưa lưu chính thức).", "Restored what was saved automatically at %@ (not saved for real yet)."),
         "report_problems": ("Báo cáo chưa lưu được vì:", "The report was not saved because:"),
         "report_autosave_idle": ("Nội dung được tự lưu khi bạn gõ.", "What you type is saved automatically."),
+        "report_schedule_clash": ("Kế hoạch tuần tới của bạn trùng với lịch công tác đã công bố:", "Your plan for next week clashes with the published schedule:"),
         "report_late": ("Nộp muộn", "Submitted late"),
         // Ledger
         "nav_ledger": ("Sổ theo dõi", "Ledger"),
@@ -362,6 +363,20 @@ enum Strings {
         "notifications_title": ("Thông báo của tôi", "My notifications"),
         "notifications_mark_read": ("Đánh dấu đã đọc tất cả", "Mark all as read"),
         "notifications_none": ("Chưa có thông báo.", "No notifications."),
+        // Schedule
+        "nav_schedule": ("Lịch công tác", "Schedule"),
+        "schedule_title": ("Lịch công tác tuần", "Weekly work schedule"),
+        "schedule_publish": ("Công bố lịch", "Publish the schedule"),
+        "schedule_published": ("Đã công bố lịch công tác tuần.", "The schedule is published."),
+        "schedule_published_at": ("Đã công bố lúc", "Published at"),
+        "schedule_not_published": ("Lịch chưa được công bố.", "Not published yet."),
+        "schedule_conflicts": ("Lịch bị trùng", "Conflicts"),
+        "schedule_day": ("Ngày", "Day"),
+        "schedule_place": ("Địa điểm", "Place"),
+        "schedule_remove": ("Bỏ", "Remove"),
+        "schedule_add_item": ("Thêm lịch", "Add an item"),
+        "schedule_edit_item": ("Sửa lịch", "Edit the item"),
+        "schedule_units": ("Mời cả đơn vị", "Whole units invited"),
         // Errors
         "error_title": ("Có lỗi", "Error"),
         "error_back_home": ("Về trang chủ", "Back to home"),

@@ -33,7 +33,7 @@ struct Page<View: Encodable & Sendable>: Encodable, Sendable {
 }
 
 /// Flash notices travel as `?notice=key` after a redirect; only known keys are shown.
-private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored", "report_submitted", "reminded"]
+private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored", "report_submitted", "reminded", "schedule_published"]
 
 extension Request {
     func render<View: Encodable & Sendable>(_ template: String, title: String, section: String,
@@ -59,6 +59,7 @@ extension Request {
             nav.append(.init(href: "/", label: t("nav_home"), current: section == "home"))
             nav.append(.init(href: "/reports/current", label: t("nav_report"), current: section == "report"))
             nav.append(.init(href: "/weeks/current", label: t("nav_week"), current: section == "week"))
+            nav.append(.init(href: "/schedule/current", label: t("nav_schedule"), current: section == "schedule"))
             nav.append(.init(href: "/targets", label: t("nav_targets"), current: section == "targets"))
             if AccessPolicy.allows(user.actor, .viewBriefing) {
                 nav.append(.init(href: "/briefing/current", label: t("nav_briefing"), current: section == "briefing"))

@@ -59,6 +59,8 @@ struct ReportPageController {
         var targets: [TargetRow]; var work: [WorkRow]; var plans: [PlanRow]
         var problems: [String]; var offeredFromLastWeek: Bool; var restoredDraftAt: String?
         var updatedAt: String; var storageKey: String
+        /// The person's plan items that clash with next week's published schedule.
+        var scheduleClashes: [String]
     }
 
     func current(_ req: Request) async throws -> Response {
@@ -198,6 +200,25 @@ struct ReportPageController {
                 roomError: problems["plans[\(index)].roomId"] ?? problems["plans[\(index)].chairId"] ?? problems["plans[\(index)].participantIds"])
         }
 
+        // Told at once: the plan items that clash with next week's published schedule.
+        var clashes: [String] = []
+        if let publication = try await ScheduleService.publication(communeID: user.communeID, week: planWeek.id, on: db) {
+            let published = ScheduleService.published(publication).filter { $0.sourceReportId != report?.id }.compactMap(\.domainItem)
+            let rooms = try await ScheduleService.resources(communeID: user.communeID, on: db)
+            let members = try await ScheduleService.unitMembers(communeID: user.communeID, on: db)
+            let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: db)
+            for line in typedInput.plans {
+                guard let date = LocalDate(iso: line.date) ?? LocalDate(vietnamese: line.date),
+                      let start = LocalTime(string: line.start), let end = LocalTime(string: line.end), end > start else { continue }
+                let candidate = ScheduleItem(date: date, start: start, end: end, roomID: line.roomID.isEmpty ? nil : UUID(uuidString: line.roomID),
+                                             chairID: line.chairID.isEmpty ? nil : UUID(uuidString: line.chairID),
+                                             participantIDs: Set(line.participantIDs.compactMap(UUID.init(uuidString:))), title: line.title)
+                for conflict in ScheduleConflicts.conflicts(of: candidate, against: published, rooms: rooms, unitMembers: members) {
+                    clashes.append("\(line.title) (\(date.dayMonth) \(start.text)): \(conflict.vietnameseDescription(names: names))")
+                }
+            }
+        }
+
         let due = calendar.deadlines(for: week).weeklyReport
         let lateBy = report?.firstSubmittedAt.map { Int($0.timeIntervalSince(due)) } ?? 0
         let statusText: String
@@ -217,7 +238,7 @@ struct ReportPageController {
             problems: problems.sorted { $0.key < $1.key }.map { Self.describe($0.key, $0.value) },
             offeredFromLastWeek: offered, restoredDraftAt: restoredDraftAt,
             updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
-            storageKey: "giaoban-report-\(user.personID.uuidString)-\(week.id)")
+            storageKey: "giaoban-report-\(user.personID.uuidString)-\(week.id)", scheduleClashes: clashes)
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
     }
 

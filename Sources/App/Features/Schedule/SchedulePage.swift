@@ -1,0 +1,139 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// The weekly work schedule page: the office compiles, edits and publishes; everyone reads the
+/// published schedule (and it prints on one A4 landscape page).
+struct SchedulePageController {
+    struct ItemRow: Encodable, Sendable {
+        var id: String; var time: String; var title: String; var place: String; var chair: String; var participants: String
+        var preparedBy: String; var origin: String; var conflicts: [String]; var editable: Bool
+    }
+    struct DayRow: Encodable, Sendable { var label: String; var items: [ItemRow] }
+    struct FormView: Encodable, Sendable {
+        var id: String?; var dates: [Choice]; var start: String; var end: String; var title: String; var rooms: [Choice]
+        var place: String; var chairs: [Choice]; var participants: [Choice]; var units: [Choice]; var preparedBy: String
+    }
+    struct View: Encodable, Sendable {
+        var weekID: String; var title: String; var previousID: String; var nextID: String
+        var canManage: Bool; var published: Bool; var publishedAt: String?
+        var days: [DayRow]; var conflicts: [String]; var form: FormView; var errors: FieldErrors
+    }
+    struct Form: Content {
+        var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?; var place: String?
+        var chairId: String?; var participantIds: [String]?; var unitIds: [String]?; var preparedBy: String?
+        var input: ScheduleService.ItemInput {
+            .init(date: date, start: start, end: end, title: title, roomId: roomId.flatMap(UUID.init(uuidString:)), place: place,
+                  chairId: chairId.flatMap(UUID.init(uuidString:)), participantIds: (participantIds ?? []).compactMap(UUID.init(uuidString:)),
+                  unitIds: (unitIds ?? []).compactMap(UUID.init(uuidString:)), preparedBy: preparedBy)
+        }
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        if req.parameters.get("weekID") == "current" {
+            // Next week's schedule is what people look at once the week's plans are in.
+            let calendar = user.commune.calendar
+            return req.redirect(to: "/schedule/\(calendar.week(containing: req.now).id)")
+        }
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        return try await render(req, user: user, week: week, form: nil, editing: nil, errors: .init(), status: .ok)
+    }
+
+    private func render(_ req: Request, user: CurrentUser, week: ReportWeek, form: Form?, editing: ScheduleItemDTO?,
+                        errors: FieldErrors, status: HTTPResponseStatus) async throws -> Response {
+        let calendar = user.commune.calendar
+        let canManage = AccessPolicy.allows(user.actor, .manageSchedule)
+        let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
+        let items = canManage ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
+                              : ScheduleService.published(publication)
+        let conflicts = try await ScheduleService.conflicts(items, communeID: user.communeID, on: req.db)
+        let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
+        func name(_ id: UUID?) -> String { id.flatMap { names[$0] }?.replacingOccurrences(of: "Đ/c ", with: "") ?? "" }
+        let days = week.days.map { day in
+            DayRow(label: "\(day.weekday.vietnameseName) \(day.vietnamese)", items: items.filter { $0.date == day.iso }.map { item in
+                ItemRow(id: item.id.uuidString, time: "\(item.start) – \(item.end)", title: item.title,
+                        place: [name(item.roomId), item.place ?? ""].filter { !$0.isEmpty }.joined(separator: ", "),
+                        chair: name(item.chairId),
+                        participants: (item.participantIds.map { name($0) } + item.unitIds.map { name($0) }).filter { !$0.isEmpty }.joined(separator: ", "),
+                        preparedBy: item.preparedBy ?? "", origin: item.origin,
+                        conflicts: conflicts.filter { $0.itemIds.contains(item.id) }.map(\.message),
+                        editable: canManage && item.origin != "meeting")
+            })
+        }
+        let source = editing
+        let typed = form
+        let selectedDate = typed?.date ?? source.flatMap { LocalDate(iso: $0.date)?.vietnamese } ?? ""
+        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$foldedName).all()
+        let units = try await OrgUnit.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        let roomID = typed?.roomId ?? source?.roomId?.uuidString ?? ""
+        let chairID = typed?.chairId ?? source?.chairId?.uuidString ?? ""
+        let participantIDs = Set(typed?.participantIds ?? source?.participantIds.map(\.uuidString) ?? [])
+        let unitIDs = Set(typed?.unitIds ?? source?.unitIds.map(\.uuidString) ?? [])
+        let formView = FormView(
+            id: source?.id.uuidString,
+            dates: week.days.map { Choice(value: $0.vietnamese, label: "\($0.weekday.vietnameseName) \($0.dayMonth)", selected: $0.vietnamese == selectedDate) },
+            start: typed?.start ?? source?.start ?? "", end: typed?.end ?? source?.end ?? "", title: typed?.title ?? source?.title ?? "",
+            rooms: [Choice(value: "", label: "—", selected: roomID.isEmpty)]
+                + rooms.map { Choice(value: $0.id!.uuidString, label: "\($0.name) (\($0.capacity))", selected: $0.id!.uuidString == roomID) },
+            place: typed?.place ?? source?.place ?? "",
+            chairs: [Choice(value: "", label: "—", selected: chairID.isEmpty)]
+                + people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id!.uuidString == chairID) },
+            participants: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: participantIDs.contains($0.id!.uuidString)) },
+            units: units.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: unitIDs.contains($0.id!.uuidString)) },
+            preparedBy: typed?.preparedBy ?? source?.preparedBy ?? "")
+        let view = View(weekID: week.id.description, title: week.title,
+                        previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
+                        nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+                        canManage: canManage, published: publication != nil,
+                        publishedAt: publication.map { calendar.vietnameseDateTime($0.publishedAt) },
+                        days: days, conflicts: canManage ? conflicts.map(\.message) : [], form: formView, errors: errors)
+        return try await req.render("schedule/week", title: req.t("schedule_title"), section: "schedule", view, status: status)
+    }
+
+    private func find(_ req: Request, user: CurrentUser, week: ReportWeek) async throws -> ScheduleItemDTO {
+        let items = try await ScheduleService.items(communeID: user.communeID, week: week, calendar: user.commune.calendar, on: req.db)
+        guard let id = req.parameters.get("itemID").flatMap(UUID.init(uuidString:)),
+              let item = items.first(where: { $0.id == id && $0.origin != "meeting" }) else { throw AppError.notFound() }
+        return item
+    }
+
+    func edit(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageSchedule)
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let item = try await find(req, user: user, week: week)
+        return try await render(req, user: user, week: week, form: nil, editing: item, errors: .init(), status: .ok)
+    }
+
+    func save(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageSchedule)
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let existing = req.parameters.get("itemID") == nil ? nil : try await find(req, user: user, week: week)
+        let form = try req.content.decode(Form.self)
+        let (item, problems) = try await ScheduleService.validate(form.input, existing: existing, week: week, communeID: user.communeID, on: req.db)
+        guard problems.isEmpty else {
+            return try await render(req, user: user, week: week, form: form, editing: existing, errors: .init(messages: problems),
+                                    status: .unprocessableEntity)
+        }
+        _ = try await ScheduleService.save(item, replacing: existing, week: week, communeID: user.communeID, actorID: user.personID,
+                                           now: req.now, on: req.db)
+        return req.redirect(to: "/schedule/\(week.id)?notice=saved")
+    }
+
+    func delete(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageSchedule)
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let item = try await find(req, user: user, week: week)
+        try await ScheduleService.remove(item, week: week, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
+        return req.redirect(to: "/schedule/\(week.id)?notice=saved")
+    }
+
+    func publish(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageSchedule)
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        try await ScheduleService.publish(user: user, week: week, now: req.now, on: req.db)
+        return req.redirect(to: "/schedule/\(week.id)?notice=schedule_published")
+    }
+}

@@ -1,0 +1,233 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+struct ScheduleItemDTO: Content, Equatable {
+    var id: UUID
+    var date: String
+    var start: String
+    var end: String
+    var title: String
+    var roomId: UUID?
+    var place: String?
+    var chairId: UUID?
+    var participantIds: [UUID]
+    var unitIds: [UUID]
+    var preparedBy: String?
+    var sourceReportId: UUID?
+    /// "plan" (a reporter's next-week plan), "office" (added or edited by the office) or "meeting" (a fixed briefing).
+    var origin: String
+
+    var domainItem: ScheduleItem? {
+        guard let day = LocalDate(iso: date), let from = LocalTime(string: start), let to = LocalTime(string: end) else { return nil }
+        return ScheduleItem(id: id, date: day, start: from, end: to, roomID: roomId, chairID: chairId,
+                            participantIDs: Set(participantIds), unitIDs: Set(unitIds), title: title)
+    }
+}
+
+struct ScheduleConflictDTO: Content {
+    var kind: String
+    var itemIds: [UUID]
+    var roomId: UUID?
+    var personId: UUID?
+    var unitId: UUID?
+    var message: String
+}
+
+/// The weekly work schedule (SPEC §9): everyone's next-week plan items, the office's own items
+/// and the fixed briefings, with conflicts recomputed on every read.
+enum ScheduleService {
+    /// A stable id for a fixed briefing, so that clients can refer to it.
+    static func meetingID(_ week: ReportWeekID, _ slot: String) -> UUID {
+        let digest = Array(SHA256.hash(data: Data("meeting|\(week)|\(slot)".utf8)))
+        return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6] & 0x0F | 0x50, digest[7],
+                           digest[8] & 0x3F | 0x80, digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
+    }
+
+    /// The working schedule of a week, as the office sees it.
+    static func items(communeID: UUID, week: ReportWeek, calendar: CommuneCalendar, on db: any Database) async throws -> [ScheduleItemDTO] {
+        let previous = calendar.week(containing: week.start.adding(days: -1))
+        let entries = try await ScheduleEntry.query(on: db).filter(\.$communeID == communeID).filter(\.$weekID == week.id.description).all()
+        let overridden = Set(entries.compactMap(\.sourcePlanKey))
+        // Plans made last week for this week.
+        let reports = try await WeeklyReport.query(on: db).filter(\.$communeID == communeID)
+            .filter(\.$weekID == previous.id.description).all()
+        let reportIDs = reports.compactMap(\.id)
+        let plans = reportIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ reportIDs).all()
+        var result: [ScheduleItemDTO] = []
+        for plan in plans where !overridden.contains("\(plan.reportID):\(plan.position)") {
+            guard let date = LocalDate(iso: plan.date), week.contains(date) else { continue }
+            result.append(ScheduleItemDTO(id: plan.id!, date: plan.date, start: plan.start, end: plan.end, title: plan.title,
+                                          roomId: plan.roomID, place: plan.place, chairId: plan.chairID, participantIds: plan.participantIDs,
+                                          unitIds: [], preparedBy: plan.preparedBy, sourceReportId: plan.reportID, origin: "plan"))
+        }
+        for entry in entries where !entry.hidden {
+            result.append(ScheduleItemDTO(id: entry.id!, date: entry.date, start: entry.start, end: entry.end, title: entry.title,
+                                          roomId: entry.roomID, place: entry.place, chairId: entry.chairID,
+                                          participantIds: entry.participantIDs, unitIds: entry.unitIDs, preparedBy: entry.preparedBy,
+                                          sourceReportId: entry.sourceReportID, origin: "office"))
+        }
+        let moves = try await BriefingMoveRecord.moves(communeID: communeID, weeks: [week.id], on: db)
+        for meeting in calendar.meetings(for: week, moves: moves) {
+            result.append(ScheduleItemDTO(id: meetingID(week.id, meeting.slotKey), date: meeting.date.iso, start: meeting.start.text,
+                                          end: meeting.end.text, title: meeting.title, roomId: nil, place: nil, chairId: nil,
+                                          participantIds: [], unitIds: [], preparedBy: "Văn phòng", sourceReportId: nil, origin: "meeting"))
+        }
+        return result.sorted { ($0.date, $0.start, $0.end, $0.title) < ($1.date, $1.start, $1.end, $1.title) }
+    }
+
+    static func resources(communeID: UUID, on db: any Database) async throws -> [ScheduleResource] {
+        try await Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
+            .map { ScheduleResource(id: $0.id!, name: $0.name, capacity: $0.capacity) }
+    }
+
+    static func unitMembers(communeID: UUID, on db: any Database) async throws -> [UUID: Set<UUID>] {
+        let units = try await OrgUnit.query(on: db).filter(\.$communeID == communeID).all().compactMap(\.id)
+        guard !units.isEmpty else { return [:] }
+        let links = try await PersonUnit.query(on: db).filter(\.$unitID ~~ units).all()
+        return Dictionary(grouping: links, by: \.unitID).mapValues { Set($0.map(\.personID)) }
+    }
+
+    static func conflicts(_ items: [ScheduleItemDTO], communeID: UUID, on db: any Database) async throws -> [ScheduleConflictDTO] {
+        let rooms = try await resources(communeID: communeID, on: db)
+        let members = try await unitMembers(communeID: communeID, on: db)
+        let found = ScheduleConflicts.detect(items: items.compactMap(\.domainItem), rooms: rooms, unitMembers: members)
+        let names = try await nameLookup(communeID: communeID, on: db)
+        return found.map {
+            ScheduleConflictDTO(kind: $0.kind.rawValue, itemIds: $0.itemIDs, roomId: $0.roomID, personId: $0.personID, unitId: $0.unitID,
+                                message: $0.vietnameseDescription(names: names))
+        }
+    }
+
+    static func nameLookup(communeID: UUID, on db: any Database) async throws -> [UUID: String] {
+        var names: [UUID: String] = [:]
+        for person in try await Person.query(on: db).filter(\.$communeID == communeID).all() { names[person.id!] = "Đ/c \(person.fullName)" }
+        for room in try await Room.query(on: db).filter(\.$communeID == communeID).all() { names[room.id!] = room.name }
+        for unit in try await OrgUnit.query(on: db).filter(\.$communeID == communeID).all() { names[unit.id!] = unit.name }
+        return names
+    }
+
+    static func publication(communeID: UUID, week: ReportWeekID, on db: any Database) async throws -> SchedulePublication? {
+        try await SchedulePublication.query(on: db).filter(\.$communeID == communeID).filter(\.$weekID == week.description).first()
+    }
+
+    static func published(_ publication: SchedulePublication?) -> [ScheduleItemDTO] {
+        guard let publication else { return [] }
+        return (try? JSONDecoder().decode([ScheduleItemDTO].self, from: Data(publication.itemsJSON.utf8))) ?? []
+    }
+
+    /// The office's input for an item, checked by the domain rules.
+    struct ItemInput: Content {
+        var date: String?
+        var start: String?
+        var end: String?
+        var title: String?
+        var roomId: UUID?
+        var place: String?
+        var chairId: UUID?
+        var participantIds: [UUID]?
+        var unitIds: [UUID]?
+        var preparedBy: String?
+    }
+
+    static func validate(_ input: ItemInput, existing: ScheduleItemDTO?, week: ReportWeek, communeID: UUID,
+                         on db: any Database) async throws -> (ScheduleItemDTO, [String: String]) {
+        var problems: [String: String] = [:]
+        let dateText = (input.date ?? existing?.date ?? "").trimmingCharacters(in: .whitespaces)
+        let date = LocalDate(iso: dateText) ?? LocalDate(vietnamese: dateText)
+        if date == nil { problems["date"] = "Ngày theo dạng yyyy-MM-dd hoặc dd/mm/yyyy." }
+        else if !week.contains(date!) { problems["date"] = "Ngày phải trong tuần \(week.start.vietnamese) – \(week.end.vietnamese)." }
+        let start = LocalTime(string: (input.start ?? existing?.start ?? "").trimmingCharacters(in: .whitespaces))
+        let end = LocalTime(string: (input.end ?? existing?.end ?? "").trimmingCharacters(in: .whitespaces))
+        if start == nil { problems["start"] = "Giờ bắt đầu theo dạng HH:mm." }
+        if end == nil { problems["end"] = "Giờ kết thúc theo dạng HH:mm." }
+        if let start, let end, end <= start { problems["end"] = "Giờ kết thúc phải sau giờ bắt đầu." }
+        let title = VietnameseText.nfc(input.title ?? existing?.title ?? "")
+        if title.isEmpty { problems["title"] = "Ghi rõ nội dung công việc." }
+        let roomID = input.roomId ?? existing?.roomId
+        if let roomID, try await Room.query(on: db).filter(\.$id == roomID).filter(\.$communeID == communeID).count() == 0 {
+            problems["roomId"] = "Phòng họp không tồn tại."
+        }
+        let people = Set((input.participantIds ?? existing?.participantIds ?? []) + [input.chairId ?? existing?.chairId].compactMap { $0 })
+        if !people.isEmpty, try await Person.query(on: db).filter(\.$id ~~ Array(people)).filter(\.$communeID == communeID).count() != people.count {
+            problems["participantIds"] = "Có người không tồn tại."
+        }
+        let units = Set(input.unitIds ?? existing?.unitIds ?? [])
+        if !units.isEmpty, try await OrgUnit.query(on: db).filter(\.$id ~~ Array(units)).filter(\.$communeID == communeID).count() != units.count {
+            problems["unitIds"] = "Có đơn vị không tồn tại."
+        }
+        let item = ScheduleItemDTO(id: existing?.id ?? UUID(), date: date?.iso ?? dateText, start: start?.text ?? "", end: end?.text ?? "",
+                                   title: title, roomId: roomID, place: (input.place ?? existing?.place).map(VietnameseText.nfc),
+                                   chairId: input.chairId ?? existing?.chairId,
+                                   participantIds: input.participantIds ?? existing?.participantIds ?? [],
+                                   unitIds: input.unitIds ?? existing?.unitIds ?? [],
+                                   preparedBy: (input.preparedBy ?? existing?.preparedBy).map(VietnameseText.nfc),
+                                   sourceReportId: existing?.sourceReportId, origin: "office")
+        return (item, problems)
+    }
+
+    /// Saves an office item; editing a reporter's plan item stores the office's copy in its place.
+    static func save(_ item: ScheduleItemDTO, replacing existing: ScheduleItemDTO?, week: ReportWeek, communeID: UUID, actorID: UUID,
+                     now: Date, on db: any Database) async throws -> ScheduleItemDTO {
+        let entry: ScheduleEntry
+        if let existing, existing.origin == "office", let found = try await ScheduleEntry.find(existing.id, on: db) {
+            entry = found
+        } else {
+            entry = ScheduleEntry()
+            entry.communeID = communeID
+            entry.weekID = week.id.description
+            entry.hidden = false
+            if let existing, existing.origin == "plan", let plan = try await ReportPlanItem.find(existing.id, on: db) {
+                entry.sourcePlanKey = "\(plan.reportID):\(plan.position)"
+                entry.sourceReportID = plan.reportID
+            }
+        }
+        entry.date = item.date
+        entry.start = item.start
+        entry.end = item.end
+        entry.title = item.title
+        entry.roomID = item.roomId
+        entry.place = item.place?.isEmpty == true ? nil : item.place
+        entry.chairID = item.chairId
+        entry.participantIDs = item.participantIds
+        entry.unitIDs = item.unitIds
+        entry.preparedBy = item.preparedBy?.isEmpty == true ? nil : item.preparedBy
+        entry.updatedBy = actorID
+        entry.updatedAt = now
+        try await entry.save(on: db)
+        try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "schedule",
+                                    action: existing == nil ? "create" : "update", subjectID: entry.id!, weekID: week.id.description,
+                                    before: existing, after: item)
+        var saved = item
+        saved.id = entry.id!
+        saved.sourceReportId = entry.sourceReportID
+        return saved
+    }
+
+    /// Removes an item from the week: an office item is deleted, a plan item is hidden (a
+    /// duplicate merged into another, or cancelled).
+    static func remove(_ existing: ScheduleItemDTO, week: ReportWeek, communeID: UUID, actorID: UUID, now: Date, on db: any Database) async throws {
+        if existing.origin == "office", let entry = try await ScheduleEntry.find(existing.id, on: db) {
+            try await entry.delete(on: db)
+        } else if existing.origin == "plan", let plan = try await ReportPlanItem.find(existing.id, on: db) {
+            let entry = ScheduleEntry()
+            entry.communeID = communeID
+            entry.weekID = week.id.description
+            entry.date = plan.date
+            entry.start = plan.start
+            entry.end = plan.end
+            entry.title = plan.title
+            entry.participantJSON = "[]"
+            entry.unitJSON = "[]"
+            entry.sourcePlanKey = "\(plan.reportID):\(plan.position)"
+            entry.sourceReportID = plan.reportID
+            entry.hidden = true
+            entry.updatedBy = actorID
+            entry.updatedAt = now
+            try await entry.save(on: db)
+        }
+        try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "schedule", action: "delete",
+                                    subjectID: existing.id, weekID: week.id.description, before: existing, after: String?.none)
+    }
+}
