@@ -155,7 +155,14 @@ public enum XLSXWriter {
 
     // MARK: - Parts
 
+    /// Serialises `zip`: ZIPFoundation (0.9.20) turns the modification date into DOS date and time
+    /// with `gmtime`, whose static buffer is shared by all threads, so concurrent writes could
+    /// stamp entries with each other's (or garbled) dates. Shared with DocxWriter.
+    static let zipLock = NSLock()
+
     static func zip(_ parts: [(String, String)], modificationDate: Date = Date()) throws -> Data {
+        zipLock.lock()
+        defer { zipLock.unlock() }
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for (path, xml) in parts {

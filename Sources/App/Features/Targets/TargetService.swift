@@ -386,34 +386,12 @@ enum TargetService {
         if let kind { checkPlan(planned, kind: kind, into: &failure) }
 
         // Responsible unit and person: the commune's own, or nothing.
-        var unitID = existing?.responsibleUnitID
-        switch input.responsibleUnitID {
-        case .keep: break
-        case .clear: unitID = nil
-        case .set(let raw):
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { unitID = nil }
-            else if let id = UUID(uuidString: trimmed),
-                    try await OrgUnit.query(on: db).filter(\.$id == id).filter(\.$communeID == communeID).count() == 1 {
-                unitID = id
-            } else {
-                failure.add("responsibleUnitId", "err_unknown_unit")
-            }
-        }
-        var personID = existing?.responsiblePersonID
-        switch input.responsiblePersonID {
-        case .keep: break
-        case .clear: personID = nil
-        case .set(let raw):
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { personID = nil }
-            else if let id = UUID(uuidString: trimmed),
-                    try await Person.query(on: db).filter(\.$id == id).filter(\.$communeID == communeID).count() == 1 {
-                personID = id
-            } else {
-                failure.add("responsiblePersonId", "err_unknown_person")
-            }
-        }
+        let unitID = try await resolveReference(input.responsibleUnitID, current: existing?.responsibleUnitID, model: OrgUnit.self,
+                                                communeField: \.$communeID, communeID: communeID, field: "responsibleUnitId",
+                                                unknownKey: "err_unknown_unit", into: &failure, on: db)
+        let personID = try await resolveReference(input.responsiblePersonID, current: existing?.responsiblePersonID, model: Person.self,
+                                                  communeField: \.$communeID, communeID: communeID, field: "responsiblePersonId",
+                                                  unknownKey: "err_unknown_person", into: &failure, on: db)
 
         // One code per year in the commune (letter case ignored: "kt01" is "KT01").
         if failure.fields["code"] == nil, failure.fields["year"] == nil, let year, !code.isEmpty {
@@ -430,6 +408,27 @@ enum TargetService {
     }
 
     /// Creates or changes a target, with its audit entry, in one transaction.
+    /// A reference to another record of the commune, as sent: kept, cleared, or set to an id that
+    /// must name a record of the same commune.
+    static func resolveReference<M: Model>(_ change: FieldChange<String>, current: UUID?, model: M.Type,
+                                           communeField: KeyPath<M, FieldProperty<M, UUID>>, communeID: UUID, field: String,
+                                           unknownKey: String, into failure: inout ValidationFailure,
+                                           on db: any Database) async throws -> UUID? where M.IDValue == UUID {
+        switch change {
+        case .keep: return current
+        case .clear: return nil
+        case .set(let raw):
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return nil }
+            if let id = UUID(uuidString: trimmed),
+               try await M.query(on: db).filter(\._$id == id).filter(communeField == communeID).count() == 1 {
+                return id
+            }
+            failure.add(field, unknownKey)
+            return current
+        }
+    }
+
     static func save(_ input: Input, existing: Target?, actor: Actor, now: Date, on db: any Database) async throws -> Target {
         let values = try await validate(input, existing: existing, actor: actor, on: db)
         return try await db.transaction { db in
