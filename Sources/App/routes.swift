@@ -66,6 +66,11 @@ func routes(_ app: Application) throws {
     signedIn.post("schedule", ":weekID", "items", ":itemID", use: schedulePages.save)
     signedIn.post("schedule", ":weekID", "items", ":itemID", "delete", use: schedulePages.delete)
     signedIn.post("schedule", ":weekID", "publish", use: schedulePages.publish)
+    let feeds = CalendarFeedsController()
+    signedIn.get("calendar", use: feeds.page)
+    signedIn.post("calendar", "regenerate", use: feeds.regenerate)
+    // The feed itself is read by calendar apps: the secret in the address is the key.
+    app.get("calendar", ":file", use: feeds.ics)
     let notifications = NotificationsController()
     signedIn.get("notifications", use: notifications.page)
     signedIn.post("notifications", "read", use: notifications.markRead)

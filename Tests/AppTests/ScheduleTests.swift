@@ -132,3 +132,79 @@ struct ScheduleTests {
         }
     }
 }
+
+@Suite("iCalendar feeds of the published schedule")
+struct CalendarFeedTests {
+    @Test("Personal and commune feeds at secret addresses parse with Python's icalendar")
+    func feeds() async throws {
+        try await withTestApp { t in
+            let office = try await t.token(TestApp.Demo.office)
+            let nam = try await t.person(TestApp.Demo.reporter)
+            let room = try #require(try await Room.query(on: t.db).filter(\.$name == "Phòng họp tầng 2").first())
+            _ = try await t.api(.POST, "/api/v1/schedule/2021-W34/items", token: office,
+                                json: ScheduleTests.Item(date: "2021-08-24", start: "08:00", end: "09:30", title: "Họp văn hóa; thể thao, du lịch",
+                                                         roomId: try room.requireID(), participantIds: [try nam.requireID()]))
+            _ = try await t.api(.POST, "/api/v1/schedule/2021-W34/items", token: office,
+                                json: ScheduleTests.Item(date: "2021-08-25", start: "14:00", end: "15:00", title: "Việc của người khác"))
+            _ = try await t.api(.POST, "/api/v1/schedule/2021-W34/publish", token: office)
+
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            let page = try await browser.get("/calendar")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            let addresses = html.components(separatedBy: "value=\"").dropFirst().compactMap { $0.components(separatedBy: "\"").first }
+                .filter { $0.hasSuffix(".ics") }
+            #expect(addresses.count == 2)
+            let personalPath = try #require(addresses.first.flatMap { URL(string: $0)?.path })
+            let communePath = try #require(addresses.last.flatMap { URL(string: $0)?.path })
+            let personal = try await t.app.testing().sendRequest(.GET, personalPath)
+            #expect(personal.status == .ok)
+            #expect(personal.headers.contentType?.subType == "calendar")
+            let personalText = personal.body.string
+            #expect(personalText.contains("SUMMARY:Họp văn hóa\\; thể thao\\, du lịch"))
+            #expect(!personalText.contains("Việc của người khác"))
+            let communeText = try await t.app.testing().sendRequest(.GET, communePath).body.string
+            #expect(communeText.contains("Việc của người khác"))
+            #expect(try await t.app.testing().sendRequest(.GET, "/calendar/not-a-token.ics").status == .notFound)
+
+            // A real iCalendar parser reads both (skipped where Python's icalendar is missing).
+            for text in [personalText, communeText] {
+                guard let parsed = try Self.parseWithPython(text) else { return }
+                #expect(parsed.hasPrefix("ok"), "\(parsed)")
+            }
+            let summary = try Self.parseWithPython(personalText)
+            if let summary { #expect(summary.contains("2021-08-24 08:00:00+07:00 Họp văn hóa; thể thao, du lịch")) }
+        }
+    }
+
+    /// Runs Python's icalendar on the feed; nil when it is not installed.
+    static func parseWithPython(_ text: String) throws -> String? {
+        let script = """
+        import sys
+        try:
+            import icalendar
+        except ImportError:
+            print("missing"); sys.exit(0)
+        cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+        events = [e for e in cal.walk("VEVENT")]
+        print("ok", len(events))
+        for e in events:
+            print(e.decoded("DTSTART").isoformat(sep=" "), str(e.get("SUMMARY")))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let result = String(decoding: data, as: UTF8.self)
+        return result.hasPrefix("missing") ? nil : result
+    }
+}

@@ -30,6 +30,7 @@ enum AppMigrations {
         CreateNotifications(),
         UpdateWeeklyReportsAddReturn(),
         CreateSchedule(),
+        CreateCalendarFeeds(),
     ]
 }
 

@@ -377,6 +377,12 @@ enum Strings {
         "schedule_add_item": ("Thêm lịch", "Add an item"),
         "schedule_edit_item": ("Sửa lịch", "Edit the item"),
         "schedule_units": ("Mời cả đơn vị", "Whole units invited"),
+        "calendar_title": ("Đăng ký lịch trên điện thoại", "Subscribe on your phone"),
+        "calendar_hint": ("Sao chép địa chỉ vào ứng dụng lịch (Google Calendar, lịch iPhone…) để luôn thấy lịch công tác đã công bố. Địa chỉ là bí mật: đừng chia sẻ.", "Copy an address into your calendar app to always see the published schedule. The address is secret: do not share it."),
+        "calendar_personal": ("Lịch của tôi", "My schedule"),
+        "calendar_commune": ("Lịch công tác của xã", "The commune's schedule"),
+        "calendar_regenerate": ("Đổi địa chỉ lịch của tôi", "Change my calendar address"),
+        "calendar_link": ("Đăng ký lịch (iCalendar)", "Subscribe (iCalendar)"),
         // Errors
         "error_title": ("Có lỗi", "Error"),
         "error_back_home": ("Về trang chủ", "Back to home"),
