@@ -66,6 +66,7 @@ func routes(_ app: Application) throws {
     signedIn.post("schedule", ":weekID", "items", ":itemID", use: schedulePages.save)
     signedIn.post("schedule", ":weekID", "items", ":itemID", "delete", use: schedulePages.delete)
     signedIn.post("schedule", ":weekID", "publish", use: schedulePages.publish)
+    signedIn.get("schedule", ":weekID", "schedule.docx", use: schedulePages.document)
     let feeds = CalendarFeedsController()
     signedIn.get("calendar", use: feeds.page)
     signedIn.post("calendar", "regenerate", use: feeds.regenerate)

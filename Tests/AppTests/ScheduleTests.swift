@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import GiaoBanCore
+import GiaoBanOffice
 import Testing
 import Vapor
 import VaporTesting
@@ -122,6 +123,12 @@ struct ScheduleTests {
             #expect(read.body.string.contains("Làm việc với đoàn kiểm tra"))
             #expect(!read.body.string.contains("Công bố lịch"))
             #expect(try await reporter.post("/schedule/2021-W34/publish", []).status == .forbidden)
+            let document = try await reporter.get("/schedule/2021-W34/schedule.docx")
+            #expect(document.status == .ok)
+            let text = try DocxReader.text(Data(buffer: document.body))
+            #expect(text.contains("LỊCH CÔNG TÁC TUẦN"))
+            #expect(text.contains("Làm việc với đoàn kiểm tra"))
+            #expect(text.contains("Phòng họp Đảng ủy"))
             // Nam plans a meeting in the same room at the same time: the report form tells him.
             let planned = try await reporter.post("/reports/2021-W33", [("plans[0][date]", "23/08/2021"), ("plans[0][start]", "08:30"),
                                                                         ("plans[0][end]", "09:30"), ("plans[0][title]", "Họp tổ văn hóa"),

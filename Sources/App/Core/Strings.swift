@@ -376,6 +376,7 @@ enum Strings {
         "schedule_remove": ("Bỏ", "Remove"),
         "schedule_add_item": ("Thêm lịch", "Add an item"),
         "schedule_edit_item": ("Sửa lịch", "Edit the item"),
+        "schedule_docx": ("Tải về Word (.docx)", "Download Word (.docx)"),
         "schedule_units": ("Mời cả đơn vị", "Whole units invited"),
         "calendar_title": ("Đăng ký lịch trên điện thoại", "Subscribe on your phone"),
         "calendar_hint": ("Sao chép địa chỉ vào ứng dụng lịch (Google Calendar, lịch iPhone…) để luôn thấy lịch công tác đã công bố. Địa chỉ là bí mật: đừng chia sẻ.", "Copy an address into your calendar app to always see the published schedule. The address is secret: do not share it."),

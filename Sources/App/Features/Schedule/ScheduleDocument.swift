@@ -1,0 +1,56 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import GiaoBanOffice
+import Vapor
+
+extension SchedulePageController {
+    /// `GET /schedule/{weekId}/schedule.docx`: the usual "Lịch công tác tuần" table on A4
+    /// landscape — the published schedule, or the working one for the office.
+    func document(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let calendar = user.commune.calendar
+        let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
+        let items = AccessPolicy.allows(user.actor, .manageSchedule)
+            ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
+            : ScheduleService.published(publication)
+        let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
+        func name(_ id: UUID?) -> String { id.flatMap { names[$0] }?.replacingOccurrences(of: "Đ/c ", with: "") ?? "" }
+        var rows: [[DocxTable.Cell]] = []
+        for day in week.days {
+            let dayItems = items.filter { $0.date == day.iso }
+            let label = "\(day.weekday.vietnameseName)\n\(day.vietnamese)"
+            if dayItems.isEmpty {
+                rows.append([DocxTable.Cell(label, bold: true), "", "", "", "", "", ""])
+                continue
+            }
+            for (index, item) in dayItems.enumerated() {
+                // The day cell spans the day's rows, so the following rows leave its place out.
+                let dayCell: [DocxTable.Cell] = index == 0 ? [DocxTable.Cell(label, bold: true, rowSpan: dayItems.count)] : []
+                rows.append(dayCell + [
+                    DocxTable.Cell("\(item.start)–\(item.end)", alignment: .center),
+                    DocxTable.Cell(item.title),
+                    DocxTable.Cell(name(item.chairId)),
+                    DocxTable.Cell((item.participantIds.map { name($0) } + item.unitIds.map { name($0) }).filter { !$0.isEmpty }.joined(separator: ", ")),
+                    DocxTable.Cell([name(item.roomId), item.place ?? ""].filter { !$0.isEmpty }.joined(separator: ", ")),
+                    DocxTable.Cell(item.preparedBy ?? ""),
+                ])
+            }
+        }
+        let table = DocxTable(columns: [.init(.percent(11)), .init(.percent(10)), .init(.percent(29)), .init(.percent(13)),
+                                        .init(.percent(15)), .init(.percent(12)), .init(.percent(10))],
+                              headerRows: [["Thứ, ngày", "Thời gian", "Nội dung", "Chủ trì", "Thành phần", "Địa điểm", "Chuẩn bị"]
+                                  .map { DocxTable.Cell($0, bold: true, alignment: .center) }],
+                              rows: rows, fontSize: 12)
+        let place = GroupDocuments.place(of: user.commune)
+        let document = OfficialDocument(
+            issuer: IssuingBody(kind: .state, name: "ỦY BAN NHÂN DÂN\nXÃ \(place.uppercased())", documentNumber: nil, place: place),
+            date: LocalDate.inZone(publication?.publishedAt ?? req.now, calendar.timeZone),
+            title: "LỊCH CÔNG TÁC TUẦN", subtitle: ["Tuần \(week.id.week)/\(week.id.year) (từ \(week.start.vietnamese) đến \(week.end.vietnamese))"],
+            body: [.table(table)], recipients: DocxRecipients(["Thường trực Đảng ủy, HĐND, UBND", "Các ban, ngành, đoàn thể"]),
+            signature: DocxSignature(authority: "TL. CHỦ TỊCH", position: "VĂN PHÒNG", name: ""),
+            page: .landscape, propertiesTitle: "Lịch công tác tuần \(week.id)")
+        return try GroupDocuments.response(document, filename: "lich-cong-tac-\(week.id).docx", now: req.now)
+    }
+}
