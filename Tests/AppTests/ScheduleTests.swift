@@ -91,6 +91,22 @@ struct ScheduleTests {
             let free = try await t.api(.GET, "/api/v1/rooms/free?date=2021-08-24&start=09:00&end=10:00&capacity=20", token: office)
             #expect(try free.content.get([RoomDTO].self, at: "items").map(\.name) == ["Phòng họp tầng 2"])
             #expect(try await t.api(.GET, "/api/v1/rooms/free?date=24/08/2021&start=9&end=8", token: office).status == .badRequest)
+
+            // Opening hours: an item after closing time is flagged; a projector is a resource, not a room.
+            let admin = try await t.token(TestApp.Demo.admin)
+            struct Hours: Encodable, Sendable { var opensAt: String; var closesAt: String }
+            let updated = try await t.api(.PATCH, "/api/v1/rooms/\(try hall.requireID())", token: admin, json: Hours(opensAt: "07:00", closesAt: "17:30"))
+            #expect(try updated.content.get(String.self, at: "closesAt") == "17:30")
+            #expect(try await t.api(.PATCH, "/api/v1/rooms/\(try hall.requireID())", token: admin, json: Hours(opensAt: "18:00", closesAt: "08:00")).status == .unprocessableEntity)
+            _ = try await t.api(.POST, "/api/v1/schedule/2021-W34/items", token: office,
+                                json: Item(date: "2021-08-24", start: "17:00", end: "19:00", title: "Văn nghệ", roomId: try hall.requireID()))
+            let schedule = try await t.api(.GET, "/api/v1/schedule/2021-W34", token: office).content.decode(ScheduleDTO.self)
+            #expect(schedule.conflicts.contains { $0.kind == "hours" && $0.roomId == hall.id })
+            struct Resource: Encodable, Sendable { var name: String; var capacity: Int; var kind: String }
+            let projector = try await t.api(.POST, "/api/v1/rooms", token: admin, json: Resource(name: "Máy chiếu", capacity: 1, kind: "equipment"))
+            #expect(try projector.content.get(String.self, at: "kind") == "equipment")
+            let rooms = try await t.api(.GET, "/api/v1/rooms/free?date=2021-08-24&start=13:00&end=14:00", token: office)
+            #expect(!(try rooms.content.get([RoomDTO].self, at: "items").contains { $0.name == "Máy chiếu" }))
         }
     }
 

@@ -31,6 +31,7 @@ enum AppMigrations {
         UpdateWeeklyReportsAddReturn(),
         CreateSchedule(),
         CreateCalendarFeeds(),
+        UpdateRoomsAddKindAndHours(),
     ]
 }
 

@@ -270,8 +270,15 @@ struct AdminPagesController {
     // MARK: Rooms
 
     struct RoomsView: Encodable, Sendable { var rooms: [RoomDTO] }
-    struct RoomFormView: Encodable, Sendable { var id: String?; var name: String; var capacity: String; var active: Bool; var errors: FieldErrors }
-    struct RoomForm: Content { var name: String?; var capacity: String? }
+    struct RoomFormView: Encodable, Sendable {
+        var id: String?; var name: String; var capacity: String; var active: Bool; var errors: FieldErrors
+        var kinds: [Choice] = []; var opensAt: String = ""; var closesAt: String = ""
+    }
+    struct RoomForm: Content { var name: String?; var capacity: String?; var kind: String?; var opensAt: String?; var closesAt: String? }
+
+    static func kindChoices(_ selected: String?) -> [Choice] {
+        ScheduleResource.Kind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnameseName, selected: $0.rawValue == (selected ?? "room")) }
+    }
 
     func rooms(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
@@ -281,14 +288,17 @@ struct AdminPagesController {
 
     func newRoom(_ req: Request) async throws -> Response {
         try req.authorize(.manageOrganisation)
-        return try await render(req, "admin/room-form", "room_new", "rooms", RoomFormView(id: nil, name: "", capacity: "", active: true, errors: .init()))
+        return try await render(req, "admin/room-form", "room_new", "rooms",
+                                RoomFormView(id: nil, name: "", capacity: "", active: true, errors: .init(), kinds: Self.kindChoices(nil)))
     }
 
     func editRoom(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
         let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         return try await render(req, "admin/room-form", "room_edit", "rooms",
-                                RoomFormView(id: room.id?.uuidString, name: room.name, capacity: String(room.capacity), active: room.active, errors: .init()))
+                                RoomFormView(id: room.id?.uuidString, name: room.name, capacity: String(room.capacity), active: room.active,
+                                             errors: .init(), kinds: Self.kindChoices(room.resourceKind), opensAt: room.opensAt ?? "",
+                                             closesAt: room.closesAt ?? ""))
     }
 
     func saveRoom(_ req: Request) async throws -> Response {
@@ -303,14 +313,16 @@ struct AdminPagesController {
             return Decimal(whole) == value ? whole : nil
         }
         do {
-            var input = OrganisationService.RoomInput(name: form.name ?? "", capacity: capacity)
+            var input = OrganisationService.RoomInput(name: form.name ?? "", capacity: capacity, kind: form.kind ?? "room",
+                                                      opensAt: form.opensAt ?? "", closesAt: form.closesAt ?? "")
             if capacity == nil { input.capacity = -1 }
             _ = try await OrganisationService.saveRoom(input, existing: existing, communeID: user.communeID, on: req.db)
             return req.redirect(to: "/admin/rooms?notice=saved")
         } catch let failure as ValidationFailure {
             return try await render(req, "admin/room-form", existing == nil ? "room_new" : "room_edit", "rooms",
                                     RoomFormView(id: existing?.id?.uuidString, name: form.name ?? "", capacity: form.capacity ?? "",
-                                                 active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language))),
+                                                 active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                                 kinds: Self.kindChoices(form.kind), opensAt: form.opensAt ?? "", closesAt: form.closesAt ?? ""),
                                     status: .unprocessableEntity)
         }
     }

@@ -41,8 +41,12 @@ struct RoomDTO: Content {
     var name: String
     var capacity: Int
     var active: Bool
+    var kind: String
+    var opensAt: String?
+    var closesAt: String?
     init(_ room: Room) throws {
         id = try room.requireID(); name = room.name; capacity = room.capacity; active = room.active
+        kind = room.resourceKind ?? "room"; opensAt = room.opensAt; closesAt = room.closesAt
     }
 }
 

@@ -175,6 +175,11 @@ final class Room: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "capacity") var capacity: Int
     @Field(key: "active") var active: Bool
+    /// "room", "equipment" (projector, loudspeaker) or "vehicle"; nil is a room.
+    @OptionalField(key: "resource_kind") var resourceKind: String?
+    /// Opening hours ("HH:mm"); items outside them are flagged on the schedule.
+    @OptionalField(key: "opens_at") var opensAt: String?
+    @OptionalField(key: "closes_at") var closesAt: String?
     init() {}
     init(id: UUID? = nil, communeID: UUID, name: String, capacity: Int, active: Bool = true) {
         self.id = id

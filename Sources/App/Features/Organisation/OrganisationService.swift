@@ -212,6 +212,11 @@ enum OrganisationService {
         var name: String?
         var capacity: Int?
         var active: Bool?
+        /// "room", "equipment" or "vehicle".
+        var kind: String?
+        /// Opening hours "HH:mm"; an empty string clears them.
+        var opensAt: String?
+        var closesAt: String?
     }
 
     static func saveRoom(_ input: RoomInput, existing: Room?, communeID: UUID, on db: any Database) async throws -> Room {
@@ -223,10 +228,27 @@ enum OrganisationService {
         }
         let capacity = input.capacity ?? existing?.capacity
         if capacity == nil || !(1...10_000).contains(capacity!) { failure.add("capacity", "err_capacity") }
+        let kind = input.kind ?? existing?.resourceKind ?? "room"
+        if ScheduleResource.Kind(rawValue: kind) == nil { failure.add("kind", "err_resource_kind") }
+        func hours(_ raw: String?, current: String?, field: String) -> String? {
+            guard let raw else { return current }
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return nil }
+            guard let time = LocalTime(string: trimmed) else { failure.add(field, "err_time"); return current }
+            return time.text
+        }
+        let opens = hours(input.opensAt, current: existing?.opensAt, field: "opensAt")
+        let closes = hours(input.closesAt, current: existing?.closesAt, field: "closesAt")
+        if let opens, let closes, let from = LocalTime(string: opens), let to = LocalTime(string: closes), to <= from {
+            failure.add("closesAt", "err_end_before_start")
+        }
         guard failure.isEmpty, let capacity else { throw failure }
         let room = existing ?? Room(communeID: communeID, name: name, capacity: capacity)
         room.name = name
         room.capacity = capacity
+        room.resourceKind = kind == "room" ? nil : kind
+        room.opensAt = opens
+        room.closesAt = closes
         if let active = input.active { room.active = active }
         try await room.save(on: db)
         return room

@@ -88,3 +88,18 @@ struct CreateSchedule: AsyncMigration {
         try await db.schema(ScheduleEntry.schema).delete()
     }
 }
+
+/// Rooms become resources of a kind (room, equipment, vehicle) with opening hours.
+struct UpdateRoomsAddKindAndHours: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        try await db.schema(Room.schema).field("resource_kind", .string).update()
+        try await db.schema(Room.schema).field("opens_at", .string).update()
+        try await db.schema(Room.schema).field("closes_at", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        for field in ["closes_at", "opens_at", "resource_kind"] {
+            try await db.schema(Room.schema).deleteField(.string(field)).update()
+        }
+    }
+}

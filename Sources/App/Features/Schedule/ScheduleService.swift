@@ -79,7 +79,9 @@ enum ScheduleService {
 
     static func resources(communeID: UUID, on db: any Database) async throws -> [ScheduleResource] {
         try await Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
-            .map { ScheduleResource(id: $0.id!, name: $0.name, capacity: $0.capacity) }
+            .map { ScheduleResource(id: $0.id!, name: $0.name, kind: $0.resourceKind.flatMap(ScheduleResource.Kind.init(rawValue:)) ?? .room,
+                                    capacity: $0.capacity, opensAt: $0.opensAt.flatMap(LocalTime.init(string:)),
+                                    closesAt: $0.closesAt.flatMap(LocalTime.init(string:))) }
     }
 
     static func unitMembers(communeID: UUID, on db: any Database) async throws -> [UUID: Set<UUID>] {
