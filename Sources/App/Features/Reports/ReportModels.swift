@@ -108,8 +108,8 @@ final class ReportPlanItem: Model, @unchecked Sendable {
     init() {}
 
     var participantIDs: [UUID] {
-        get { (try? JSONDecoder().decode([UUID].self, from: Data(participantJSON.utf8))) ?? [] }
-        set { participantJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
+        get { IDList.decode(participantJSON) }
+        set { participantJSON = IDList.encode(newValue) }
     }
 }
 
@@ -170,5 +170,16 @@ struct CreateWeeklyReports: AsyncMigration {
         try await db.schema(ReportWorkItem.schema).delete()
         try await db.schema(ReportFigure.schema).delete()
         try await db.schema(WeeklyReport.schema).delete()
+    }
+}
+
+/// Lists of ids kept as a JSON array in one text column (read with their row, never queried).
+enum IDList {
+    static func decode(_ text: String) -> [UUID] {
+        (try? JSONDecoder().decode([UUID].self, from: Data(text.utf8))) ?? []
+    }
+
+    static func encode(_ ids: [UUID]) -> String {
+        String(decoding: (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }

@@ -31,12 +31,12 @@ final class ScheduleEntry: Model, @unchecked Sendable {
     init() {}
 
     var participantIDs: [UUID] {
-        get { (try? JSONDecoder().decode([UUID].self, from: Data(participantJSON.utf8))) ?? [] }
-        set { participantJSON = AuditTrail.json(newValue) }
+        get { IDList.decode(participantJSON) }
+        set { participantJSON = IDList.encode(newValue) }
     }
     var unitIDs: [UUID] {
-        get { (try? JSONDecoder().decode([UUID].self, from: Data(unitJSON.utf8))) ?? [] }
-        set { unitJSON = AuditTrail.json(newValue) }
+        get { IDList.decode(unitJSON) }
+        set { unitJSON = IDList.encode(newValue) }
     }
 }
 

@@ -220,8 +220,8 @@ enum ScheduleService {
             entry.start = plan.start
             entry.end = plan.end
             entry.title = plan.title
-            entry.participantJSON = "[]"
-            entry.unitJSON = "[]"
+            entry.participantIDs = []
+            entry.unitIDs = []
             entry.sourcePlanKey = "\(plan.reportID):\(plan.position)"
             entry.sourceReportID = plan.reportID
             entry.hidden = true
