@@ -67,6 +67,7 @@ func routes(_ app: Application) throws {
     signedIn.post("schedule", ":weekID", "items", ":itemID", "delete", use: schedulePages.delete)
     signedIn.post("schedule", ":weekID", "publish", use: schedulePages.publish)
     signedIn.get("schedule", ":weekID", "schedule.docx", use: schedulePages.document)
+    signedIn.get("rooms", ":id", "weeks", ":weekID", use: RoomWeekController().show)
     let feeds = CalendarFeedsController()
     signedIn.get("calendar", use: feeds.page)
     signedIn.post("calendar", "regenerate", use: feeds.regenerate)

@@ -193,6 +193,12 @@ struct BriefingAndDocumentTests {
             #expect(html.contains("Thay đổi so với tuần trước"))
             #expect(html.contains("Chỉ tiêu chậm so với kế hoạch"))
             #expect(try await leader.get("/briefing/current").location == "/briefing/2021-W33")
+            // Moving the briefing from here notifies everyone and comes back to the briefing.
+            let moved = try await leader.post("/weeks/2021-W33/move", [("slot", "general"), ("date", "23/08/2021"), ("start", "07:30"),
+                                                                        ("end", "09:30"), ("reason", "Thứ Sáu đi kiểm tra lũ"), ("back", "/briefing/2021-W33")])
+            #expect(moved.location == "/briefing/2021-W33?notice=week_move_done")
+            let everyone = try await Person.query(on: t.db).filter(\.$active == true).count()
+            #expect(try await AppNotification.query(on: t.db).filter(\.$kind == "briefing_moved").count() == everyone)
             let pack = try await leader.get("/briefing/2021-W33/pack.docx")
             #expect(pack.status == .ok)
             let text = try DocxReader.text(Data(buffer: pack.body))

@@ -17,6 +17,7 @@ struct BriefingPageController {
     struct View: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String
         var meetings: [MeetingRow]; var groups: [GroupCard]; var canMove: Bool
+        var slots: [Choice]; var moveDate: String
     }
 
     /// Every group's view of the week and of the week before, for the page and the document.
@@ -72,7 +73,9 @@ struct BriefingPageController {
         let view = View(weekID: week.id.description, title: week.title,
                         previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                         nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
-                        meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing))
+                        meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing),
+                        slots: calendar.settings.meetingSlots.enumerated().map { Choice(value: $0.element.key, label: $0.element.title, selected: $0.offset == 0) },
+                        moveDate: week.end.adding(days: 3).vietnamese)
         return try await req.render("briefing", title: req.t("briefing_title"), section: "briefing", view)
     }
 }

@@ -15,10 +15,15 @@ struct SchedulePageController {
         var id: String?; var dates: [Choice]; var start: String; var end: String; var title: String; var rooms: [Choice]
         var place: String; var chairs: [Choice]; var participants: [Choice]; var units: [Choice]; var preparedBy: String
     }
+    struct FreeRoom: Encodable, Sendable { var id: String; var name: String; var capacity: Int }
+    struct RoomFinderView: Encodable, Sendable {
+        var date: String; var start: String; var end: String; var capacity: String; var searched: Bool; var rooms: [FreeRoom]; var error: String?
+    }
     struct View: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String
         var canManage: Bool; var published: Bool; var publishedAt: String?
         var days: [DayRow]; var conflicts: [String]; var form: FormView; var errors: FieldErrors
+        var finder: RoomFinderView; var allRooms: [FreeRoom]
     }
     struct Form: Content {
         var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?; var place: String?
@@ -84,12 +89,31 @@ struct SchedulePageController {
             participants: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: participantIDs.contains($0.id!.uuidString)) },
             units: units.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: unitIDs.contains($0.id!.uuidString)) },
             preparedBy: typed?.preparedBy ?? source?.preparedBy ?? "")
+        // "Find a free room": date, time and capacity from the query string.
+        var finder = RoomFinderView(date: req.query[String.self, at: "freeDate"] ?? "", start: req.query[String.self, at: "freeStart"] ?? "",
+                                    end: req.query[String.self, at: "freeEnd"] ?? "", capacity: req.query[String.self, at: "freeCapacity"] ?? "",
+                                    searched: false, rooms: [], error: nil)
+        if !finder.date.isEmpty {
+            finder.searched = true
+            if let date = LocalDate(vietnamese: finder.date) ?? LocalDate(iso: finder.date), let from = LocalTime(string: finder.start),
+               let to = LocalTime(string: finder.end), to > from {
+                let dayItems = try await ScheduleService.items(communeID: user.communeID, week: calendar.week(containing: date),
+                                                               calendar: calendar, on: req.db).compactMap(\.domainItem)
+                let resources = try await ScheduleService.resources(communeID: user.communeID, on: req.db)
+                finder.rooms = RoomFinder.free(rooms: resources, items: dayItems, date: date, start: from, end: to,
+                                               capacity: Int(finder.capacity) ?? 0)
+                    .map { FreeRoom(id: $0.id.uuidString, name: $0.name, capacity: $0.capacity) }
+            } else {
+                finder.error = req.t("err_free_room_query")
+            }
+        }
         let view = View(weekID: week.id.description, title: week.title,
                         previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                         nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
                         canManage: canManage, published: publication != nil,
                         publishedAt: publication.map { calendar.vietnameseDateTime($0.publishedAt) },
-                        days: days, conflicts: canManage ? conflicts.map(\.message) : [], form: formView, errors: errors)
+                        days: days, conflicts: canManage ? conflicts.map(\.message) : [], form: formView, errors: errors,
+                        finder: finder, allRooms: rooms.map { FreeRoom(id: $0.id!.uuidString, name: $0.name, capacity: $0.capacity) })
         return try await req.render("schedule/week", title: req.t("schedule_title"), section: "schedule", view, status: status)
     }
 
@@ -135,5 +159,34 @@ struct SchedulePageController {
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         try await ScheduleService.publish(user: user, week: week, now: req.now, on: req.db)
         return req.redirect(to: "/schedule/\(week.id)?notice=schedule_published")
+    }
+}
+
+/// A room's week at a glance: what keeps it busy, day by day.
+struct RoomWeekController {
+    struct Row: Encodable, Sendable { var time: String; var title: String }
+    struct Day: Encodable, Sendable { var label: String; var items: [Row] }
+    struct View: Encodable, Sendable {
+        var roomID: String; var name: String; var capacity: Int; var hours: String
+        var weekID: String; var title: String; var previousID: String; var nextID: String; var days: [Day]
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
+        let calendar = user.commune.calendar
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let items = try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
+        let titles = Dictionary(items.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        let resource = try await ScheduleService.resources(communeID: user.communeID, on: req.db).first { $0.id == room.id }
+        let days = RoomFinder.week(roomID: room.id!, items: items.compactMap(\.domainItem), week: week).map { day in
+            Day(label: "\(day.date.weekday.vietnameseName) \(day.date.vietnamese)",
+                items: day.items.map { Row(time: "\($0.start.text) – \($0.end.text)", title: titles[$0.id] ?? $0.title) })
+        }
+        let view = View(roomID: room.id!.uuidString, name: room.name, capacity: room.capacity, hours: resource?.vietnameseHours ?? "",
+                        weekID: week.id.description, title: week.title,
+                        previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
+                        nextID: calendar.week(containing: week.end.adding(days: 1)).id.description, days: days)
+        return try await req.render("schedule/room", title: room.name, section: "schedule", view)
     }
 }

@@ -133,6 +133,8 @@ struct WeekPageController {
         var start: String?
         var end: String?
         var reason: String?
+        /// Where to go after moving (the briefing page moves the briefing too).
+        var back: String?
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -211,7 +213,8 @@ struct WeekPageController {
                     everyone.compactMap(\.id), communeID: user.communeID, kind: "briefing_moved",
                     text: "\(title) tuần \(week.id.week)/\(week.id.year) dời sang \(date.weekday.vietnameseName) \(date.vietnamese), \(start.text)–\(end.text). Lý do: \(reason)",
                     url: "/weeks/\(week.id)", now: req.now, on: req.db)
-                return req.redirect(to: "/weeks/\(week.id)?notice=week_move_done")
+                let back = input.back.map { AccountsController.safeNext($0) } ?? "/weeks/\(week.id)"
+                return req.redirect(to: back + (back.contains("?") ? "&" : "?") + "notice=week_move_done")
             } catch let error as CalendarError {
                 errors["date"] = error.vietnameseMessage
             }
