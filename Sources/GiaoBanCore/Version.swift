@@ -1,1 +1,0 @@
-public enum GiaoBanCoreVersion { public static let value = "0.1" }
