@@ -36,14 +36,17 @@ public struct Actor: Hashable, Sendable {
     public var roles: Set<Role>
     public var aggregatedGroupIDs: Set<UUID>
     public var supervisedCellIDs: Set<UUID>
+    /// The units the person belongs to (a unit's monthly report is written by its people).
+    public var unitIDs: Set<UUID>
 
     public init(personID: UUID, communeID: UUID, roles: Set<Role>,
-                aggregatedGroupIDs: Set<UUID> = [], supervisedCellIDs: Set<UUID> = []) {
+                aggregatedGroupIDs: Set<UUID> = [], supervisedCellIDs: Set<UUID> = [], unitIDs: Set<UUID> = []) {
         self.personID = personID
         self.communeID = communeID
         self.roles = roles
         self.aggregatedGroupIDs = aggregatedGroupIDs
         self.supervisedCellIDs = supervisedCellIDs
+        self.unitIDs = unitIDs
     }
 
     public var isAggregator: Bool { !aggregatedGroupIDs.isEmpty }
@@ -76,6 +79,21 @@ public enum Action: Hashable, Sendable {
     /// Create, change, import or deactivate the targets (chỉ tiêu) of a report group; `nil`
     /// asks whether the actor may manage the targets of at least one group.
     case manageTargets(groupID: UUID?)
+    /// Record a party cell's meetings and submit its month's report: the committee members in
+    /// charge of the cell, and the admin (who may enter them on a member's behalf).
+    case recordCellMeeting(cellID: UUID)
+    /// Read every cell's meetings and the month's compilation for the district.
+    case readCellReports
+    /// Set the quality-evaluation rubric of a year (SPEC §10: data the commune sets per year).
+    case manageRubric
+    /// Keep the rotation plan of one committee member: that member, or the admin and office.
+    case manageRotation(personID: UUID)
+    /// Draft, edit and submit one unit's monthly report: the unit's own people, the admin and office.
+    case writeMonthlyReport(unitID: UUID)
+    /// Read every unit's monthly report and compile them (the office and the focal points, who
+    /// compile for the Standing and Executive Committees; leaders read).
+    case readMonthlyReports
+    case compileMonthlyReports
 }
 
 public enum AccessPolicy {
@@ -98,6 +116,21 @@ public enum AccessPolicy {
             if actor.roles.contains(.admin) { return true }
             guard let groupID else { return actor.isAggregator }
             return actor.aggregatedGroupIDs.contains(groupID)
+        case .recordCellMeeting(let cellID):
+            return actor.roles.contains(.admin) || actor.supervisedCellIDs.contains(cellID)
+        case .readCellReports:
+            return actor.readsWholeCommune
+        case .manageRubric:
+            return actor.roles.contains(.admin) || actor.roles.contains(.office)
+        case .manageRotation(let personID):
+            if actor.roles.contains(.admin) || actor.roles.contains(.office) { return true }
+            return actor.personID == personID && actor.isCellSupervisor
+        case .writeMonthlyReport(let unitID):
+            return actor.roles.contains(.admin) || actor.roles.contains(.office) || actor.unitIDs.contains(unitID)
+        case .readMonthlyReports:
+            return actor.readsWholeCommune || actor.isAggregator
+        case .compileMonthlyReports:
+            return actor.roles.contains(.admin) || actor.roles.contains(.office) || actor.isAggregator
         }
     }
 }

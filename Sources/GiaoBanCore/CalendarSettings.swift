@@ -57,6 +57,9 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
     public var cellReportDueDay: Int
     /// The monthly report for month M is due before this day of the same month M (the letter: 20).
     public var monthlyReportDueDay: Int
+    /// Which days a monthly report covers: the calendar month (default) or the state reporting
+    /// rules' 15th-to-14th cut-off (SPEC §11).
+    public var monthlyPeriodRule: MonthlyPeriodRule
 
     public init(
         timeZoneIdentifier: String,
@@ -65,7 +68,8 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         groupCompilationDeadline: WeeklyDeadlineRule,
         meetingSlots: [MeetingSlot],
         cellReportDueDay: Int,
-        monthlyReportDueDay: Int
+        monthlyReportDueDay: Int,
+        monthlyPeriodRule: MonthlyPeriodRule = .calendarMonth
     ) {
         self.timeZoneIdentifier = timeZoneIdentifier
         self.weekStartDay = weekStartDay
@@ -74,6 +78,26 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         self.meetingSlots = meetingSlots
         self.cellReportDueDay = cellReportDueDay
         self.monthlyReportDueDay = monthlyReportDueDay
+        self.monthlyPeriodRule = monthlyPeriodRule
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case timeZoneIdentifier, weekStartDay, weeklyReportDeadline, groupCompilationDeadline, meetingSlots
+        case cellReportDueDay, monthlyReportDueDay, monthlyPeriodRule
+    }
+
+    /// Settings stored before a field existed still decode: a missing `monthlyPeriodRule` is the
+    /// calendar month.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        timeZoneIdentifier = try c.decode(String.self, forKey: .timeZoneIdentifier)
+        weekStartDay = try c.decode(Weekday.self, forKey: .weekStartDay)
+        weeklyReportDeadline = try c.decode(WeeklyDeadlineRule.self, forKey: .weeklyReportDeadline)
+        groupCompilationDeadline = try c.decode(WeeklyDeadlineRule.self, forKey: .groupCompilationDeadline)
+        meetingSlots = try c.decode([MeetingSlot].self, forKey: .meetingSlots)
+        cellReportDueDay = try c.decode(Int.self, forKey: .cellReportDueDay)
+        monthlyReportDueDay = try c.decode(Int.self, forKey: .monthlyReportDueDay)
+        monthlyPeriodRule = try c.decodeIfPresent(MonthlyPeriodRule.self, forKey: .monthlyPeriodRule) ?? .calendarMonth
     }
 
     /// The defaults of letter 62-CV/ĐU (Sơn Kim 2, 19/08/2021). The letter prints the bloc
@@ -138,6 +162,7 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         guard (1...28).contains(monthlyReportDueDay) else {
             throw fail("Hạn báo cáo tháng phải là một ngày từ 1 đến 28 trong tháng.")
         }
+        _ = try monthlyPeriodRule.validated()
         return self
     }
 

@@ -47,6 +47,49 @@ struct AccessPolicyTests {
         }
     }
 
+    @Test("Party cells: members in charge record their own cells; leaders and the office read all; rubric by admin and office")
+    func cells() {
+        let cell = UUID(), other = UUID()
+        let supervisor = Actor(personID: UUID(), communeID: UUID(), roles: [.reporter], supervisedCellIDs: [cell])
+        #expect(AccessPolicy.allows(supervisor, .recordCellMeeting(cellID: cell)))
+        #expect(!AccessPolicy.allows(supervisor, .recordCellMeeting(cellID: other)))
+        #expect(!AccessPolicy.allows(supervisor, .readCellReports))
+        #expect(AccessPolicy.allows(supervisor, .manageRotation(personID: supervisor.personID)))
+        #expect(!AccessPolicy.allows(supervisor, .manageRotation(personID: UUID())))
+        let plain = Self.actor([.reporter])
+        #expect(!AccessPolicy.allows(plain, .manageRotation(personID: plain.personID)), "nobody to rotate between")
+        #expect(!AccessPolicy.allows(plain, .manageRubric))
+        for role in [Role.leader, .office, .admin] {
+            #expect(AccessPolicy.allows(Self.actor([role]), .readCellReports), "\(role)")
+        }
+        #expect(AccessPolicy.allows(Self.actor([.admin]), .recordCellMeeting(cellID: cell)))
+        #expect(!AccessPolicy.allows(Self.actor([.leader]), .recordCellMeeting(cellID: cell)))
+        #expect(!AccessPolicy.allows(Self.actor([.office]), .recordCellMeeting(cellID: cell)))
+        #expect(AccessPolicy.allows(Self.actor([.office]), .manageRubric))
+        #expect(!AccessPolicy.allows(Self.actor([.leader]), .manageRubric))
+        #expect(AccessPolicy.allows(Self.actor([.office]), .manageRotation(personID: UUID())))
+    }
+
+    @Test("Monthly reports: a unit's people write it; office and focal points compile; leaders read")
+    func monthly() {
+        let unit = UUID(), other = UUID()
+        let member = Actor(personID: UUID(), communeID: UUID(), roles: [.reporter], unitIDs: [unit])
+        #expect(AccessPolicy.allows(member, .writeMonthlyReport(unitID: unit)))
+        #expect(!AccessPolicy.allows(member, .writeMonthlyReport(unitID: other)))
+        #expect(!AccessPolicy.allows(member, .readMonthlyReports))
+        #expect(!AccessPolicy.allows(member, .compileMonthlyReports))
+        let focal = Self.actor([.reporter], aggregates: true)
+        #expect(AccessPolicy.allows(focal, .readMonthlyReports) && AccessPolicy.allows(focal, .compileMonthlyReports))
+        let leader = Self.actor([.leader])
+        #expect(AccessPolicy.allows(leader, .readMonthlyReports))
+        #expect(!AccessPolicy.allows(leader, .compileMonthlyReports))
+        #expect(!AccessPolicy.allows(leader, .writeMonthlyReport(unitID: unit)))
+        for role in [Role.office, .admin] {
+            let actor = Self.actor([role])
+            #expect(AccessPolicy.allows(actor, .writeMonthlyReport(unitID: unit)) && AccessPolicy.allows(actor, .compileMonthlyReports), "\(role)")
+        }
+    }
+
     @Test("Login throttle: five failures in fifteen minutes lock until the oldest leaves the window")
     func throttle() {
         let throttle = LoginThrottle()

@@ -96,7 +96,7 @@ struct GroupWeekDTO: Content {
                        percent: DecimalText.json($0.progress?.percent), behindPlan: $0.behindPlan)
         }
         activityTotals = view.activityTotals.map {
-            ActivityTotal(activityType: $0.code, name: $0.name, unit: $0.unit, quantity: DecimalText.json($0.quantity) ?? 0, lines: $0.lines)
+            ActivityTotal(activityType: $0.activityType, name: $0.name, unit: $0.unit, quantity: DecimalText.json($0.quantity) ?? 0, lines: $0.lines)
         }
         work = view.work.map {
             WorkLine(personId: $0.personID, fullName: $0.fullName, description: $0.item.description,

@@ -18,13 +18,7 @@ struct GroupWeekView: Sendable {
         var progress: TargetProgress?
         var behindPlan: Bool
     }
-    struct ActivityTotal: Sendable {
-        var code: String?
-        var name: String
-        var unit: String
-        var quantity: Decimal
-        var lines: Int
-    }
+    typealias ActivityTotal = GiaoBanCore.ActivityTotal
     struct WorkLine: Sendable { var personID: UUID; var fullName: String; var item: ReportWorkItem }
     struct PlanLine: Sendable { var personID: UUID; var fullName: String; var item: ReportPlanItem }
 
@@ -142,17 +136,10 @@ enum CompilationService {
         // Totals per activity type and unit (lines without a type are counted by their unit).
         let types = try await ActivityType.query(on: db).filter(\.$communeID == group.communeID).all()
         let typeNames = Dictionary(uniqueKeysWithValues: types.map { ($0.code, $0.name) })
-        var totals: [String: GroupWeekView.ActivityTotal] = [:]
-        for line in work {
-            let code = line.item.activityType
-            let key = "\(code ?? "")|\(line.item.unit.lowercased())"
-            let quantity = DecimalText.load(line.item.quantityText) ?? 0
-            var total = totals[key] ?? .init(code: code, name: code.flatMap { typeNames[$0] } ?? "Khác", unit: line.item.unit, quantity: 0, lines: 0)
-            total.quantity += quantity
-            total.lines += 1
-            totals[key] = total
-        }
-        let activityTotals = totals.values.sorted { ($0.code == nil ? 1 : 0, $0.name, $0.unit) < ($1.code == nil ? 1 : 0, $1.name, $1.unit) }
+        let activityTotals = WorkTotals.byActivity(work.map {
+            WorkQuantity(description: $0.item.description, quantity: DecimalText.load($0.item.quantityText) ?? 0,
+                         unit: $0.item.unit, activityType: $0.item.activityType)
+        }, typeNames: typeNames)
 
         return GroupWeekView(group: group, groupID: groupID, week: week, groupWeek: groupWeek, aggregatorIDs: aggregatorIDs,
                              members: members, targets: targetLines, activityTotals: activityTotals, work: work, plans: plans,

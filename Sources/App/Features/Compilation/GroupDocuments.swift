@@ -61,7 +61,7 @@ enum GroupDocuments {
         }
         body.append(.heading("CÁC CÔNG VIỆC KHÁC ĐÃ THỰC HIỆN", level: 1, numbered: numbered))
         if view.work.isEmpty { body.append(.text("Không có.")) }
-        for total in view.activityTotals where total.code != nil {
+        for total in view.activityTotals where total.activityType != nil {
             body.append(.line("\(total.name): \(VietnameseNumber.format(total.quantity)) \(total.unit)"))
         }
         for line in view.work {
