@@ -339,8 +339,43 @@ struct AdminPagesController {
 
     struct CellRow: Encodable, Sendable { var id: String; var name: String; var supervisors: String; var active: Bool }
     struct CellsView: Encodable, Sendable { var cells: [CellRow] }
-    struct CellFormView: Encodable, Sendable { var id: String?; var name: String; var supervisors: [Choice]; var active: Bool; var errors: FieldErrors }
-    struct CellForm: Content { var name: String?; var supervisorIds: [String]? }
+    struct CellFormView: Encodable, Sendable {
+        var id: String?; var name: String; var supervisors: [Choice]; var active: Bool; var errors: FieldErrors
+        var ruleKinds: [Choice]; var ruleDay: String; var ordinals: [Choice]; var weekdays: [Choice]; var ruleStart: String; var ruleEnd: String
+    }
+    /// `ruleKind` is "none", "day" (day `ruleDay` of the month) or "weekday" (the `ruleOrdinal`-th `ruleWeekday`).
+    struct CellForm: Content {
+        var name: String?; var supervisorIds: [String]?
+        var ruleKind: String?; var ruleDay: String?; var ruleOrdinal: String?; var ruleWeekday: String?; var ruleStart: String?; var ruleEnd: String?
+
+        init(name: String? = nil, supervisorIds: [String]? = nil, rule: CellMeetingRule? = nil) {
+            self.name = name
+            self.supervisorIds = supervisorIds
+            guard let rule else { ruleKind = "none"; return }
+            switch rule.day {
+            case .dayOfMonth(let day): ruleKind = "day"; ruleDay = String(day)
+            case .nthWeekday(let ordinal, let weekday): ruleKind = "weekday"; ruleOrdinal = String(ordinal); ruleWeekday = String(describing: weekday)
+            }
+            ruleStart = rule.start.text
+            ruleEnd = rule.end.text
+        }
+
+        /// The meeting rule as the API takes it; nil for "none".
+        var meetingRule: MeetingRuleDTO? {
+            switch ruleKind {
+            case "day":
+                var dto = MeetingRuleDTO(dayOfMonth: Int((ruleDay ?? "").trimmingCharacters(in: .whitespaces)) ?? 0)
+                dto.start = (ruleStart ?? "").trimmingCharacters(in: .whitespaces); dto.end = (ruleEnd ?? "").trimmingCharacters(in: .whitespaces)
+                return dto
+            case "weekday":
+                var dto = MeetingRuleDTO(ordinal: Int(ruleOrdinal ?? "") ?? 0, weekday: ruleWeekday ?? "")
+                dto.start = (ruleStart ?? "").trimmingCharacters(in: .whitespaces); dto.end = (ruleEnd ?? "").trimmingCharacters(in: .whitespaces)
+                return dto
+            default:
+                return nil
+            }
+        }
+    }
 
     func cells(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
@@ -354,9 +389,20 @@ struct AdminPagesController {
 
     private func cellForm(_ req: Request, communeID: UUID, id: String?, form: CellForm, active: Bool, errors: FieldErrors,
                           status: HTTPResponseStatus = .ok) async throws -> Response {
+        let kind = form.ruleKind ?? "none"
         let view = CellFormView(id: id, name: form.name ?? "",
                                 supervisors: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.supervisorIds))),
-                                active: active, errors: errors)
+                                active: active, errors: errors,
+                                ruleKinds: [("none", "Chưa cố định"), ("day", "Theo ngày trong tháng"), ("weekday", "Theo thứ trong tuần")].map {
+                                    Choice(value: $0.0, label: $0.1, selected: $0.0 == kind)
+                                },
+                                ruleDay: form.ruleDay ?? "",
+                                ordinals: [("1", "Tuần thứ 1"), ("2", "Tuần thứ 2"), ("3", "Tuần thứ 3"), ("4", "Tuần thứ 4"), ("-1", "Tuần cuối")].map {
+                                    Choice(value: $0.0, label: $0.1, selected: $0.0 == form.ruleOrdinal)
+                                },
+                                weekdays: Weekday.allCases.map { Choice(value: String(describing: $0), label: $0.vietnameseName,
+                                                                        selected: String(describing: $0) == form.ruleWeekday) },
+                                ruleStart: form.ruleStart ?? "", ruleEnd: form.ruleEnd ?? "")
         return try await render(req, "admin/cell-form", id == nil ? "cell_new" : "cell_edit", "cells", view, status: status)
     }
 
@@ -370,7 +416,8 @@ struct AdminPagesController {
         let cell = try await OrganisationService.find(PartyCell.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let dto = try await OrganisationQueries.cells(communeID: user.communeID, ids: [cell.requireID()], on: req.db)[0]
         return try await cellForm(req, communeID: user.communeID, id: dto.id.uuidString,
-                                  form: CellForm(name: dto.name, supervisorIds: dto.supervisorIds.map(\.uuidString)), active: dto.active, errors: .init())
+                                  form: CellForm(name: dto.name, supervisorIds: dto.supervisorIds.map(\.uuidString), rule: cell.meetingRule),
+                                  active: dto.active, errors: .init())
     }
 
     func saveCell(_ req: Request) async throws -> Response {
@@ -378,15 +425,18 @@ struct AdminPagesController {
         let existing = try await req.parameters.get("id").asyncMap {
             try await OrganisationService.find(PartyCell.self, $0, communeField: \.$communeID, communeID: user.communeID, on: req.db)
         }
-        let form = try req.content.decode(CellForm.self)
+        var form = try req.content.decode(CellForm.self)
+        if form.ruleKind == nil { form.ruleKind = "none" }
         do {
-            _ = try await OrganisationService.saveCell(.init(name: form.name ?? "", supervisorIds: uuids(form.supervisorIds)),
+            _ = try await OrganisationService.saveCell(.init(name: form.name ?? "", supervisorIds: uuids(form.supervisorIds),
+                                                             meetingRule: form.meetingRule, clearMeetingRule: form.meetingRule == nil),
                                                        existing: existing, communeID: user.communeID, on: req.db)
             return req.redirect(to: "/admin/cells?notice=saved")
         } catch let failure as ValidationFailure {
+            var errors = FieldErrors(messages: failure.messages(req.language))
+            if let rule = failure.arguments["meetingRule"] { errors["meetingRule"] = rule }
             return try await cellForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
-                                      active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
-                                      status: .unprocessableEntity)
+                                      active: existing?.active ?? true, errors: errors, status: .unprocessableEntity)
         }
     }
 

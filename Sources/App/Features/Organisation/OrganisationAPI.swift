@@ -55,6 +55,7 @@ struct CellDTO: Content {
     var name: String
     var supervisorIds: [UUID]
     var active: Bool
+    var meetingRule: MeetingRuleDTO?
 }
 
 struct ListDTO<Item: Content>: Content {
@@ -111,7 +112,8 @@ enum OrganisationQueries {
         let supervisors = Dictionary(grouping: try await CellSupervisor.query(on: db).filter(\.$cellID ~~ cellIDs).all(), by: \.cellID)
         return try cells.map { cell in
             let id = try cell.requireID()
-            return CellDTO(id: id, name: cell.name, supervisorIds: (supervisors[id] ?? []).map(\.personID), active: cell.active)
+            return CellDTO(id: id, name: cell.name, supervisorIds: (supervisors[id] ?? []).map(\.personID), active: cell.active,
+                           meetingRule: cell.meetingRule.map(MeetingRuleDTO.init))
         }
     }
 

@@ -197,12 +197,19 @@ final class PartyCell: Model, @unchecked Sendable {
     @Field(key: "commune_id") var communeID: UUID
     @Field(key: "name") var name: String
     @Field(key: "active") var active: Bool
+    /// When the cell holds its regular monthly meeting (`CellMeetingRule` as JSON); nil if unknown.
+    @OptionalField(key: "meeting_rule_json") var meetingRuleJSON: String?
     init() {}
     init(id: UUID? = nil, communeID: UUID, name: String, active: Bool = true) {
         self.id = id
         self.communeID = communeID
         self.name = name
         self.active = active
+    }
+
+    var meetingRule: CellMeetingRule? {
+        get { meetingRuleJSON.flatMap { try? JSONDecoder().decode(CellMeetingRule.self, from: Data($0.utf8)) } }
+        set { meetingRuleJSON = newValue.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } }
     }
 }
 

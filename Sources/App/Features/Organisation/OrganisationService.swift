@@ -260,6 +260,10 @@ enum OrganisationService {
         var name: String?
         var supervisorIds: [UUID]?
         var active: Bool?
+        /// When the cell holds its regular meeting; absent leaves it unchanged.
+        var meetingRule: MeetingRuleDTO?
+        /// True removes the meeting rule.
+        var clearMeetingRule: Bool?
     }
 
     static func saveCell(_ input: CellInput, existing: PartyCell?, communeID: UUID, on db: any Database) async throws -> PartyCell {
@@ -272,10 +276,19 @@ enum OrganisationService {
         let supervisors = try await checkIDs(input.supervisorIds ?? [], of: Person.self, communeField: \.$communeID,
                                              communeID: communeID, field: "supervisorIds", key: "err_unknown_person",
                                              into: &failure, on: db)
+        var rule: CellMeetingRule?
+        if let dto = input.meetingRule {
+            switch dto.rule() {
+            case .success(let value): rule = value
+            case .failure(let error): failure.add("meetingRule", "err_text", argument: error.fields["meetingRule"] ?? error.message)
+            }
+        }
         guard failure.isEmpty else { throw failure }
+        let newRule = rule
         return try await db.transaction { db in
             let cell = existing ?? PartyCell(communeID: communeID, name: name)
             cell.name = name
+            if let newRule { cell.meetingRule = newRule } else if input.clearMeetingRule == true { cell.meetingRule = nil }
             if let active = input.active { cell.active = active }
             try await cell.save(on: db)
             let cellID = try cell.requireID()

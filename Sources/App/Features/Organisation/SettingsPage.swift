@@ -23,6 +23,8 @@ struct SettingsPageController {
         var slots: [SlotForm]?
         var cellReportDueDay: String?
         var monthlyReportDueDay: String?
+        /// "calendarMonth" or "cutOff:15".
+        var monthlyPeriodRule: String?
     }
     struct SlotView: Encodable, Sendable {
         var index: Int
@@ -44,6 +46,7 @@ struct SettingsPageController {
         var slots: [SlotView]
         var cellReportDueDay: String
         var monthlyReportDueDay: String
+        var periodRules: [Choice]
         var errors: FieldErrors
     }
 
@@ -62,7 +65,8 @@ struct SettingsPageController {
                     slots: settings.meetingSlots.map { SlotForm(key: $0.key, title: $0.title, weekday: String(describing: $0.weekday),
                                                                  start: $0.start.text, end: $0.end.text) },
                     cellReportDueDay: String(settings.cellReportDueDay),
-                    monthlyReportDueDay: String(settings.monthlyReportDueDay))
+                    monthlyReportDueDay: String(settings.monthlyReportDueDay),
+                    monthlyPeriodRule: settings.monthlyPeriodRule.description)
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -76,6 +80,9 @@ struct SettingsPageController {
                          start: slot.start, end: slot.end, error: errors["slot\(index)"])
             },
             cellReportDueDay: form.cellReportDueDay ?? "", monthlyReportDueDay: form.monthlyReportDueDay ?? "",
+            periodRules: [MonthlyPeriodRule.calendarMonth, .stateCutOff].map {
+                Choice(value: $0.description, label: $0.title, selected: $0.description == (form.monthlyPeriodRule ?? "calendarMonth"))
+            },
             errors: errors)
         return try await req.render("admin/settings", title: req.t("settings_title"), section: "settings", view, status: status)
     }
@@ -126,7 +133,9 @@ struct SettingsPageController {
         }
         let cellDay = day(form.cellReportDueDay, "cellReportDueDay")
         let monthlyDay = day(form.monthlyReportDueDay, "monthlyReportDueDay")
-        guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay else {
+        let periodRule = MonthlyPeriodRule(string: form.monthlyPeriodRule ?? "calendarMonth").flatMap { try? $0.validated() }
+        if periodRule == nil { failure.add("monthlyPeriodRule", "err_period_rule") }
+        guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay, let periodRule else {
             return try await render(req, form: form, errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
         }
         var settings = current
@@ -137,6 +146,7 @@ struct SettingsPageController {
         settings.meetingSlots = slots.isEmpty ? current.meetingSlots : slots
         settings.cellReportDueDay = cellDay
         settings.monthlyReportDueDay = monthlyDay
+        settings.monthlyPeriodRule = periodRule
         do {
             settings = try settings.validated()
         } catch let error as CalendarError {

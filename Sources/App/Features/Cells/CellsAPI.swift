@@ -1,0 +1,308 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+struct CellMonthReportDTO: Content {
+    var cellId: UUID
+    var month: String
+    var status: String
+    var dueAt: String
+    var firstSubmittedAt: String?
+    var lastSubmittedAt: String?
+    var lateBySeconds: Int
+    var note: String?
+}
+
+struct CellCompilationDTO: Content {
+    struct RatingCount: Content { var rating: String; var title: String; var count: Int }
+    struct CellRow: Content {
+        var cellId: UUID
+        var name: String
+        var regularMeetings: Int
+        var extraordinaryMeetings: Int
+        var supervisorAttended: Bool
+        var summoned: Int
+        var present: Int
+        var attendanceRate: Double?
+        var total: Double?
+        var rating: String?
+        var ratingTitle: String?
+        var status: String
+        var submittedAt: String?
+        var lateBySeconds: Int
+        var note: String?
+    }
+    var month: String
+    var dueAt: String
+    var rubricYear: Int
+    var attendanceRate: Double?
+    var ratingCounts: [RatingCount]
+    var unratedCells: Int
+    var cells: [CellRow]
+
+    init(_ compilation: CellService.MonthCompilation, calendar: CommuneCalendar) {
+        month = compilation.month.description
+        dueAt = calendar.isoString(compilation.dueAt)
+        rubricYear = compilation.rubric.year
+        attendanceRate = DecimalText.json(compilation.report.attendanceRate.map { $0 * 100 })
+        ratingCounts = compilation.report.ratingCounts.map { .init(rating: $0.rating.key, title: $0.rating.title, count: $0.count) }
+        unratedCells = compilation.report.unratedCells
+        cells = compilation.report.rows.map { row in
+            let id = UUID(uuidString: row.cell.key)!
+            let entry = compilation.ledger[id]
+            return CellRow(cellId: id, name: row.cell.name, regularMeetings: row.regularMeetings,
+                           extraordinaryMeetings: row.extraordinaryMeetings, supervisorAttended: row.supervisorAttended,
+                           summoned: row.summoned, present: row.present,
+                           attendanceRate: DecimalText.json(row.attendanceRate.map { $0 * 100 }),
+                           total: DecimalText.json(row.score?.total), rating: row.rating?.key, ratingTitle: row.rating?.title,
+                           status: entry?.status.rawValue ?? LedgerStatus.notDue.rawValue,
+                           submittedAt: entry?.submittedAt.map(calendar.isoString), lateBySeconds: entry?.lateBySeconds ?? 0,
+                           note: compilation.notes[id])
+        }
+    }
+}
+
+struct RubricDTO: Content {
+    var year: Int
+    /// False while the commune has not set its own rubric for the year (the letter's default applies).
+    var stored: Bool
+    var maxTotal: Double
+    var rubric: MeetingRubric
+}
+
+struct RotationDTO: Content {
+    struct Visit: Content {
+        var cellId: UUID
+        var cellName: String?
+        var date: String
+        var start: String
+        var end: String
+    }
+    struct CellRef: Content { var cellId: UUID; var name: String; var meetingRule: MeetingRuleDTO? }
+    var personId: UUID
+    var year: Int
+    /// False when this is the system's proposal, not yet saved.
+    var saved: Bool
+    var visits: [Visit]
+    var cells: [CellRef]
+    /// Cells in the person's charge that have no regular meeting day set (they cannot be planned).
+    var cellsWithoutMeetingRule: [CellRef]
+    var clashes: [String]
+}
+
+struct RotationInput: Content {
+    struct Visit: Content { var cellId: UUID; var date: String; var start: String; var end: String }
+    var visits: [Visit]
+}
+
+struct SubmitCellMonthInput: Content { var note: String? }
+
+/// `/api/v1/cells/...`: meetings, the month's reports and their compilation, rubrics, rotations.
+struct CellsAPIController {
+    static func month(_ raw: String?) throws -> ReportMonth {
+        guard let raw, let month = ReportMonth(raw), (2000...2100).contains(month.year) else {
+            throw AppError(.badRequest, code: "invalid_parameter", message: "Tháng không hợp lệ (dạng yyyy-MM, ví dụ 2021-08).",
+                           fields: ["month": "Tháng không hợp lệ."])
+        }
+        return month
+    }
+
+    static func year(_ raw: String?) throws -> Int {
+        guard let raw, let year = Int(raw), (2000...2100).contains(year) else {
+            throw AppError(.badRequest, code: "invalid_parameter", message: "Năm không hợp lệ.", fields: ["year": "Năm không hợp lệ."])
+        }
+        return year
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
+        do { return try req.content.decode(T.self) } catch {
+            throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
+        }
+    }
+
+    private func readableCell(_ req: Request) async throws -> (CurrentUser, PartyCell) {
+        let user = try req.requireUser()
+        let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
+        guard CellService.mayRead(user.actor, cellID: try cell.requireID()) else { throw AppError.forbidden }
+        return (user, cell)
+    }
+
+    private func writableCell(_ req: Request) async throws -> (CurrentUser, PartyCell) {
+        let user = try req.requireUser()
+        let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
+        guard AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: try cell.requireID())) else { throw AppError.forbidden }
+        return (user, cell)
+    }
+
+    // MARK: Meetings
+
+    func listMeetings(_ req: Request) async throws -> ListDTO<CellMeetingDTO> {
+        let (user, cell) = try await readableCell(req)
+        let month = try req.query[String.self, at: "month"].map { try Self.month($0) }
+            ?? ReportMonth(LocalDate.inZone(req.now, user.commune.calendar.timeZone))
+        return ListDTO(items: try await CellService.meetings(cellIDs: [cell.requireID()], month: month, on: req.db).map(CellMeetingDTO.init))
+    }
+
+    func showMeeting(_ req: Request) async throws -> CellMeetingDTO {
+        let (_, cell) = try await readableCell(req)
+        return CellMeetingDTO(try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db))
+    }
+
+    func createMeeting(_ req: Request) async throws -> Response {
+        let (user, cell) = try await writableCell(req)
+        let input = try decode(CellMeetingInput.self, req)
+        let meeting = try await CellService.saveMeeting(input, existing: nil, cell: cell, actor: user.actor, now: req.now, on: req.db)
+        return try await CellMeetingDTO(meeting).encodeResponse(status: .created, for: req)
+    }
+
+    func updateMeeting(_ req: Request) async throws -> CellMeetingDTO {
+        let (user, cell) = try await writableCell(req)
+        let existing = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
+        let input = try decode(CellMeetingInput.self, req)
+        return CellMeetingDTO(try await CellService.saveMeeting(input, existing: existing, cell: cell, actor: user.actor, now: req.now, on: req.db))
+    }
+
+    func deleteMeeting(_ req: Request) async throws -> HTTPStatus {
+        let (user, cell) = try await writableCell(req)
+        let meeting = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
+        try await CellService.deleteMeeting(meeting, actor: user.actor, now: req.now, on: req.db)
+        return .noContent
+    }
+
+    // MARK: The month's report
+
+    func submitMonth(_ req: Request) async throws -> CellMonthReportDTO {
+        let (user, cell) = try await writableCell(req)
+        let month = try Self.month(req.parameters.get("month"))
+        let input = req.body.data == nil ? SubmitCellMonthInput() : try decode(SubmitCellMonthInput.self, req)
+        let calendar = user.commune.calendar
+        let report = try await CellService.submitMonth(cell: cell, month: month, note: input.note, actor: user.actor, now: req.now,
+                                                       calendar: calendar, on: req.db)
+        let due = calendar.cellReportDeadline(year: month.year, month: month.month)
+        let entry = LedgerRules.entry(dueAt: due, dueDay: LocalDate.inZone(due, calendar.timeZone), firstSubmittedAt: report.firstSubmittedAt,
+                                      now: req.now, leaves: [])
+        return CellMonthReportDTO(cellId: report.cellID, month: report.month, status: entry.status.rawValue, dueAt: calendar.isoString(due),
+                                  firstSubmittedAt: calendar.isoString(report.firstSubmittedAt),
+                                  lastSubmittedAt: calendar.isoString(report.lastSubmittedAt),
+                                  lateBySeconds: entry.lateBySeconds, note: report.note.isEmpty ? nil : report.note)
+    }
+
+    /// `GET /api/v1/cells/reports/{month}`: every cell (leaders, office, admin) or the caller's own
+    /// cells (members in charge).
+    func compilation(_ req: Request) async throws -> CellCompilationDTO {
+        let user = try req.requireUser()
+        let month = try Self.month(req.parameters.get("month"))
+        let cells = try await CellService.cells(for: user.actor, on: req.db)
+        guard AccessPolicy.allows(user.actor, .readCellReports) || !cells.isEmpty else { throw AppError.forbidden }
+        let calendar = user.commune.calendar
+        let compiled = try await CellService.compile(communeID: user.communeID, month: month, cells: cells, calendar: calendar,
+                                                     now: req.now, on: req.db)
+        return CellCompilationDTO(compiled, calendar: calendar)
+    }
+
+    func compilationDocument(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.readCellReports)
+        let month = try Self.month(req.parameters.get("month"))
+        return try await CellDocuments.response(for: user, month: month, req: req)
+    }
+
+    // MARK: Rubric
+
+    func rubric(_ req: Request) async throws -> RubricDTO {
+        let user = try req.requireUser()
+        let year = try Self.year(req.parameters.get("year"))
+        let (rubric, stored) = try await CellService.rubric(year: year, communeID: user.communeID, on: req.db)
+        return RubricDTO(year: year, stored: stored, maxTotal: NSDecimalNumber(decimal: rubric.maxTotal).doubleValue, rubric: rubric)
+    }
+
+    func putRubric(_ req: Request) async throws -> RubricDTO {
+        let user = try req.authorize(.manageRubric)
+        let year = try Self.year(req.parameters.get("year"))
+        var rubric = try decode(MeetingRubric.self, req)
+        rubric.year = year
+        try await CellService.saveRubric(rubric, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
+        return RubricDTO(year: year, stored: true, maxTotal: NSDecimalNumber(decimal: rubric.maxTotal).doubleValue, rubric: rubric)
+    }
+
+    // MARK: Rotation
+
+    private func rotationPerson(_ req: Request, user: CurrentUser) async throws -> Person {
+        let personID: UUID
+        if let raw = req.query[String.self, at: "personId"] {
+            guard let id = UUID(uuidString: raw) else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
+            personID = id
+        } else {
+            personID = user.personID
+        }
+        guard let person = try await Person.query(on: req.db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first()
+        else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
+        guard AccessPolicy.allows(user.actor, .manageRotation(personID: personID)) else { throw AppError.forbidden }
+        return person
+    }
+
+    static func rotation(person: Person, year: Int, proposeAfresh: Bool, communeID: UUID, on db: any Database) async throws -> RotationDTO {
+        let personID = try person.requireID()
+        let cells = try await CellService.rotationCells(personID: personID, communeID: communeID, on: db)
+        let (usable, without) = CellService.rotationInput(cells)
+        let names = Dictionary(uniqueKeysWithValues: cells.map { ($0.id!.uuidString, $0.name) })
+        let stored = proposeAfresh ? nil : try await CellService.rotationPlan(personID: personID, year: year, on: db)
+        let busy = try await CellService.otherCommitments(personID: personID, communeID: communeID, year: year, on: db)
+        let plan: CellRotation.Plan
+        if let stored {
+            plan = CellRotation.Plan(person: personID.uuidString, year: year, visits: stored.visits)
+        } else {
+            do { plan = try CellRotation.propose(person: personID.uuidString, cells: usable, year: year, busy: busy) }
+            catch let error as CellMeetingError { throw AppError.invalid(["visits": error.vietnameseMessage]) }
+        }
+        let clashes = CellRotation.check(plan, cells: usable, otherCommitments: busy)
+        return RotationDTO(
+            personId: personID, year: year, saved: stored != nil,
+            visits: plan.visits.compactMap { visit in
+                UUID(uuidString: visit.cellKey).map {
+                    .init(cellId: $0, cellName: names[visit.cellKey], date: visit.date.iso, start: visit.start.text, end: visit.end.text)
+                }
+            },
+            cells: usable.compactMap { cell in UUID(uuidString: cell.key).map { .init(cellId: $0, name: cell.name, meetingRule: MeetingRuleDTO(cell.rule)) } },
+            cellsWithoutMeetingRule: without.map { .init(cellId: $0.id!, name: $0.name, meetingRule: nil) },
+            clashes: clashes.map(\.message))
+    }
+
+    func showRotation(_ req: Request) async throws -> RotationDTO {
+        let user = try req.requireUser()
+        let year = try Self.year(req.parameters.get("year"))
+        let person = try await rotationPerson(req, user: user)
+        return try await Self.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
+    }
+
+    func proposeRotation(_ req: Request) async throws -> RotationDTO {
+        let user = try req.requireUser()
+        let year = try Self.year(req.parameters.get("year"))
+        let person = try await rotationPerson(req, user: user)
+        return try await Self.rotation(person: person, year: year, proposeAfresh: true, communeID: user.communeID, on: req.db)
+    }
+
+    static func visits(_ input: [RotationInput.Visit]) throws -> [CellRotation.Visit] {
+        var problems: [String] = []
+        let visits = input.enumerated().compactMap { index, visit -> CellRotation.Visit? in
+            guard let date = LocalDate(iso: visit.date) ?? LocalDate(vietnamese: visit.date),
+                  let start = LocalTime(string: visit.start), let end = LocalTime(string: visit.end) else {
+                problems.append("Dòng \(index + 1): ngày hoặc giờ không hợp lệ.")
+                return nil
+            }
+            return CellRotation.Visit(cellKey: visit.cellId.uuidString, date: date, start: start, end: end)
+        }
+        if !problems.isEmpty { throw AppError.invalid(["visits": problems.joined(separator: " ")]) }
+        return visits
+    }
+
+    func putRotation(_ req: Request) async throws -> RotationDTO {
+        let user = try req.requireUser()
+        let year = try Self.year(req.parameters.get("year"))
+        let person = try await rotationPerson(req, user: user)
+        let input = try decode(RotationInput.self, req)
+        _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: Self.visits(input.visits),
+                                               communeID: user.communeID, actor: user.actor, now: req.now, on: req.db)
+        return try await Self.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
+    }
+}
