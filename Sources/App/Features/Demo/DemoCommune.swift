@@ -90,6 +90,10 @@ enum DemoCommune {
         try await app.db.transaction { db in
             try await DemoHistory.load(communeID: try commune.requireID(), weeks: 10, now: app.clock.now(), on: db)
         }
+        // Two months of cell meetings and monthly reports drafted from that history.
+        try await app.db.transaction { db in
+            try await DemoMonthlyHistory.load(communeID: try commune.requireID(), months: 2, now: app.clock.now(), on: db)
+        }
         printAccounts(app, fresh: true)
     }
 
@@ -147,18 +151,23 @@ enum DemoCommune {
             try await Room(communeID: communeID, name: name, capacity: capacity).save(on: db)
         }
 
-        let cells: [(String, [String])] = [
-            ("Chi bộ thôn Kim Cương", ["Nguyễn Văn Bình"]),
-            ("Chi bộ thôn Kim Bình", ["Lê Đình Khải"]),
-            ("Chi bộ thôn Kim Lữ", ["Trần Quốc Hưng"]),
-            ("Chi bộ thôn Tân Thủy", ["Hoàng Minh Tuấn"]),
-            ("Chi bộ thôn Khe Máng", ["Trần Quốc Hưng", "Nguyễn Hữu Tình"]),
-            ("Chi bộ Trường Mầm non", ["Võ Văn Thành"]),
-            ("Chi bộ Trường Tiểu học và THCS", ["Võ Văn Thành"]),
-            ("Chi bộ Quân sự - Công an", ["Nguyễn Hữu Tình"]),
+        // Regular meeting days as villages usually keep them; Mr Hưng's and Mr Thành's cells meet at
+        // the same time, so their rotation plans have to choose.
+        func time(_ text: String) -> LocalTime { LocalTime(string: text)! }
+        let evening = (time("19:30"), time("21:30"))
+        let cells: [(String, [String], CellMeetingDay, (LocalTime, LocalTime))] = [
+            ("Chi bộ thôn Kim Cương", ["Nguyễn Văn Bình"], .dayOfMonth(3), evening),
+            ("Chi bộ thôn Kim Bình", ["Lê Đình Khải"], .dayOfMonth(5), evening),
+            ("Chi bộ thôn Kim Lữ", ["Trần Quốc Hưng"], .dayOfMonth(3), evening),
+            ("Chi bộ thôn Tân Thủy", ["Hoàng Minh Tuấn"], .nthWeekday(ordinal: 2, weekday: .saturday), (time("07:30"), time("10:30"))),
+            ("Chi bộ thôn Khe Máng", ["Trần Quốc Hưng", "Nguyễn Hữu Tình"], .dayOfMonth(3), (time("20:00"), time("22:00"))),
+            ("Chi bộ Trường Mầm non", ["Võ Văn Thành"], .nthWeekday(ordinal: 1, weekday: .friday), (time("16:30"), time("18:00"))),
+            ("Chi bộ Trường Tiểu học và THCS", ["Võ Văn Thành"], .nthWeekday(ordinal: 1, weekday: .friday), (time("17:00"), time("19:00"))),
+            ("Chi bộ Quân sự - Công an", ["Nguyễn Hữu Tình"], .dayOfMonth(10), (time("14:00"), time("16:30"))),
         ]
-        for (name, supervisors) in cells {
+        for (name, supervisors, day, hours) in cells {
             let cell = PartyCell(communeID: communeID, name: name)
+            cell.meetingRule = CellMeetingRule(day: day, start: hours.0, end: hours.1)
             try await cell.save(on: db)
             for id in ids(supervisors) { try await CellSupervisor(cellID: try cell.requireID(), personID: id).save(on: db) }
         }

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import Vapor
+
+/// What a unit's monthly report says: the figures against its targets and the written parts.
+/// Drafted from the weekly reports, then edited by the unit (SPEC §11).
+struct MonthlyReportContent: Codable, Sendable, Equatable {
+    struct Figure: Codable, Sendable, Equatable {
+        var targetId: UUID
+        var code: String
+        var name: String
+        var unitOfMeasure: String
+        var planned: Decimal?
+        var monthValue: Decimal?
+        var yearToDate: Decimal?
+        var percentOfPlan: Decimal?
+        var note: String?
+    }
+    var figures: [Figure]
+    /// Kết quả thực hiện nhiệm vụ trong tháng.
+    var results: String
+    /// Tồn tại, hạn chế.
+    var shortcomings: String
+    /// Nhiệm vụ trọng tâm tháng tới.
+    var nextMonth: String
+    /// Đề xuất, kiến nghị.
+    var proposals: String
+
+    static let empty = MonthlyReportContent(figures: [], results: "", shortcomings: "", nextMonth: "", proposals: "")
+}
+
+/// One unit's monthly report (báo cáo tháng), due before the 20th of the month it reports on.
+/// `firstSubmittedAt` is what the ledger counts: set once, never moved by corrections.
+final class MonthlyReport: Model, @unchecked Sendable {
+    static let schema = "monthly_reports"
+    enum Status: String, Codable, Sendable { case draft, submitted }
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "month") var month: String
+    @Enum(key: "status") var status: Status
+    @Field(key: "content_json") var contentJSON: String
+    @OptionalField(key: "first_submitted_at") var firstSubmittedAt: Date?
+    @OptionalField(key: "last_submitted_at") var lastSubmittedAt: Date?
+    @OptionalField(key: "submitted_by") var submittedBy: UUID?
+    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "updated_by") var updatedBy: UUID
+    init() {}
+
+    var content: MonthlyReportContent {
+        get { (try? JSONDecoder().decode(MonthlyReportContent.self, from: Data(contentJSON.utf8))) ?? .empty }
+        set { contentJSON = AuditTrail.json(newValue) }
+    }
+}
+
+/// The office's (or the NTM focal point's) compiled monthly report for the Standing Committee, the
+/// Executive Committee and the district: the units' reports plus an overall assessment.
+final class MonthlyCompilation: Model, @unchecked Sendable {
+    static let schema = "monthly_compilations"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "month") var month: String
+    @Field(key: "assessment") var assessment: String
+    @Field(key: "next_month") var nextMonth: String
+    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "updated_by") var updatedBy: UUID
+    init() {}
+}
+
+struct CreateMonthlyReports: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(MonthlyReport.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("unit_id", .uuid, .required, .references(OrgUnit.schema, "id"))
+            .field("month", .string, .required)
+            .field("status", .string, .required)
+            .field("content_json", .string, .required)
+            .field("first_submitted_at", .datetime)
+            .field("last_submitted_at", .datetime)
+            .field("submitted_by", .uuid)
+            .field("updated_at", .datetime, .required)
+            .field("updated_by", .uuid, .required)
+            .unique(on: "unit_id", "month")
+            .create()
+        try await db.schema(MonthlyCompilation.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("month", .string, .required)
+            .field("assessment", .string, .required)
+            .field("next_month", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .field("updated_by", .uuid, .required)
+            .unique(on: "commune_id", "month")
+            .create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(MonthlyCompilation.schema).delete()
+        try await db.schema(MonthlyReport.schema).delete()
+    }
+}
