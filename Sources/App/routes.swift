@@ -46,6 +46,7 @@ func routes(_ app: Application) throws {
     signedIn.get("ledger", "weeks", ":weekID", use: ledgerPages.week)
     signedIn.get("ledger", "people", ":personID", use: ledgerPages.person)
     signedIn.get("ledger", "summary", use: ledgerPages.summary)
+    signedIn.get("ledger", "monthly", use: ledgerPages.monthly)
     signedIn.get("ledger", "summary.xlsx", use: ledgerPages.summaryExport)
     signedIn.get("ledger", "leaves", use: ledgerPages.leaves)
     signedIn.post("ledger", "leaves", use: ledgerPages.addLeave)
@@ -73,6 +74,29 @@ func routes(_ app: Application) throws {
     signedIn.post("calendar", "regenerate", use: feeds.regenerate)
     // The feed itself is read by calendar apps: the secret in the address is the key.
     app.get("calendar", ":file", use: feeds.ics)
+    let cellPages = CellPagesController()
+    signedIn.get("cells", use: cellPages.index)
+    signedIn.get("cells", ":id", "meetings", "new", use: cellPages.newMeeting)
+    signedIn.post("cells", ":id", "meetings", use: cellPages.saveMeeting)
+    signedIn.get("cells", ":id", "meetings", ":meetingID", use: cellPages.editMeeting)
+    signedIn.post("cells", ":id", "meetings", ":meetingID", use: cellPages.saveMeeting)
+    signedIn.post("cells", ":id", "meetings", ":meetingID", "delete", use: cellPages.deleteMeeting)
+    signedIn.post("cells", ":id", "reports", ":month", "submit", use: cellPages.submit)
+    signedIn.get("cells", "reports", ":month", use: cellPages.report)
+    signedIn.get("cells", "reports", ":month", "report.docx", use: cellPages.reportDocument)
+    signedIn.get("cells", "rotation", use: cellPages.rotation)
+    signedIn.post("cells", "rotation", ":year", use: cellPages.saveRotation)
+    signedIn.get("cells", "rubric", use: cellPages.rubric)
+    signedIn.post("cells", "rubric", ":year", use: cellPages.saveRubric)
+
+    let monthlyPages = MonthlyPagesController()
+    signedIn.get("monthly", use: monthlyPages.index)
+    signedIn.get("monthly", ":month", use: monthlyPages.compilation)
+    signedIn.post("monthly", ":month", "compilation", use: monthlyPages.saveCompilation)
+    signedIn.get("monthly", ":month", "report.docx", use: monthlyPages.document)
+    signedIn.get("monthly", ":month", "units", ":unitID", use: monthlyPages.show)
+    signedIn.post("monthly", ":month", "units", ":unitID", use: monthlyPages.save)
+
     let notifications = NotificationsController()
     signedIn.get("notifications", use: notifications.page)
     signedIn.post("notifications", "read", use: notifications.markRead)
@@ -152,6 +176,7 @@ func routes(_ app: Application) throws {
 
     let ledger = LedgerAPIController()
     authed.get("ledger", use: ledger.year)
+    authed.get("ledger", "monthly", use: ledger.monthly)
     authed.get("ledger", ":weekID", use: ledger.week)
 
     let org = OrganisationAPIController()
@@ -175,6 +200,33 @@ func routes(_ app: Application) throws {
     authed.post("cells", use: org.createCell)
     authed.get("cells", ":id", use: org.showCell)
     authed.patch("cells", ":id", use: org.updateCell)
+
+    // Party-cell meetings, the month's cell reports, rubrics and rotation plans.
+    let cellsAPI = CellsAPIController()
+    authed.get("cells", ":id", "meetings", use: cellsAPI.listMeetings)
+    authed.post("cells", ":id", "meetings", use: cellsAPI.createMeeting)
+    authed.get("cells", ":id", "meetings", ":meetingID", use: cellsAPI.showMeeting)
+    authed.put("cells", ":id", "meetings", ":meetingID", use: cellsAPI.updateMeeting)
+    authed.delete("cells", ":id", "meetings", ":meetingID", use: cellsAPI.deleteMeeting)
+    authed.post("cells", ":id", "reports", ":month", "submit", use: cellsAPI.submitMonth)
+    authed.get("cells", "reports", ":month", use: cellsAPI.compilation)
+    authed.get("cells", "reports", ":month", "report.docx", use: cellsAPI.compilationDocument)
+    authed.get("cells", "rubrics", ":year", use: cellsAPI.rubric)
+    authed.put("cells", "rubrics", ":year", use: cellsAPI.putRubric)
+    authed.get("cells", "rotations", ":year", use: cellsAPI.showRotation)
+    authed.get("cells", "rotations", ":year", "proposal", use: cellsAPI.proposeRotation)
+    authed.put("cells", "rotations", ":year", use: cellsAPI.putRotation)
+
+    // Monthly reports.
+    let monthly = MonthlyAPIController()
+    authed.get("monthly-reports", use: monthly.list)
+    authed.get("monthly-reports", ":month", "units", ":unitID", use: monthly.show)
+    authed.put("monthly-reports", ":month", "units", ":unitID", use: monthly.put)
+    authed.get("monthly-reports", ":month", "units", ":unitID", "draft", use: monthly.draft)
+    authed.post("monthly-reports", ":month", "units", ":unitID", "submit", use: monthly.submit)
+    authed.get("monthly-reports", ":month", "compilation", use: monthly.showCompilation)
+    authed.put("monthly-reports", ":month", "compilation", use: monthly.putCompilation)
+    authed.get("monthly-reports", ":month", "report.docx", use: monthly.document)
 
     // Unknown API paths answer in JSON too.
     api.get("**") { _ -> Response in throw AppError.notFound("Không có địa chỉ API này.") }

@@ -234,3 +234,27 @@ final class Browser: @unchecked Sendable {
 extension TestingHTTPResponse {
     var location: String? { headers.first(name: .location) }
 }
+
+/// Converts a generated document with LibreOffice, as an office would open it. Returns the PDF's
+/// size in bytes, or nil when LibreOffice is not installed (the check is then skipped).
+func libreOfficePDFSize(of document: Data, extension fileExtension: String = "docx") throws -> Int? {
+    guard let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        print("soffice not installed: the PDF conversion check is skipped")
+        return nil
+    }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gb-docx-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = folder.appendingPathComponent("document.\(fileExtension)")
+    try document.write(to: input)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: soffice)
+    process.arguments = ["-env:UserInstallation=file://\(folder.path)/profile", "--headless", "--convert-to", "pdf", "--outdir", folder.path, input.path]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return 0 }
+    let pdf = folder.appendingPathComponent("document.pdf")
+    return (try? FileManager.default.attributesOfItem(atPath: pdf.path)[.size] as? Int) ?? 0
+}

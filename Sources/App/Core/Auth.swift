@@ -60,12 +60,14 @@ enum AccountQueries {
         async let groups = GroupMembership.query(on: db)
             .filter(\.$personID == personID).filter(\.$kind == .aggregator).all()
         async let cells = CellSupervisor.query(on: db).filter(\.$personID == personID).all()
+        async let units = PersonUnit.query(on: db).filter(\.$personID == personID).all()
         let actor = Actor(
             personID: personID,
             communeID: person.communeID,
             roles: person.roles,
             aggregatedGroupIDs: Set(try await groups.map(\.groupID)),
-            supervisedCellIDs: Set(try await cells.map(\.cellID))
+            supervisedCellIDs: Set(try await cells.map(\.cellID)),
+            unitIDs: Set(try await units.map(\.unitID))
         )
         return CurrentUser(person: person, commune: commune, actor: actor, session: session)
     }

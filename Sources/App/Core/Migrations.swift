@@ -32,6 +32,8 @@ enum AppMigrations {
         CreateSchedule(),
         CreateCalendarFeeds(),
         UpdateRoomsAddKindAndHours(),
+        CreatePartyCellRecords(),
+        CreateMonthlyReports(),
     ]
 }
 

@@ -61,6 +61,12 @@ extension Request {
             nav.append(.init(href: "/weeks/current", label: t("nav_week"), current: section == "week"))
             nav.append(.init(href: "/schedule/current", label: t("nav_schedule"), current: section == "schedule"))
             nav.append(.init(href: "/targets", label: t("nav_targets"), current: section == "targets"))
+            if AccessPolicy.allows(user.actor, .readMonthlyReports) || !user.actor.unitIDs.isEmpty {
+                nav.append(.init(href: "/monthly", label: t("nav_monthly"), current: section == "monthly"))
+            }
+            if AccessPolicy.allows(user.actor, .readCellReports) || user.actor.isCellSupervisor {
+                nav.append(.init(href: "/cells", label: t("nav_cell_meetings"), current: section == "cell_meetings"))
+            }
             if AccessPolicy.allows(user.actor, .viewBriefing) {
                 nav.append(.init(href: "/briefing/current", label: t("nav_briefing"), current: section == "briefing"))
             }
