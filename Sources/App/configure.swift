@@ -34,6 +34,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if config.migrateOnStart {
         try await app.autoMigrate()
         try await Bootstrap.prepare(app)
+        // Only a serving process plans and sends reminders; `migrate` and other commands do not.
+        if config.reminderInterval > 0 { app.lifecycle.use(ReminderScheduler(interval: config.reminderInterval)) }
     }
     try routes(app)
 }

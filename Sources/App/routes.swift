@@ -27,6 +27,9 @@ func routes(_ app: Application) throws {
     let signedIn = web.grouped(RequireUserMiddleware())
     signedIn.post("logout", use: accounts.logout)
     signedIn.get("account", "password", use: accounts.passwordPage)
+    let reminderPages = ReminderSettingsPages()
+    signedIn.get("account", "channels", use: reminderPages.channels)
+    signedIn.post("account", "channels", use: reminderPages.saveChannels)
     signedIn.post("account", "password", use: accounts.changePassword)
     signedIn.get(use: HomeController().index)
 
@@ -97,6 +100,10 @@ func routes(_ app: Application) throws {
     signedIn.get("monthly", ":month", "units", ":unitID", use: monthlyPages.show)
     signedIn.post("monthly", ":month", "units", ":unitID", use: monthlyPages.save)
 
+    signedIn.get("dashboard", use: DashboardController().page)
+    signedIn.get("audit", use: AuditController().page)
+    signedIn.get("search", use: SearchController().page)
+
     let notifications = NotificationsController()
     signedIn.get("notifications", use: notifications.page)
     signedIn.post("notifications", "read", use: notifications.markRead)
@@ -137,6 +144,8 @@ func routes(_ app: Application) throws {
     let settings = SettingsPageController()
     admin.get("settings", use: settings.show)
     admin.post("settings", use: settings.save)
+    admin.get("integrations", use: reminderPages.integrations)
+    admin.post("integrations", use: reminderPages.saveIntegrations)
 
     // JSON API.
     let api = app.grouped("api", "v1").grouped(BearerAuthMiddleware())
@@ -164,6 +173,16 @@ func routes(_ app: Application) throws {
     authed.get("groups", ":id", "weeks", ":weekID", "report.docx", use: compilation.reportDocument)
 
     authed.get("notifications", use: notifications.list)
+    authed.get("audit", use: AuditController().list)
+    authed.get("search", use: SearchController().api)
+    let settingsAPI = SettingsAPIController()
+    authed.get("settings", "channels", use: settingsAPI.channels)
+    authed.put("settings", "channels", use: settingsAPI.putChannels)
+    authed.get("settings", "webhook", use: settingsAPI.webhook)
+    authed.put("settings", "webhook", use: settingsAPI.putWebhook)
+    authed.get("settings", "webhook", "deliveries", use: settingsAPI.deliveries)
+    authed.get("settings", "reminders", use: settingsAPI.reminders)
+    authed.put("settings", "reminders", use: settingsAPI.putReminders)
 
     let schedule = ScheduleAPIController()
     authed.get("schedule", ":weekID", use: schedule.show)

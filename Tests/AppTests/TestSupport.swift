@@ -14,12 +14,15 @@ let letterWednesday = Date(timeIntervalSince1970: 1_629_252_000) // 2021-08-18T0
 
 /// Builds the app on a fresh database (in-memory SQLite, or a new PostgreSQL database when
 /// `GIAOBAN_TEST_POSTGRES_URL` is set), loads the demo commune, runs `body`, and cleans up.
-func withTestApp(at start: Date = letterWednesday, demo: Bool = true,
+func withTestApp(at start: Date = letterWednesday, demo: Bool = true, sharedDatabase: Bool = false,
+                 configure adjust: (inout AppConfig) -> Void = { _ in },
                  _ body: (TestApp) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let clock = ManualClock(start)
     app.clock = clock
     var scratchDatabase: String?
+    var sqliteFile: String?
+    defer { if let sqliteFile { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqliteFile + suffix) } } }
     do {
         let database: AppConfig.DatabaseChoice
         if let adminURL = ProcessInfo.processInfo.environment["GIAOBAN_TEST_POSTGRES_URL"], !adminURL.isEmpty {
@@ -27,12 +30,18 @@ func withTestApp(at start: Date = letterWednesday, demo: Bool = true,
             try await PostgresScratch.create(name, adminURL: adminURL)
             scratchDatabase = name
             database = .postgres(url: PostgresScratch.url(adminURL, database: name))
+        } else if sharedDatabase {
+            // A file, so that a second app (another "server") can open the same database.
+            sqliteFile = FileManager.default.temporaryDirectory.appendingPathComponent("gb-test-\(UUID().uuidString).sqlite").path
+            database = .sqliteFile(sqliteFile!)
         } else {
             database = .sqliteMemory
         }
-        try await configure(app, config: AppConfig(database: database, bcryptCost: 4, migrateOnStart: false))
+        var config = AppConfig(database: database, bcryptCost: 4, migrateOnStart: false)
+        adjust(&config)
+        try await configure(app, config: config)
         try await app.autoMigrate()
-        let testApp = TestApp(app: app, clock: clock)
+        let testApp = TestApp(app: app, clock: clock, config: config)
         if demo { try await DemoCommune.load(hash: try await app.password.async.hash(DemoCommune.password), on: app.db) }
         try await body(testApp)
     } catch {
@@ -80,6 +89,8 @@ enum PostgresScratch {
 struct TestApp: Sendable {
     let app: Application
     let clock: ManualClock
+    /// What the app was configured with (a second app on the same database reuses it).
+    let config: AppConfig
 
     var db: any Database { app.db }
 

@@ -23,10 +23,17 @@ public struct AppConfig: Sendable {
     /// How long a browser session lasts without activity, and how long an API token lives.
     public var sessionLifetime: TimeInterval
     public var apiTokenLifetime: TimeInterval
+    /// Seconds between two reminder runs on this server; 0 turns the scheduler off (tests run it by hand).
+    public var reminderInterval: TimeInterval
+    /// The `sendmail` program for e-mail reminders; nil: no e-mail channel.
+    public var sendmailPath: String?
+    /// The sender of e-mail reminders.
+    public var mailFrom: String
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
-                sessionLifetime: TimeInterval = 12 * 3600, apiTokenLifetime: TimeInterval = 30 * 24 * 3600) {
+                sessionLifetime: TimeInterval = 12 * 3600, apiTokenLifetime: TimeInterval = 30 * 24 * 3600,
+                reminderInterval: TimeInterval = 0, sendmailPath: String? = nil, mailFrom: String = "giaoban@localhost") {
         self.database = database
         self.initialAdminPassword = initialAdminPassword
         self.secureCookies = secureCookies
@@ -35,10 +42,14 @@ public struct AppConfig: Sendable {
         self.migrateOnStart = migrateOnStart
         self.sessionLifetime = sessionLifetime
         self.apiTokenLifetime = apiTokenLifetime
+        self.reminderInterval = reminderInterval
+        self.sendmailPath = sendmailPath
+        self.mailFrom = mailFrom
     }
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
-    /// `GIAOBAN_BCRYPT_COST` and `GIAOBAN_SESSION_HOURS`.
+    /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`
+    /// and `GIAOBAN_MAIL_FROM`.
     public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
@@ -62,7 +73,10 @@ public struct AppConfig: Sendable {
             bcryptCost: cost,
             loadDemoData: demo,
             migrateOnStart: command == "serve" || command.hasPrefix("-"),
-            sessionLifetime: hours * 3600
+            sessionLifetime: hours * 3600,
+            reminderInterval: env["GIAOBAN_REMINDER_SECONDS"].flatMap(Double.init).map { max(0, $0) } ?? 60,
+            sendmailPath: env["GIAOBAN_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 },
+            mailFrom: env["GIAOBAN_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban@localhost"
         )
     }
 }

@@ -34,6 +34,7 @@ enum AppMigrations {
         UpdateRoomsAddKindAndHours(),
         CreatePartyCellRecords(),
         CreateMonthlyReports(),
+        CreateOutbox(),
     ]
 }
 

@@ -68,6 +68,7 @@ extension Request {
                 nav.append(.init(href: "/cells", label: t("nav_cell_meetings"), current: section == "cell_meetings"))
             }
             if AccessPolicy.allows(user.actor, .viewBriefing) {
+                nav.append(.init(href: "/dashboard", label: t("nav_dashboard"), current: section == "dashboard"))
                 nav.append(.init(href: "/briefing/current", label: t("nav_briefing"), current: section == "briefing"))
             }
             if AccessPolicy.allows(user.actor, .viewBriefing) || user.actor.isAggregator {
@@ -83,6 +84,7 @@ extension Request {
                     ("/admin/units", "nav_units", "units"), ("/admin/people", "nav_people", "people"),
                     ("/admin/groups", "nav_groups", "groups"), ("/admin/rooms", "nav_rooms", "rooms"),
                     ("/admin/cells", "nav_cells", "cells"), ("/admin/settings", "nav_settings", "settings"),
+                    ("/admin/integrations", "nav_integrations", "integrations"),
                 ]
                 adminNav = items.map { .init(href: $0.0, label: t($0.1), current: section == $0.2) }
             }

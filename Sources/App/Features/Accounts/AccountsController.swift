@@ -150,6 +150,9 @@ struct AccountsController {
         if let current = user.session?.id { others = others.filter(\.$id != current) }
         try await others.delete()
         try await APIToken.query(on: req.db).filter(\.$personID == user.personID).delete()
+        try await AuditTrail.record(on: req.db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "account",
+                                    action: "password_changed", subjectID: user.personID,
+                                    before: Optional<String>.none, after: Optional<String>.none)
         return req.redirect(to: "/?notice=password_changed")
     }
 

@@ -164,7 +164,7 @@ struct AdminPagesController {
                                                     password: form.password ?? "", position: form.position ?? "",
                                                     unitIds: uuids(form.unitIds), roles: form.roles ?? [])
         do {
-            _ = try await OrganisationService.savePerson(input, existing: existing, communeID: user.communeID, actorID: user.personID,
+            _ = try await OrganisationService.savePerson(input, existing: existing, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                          hash: { try await req.password.async.hash($0) }, on: req.db)
             return req.redirect(to: "/admin/people?notice=saved")
         } catch let failure as ValidationFailure {
@@ -180,7 +180,7 @@ struct AdminPagesController {
         let active = try req.content.decode(ToggleForm.self).active == "true"
         do {
             _ = try await OrganisationService.savePerson(.init(active: active), existing: person, communeID: user.communeID,
-                                                         actorID: user.personID, hash: { try await req.password.async.hash($0) }, on: req.db)
+                                                         actorID: user.personID, now: req.now, hash: { try await req.password.async.hash($0) }, on: req.db)
         } catch let failure as ValidationFailure {
             throw AppError(.conflict, code: "conflict", message: failure.messages(req.language).values.first ?? req.t("form_has_errors"))
         }

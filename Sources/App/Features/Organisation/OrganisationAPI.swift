@@ -176,7 +176,7 @@ struct OrganisationAPIController {
         let user = try req.authorize(.manageOrganisation)
         let input = try decode(OrganisationService.PersonInput.self, req)
         let person = try await saving {
-            try await OrganisationService.savePerson(input, existing: nil, communeID: user.communeID, actorID: user.personID,
+            try await OrganisationService.savePerson(input, existing: nil, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                      hash: { try await req.password.async.hash($0) }, on: req.db)
         }
         let dto = try await OrganisationQueries.people(communeID: user.communeID, ids: [person.requireID()], on: req.db)[0]
@@ -187,7 +187,7 @@ struct OrganisationAPIController {
         let person = try await OrganisationService.find(Person.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let input = try decode(OrganisationService.PersonInput.self, req)
         _ = try await saving {
-            try await OrganisationService.savePerson(input, existing: person, communeID: user.communeID, actorID: user.personID,
+            try await OrganisationService.savePerson(input, existing: person, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                      hash: { try await req.password.async.hash($0) }, on: req.db)
         }
         return try await OrganisationQueries.people(communeID: user.communeID, ids: [person.requireID()], on: req.db)[0]

@@ -96,7 +96,7 @@ enum OrganisationService {
     }
 
     /// Creates or updates a person and their units; `actorID` keeps an admin from locking themselves out.
-    static func savePerson(_ input: PersonInput, existing: Person?, communeID: UUID, actorID: UUID,
+    static func savePerson(_ input: PersonInput, existing: Person?, communeID: UUID, actorID: UUID, now: Date,
                            hash: (String) async throws -> String, on db: any Database) async throws -> Person {
         var failure = ValidationFailure()
         let fullName = input.fullName == nil && existing != nil ? existing!.fullName : cleanName(input.fullName, field: "fullName", into: &failure)
@@ -130,6 +130,7 @@ enum OrganisationService {
 
         let passwordHash = password.isEmpty ? existing?.passwordHash ?? "" : try await hash(password)
         let finalRoles = roles
+        let before = existing.map(AccountAudit.init)
         return try await db.transaction { db in
             let person = existing ?? Person(communeID: communeID, fullName: fullName, username: username,
                                             passwordHash: passwordHash, roles: finalRoles)
@@ -150,7 +151,31 @@ enum OrganisationService {
                 try await UserSession.query(on: db).filter(\.$personID == personID).delete()
                 try await APIToken.query(on: db).filter(\.$personID == personID).delete()
             }
+            var after = AccountAudit(person)
+            after.unitIds = input.unitIds != nil || existing == nil ? unitIDs.sorted { $0.uuidString < $1.uuidString } : nil
+            after.passwordChanged = !password.isEmpty && existing != nil ? true : nil
+            try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "account",
+                                        action: existing == nil ? "create" : "update", subjectID: personID, before: before, after: after)
             return person
+        }
+    }
+
+    /// What the audit trail keeps of an account: never the password or its hash.
+    struct AccountAudit: Codable, Sendable {
+        var fullName: String
+        var username: String
+        var roles: [String]
+        var position: String?
+        var active: Bool
+        var unitIds: [UUID]?
+        var passwordChanged: Bool?
+
+        init(_ person: Person) {
+            fullName = person.fullName
+            username = person.username
+            roles = person.roles.map(\.rawValue).sorted()
+            position = person.position
+            active = person.active
         }
     }
 

@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import GiaoBanOffice
+import Vapor
+
+/// The leaders' and the office's dashboard (SPEC §8, §12): target progress per group against the
+/// straight-line share of the year, weekly on-time rates per unit over the year, and this week's
+/// missing reports. Charts are server-side SVG (no script, print well), each with its numbers in a
+/// table beside it.
+struct DashboardController {
+    struct TargetRow: Encodable, Sendable { var code: String; var name: String; var yearToDate: String; var planned: String; var percent: String; var behind: Bool }
+    struct GroupProgress: Encodable, Sendable { var name: String; var svg: String; var rows: [TargetRow] }
+    struct UnitRate: Encodable, Sendable { var name: String; var rate: String; var onTime: Int; var counted: Int }
+    struct MissingRow: Encodable, Sendable { var group: String; var count: Int; var names: String }
+    struct View: Encodable, Sendable {
+        var weekTitle: String; var year: Int; var expected: String
+        var groups: [GroupProgress]; var rateSVG: String; var unitRates: [UnitRate]
+        var missingSVG: String; var missing: [MissingRow]; var missingLabel: String
+    }
+
+    static func percent(_ value: Decimal?) -> String {
+        value.map { VietnameseNumber.format($0, maxFractionDigits: 1) + "%" } ?? "—"
+    }
+
+    func page(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.viewBriefing)
+        let calendar = user.commune.calendar
+        let week = calendar.week(containing: req.now)
+        let year = week.id.year
+        let weeksInYear = calendar.weeks(inYear: year).count
+        let expected = YearToDate.straightLineShare(week: week.id.week, weeksInYear: weeksInYear) * 100
+
+        // Target progress per group.
+        let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
+            .sort(\.$sortOrder).all()
+        let targets = try await TargetQueries.list(communeID: user.communeID, year: year, groupID: nil, activeOnly: true, on: req.db)
+        let progress = try await TargetProgressQuery.progress(of: targets, through: week.id, on: req.db)
+        var groupViews: [GroupProgress] = []
+        for (index, group) in groups.enumerated() {
+            let mine = targets.filter { $0.groupID == group.id && $0.planned != nil && $0.valueKind != .yesNo }
+            guard !mine.isEmpty else { continue }
+            let rows = mine.map { target -> TargetRow in
+                let line = progress[target.id!]
+                return TargetRow(code: target.code, name: target.name,
+                                 yearToDate: TargetProgressQuery.display(line?.yearToDate, kind: target.valueKind),
+                                 planned: TargetProgressQuery.display(target.planned, kind: target.valueKind),
+                                 percent: Self.percent(line?.percent),
+                                 behind: TargetQueries.isBehind(target, progress: line, week: week.id))
+            }
+            let chart = ProgressChart(rows: mine.map { target in
+                ProgressChart.Row(label: target.code, yearToDatePercent: progress[target.id!]?.percent,
+                                  expectedPercent: target.yearToDateRule == .sum ? expected : nil, note: target.name)
+            })
+            groupViews.append(GroupProgress(name: group.name, svg: chart.svg(title: "Tiến độ chỉ tiêu: \(group.name)", id: "progress-\(index)"),
+                                            rows: rows))
+        }
+
+        // Weekly on-time rates per unit, weeks of the year begun so far.
+        let weeks = LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now)
+        let people = try await LedgerService.obligated(communeID: user.communeID, on: req.db)
+        let rows = try await LedgerService.rows(for: people, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
+        let units = try await OrgUnit.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        var series: [RateChart.Series] = []
+        var unitRates: [UnitRate] = []
+        for unit in units {
+            let unitRows = rows.filter { $0.obligated.unitIDs.contains(unit.id!) }
+            guard !unitRows.isEmpty else { continue }
+            let byWeek = Dictionary(grouping: unitRows, by: \.week.id.week)
+            let tally = LedgerTally(unitRows.map(\.entry))
+            series.append(RateChart.Series(label: unit.name, points: weeks.map { week in
+                (weekNumber: week.id.week, ratePercent: LedgerTally((byWeek[week.id.week] ?? []).map(\.entry)).onTimeRate)
+            }, average: tally.onTimeRate))
+            unitRates.append(UnitRate(name: unit.name, rate: Self.percent(tally.onTimeRate), onTime: tally.onTime, counted: tally.counted))
+        }
+        let rateChart = RateChart(series: series, weekCount: weeksInYear, throughWeek: week.id.week)
+
+        // This week's reports not in yet, per group.
+        let thisWeek = rows.filter { $0.week.id == week.id }
+        let deadlinePassed = req.now >= calendar.deadlines(for: week).weeklyReport
+        var missing: [MissingRow] = []
+        for group in groups {
+            let outstanding = thisWeek.filter { $0.obligated.groupIDs.contains(group.id!) && ($0.entry.status == .missing || $0.entry.status == .notDue) }
+            missing.append(MissingRow(group: group.name, count: outstanding.count,
+                                      names: outstanding.map(\.obligated.person.fullName).joined(separator: ", ")))
+        }
+        let missingLabel = deadlinePassed ? "chưa nộp (quá hạn)" : "chưa nộp"
+        let missingChart = CountBarChart(bars: missing.map { CountBarChart.Bar(label: $0.group, count: $0.count) }, unit: "báo cáo")
+
+        let view = View(weekTitle: week.title, year: year, expected: Self.percent(expected), groups: groupViews,
+                        rateSVG: rateChart.svg(title: "Tỷ lệ nộp báo cáo tuần đúng hạn theo đơn vị, năm \(year)", id: "rates"),
+                        unitRates: unitRates,
+                        missingSVG: missingChart.svg(title: "Báo cáo \(week.title) \(missingLabel) theo nhóm", id: "missing"),
+                        missing: missing, missingLabel: missingLabel)
+        return try await req.render("dashboard", title: req.t("dashboard_title"), section: "dashboard", view)
+    }
+}

@@ -1,0 +1,176 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import NIOCore
+import Vapor
+
+/// Delivers outbox messages through the outbound channels: a signed JSON webhook and e-mail via
+/// the machine's `sendmail`. A delivery is taken under a short lease (compare-and-set in the
+/// database), so two servers never send it twice; failures are retried with back-off and every
+/// attempt is logged.
+enum ReminderDelivery {
+    static let leaseSeconds: TimeInterval = 120
+    static let batchSize = 50
+
+    /// The JSON a webhook receives.
+    struct WebhookPayload: Content {
+        struct Recipient: Content { var id: UUID; var name: String }
+        var event: String
+        var id: UUID
+        var commune: String
+        var kind: String
+        var purpose: String
+        var recipient: Recipient
+        var subject: String
+        var body: String
+        var url: String
+        var dueAt: String
+        var createdAt: String
+    }
+
+    /// "sha256=" + hex HMAC-SHA256 of "timestamp.body" with the commune's secret: the receiver
+    /// recomputes it and compares, and rejects old timestamps to stop replays.
+    static func signature(secret: String, timestamp: String, body: Data) -> String {
+        var signed = Data(timestamp.utf8)
+        signed.append(UInt8(ascii: "."))
+        signed.append(body)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func deliverDue(app: Application, now: Date, instance: String) async throws -> (sent: Int, failed: Int) {
+        let db = app.db
+        let due = try await OutboxDelivery.query(on: db).filter(\.$status == .pending).filter(\.$nextAttemptAt <= now)
+            .filter(\.$channel != .inApp).sort(\.$nextAttemptAt).limit(batchSize).all()
+        var sent = 0, failed = 0
+        for candidate in due {
+            guard let delivery = try await claim(candidate, now: now, instance: instance, on: db) else { continue }
+            guard let message = try await OutboxMessage.find(delivery.messageID, on: db) else { continue }
+            let started = Date()
+            let outcome: (ok: Bool, code: Int?, error: String?)
+            switch delivery.channel {
+            case .webhook: outcome = await sendWebhook(message, delivery: delivery, app: app, now: now)
+            case .email: outcome = await sendEmail(message, app: app)
+            case .inApp: outcome = (true, nil, nil)
+            }
+            let attempt = DeliveryAttempt()
+            attempt.deliveryID = try delivery.requireID()
+            attempt.communeID = delivery.communeID
+            attempt.at = now
+            attempt.ok = outcome.ok
+            attempt.statusCode = outcome.code
+            attempt.error = outcome.error.map { String($0.prefix(500)) }
+            attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
+            try await attempt.create(on: db)
+            delivery.attempts += 1
+            delivery.leaseUntil = nil
+            delivery.leaseOwner = nil
+            if outcome.ok {
+                delivery.status = .sent
+                delivery.sentAt = now
+                delivery.lastError = nil
+                sent += 1
+            } else {
+                delivery.lastError = attempt.error
+                if delivery.attempts > backoff.count {
+                    delivery.status = .failed
+                    failed += 1
+                } else {
+                    delivery.nextAttemptAt = now.addingTimeInterval(backoff[delivery.attempts - 1])
+                }
+            }
+            try await delivery.save(on: db)
+        }
+        return (sent, failed)
+    }
+
+    static var backoff: [TimeInterval] { ReminderService.backoff }
+
+    /// Takes the delivery for this server unless another one holds it: an UPDATE guarded by the
+    /// lease, then a read-back of the owner.
+    static func claim(_ delivery: OutboxDelivery, now: Date, instance: String, on db: any Database) async throws -> OutboxDelivery? {
+        let id = try delivery.requireID()
+        try await OutboxDelivery.query(on: db).filter(\.$id == id).filter(\.$status == .pending)
+            .group(.or) { $0.filter(\.$leaseUntil == nil).filter(\.$leaseUntil < now) }
+            .set(\.$leaseUntil, to: now.addingTimeInterval(leaseSeconds)).set(\.$leaseOwner, to: instance).update()
+        guard let fresh = try await OutboxDelivery.find(id, on: db), fresh.leaseOwner == instance, fresh.status == .pending else { return nil }
+        return fresh
+    }
+
+    static func sendWebhook(_ message: OutboxMessage, delivery: OutboxDelivery, app: Application, now: Date) async -> (ok: Bool, code: Int?, error: String?) {
+        do {
+            guard let integration = try await ReminderService.integration(communeID: message.communeID, on: app.db),
+                  integration.webhookEnabled, let url = integration.webhookURL, !url.isEmpty else {
+                return (false, nil, "Webhook chưa được cấu hình.")
+            }
+            let commune = try await Commune.find(message.communeID, on: app.db)
+            let recipient = try await Person.find(message.recipientID, on: app.db)
+            let calendar = commune?.calendar ?? CommuneCalendar()
+            let payload = WebhookPayload(
+                event: message.purpose == "missing" ? "missing_list" : "reminder", id: try message.requireID(),
+                commune: commune?.name ?? "", kind: message.kind, purpose: message.purpose,
+                recipient: .init(id: message.recipientID, name: recipient?.fullName ?? ""), subject: message.subject,
+                body: message.body, url: message.url, dueAt: calendar.isoString(message.dueAt), createdAt: calendar.isoString(message.createdAt))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let body = try encoder.encode(payload)
+            let timestamp = String(Int(now.timeIntervalSince1970))
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            headers.add(name: "X-GiaoBan-Event", value: payload.event)
+            headers.add(name: "X-GiaoBan-Delivery", value: try delivery.requireID().uuidString)
+            headers.add(name: "X-GiaoBan-Timestamp", value: timestamp)
+            headers.add(name: "X-GiaoBan-Signature", value: signature(secret: integration.webhookSecret ?? "", timestamp: timestamp, body: body))
+            let response = try await app.client.post(URI(string: url), headers: headers) { request in
+                request.body = ByteBuffer(data: body)
+            }.get()
+            let code = Int(response.status.code)
+            return ((200...299).contains(code), code, (200...299).contains(code) ? nil : "HTTP \(code)")
+        } catch {
+            return (false, nil, String(describing: error))
+        }
+    }
+
+    /// An RFC 5322 message for `sendmail -t -i`, UTF-8 throughout (the subject MIME-encoded).
+    static func emailText(to address: String, from sender: String, subject: String, body: String) -> String {
+        let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
+        return """
+        To: \(address)
+        From: \(sender)
+        Subject: \(encodedSubject)
+        MIME-Version: 1.0
+        Content-Type: text/plain; charset=UTF-8
+        Content-Transfer-Encoding: 8bit
+
+        \(body)
+
+        """
+    }
+
+    static func sendEmail(_ message: OutboxMessage, app: Application) async -> (ok: Bool, code: Int?, error: String?) {
+        guard let sendmail = app.giaobanConfig.sendmailPath else { return (false, nil, "Chưa cấu hình sendmail (GIAOBAN_SENDMAIL).") }
+        do {
+            guard let preference = try await ChannelPreference.query(on: app.db).filter(\.$personID == message.recipientID).first(),
+                  let address = preference.emailAddress, !address.isEmpty else { return (false, nil, "Người nhận chưa có địa chỉ e-mail.") }
+            let text = emailText(to: address, from: app.giaobanConfig.mailFrom, subject: "[GiaoBan] " + message.subject,
+                                 body: message.body + "\n\n" + message.url)
+            let status = try await app.threadPool.runIfActive {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: sendmail)
+                process.arguments = ["-t", "-i"]
+                let input = Pipe()
+                process.standardInput = input
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                input.fileHandleForWriting.write(Data(text.utf8))
+                try input.fileHandleForWriting.close()
+                process.waitUntilExit()
+                return Int(process.terminationStatus)
+            }
+            return (status == 0, status, status == 0 ? nil : "sendmail exit \(status)")
+        } catch {
+            return (false, nil, String(describing: error))
+        }
+    }
+}
