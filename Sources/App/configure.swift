@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import SQLKit
 import Vapor
 
 /// Wiring only: database, migrations, middleware, views and routes.
@@ -13,6 +14,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        // Nothing acknowledged is lost: write-ahead log, and every commit synced to disk (FULL is
+        // also SQLite's default for WAL in this build; said here so that it stays so).
+        if let sql = app.db as? any SQLDatabase {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=FULL").run()
+        }
     case .postgres(let url):
         try app.databases.use(.postgres(url: url), as: .psql)
     }
@@ -30,6 +37,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
                                       defaultFile: nil, advancedETagComparison: true))
+    if case .sqliteFile = config.database { app.middleware.use(SQLiteBusyRetryMiddleware()) }
 
     if config.migrateOnStart {
         try await app.autoMigrate()
@@ -37,6 +45,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         // Only a serving process plans and sends reminders; `migrate` and other commands do not.
         if config.reminderInterval > 0 { app.lifecycle.use(ReminderScheduler(interval: config.reminderInterval)) }
     }
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
+    app.asyncCommands.use(GenerateCommand(), as: "generate")
     try routes(app)
 }
 

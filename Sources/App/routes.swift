@@ -101,6 +101,7 @@ func routes(_ app: Application) throws {
     signedIn.post("monthly", ":month", "units", ":unitID", use: monthlyPages.save)
 
     signedIn.get("dashboard", use: DashboardController().page)
+    signedIn.get("rollups", use: RollupsController().page)
     signedIn.get("audit", use: AuditController().page)
     signedIn.get("search", use: SearchController().page)
 
@@ -175,6 +176,7 @@ func routes(_ app: Application) throws {
     authed.get("notifications", use: notifications.list)
     authed.get("audit", use: AuditController().list)
     authed.get("search", use: SearchController().api)
+    authed.get("rollups", use: RollupsController().api)
     let settingsAPI = SettingsAPIController()
     authed.get("settings", "channels", use: settingsAPI.channels)
     authed.put("settings", "channels", use: settingsAPI.putChannels)

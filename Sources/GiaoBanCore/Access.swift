@@ -5,6 +5,9 @@ import Foundation
 /// lists, so they appear in `Actor` as sets of ids instead.
 public enum Role: String, Codable, CaseIterable, Sendable, Comparable {
     case admin, leader, office, reporter
+    /// A district or province account: reads the roll-ups of the communes that report to its
+    /// region, and nothing inside them.
+    case regional
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -16,6 +19,7 @@ public enum Role: String, Codable, CaseIterable, Sendable, Comparable {
         case .leader: return "Lãnh đạo"
         case .office: return "Văn phòng"
         case .reporter: return "Người báo cáo"
+        case .regional: return "Cấp trên (xem tổng hợp)"
         }
     }
 
@@ -25,6 +29,7 @@ public enum Role: String, Codable, CaseIterable, Sendable, Comparable {
         case .leader: return "Leader"
         case .office: return "Office"
         case .reporter: return "Reporter"
+        case .regional: return "District/province (roll-ups)"
         }
     }
 }
@@ -94,6 +99,8 @@ public enum Action: Hashable, Sendable {
     /// compile for the Standing and Executive Committees; leaders read).
     case readMonthlyReports
     case compileMonthlyReports
+    /// Read the roll-ups (on-time rates, target progress) of the communes in the actor's region.
+    case readRollups
 }
 
 public enum AccessPolicy {
@@ -131,6 +138,8 @@ public enum AccessPolicy {
             return actor.readsWholeCommune || actor.isAggregator
         case .compileMonthlyReports:
             return actor.roles.contains(.admin) || actor.roles.contains(.office) || actor.isAggregator
+        case .readRollups:
+            return actor.roles.contains(.regional)
         }
     }
 }

@@ -90,6 +90,18 @@ struct AccessPolicyTests {
         }
     }
 
+    @Test("Roll-ups are for district and province accounts only")
+    func rollups() {
+        #expect(AccessPolicy.allows(Self.actor([.regional]), .readRollups))
+        for role in [Role.admin, .leader, .office, .reporter] {
+            #expect(!AccessPolicy.allows(Self.actor([role]), .readRollups), "\(role)")
+        }
+        let regional = Self.actor([.regional])
+        for action in [Action.readCommuneLedger, .manageOrganisation, .viewBriefing, .readCellReports, .readMonthlyReports] {
+            #expect(!AccessPolicy.allows(regional, action), "a regional account reads no commune's data: \(action)")
+        }
+    }
+
     @Test("Login throttle: five failures in fifteen minutes lock until the oldest leaves the window")
     func throttle() {
         let throttle = LoginThrottle()

@@ -1,3 +1,4 @@
+import FluentSQLiteDriver
 import Vapor
 import GiaoBanCore
 
@@ -112,5 +113,34 @@ struct AppErrorMiddleware: AsyncMiddleware {
             return response
         }
         return await ErrorPage.render(appError, for: request)
+    }
+}
+
+/// SQLite allows one writer. When two requests' transactions race, the one whose snapshot became
+/// stale gets SQLITE_BUSY at once (waiting cannot help it) and has been rolled back entirely, so
+/// the request is run again, a few times, after a short random pause. PostgreSQL never takes this
+/// path.
+struct SQLiteBusyRetryMiddleware: AsyncMiddleware {
+    var attempts = 8
+
+    static func isBusy(_ error: any Error) -> Bool {
+        guard let sqlite = error as? SQLiteError else { return false }
+        switch sqlite.reason {
+        case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout, .lockedBySharedCache: return true
+        default: return false
+        }
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var attempt = 1
+        while true {
+            do {
+                return try await next.respond(to: request)
+            } catch where Self.isBusy(error) && attempt < attempts {
+                request.logger.debug("SQLite busy, running the request again (attempt \(attempt + 1))")
+                try await Task.sleep(nanoseconds: UInt64.random(in: 2_000_000...(20_000_000 * UInt64(attempt))))
+                attempt += 1
+            }
+        }
     }
 }

@@ -35,7 +35,21 @@ enum AppMigrations {
         CreatePartyCellRecords(),
         CreateMonthlyReports(),
         CreateOutbox(),
+        UpdateCommunesAddRegion(),
     ]
+}
+
+struct UpdateCommunesAddRegion: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Commune.schema).field("region_id", .uuid).update()
+        if let sql = db as? any SQLDatabase {
+            try await sql.raw("CREATE INDEX IF NOT EXISTS idx_communes_region ON communes (region_id)").run()
+        }
+    }
+    func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase { try await sql.raw("DROP INDEX IF EXISTS idx_communes_region").run() }
+        try await db.schema(Commune.schema).deleteField("region_id").update()
+    }
 }
 
 struct CreateCommunes: AsyncMigration {

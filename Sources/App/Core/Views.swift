@@ -56,6 +56,9 @@ extension Request {
         var weekTitle: String?
         var nextDue: String?
         if let user {
+            if AccessPolicy.allows(user.actor, .readRollups) {
+                nav.append(.init(href: "/rollups", label: t("nav_rollups"), current: section == "rollups"))
+            }
             nav.append(.init(href: "/", label: t("nav_home"), current: section == "home"))
             nav.append(.init(href: "/reports/current", label: t("nav_report"), current: section == "report"))
             nav.append(.init(href: "/weeks/current", label: t("nav_week"), current: section == "week"))

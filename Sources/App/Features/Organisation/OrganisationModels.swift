@@ -12,6 +12,9 @@ final class Commune: Model, @unchecked Sendable {
     /// can run its own without a migration per setting.
     @Field(key: "calendar_json") var calendarJSON: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// The district or province this commune reports to (itself a row here, holding the regional
+    /// accounts); nil for a commune on its own.
+    @OptionalField(key: "region_id") var regionID: UUID?
 
     init() {}
     init(id: UUID? = nil, name: String, settings: CalendarSettings = .letterDefaults) {
