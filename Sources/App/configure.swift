@@ -29,6 +29,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.routes.defaultMaxBodySize = "2mb"
+    // Pages shrink to a fifth over a weak connection; clients that do not ask get them plain.
+    app.http.server.configuration.responseCompression = .enabled
 
     // Order matters: errors wrap everything, so that even a refused CSRF token gets a proper page.
     app.middleware = .init()
@@ -38,6 +40,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
                                       defaultFile: nil, advancedETagComparison: true))
     if case .sqliteFile = config.database { app.middleware.use(SQLiteBusyRetryMiddleware()) }
+    if config.exposeQueryCount { app.middleware.use(QueryCountMiddleware()) }
 
     if config.migrateOnStart {
         try await app.autoMigrate()

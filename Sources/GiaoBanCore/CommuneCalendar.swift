@@ -258,13 +258,20 @@ public struct CommuneCalendar: Sendable {
     /// "2021-08-19T20:00:00+07:00".
     public func isoString(_ instant: Date) -> String {
         let local = ZoneMath.localSeconds(of: instant, in: zone)
+        if (local - Int(instant.timeIntervalSince1970.rounded(.down))) % 60 != 0 {
+            // Historical local mean time (before 1911 in Hà Nội) is not a whole minute from UTC, which
+            // RFC 3339 cannot write: such instants are given in UTC.
+            let utc = Int(instant.timeIntervalSince1970.rounded(.down))
+            let day = LocalDate(dayNumber: LocalDate.floorDiv(utc, 86_400))
+            let t = LocalDate.floorMod(utc, 86_400)
+            return "\(day.iso)T\(ASCII.padded(t / 3600, 2)):\(ASCII.padded(t % 3600 / 60, 2)):\(ASCII.padded(t % 60, 2))Z"
+        }
         let date = LocalDate(dayNumber: LocalDate.floorDiv(local, 86_400))
         let s = LocalDate.floorMod(local, 86_400)
         let offset = local - Int(instant.timeIntervalSince1970.rounded(.down))
         let sign = offset < 0 ? "-" : "+"
         let abs = offset.magnitude
-        var zoneText = "\(sign)\(ASCII.padded(Int(abs / 3600), 2)):\(ASCII.padded(Int(abs % 3600 / 60), 2))"
-        if abs % 60 != 0 { zoneText += ":\(ASCII.padded(Int(abs % 60), 2))" }  // historical LMT offsets only
+        let zoneText = "\(sign)\(ASCII.padded(Int(abs / 3600), 2)):\(ASCII.padded(Int(abs % 3600 / 60), 2))"
         return "\(date.iso)T\(ASCII.padded(s / 3600, 2)):\(ASCII.padded(s % 3600 / 60, 2)):\(ASCII.padded(s % 60, 2))\(zoneText)"
     }
 

@@ -29,6 +29,9 @@ public struct AppConfig: Sendable {
     public var sendmailPath: String?
     /// The sender of e-mail reminders.
     public var mailFrom: String
+    /// Answer every request with `X-Query-Count` (the Fluent queries it ran): tests and
+    /// benchmarks use it to catch N+1 queries. Off in production.
+    public var exposeQueryCount = false
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,

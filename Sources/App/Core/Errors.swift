@@ -1,3 +1,4 @@
+import Fluent
 import FluentSQLiteDriver
 import Vapor
 import GiaoBanCore
@@ -141,6 +142,26 @@ struct SQLiteBusyRetryMiddleware: AsyncMiddleware {
                 try await Task.sleep(nanoseconds: UInt64.random(in: 2_000_000...(20_000_000 * UInt64(attempt))))
                 attempt += 1
             }
+        }
+    }
+}
+
+/// Records the request's Fluent queries and reports how many in `X-Query-Count`, so that a test
+/// can check that a page's query count does not grow with the data (no N+1).
+struct QueryCountMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        request.fluent.history.start()
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Query-Count", value: String(request.fluent.history.queries.count))
+        return response
+    }
+}
+
+extension Request {
+    /// The JSON body as `T`, or a 400 `malformed_body` in the API's error shape.
+    func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
+        do { return try content.decode(T.self) } catch {
+            throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
         }
     }
 }

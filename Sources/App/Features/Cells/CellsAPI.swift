@@ -115,12 +115,6 @@ struct CellsAPIController {
         return year
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
-        do { return try req.content.decode(T.self) } catch {
-            throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
-        }
-    }
-
     private func readableCell(_ req: Request) async throws -> (CurrentUser, PartyCell) {
         let user = try req.requireUser()
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
@@ -151,7 +145,7 @@ struct CellsAPIController {
 
     func createMeeting(_ req: Request) async throws -> Response {
         let (user, cell) = try await writableCell(req)
-        let input = try decode(CellMeetingInput.self, req)
+        let input = try req.decodeJSON(CellMeetingInput.self)
         let meeting = try await CellService.saveMeeting(input, existing: nil, cell: cell, actor: user.actor, now: req.now, on: req.db)
         return try await CellMeetingDTO(meeting).encodeResponse(status: .created, for: req)
     }
@@ -159,7 +153,7 @@ struct CellsAPIController {
     func updateMeeting(_ req: Request) async throws -> CellMeetingDTO {
         let (user, cell) = try await writableCell(req)
         let existing = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
-        let input = try decode(CellMeetingInput.self, req)
+        let input = try req.decodeJSON(CellMeetingInput.self)
         return CellMeetingDTO(try await CellService.saveMeeting(input, existing: existing, cell: cell, actor: user.actor, now: req.now, on: req.db))
     }
 
@@ -175,7 +169,7 @@ struct CellsAPIController {
     func submitMonth(_ req: Request) async throws -> CellMonthReportDTO {
         let (user, cell) = try await writableCell(req)
         let month = try Self.month(req.parameters.get("month"))
-        let input = req.body.data == nil ? SubmitCellMonthInput() : try decode(SubmitCellMonthInput.self, req)
+        let input = req.body.data == nil ? SubmitCellMonthInput() : try req.decodeJSON(SubmitCellMonthInput.self)
         let calendar = user.commune.calendar
         let report = try await CellService.submitMonth(cell: cell, month: month, note: input.note, actor: user.actor, now: req.now,
                                                        calendar: calendar, on: req.db)
@@ -219,7 +213,7 @@ struct CellsAPIController {
     func putRubric(_ req: Request) async throws -> RubricDTO {
         let user = try req.authorize(.manageRubric)
         let year = try Self.year(req.parameters.get("year"))
-        var rubric = try decode(MeetingRubric.self, req)
+        var rubric = try req.decodeJSON(MeetingRubric.self)
         rubric.year = year
         try await CellService.saveRubric(rubric, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
         return RubricDTO(year: year, stored: true, maxTotal: NSDecimalNumber(decimal: rubric.maxTotal).doubleValue, rubric: rubric)
@@ -300,7 +294,7 @@ struct CellsAPIController {
         let user = try req.requireUser()
         let year = try Self.year(req.parameters.get("year"))
         let person = try await rotationPerson(req, user: user)
-        let input = try decode(RotationInput.self, req)
+        let input = try req.decodeJSON(RotationInput.self)
         _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: Self.visits(input.visits),
                                                communeID: user.communeID, actor: user.actor, now: req.now, on: req.db)
         return try await Self.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)

@@ -54,12 +54,6 @@ struct MonthlyOverview: Sendable {
 /// `/api/v1/monthly-reports/...`: each unit's monthly report (drafted from its weekly reports),
 /// and the month's compilation for the Standing Committee, the Executive Committee and the district.
 struct MonthlyAPIController {
-    private func decode<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
-        do { return try req.content.decode(T.self) } catch {
-            throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
-        }
-    }
-
     static func month(_ req: Request, parameter: Bool) throws -> ReportMonth? {
         let raw = parameter ? req.parameters.get("month") : req.query[String.self, at: "month"]
         guard let raw, !raw.isEmpty else { return nil }
@@ -115,14 +109,14 @@ struct MonthlyAPIController {
 
     func put(_ req: Request) async throws -> MonthlyReportDTO {
         let (user, unit, context) = try await unit(req, write: true)
-        let input = try decode(MonthlyReportInput.self, req)
+        let input = try req.decodeJSON(MonthlyReportInput.self)
         let report = try await MonthlyService.save(input, unit: unit, context: context, submit: false, actor: user.actor, now: req.now, on: req.db)
         return MonthlyService.dto(unit: unit, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
     }
 
     func submit(_ req: Request) async throws -> MonthlyReportDTO {
         let (user, unit, context) = try await unit(req, write: true)
-        let input = req.body.data == nil ? MonthlyReportInput() : try decode(MonthlyReportInput.self, req)
+        let input = req.body.data == nil ? MonthlyReportInput() : try req.decodeJSON(MonthlyReportInput.self)
         let report = try await MonthlyService.save(input, unit: unit, context: context, submit: true, actor: user.actor, now: req.now, on: req.db)
         return MonthlyService.dto(unit: unit, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
     }
@@ -149,7 +143,7 @@ struct MonthlyAPIController {
     func putCompilation(_ req: Request) async throws -> MonthlyCompilationDTO {
         let user = try req.authorize(.compileMonthlyReports)
         guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
-        let input = try decode(MonthlyCompilationInput.self, req)
+        let input = try req.decodeJSON(MonthlyCompilationInput.self)
         _ = try await MonthlyService.saveCompilation(assessment: input.assessment, nextMonth: input.nextMonth, communeID: user.communeID,
                                                      month: month, actor: user.actor, now: req.now, on: req.db)
         return try await Self.compilation(user: user, month: month, now: req.now, on: req.db)

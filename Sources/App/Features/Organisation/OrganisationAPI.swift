@@ -125,12 +125,6 @@ enum OrganisationQueries {
 /// `/api/v1/units|people|groups|rooms|cells`: anyone signed in reads the directory (to pick
 /// chairs, participants and rooms); only admins create and change.
 struct OrganisationAPIController {
-    private func decode<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
-        do { return try req.content.decode(T.self) } catch {
-            throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
-        }
-    }
-
     private func saving<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let failure as ValidationFailure {
             if failure.fields.values.contains("err_username_taken") || failure.fields.values.contains("err_duplicate_name") {
@@ -151,14 +145,14 @@ struct OrganisationAPIController {
     }
     func createUnit(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let input = try decode(OrganisationService.UnitInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.UnitInput.self)
         let unit = try await saving { try await OrganisationService.saveUnit(input, existing: nil, communeID: user.communeID, on: req.db) }
         return try await UnitDTO(unit).encodeResponse(status: .created, for: req)
     }
     func updateUnit(_ req: Request) async throws -> UnitDTO {
         let user = try req.authorize(.manageOrganisation)
         let unit = try await OrganisationService.find(OrgUnit.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
-        let input = try decode(OrganisationService.UnitInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.UnitInput.self)
         return try UnitDTO(try await saving { try await OrganisationService.saveUnit(input, existing: unit, communeID: user.communeID, on: req.db) })
     }
 
@@ -174,7 +168,7 @@ struct OrganisationAPIController {
     }
     func createPerson(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let input = try decode(OrganisationService.PersonInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.PersonInput.self)
         let person = try await saving {
             try await OrganisationService.savePerson(input, existing: nil, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                      hash: { try await req.password.async.hash($0) }, on: req.db)
@@ -185,7 +179,7 @@ struct OrganisationAPIController {
     func updatePerson(_ req: Request) async throws -> PersonDTO {
         let user = try req.authorize(.manageOrganisation)
         let person = try await OrganisationService.find(Person.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
-        let input = try decode(OrganisationService.PersonInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.PersonInput.self)
         _ = try await saving {
             try await OrganisationService.savePerson(input, existing: person, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                      hash: { try await req.password.async.hash($0) }, on: req.db)
@@ -205,7 +199,7 @@ struct OrganisationAPIController {
     }
     func createGroup(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let input = try decode(OrganisationService.GroupInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.GroupInput.self)
         let group = try await saving { try await OrganisationService.saveGroup(input, existing: nil, communeID: user.communeID, on: req.db) }
         let dto = try await OrganisationQueries.groups(communeID: user.communeID, ids: [group.requireID()], on: req.db)[0]
         return try await dto.encodeResponse(status: .created, for: req)
@@ -213,7 +207,7 @@ struct OrganisationAPIController {
     func updateGroup(_ req: Request) async throws -> GroupDTO {
         let user = try req.authorize(.manageOrganisation)
         let group = try await OrganisationService.find(ReportGroup.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
-        let input = try decode(OrganisationService.GroupInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.GroupInput.self)
         _ = try await saving { try await OrganisationService.saveGroup(input, existing: group, communeID: user.communeID, on: req.db) }
         return try await OrganisationQueries.groups(communeID: user.communeID, ids: [group.requireID()], on: req.db)[0]
     }
@@ -229,14 +223,14 @@ struct OrganisationAPIController {
     }
     func createRoom(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let input = try decode(OrganisationService.RoomInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.RoomInput.self)
         let room = try await saving { try await OrganisationService.saveRoom(input, existing: nil, communeID: user.communeID, on: req.db) }
         return try await RoomDTO(room).encodeResponse(status: .created, for: req)
     }
     func updateRoom(_ req: Request) async throws -> RoomDTO {
         let user = try req.authorize(.manageOrganisation)
         let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
-        let input = try decode(OrganisationService.RoomInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.RoomInput.self)
         return try RoomDTO(try await saving { try await OrganisationService.saveRoom(input, existing: room, communeID: user.communeID, on: req.db) })
     }
 
@@ -252,7 +246,7 @@ struct OrganisationAPIController {
     }
     func createCell(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let input = try decode(OrganisationService.CellInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.CellInput.self)
         let cell = try await saving { try await OrganisationService.saveCell(input, existing: nil, communeID: user.communeID, on: req.db) }
         let dto = try await OrganisationQueries.cells(communeID: user.communeID, ids: [cell.requireID()], on: req.db)[0]
         return try await dto.encodeResponse(status: .created, for: req)
@@ -260,7 +254,7 @@ struct OrganisationAPIController {
     func updateCell(_ req: Request) async throws -> CellDTO {
         let user = try req.authorize(.manageOrganisation)
         let cell = try await OrganisationService.find(PartyCell.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
-        let input = try decode(OrganisationService.CellInput.self, req)
+        let input = try req.decodeJSON(OrganisationService.CellInput.self)
         _ = try await saving { try await OrganisationService.saveCell(input, existing: cell, communeID: user.communeID, on: req.db) }
         return try await OrganisationQueries.cells(communeID: user.communeID, ids: [cell.requireID()], on: req.db)[0]
     }

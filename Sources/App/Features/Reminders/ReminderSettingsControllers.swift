@@ -182,12 +182,6 @@ enum ReminderSettingsService {
 
 /// `/api/v1/settings/...`.
 struct SettingsAPIController {
-    private func decode<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
-        do { return try req.content.decode(T.self) } catch {
-            throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
-        }
-    }
-
     func channels(_ req: Request) async throws -> ChannelsDTO {
         let user = try req.requireUser()
         return try await ReminderSettingsService.channels(personID: user.personID, on: req.db)
@@ -195,7 +189,7 @@ struct SettingsAPIController {
 
     func putChannels(_ req: Request) async throws -> ChannelsDTO {
         let user = try req.requireUser()
-        return try await ReminderSettingsService.saveChannels(try decode(ChannelsDTO.self, req), personID: user.personID, on: req.db)
+        return try await ReminderSettingsService.saveChannels(try req.decodeJSON(ChannelsDTO.self), personID: user.personID, on: req.db)
     }
 
     func webhook(_ req: Request) async throws -> WebhookDTO {
@@ -205,13 +199,19 @@ struct SettingsAPIController {
 
     func putWebhook(_ req: Request) async throws -> WebhookDTO {
         let user = try req.authorize(.manageOrganisation)
-        return try await ReminderSettingsService.saveWebhook(try decode(WebhookInput.self, req), communeID: user.communeID,
+        return try await ReminderSettingsService.saveWebhook(try req.decodeJSON(WebhookInput.self), communeID: user.communeID,
                                                              actorID: user.personID, now: req.now, on: req.db)
     }
 
     func deliveries(_ req: Request) async throws -> ListDTO<DeliveryDTO> {
         let user = try req.authorize(.manageOrganisation)
-        let limit = min(max(req.query[Int.self, at: "limit"] ?? 50, 1), 500)
+        var limit = 50
+        if let raw = req.query[String.self, at: "limit"], !raw.isEmpty {
+            guard let value = Int(raw), (1...500).contains(value) else {
+                throw AppError(.badRequest, code: "invalid_parameter", message: "Số dòng phải từ 1 đến 500.", fields: ["limit": "Số dòng phải từ 1 đến 500."])
+            }
+            limit = value
+        }
         return ListDTO(items: try await ReminderSettingsService.deliveries(communeID: user.communeID, limit: limit,
                                                                            calendar: user.commune.calendar, on: req.db))
     }
@@ -223,7 +223,7 @@ struct SettingsAPIController {
 
     func putReminders(_ req: Request) async throws -> ReminderSettingsDTO {
         let user = try req.authorize(.manageOrganisation)
-        return try await ReminderSettingsService.saveReminders(try decode(ReminderSettingsDTO.self, req), communeID: user.communeID,
+        return try await ReminderSettingsService.saveReminders(try req.decodeJSON(ReminderSettingsDTO.self), communeID: user.communeID,
                                                                actorID: user.personID, now: req.now, on: req.db)
     }
 }

@@ -119,7 +119,14 @@ struct ScheduleAPIController {
     func freeRooms(_ req: Request) async throws -> ListDTO<RoomDTO> {
         let user = try req.requireUser()
         let (date, start, end) = try slot(req)
-        let capacity = req.query[Int.self, at: "capacity"] ?? 0
+        var capacity = 0
+        if let raw = req.query[String.self, at: "capacity"], !raw.isEmpty {
+            guard let value = Int(raw), (0...100_000).contains(value) else {
+                throw AppError(.badRequest, code: "invalid_parameter", message: "Sức chứa phải là số nguyên không âm.",
+                               fields: ["capacity": "Sức chứa phải là số nguyên không âm."])
+            }
+            capacity = value
+        }
         let items = try await dayItems(user, date: date, on: req.db).compactMap(\.domainItem)
         let rooms = try await ScheduleService.resources(communeID: user.communeID, on: req.db)
         let free = RoomFinder.free(rooms: rooms, items: items, date: date, start: start, end: end, capacity: max(0, capacity))
