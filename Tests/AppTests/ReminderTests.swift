@@ -123,6 +123,42 @@ struct ReminderTests {
         }
     }
 
+    @Test("Two servers on one database share browser sessions and API tokens")
+    func sharedSessions() async throws {
+        try await withTestApp(sharedDatabase: true) { t in
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            let token = try await t.token(TestApp.Demo.office)
+            let session = try #require(browser.cookie(SessionAuthMiddleware.cookieName))
+            let second = try await Application.make(.testing)
+            second.clock = t.clock
+            do {
+                var config = t.config
+                config.migrateOnStart = false
+                try await configure(second, config: config)
+                let page = try await second.testing().sendRequest(.GET, "/reports/2021-W33", beforeRequest: { req in
+                    req.headers.replaceOrAdd(name: .cookie, value: "\(SessionAuthMiddleware.cookieName)=\(session)")
+                })
+                #expect(page.status == .ok, "the session made on the first server opens pages on the second")
+                #expect(page.body.string.contains("Hồ Sỹ Nam"))
+                let api = try await second.testing().sendRequest(.GET, "/api/v1/weeks/current", beforeRequest: { req in
+                    req.headers.bearerAuthorization = .init(token: token)
+                })
+                #expect(api.status == .ok)
+                // Signing out on the first server ends the session on the second.
+                _ = try await browser.post("/logout", [])
+                let after = try await second.testing().sendRequest(.GET, "/reports/2021-W33", beforeRequest: { req in
+                    req.headers.replaceOrAdd(name: .cookie, value: "\(SessionAuthMiddleware.cookieName)=\(session)")
+                })
+                #expect(after.status != .ok)
+            } catch {
+                try? await second.asyncShutdown()
+                throw error
+            }
+            try await second.asyncShutdown()
+        }
+    }
+
     @Test("The webhook: signed JSON, retried with back-off after a failure, every attempt in the delivery log")
     func webhook() async throws {
         let receiver = try await WebhookReceiver.start(failFirst: 1)
