@@ -257,6 +257,13 @@ public enum ReportingPeriods {
         return (1...min(month, 12)).flatMap { weeks(in: period(forMonth: $0, year: year, rule: rule), calendar: calendar) }
     }
 
+    /// The months of `year` whose monthly report is owed by `today`: those whose period has
+    /// begun (under a cut-off, December's begins on the 15th of November). The ledger lists
+    /// these and no later ones.
+    public static func reportMonthsBegun(inYear year: Int, rule: MonthlyPeriodRule, today: LocalDate) -> [ReportMonth] {
+        (1...12).compactMap { ReportMonth(year: year, month: $0) }.filter { period(for: $0, rule: rule).firstDay <= today }
+    }
+
     /// The month whose monthly report is being collected on `date`: the report for month M is due
     /// before day `dueDay` of M itself (letter: 20), so up to the day before the due day it is this
     /// month, from the due day on the next one. `dueDay` is clamped to 1...28.
@@ -280,6 +287,11 @@ public enum CellReportPeriod {
     /// ``CommuneCalendar/cellReportDeadline(year:month:)``.
     public static func dueDate(for month: ReportMonth, dueDay: Int) -> LocalDate {
         month.next.day(dueDay)
+    }
+
+    /// The months of `year` whose cell report is owed by `today`: those that have begun.
+    public static func monthsBegun(inYear year: Int, today: LocalDate) -> [ReportMonth] {
+        (1...12).compactMap { ReportMonth(year: year, month: $0) }.filter { $0.firstDay <= today }
     }
 
     /// The month whose cell reports are being collected on `date`: before the due day, last

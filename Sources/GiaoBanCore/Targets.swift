@@ -76,6 +76,12 @@ public enum YearToDate {
         return rounded(percent, scale: 1)
     }
 
+    /// The mean of some targets' percentages of plan, one decimal; nil without any.
+    public static func averagePercent(_ percents: [Decimal]) -> Decimal? {
+        guard !percents.isEmpty else { return nil }
+        return rounded(percents.reduce(0, +) / Decimal(percents.count), scale: 1)
+    }
+
     /// The share of the year elapsed after week `week`, as a fraction between 0 and 1
     /// (`week / weeksInYear`, clamped): what a target growing in a straight line would have reached.
     /// Compare it with `percentOfPlan / 100` to tell whether a target is falling behind plan.
@@ -86,7 +92,8 @@ public enum YearToDate {
         return Decimal(clamped) / Decimal(weeksInYear)
     }
 
-    static func rounded(_ value: Decimal, scale: Int) -> Decimal {
+    /// `value` rounded to `scale` decimals, half away from zero.
+    public static func rounded(_ value: Decimal, scale: Int) -> Decimal {
         var input = value
         var result = Decimal()
         NSDecimalRound(&result, &input, scale, .plain)

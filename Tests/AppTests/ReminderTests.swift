@@ -187,7 +187,7 @@ struct ReminderTests {
                 #expect(first.sent == 0, "the receiver fails the first delivery")
                 let pending = try await OutboxDelivery.query(on: t.db).filter(\.$channel == .webhook).all()
                 #expect(pending.count == 1, "Nam's weekly report")
-                #expect(pending.allSatisfy { $0.status == .pending && $0.attempts >= 0 })
+                #expect(pending.allSatisfy { $0.status == .pending && $0.attempts == 1 && $0.lastError == "HTTP 500" })
                 // Before the back-off delay nothing is retried; after it, delivered.
                 #expect(try await Self.tick(t, W33.at(18, 15, 0).addingTimeInterval(30)).sent == 0)
                 let retry = try await Self.tick(t, W33.at(18, 15).addingTimeInterval(61))

@@ -150,3 +150,32 @@ struct MonthlyReportDraftTests {
         #expect(throws: CalendarError.self) { try settings.validated() }
     }
 }
+
+@Suite("Which months the ledger owes")
+struct MonthsBegunTests {
+    @Test("Monthly reports: a month counts once its period has begun; the cut-off starts December on 15/11")
+    func reportMonths() {
+        let day = LocalDate(year: 2021, month: 11, day: 20)!
+        #expect(ReportingPeriods.reportMonthsBegun(inYear: 2021, rule: .calendarMonth, today: day).map(\.month) == Array(1...11))
+        #expect(ReportingPeriods.reportMonthsBegun(inYear: 2021, rule: .stateCutOff, today: day).map(\.month) == Array(1...12))
+        #expect(ReportingPeriods.reportMonthsBegun(inYear: 2021, rule: .stateCutOff, today: LocalDate(year: 2021, month: 11, day: 14)!).count == 11)
+        // Across the year boundary: January 2022's cut-off period begins on 15/12/2021.
+        #expect(ReportingPeriods.reportMonthsBegun(inYear: 2022, rule: .stateCutOff, today: LocalDate(year: 2021, month: 12, day: 15)!)
+                    .map(\.description) == ["2022-01"])
+        #expect(ReportingPeriods.reportMonthsBegun(inYear: 2022, rule: .calendarMonth, today: LocalDate(year: 2021, month: 12, day: 31)!).isEmpty)
+    }
+
+    @Test("Cell reports: calendar months that have begun, whatever the monthly rule")
+    func cellMonths() {
+        #expect(CellReportPeriod.monthsBegun(inYear: 2021, today: LocalDate(year: 2021, month: 9, day: 1)!).map(\.month) == Array(1...9))
+        #expect(CellReportPeriod.monthsBegun(inYear: 2021, today: LocalDate(year: 2020, month: 12, day: 31)!).isEmpty)
+        #expect(CellReportPeriod.monthsBegun(inYear: 2020, today: LocalDate(year: 2021, month: 1, day: 1)!).count == 12)
+    }
+
+    @Test("The average share of plan: one decimal, half away from zero; nil without targets")
+    func average() {
+        #expect(YearToDate.averagePercent([]) == nil)
+        #expect(YearToDate.averagePercent([10, 20, Decimal(string: "30.15")!]) == Decimal(string: "20.1"))
+        #expect(YearToDate.averagePercent([Decimal(string: "0.05")!]) == Decimal(string: "0.1"))
+    }
+}

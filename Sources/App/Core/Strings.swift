@@ -434,6 +434,43 @@ enum Strings {
         "rollups_targets": ("Chỉ tiêu có kế hoạch", "Targets with a plan"),
         "rollups_average": ("% KH bình quân", "Average % of plan"),
         "rollups_behind": ("Chỉ tiêu chậm", "Behind"),
+        "audit_kind_report": ("Báo cáo tuần", "Weekly report"),
+        "audit_kind_target": ("Chỉ tiêu", "Target"),
+        "audit_kind_schedule": ("Lịch công tác", "Schedule"),
+        "audit_kind_approval": ("Phê duyệt", "Approval"),
+        "audit_kind_compiled": ("Báo cáo tổng hợp nhóm", "Group compilation"),
+        "audit_kind_account": ("Tài khoản", "Account"),
+        "audit_kind_leave": ("Nghỉ phép", "Leave"),
+        "audit_kind_briefing_moved": ("Dời lịch giao ban", "Briefing moved"),
+        "audit_kind_report_returned": ("Trả lại báo cáo", "Report returned"),
+        "audit_kind_report_resubmitted": ("Nộp lại báo cáo", "Report resubmitted"),
+        "audit_kind_cell_meeting": ("Buổi sinh hoạt chi bộ", "Cell meeting"),
+        "audit_kind_cell_report": ("Báo cáo sinh hoạt chi bộ", "Cell report"),
+        "audit_kind_rubric": ("Tiêu chí đánh giá chi bộ", "Cell rubric"),
+        "audit_kind_rotation": ("Kế hoạch luân phiên", "Rotation plan"),
+        "audit_kind_monthly_report": ("Báo cáo tháng", "Monthly report"),
+        "audit_kind_monthly_compilation": ("Tổng hợp báo cáo tháng", "Monthly compilation"),
+        "audit_kind_settings": ("Cài đặt", "Settings"),
+        "audit_action_create": ("Tạo mới", "Created"),
+        "audit_action_update": ("Sửa", "Changed"),
+        "audit_action_delete": ("Xóa", "Deleted"),
+        "audit_action_submit": ("Nộp", "Submitted"),
+        "audit_action_resubmit": ("Nộp lại", "Resubmitted"),
+        "audit_action_update_after_submit": ("Sửa sau khi nộp", "Changed after submitting"),
+        "audit_action_import": ("Nhập từ tệp", "Imported"),
+        "audit_action_publish": ("Công bố", "Published"),
+        "audit_action_return": ("Trả lại", "Returned"),
+        "audit_action_approve": ("Phê duyệt", "Approved"),
+        "audit_action_unlock": ("Mở khóa", "Unlocked"),
+        "audit_action_returnToAggregator": ("Trả lại đầu mối", "Returned to the focal point"),
+        "audit_action_password_changed": ("Đổi mật khẩu", "Password changed"),
+        "audit_action_webhook": ("Webhook", "Webhook"),
+        "audit_action_reminders": ("Thời điểm nhắc việc", "Reminder timing"),
+        "delivery_channel_webhook": ("Webhook", "Webhook"),
+        "delivery_channel_email": ("Thư điện tử", "E-mail"),
+        "delivery_status_pending": ("Đang chờ gửi lại", "Waiting to retry"),
+        "delivery_status_sent": ("Đã gửi", "Sent"),
+        "delivery_status_failed": ("Gửi không được", "Failed"),
         "settings_period_rule": ("Kỳ số liệu báo cáo tháng", "Monthly reporting period"),
         "err_period_rule": ("Kỳ báo cáo tháng không hợp lệ.", "Invalid monthly period."),
         // Targets
@@ -601,6 +638,14 @@ enum Strings {
 
     static let vietnamese = dictionary(.vi)
     static let english = dictionary(.en)
+
+    /// The label of a stored code ("audit_kind_" + "report"), or the code itself when the table
+    /// has none, so that a new code still shows rather than a key.
+    static func label(_ prefix: String, _ code: String, _ language: Language) -> String {
+        let key = prefix + code
+        guard vietnamese[key] != nil else { return code }
+        return text(key, language)
+    }
 
     static func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
         let template = (language == .vi ? vietnamese[key] : english[key]) ?? key

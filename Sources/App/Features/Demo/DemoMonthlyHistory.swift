@@ -38,7 +38,7 @@ enum DemoMonthlyHistory {
                 var points: [String: Decimal] = [:]
                 for criterion in rubric.criteria {
                     let share = Decimal(random.int(70...100)) / 100
-                    points[criterion.key] = (criterion.maxPoints * share).rounded0
+                    points[criterion.key] = YearToDate.rounded(criterion.maxPoints * share, scale: 0)
                 }
                 let input = CellMeetingInput(
                     kind: CellMeetingKind.regular.rawValue, date: date.iso, start: rule.start.text, end: rule.end.text,
@@ -83,15 +83,5 @@ enum DemoMonthlyHistory {
                 }
             }
         }
-    }
-}
-
-private extension Decimal {
-    /// Rounded to a whole number (half away from zero).
-    var rounded0: Decimal {
-        var value = self
-        var result = Decimal()
-        NSDecimalRound(&result, &value, 0, .plain)
-        return result
     }
 }

@@ -20,16 +20,9 @@ enum MonthlyLedger {
         var tally: LedgerTally { LedgerTally(cells.map(\.entry)) }
     }
 
-    /// The months of `year` whose obligation has begun by `now`: a monthly report once its period
-    /// has started, a cell report once its month has started. Later months are not listed.
-    static func months(ofYear year: Int, begun: (ReportMonth) -> LocalDate, today: LocalDate) -> [ReportMonth] {
-        (1...12).compactMap { ReportMonth(year: year, month: $0) }.filter { begun($0) <= today }
-    }
-
     static func unitRows(units: [OrgUnit], year: Int, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> [Row] {
         let today = LocalDate.inZone(now, calendar.timeZone)
-        let rule = calendar.settings.monthlyPeriodRule
-        let months = months(ofYear: year, begun: { ReportingPeriods.period(for: $0, rule: rule).firstDay }, today: today)
+        let months = ReportingPeriods.reportMonthsBegun(inYear: year, rule: calendar.settings.monthlyPeriodRule, today: today)
         let reports = try await MonthlyService.reports(unitIDs: units.compactMap(\.id), months: months, on: db)
         let first = Dictionary(reports.map { ("\($0.unitID)|\($0.month)", $0.firstSubmittedAt) }, uniquingKeysWith: { a, _ in a })
         return units.map { unit in
@@ -44,7 +37,7 @@ enum MonthlyLedger {
 
     static func cellRows(cells: [PartyCell], year: Int, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> [Row] {
         let today = LocalDate.inZone(now, calendar.timeZone)
-        let months = months(ofYear: year, begun: \.firstDay, today: today)
+        let months = CellReportPeriod.monthsBegun(inYear: year, today: today)
         let reports = try await CellService.monthReports(cellIDs: cells.compactMap(\.id), months: months, on: db)
         let first = Dictionary(reports.map { ("\($0.cellID)|\($0.month)", $0.firstSubmittedAt) }, uniquingKeysWith: { a, _ in a })
         return cells.map { cell in

@@ -57,13 +57,7 @@ enum RollupService {
                 .filter { $0.planned != nil && $0.yearToDateRule == .sum }
             let progress = try await TargetProgressQuery.progress(of: targets, through: throughWeek, on: db)
             let percents = targets.compactMap { progress[$0.id!]?.percent }
-            var average: Decimal?
-            if !percents.isEmpty {
-                var mean = percents.reduce(0, +) / Decimal(percents.count)
-                var rounded = Decimal()
-                NSDecimalRound(&rounded, &mean, 1, .plain)
-                average = rounded
-            }
+            let average = YearToDate.averagePercent(percents)
             rows.append(CommuneRollupDTO(
                 communeId: communeID, name: commune.name, people: people.count, onTime: tally.onTime, late: tally.late,
                 missing: tally.missing, onTimeRate: DecimalText.json(tally.onTimeRate),
