@@ -64,6 +64,7 @@ OUT = Path(sys.argv[2])
 PASSWORD = "giaoban2021"
 REPORTER, FOCAL_POINT, OFFICE, LEADER = "nam.hs", "anh.ptn", "anh.ptn", "binh.nv"
 PHONE = (360, 740)
+DESKTOP = (1280, 900)
 PAGE_BUDGET = 100 * 1024
 STAMP = time.strftime("%H%M%S")
 REFUSED_TEXT = f"Tuyên truyền phòng chống dịch tại thôn Kim Cương (e2e {STAMP})"
@@ -380,10 +381,12 @@ class Flow:
         shot(d, "05a-notification-returned.png")
         d.get(self.report_url)
         wait_loaded(d)
-        if RETURN_COMMENT not in main_text(d):
-            print("   note: the report form does not show the focal point's comment (only the notification does)")
+        returned = d.find_elements(By.ID, "returned")
+        check(returned and RETURN_COMMENT in returned[0].text,
+              "the report form does not show the focal point's comment at the top")
         button = d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]")
-        print(f"   the submit button says {button.text!r}")
+        check(button.text.strip() == "Nộp lại báo cáo", f"the submit button of a returned report says {button.text!r}")
+        shot(d, "05a2-report-form-returned.png")
         type_into(d.find_element(By.ID, self.refused_id.replace("-description", "-place")), "Thôn Kim Cương, nhà văn hóa thôn")
         click_and_wait(d, button)
         check(not d.find_elements(By.ID, "problems"), "the resubmission was refused")
@@ -475,6 +478,10 @@ class Flow:
         check(link, "no link to the briefing pack (.docx)")
         url = link[0].get_attribute("href")
         shot(d, "07-briefing.png")
+        d.set_window_size(*DESKTOP)  # the leaders read it on the meeting room's screen too
+        wait_loaded(d)
+        shot(d, "07b-briefing-desktop.png")
+        d.set_window_size(*PHONE)
         response = session_for(d).get(url, timeout=60)
         check(response.status_code == 200, f"GET {url} answered {response.status_code}")
         body = response.content

@@ -38,49 +38,20 @@ if [ ! -x "$BIN" ]; then
   exit 2
 fi
 
-pip_install() { # pip refuses a Debian-managed Python unless told otherwise (PEP 668)
-  python3 -m pip install -q "$@" >/tmp/giaoban-fuzz-pip.log 2>&1 \
-    || python3 -m pip install -q --break-system-packages "$@" >>/tmp/giaoban-fuzz-pip.log 2>&1
-}
-if ! python3 -m pip --version >/dev/null 2>&1; then
-  apt-get install -y -qq python3-pip >/dev/null 2>&1 || true
-fi
+. scripts/lib/demo-server.sh
 if ! python3 -c 'import schemathesis' >/dev/null 2>&1; then
   echo "== fuzz: installing schemathesis"
-  pip_install schemathesis || { echo "fuzz: pip install schemathesis failed"; tail -n 5 /tmp/giaoban-fuzz-pip.log; exit 2; }
+  pip_install /tmp/giaoban-fuzz-pip.log schemathesis || { echo "fuzz: pip install schemathesis failed"; tail -n 5 /tmp/giaoban-fuzz-pip.log; exit 2; }
 fi
 ST=(python3 -m schemathesis.cli)
 echo "== fuzz: $("${ST[@]}" --version 2>/dev/null | head -n 1)"
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-WORK=$(mktemp -d /tmp/giaoban-fuzz.XXXXXX)
 rm -rf "$OUT"
 mkdir -p "$OUT"
 LOG="$OUT/server.log"
-DB="$WORK/fuzz.sqlite"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 20); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "== fuzz: demo server from $BIN on 127.0.0.1:$PORT (database $DB)"
-DATABASE_PATH="$DB" GIAOBAN_REMINDER_SECONDS=0 "$BIN" demo --hostname 127.0.0.1 --port "$PORT" >"$LOG" 2>&1 &
-SERVER_PID=$!
-BASE="http://127.0.0.1:$PORT"
-for i in $(seq 240); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "fuzz: the server stopped while starting; last lines of $LOG:"; tail -n 30 "$LOG"; exit 1
-  fi
-  if python3 -c 'import sys, urllib.request; sys.exit(urllib.request.urlopen(sys.argv[1], timeout=2).status != 200)' "$BASE/healthz" >/dev/null 2>&1; then break; fi
-  if [ "$i" = 240 ]; then echo "fuzz: no answer on $BASE/healthz after 120 s"; tail -n 30 "$LOG"; exit 1; fi
-  sleep 0.5
-done
+start_demo_server fuzz "$BIN" "$LOG" GIAOBAN_REMINDER_SECONDS=0
+WORK="$DEMO_WORK"
+DB="$DEMO_WORK/fuzz.sqlite"
 echo "   ready after $(( $(date +%s) - START )) s"
 
 token_for() { # username → bearer token

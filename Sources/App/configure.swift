@@ -28,6 +28,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
+    app.leaf.tags["errorSummary"] = ErrorSummaryTag()
     app.routes.defaultMaxBodySize = "2mb"
     // Pages shrink to a fifth over a weak connection; clients that do not ask get them plain.
     app.http.server.configuration.responseCompression = .enabled

@@ -64,12 +64,25 @@ struct CompilationTests {
             // Another group's focal point may not return it.
             #expect(try await t.api(.POST, path + "/return", token: try await t.token(TestApp.Demo.office),
                                     json: Body(personId: namID, comment: "x")).status == .forbidden)
+            // The member's form shows who returned it, when, and what to fix; the button says "submit again".
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            let form = try await browser.get("/reports/2021-W33").body.string
+            #expect(form.contains("id=\"returned\""))
+            #expect(form.contains("<blockquote>Bổ sung số hộ</blockquote>"))
+            #expect(form.contains("Đặng Thị Hồng Nhung, 18/08/2021 09:00"))
+            #expect(form.contains("Đã nộp, được trả lại để sửa"))
+            #expect(form.contains(">Nộp lại báo cáo</button>"))
             t.clock.advance(by: 2 * 86400)
             let again = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam).content.decode(ReportDTO.self)
             #expect(again.firstSubmittedAt == first.firstSubmittedAt)
             let view = try await t.api(.GET, path, token: aggregator).content.decode(GroupWeekDTO.self)
             #expect(view.members.first { $0.personId == namID }?.returned == false)
             #expect(view.members.first { $0.personId == namID }?.status == "on_time")
+            try await browser.login(TestApp.Demo.reporter)  // the idle session has expired meanwhile
+            let resubmitted = try await browser.get("/reports/2021-W33").body.string
+            #expect(!resubmitted.contains("id=\"returned\""))
+            #expect(resubmitted.contains(">Nộp bản sửa</button>"))
         }
     }
 

@@ -163,6 +163,12 @@ struct OrganisationAPITests {
             #expect(person.body.string.contains("value=\"Trần Văn Mới\""))
             #expect(person.body.string.contains("value=\"Sai Tên\""))
             #expect(person.body.string.contains("Mật khẩu cần ít nhất 8 ký tự."))
+            // The summary at the top lists every message in the form's order, each linking to its field.
+            let summary = try #require(person.body.string.firstRange(of: "id=\"error-summary\"").map { person.body.string[$0.lowerBound...] })
+            let usernameLink = try #require(summary.firstRange(of: "<a href=\"#username\">"))
+            let passwordLink = try #require(summary.firstRange(of: "<a href=\"#password\">Mật khẩu cần ít nhất 8 ký tự.</a>"))
+            #expect(usernameLink.lowerBound < passwordLink.lowerBound)
+            #expect(person.body.string.contains("id=\"username\""))
             let room = try await browser.post("/admin/rooms", [("name", "Phòng khách"), ("capacity", "nhiều")])
             #expect(room.status == .unprocessableEntity)
             #expect(room.body.string.contains("value=\"nhiều\""))
@@ -176,6 +182,8 @@ struct OrganisationAPITests {
             #expect(settings.status == .unprocessableEntity)
             #expect(settings.body.string.contains("value=\"Mars/Base\""))
             #expect(settings.body.string.contains("value=\"25:00\""))
+            #expect(settings.body.string.contains("<a href=\"#timeZone\">"))
+            #expect(settings.body.string.contains("<a href=\"#weeklyTime\">"))
         }
     }
 

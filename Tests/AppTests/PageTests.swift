@@ -32,6 +32,28 @@ struct PageTests {
         }
     }
 
+    @Test("The header keeps an unsubmitted report as overdue after Thursday 20:00, and moves on once it is in")
+    func headerOverdue() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            let wednesday = try await browser.get("/").body.string
+            #expect(wednesday.contains("<p class=\"next-due\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối: còn 1 ngày 11 giờ</p>"))
+            // Friday 09:00: 13 hours past the deadline, still not submitted.
+            t.clock.advance(by: 2 * 86400)
+            try await browser.login(TestApp.Demo.reporter)  // the idle session has expired meanwhile
+            let friday = try await browser.get("/").body.string
+            #expect(friday.contains("class=\"next-due overdue\""))
+            #expect(friday.contains("<a href=\"/reports/current\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối — chưa nộp: quá hạn 13 giờ</a>"))
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: try await t.token(TestApp.Demo.reporter))
+            let after = try await browser.get("/").body.string
+            #expect(!after.contains("overdue"))
+            // Next week's report (Thursday 26/08 20:00) is next: 6 days 11 hours away.
+            #expect(after.contains("<p class=\"next-due\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối: còn 6 ngày 11 giờ</p>"))
+        }
+    }
+
     @Test("Common pages render for every role", arguments: PageTests.everyone)
     func commonPages(username: String) async throws {
         try await withTestApp { t in
@@ -125,6 +147,34 @@ struct PageTests {
             let page = try await browser.get("/")
             #expect(page.body.string.contains("Deadlines this week"))
             #expect(page.body.string.contains("lang=\"en\""))
+        }
+    }
+
+    @Test("Over real HTTP, pages and files are gzip-compressed when the client asks, and files are cached")
+    func compressionOverHTTP() async throws {
+        try await withTestApp { t in
+            // In-memory testing skips the HTTP server's pipeline, where compression happens.
+            let live = try t.app.testing(method: .running(hostname: "127.0.0.1", port: 0))
+            let gzip: HTTPHeaders = ["Accept-Encoding": "gzip"]
+            let plain = try await live.sendRequest(.GET, "/login")
+            #expect(plain.status == .ok)
+            #expect(plain.headers.first(name: .contentEncoding) == nil)
+            let compressed = try await live.sendRequest(.GET, "/login", headers: gzip)
+            #expect(compressed.status == .ok)
+            #expect(compressed.headers.first(name: .contentEncoding) == "gzip")
+            #expect(compressed.body.readableBytes < plain.body.readableBytes)
+            #expect(compressed.headers.first(name: .cacheControl) == "no-store")
+            let css = try await live.sendRequest(.GET, "/css/app.css", headers: gzip)
+            #expect(css.status == .ok)
+            #expect(css.headers.first(name: .contentEncoding) == "gzip")
+            let plainCSS = try await live.sendRequest(.GET, "/css/app.css")
+            #expect(css.body.readableBytes * 3 < plainCSS.body.readableBytes)
+            #expect(css.headers.first(name: .cacheControl) == "public, max-age=86400")
+            let token = try await t.token(TestApp.Demo.office)
+            let api = try await live.sendRequest(.GET, "/api/v1/ledger/2021-W32",
+                                                 headers: ["Accept-Encoding": "gzip", "Authorization": "Bearer \(token)"])
+            #expect(api.status == .ok)
+            #expect(api.headers.first(name: .contentEncoding) == "gzip")
         }
     }
 

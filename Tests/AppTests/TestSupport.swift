@@ -236,7 +236,9 @@ final class Browser: @unchecked Sendable {
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
+    /// Signs in afresh, forgetting any earlier (perhaps expired) session cookie.
     func login(_ username: String, password: String = DemoCommune.password) async throws {
+        cookies.withLockedValue { $0.removeAll() }
         let response = try await post("/login", [("username", username), ("password", password)])
         #expect(response.status == .seeOther, "login \(username): \(response.status)")
     }

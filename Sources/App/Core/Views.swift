@@ -19,6 +19,7 @@ struct PageChrome: Encodable, Sendable {
     var adminNav: [NavItem]
     var weekTitle: String?
     var nextDue: String?
+    var nextDueOverdue = false
     var csrf: String
     var flash: String?
     var languageToggleHref: String
@@ -42,6 +43,10 @@ extension Request {
         if let user = currentUser {
             chrome.unreadCount = try await AppNotification.query(on: db).filter(\.$personID == user.personID)
                 .filter(\.$readAt == nil).count()
+            if let due = try await nextDue(for: user) {
+                chrome.nextDue = due.text
+                chrome.nextDueOverdue = due.overdue
+            }
         }
         let page = Page(chrome: chrome, t: language == .vi ? Strings.vietnamese : Strings.english, view: view)
         let rendered = try await self.view.render(template, page).encodeResponse(for: self)
@@ -54,7 +59,6 @@ extension Request {
         var nav: [PageChrome.NavItem] = []
         var adminNav: [PageChrome.NavItem] = []
         var weekTitle: String?
-        var nextDue: String?
         if let user {
             if AccessPolicy.allows(user.actor, .readRollups) {
                 nav.append(.init(href: "/rollups", label: t("nav_rollups"), current: section == "rollups"))
@@ -91,21 +95,7 @@ extension Request {
                 ]
                 adminNav = items.map { .init(href: $0.0, label: t($0.1), current: section == $0.2) }
             }
-            let calendar = user.commune.calendar
-            let week = calendar.week(containing: now)
-            weekTitle = week.title
-            // The nearest deadline that concerns this person: their weekly report, and the
-            // group compilation for focal points; after Friday, next week's report.
-            let nextWeek = calendar.week(containing: week.end.adding(days: 1))
-            var candidates: [(String, Date)] = []
-            for candidate in [week, nextWeek] {
-                let deadlines = calendar.deadlines(for: candidate)
-                candidates.append((t("deadline_weekly_report"), deadlines.weeklyReport))
-                if user.actor.isAggregator { candidates.append((t("deadline_group_compilation"), deadlines.groupCompilation)) }
-            }
-            if let first = candidates.filter({ $0.1 > now }).min(by: { $0.1 < $1.1 }) {
-                nextDue = "\(first.0): \(TimeLeft.vietnamese(from: now, to: first.1))"
-            }
+            weekTitle = user.commune.calendar.week(containing: now).title
         }
         let noticeKey = query[String.self, at: "notice"].flatMap { noticeKeys.contains($0) ? $0 : nil }
         let toggleTarget = language == .vi ? "en" : "vi"
@@ -119,12 +109,38 @@ extension Request {
             nav: nav,
             adminNav: adminNav,
             weekTitle: weekTitle,
-            nextDue: nextDue,
+            nextDue: nil,
             csrf: CSRFMiddleware.token(for: self),
             flash: noticeKey.map { t($0) },
             languageToggleHref: "/lang/\(toggleTarget)?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")",
             unreadCount: 0
         )
+    }
+
+    /// "Báo cáo tuần: còn 2 ngày 3 giờ", or this week's report overdue while it is still owed.
+    private func nextDue(for user: CurrentUser) async throws -> (text: String, overdue: Bool)? {
+        let calendar = user.commune.calendar
+        let week = calendar.week(containing: now)
+        let due = calendar.deadlines(for: week).weeklyReport
+        let memberships = try await GroupMembership.query(on: db).filter(\.$personID == user.personID)
+            .filter(\.$kind == .member).all()
+        var owes = false
+        if !memberships.isEmpty {
+            owes = try await ReportGroup.query(on: db).filter(\.$id ~~ memberships.map(\.groupID))
+                .filter(\.$active == true).count() > 0
+        }
+        var entry: LedgerEntry?
+        if owes, due <= now, LedgerRules.applies(periodEnd: week.end, joinedOn: user.person.joinedOn.flatMap(LocalDate.init(iso:))) {
+            let report = try await ReportService.find(personID: user.personID, week: week.id, on: db)
+            let leaves = try await LeaveRecord.query(on: db).filter(\.$personID == user.personID).all().compactMap(\.period)
+            entry = LedgerRules.entry(dueAt: due, dueDay: calendar.localDate(of: due), firstSubmittedAt: report?.firstSubmittedAt,
+                                      now: now, leaves: leaves)
+        }
+        guard let item = PersonalDeadline.next(now: now, calendar: calendar, owesWeeklyReport: owes,
+                                               currentWeekEntry: entry, isAggregator: user.actor.isAggregator) else { return nil }
+        let label = item.kind == .weeklyReport ? t("deadline_weekly_report") : t("deadline_group_compilation")
+        let left = TimeLeft.vietnamese(from: now, to: item.dueAt)
+        return (item.overdue ? "\(label) \(t("header_not_submitted")): \(left)" : "\(label): \(left)", item.overdue)
     }
 
     private func roleNames(_ user: CurrentUser) -> String {

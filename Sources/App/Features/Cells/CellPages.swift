@@ -121,7 +121,7 @@ struct CellPagesController {
     struct MeetingView: Encodable, Sendable {
         var cellID: String; var cellName: String; var meetingID: String?; var month: String
         var form: MeetingForm; var kinds: [Choice]; var criteria: [CriterionField]; var rubricYear: Int; var maxTotal: String
-        var thresholds: String; var errors: FieldErrors; var errorList: [String]; var canEdit: Bool
+        var thresholds: String; var errors: FieldErrors; var canEdit: Bool
     }
 
     private static func lines(_ text: String?) -> [String] {
@@ -182,7 +182,7 @@ struct CellPagesController {
                                                             value: form.points?[$0.key] ?? "") },
             rubricYear: rubric.year, maxTotal: VietnameseNumber.format(rubric.maxTotal),
             thresholds: rubric.thresholds.map { "\($0.title) ≥ \(VietnameseNumber.format($0.minPoints))" }.joined(separator: "; "),
-            errors: errors, errorList: errors.messages.sorted { $0.key < $1.key }.map(\.value),
+            errors: errors,
             canEdit: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: cell.id!)))
         return try await req.render("cells/meeting", title: "\(cell.name): \(req.t("cell_meeting_title"))", section: "cell_meetings", view, status: status)
     }

@@ -61,7 +61,10 @@ struct ReportPageController {
         var updatedAt: String; var storageKey: String
         /// The person's plan items that clash with next week's published schedule.
         var scheduleClashes: [String]
+        /// Set while the focal point has sent the report back: who, when and what to fix.
+        var returned: Returned?
     }
+    struct Returned: Encodable, Sendable { var by: String; var at: String; var comment: String }
 
     func current(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -219,10 +222,19 @@ struct ReportPageController {
             }
         }
 
+        var returned: Returned?
+        if let report, let returnedAt = report.returnedAt {
+            var returner: Person?
+            if let returnedBy = report.returnedBy { returner = try await Person.find(returnedBy, on: db) }
+            returned = Returned(by: returner?.fullName ?? "", at: calendar.vietnameseDateTime(returnedAt),
+                                comment: report.returnComment ?? "")
+        }
+
         let due = calendar.deadlines(for: week).weeklyReport
         let lateBy = report?.firstSubmittedAt.map { Int($0.timeIntervalSince(due)) } ?? 0
         let statusText: String
         switch report?.status {
+        case .submitted? where returned != nil: statusText = req.t("report_status_returned")
         case .submitted?: statusText = req.t("report_status_submitted")
         case .draft?: statusText = req.t("report_status_draft")
         case nil: statusText = req.t("report_status_new")
@@ -238,7 +250,7 @@ struct ReportPageController {
             problems: problems.sorted { $0.key < $1.key }.map { Self.describe($0.key, $0.value) },
             offeredFromLastWeek: offered, restoredDraftAt: restoredDraftAt,
             updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
-            storageKey: "giaoban-report-\(user.personID.uuidString)-\(week.id)", scheduleClashes: clashes)
+            storageKey: "giaoban-report-\(user.personID.uuidString)-\(week.id)", scheduleClashes: clashes, returned: returned)
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
     }
 

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The one deadline the page header shows a person: what they should act on next.
+///
+/// - An overdue weekly report of the current week that they still owe comes first: after
+///   Thursday 20:00 the header must not move on to next week while this week's report is missing.
+/// - Otherwise the nearest deadline still ahead: their weekly report (this week's, then next
+///   week's) and, for focal points, the group compilation.
+public enum PersonalDeadline {
+    public enum Kind: String, Sendable, Equatable { case weeklyReport, groupCompilation }
+
+    public struct Item: Equatable, Sendable {
+        public var kind: Kind
+        public var week: ReportWeekID
+        public var dueAt: Date
+        public var overdue: Bool
+    }
+
+    /// - Parameters:
+    ///   - owesWeeklyReport: whether the person is a member of a reporting group.
+    ///   - currentWeekEntry: their ledger entry for the current week's report, when they owe it.
+    public static func next(now: Date, calendar: CommuneCalendar, owesWeeklyReport: Bool,
+                            currentWeekEntry: LedgerEntry?, isAggregator: Bool) -> Item? {
+        let week = calendar.week(containing: now)
+        if owesWeeklyReport, currentWeekEntry?.status == .missing {
+            return Item(kind: .weeklyReport, week: week.id, dueAt: calendar.deadlines(for: week).weeklyReport, overdue: true)
+        }
+        let nextWeek = calendar.week(containing: week.end.adding(days: 1))
+        var candidates: [Item] = []
+        for candidate in [week, nextWeek] {
+            let deadlines = calendar.deadlines(for: candidate)
+            if owesWeeklyReport || !isAggregator {
+                candidates.append(Item(kind: .weeklyReport, week: candidate.id, dueAt: deadlines.weeklyReport, overdue: false))
+            }
+            if isAggregator {
+                candidates.append(Item(kind: .groupCompilation, week: candidate.id, dueAt: deadlines.groupCompilation, overdue: false))
+            }
+        }
+        return candidates.filter { $0.dueAt > now }.min { $0.dueAt < $1.dueAt }
+    }
+}
