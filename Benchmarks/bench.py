@@ -127,6 +127,7 @@ def main():
             ("API ledger week", f"/api/v1/ledger/{week_id}", bearer),
             ("API group week", f"/api/v1/groups/{group}/weeks/{week_id}", bearer),
             ("API year ledger", f"/api/v1/ledger?year={year}", bearer),
+            ("year ledger summary page", f"/ledger/summary?year={year}", page),
         ]
         rows = []
         ceiling = None
@@ -135,6 +136,7 @@ def main():
             ceiling = ceiling or rps
             rows.append((name, path, rps, rps / ceiling * 100, p50, p99, non2xx, errors))
         ledger_ms = timed(base + f"/api/v1/ledger?year={year}", bearer)
+        ledger_page_ms = timed(base + f"/ledger/summary?year={year}", page)
         memory = peak_memory_mb(server.pid)
     finally:
         server.terminate()
@@ -144,7 +146,8 @@ def main():
     print(f"{'route':32} {'req/s':>9} {'% plain':>8} {'p50 ms':>8} {'p99 ms':>8}  non-2xx")
     for name, path, rps, share, p50, p99, non2xx, errors in rows:
         print(f"{name:32} {rps:9.0f} {share:7.1f}% {p50:8.2f} {p99:8.2f}  {non2xx} {errors}")
-    print(f"a year's ledger for one commune (median of 20 sequential requests): {ledger_ms:.1f} ms")
+    print(f"a year's ledger for one commune (median of 20 sequential requests): API {ledger_ms:.1f} ms, "
+          f"summary page {ledger_page_ms:.1f} ms")
     print(f"server peak memory (VmHWM): {memory:.0f} MB")
 
 

@@ -151,18 +151,19 @@ def type_into(element, text):
     element.send_keys(text)
 
 
-def shot(driver, name):
+def shot(driver, name, max_height=12000):
     """A screenshot of the whole page at the current width: the viewport is stretched to the page's
-    height for the picture (so the report form's sticky action bar lands at the bottom)."""
+    height for the picture (so the report form's sticky action bar lands at the bottom). The
+    README's pictures are cut at `max_height` so they show the top of a long page."""
     OUT.mkdir(parents=True, exist_ok=True)
     try:
         width, height = driver.execute_script("window.scrollTo(0, 0); return [window.innerWidth, document.documentElement.scrollHeight]")
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": width, "height": min(height, 12000), "deviceScaleFactor": 1, "mobile": False})
+                               {"width": width, "height": min(height, max_height), "deviceScaleFactor": 1, "mobile": False})
         try:
             full_width, full_height = driver.execute_script(
                 "const e = document.documentElement; return [Math.max(e.scrollWidth, window.innerWidth), e.scrollHeight]")
-            clip = {"x": 0, "y": 0, "width": full_width, "height": min(full_height, 12000), "scale": 1}
+            clip = {"x": 0, "y": 0, "width": full_width, "height": min(full_height, max_height), "scale": 1}
             data = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
         finally:
             driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -386,7 +387,7 @@ class Flow:
               "the report form does not show the focal point's comment at the top")
         button = d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]")
         check(button.text.strip() == "Nộp lại báo cáo", f"the submit button of a returned report says {button.text!r}")
-        shot(d, "05a2-report-form-returned.png")
+        shot(d, "05a2-report-form-returned.png", max_height=1500)
         type_into(d.find_element(By.ID, self.refused_id.replace("-description", "-place")), "Thôn Kim Cương, nhà văn hóa thôn")
         click_and_wait(d, button)
         check(not d.find_elements(By.ID, "problems"), "the resubmission was refused")
@@ -443,6 +444,7 @@ class Flow:
         flagged = [r for r in d.find_elements(By.CSS_SELECTOR, "tr.conflict") if MEETING_A in r.text or MEETING_B in r.text]
         check(len(flagged) == 2, f"both meetings should be marked as conflicting, {len(flagged)} are")
         shot(d, "06b-schedule-room-conflict.png")
+        shot(d, "06c-schedule-room-conflict-top.png", max_height=1800)
 
     def add_item(self, title, start, end, room_index):
         d = self.d

@@ -16,8 +16,7 @@ while read -r step name; do
   echo "   $TARGET/$name  <-  $step"
 done <<'PICKS'
 01-login-home.png home-phone.png
-02a-report-filled.png report-phone.png
 05a2-report-form-returned.png report-returned-phone.png
-06b-schedule-room-conflict.png schedule-conflict-phone.png
+06c-schedule-room-conflict-top.png schedule-conflict-phone.png
 07b-briefing-desktop.png briefing-desktop.png
 PICKS

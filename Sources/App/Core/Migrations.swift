@@ -36,7 +36,25 @@ enum AppMigrations {
         CreateMonthlyReports(),
         CreateOutbox(),
         UpdateCommunesAddRegion(),
+        CreateCoveringIndexes(),
     ]
+}
+
+/// Indexes that hold every column the hot reads select (year-to-date figures, the ledger's first
+/// submissions), so those reads never touch the tables themselves.
+struct CreateCoveringIndexes: AsyncMigration {
+    static let indexes: [(name: String, table: String, columns: String)] = [
+        ("idx_report_figures_progress", ReportFigure.schema, "target_id, week_year, week_number, submitted, completed, value"),
+        ("idx_weekly_reports_person_week_first", WeeklyReport.schema, "person_id, week_id, first_submitted_at"),
+    ]
+
+    func prepare(on db: any Database) async throws {
+        try await CreateIndexes.create(Self.indexes, on: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await CreateIndexes.drop(Self.indexes, on: db)
+    }
 }
 
 struct UpdateCommunesAddRegion: AsyncMigration {
@@ -240,15 +258,23 @@ struct CreateIndexes: AsyncMigration {
     ]
 
     func prepare(on db: any Database) async throws {
+        try await Self.create(Self.indexes, on: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await Self.drop(Self.indexes, on: db)
+    }
+
+    static func create(_ indexes: [(name: String, table: String, columns: String)], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        for index in Self.indexes {
+        for index in indexes {
             try await sql.raw(SQLQueryString("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: index.columns))")).run()
         }
     }
 
-    func revert(on db: any Database) async throws {
+    static func drop(_ indexes: [(name: String, table: String, columns: String)], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        for index in Self.indexes {
+        for index in indexes {
             try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \(unsafeRaw: index.name)")).run()
         }
     }

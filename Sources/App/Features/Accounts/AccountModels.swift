@@ -12,6 +12,10 @@ final class UserSession: Model, @unchecked Sendable {
     @Field(key: "csrf_token") var csrfToken: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _tokenHash, _personID, _csrfToken, _createdAt, _expiresAt] }
+
     init() {}
     init(tokenHash: String, personID: UUID, csrfToken: String, createdAt: Date, expiresAt: Date) {
         self.tokenHash = tokenHash
@@ -30,6 +34,10 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "person_id") var personID: UUID
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _tokenHash, _personID, _createdAt, _expiresAt] }
+
     init() {}
     init(tokenHash: String, personID: UUID, createdAt: Date, expiresAt: Date) {
         self.tokenHash = tokenHash
@@ -47,6 +55,10 @@ final class LoginAttempt: Model, @unchecked Sendable {
     @Field(key: "succeeded") var succeeded: Bool
     @Field(key: "at") var at: Date
     @OptionalField(key: "remote_address") var remoteAddress: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _username, _succeeded, _at, _remoteAddress] }
+
     init() {}
     init(username: String, succeeded: Bool, at: Date, remoteAddress: String?) {
         self.username = username

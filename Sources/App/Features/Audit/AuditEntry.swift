@@ -18,6 +18,14 @@ final class AuditEntry: Model, @unchecked Sendable {
     @OptionalField(key: "week_id") var weekID: String?
     @OptionalField(key: "before_json") var beforeJSON: String?
     @OptionalField(key: "after_json") var afterJSON: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _actorID, _at, _kind, _action, _subjectID, _weekID, _beforeJSON, _afterJSON,
+        ]
+    }
+
     init() {}
 
     init(communeID: UUID, actorID: UUID, at: Date, kind: String, action: String, subjectID: UUID,

@@ -42,6 +42,17 @@ final class CellMeeting: Model, @unchecked Sendable {
     @OptionalField(key: "rating_title") var ratingTitle: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _cellID, _kind, _date, _month, _start, _end, _recordedBy, _supervisorAttended, _summoned,
+            _present, _absentWithReason, _absentWithoutReason, _absentWithReasonNamesJSON,
+            _absentWithoutReasonNamesJSON, _chair, _secretary, _content, _conclusions, _feedback, _pointsJSON,
+            _rubricYear, _scoreTotal, _ratingKey, _ratingTitle, _createdAt, _updatedAt,
+        ]
+    }
+
     init() {}
 
     var meetingKind: CellMeetingKind { CellMeetingKind(rawValue: kind) ?? .regular }
@@ -80,6 +91,14 @@ final class CellMonthReport: Model, @unchecked Sendable {
     @Field(key: "submitted_by") var submittedBy: UUID
     /// Remarks of the member in charge (e.g. why a cell held no regular meeting).
     @Field(key: "note") var note: String
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _cellID, _month, _firstSubmittedAt, _lastSubmittedAt, _submittedBy, _note,
+        ]
+    }
+
     init() {}
 }
 
@@ -92,6 +111,10 @@ final class MeetingRubricRecord: Model, @unchecked Sendable {
     @Field(key: "rubric_json") var rubricJSON: String
     @Field(key: "updated_at") var updatedAt: Date
     @Field(key: "updated_by") var updatedBy: UUID
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _year, _rubricJSON, _updatedAt, _updatedBy] }
+
     init() {}
 
     var rubric: MeetingRubric? { try? JSONDecoder().decode(MeetingRubric.self, from: Data(rubricJSON.utf8)) }
@@ -108,6 +131,10 @@ final class CellRotationPlan: Model, @unchecked Sendable {
     @Field(key: "visits_json") var visitsJSON: String
     @Field(key: "updated_at") var updatedAt: Date
     @Field(key: "updated_by") var updatedBy: UUID
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _personID, _year, _visitsJSON, _updatedAt, _updatedBy] }
+
     init() {}
 
     var visits: [CellRotation.Visit] {

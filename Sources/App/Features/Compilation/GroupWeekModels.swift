@@ -24,6 +24,14 @@ final class GroupWeek: Model, @unchecked Sendable {
     @Field(key: "changed_after_approval") var changedAfterApproval: Bool
     @Field(key: "updated_at") var updatedAt: Date
 
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _groupID, _weekID, _state, _summary, _firstCompiledAt, _compiledAt, _compiledBy,
+            _approvedAt, _approvedBy, _approverComment, _changedAfterApproval, _updatedAt,
+        ]
+    }
+
     init() {}
     init(communeID: UUID, groupID: UUID, week: ReportWeekID, now: Date) {
         self.communeID = communeID
@@ -47,6 +55,10 @@ final class AppNotification: Model, @unchecked Sendable {
     @Field(key: "url") var url: String
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "read_at") var readAt: Date?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _personID, _kind, _text, _url, _createdAt, _readAt] }
+
     init() {}
     init(communeID: UUID, personID: UUID, kind: String, text: String, url: String, createdAt: Date) {
         self.communeID = communeID

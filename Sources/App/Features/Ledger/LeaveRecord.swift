@@ -15,6 +15,14 @@ final class LeaveRecord: Model, @unchecked Sendable {
     @Field(key: "reason") var reason: String
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _personID, _fromDate, _toDate, _reason, _createdBy, _createdAt,
+        ]
+    }
+
     init() {}
     init(communeID: UUID, personID: UUID, from: LocalDate, to: LocalDate, reason: String, createdBy: UUID, createdAt: Date) {
         self.communeID = communeID

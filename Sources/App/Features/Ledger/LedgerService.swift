@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import GiaoBanCore
+import SQLKit
 import Vapor
 
 /// The compliance ledger of weekly reports, derived from the first-submission instants, the
@@ -51,13 +52,18 @@ enum LedgerService {
                      on db: any Database) async throws -> [Row] {
         guard !people.isEmpty, !weeks.isEmpty else { return [] }
         let personIDs = people.map(\.personID)
-        let reports = try await WeeklyReport.query(on: db)
-            .filter(\.$personID ~~ personIDs)
-            .filter(\.$weekID ~~ weeks.map(\.id.description))
+        // Three columns of the submitted reports only: a year of a commune is thousands of rows.
+        let submissions = try await SQLAccess.sql(db).select()
+            .column("person_id").column("week_id").column("first_submitted_at")
+            .from(WeeklyReport.schema)
+            .where("person_id", .in, personIDs)
+            .where("week_id", .in, weeks.map(\.id.description))
+            .where("first_submitted_at", .isNot, SQLLiteral.null)
             .all()
         var firstSubmission: [String: Date] = [:]
-        for report in reports {
-            if let first = report.firstSubmittedAt { firstSubmission["\(report.personID)|\(report.weekID)"] = first }
+        for row in submissions {
+            let key = "\(try row.decode(column: "person_id", as: UUID.self))|\(try row.decode(column: "week_id", as: String.self))"
+            firstSubmission[key] = try row.decode(column: "first_submitted_at", as: Date.self)
         }
         let leaves = Dictionary(grouping: try await LeaveRecord.query(on: db).filter(\.$personID ~~ personIDs).all(), by: \.personID)
             .mapValues { $0.compactMap(\.period) }

@@ -46,6 +46,15 @@ final class MonthlyReport: Model, @unchecked Sendable {
     @OptionalField(key: "submitted_by") var submittedBy: UUID?
     @Field(key: "updated_at") var updatedAt: Date
     @Field(key: "updated_by") var updatedBy: UUID
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _unitID, _month, _status, _contentJSON, _firstSubmittedAt, _lastSubmittedAt, _submittedBy,
+            _updatedAt, _updatedBy,
+        ]
+    }
+
     init() {}
 
     var content: MonthlyReportContent {
@@ -65,6 +74,10 @@ final class MonthlyCompilation: Model, @unchecked Sendable {
     @Field(key: "next_month") var nextMonth: String
     @Field(key: "updated_at") var updatedAt: Date
     @Field(key: "updated_by") var updatedBy: UUID
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _month, _assessment, _nextMonth, _updatedAt, _updatedBy] }
+
     init() {}
 }
 

@@ -16,6 +16,9 @@ final class Commune: Model, @unchecked Sendable {
     /// accounts); nil for a commune on its own.
     @OptionalField(key: "region_id") var regionID: UUID?
 
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _name, _calendarJSON, _createdAt, _regionID] }
+
     init() {}
     init(id: UUID? = nil, name: String, settings: CalendarSettings = .letterDefaults) {
         self.id = id
@@ -71,6 +74,9 @@ final class OrgUnit: Model, @unchecked Sendable {
     @Enum(key: "kind") var kind: UnitKind
     @Field(key: "active") var active: Bool
 
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _name, _kind, _active] }
+
     init() {}
     init(id: UUID? = nil, communeID: UUID, name: String, kind: UnitKind, active: Bool = true) {
         self.id = id
@@ -98,6 +104,14 @@ final class Person: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     /// First working day (yyyy-MM-dd); weeks that ended before it do not count in the ledger.
     @OptionalField(key: "joined_on") var joinedOn: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _fullName, _foldedName, _username, _passwordHash, _roleList, _position, _active,
+            _createdAt, _joinedOn,
+        ]
+    }
 
     init() {}
     init(id: UUID? = nil, communeID: UUID, fullName: String, username: String, passwordHash: String,
@@ -133,6 +147,10 @@ final class PersonUnit: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "person_id") var personID: UUID
     @Field(key: "unit_id") var unitID: UUID
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _personID, _unitID] }
+
     init() {}
     init(personID: UUID, unitID: UUID) { self.personID = personID; self.unitID = unitID }
 }
@@ -146,6 +164,9 @@ final class ReportGroup: Model, @unchecked Sendable {
     @OptionalField(key: "approver_id") var approverID: UUID?
     @Field(key: "active") var active: Bool
     @Field(key: "position") var sortOrder: Int
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _name, _approverID, _active, _sortOrder] }
 
     init() {}
     init(id: UUID? = nil, communeID: UUID, name: String, approverID: UUID? = nil, active: Bool = true, sortOrder: Int = 0) {
@@ -166,6 +187,10 @@ final class GroupMembership: Model, @unchecked Sendable {
     @Field(key: "group_id") var groupID: UUID
     @Field(key: "person_id") var personID: UUID
     @Enum(key: "kind") var kind: Kind
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _groupID, _personID, _kind] }
+
     init() {}
     init(groupID: UUID, personID: UUID, kind: Kind) { self.groupID = groupID; self.personID = personID; self.kind = kind }
 }
@@ -183,6 +208,14 @@ final class Room: Model, @unchecked Sendable {
     /// Opening hours ("HH:mm"); items outside them are flagged on the schedule.
     @OptionalField(key: "opens_at") var opensAt: String?
     @OptionalField(key: "closes_at") var closesAt: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _name, _capacity, _active, _resourceKind, _opensAt, _closesAt,
+        ]
+    }
+
     init() {}
     init(id: UUID? = nil, communeID: UUID, name: String, capacity: Int, active: Bool = true) {
         self.id = id
@@ -202,6 +235,10 @@ final class PartyCell: Model, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     /// When the cell holds its regular monthly meeting (`CellMeetingRule` as JSON); nil if unknown.
     @OptionalField(key: "meeting_rule_json") var meetingRuleJSON: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _name, _active, _meetingRuleJSON] }
+
     init() {}
     init(id: UUID? = nil, communeID: UUID, name: String, active: Bool = true) {
         self.id = id
@@ -221,6 +258,10 @@ final class CellSupervisor: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "cell_id") var cellID: UUID
     @Field(key: "person_id") var personID: UUID
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _cellID, _personID] }
+
     init() {}
     init(cellID: UUID, personID: UUID) { self.cellID = cellID; self.personID = personID }
 }

@@ -22,6 +22,14 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "url") var url: String
     @Field(key: "due_at") var dueAt: Date
     @Field(key: "created_at") var createdAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _dedupeKey, _recipientID, _kind, _purpose, _subject, _body, _url, _dueAt, _createdAt,
+        ]
+    }
+
     init() {}
 }
 
@@ -42,6 +50,15 @@ final class OutboxDelivery: Model, @unchecked Sendable {
     @OptionalField(key: "lease_owner") var leaseOwner: String?
     @OptionalField(key: "last_error") var lastError: String?
     @OptionalField(key: "sent_at") var sentAt: Date?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _messageID, _communeID, _channel, _status, _attempts, _nextAttemptAt, _leaseUntil, _leaseOwner,
+            _lastError, _sentAt,
+        ]
+    }
+
     init() {}
 }
 
@@ -57,6 +74,14 @@ final class DeliveryAttempt: Model, @unchecked Sendable {
     @OptionalField(key: "status_code") var statusCode: Int?
     @OptionalField(key: "error") var error: String?
     @Field(key: "duration_ms") var durationMilliseconds: Int
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _deliveryID, _communeID, _at, _ok, _statusCode, _error, _durationMilliseconds,
+        ]
+    }
+
     init() {}
 }
 
@@ -69,6 +94,10 @@ final class ChannelPreference: Model, @unchecked Sendable {
     @Field(key: "webhook") var webhook: Bool
     @Field(key: "email") var email: Bool
     @OptionalField(key: "email_address") var emailAddress: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _personID, _inApp, _webhook, _email, _emailAddress] }
+
     init() {}
 }
 
@@ -82,6 +111,14 @@ final class CommuneIntegration: Model, @unchecked Sendable {
     @Field(key: "webhook_enabled") var webhookEnabled: Bool
     /// `ReminderSettings` as JSON.
     @Field(key: "reminders_json") var remindersJSON: String
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _webhookURL, _webhookSecret, _webhookEnabled, _remindersJSON,
+        ]
+    }
+
     init() {}
 
     var reminderSettings: ReminderSettings {

@@ -30,6 +30,14 @@ final class WeeklyReport: Model, @unchecked Sendable {
     @OptionalField(key: "returned_by") var returnedBy: UUID?
     @OptionalField(key: "return_comment") var returnComment: String?
 
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _personID, _weekID, _weekYear, _weekNumber, _status, _firstSubmittedAt, _lastSubmittedAt,
+            _updatedAt, _revision, _draftJSON, _draftSavedAt, _returnedAt, _returnedBy, _returnComment,
+        ]
+    }
+
     var typedDraft: WeeklyReportInput? {
         draftJSON.flatMap { try? JSONDecoder().decode(WeeklyReportInput.self, from: Data($0.utf8)) }
     }
@@ -60,6 +68,14 @@ final class ReportFigure: Model, @unchecked Sendable {
     @Field(key: "completed") var completed: Bool
     /// Copied from the report: only submitted figures count in progress and year-to-date.
     @Field(key: "submitted") var submitted: Bool
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _reportID, _targetID, _weekYear, _weekNumber, _valueText, _completed, _submitted,
+        ]
+    }
+
     init() {}
     init(reportID: UUID, targetID: UUID, week: ReportWeekID, value: Decimal, completed: Bool, submitted: Bool) {
         self.reportID = reportID
@@ -85,6 +101,14 @@ final class ReportWorkItem: Model, @unchecked Sendable {
     @OptionalField(key: "activity_type") var activityType: String?
     @OptionalField(key: "place") var place: String?
     @OptionalField(key: "dates") var dates: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _reportID, _position, _description, _quantityText, _unit, _activityType, _place, _dates,
+        ]
+    }
+
     init() {}
 }
 
@@ -105,6 +129,15 @@ final class ReportPlanItem: Model, @unchecked Sendable {
     /// Participant ids as a JSON array: read with the item, never queried on their own here.
     @Field(key: "participant_ids") var participantJSON: String
     @OptionalField(key: "prepared_by") var preparedBy: String?
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _reportID, _communeID, _position, _date, _start, _end, _title, _roomID, _place, _chairID,
+            _participantJSON, _preparedBy,
+        ]
+    }
+
     init() {}
 
     var participantIDs: [UUID] {

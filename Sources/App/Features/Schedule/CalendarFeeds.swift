@@ -12,6 +12,10 @@ final class CalendarFeed: Model, @unchecked Sendable {
     @OptionalField(key: "person_id") var personID: UUID?
     @Field(key: "token") var token: String
     @Field(key: "created_at") var createdAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _personID, _token, _createdAt] }
+
     init() {}
     init(communeID: UUID, personID: UUID?, token: String, createdAt: Date) {
         self.communeID = communeID

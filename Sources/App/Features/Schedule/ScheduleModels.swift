@@ -28,6 +28,15 @@ final class ScheduleEntry: Model, @unchecked Sendable {
     @Field(key: "hidden") var hidden: Bool
     @Field(key: "updated_by") var updatedBy: UUID
     @Field(key: "updated_at") var updatedAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _weekID, _date, _start, _end, _title, _roomID, _place, _chairID, _participantJSON,
+            _unitJSON, _preparedBy, _sourceReportID, _sourcePlanKey, _hidden, _updatedBy, _updatedAt,
+        ]
+    }
+
     init() {}
 
     var participantIDs: [UUID] {
@@ -50,6 +59,10 @@ final class SchedulePublication: Model, @unchecked Sendable {
     @Field(key: "published_by") var publishedBy: UUID
     /// The published items as JSON (`[ScheduleItemDTO]`).
     @Field(key: "items_json") var itemsJSON: String
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _weekID, _publishedAt, _publishedBy, _itemsJSON] }
+
     init() {}
 }
 

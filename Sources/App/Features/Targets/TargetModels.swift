@@ -22,6 +22,14 @@ final class Target: Model, @unchecked Sendable {
     @Field(key: "position") var sortOrder: Int
     @Field(key: "active") var active: Bool
 
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _year, _groupID, _code, _name, _unitOfMeasure, _plannedText, _valueKind, _yearToDateRule,
+            _responsibleUnitID, _responsiblePersonID, _sortOrder, _active,
+        ]
+    }
+
     init() {}
 
     init(id: UUID? = nil, communeID: UUID, year: Int, groupID: UUID, code: String, name: String, unitOfMeasure: String,
@@ -78,6 +86,10 @@ final class ActivityType: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "default_unit") var defaultUnit: String
     @Field(key: "active") var active: Bool
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] { [_id, _communeID, _code, _name, _defaultUnit, _active] }
+
     init() {}
     init(communeID: UUID, code: String, name: String, defaultUnit: String, active: Bool = true) {
         self.communeID = communeID

@@ -16,6 +16,14 @@ final class BriefingMoveRecord: Model, @unchecked Sendable {
     @Field(key: "reason") var reason: String
     @Field(key: "moved_by") var movedBy: UUID
     @Field(key: "moved_at") var movedAt: Date
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [
+            _id, _communeID, _weekID, _slotKey, _date, _startTime, _endTime, _reason, _movedBy, _movedAt,
+        ]
+    }
+
     init() {}
 
     init(communeID: UUID, move: BriefingMove, movedBy: UUID, movedAt: Date) {
