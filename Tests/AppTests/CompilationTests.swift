@@ -204,6 +204,9 @@ struct BriefingAndDocumentTests {
                 #expect(html.contains(name))
             }
             #expect(html.contains("Thay đổi so với tuần trước"))
+            // XH04 had no figure before week 33; Nam's 7 is the change.
+            let xh04 = try #require(html.components(separatedBy: "<td>XH04</td>").dropFirst().first?.components(separatedBy: "</tr>").first)
+            #expect(xh04.contains("<td class=\"num\">—</td><td class=\"num\">7</td>"))
             #expect(html.contains("Chỉ tiêu chậm so với kế hoạch"))
             #expect(try await leader.get("/briefing/current").location == "/briefing/2021-W33")
             // Moving the briefing from here notifies everyone and comes back to the briefing.

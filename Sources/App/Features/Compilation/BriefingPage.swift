@@ -20,18 +20,34 @@ struct BriefingPageController {
         var slots: [Choice]; var moveDate: String
     }
 
-    /// Every group's view of the week and of the week before, for the page and the document.
-    static func load(user: CurrentUser, week: ReportWeek, now: Date, on db: any Database) async throws -> [(GroupWeekView, GroupWeekView)] {
-        let calendar = user.commune.calendar
-        let previous = calendar.week(containing: week.start.adding(days: -1))
+    /// What the briefing compares with: each target's year-to-date figure and the on-time count
+    /// of the week before (a previous week in another year has other targets: nothing to compare).
+    struct PreviousWeek: Sendable {
+        var yearToDate: [UUID: Decimal]
+        var onTime: Int
+    }
+
+    /// Every group's view of the week, for the page and the document.
+    static func load(user: CurrentUser, week: ReportWeek, now: Date, on db: any Database) async throws -> [GroupWeekView] {
         let groups = try await ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$sortOrder).all()
-        var result: [(GroupWeekView, GroupWeekView)] = []
+        var views: [GroupWeekView] = []
         for group in groups {
-            let current = try await CompilationService.view(group: group, week: week, calendar: calendar, now: now, on: db)
-            let before = try await CompilationService.view(group: group, week: previous, calendar: calendar, now: now, on: db)
-            result.append((current, before))
+            views.append(try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: now, on: db))
         }
-        return result
+        return views
+    }
+
+    /// The week before, only as far as the page compares: far cheaper than a second group view.
+    static func previousWeek(of view: GroupWeekView, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> PreviousWeek {
+        let previous = calendar.week(containing: view.week.start.adding(days: -1))
+        var yearToDate: [UUID: Decimal] = [:]
+        if previous.id.year == view.week.id.year {
+            let progress = try await TargetProgressQuery.progress(of: view.targets.map(\.target), through: previous.id, on: db)
+            for (id, line) in progress { if let value = line.yearToDate { yearToDate[id] = value } }
+        }
+        let obligated = try await LedgerService.obligated(communeID: view.group.communeID, groupIDs: [view.groupID], on: db)
+        let rows = try await LedgerService.rows(for: obligated, weeks: [previous], calendar: calendar, now: now, on: db)
+        return PreviousWeek(yearToDate: yearToDate, onTime: rows.filter { $0.entry.status == .onTime }.count)
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -41,12 +57,14 @@ struct BriefingPageController {
             return req.redirect(to: "/briefing/\(calendar.week(containing: req.now).id)")
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let views = try await Self.load(user: user, week: week, now: req.now, on: req.db)
+        var views: [(GroupWeekView, PreviousWeek)] = []
+        for view in try await Self.load(user: user, week: week, now: req.now, on: req.db) {
+            views.append((view, try await Self.previousWeek(of: view, calendar: calendar, now: req.now, on: req.db)))
+        }
         let cards = views.map { current, before in
-            let previousYTD = Dictionary(uniqueKeysWithValues: before.targets.map { ($0.target.id!, $0.progress?.yearToDate) })
             let changes = current.targets.compactMap { line -> ChangeRow? in
                 let after = line.progress?.yearToDate
-                let earlier = previousYTD[line.target.id!] ?? nil
+                let earlier = before.yearToDate[line.target.id!]
                 guard after != earlier else { return nil }
                 return ChangeRow(code: line.target.code, name: line.target.name,
                                  before: TargetProgressQuery.display(earlier, kind: line.target.valueKind).nonEmpty ?? "—",
@@ -57,7 +75,7 @@ struct BriefingPageController {
                 stateLabel: req.language == .vi ? current.groupWeek.state.vietnameseName : current.groupWeek.state.englishName,
                 summary: current.groupWeek.summary,
                 tally: .init(LedgerTally(current.members.compactMap(\.entry))),
-                previousOnTime: before.members.compactMap(\.entry).filter { $0.status == .onTime }.count,
+                previousOnTime: before.onTime,
                 behind: current.targets.filter(\.behindPlan).map {
                     BehindRow(code: $0.target.code, name: $0.target.name,
                               yearToDate: TargetProgressQuery.display($0.progress?.yearToDate, kind: $0.target.valueKind).nonEmpty ?? "0",

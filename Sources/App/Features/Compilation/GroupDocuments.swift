@@ -167,7 +167,7 @@ extension BriefingPageController {
     func packDocument(_ req: Request) async throws -> Response {
         let user = try req.authorize(.viewBriefing)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let views = try await Self.load(user: user, week: week, now: req.now, on: req.db).map(\.0)
+        let views = try await Self.load(user: user, week: week, now: req.now, on: req.db)
         let calendar = user.commune.calendar
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let document = GroupDocuments.briefingPack(views, week: week, commune: user.commune,
