@@ -412,6 +412,8 @@ class Flow:
         badge = d.find_element(By.CSS_SELECTOR, ".status-line .badge").text
         check(badge and "Đang thu thập" not in badge, f"the group's state did not change after submitting the compilation: {badge!r}")
         print(f"   compiled report submitted: {badge}")
+        drafts = [k for k in d.execute_script("return Object.keys(localStorage)") if k.startswith("giaoban-draft:")]
+        check(not drafts, f"the summary's copy on this device was kept after the server confirmed it: {drafts}")
         shot(d, "05c-group-compiled-submitted.png")
 
     # 6

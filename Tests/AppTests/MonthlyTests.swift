@@ -196,6 +196,10 @@ struct MonthlyTests {
             let form = try await browser.get(path)
             #expect(form.status == .ok)
             #expect(form.body.string.contains("Tuyên truyền phòng chống dịch trên loa truyền thanh: 6 buổi."))
+            // The form keeps a copy on the device (drafts.js, loaded by every page) under a key of its own.
+            #expect(form.body.string.contains("data-draft=\"monthly-2021-08-\(try culture.requireID())-Hồ Sỹ Nam\""))
+            #expect(form.body.string.contains("<script src=\"/js/drafts.js\" defer></script>"))
+            #expect(try await browser.get("/js/drafts.js").body.string.contains("giaoban-draft:"))
             let typed = "Đã tổ chức 6 buổi tuyên truyền, vượt kế hoạch tháng."
             let refused = try await browser.post(path, [
                 ("figures[0][targetId]", try fixtures.count.requireID().uuidString), ("figures[0][monthValue]", "22,5,1"),
@@ -204,6 +208,7 @@ struct MonthlyTests {
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains(typed))
             #expect(refused.body.string.contains("22,5,1"))
+            #expect(refused.body.string.contains("id=\"error-summary\""))
             let submitted = try await browser.post(path, [
                 ("figures[0][targetId]", try fixtures.count.requireID().uuidString), ("figures[0][monthValue]", "22"),
                 ("figures[0][yearToDate]", "27"), ("results", typed), ("action", "submit"),
