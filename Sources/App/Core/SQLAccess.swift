@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// The SQL side of the database, for the few hot reads that select plain columns instead of
@@ -9,5 +10,13 @@ enum SQLAccess {
     static func sql(_ db: any Database) throws -> any SQLDatabase {
         guard let sql = db as? any SQLDatabase else { throw NotSQL() }
         return sql
+    }
+
+    /// An id column as `UUID.uuidString` text. SQLite keeps ids as that text already, so a hot
+    /// read compares strings instead of parsing thousands of UUIDs (Foundation parses them with
+    /// `sscanf`); PostgreSQL's native `uuid` is decoded and formatted.
+    static func idText(_ row: any SQLRow, _ column: String) throws -> String {
+        if let text = try? row.decode(column: column, as: String.self) { return text.uppercased() }
+        return try row.decode(column: column, as: UUID.self).uuidString
     }
 }

@@ -60,11 +60,12 @@ enum LedgerService {
             .where("week_id", .in, weeks.map(\.id.description))
             .where("first_submitted_at", .isNot, SQLLiteral.null)
             .all()
-        var firstSubmission: [String: Date] = [:]
+        var firstSubmission: [String: [String: Date]] = [:]  // week id → person id text → instant
         for row in submissions {
-            let key = "\(try row.decode(column: "person_id", as: UUID.self))|\(try row.decode(column: "week_id", as: String.self))"
-            firstSubmission[key] = try row.decode(column: "first_submitted_at", as: Date.self)
+            firstSubmission[try row.decode(column: "week_id", as: String.self), default: [:]][try SQLAccess.idText(row, "person_id")] =
+                try row.decode(column: "first_submitted_at", as: Date.self)
         }
+        let personTexts = Dictionary(uniqueKeysWithValues: people.map { ($0.personID, $0.personID.uuidString) })
         let leaves = Dictionary(grouping: try await LeaveRecord.query(on: db).filter(\.$personID ~~ personIDs).all(), by: \.personID)
             .mapValues { $0.compactMap(\.period) }
         var rows: [Row] = []
@@ -72,9 +73,10 @@ enum LedgerService {
         for week in weeks {
             let due = calendar.deadlines(for: week).weeklyReport
             let dueDay = LocalDate.inZone(due, calendar.timeZone)
+            let submittedThisWeek = firstSubmission[week.id.description] ?? [:]
             for person in people where LedgerRules.applies(periodEnd: week.end, joinedOn: person.joinedOn) {
                 let entry = LedgerRules.entry(dueAt: due, dueDay: dueDay,
-                                              firstSubmittedAt: firstSubmission["\(person.personID)|\(week.id)"],
+                                              firstSubmittedAt: personTexts[person.personID].flatMap { submittedThisWeek[$0] },
                                               now: now, leaves: leaves[person.personID] ?? [])
                 rows.append(Row(obligated: person, week: week, dueAt: due, entry: entry))
             }

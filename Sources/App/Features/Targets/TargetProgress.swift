@@ -52,10 +52,12 @@ enum TargetProgressQuery {
             .where("submitted", .equal, true)
             .where("completed", .equal, true)
             .all()
+        let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.uuidString, $0) })
         var result: [UUID: [WeeklyFigure]] = [:]
         for row in rows {
+            guard let targetID = idOfText[try SQLAccess.idText(row, "target_id")] else { continue }
             let value = DecimalText.load(try row.decode(column: "value", as: String.self)) ?? 0
-            result[try row.decode(column: "target_id", as: UUID.self), default: []]
+            result[targetID, default: []]
                 .append(WeeklyFigure(weekIndex: try row.decode(column: "week_number", as: Int.self), value: value, completed: true))
         }
         return result
