@@ -42,18 +42,33 @@ enum AppMigrations {
 
 /// Indexes that hold every column the hot reads select (year-to-date figures, the ledger's first
 /// submissions), so those reads never touch the tables themselves.
-struct CreateCoveringIndexes: AsyncMigration {
-    static let indexes: [(name: String, table: String, columns: String)] = [
+struct CreateCoveringIndexes: IndexMigration {
+    static let indexes: [IndexSpec] = [
         ("idx_report_figures_progress", ReportFigure.schema, "target_id, week_year, week_number, submitted, completed, value"),
         ("idx_weekly_reports_person_week_first", WeeklyReport.schema, "person_id, week_id, first_submitted_at"),
     ]
+}
 
+typealias IndexSpec = (name: String, table: String, columns: String)
+
+/// A migration that only adds plain indexes (Fluent's schema builder has none): list them.
+protocol IndexMigration: AsyncMigration {
+    static var indexes: [IndexSpec] { get }
+}
+
+extension IndexMigration {
     func prepare(on db: any Database) async throws {
-        try await CreateIndexes.create(Self.indexes, on: db)
+        guard let sql = db as? any SQLDatabase else { return }
+        for index in Self.indexes {
+            try await sql.raw(SQLQueryString("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: index.columns))")).run()
+        }
     }
 
     func revert(on db: any Database) async throws {
-        try await CreateIndexes.drop(Self.indexes, on: db)
+        guard let sql = db as? any SQLDatabase else { return }
+        for index in Self.indexes {
+            try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \(unsafeRaw: index.name)")).run()
+        }
     }
 }
 
@@ -243,8 +258,8 @@ struct CreateBriefingMoves: AsyncMigration {
 }
 
 /// Indexes for the queries every page runs (Fluent's schema builder has no plain index).
-struct CreateIndexes: AsyncMigration {
-    static let indexes: [(name: String, table: String, columns: String)] = [
+struct CreateIndexes: IndexMigration {
+    static let indexes: [IndexSpec] = [
         ("idx_login_attempts_username_at", LoginAttempt.schema, "username, at"),
         ("idx_people_commune", Person.schema, "commune_id"),
         ("idx_group_memberships_person", GroupMembership.schema, "person_id"),
@@ -256,26 +271,4 @@ struct CreateIndexes: AsyncMigration {
         ("idx_audit_entries_commune_at", AuditEntry.schema, "commune_id, at"),
         ("idx_leaves_person", LeaveRecord.schema, "person_id"),
     ]
-
-    func prepare(on db: any Database) async throws {
-        try await Self.create(Self.indexes, on: db)
-    }
-
-    func revert(on db: any Database) async throws {
-        try await Self.drop(Self.indexes, on: db)
-    }
-
-    static func create(_ indexes: [(name: String, table: String, columns: String)], on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
-        for index in indexes {
-            try await sql.raw(SQLQueryString("CREATE INDEX IF NOT EXISTS \(unsafeRaw: index.name) ON \(unsafeRaw: index.table) (\(unsafeRaw: index.columns))")).run()
-        }
-    }
-
-    static func drop(_ indexes: [(name: String, table: String, columns: String)], on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
-        for index in indexes {
-            try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \(unsafeRaw: index.name)")).run()
-        }
-    }
 }
