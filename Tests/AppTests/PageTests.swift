@@ -46,6 +46,13 @@ struct PageTests {
             let friday = try await browser.get("/").body.string
             #expect(friday.contains("class=\"next-due overdue\""))
             #expect(friday.contains("<a href=\"/reports/current\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối — chưa nộp: quá hạn 13 giờ</a>"))
+            // Leave covering Thursday excuses the report, as in the ledger.
+            let nam = try await t.person(TestApp.Demo.reporter)
+            let leave = LeaveRecord(communeID: nam.communeID, personID: try nam.requireID(), from: try #require(LocalDate(iso: "2021-08-19")),
+                                    to: try #require(LocalDate(iso: "2021-08-19")), reason: "Ốm", createdBy: try nam.requireID(), createdAt: Date())
+            try await leave.create(on: t.db)
+            #expect(!(try await browser.get("/").body.string.contains("overdue")))
+            try await leave.delete(on: t.db)
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: try await t.token(TestApp.Demo.reporter))
             let after = try await browser.get("/").body.string
             #expect(!after.contains("overdue"))

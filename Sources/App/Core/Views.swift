@@ -129,12 +129,12 @@ extension Request {
             owes = try await ReportGroup.query(on: db).filter(\.$id ~~ memberships.map(\.groupID))
                 .filter(\.$active == true).count() > 0
         }
+        // Past the deadline, the ledger's own entry for this week (submission, leave, first day).
         var entry: LedgerEntry?
-        if owes, due <= now, LedgerRules.applies(periodEnd: week.end, joinedOn: user.person.joinedOn.flatMap(LocalDate.init(iso:))) {
-            let report = try await ReportService.find(personID: user.personID, week: week.id, on: db)
-            let leaves = try await LeaveRecord.query(on: db).filter(\.$personID == user.personID).all().compactMap(\.period)
-            entry = LedgerRules.entry(dueAt: due, dueDay: calendar.localDate(of: due), firstSubmittedAt: report?.firstSubmittedAt,
-                                      now: now, leaves: leaves)
+        if owes, due <= now {
+            let me = LedgerService.Obligated(person: user.person, personID: user.personID, groupIDs: memberships.map(\.groupID),
+                                             unitIDs: Array(user.actor.unitIDs), joinedOn: user.person.joinedOn.flatMap(LocalDate.init(iso:)))
+            entry = try await LedgerService.rows(for: [me], weeks: [week], calendar: calendar, now: now, on: db).first?.entry
         }
         guard let item = PersonalDeadline.next(now: now, calendar: calendar, owesWeeklyReport: owes,
                                                currentWeekEntry: entry, isAggregator: user.actor.isAggregator) else { return nil }
