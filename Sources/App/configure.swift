@@ -8,6 +8,8 @@ import Vapor
 /// Wiring only: database, migrations, middleware, views and routes.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.giaobanConfig = config
+    app.signedInCache = SignedInCache()
+    app.pageCache = PageCache()
 
     switch config.database {
     case .sqliteMemory:

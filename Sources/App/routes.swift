@@ -18,13 +18,13 @@ func routes(_ app: Application) throws {
     }
 
     // Browser pages.
-    let web = app.grouped(SessionAuthMiddleware(), CSRFMiddleware())
+    let web = app.grouped(DataVersionMiddleware(), SessionAuthMiddleware(), CSRFMiddleware())
     let accounts = AccountsController()
     web.get("login", use: accounts.loginPage)
     web.post("login", use: accounts.login)
     web.get("lang", ":code", use: accounts.switchLanguage)
 
-    let signedIn = web.grouped(RequireUserMiddleware())
+    let signedIn = web.grouped(RequireUserMiddleware(), PageCacheMiddleware())
     signedIn.post("logout", use: accounts.logout)
     signedIn.get("account", "password", use: accounts.passwordPage)
     let reminderPages = ReminderSettingsPages()
@@ -149,9 +149,9 @@ func routes(_ app: Application) throws {
     admin.post("integrations", use: reminderPages.saveIntegrations)
 
     // JSON API.
-    let api = app.grouped("api", "v1").grouped(BearerAuthMiddleware())
+    let api = app.grouped("api", "v1").grouped(DataVersionMiddleware(), BearerAuthMiddleware())
     api.post("auth", "token", use: accounts.issueToken)
-    let authed = api.grouped(RequireUserMiddleware())
+    let authed = api.grouped(RequireUserMiddleware(), PageCacheMiddleware())
     let weeks = WeeksAPIController()
     authed.get("weeks", use: weeks.containing)
     authed.get("weeks", "current", use: weeks.current)

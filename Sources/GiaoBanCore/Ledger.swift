@@ -74,7 +74,8 @@ public enum LedgerRules {
     /// - The first submission instant decides (later corrections never move it): at or before
     ///   the deadline is on time, after it late by the difference in whole seconds.
     /// - Without a submission: excused when a leave covers the deadline's calendar day (in the
-    ///   commune's zone), otherwise not yet due before the deadline and missing after it.
+    ///   commune's zone), otherwise not yet due up to the deadline and missing after it. At the
+    ///   deadline instant itself a submission would still be on time, so it is not missing yet.
     /// - A submission is counted even from someone on leave: the work was done.
     public static func entry(dueAt: Date, dueDay: LocalDate, firstSubmittedAt: Date?, now: Date,
                              leaves: [LeavePeriod]) -> LedgerEntry {
@@ -88,7 +89,7 @@ public enum LedgerRules {
         if let leave = leaves.first(where: { $0.covers(dueDay) }) {
             return LedgerEntry(status: .excused, excuse: leave)
         }
-        return LedgerEntry(status: now < dueAt ? .notDue : .missing)
+        return LedgerEntry(status: now <= dueAt ? .notDue : .missing)
     }
 }
 

@@ -36,6 +36,7 @@ public enum PersonalDeadline {
                 candidates.append(Item(kind: .groupCompilation, week: candidate.id, dueAt: deadlines.groupCompilation, overdue: false))
             }
         }
-        return candidates.filter { $0.dueAt > now }.min { $0.dueAt < $1.dueAt }
+        // The deadline instant itself is still in time ("chậm nhất 20h").
+        return candidates.filter { $0.dueAt >= now }.min { $0.dueAt < $1.dueAt }
     }
 }

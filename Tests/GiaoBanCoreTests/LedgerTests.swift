@@ -24,10 +24,11 @@ struct LedgerTests {
         #expect(LateText.vietnamese(seconds: 3900) == "muộn 1 giờ 5 phút")
     }
 
-    @Test("Without a submission: not due before the deadline, missing after it")
+    @Test("Without a submission: not due up to the deadline (a submission then is still on time), missing after it")
     func unsubmitted() {
         #expect(LedgerRules.entry(dueAt: due, dueDay: thursday, firstSubmittedAt: nil, now: due.addingTimeInterval(-1), leaves: []).status == .notDue)
-        #expect(LedgerRules.entry(dueAt: due, dueDay: thursday, firstSubmittedAt: nil, now: due, leaves: []).status == .missing)
+        #expect(LedgerRules.entry(dueAt: due, dueDay: thursday, firstSubmittedAt: nil, now: due, leaves: []).status == .notDue)
+        #expect(LedgerRules.entry(dueAt: due, dueDay: thursday, firstSubmittedAt: nil, now: due.addingTimeInterval(0.001), leaves: []).status == .missing)
     }
 
     @Test("Leave covering the deadline's day excuses; leave ending the day before does not")

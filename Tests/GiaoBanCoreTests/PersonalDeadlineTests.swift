@@ -10,13 +10,15 @@ struct PersonalDeadlineTests {
         LedgerRules.entry(dueAt: dueAt, dueDay: calendar.localDate(of: dueAt), firstSubmittedAt: submitted, now: now, leaves: leaves)
     }
 
-    @Test("before Thursday 20:00 the current week's report is next")
+    @Test("up to Thursday 20:00 itself the current week's report is next, not yet overdue")
     func beforeDeadline() throws {
-        let now = CalFixture.instant("2021-08-19T19:59:00+07:00")
         let due = calendar.deadlines(for: try calendar.week(parsing: "2021-W33")).weeklyReport
-        let item = try #require(PersonalDeadline.next(now: now, calendar: calendar, owesWeeklyReport: true,
-                                                      currentWeekEntry: entry(dueAt: due, now: now), isAggregator: false))
-        #expect(item == .init(kind: .weeklyReport, week: ReportWeekID(year: 2021, week: 33), dueAt: due, overdue: false))
+        for text in ["2021-08-19T19:59:00+07:00", "2021-08-19T20:00:00+07:00"] {
+            let now = CalFixture.instant(text)
+            let item = try #require(PersonalDeadline.next(now: now, calendar: calendar, owesWeeklyReport: true,
+                                                          currentWeekEntry: entry(dueAt: due, now: now), isAggregator: false))
+            #expect(item == .init(kind: .weeklyReport, week: ReportWeekID(year: 2021, week: 33), dueAt: due, overdue: false), "\(text)")
+        }
     }
 
     @Test("after the deadline an unsubmitted report stays in the header as overdue, until the week ends")

@@ -32,6 +32,10 @@ public struct AppConfig: Sendable {
     /// Answer every request with `X-Query-Count` (the Fluent queries it ran): tests and
     /// benchmarks use it to catch N+1 queries. Off in production.
     public var exposeQueryCount = false
+    /// Keep rendered pages and API answers (`PageCache`) and the signed-in context
+    /// (`SignedInCache`) per commune data version. `GIAOBAN_PAGE_CACHE=off` turns both off, for
+    /// measuring the uncached path.
+    public var pageCache = true
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
@@ -51,8 +55,8 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
-    /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`
-    /// and `GIAOBAN_MAIL_FROM`.
+    /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
+    /// `GIAOBAN_MAIL_FROM` and `GIAOBAN_PAGE_CACHE`.
     public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
@@ -69,7 +73,7 @@ public struct AppConfig: Sendable {
         let hours = env["GIAOBAN_SESSION_HOURS"].flatMap(Double.init) ?? 12
         let arguments = environment.arguments.dropFirst()
         let command = arguments.first ?? "serve"
-        return AppConfig(
+        var config = AppConfig(
             database: database,
             initialAdminPassword: env["GIAOBAN_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
             secureCookies: secure,
@@ -81,6 +85,8 @@ public struct AppConfig: Sendable {
             sendmailPath: env["GIAOBAN_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: env["GIAOBAN_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban@localhost"
         )
+        config.pageCache = !["0", "false", "no", "off"].contains(env["GIAOBAN_PAGE_CACHE"]?.lowercased() ?? "")
+        return config
     }
 }
 

@@ -1,4 +1,6 @@
 import Fluent
+import FluentSQL
+import SQLKit
 import GiaoBanCore
 import Vapor
 
@@ -71,6 +73,38 @@ enum AccountQueries {
         )
         return CurrentUser(person: person, commune: commune, actor: actor, session: session)
     }
+
+    /// The signed-in context for a person whose commune is at `version`: from `SignedInCache`
+    /// when it was built at that version, otherwise read and kept.
+    static func currentUser(personID: UUID, version: Int64, session: UserSession?, request: Request) async throws -> CurrentUser? {
+        let cache = request.application.signedInCache
+        guard request.application.giaobanConfig.pageCache else {
+            return try await currentUser(personID: personID, session: session, on: request.db)
+        }
+        if let entry = cache.entry(personID: personID, version: version) {
+            return CurrentUser(person: entry.person, commune: entry.commune, actor: entry.actor, session: session)
+        }
+        guard let user = try await currentUser(personID: personID, session: session, on: request.db) else { return nil }
+        cache.store(.init(version: version, person: user.person, commune: user.commune, actor: user.actor))
+        return user
+    }
+
+    /// One query for what every signed-in request starts with: the live session or token row
+    /// and its person's commune version.
+    static func credential<Credential: Model>(_ type: Credential.Type, tokenHash: String, now: Date,
+                                              on db: any Database) async throws -> (Credential, version: Int64)? {
+        let row = try await SQLAccess.sql(db).raw("""
+            SELECT c.*, v.version AS commune_data_version
+            FROM \(ident: Credential.schema) c
+            JOIN people p ON p.id = c.person_id
+            LEFT JOIN commune_versions v ON v.commune_id = p.commune_id
+            WHERE c.token_hash = \(bind: tokenHash) AND c.expires_at > \(bind: now)
+            LIMIT 1
+            """).first()
+        guard let row else { return nil }
+        let version = try row.decode(column: "commune_data_version", as: Int64?.self) ?? 0
+        return (try row.decode(fluentModel: Credential.self), version)
+    }
 }
 
 /// Recognises the browser session cookie. A missing or expired session simply leaves the
@@ -81,11 +115,11 @@ struct SessionAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
             let now = request.now
-            if let session = try await UserSession.query(on: request.db)
-                .filter(\.$tokenHash == SecretToken.hash(token))
-                .filter(\.$expiresAt > now)
-                .first() {
-                request.currentUser = try await AccountQueries.currentUser(personID: session.personID, session: session, on: request.db)
+            if let (session, version) = try await AccountQueries.credential(UserSession.self, tokenHash: SecretToken.hash(token),
+                                                                             now: now, on: request.db) {
+                request.currentUser = try await AccountQueries.currentUser(personID: session.personID, version: version,
+                                                                           session: session, request: request)
+                request.dataVersion = version
                 let lifetime = request.application.giaobanConfig.sessionLifetime
                 // Sliding expiry, written at most every few minutes rather than on every request.
                 if request.currentUser != nil, session.expiresAt.timeIntervalSince(now) < lifetime - 300 {
@@ -102,15 +136,14 @@ struct SessionAuthMiddleware: AsyncMiddleware {
 struct BearerAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            guard let token = try await APIToken.query(on: request.db)
-                .filter(\.$tokenHash == SecretToken.hash(bearer.token))
-                .filter(\.$expiresAt > request.now)
-                .first(),
-                let user = try await AccountQueries.currentUser(personID: token.personID, session: nil, on: request.db)
+            guard let (token, version) = try await AccountQueries.credential(APIToken.self, tokenHash: SecretToken.hash(bearer.token),
+                                                                              now: request.now, on: request.db),
+                let user = try await AccountQueries.currentUser(personID: token.personID, version: version, session: nil, request: request)
             else {
                 throw AppError(.unauthorized, code: "invalid_token", message: "Mã truy cập không hợp lệ hoặc đã hết hạn.")
             }
             request.currentUser = user
+            request.dataVersion = version
         }
         return try await next.respond(to: request)
     }

@@ -37,6 +37,7 @@ enum AppMigrations {
         CreateOutbox(),
         UpdateCommunesAddRegion(),
         CreateCoveringIndexes(),
+        CreateCommuneVersions(),
     ]
 }
 

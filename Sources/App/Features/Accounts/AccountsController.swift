@@ -143,8 +143,10 @@ struct AccountsController {
             return try await req.render("accounts/password", title: req.t("password_title"), section: "password",
                                         PasswordView(errors: errors), status: .unprocessableEntity)
         }
-        user.person.passwordHash = try await req.password.async.hash(new)
-        try await user.person.save(on: req.db)
+        // A fresh copy: the signed-in context is shared with other requests and never changed in place.
+        guard let person = try await Person.find(user.personID, on: req.db) else { throw AppError.unauthorized }
+        person.passwordHash = try await req.password.async.hash(new)
+        try await person.save(on: req.db)
         // Everything signed in with the old password is signed out, except this browser.
         var others = UserSession.query(on: req.db).filter(\.$personID == user.personID)
         if let current = user.session?.id { others = others.filter(\.$id != current) }

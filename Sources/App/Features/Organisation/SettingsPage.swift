@@ -153,9 +153,11 @@ struct SettingsPageController {
             return try await render(req, form: form, errors: .init(messages: ["weekStartDay": error.vietnameseMessage]),
                                     status: .unprocessableEntity)
         }
-        user.commune.name = name
-        user.commune.calendarSettings = settings
-        try await user.commune.save(on: req.db)
+        // A fresh copy: the signed-in context is shared with other requests and never changed in place.
+        guard let commune = try await Commune.find(user.communeID, on: req.db) else { throw AppError.unauthorized }
+        commune.name = name
+        commune.calendarSettings = settings
+        try await commune.save(on: req.db)
         return req.redirect(to: "/admin/settings?notice=saved")
     }
 }

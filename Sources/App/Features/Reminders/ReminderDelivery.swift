@@ -43,6 +43,7 @@ enum ReminderDelivery {
         let due = try await OutboxDelivery.query(on: db).filter(\.$status == .pending).filter(\.$nextAttemptAt <= now)
             .filter(\.$channel != .inApp).sort(\.$nextAttemptAt).limit(batchSize).all()
         var sent = 0, failed = 0
+        var touched: Set<UUID> = []
         for candidate in due {
             guard let delivery = try await claim(candidate, now: now, instance: instance, on: db) else { continue }
             guard let message = try await OutboxMessage.find(delivery.messageID, on: db) else { continue }
@@ -80,7 +81,10 @@ enum ReminderDelivery {
                 }
             }
             try await delivery.save(on: db)
+            touched.insert(delivery.communeID)
         }
+        // The integrations page shows every delivery's state.
+        for communeID in touched { try await DataVersion.changed(communeID: communeID, app: app, on: db) }
         return (sent, failed)
     }
 

@@ -29,7 +29,10 @@ enum ReminderService {
     static func tick(app: Application, now: Date, instance: String) async throws -> TickResult {
         var result = TickResult()
         for commune in try await Commune.query(on: app.db).all() {
-            result.planned += try await plan(commune: commune, now: now, on: app.db, logger: app.logger)
+            let planned = try await plan(commune: commune, now: now, on: app.db, logger: app.logger)
+            // New in-app notifications change the header's unread count on every page.
+            if planned > 0 { try await DataVersion.changed(communeID: try commune.requireID(), app: app, on: app.db) }
+            result.planned += planned
         }
         let delivered = try await ReminderDelivery.deliverDue(app: app, now: now, instance: instance)
         result.sent = delivered.sent

@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// A counter per commune that every change to the commune's data moves on. Whatever a server keeps
+/// in memory about a commune (the signed-in context, rendered pages) is valid only for the version
+/// it was built at, so several servers sharing one database never serve each other's stale copies:
+/// the version lives in the database, read in the same query as the session.
+enum DataVersion {
+    static let schema = "commune_versions"
+
+    /// Moves the commune's version on. Called after the change committed, so a reader that sees the
+    /// new version also sees the change.
+    static func bump(communeID: UUID, on db: any Database) async throws {
+        try await SQLAccess.sql(db).raw("""
+            INSERT INTO commune_versions (commune_id, version) VALUES (\(bind: communeID), 1)
+            ON CONFLICT (commune_id) DO UPDATE SET version = commune_versions.version + 1
+            """).run()
+    }
+
+    /// Moves the commune on and drops what this server keeps of it at once (other servers see the
+    /// new version with their next session read).
+    static func changed(communeID: UUID, app: Application, on db: any Database) async throws {
+        try await bump(communeID: communeID, on: db)
+        app.signedInCache.forget(communeID: communeID)
+        app.pageCache.forget(communeID: communeID)
+    }
+
+    /// Moves every commune on: for commands that change data outside a request (restore, generate).
+    static func bumpAll(on db: any Database) async throws {
+        try await SQLAccess.sql(db).raw("UPDATE commune_versions SET version = version + 1").run()
+    }
+
+    /// The commune's current version (0 before its first change).
+    static func current(communeID: UUID, on db: any Database) async throws -> Int64 {
+        let row = try await SQLAccess.sql(db).raw("SELECT version FROM commune_versions WHERE commune_id = \(bind: communeID)").first()
+        return try row?.decode(column: "version", as: Int64.self) ?? 0
+    }
+}
+
+struct CreateCommuneVersions: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(DataVersion.schema)
+            .field("commune_id", .uuid, .identifier(auto: false))
+            .field("version", .int64, .required)
+            .create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(DataVersion.schema).delete()
+    }
+}
+
+extension Request {
+    private struct DataVersionKey: StorageKey { typealias Value = Int64 }
+
+    /// The signed-in user's commune version as read with their session or token.
+    var dataVersion: Int64? {
+        get { storage[DataVersionKey.self] }
+        set { storage[DataVersionKey.self] = newValue }
+    }
+}
+
+/// Moves the signed-in user's commune on after every request that may have changed something
+/// (anything but GET/HEAD/OPTIONS), refused or not: a refused form may still have saved a draft.
+/// Background work (reminders) and commands bump on their own.
+struct DataVersionMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else {
+            return try await next.respond(to: request)
+        }
+        do {
+            let response = try await next.respond(to: request)
+            try await bump(request)
+            return response
+        } catch {
+            try? await bump(request)
+            throw error
+        }
+    }
+
+    private func bump(_ request: Request) async throws {
+        guard let communeID = request.currentUser?.communeID else { return }
+        try await DataVersion.changed(communeID: communeID, app: request.application, on: request.db)
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import GiaoBanCore
+import NIOConcurrencyHelpers
+import Vapor
+
+/// What a signed-in person may do, kept per person for the commune version it was read at, so that
+/// a page costs one query (session and version together) before its own work instead of six to ten.
+final class SignedInCache: Sendable {
+    struct Entry: @unchecked Sendable {
+        // The models are never changed in place: handlers that change a person or commune load
+        // their own copy, and the change moves the version on, which drops this entry.
+        let version: Int64
+        let person: Person
+        let commune: Commune
+        let actor: Actor
+    }
+
+    private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 20_000) { self.capacity = capacity }
+
+    func entry(personID: UUID, version: Int64) -> Entry? {
+        entries.withLockedValue { $0[personID] }.flatMap { $0.version == version ? $0 : nil }
+    }
+
+    func store(_ entry: Entry) {
+        entries.withLockedValue { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[entry.person.id ?? UUID()] = entry
+        }
+    }
+
+    func forget(communeID: UUID) {
+        entries.withLockedValue { entries in entries = entries.filter { $0.value.commune.id != communeID } }
+    }
+}
+
+/// Rendered pages and API answers of one commune, valid for one data version and one minute.
+///
+/// A page is a function of the request (address, cookies, token, language), the commune's data
+/// and the clock. The version stands for the data; the minute for the clock, because everything
+/// a page says about time changes only at whole minutes: weeks, months and deadlines begin and end
+/// on them and countdowns count them. The whole-minute instants themselves belong to one side or
+/// the other depending on the rule (a week starts at 00:00 inclusive, a report at exactly 20:00
+/// is still on time), so a request at such an instant is neither answered from nor kept in the
+/// cache; strictly between two of them every rule gives one answer.
+/// Only the current generation of each commune is kept, within a byte budget.
+final class PageCache: Sendable {
+    struct Generation: Hashable, Sendable {
+        let version: Int64
+        let minute: Int64
+
+        /// Nil on a whole-minute instant.
+        init?(version: Int64, at now: Date) {
+            let seconds = now.timeIntervalSince1970
+            let minute = (seconds / 60).rounded(.down)
+            guard seconds > minute * 60 else { return nil }
+            self.version = version
+            self.minute = Int64(minute)
+        }
+    }
+
+    struct Entry: Sendable {
+        let status: HTTPResponseStatus
+        let headers: HTTPHeaders
+        let body: ByteBuffer
+    }
+
+    private struct Bucket {
+        var generation: Generation
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+    }
+
+    private struct State {
+        var buckets: [UUID: Bucket] = [:]
+        var bytes = 0
+        var hits = 0
+        var misses = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+    let budgetBytes: Int
+    /// Larger answers (a year's export) are not worth a place in the budget.
+    let largestEntryBytes: Int
+
+    init(budgetBytes: Int = 32 << 20, largestEntryBytes: Int = 1 << 20) {
+        self.budgetBytes = budgetBytes
+        self.largestEntryBytes = largestEntryBytes
+    }
+
+    func entry(communeID: UUID, generation: Generation, key: String) -> Entry? {
+        state.withLockedValue { state in
+            guard let bucket = state.buckets[communeID], bucket.generation == generation,
+                  let entry = bucket.entries[key] else {
+                state.misses += 1
+                return nil
+            }
+            state.hits += 1
+            return entry
+        }
+    }
+
+    func store(_ entry: Entry, communeID: UUID, generation: Generation, key: String) {
+        let size = entry.body.readableBytes + key.utf8.count
+        guard size <= largestEntryBytes else { return }
+        state.withLockedValue { state in
+            var bucket = state.buckets[communeID] ?? Bucket(generation: generation)
+            if bucket.generation != generation {
+                // An older or newer generation: whichever is current wins the place.
+                guard Self.isNewer(generation, than: bucket.generation) else { return }
+                state.bytes -= bucket.bytes
+                bucket = Bucket(generation: generation)
+            }
+            if let replaced = bucket.entries[key] {
+                bucket.bytes -= replaced.body.readableBytes + key.utf8.count
+                state.bytes -= replaced.body.readableBytes + key.utf8.count
+            }
+            if state.bytes + size > budgetBytes {
+                // Over budget: start again rather than track recency for every page.
+                state.buckets.removeAll(keepingCapacity: true)
+                state.bytes = 0
+                bucket = Bucket(generation: generation)
+            }
+            bucket.entries[key] = entry
+            bucket.bytes += size
+            state.bytes += size
+            state.buckets[communeID] = bucket
+        }
+    }
+
+    func forget(communeID: UUID) {
+        state.withLockedValue { state in
+            if let bucket = state.buckets.removeValue(forKey: communeID) { state.bytes -= bucket.bytes }
+        }
+    }
+
+    /// Hits, misses and bytes held, for the benchmark and the tests.
+    var statistics: (hits: Int, misses: Int, bytes: Int) {
+        state.withLockedValue { ($0.hits, $0.misses, $0.bytes) }
+    }
+
+    private static func isNewer(_ a: Generation, than b: Generation) -> Bool {
+        a.version != b.version ? a.version > b.version : a.minute > b.minute
+    }
+}
+
+/// Answers a signed-in GET from `PageCache` when the commune's data and the minute are what they
+/// were when the page was built; otherwise builds it and keeps it. Only complete `200` answers
+/// without cookies are kept. Pages that read across communes (roll-ups) or that an auditor wants
+/// to the second (audit) are not behind this middleware.
+struct PageCacheMiddleware: AsyncMiddleware {
+    static let uncachedPrefixes = ["/rollups", "/api/v1/rollups", "/audit", "/api/v1/audit"]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let cache = request.application.pageCache
+        guard request.application.giaobanConfig.pageCache, request.method == .GET,
+              let user = request.currentUser, let version = request.dataVersion,
+              !Self.uncachedPrefixes.contains(where: { request.url.path.hasPrefix($0) }),
+              let generation = PageCache.Generation(version: version, at: request.now) else {
+            return try await next.respond(to: request)
+        }
+        let key = Self.key(for: request)
+        if let entry = cache.entry(communeID: user.communeID, generation: generation, key: key) {
+            return Response(status: entry.status, headers: entry.headers, body: .init(buffer: entry.body))
+        }
+        let response = try await next.respond(to: request)
+        if response.status == .ok, !response.headers.contains(name: .setCookie), let body = response.body.buffer {
+            cache.store(.init(status: response.status, headers: response.headers, body: body),
+                        communeID: user.communeID, generation: generation, key: key)
+        }
+        return response
+    }
+
+    /// Everything in the request a page may depend on: the address, who asks and in which language.
+    static func key(for request: Request) -> String {
+        let headers = request.headers
+        return [request.url.string, headers[.cookie].joined(separator: "; "), headers.first(name: .authorization) ?? "",
+                headers.first(name: .accept) ?? "", headers.first(name: .acceptLanguage) ?? ""].joined(separator: "\n")
+    }
+}
+
+extension Application {
+    private struct SignedInCacheKey: StorageKey { typealias Value = SignedInCache }
+    private struct PageCacheKey: StorageKey { typealias Value = PageCache }
+
+    /// Set once while configuring, before any request can race to create it.
+    var signedInCache: SignedInCache {
+        get { storage[SignedInCacheKey.self]! }
+        set { storage[SignedInCacheKey.self] = newValue }
+    }
+
+    var pageCache: PageCache {
+        get { storage[PageCacheKey.self]! }
+        set { storage[PageCacheKey.self] = newValue }
+    }
+}
