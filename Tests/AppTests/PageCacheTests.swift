@@ -163,6 +163,59 @@ struct PageCacheTests {
         }
     }
 
+    @Test("Requests for a page that is being built wait for it instead of building it again")
+    func singleFlight() async throws {
+        let cache = PageCache()
+        let commune = UUID()
+        let generation = try #require(PageCache.Generation(version: 3, at: Date(timeIntervalSince1970: 1_629_252_030)))
+        guard case .build = await cache.lookup(communeID: commune, generation: generation, key: "k") else {
+            Issue.record("the first request builds the page")
+            return
+        }
+        async let waiting = cache.lookup(communeID: commune, generation: generation, key: "k")
+        while cache.statistics.misses < 2 { await Task.yield() }
+        let entry = PageCache.Entry(status: .ok, headers: ["Content-Type": "text/html"], body: ByteBuffer(string: "<p>trang</p>"))
+        cache.finish(communeID: commune, generation: generation, key: "k", entry: entry)
+        guard case .shared(let shared) = await waiting else {
+            Issue.record("the second request waited for the first")
+            return
+        }
+        #expect(shared?.body == entry.body)
+        guard case .hit = await cache.lookup(communeID: commune, generation: generation, key: "k") else {
+            Issue.record("the built page is kept")
+            return
+        }
+        // A build that failed hands nothing on: the waiting request builds the page itself.
+        guard case .build = await cache.lookup(communeID: commune, generation: generation, key: "other") else {
+            Issue.record("a new page is built")
+            return
+        }
+        async let second = cache.lookup(communeID: commune, generation: generation, key: "other")
+        while cache.statistics.misses < 4 { await Task.yield() }
+        cache.finish(communeID: commune, generation: generation, key: "other", entry: nil)
+        guard case .shared(nil) = await second else {
+            Issue.record("nothing is shared from a failed build")
+            return
+        }
+    }
+
+    @Test("A burst of requests for a page not yet kept builds it once")
+    func burst() async throws {
+        try await withTestApp(at: midMinute, configure: { $0.exposeQueryCount = true }) { t in
+            let token = try await t.token(TestApp.Demo.office)
+            // The signed-in context first, so that only building the answer costs queries.
+            #expect(try await t.api(.GET, "/api/v1/weeks/current", token: token).status == .ok)
+            let responses = try await withThrowingTaskGroup(of: TestingHTTPResponse.self) { group in
+                for _ in 0..<8 { group.addTask { try await t.api(.GET, "/api/v1/ledger/2021-W33", token: token) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(responses.allSatisfy { $0.status == .ok })
+            #expect(Set(responses.map(\.body.string)).count == 1)
+            let built = responses.filter { (Int($0.headers.first(name: "X-Query-Count") ?? "") ?? 0) > 0 }
+            #expect(built.count == 1, "one request built the answer; the others took it")
+        }
+    }
+
     @Test("The cache keeps one generation per commune and stays within its byte budget")
     func budget() {
         let cache = PageCache(budgetBytes: 10_000, largestEntryBytes: 4_000)
@@ -175,14 +228,14 @@ struct PageCacheTests {
             .init(status: .ok, headers: [:], body: ByteBuffer(repeating: 0x61, count: size))
         }
         cache.store(entry(3_000), communeID: commune, generation: v1, key: "a")
-        #expect(cache.entry(communeID: commune, generation: v1, key: "a") != nil)
-        #expect(cache.entry(communeID: commune, generation: v2, key: "a") == nil, "a newer version is not answered from an older one")
+        #expect(cache.peek(communeID: commune, generation: v1, key: "a") != nil)
+        #expect(cache.peek(communeID: commune, generation: v2, key: "a") == nil, "a newer version is not answered from an older one")
         cache.store(entry(3_000), communeID: commune, generation: v2, key: "b")
-        #expect(cache.entry(communeID: commune, generation: v1, key: "a") == nil, "the older generation is gone")
+        #expect(cache.peek(communeID: commune, generation: v1, key: "a") == nil, "the older generation is gone")
         cache.store(entry(3_000), communeID: commune, generation: v1, key: "late")
-        #expect(cache.entry(communeID: commune, generation: v1, key: "late") == nil, "a late answer for an older version is not kept")
+        #expect(cache.peek(communeID: commune, generation: v1, key: "late") == nil, "a late answer for an older version is not kept")
         cache.store(entry(5_000), communeID: other, generation: v1, key: "big")
-        #expect(cache.entry(communeID: other, generation: v1, key: "big") == nil, "larger than an entry may be")
+        #expect(cache.peek(communeID: other, generation: v1, key: "big") == nil, "larger than an entry may be")
         for index in 0..<10 { cache.store(entry(3_000), communeID: other, generation: v1, key: "k\(index)") }
         #expect(cache.statistics.bytes <= 10_000)
         cache.forget(communeID: other)

@@ -78,6 +78,16 @@ final class PageCache: Sendable {
         var bytes = 0
         var hits = 0
         var misses = 0
+        /// Pages being built, by `flightKey`, with the requests waiting for them.
+        var flights: [String: [CheckedContinuation<Lookup, Never>]] = [:]
+    }
+
+    /// What a request does about a page: answer from the cache, build it (others wait), or take
+    /// what another request built (nil when that answer could not be kept: build it yourself).
+    enum Lookup: Sendable {
+        case hit(Entry)
+        case build
+        case shared(Entry?)
     }
 
     private let state = NIOLockedValueBox(State())
@@ -90,16 +100,47 @@ final class PageCache: Sendable {
         self.largestEntryBytes = largestEntryBytes
     }
 
-    func entry(communeID: UUID, generation: Generation, key: String) -> Entry? {
+    /// The kept answer, if any, without counting or waiting.
+    func peek(communeID: UUID, generation: Generation, key: String) -> Entry? {
         state.withLockedValue { state in
-            guard let bucket = state.buckets[communeID], bucket.generation == generation,
-                  let entry = bucket.entries[key] else {
-                state.misses += 1
-                return nil
-            }
-            state.hits += 1
-            return entry
+            guard let bucket = state.buckets[communeID], bucket.generation == generation else { return nil }
+            return bucket.entries[key]
         }
+    }
+
+    /// The cached answer; else, when another request is already building the same page for the
+    /// same generation, waits for it, so that a burst after a change (or at a new minute) builds
+    /// each page once instead of once per waiting request.
+    func lookup(communeID: UUID, generation: Generation, key: String) async -> Lookup {
+        let flight = Self.flightKey(communeID, generation, key)
+        return await withCheckedContinuation { continuation in
+            let now: Lookup? = state.withLockedValue { state in
+                if let bucket = state.buckets[communeID], bucket.generation == generation, let entry = bucket.entries[key] {
+                    state.hits += 1
+                    return .hit(entry)
+                }
+                state.misses += 1
+                if state.flights[flight] != nil {
+                    state.flights[flight]!.append(continuation)
+                    return nil
+                }
+                state.flights[flight] = []
+                return .build
+            }
+            if let now { continuation.resume(returning: now) }
+        }
+    }
+
+    /// Ends a build started by `lookup`: keeps the answer (when there is one) and hands it to
+    /// every request that waited for it. Called on every path, failures included.
+    func finish(communeID: UUID, generation: Generation, key: String, entry: Entry?) {
+        if let entry { store(entry, communeID: communeID, generation: generation, key: key) }
+        let waiting = state.withLockedValue { $0.flights.removeValue(forKey: Self.flightKey(communeID, generation, key)) } ?? []
+        for continuation in waiting { continuation.resume(returning: .shared(entry)) }
+    }
+
+    private static func flightKey(_ communeID: UUID, _ generation: Generation, _ key: String) -> String {
+        "\(communeID)|\(generation.version)|\(generation.minute)|\(key)"
     }
 
     func store(_ entry: Entry, communeID: UUID, generation: Generation, key: String) {
@@ -162,15 +203,26 @@ struct PageCacheMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         let key = Self.key(for: request)
-        if let entry = cache.entry(communeID: user.communeID, generation: generation, key: key) {
+        switch await cache.lookup(communeID: user.communeID, generation: generation, key: key) {
+        case .hit(let entry), .shared(.some(let entry)):
             return Response(status: entry.status, headers: entry.headers, body: .init(buffer: entry.body))
+        case .shared(.none):
+            return try await next.respond(to: request)
+        case .build:
+            let response: Response
+            do {
+                response = try await next.respond(to: request)
+            } catch {
+                cache.finish(communeID: user.communeID, generation: generation, key: key, entry: nil)
+                throw error
+            }
+            var entry: PageCache.Entry?
+            if response.status == .ok, !response.headers.contains(name: .setCookie), let body = response.body.buffer {
+                entry = .init(status: response.status, headers: response.headers, body: body)
+            }
+            cache.finish(communeID: user.communeID, generation: generation, key: key, entry: entry)
+            return response
         }
-        let response = try await next.respond(to: request)
-        if response.status == .ok, !response.headers.contains(name: .setCookie), let body = response.body.buffer {
-            cache.store(.init(status: response.status, headers: response.headers, body: body),
-                        communeID: user.communeID, generation: generation, key: key)
-        }
-        return response
     }
 
     /// Everything in the request a page may depend on: the address, who asks and in which language.

@@ -35,7 +35,7 @@ enum ReminderDelivery {
         signed.append(UInt8(ascii: "."))
         signed.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + SecretToken.hex(mac)
     }
 
     static func deliverDue(app: Application, now: Date, instance: String) async throws -> (sent: Int, failed: Int) {
