@@ -4,6 +4,11 @@ and prints requests/s, p50/p99 latency and the server's peak memory, next to the
 /healthz route as the ceiling. Usage (Benchmarks/run.sh does all of this):
 
     python3 Benchmarks/bench.py BINARY DATABASE_PATH [--duration 15s] [--connections 64] [--user c001.p004]
+                                [--sessions N] [--no-cache]
+
+--sessions N spreads every route over N office accounts of N communes (c001.p004, c002.p004, …),
+each request the next one's, so that every page is built N times and the cache holds N copies.
+--no-cache runs the server with GIAOBAN_PAGE_CACHE=off: every request builds its page.
 
 Only the Python standard library and the `wrk` program are used.
 """
@@ -59,11 +64,30 @@ def api(base, path, token):
     return json.loads(urllib.request.urlopen(request).read())
 
 
-def wrk(url, header, duration, connections):
+def lua_rotation(requests):
+    """A wrk script that sends the (path, header) pairs in turn."""
+    lines = ["local requests = {"]
+    for path, header in requests:
+        name, value = header.split(": ", 1)
+        lines.append(f"  {{{json.dumps(path)}, {{[{json.dumps(name)}] = {json.dumps(value)}}}}},")
+    lines += ["}", "local n = 0", "request = function()", "  n = n % #requests + 1",
+              "  return wrk.format(\"GET\", requests[n][1], requests[n][2])", "end"]
+    return "\n".join(lines) + "\n"
+
+
+def wrk(url, header, duration, connections, rotation=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", url]
-    if header:
+    script = None
+    if rotation and len(rotation) > 1:
+        script = f"/tmp/giaoban-bench-{os.getpid()}.lua"
+        with open(script, "w") as f:
+            f.write(lua_rotation(rotation))
+        command[1:1] = ["-s", script]
+    elif header:
         command[1:1] = ["-H", header]
     out = subprocess.run(command, capture_output=True, text=True).stdout
+    if script:
+        os.remove(script)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     def percentile(p):
         match = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
@@ -76,11 +100,13 @@ def wrk(url, header, duration, connections):
     return rps, percentile(50), percentile(99), int(non2xx.group(1)) if non2xx else 0, errors.group(1) if errors else ""
 
 
-def timed(url, header, count=20):
-    """Median wall time of `count` sequential requests, in ms (for the year's ledger)."""
+def timed(url, header, count=20, built=False):
+    """Median wall time of `count` sequential requests, in ms (for the year's ledger). `built`
+    makes every address different (an ignored parameter), so that none is answered from the cache."""
     times = []
-    for _ in range(count):
-        request = urllib.request.Request(url, headers=dict([header.split(": ", 1)]) if header else {})
+    for index in range(count):
+        address = f"{url}&bench={index}-{time.time()}" if built else url
+        request = urllib.request.Request(address, headers=dict([header.split(": ", 1)]) if header else {})
         started = time.perf_counter()
         urllib.request.urlopen(request).read()
         times.append((time.perf_counter() - started) * 1000)
@@ -95,10 +121,13 @@ def main():
     parser.add_argument("--duration", default="15s")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--user", default="c001.p004", help="an office account of the first generated commune")
+    parser.add_argument("--sessions", type=int, default=1, help="spread each route over this many communes' office accounts")
+    parser.add_argument("--no-cache", action="store_true", help="run the server with GIAOBAN_PAGE_CACHE=off")
     args = parser.parse_args()
 
     port = free_port()
-    env = dict(os.environ, DATABASE_PATH=args.database, GIAOBAN_REMINDER_SECONDS="0", GIAOBAN_SECURE_COOKIES="false", LOG_LEVEL="error")
+    env = dict(os.environ, DATABASE_PATH=args.database, GIAOBAN_REMINDER_SECONDS="0", GIAOBAN_SECURE_COOKIES="false", LOG_LEVEL="error",
+               GIAOBAN_PAGE_CACHE="off" if args.no_cache else "on")
     server = subprocess.Popen([args.binary, "serve", "--env", "production", "--hostname", "127.0.0.1", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -109,45 +138,53 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        cookie, token = login(base, args.user)
-        week = api(base, "/api/v1/weeks/current", token)
-        week_id, year = week["id"], int(week["id"][:4])
-        groups = api(base, "/api/v1/groups", token)["items"]
-        group = groups[0]["id"]
-        page = f"Cookie: {cookie}"
-        bearer = f"Authorization: Bearer {token}"
+        users = [args.user] + [f"c{n:03d}.p004" for n in range(2, args.sessions + 1)]
+        sessions = []
+        for user in users:
+            cookie, token = login(base, user)
+            week = api(base, "/api/v1/weeks/current", token)
+            groups = api(base, "/api/v1/groups", token)["items"]
+            sessions.append({"page": f"Cookie: {cookie}", "bearer": f"Authorization: Bearer {token}",
+                             "week": week["id"], "group": groups[0]["id"]})
+        week_id, year = sessions[0]["week"], int(sessions[0]["week"][:4])
         routes = [
-            ("plain text /healthz (ceiling)", "/healthz", None),
-            ("home page", "/", page),
-            ("report form", f"/reports/{week_id}", page),
-            ("group week page", f"/groups/{group}/weeks/{week_id}", page),
-            ("ledger week page", f"/ledger/weeks/{week_id}", page),
-            ("briefing page", f"/briefing/{week_id}", page),
-            ("schedule page", f"/schedule/{week_id}", page),
-            ("API ledger week", f"/api/v1/ledger/{week_id}", bearer),
-            ("API group week", f"/api/v1/groups/{group}/weeks/{week_id}", bearer),
-            ("API year ledger", f"/api/v1/ledger?year={year}", bearer),
-            ("year ledger summary page", f"/ledger/summary?year={year}", page),
+            ("plain text /healthz (ceiling)", lambda s: ("/healthz", None)),
+            ("home page", lambda s: ("/", s["page"])),
+            ("report form", lambda s: (f"/reports/{s['week']}", s["page"])),
+            ("group week page", lambda s: (f"/groups/{s['group']}/weeks/{s['week']}", s["page"])),
+            ("ledger week page", lambda s: (f"/ledger/weeks/{s['week']}", s["page"])),
+            ("briefing page", lambda s: (f"/briefing/{s['week']}", s["page"])),
+            ("schedule page", lambda s: (f"/schedule/{s['week']}", s["page"])),
+            ("API ledger week", lambda s: (f"/api/v1/ledger/{s['week']}", s["bearer"])),
+            ("API group week", lambda s: (f"/api/v1/groups/{s['group']}/weeks/{s['week']}", s["bearer"])),
+            ("API year ledger", lambda s: (f"/api/v1/ledger?year={year}", s["bearer"])),
+            ("year ledger summary page", lambda s: (f"/ledger/summary?year={year}", s["page"])),
         ]
+        bearer, page = sessions[0]["bearer"], sessions[0]["page"]
         rows = []
         ceiling = None
-        for name, path, header in routes:
-            rps, p50, p99, non2xx, errors = wrk(base + path, header, args.duration, args.connections)
+        for name, route in routes:
+            path, header = route(sessions[0])
+            rotation = [route(session) for session in sessions] if header else None
+            rps, p50, p99, non2xx, errors = wrk(base + path, header, args.duration, args.connections, rotation)
             ceiling = ceiling or rps
             rows.append((name, path, rps, rps / ceiling * 100, p50, p99, non2xx, errors))
-        ledger_ms = timed(base + f"/api/v1/ledger?year={year}", bearer)
-        ledger_page_ms = timed(base + f"/ledger/summary?year={year}", page)
+        ledger_ms = timed(base + f"/api/v1/ledger?year={year}", bearer, built=True)
+        ledger_page_ms = timed(base + f"/ledger/summary?year={year}", page, built=True)
+        cached_ms = timed(base + f"/api/v1/ledger?year={year}", bearer)
         memory = peak_memory_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    print(f"\nwrk -t2 -c{args.connections} -d{args.duration} on {os.cpu_count()} cores; database {args.database}; user {args.user}")
+    who = f"user {args.user}" if args.sessions == 1 else f"{args.sessions} office accounts of {args.sessions} communes in turn"
+    print(f"\nwrk -t2 -c{args.connections} -d{args.duration} on {os.cpu_count()} cores; database {args.database}; {who}; "
+          f"page cache {'off' if args.no_cache else 'on'}")
     print(f"{'route':32} {'req/s':>9} {'% plain':>8} {'p50 ms':>8} {'p99 ms':>8}  non-2xx")
     for name, path, rps, share, p50, p99, non2xx, errors in rows:
         print(f"{name:32} {rps:9.0f} {share:7.1f}% {p50:8.2f} {p99:8.2f}  {non2xx} {errors}")
-    print(f"a year's ledger for one commune (median of 20 sequential requests): API {ledger_ms:.1f} ms, "
-          f"summary page {ledger_page_ms:.1f} ms")
+    print(f"a year's ledger for one commune, built (median of 20 sequential requests): API {ledger_ms:.1f} ms, "
+          f"summary page {ledger_page_ms:.1f} ms; answered from the cache: {cached_ms:.1f} ms")
     print(f"server peak memory (VmHWM): {memory:.0f} MB")
 
 

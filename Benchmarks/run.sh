@@ -4,6 +4,8 @@
 # p50/p99 latency and the server's peak memory next to the plain-text /healthz ceiling.
 #   Benchmarks/run.sh                       # 150 communes x 60 people x 52 weeks, 15 s per route
 #   COMMUNES=20 DURATION=10s Benchmarks/run.sh
+#   Benchmarks/run.sh --sessions 24         # every route spread over 24 communes' office accounts
+#   Benchmarks/run.sh --no-cache            # every request builds its page (GIAOBAN_PAGE_CACHE=off)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMUNES=${COMMUNES:-150}
@@ -26,4 +28,4 @@ if [ ! -f "$DB" ]; then
 
 fi
 ls -la "$DB"
-python3 Benchmarks/bench.py "$BIN" "$DB" --duration "$DURATION" --connections "$CONNECTIONS"
+python3 Benchmarks/bench.py "$BIN" "$DB" --duration "$DURATION" --connections "$CONNECTIONS" "$@"
