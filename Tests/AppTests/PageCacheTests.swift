@@ -95,6 +95,33 @@ struct PageCacheTests {
         return html[start.upperBound...].prefix { $0 != "\"" }
     }
 
+    @Test("Autosaved typing changes only its author's pages; the first autosave, which creates the report, changes the commune's")
+    func autosaveIsPersonal() async throws {
+        try await withTestApp(at: midMinute) { t in
+            let communeID = try await t.person(TestApp.Demo.reporter).communeID
+            let nam = t.browser()
+            try await nam.login(TestApp.Demo.reporter)
+            let office = t.browser()
+            try await office.login(TestApp.Demo.office)
+            let type = { (text: String) in
+                try await nam.post("/reports/2021-W33/autosave", [("work[0][description]", text), ("work[0][quantity]", ""), ("work[0][unit]", "")])
+            }
+            #expect(try await type("Bản nháp đầu").status == .ok)
+            let afterFirst = try await DataVersion.current(communeID: communeID, on: t.db)
+            #expect(afterFirst == 1, "the first autosave created the report")
+
+            #expect(try await nam.get("/reports/2021-W33").body.string.contains("value=\"Bản nháp đầu\""))
+            let ledger = try await office.get("/ledger/weeks/2021-W33").body.string
+            #expect(try await type("Đang gõ tiếp").status == .ok)
+            #expect(try await DataVersion.current(communeID: communeID, on: t.db) == afterFirst, "the commune did not move")
+            #expect(try await nam.get("/reports/2021-W33").body.string.contains("value=\"Đang gõ tiếp\""),
+                    "the author's form shows the latest typing at once")
+            let hits = t.app.pageCache.statistics.hits
+            #expect(try await office.get("/ledger/weeks/2021-W33").body.string == ledger)
+            #expect(t.app.pageCache.statistics.hits == hits + 1, "the colleague's page was kept")
+        }
+    }
+
     @Test("Countdowns move with the minute; the deadline instant itself is never kept")
     func minutes() async throws {
         // Thursday 19/08 19:58:30 in Hà Nội: a minute and a half before the weekly report's deadline.

@@ -101,21 +101,28 @@ enum AccountQueries {
         return user
     }
 
+    struct Versions: Sendable {
+        var commune: Int64
+        var personal: Int64
+    }
+
     /// One query for what every signed-in request starts with: the live session or token row
-    /// and its person's commune version.
+    /// with its person's commune version and own version.
     static func credential<Credential: Model>(_ type: Credential.Type, tokenHash: String, now: Date,
-                                              on db: any Database) async throws -> (Credential, version: Int64)? {
+                                              on db: any Database) async throws -> (Credential, versions: Versions)? {
         let row = try await SQLAccess.sql(db).raw("""
-            SELECT c.*, v.version AS commune_data_version
+            SELECT c.*, v.version AS commune_data_version, pv.version AS personal_data_version
             FROM \(ident: Credential.schema) c
             JOIN people p ON p.id = c.person_id
             LEFT JOIN commune_versions v ON v.commune_id = p.commune_id
+            LEFT JOIN person_versions pv ON pv.person_id = c.person_id
             WHERE c.token_hash = \(bind: tokenHash) AND c.expires_at > \(bind: now)
             LIMIT 1
             """).first()
         guard let row else { return nil }
-        let version = try row.decode(column: "commune_data_version", as: Int64?.self) ?? 0
-        return (try row.decode(fluentModel: Credential.self), version)
+        let versions = Versions(commune: try row.decode(column: "commune_data_version", as: Int64?.self) ?? 0,
+                                personal: try row.decode(column: "personal_data_version", as: Int64?.self) ?? 0)
+        return (try row.decode(fluentModel: Credential.self), versions)
     }
 }
 
@@ -127,11 +134,12 @@ struct SessionAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
             let now = request.now
-            if let (session, version) = try await AccountQueries.credential(UserSession.self, tokenHash: SecretToken.hash(token),
-                                                                             now: now, on: request.db) {
-                request.currentUser = try await AccountQueries.currentUser(personID: session.personID, version: version,
+            if let (session, versions) = try await AccountQueries.credential(UserSession.self, tokenHash: SecretToken.hash(token),
+                                                                              now: now, on: request.db) {
+                request.currentUser = try await AccountQueries.currentUser(personID: session.personID, version: versions.commune,
                                                                            session: session, request: request)
-                request.dataVersion = version
+                request.dataVersion = versions.commune
+                request.personalDataVersion = versions.personal
                 let lifetime = request.application.giaobanConfig.sessionLifetime
                 // Sliding expiry, written at most every few minutes rather than on every request.
                 if request.currentUser != nil, session.expiresAt.timeIntervalSince(now) < lifetime - 300 {
@@ -148,14 +156,16 @@ struct SessionAuthMiddleware: AsyncMiddleware {
 struct BearerAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            guard let (token, version) = try await AccountQueries.credential(APIToken.self, tokenHash: SecretToken.hash(bearer.token),
-                                                                              now: request.now, on: request.db),
-                let user = try await AccountQueries.currentUser(personID: token.personID, version: version, session: nil, request: request)
+            guard let (token, versions) = try await AccountQueries.credential(APIToken.self, tokenHash: SecretToken.hash(bearer.token),
+                                                                               now: request.now, on: request.db),
+                let user = try await AccountQueries.currentUser(personID: token.personID, version: versions.commune, session: nil,
+                                                                request: request)
             else {
                 throw AppError(.unauthorized, code: "invalid_token", message: "Mã truy cập không hợp lệ hoặc đã hết hạn.")
             }
             request.currentUser = user
-            request.dataVersion = version
+            request.dataVersion = versions.commune
+            request.personalDataVersion = versions.personal
         }
         return try await next.respond(to: request)
     }

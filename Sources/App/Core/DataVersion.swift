@@ -19,6 +19,15 @@ enum DataVersion {
             """).run()
     }
 
+    /// Moves one person's own version on: for changes only they see (the autosaved typing of
+    /// their report form), so that their colleagues' pages are kept.
+    static func bump(personID: UUID, on db: any Database) async throws {
+        try await SQLAccess.sql(db).raw("""
+            INSERT INTO person_versions (person_id, version) VALUES (\(bind: personID), 1)
+            ON CONFLICT (person_id) DO UPDATE SET version = person_versions.version + 1
+            """).run()
+    }
+
     /// Moves the commune on and drops what this server keeps of it at once (other servers see the
     /// new version with their next session read).
     static func changed(communeID: UUID, app: Application, on db: any Database) async throws {
@@ -39,6 +48,19 @@ enum DataVersion {
     }
 }
 
+struct CreatePersonVersions: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("person_versions")
+            .field("person_id", .uuid, .identifier(auto: false))
+            .field("version", .int64, .required)
+            .create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("person_versions").delete()
+    }
+}
+
 struct CreateCommuneVersions: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema(DataVersion.schema)
@@ -54,11 +76,26 @@ struct CreateCommuneVersions: AsyncMigration {
 
 extension Request {
     private struct DataVersionKey: StorageKey { typealias Value = Int64 }
+    private struct PersonalVersionKey: StorageKey { typealias Value = Int64 }
+    private struct PersonalChangeKey: StorageKey { typealias Value = Bool }
 
     /// The signed-in user's commune version as read with their session or token.
     var dataVersion: Int64? {
         get { storage[DataVersionKey.self] }
         set { storage[DataVersionKey.self] = newValue }
+    }
+
+    /// The signed-in user's own version (changes only they see), read with the commune's.
+    var personalDataVersion: Int64 {
+        get { storage[PersonalVersionKey.self] ?? 0 }
+        set { storage[PersonalVersionKey.self] = newValue }
+    }
+
+    /// Set by a handler whose change only the signed-in person sees: `DataVersionMiddleware`
+    /// then moves their own version on instead of the commune's.
+    var changedOnlyForSelf: Bool {
+        get { storage[PersonalChangeKey.self] ?? false }
+        set { storage[PersonalChangeKey.self] = newValue }
     }
 }
 
@@ -81,7 +118,11 @@ struct DataVersionMiddleware: AsyncMiddleware {
     }
 
     private func bump(_ request: Request) async throws {
-        guard let communeID = request.currentUser?.communeID else { return }
-        try await DataVersion.changed(communeID: communeID, app: request.application, on: request.db)
+        guard let user = request.currentUser else { return }
+        if request.changedOnlyForSelf {
+            try await DataVersion.bump(personID: user.personID, on: request.db)
+        } else {
+            try await DataVersion.changed(communeID: user.communeID, app: request.application, on: request.db)
+        }
     }
 }

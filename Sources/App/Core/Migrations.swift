@@ -38,6 +38,7 @@ enum AppMigrations {
         UpdateCommunesAddRegion(),
         CreateCoveringIndexes(),
         CreateCommuneVersions(),
+        CreatePersonVersions(),
     ]
 }
 

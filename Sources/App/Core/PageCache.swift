@@ -225,11 +225,13 @@ struct PageCacheMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Everything in the request a page may depend on: the address, who asks and in which language.
+    /// Everything in the request a page may depend on: the address, who asks and in which
+    /// language, and the version of what only they see (see `DataVersion.bump(personID:)`).
     static func key(for request: Request) -> String {
         let headers = request.headers
         return [request.url.string, headers[.cookie].joined(separator: "; "), headers.first(name: .authorization) ?? "",
-                headers.first(name: .accept) ?? "", headers.first(name: .acceptLanguage) ?? ""].joined(separator: "\n")
+                headers.first(name: .accept) ?? "", headers.first(name: .acceptLanguage) ?? "",
+                String(request.personalDataVersion)].joined(separator: "\n")
     }
 }
 

@@ -90,7 +90,7 @@ struct ReportPageController {
             return req.redirect(to: "/reports/\(week.id)?notice=\(submit ? "report_submitted" : "saved")")
         } catch ReportService.SaveError.invalid(let problems) {
             // Keep the typed text on the server too, so a closed tab loses nothing.
-            _ = try await ReportService.autosave(input, person: user.person, week: week, now: req.now, on: req.db)
+            try await ReportService.autosave(input, person: user.person, week: week, now: req.now, on: req.db)
             return try await render(req, user: user, week: week, typed: input, problems: problems, status: .unprocessableEntity)
         } catch ReportService.SaveError.locked(let message) {
             return try await render(req, user: user, week: week, typed: input, problems: ["": message], status: .conflict)
@@ -102,7 +102,10 @@ struct ReportPageController {
         let user = try req.requireUser()
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let form = try req.content.decode(Form.self)
-        let report = try await ReportService.autosave(form.input, person: user.person, week: week, now: req.now, on: req.db)
+        let (report, created) = try await ReportService.autosave(form.input, person: user.person, week: week, now: req.now, on: req.db)
+        // Typing autosaved into an existing report changes only its author's form; the first
+        // autosave creates the report, which the focal point's page lists.
+        req.changedOnlyForSelf = !created
         struct Saved: Content { var savedAt: String; var time: String }
         let calendar = user.commune.calendar
         let savedAt = report.draftSavedAt ?? req.now

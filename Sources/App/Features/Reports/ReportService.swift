@@ -219,15 +219,18 @@ enum ReportService {
     }
 
     /// Keeps what was typed, as typed, without checking it: the autosave of the form.
-    static func autosave(_ input: WeeklyReportInput, person: Person, week: ReportWeek, now: Date, on db: any Database) async throws -> WeeklyReport {
+    /// - Returns: the report, and whether this autosave created it (before, only its typing changed).
+    @discardableResult
+    static func autosave(_ input: WeeklyReportInput, person: Person, week: ReportWeek, now: Date,
+                         on db: any Database) async throws -> (report: WeeklyReport, created: Bool) {
         let personID = try person.requireID()
-        let report = try await find(personID: personID, week: week.id, on: db)
-            ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
+        let existing = try await find(personID: personID, week: week.id, on: db)
+        let report = existing ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
         report.draftJSON = AuditTrail.json(input)
         report.draftSavedAt = now
         if report.id == nil { report.updatedAt = now }
         try await report.save(on: db)
-        return report
+        return (report, existing == nil)
     }
 
     /// Who may read a person's report: themselves, leaders/office/admin, and the focal points of a
