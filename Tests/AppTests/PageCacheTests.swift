@@ -178,6 +178,25 @@ struct PageCacheTests {
         }
     }
 
+    @Test("A page that prints absolute addresses is kept per host it was asked through")
+    func perHost() async throws {
+        try await withTestApp(at: midMinute) { t in
+            let nam = t.browser()
+            try await nam.login(TestApp.Demo.reporter)
+            let session = try #require(nam.cookie(SessionAuthMiddleware.cookieName))
+            func calendar(_ host: String, _ scheme: String) async throws -> String {
+                try await t.app.testing().sendRequest(.GET, "/calendar", beforeRequest: { req in
+                    req.headers.replaceOrAdd(name: .cookie, value: "\(SessionAuthMiddleware.cookieName)=\(session)")
+                    req.headers.replaceOrAdd(name: .host, value: host)
+                    req.headers.replaceOrAdd(name: "X-Forwarded-Proto", value: scheme)
+                }).body.string
+            }
+            #expect(try await calendar("10.0.0.5:8080", "http").contains("http://10.0.0.5:8080/calendar/"))
+            #expect(try await calendar("giaoban.xa.gov.vn", "https").contains("https://giaoban.xa.gov.vn/calendar/"))
+            #expect(try await calendar("10.0.0.5:8080", "http").contains("http://10.0.0.5:8080/calendar/"))
+        }
+    }
+
     @Test("Roll-ups and the audit trail are read fresh every time")
     func uncachedPages() async throws {
         try await withTestApp(at: midMinute, configure: { $0.exposeQueryCount = true }) { t in

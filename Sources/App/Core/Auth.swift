@@ -93,11 +93,13 @@ enum AccountQueries {
         guard request.application.giaobanConfig.pageCache else {
             return try await currentUser(personID: personID, session: session, on: request.db)
         }
-        if let entry = cache.entry(personID: personID, version: version) {
+        let now = request.now
+        if let entry = cache.entry(personID: personID, version: version, at: now) {
             return CurrentUser(person: entry.person, commune: entry.commune, actor: entry.actor, session: session)
         }
         guard let user = try await currentUser(personID: personID, session: session, on: request.db) else { return nil }
-        cache.store(.init(version: version, person: user.person, commune: user.commune, actor: user.actor))
+        cache.store(.init(version: version, minute: SignedInCache.minute(of: now), person: user.person, commune: user.commune,
+                          actor: user.actor))
         return user
     }
 

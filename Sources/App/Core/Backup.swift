@@ -18,6 +18,7 @@ enum DatabaseBackup {
                 Cơ sở dữ liệu là PostgreSQL: hãy sao lưu bằng pg_dump / the database is PostgreSQL, use its tools:
                   pg_dump --format=custom --file=giaoban.dump "$DATABASE_URL"
                   pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" giaoban.dump
+                Dừng các máy chủ trước khi khôi phục / stop the servers before restoring.
                 """
             case .exists(let path): return "Tệp \(path) đã có; chọn tên khác / \(path) already exists."
             case .invalidBackup(let reason): return "Bản sao lưu không dùng được / unusable backup: \(reason)"

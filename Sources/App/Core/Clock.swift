@@ -31,5 +31,14 @@ extension Application {
 }
 
 extension Request {
-    public var now: Date { application.clock.now() }
+    private struct NowKey: StorageKey { typealias Value = Date }
+
+    /// The request's instant: read from the clock once, so that everything a request decides and
+    /// shows (and the cache generation it is kept under) belongs to the same instant.
+    public var now: Date {
+        if let now = storage[NowKey.self] { return now }
+        let now = application.clock.now()
+        storage[NowKey.self] = now
+        return now
+    }
 }

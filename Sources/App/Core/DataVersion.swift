@@ -36,11 +36,6 @@ enum DataVersion {
         app.pageCache.forget(communeID: communeID)
     }
 
-    /// Moves every commune on: for commands that change data outside a request (restore, generate).
-    static func bumpAll(on db: any Database) async throws {
-        try await SQLAccess.sql(db).raw("UPDATE commune_versions SET version = version + 1").run()
-    }
-
     /// The commune's current version (0 before its first change).
     static func current(communeID: UUID, on db: any Database) async throws -> Int64 {
         let row = try await SQLAccess.sql(db).raw("SELECT version FROM commune_versions WHERE commune_id = \(bind: communeID)").first()
@@ -109,20 +104,27 @@ struct DataVersionMiddleware: AsyncMiddleware {
         }
         do {
             let response = try await next.respond(to: request)
-            try await bump(request)
+            await bump(request)
             return response
         } catch {
-            try? await bump(request)
+            await bump(request)
             throw error
         }
     }
 
-    private func bump(_ request: Request) async throws {
+    /// Never fails the request: the change itself is committed (answering 500 would invite a
+    /// second submission, and the SQLite retry would run the request again). What the servers
+    /// keep expires with the minute anyway, so a lost bump costs at most a minute's staleness.
+    private func bump(_ request: Request) async {
         guard let user = request.currentUser else { return }
-        if request.changedOnlyForSelf {
-            try await DataVersion.bump(personID: user.personID, on: request.db)
-        } else {
-            try await DataVersion.changed(communeID: user.communeID, app: request.application, on: request.db)
+        do {
+            if request.changedOnlyForSelf {
+                try await DataVersion.bump(personID: user.personID, on: request.db)
+            } else {
+                try await DataVersion.changed(communeID: user.communeID, app: request.application, on: request.db)
+            }
+        } catch {
+            request.logger.error("Could not move the data version on: \(String(reflecting: error))")
         }
     }
 }

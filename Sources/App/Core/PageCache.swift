@@ -3,25 +3,30 @@ import GiaoBanCore
 import NIOConcurrencyHelpers
 import Vapor
 
-/// What a signed-in person may do, kept per person for the commune version it was read at, so that
-/// a page costs one query (session and version together) before its own work instead of six to ten.
+/// What a signed-in person may do, kept per person for the commune version and minute it was read
+/// at, so that a page costs one query (session and version together) before its own work instead of
+/// six to ten. The minute bounds what a change made behind the app's back (by hand in the
+/// database, a restored dump) can leave stale, as for pages.
 final class SignedInCache: Sendable {
     struct Entry: @unchecked Sendable {
         // The models are never changed in place: handlers that change a person or commune load
         // their own copy, and the change moves the version on, which drops this entry.
         let version: Int64
+        let minute: Int64
         let person: Person
         let commune: Commune
         let actor: Actor
     }
+
+    static func minute(of now: Date) -> Int64 { Int64((now.timeIntervalSince1970 / 60).rounded(.down)) }
 
     private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
     private let capacity: Int
 
     init(capacity: Int = 20_000) { self.capacity = capacity }
 
-    func entry(personID: UUID, version: Int64) -> Entry? {
-        entries.withLockedValue { $0[personID] }.flatMap { $0.version == version ? $0 : nil }
+    func entry(personID: UUID, version: Int64, at now: Date) -> Entry? {
+        entries.withLockedValue { $0[personID] }.flatMap { $0.version == version && $0.minute == Self.minute(of: now) ? $0 : nil }
     }
 
     func store(_ entry: Entry) {
@@ -193,12 +198,15 @@ final class PageCache: Sendable {
 /// to the second (audit) are not behind this middleware.
 struct PageCacheMiddleware: AsyncMiddleware {
     static let uncachedPrefixes = ["/rollups", "/api/v1/rollups", "/audit", "/api/v1/audit"]
+    /// Downloads carry the instant they were made, to the second; they are asked for rarely.
+    static let uncachedSuffixes = [".xlsx", ".docx", ".csv", ".ics"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let cache = request.application.pageCache
         guard request.application.giaobanConfig.pageCache, request.method == .GET,
               let user = request.currentUser, let version = request.dataVersion,
               !Self.uncachedPrefixes.contains(where: { request.url.path.hasPrefix($0) }),
+              !Self.uncachedSuffixes.contains(where: { request.url.path.hasSuffix($0) }),
               let generation = PageCache.Generation(version: version, at: request.now) else {
             return try await next.respond(to: request)
         }
@@ -225,13 +233,15 @@ struct PageCacheMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Everything in the request a page may depend on: the address, who asks and in which
-    /// language, and the version of what only they see (see `DataVersion.bump(personID:)`).
+    /// Everything in the request a page may depend on: the address (with the host it was asked
+    /// through: the calendar page prints absolute addresses), who asks and in which language, and
+    /// the version of what only they see (see `DataVersion.bump(personID:)`).
     static func key(for request: Request) -> String {
         let headers = request.headers
         return [request.url.string, headers[.cookie].joined(separator: "; "), headers.first(name: .authorization) ?? "",
                 headers.first(name: .accept) ?? "", headers.first(name: .acceptLanguage) ?? "",
-                String(request.personalDataVersion)].joined(separator: "\n")
+                headers.first(name: .host) ?? "", headers.first(name: "X-Forwarded-Host") ?? "",
+                headers.first(name: "X-Forwarded-Proto") ?? "", String(request.personalDataVersion)].joined(separator: "\n")
     }
 }
 

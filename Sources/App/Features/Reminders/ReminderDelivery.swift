@@ -44,6 +44,21 @@ enum ReminderDelivery {
             .filter(\.$channel != .inApp).sort(\.$nextAttemptAt).limit(batchSize).all()
         var sent = 0, failed = 0
         var touched: Set<UUID> = []
+        do {
+            try await deliver(due, touched: &touched, sent: &sent, failed: &failed, app: app, now: now, instance: instance)
+        } catch {
+            // What was saved before the failure is on the integrations page already.
+            for communeID in touched { try? await DataVersion.changed(communeID: communeID, app: app, on: db) }
+            throw error
+        }
+        // The integrations page shows every delivery's state.
+        for communeID in touched { try await DataVersion.changed(communeID: communeID, app: app, on: db) }
+        return (sent, failed)
+    }
+
+    private static func deliver(_ due: [OutboxDelivery], touched: inout Set<UUID>, sent: inout Int, failed: inout Int,
+                                app: Application, now: Date, instance: String) async throws {
+        let db = app.db
         for candidate in due {
             guard let delivery = try await claim(candidate, now: now, instance: instance, on: db) else { continue }
             guard let message = try await OutboxMessage.find(delivery.messageID, on: db) else { continue }
@@ -83,9 +98,6 @@ enum ReminderDelivery {
             try await delivery.save(on: db)
             touched.insert(delivery.communeID)
         }
-        // The integrations page shows every delivery's state.
-        for communeID in touched { try await DataVersion.changed(communeID: communeID, app: app, on: db) }
-        return (sent, failed)
     }
 
     static var backoff: [TimeInterval] { ReminderService.backoff }

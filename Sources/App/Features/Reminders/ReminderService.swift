@@ -29,9 +29,17 @@ enum ReminderService {
     static func tick(app: Application, now: Date, instance: String) async throws -> TickResult {
         var result = TickResult()
         for commune in try await Commune.query(on: app.db).all() {
-            let planned = try await plan(commune: commune, now: now, on: app.db, logger: app.logger)
+            let communeID = try commune.requireID()
+            let planned: Int
+            do {
+                planned = try await plan(commune: commune, now: now, on: app.db, logger: app.logger)
+            } catch {
+                // Some messages may be in before the failure.
+                try? await DataVersion.changed(communeID: communeID, app: app, on: app.db)
+                throw error
+            }
             // New in-app notifications change the header's unread count on every page.
-            if planned > 0 { try await DataVersion.changed(communeID: try commune.requireID(), app: app, on: app.db) }
+            if planned > 0 { try await DataVersion.changed(communeID: communeID, app: app, on: app.db) }
             result.planned += planned
         }
         let delivered = try await ReminderDelivery.deliverDue(app: app, now: now, instance: instance)
