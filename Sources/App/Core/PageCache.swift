@@ -18,21 +18,20 @@ final class SignedInCache: Sendable {
         let actor: Actor
     }
 
-    static func minute(of now: Date) -> Int64 { Int64((now.timeIntervalSince1970 / 60).rounded(.down)) }
-
     private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
     private let capacity: Int
 
     init(capacity: Int = 20_000) { self.capacity = capacity }
 
     func entry(personID: UUID, version: Int64, at now: Date) -> Entry? {
-        entries.withLockedValue { $0[personID] }.flatMap { $0.version == version && $0.minute == Self.minute(of: now) ? $0 : nil }
+        entries.withLockedValue { $0[personID] }.flatMap { $0.version == version && $0.minute == PageCache.minute(of: now) ? $0 : nil }
     }
 
     func store(_ entry: Entry) {
+        guard let personID = entry.person.id else { return }
         entries.withLockedValue { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[entry.person.id ?? UUID()] = entry
+            entries[personID] = entry
         }
     }
 
@@ -58,13 +57,15 @@ final class PageCache: Sendable {
 
         /// Nil on a whole-minute instant.
         init?(version: Int64, at now: Date) {
-            let seconds = now.timeIntervalSince1970
-            let minute = (seconds / 60).rounded(.down)
-            guard seconds > minute * 60 else { return nil }
+            let minute = PageCache.minute(of: now)
+            guard now.timeIntervalSince1970 > Double(minute) * 60 else { return nil }
             self.version = version
-            self.minute = Int64(minute)
+            self.minute = minute
         }
     }
+
+    /// Whole minutes since 1970, the clock's part of a generation.
+    static func minute(of now: Date) -> Int64 { Int64((now.timeIntervalSince1970 / 60).rounded(.down)) }
 
     struct Entry: Sendable {
         let status: HTTPResponseStatus
