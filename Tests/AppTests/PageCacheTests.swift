@@ -55,12 +55,7 @@ struct PageCacheTests {
     @Test("A submission through one server shows at once on that server and on another one sharing the database")
     func changesShowAtOnceEverywhere() async throws {
         try await withTestApp(at: midMinute, sharedDatabase: true) { t in
-            let second = try await Application.make(.testing)
-            second.clock = t.clock
-            do {
-                var config = t.config
-                config.migrateOnStart = false
-                try await configure(second, config: config)
+            try await t.withSecondServer { second in
                 let office = try await t.token(TestApp.Demo.office)
                 let ledger = { try await t.api(.GET, "/api/v1/ledger/2021-W33", token: office).content.decode(LedgerWeekDTO.self) }
                 #expect(try await Self.nam(try await ledger().rows, t) == "not_due")
@@ -82,11 +77,7 @@ struct PageCacheTests {
                 #expect(try await Self.nam(try await page().rows, t) == "on_time")
                 let version = try await DataVersion.current(communeID: try await t.person(TestApp.Demo.office).communeID, on: t.db)
                 #expect(version == 1, "the one write moved the commune on once")
-            } catch {
-                try? await second.asyncShutdown()
-                throw error
             }
-            try await second.asyncShutdown()
         }
     }
 

@@ -100,12 +100,7 @@ struct ReminderTests {
     @Test("Two servers on one database plan the same reminders at the same moment: each is written once")
     func twoServers() async throws {
         try await withTestApp(sharedDatabase: true) { t in
-            let second = try await Application.make(.testing)
-            second.clock = t.clock
-            do {
-                var config = t.config
-                config.migrateOnStart = false
-                try await configure(second, config: config)
+            try await t.withSecondServer { second in
                 t.clock.set(W33.at(18, 15))
                 async let first = ReminderService.tick(app: t.app, now: W33.at(18, 15), instance: "a")
                 async let other = ReminderService.tick(app: second, now: W33.at(18, 15), instance: "b")
@@ -115,11 +110,7 @@ struct ReminderTests {
                 #expect(Set(messages.map(\.dedupeKey)).count == messages.count)
                 let notes = try await AppNotification.query(on: t.db).filter(\.$kind == "reminder").all()
                 #expect(notes.count == messages.count, "one in-app notification per message, none twice")
-            } catch {
-                try? await second.asyncShutdown()
-                throw error
             }
-            try await second.asyncShutdown()
         }
     }
 
@@ -130,12 +121,7 @@ struct ReminderTests {
             try await browser.login(TestApp.Demo.reporter)
             let token = try await t.token(TestApp.Demo.office)
             let session = try #require(browser.cookie(SessionAuthMiddleware.cookieName))
-            let second = try await Application.make(.testing)
-            second.clock = t.clock
-            do {
-                var config = t.config
-                config.migrateOnStart = false
-                try await configure(second, config: config)
+            try await t.withSecondServer { second in
                 let page = try await second.testing().sendRequest(.GET, "/reports/2021-W33", beforeRequest: { req in
                     req.headers.replaceOrAdd(name: .cookie, value: "\(SessionAuthMiddleware.cookieName)=\(session)")
                 })
@@ -151,11 +137,7 @@ struct ReminderTests {
                     req.headers.replaceOrAdd(name: .cookie, value: "\(SessionAuthMiddleware.cookieName)=\(session)")
                 })
                 #expect(after.status != .ok)
-            } catch {
-                try? await second.asyncShutdown()
-                throw error
             }
-            try await second.asyncShutdown()
         }
     }
 

@@ -94,6 +94,23 @@ struct TestApp: Sendable {
 
     var db: any Database { app.db }
 
+    /// A second app ("another server") on the same database (`withTestApp(sharedDatabase: true)`),
+    /// with the same clock, shut down after `body`.
+    func withSecondServer(_ body: (Application) async throws -> Void) async throws {
+        let second = try await Application.make(.testing)
+        second.clock = clock
+        do {
+            var config = self.config
+            config.migrateOnStart = false
+            try await configure(second, config: config)
+            try await body(second)
+        } catch {
+            try? await second.asyncShutdown()
+            throw error
+        }
+        try await second.asyncShutdown()
+    }
+
     /// Tells the caches that a test changed a commune's data behind the app's back (straight
     /// through the database), as every request and background job that writes does.
     func changedDirectly(_ communeID: UUID) async throws {
