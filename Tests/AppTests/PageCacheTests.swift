@@ -70,7 +70,7 @@ struct PageCacheTests {
                 #expect(submitted.status == .ok)
                 #expect(try await Self.nam(try await ledger().rows, t) == "on_time")
 
-                // And through this server's browser pages, with the other server's cache warm.
+                // The server that took the change answers with it as well.
                 let page = { try await second.testing().sendRequest(.GET, "/api/v1/ledger/2021-W33", beforeRequest: { req in
                     req.headers.bearerAuthorization = .init(token: office)
                 }).content.decode(LedgerWeekDTO.self) }
