@@ -98,7 +98,7 @@ enum AccountQueries {
             return CurrentUser(person: entry.person, commune: entry.commune, actor: entry.actor, session: session)
         }
         guard let user = try await currentUser(personID: personID, session: session, on: request.db) else { return nil }
-        cache.store(.init(version: version, minute: PageCache.minute(of: now), person: user.person, commune: user.commune,
+        cache.store(.init(version: version, minute: MinuteGrain.minute(of: now), person: user.person, commune: user.commune,
                           actor: user.actor))
         return user
     }

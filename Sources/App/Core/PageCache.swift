@@ -24,7 +24,7 @@ final class SignedInCache: Sendable {
     init(capacity: Int = 20_000) { self.capacity = capacity }
 
     func entry(personID: UUID, version: Int64, at now: Date) -> Entry? {
-        entries.withLockedValue { $0[personID] }.flatMap { $0.version == version && $0.minute == PageCache.minute(of: now) ? $0 : nil }
+        entries.withLockedValue { $0[personID] }.flatMap { $0.version == version && $0.minute == MinuteGrain.minute(of: now) ? $0 : nil }
     }
 
     func store(_ entry: Entry) {
@@ -42,13 +42,10 @@ final class SignedInCache: Sendable {
 
 /// Rendered pages and API answers of one commune, valid for one data version and one minute.
 ///
-/// A page is a function of the request (address, cookies, token, language), the commune's data
-/// and the clock. The version stands for the data; the minute for the clock, because everything
-/// a page says about time changes only at whole minutes: weeks, months and deadlines begin and end
-/// on them and countdowns count them. The whole-minute instants themselves belong to one side or
-/// the other depending on the rule (a week starts at 00:00 inclusive, a report at exactly 20:00
-/// is still on time), so a request at such an instant is neither answered from nor kept in the
-/// cache; strictly between two of them every rule gives one answer.
+/// A page is a function of the request (address, cookies, token, language, host), the commune's
+/// data and the clock. The version stands for the data; the open minute for the clock, since every
+/// time rule changes only at whole minutes (`MinuteGrain`, whose tests check that). A request on a
+/// whole-minute instant is neither answered from nor kept in the cache.
 /// Only the current generation of each commune is kept, within a byte budget.
 final class PageCache: Sendable {
     struct Generation: Hashable, Sendable {
@@ -57,15 +54,11 @@ final class PageCache: Sendable {
 
         /// Nil on a whole-minute instant.
         init?(version: Int64, at now: Date) {
-            let minute = PageCache.minute(of: now)
-            guard now.timeIntervalSince1970 > Double(minute) * 60 else { return nil }
+            guard let minute = MinuteGrain.openMinute(containing: now) else { return nil }
             self.version = version
             self.minute = minute
         }
     }
-
-    /// Whole minutes since 1970, the clock's part of a generation.
-    static func minute(of now: Date) -> Int64 { Int64((now.timeIntervalSince1970 / 60).rounded(.down)) }
 
     struct Entry: Sendable {
         let status: HTTPResponseStatus
