@@ -100,6 +100,10 @@ func routes(_ app: Application) throws {
     signedIn.get("monthly", ":month", "units", ":unitID", use: monthlyPages.show)
     signedIn.post("monthly", ":month", "units", ":unitID", use: monthlyPages.save)
 
+    let daysOffPages = DaysOffPageController()
+    signedIn.get("calendar", "days-off", use: daysOffPages.show)
+    signedIn.post("calendar", "days-off", ":year", use: daysOffPages.save)
+
     signedIn.get("dashboard", use: DashboardController().page)
     signedIn.get("rollups", use: RollupsController().page)
     signedIn.get("audit", use: AuditController().page)
@@ -170,6 +174,7 @@ func routes(_ app: Application) throws {
     authed.post("groups", ":id", "weeks", ":weekID", "submit", use: compilation.submit)
     authed.post("groups", ":id", "weeks", ":weekID", "approve", use: compilation.approve)
     authed.post("groups", ":id", "weeks", ":weekID", "unlock", use: compilation.unlock)
+    authed.post("groups", ":id", "weeks", ":weekID", "reopen", use: compilation.reopen)
     authed.post("groups", ":id", "weeks", ":weekID", "return", use: compilation.returnAction)
     authed.get("groups", ":id", "weeks", ":weekID", "report.docx", use: compilation.reportDocument)
 
@@ -183,6 +188,11 @@ func routes(_ app: Application) throws {
     authed.get("settings", "webhook", use: settingsAPI.webhook)
     authed.put("settings", "webhook", use: settingsAPI.putWebhook)
     authed.get("settings", "webhook", "deliveries", use: settingsAPI.deliveries)
+    let daysOffAPI = DaysOffAPIController()
+    authed.get("settings", "calendar", use: daysOffAPI.settings)
+    authed.put("settings", "calendar", use: daysOffAPI.putSettings)
+    authed.get("calendar", "days-off", use: daysOffAPI.show)
+    authed.put("calendar", "days-off", use: daysOffAPI.put)
     authed.get("settings", "reminders", use: settingsAPI.reminders)
     authed.put("settings", "reminders", use: settingsAPI.putReminders)
 

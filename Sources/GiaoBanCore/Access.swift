@@ -101,6 +101,11 @@ public enum Action: Hashable, Sendable {
     case compileMonthlyReports
     /// Read the roll-ups (on-time rates, target progress) of the communes in the actor's region.
     case readRollups
+    /// Review and confirm the year's days off (the office keeps the calendar).
+    case manageDaysOff
+    /// Enter and submit a person's weekly report on their behalf (nộp thay): the office for
+    /// anyone, a focal point for the members of its groups (`groupIDs`: the person's groups).
+    case fileReportOnBehalf(groupIDs: Set<UUID>)
 }
 
 public enum AccessPolicy {
@@ -140,6 +145,11 @@ public enum AccessPolicy {
             return actor.roles.contains(.admin) || actor.roles.contains(.office) || actor.isAggregator
         case .readRollups:
             return actor.roles.contains(.regional)
+        case .manageDaysOff:
+            return actor.roles.contains(.admin) || actor.roles.contains(.office)
+        case .fileReportOnBehalf(let groupIDs):
+            if actor.roles.contains(.admin) || actor.roles.contains(.office) { return true }
+            return !actor.aggregatedGroupIDs.isDisjoint(with: groupIDs)
         }
     }
 }

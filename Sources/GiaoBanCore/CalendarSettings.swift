@@ -57,9 +57,13 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
     public var cellReportDueDay: Int
     /// The monthly report for month M is due before this day of the same month M (the letter: 20).
     public var monthlyReportDueDay: Int
-    /// Which days a monthly report covers: the calendar month (default) or the state reporting
-    /// rules' 15th-to-14th cut-off (SPEC §11).
+    /// Which days a monthly report covers: the state reporting rules' 15th-to-14th cut-off (the
+    /// default, so that a report due before the 20th covers work that has ended), or the calendar
+    /// month, whose report is then due on the 20th of the following month.
     public var monthlyPeriodRule: MonthlyPeriodRule
+    /// The first day the commune runs its regime on GiaoBan. Obligations whose period ended
+    /// before it were kept on paper and are not owed here (nil: since always).
+    public var inUseSince: LocalDate?
 
     public init(
         timeZoneIdentifier: String,
@@ -69,7 +73,8 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         meetingSlots: [MeetingSlot],
         cellReportDueDay: Int,
         monthlyReportDueDay: Int,
-        monthlyPeriodRule: MonthlyPeriodRule = .calendarMonth
+        monthlyPeriodRule: MonthlyPeriodRule = .stateCutOff,
+        inUseSince: LocalDate? = nil
     ) {
         self.timeZoneIdentifier = timeZoneIdentifier
         self.weekStartDay = weekStartDay
@@ -79,15 +84,16 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         self.cellReportDueDay = cellReportDueDay
         self.monthlyReportDueDay = monthlyReportDueDay
         self.monthlyPeriodRule = monthlyPeriodRule
+        self.inUseSince = inUseSince
     }
 
     private enum CodingKeys: String, CodingKey {
         case timeZoneIdentifier, weekStartDay, weeklyReportDeadline, groupCompilationDeadline, meetingSlots
-        case cellReportDueDay, monthlyReportDueDay, monthlyPeriodRule
+        case cellReportDueDay, monthlyReportDueDay, monthlyPeriodRule, inUseSince
     }
 
     /// Settings stored before a field existed still decode: a missing `monthlyPeriodRule` is the
-    /// calendar month.
+    /// state cut-off (the default), a missing `inUseSince` means since always.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         timeZoneIdentifier = try c.decode(String.self, forKey: .timeZoneIdentifier)
@@ -97,7 +103,21 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         meetingSlots = try c.decode([MeetingSlot].self, forKey: .meetingSlots)
         cellReportDueDay = try c.decode(Int.self, forKey: .cellReportDueDay)
         monthlyReportDueDay = try c.decode(Int.self, forKey: .monthlyReportDueDay)
-        monthlyPeriodRule = try c.decodeIfPresent(MonthlyPeriodRule.self, forKey: .monthlyPeriodRule) ?? .calendarMonth
+        monthlyPeriodRule = try c.decodeIfPresent(MonthlyPeriodRule.self, forKey: .monthlyPeriodRule) ?? .stateCutOff
+        inUseSince = try c.decodeIfPresent(LocalDate.self, forKey: .inUseSince)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(timeZoneIdentifier, forKey: .timeZoneIdentifier)
+        try c.encode(weekStartDay, forKey: .weekStartDay)
+        try c.encode(weeklyReportDeadline, forKey: .weeklyReportDeadline)
+        try c.encode(groupCompilationDeadline, forKey: .groupCompilationDeadline)
+        try c.encode(meetingSlots, forKey: .meetingSlots)
+        try c.encode(cellReportDueDay, forKey: .cellReportDueDay)
+        try c.encode(monthlyReportDueDay, forKey: .monthlyReportDueDay)
+        try c.encode(monthlyPeriodRule, forKey: .monthlyPeriodRule)
+        try c.encodeIfPresent(inUseSince, forKey: .inUseSince)
     }
 
     /// The defaults of letter 62-CV/ĐU (Sơn Kim 2, 19/08/2021). The letter prints the bloc

@@ -97,6 +97,8 @@ public struct WeekDeadlines: Hashable, Sendable {
 /// arguments — never on the process time zone, locale or the current time.
 public struct CommuneCalendar: Sendable {
     public let settings: CalendarSettings
+    /// The commune's days off: they move deadlines and briefings to earlier working days.
+    public let daysOff: DaysOffSchedule
     private let zone: TimeZone
 
     /// Years for which ``week(_:)`` accepts week IDs.
@@ -104,8 +106,9 @@ public struct CommuneCalendar: Sendable {
 
     /// Does not validate `settings` (call ``CalendarSettings/validated()`` where they are edited);
     /// an unknown zone identifier falls back to Asia/Ho_Chi_Minh.
-    public init(settings: CalendarSettings = .letterDefaults) {
+    public init(settings: CalendarSettings = .letterDefaults, daysOff: DaysOffSchedule = .none) {
         self.settings = settings
+        self.daysOff = daysOff
         self.zone = settings.timeZone
     }
 
@@ -157,26 +160,71 @@ public struct CommuneCalendar: Sendable {
 
     // MARK: Deadlines and meetings
 
-    /// Each rule's weekday is resolved to the day of that weekday inside the week.
-    /// Moving a briefing never changes these.
+    /// The working days of `week` (see ``DaysOffSchedule/isWorkingDay(_:)``).
+    public func workingDays(in week: ReportWeek) -> [LocalDate] {
+        week.days.filter(daysOff.isWorkingDay)
+    }
+
+    /// A week with fewer than two working days (Tết, a long national holiday) owes no weekly
+    /// report and no compilation: its work is reported with the next week's.
+    public func owesWeeklyReport(_ week: ReportWeek) -> Bool {
+        workingDays(in: week).count >= 2
+    }
+
+    /// The day of `week` on which the briefing is held, after days off: the regular day (the
+    /// compilation deadline's weekday, Friday with the letter's settings) or, when that day is
+    /// off, the last working day of the week before it. Nil when the week has no such day.
+    public func briefingDay(of week: ReportWeek) -> LocalDate? {
+        lastWorkingDay(onOrBefore: week.date(of: settings.groupCompilationDeadline.weekday), in: week)
+    }
+
+    /// Deadlines after days off (SPEC §2, the letter): the compilation is due on the briefing
+    /// day at its usual time; reports are due at their usual time on the reports' regular day or,
+    /// when that is off or no longer before the briefing day, on the last working day before the
+    /// briefing day. A week without days off keeps the regime's own days, whatever they are.
+    /// Moving a briefing to another day (``BriefingMove``) never changes these.
     public func deadlines(for week: ReportWeek) -> WeekDeadlines {
-        WeekDeadlines(weeklyReport: deadline(settings.weeklyReportDeadline, in: week),
-                      groupCompilation: deadline(settings.groupCompilationDeadline, in: week))
+        let reportRule = settings.weeklyReportDeadline
+        let compilationRule = settings.groupCompilationDeadline
+        let regularBriefing = week.date(of: compilationRule.weekday)
+        let regularReportDay = week.date(of: reportRule.weekday)
+        let briefing = briefingDay(of: week) ?? regularBriefing
+        var reportDay = regularReportDay
+        if daysOff.isHoliday(regularReportDay) || (regularReportDay < regularBriefing && regularReportDay >= briefing) {
+            let latest = regularReportDay < regularBriefing ? min(regularReportDay, briefing.adding(days: -1)) : regularReportDay
+            reportDay = lastWorkingDay(onOrBefore: latest, in: week) ?? regularReportDay
+        }
+        return WeekDeadlines(weeklyReport: instant(reportDay, reportRule.time),
+                             groupCompilation: instant(briefing, compilationRule.time))
     }
 
     /// The week's briefings sorted by start (ties keep the order of `settings.meetingSlots`).
-    /// A move whose `week` and `slotKey` match replaces that slot's meeting (`moved == true`);
-    /// if several match, the last one wins. Moves for other weeks or unknown slots are ignored.
+    /// A slot whose day is off is held on the last working day of the week before it; a week
+    /// without a report (``owesWeeklyReport(_:)``) has no briefing. A move whose `week` and
+    /// `slotKey` match replaces that slot's meeting (`moved == true`); if several match, the last
+    /// one wins. Moves for other weeks or unknown slots are ignored.
     public func meetings(for week: ReportWeek, moves: [BriefingMove] = []) -> [Meeting] {
-        let meetings = settings.meetingSlots.enumerated().map { index, slot -> (Int, Meeting) in
+        let held = owesWeeklyReport(week)
+        let meetings = settings.meetingSlots.enumerated().compactMap { index, slot -> (Int, Meeting)? in
             if let move = moves.last(where: { $0.week == week.id && $0.slotKey == slot.key }) {
                 return (index, meeting(slot, date: move.date, start: move.start, end: move.end, moved: true))
             }
-            return (index, meeting(slot, date: week.date(of: slot.weekday), start: slot.start, end: slot.end, moved: false))
+            guard held else { return nil }
+            var date = week.date(of: slot.weekday)
+            if daysOff.isHoliday(date) {
+                guard let working = lastWorkingDay(onOrBefore: date, in: week) else { return nil }
+                date = working
+            }
+            return (index, meeting(slot, date: date, start: slot.start, end: slot.end, moved: false))
         }
         return meetings
             .sorted { ($0.1.startInstant, $0.0) < ($1.1.startInstant, $1.0) }
             .map(\.1)
+    }
+
+    /// Whether the commune ran its regime on GiaoBan on `date` (``CalendarSettings/inUseSince``).
+    public func isInUse(on date: LocalDate) -> Bool {
+        settings.inUseSince.map { $0 <= date } ?? true
     }
 
     /// Throws ``CalendarError/invalidMove(_:)`` (Vietnamese message) unless: the move names `week`
@@ -223,11 +271,15 @@ public struct CommuneCalendar: Sendable {
     }
 
     /// The monthly report for month `month` of `year` is due at 00:00 (commune time) on day
-    /// `monthlyReportDueDay` of the *same* month: letter point 4, "báo cáo … kết quả hoạt động
-    /// trong tháng … trước ngày 20 hàng tháng" — the report covers the month up to then.
-    /// Month normalisation and clamping as in ``cellReportDeadline(year:month:)``.
+    /// `monthlyReportDueDay` (letter point 4: "trước ngày 20 hàng tháng"), never before its
+    /// period has ended: in the same month under a cut-off period that ends before that day (the
+    /// 15th–14th period is due before the 20th), otherwise in the following month (a calendar
+    /// month's report is due on the 20th of the next month). Month normalisation and clamping as
+    /// in ``cellReportDeadline(year:month:)``.
     public func monthlyReportDeadline(year: Int, month: Int) -> Date {
-        monthDeadline(year: year, month: month, day: settings.monthlyReportDueDay)
+        let rule = settings.monthlyPeriodRule
+        let periodEndsBeforeDueDay = rule != .calendarMonth && rule.cutOffDay <= settings.monthlyReportDueDay
+        return monthDeadline(year: year, month: periodEndsBeforeDueDay ? month : month + 1, day: settings.monthlyReportDueDay)
     }
 
     // MARK: Instants
@@ -291,8 +343,13 @@ public struct CommuneCalendar: Sendable {
         return makeWeek(start: end.adding(days: -6))
     }
 
-    private func deadline(_ rule: WeeklyDeadlineRule, in week: ReportWeek) -> Date {
-        instant(week.date(of: rule.weekday), rule.time)
+    private func lastWorkingDay(onOrBefore date: LocalDate, in week: ReportWeek) -> LocalDate? {
+        var day = date
+        while day >= week.start {
+            if daysOff.isWorkingDay(day) { return day }
+            day = day.adding(days: -1)
+        }
+        return nil
     }
 
     private func meeting(_ slot: MeetingSlot, date: LocalDate, start: LocalTime, end: LocalTime, moved: Bool) -> Meeting {

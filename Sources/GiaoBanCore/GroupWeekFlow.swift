@@ -53,6 +53,9 @@ public enum GroupWeekAction: String, Codable, CaseIterable, Sendable {
     case returnToAggregator
     /// The approver unlocks an approved week.
     case unlock
+    /// The focal point of a group without an approver reopens its compiled week, e.g. to take in
+    /// a member's report that arrived after compiling.
+    case reopen
 }
 
 /// What the person acting is to this group.
@@ -93,6 +96,17 @@ public enum GroupWeekFlow {
             case .open, .returned, .compiled, .unlocked: return .success(.compiled)
             case .approved: return .failure(.illegal("Báo cáo tổng hợp đã được duyệt; cần người duyệt mở khóa trước khi sửa."))
             }
+        case .reopen:
+            guard actor.isAggregator else {
+                return .failure(.forbidden("Chỉ đầu mối tổng hợp của nhóm mới mở lại được báo cáo tổng hợp."))
+            }
+            guard !requiresApproval else {
+                return .failure(.illegal("Nhóm này có người duyệt: người duyệt mở khóa hoặc trả lại báo cáo tổng hợp."))
+            }
+            guard state == .compiled else {
+                return .failure(.illegal("Chỉ mở lại được báo cáo tổng hợp đã nộp."))
+            }
+            return .success(.open)
         case .approve, .returnToAggregator, .unlock:
             guard requiresApproval else {
                 return .failure(.illegal("Nhóm này không cần xét duyệt."))

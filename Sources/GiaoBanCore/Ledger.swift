@@ -61,12 +61,62 @@ public struct LedgerEntry: Hashable, Sendable {
     }
 }
 
+/// What a person owes as a weekly reporter: their working period in the commune and whether
+/// they file weekly reports at all (the letter: "Thường trực Đảng ủy và lãnh đạo UBND do Văn
+/// phòng tổng hợp" — the office compiles the leaders' work, they file nothing).
+public struct ReportingDuty: Hashable, Sendable {
+    /// First working day; nil: since before the commune used GiaoBan.
+    public var joinedOn: LocalDate?
+    /// Last working day; nil: still working.
+    public var leftOn: LocalDate?
+    public var reportsWeekly: Bool
+
+    public init(joinedOn: LocalDate? = nil, leftOn: LocalDate? = nil, reportsWeekly: Bool = true) {
+        self.joinedOn = joinedOn
+        self.leftOn = leftOn
+        self.reportsWeekly = reportsWeekly
+    }
+
+    /// Whether `date` is within the working period.
+    public func isWorking(on date: LocalDate) -> Bool {
+        (joinedOn.map { $0 <= date } ?? true) && (leftOn.map { date <= $0 } ?? true)
+    }
+
+    /// Whether a weekly report due on `dueDay` is owed: the person files weekly and works then.
+    public func owesReport(dueDay: LocalDate) -> Bool {
+        reportsWeekly && isWorking(on: dueDay)
+    }
+}
+
 public enum LedgerRules {
-    /// Whether an obligation whose period ends on `periodEnd` applies to someone who joined on
-    /// `joinedOn`: periods that ended before a person joined do not count (nil: always counted).
-    public static func applies(periodEnd: LocalDate, joinedOn: LocalDate?) -> Bool {
-        guard let joinedOn else { return true }
-        return joinedOn <= periodEnd
+    /// Whether `week`'s report is owed by someone with `duty`: a report is owed when its deadline
+    /// day falls while the commune runs GiaoBan and the person works there and files weekly,
+    /// and the week has working days enough to have a report (``CommuneCalendar/owesWeeklyReport(_:)``).
+    /// A week that is not owed is no row of the ledger: it counts nowhere.
+    public static func owesWeeklyReport(_ week: ReportWeek, duty: ReportingDuty, calendar: CommuneCalendar) -> Bool {
+        guard let due = weeklyReportDue(week, calendar: calendar) else { return false }
+        return duty.owesReport(dueDay: due.day)
+    }
+
+    /// The deadline of `week`'s reports, when the commune owes any that week: nil for a week
+    /// without a report or whose deadline falls before the commune used GiaoBan.
+    public static func weeklyReportDue(_ week: ReportWeek, calendar: CommuneCalendar) -> (instant: Date, day: LocalDate)? {
+        guard calendar.owesWeeklyReport(week) else { return nil }
+        let instant = calendar.deadlines(for: week).weeklyReport
+        let day = calendar.localDate(of: instant)
+        return calendar.isInUse(on: day) ? (instant, day) : nil
+    }
+
+    /// Whether a week's group compilation is owed: the week has a report and its deadline falls
+    /// while the commune runs GiaoBan.
+    public static func owesCompilation(_ week: ReportWeek, calendar: CommuneCalendar) -> Bool {
+        calendar.owesWeeklyReport(week) && calendar.isInUse(on: calendar.localDate(of: calendar.deadlines(for: week).groupCompilation))
+    }
+
+    /// Whether a monthly obligation (a unit's monthly report, a cell's report) whose period ends
+    /// on `periodEnd` is owed: not for periods that ended before the commune used GiaoBan.
+    public static func owesPeriod(endingOn periodEnd: LocalDate, calendar: CommuneCalendar) -> Bool {
+        calendar.isInUse(on: periodEnd)
     }
 
     /// The status of one obligation.

@@ -19,8 +19,10 @@ public enum PersonalDeadline {
     /// - Parameters:
     ///   - owesWeeklyReport: whether the person is a member of a reporting group.
     ///   - currentWeekEntry: their ledger entry for the current week's report, when they owe it.
+    ///   - duty: their working period; weeks they do not owe (before the commune used GiaoBan,
+    ///     outside their period, weeks without a report) are skipped.
     public static func next(now: Date, calendar: CommuneCalendar, owesWeeklyReport: Bool,
-                            currentWeekEntry: LedgerEntry?, isAggregator: Bool) -> Item? {
+                            currentWeekEntry: LedgerEntry?, isAggregator: Bool, duty: ReportingDuty = ReportingDuty()) -> Item? {
         let week = calendar.week(containing: now)
         if owesWeeklyReport, currentWeekEntry?.status == .missing {
             return Item(kind: .weeklyReport, week: week.id, dueAt: calendar.deadlines(for: week).weeklyReport, overdue: true)
@@ -29,10 +31,10 @@ public enum PersonalDeadline {
         var candidates: [Item] = []
         for candidate in [week, nextWeek] {
             let deadlines = calendar.deadlines(for: candidate)
-            if owesWeeklyReport || !isAggregator {
+            if (owesWeeklyReport || !isAggregator) && LedgerRules.owesWeeklyReport(candidate, duty: duty, calendar: calendar) {
                 candidates.append(Item(kind: .weeklyReport, week: candidate.id, dueAt: deadlines.weeklyReport, overdue: false))
             }
-            if isAggregator {
+            if isAggregator && LedgerRules.owesCompilation(candidate, calendar: calendar) {
                 candidates.append(Item(kind: .groupCompilation, week: candidate.id, dueAt: deadlines.groupCompilation, overdue: false))
             }
         }

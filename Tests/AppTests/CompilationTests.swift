@@ -8,7 +8,11 @@ import VaporTesting
 
 @Suite("Compiling a group's week, returning, approving, unlocking")
 struct CompilationTests {
-    struct Body: Encodable, Sendable { var personId: UUID?; var comment: String?; var summary: String? }
+    struct Body: Encodable, Sendable {
+        var personId: UUID?; var comment: String?; var summary: String?
+        /// Compiling before Thursday 20:00 with members still reporting asks for this.
+        var confirmMissing: Bool? = nil
+    }
 
     static func group(_ t: TestApp, _ name: String) async throws -> ReportGroup {
         try #require(try await ReportGroup.query(on: t.db).filter(\.$name == name).first())
@@ -96,7 +100,15 @@ struct CompilationTests {
             let nam = try await t.token(TestApp.Demo.reporter)
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
             #expect(try await t.api(.POST, path + "/submit", token: nam, json: Body(summary: "x")).status == .forbidden)
-            let compiled = try await t.api(.POST, path + "/submit", token: aggregator, json: Body(summary: "Tuần này hoàn thành 3/4 việc."))
+            // Wednesday: members may still submit in time, so compiling asks first and names them.
+            let early = try await t.api(.POST, path + "/submit", token: aggregator, json: Body(summary: "Tuần này hoàn thành 3/4 việc."))
+            #expect(early.status == .conflict)
+            #expect(try early.content.get(String.self, at: "error", "code") == "members_still_reporting")
+            #expect(try early.content.get(String.self, at: "error", "fields", "members").contains("Đinh Thị Huyền"))
+            #expect(!(try early.content.get(String.self, at: "error", "fields", "members").contains("Hồ Sỹ Nam")), "Nam has submitted")
+            #expect(try await GroupWeek.query(on: t.db).count() == 0)
+            let compiled = try await t.api(.POST, path + "/submit", token: aggregator,
+                                           json: Body(summary: "Tuần này hoàn thành 3/4 việc.", confirmMissing: true))
             #expect(compiled.status == .ok)
             let dto = try compiled.content.decode(GroupWeekDTO.self)
             #expect(dto.state == "compiled")
@@ -113,6 +125,28 @@ struct CompilationTests {
             let locked = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: ReportBody())
             #expect(locked.status == .conflict)
             #expect(try locked.content.get(String.self, at: "error", "message").contains("đầu mối"))
+
+            // Late is late, never missing: a member who never submitted still can, after compiling.
+            let huyen = try await t.token(DemoCommune.username(for: "Đinh Thị Huyền"))
+            let late = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: huyen)
+            #expect(late.status == .ok, "\(late.body.string)")
+            #expect(try late.content.decode(ReportDTO.self).late)
+            let afterLate = try await t.api(.GET, path, token: aggregator).content.decode(GroupWeekDTO.self)
+            let huyenRow = try #require(afterLate.members.first { $0.fullName == "Đinh Thị Huyền" })
+            #expect(huyenRow.status == "late" && huyenRow.submittedAfterCompilation)
+            #expect(try await AppNotification.query(on: t.db).filter(\.$kind == "report_after_compilation").count() == 1)
+            // Her correction is locked like everyone's; the focal point reopens to take her report in.
+            #expect(try await t.api(.PUT, "/api/v1/reports/2021-W33", token: huyen, json: ReportBody()).status == .conflict)
+            #expect(try await t.api(.POST, path + "/reopen", token: nam).status == .forbidden)
+            let reopened = try await t.api(.POST, path + "/reopen", token: aggregator)
+            #expect(reopened.status == .ok)
+            #expect(try reopened.content.decode(GroupWeekDTO.self).state == "open")
+            #expect(try await t.api(.POST, path + "/reopen", token: aggregator).status == .conflict, "only a compiled week reopens")
+            let again = try await t.api(.POST, path + "/submit", token: aggregator, json: Body(summary: "Đã bổ sung báo cáo của đ/c Huyền."))
+            #expect(again.status == .ok, "after the deadline nobody is still reporting: no confirmation")
+            let ledger2 = try await t.api(.GET, "/api/v1/ledger/2021-W33", token: try await t.token(TestApp.Demo.office))
+            let rows = try ledger2.content.decode(LedgerWeekDTO.self).rows.filter { $0.fullName == "Đinh Thị Huyền" }
+            #expect(!rows.isEmpty && rows.allSatisfy { $0.status == "late" })
         }
     }
 
@@ -128,13 +162,14 @@ struct CompilationTests {
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: member)
 
             #expect(try await t.api(.POST, path + "/approve", token: approver).status == .conflict, "nothing compiled yet")
-            #expect(try await t.api(.POST, path + "/submit", token: secretary, json: Body(summary: "Không có ca mắc mới.")).status == .ok)
+            #expect(try await t.api(.POST, path + "/submit", token: secretary, json: Body(summary: "Không có ca mắc mới.", confirmMissing: true)).status == .ok)
+            #expect(try await t.api(.POST, path + "/reopen", token: secretary).status == .conflict, "with an approver, the approver unlocks")
             #expect(try await t.api(.POST, path + "/approve", token: secretary).status == .forbidden, "focal point cannot approve")
             #expect(try await t.api(.POST, path + "/return", token: approver, json: Body(comment: "")).status == .unprocessableEntity)
             let returned = try await t.api(.POST, path + "/return", token: approver, json: Body(comment: "Bổ sung số người cách ly"))
             #expect(try returned.content.decode(GroupWeekDTO.self).state == "returned")
             #expect(try returned.content.decode(GroupWeekDTO.self).approverComment == "Bổ sung số người cách ly")
-            #expect(try await t.api(.POST, path + "/submit", token: secretary, json: Body(summary: "Đã bổ sung.")).status == .ok)
+            #expect(try await t.api(.POST, path + "/submit", token: secretary, json: Body(summary: "Đã bổ sung.", confirmMissing: true)).status == .ok)
             let approved = try await t.api(.POST, path + "/approve", token: approver, json: Body(comment: "Đồng ý"))
             #expect(try approved.content.decode(GroupWeekDTO.self).state == "approved")
             #expect(try await t.api(.POST, path + "/submit", token: secretary).status == .conflict)
@@ -168,7 +203,13 @@ struct CompilationTests {
             let reminded = try await aggregator.post("/groups/\(try ntm.requireID())/weeks/2021-W33/remind", [])
             #expect(reminded.status == .seeOther)
             #expect(try await AppNotification.query(on: t.db).filter(\.$kind == "reminder").count() == 8)
-            let submitted = try await aggregator.post("/groups/\(try ntm.requireID())/weeks/2021-W33/submit", [("summary", "Tổng hợp NTM tuần 33")])
+            let asked = try await aggregator.post("/groups/\(try ntm.requireID())/weeks/2021-W33/submit", [("summary", "Tổng hợp NTM tuần 33")])
+            #expect(asked.status == .conflict)
+            #expect(asked.body.string.contains("id=\"confirm-missing\""))
+            #expect(asked.body.string.contains("Tổng hợp NTM tuần 33"), "the typed summary comes back")
+            #expect(try await GroupWeek.query(on: t.db).count() == 0)
+            let submitted = try await aggregator.post("/groups/\(try ntm.requireID())/weeks/2021-W33/submit",
+                                                      [("summary", "Tổng hợp NTM tuần 33"), ("confirmMissing", "true")])
             #expect(submitted.status == .seeOther)
             #expect(try await GroupWeek.query(on: t.db).first()?.state == .compiled)
 
@@ -242,7 +283,7 @@ struct BriefingAndDocumentTests {
             let group = try #require(try await ReportGroup.query(on: t.db).filter(\.$name == "Khối chính quyền").first())
             let office = try await t.token(TestApp.Demo.office)
             let path = "/api/v1/groups/\(try group.requireID())/weeks/2021-W33"
-            _ = try await t.api(.POST, path + "/submit", token: office, json: CompilationTests.Body(summary: "Các lĩnh vực hoàn thành tốt nhiệm vụ."))
+            _ = try await t.api(.POST, path + "/submit", token: office, json: CompilationTests.Body(summary: "Các lĩnh vực hoàn thành tốt nhiệm vụ.", confirmMissing: true))
             let response = try await t.api(.GET, path + "/report.docx", token: office)
             #expect(response.status == .ok)
             #expect(response.headers.first(name: .contentDisposition)?.contains("bao-cao-2021-W33") == true)

@@ -35,10 +35,15 @@ struct MonthlyTests {
         return (fixtures, culture)
     }
 
-    @Test("The draft sums the period's weeks and the year to date; the unit edits and submits it before the 20th")
+    @Test("A calendar month's draft sums its weeks and the year to date; the unit edits and submits it before the 20th of the next month")
     func draftAndSubmit() async throws {
         try await withTestApp { t in
             let (fixtures, culture) = try await Self.weeklyHistory(t)
+            let commune = try #require(try await Commune.query(on: t.db).first())
+            var settings = commune.calendarSettings
+            settings.monthlyPeriodRule = .calendarMonth
+            commune.calendarSettings = settings
+            try await commune.save(on: t.db)
             let nam = try await t.token(TestApp.Demo.reporter)
             let path = "/api/v1/monthly-reports/2021-08/units/\(try culture.requireID())"
             let draft = try await t.api(.GET, path, token: nam)
@@ -47,7 +52,8 @@ struct MonthlyTests {
             #expect(report.status == "new")
             #expect(report.periodStart == "2021-08-01" && report.periodEnd == "2021-08-31")
             #expect(report.weeks == ["2021-W31", "2021-W32", "2021-W33", "2021-W34"])
-            #expect(report.dueAt == "2021-08-20T00:00:00+07:00")
+            // Never due before the period ends: August's calendar month is due before 20/09.
+            #expect(report.dueAt == "2021-09-20T00:00:00+07:00")
             let xh04 = try #require(report.content.figures.first { $0.code == "XH04" })
             #expect(xh04.monthValue == 22)
             #expect(xh04.yearToDate == 27)
@@ -108,7 +114,7 @@ struct MonthlyTests {
             let overview = try list.content.decode(MonthlyOverviewDTO.self)
             #expect(overview.units.count == 17)
             #expect(overview.units.first { $0.unitName == "Văn hóa - Xã hội" }?.ledgerStatus == "on_time")
-            #expect(overview.units.first { $0.unitName == "Quân sự" }?.ledgerStatus == "missing")
+            #expect(overview.units.first { $0.unitName == "Quân sự" }?.ledgerStatus == "not_due")
             let mine = try await t.api(.GET, "/api/v1/monthly-reports", token: nam)
             #expect(try mine.content.decode(MonthlyOverviewDTO.self).units.map(\.unitName) == ["Văn hóa - Xã hội"])
             #expect(try mine.content.decode(MonthlyOverviewDTO.self).month == "2021-08")

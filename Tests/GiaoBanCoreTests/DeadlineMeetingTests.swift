@@ -76,7 +76,8 @@ struct DeadlineTests {
         settings.monthlyReportDueDay = 0
         calendar = CommuneCalendar(settings: settings)
         #expect(calendar.isoString(calendar.cellReportDeadline(year: 2024, month: 1)) == "2024-02-29T00:00:00+07:00")
-        #expect(calendar.isoString(calendar.monthlyReportDeadline(year: 2024, month: 4)) == "2024-04-01T00:00:00+07:00")
+        // Day 0 is clamped to the 1st, which comes before April's 15th–14th period ends: May 1st.
+        #expect(calendar.isoString(calendar.monthlyReportDeadline(year: 2024, month: 4)) == "2024-05-01T00:00:00+07:00")
     }
 }
 

@@ -28,7 +28,7 @@ struct GroupWeekFlowTests {
                                   "approve-compiled", "returnToAggregator-compiled", "unlock-approved"]
         for action in GroupWeekAction.allCases {
             for state in GroupWeekState.allCases where !legal.contains("\(action.rawValue)-\(state.rawValue)") {
-                let actor = action == .submit ? Self.aggregator : Self.approver
+                let actor = action == .submit || action == .reopen ? Self.aggregator : Self.approver
                 let result = GroupWeekFlow.apply(action, to: state, by: actor, requiresApproval: true)
                 guard case .failure(.illegal) = result else {
                     Issue.record("\(action) from \(state) should be illegal, got \(result)")
@@ -51,6 +51,22 @@ struct GroupWeekFlowTests {
                     }
                 }
             }
+        }
+    }
+
+    @Test("Without an approver the focal point reopens a compiled week (to take in a late report); only from compiled, only the focal point")
+    func reopen() {
+        #expect(GroupWeekFlow.apply(.reopen, to: .compiled, by: Self.aggregator, requiresApproval: false) == .success(.open))
+        for state in GroupWeekState.allCases where state != .compiled {
+            if case .failure(.illegal) = GroupWeekFlow.apply(.reopen, to: state, by: Self.aggregator, requiresApproval: false) {} else {
+                Issue.record("reopen from \(state) should be illegal")
+            }
+        }
+        if case .failure(.forbidden) = GroupWeekFlow.apply(.reopen, to: .compiled, by: Self.nobody, requiresApproval: false) {} else {
+            Issue.record("only the focal point reopens")
+        }
+        if case .failure(.illegal) = GroupWeekFlow.apply(.reopen, to: .compiled, by: Self.aggregator, requiresApproval: true) {} else {
+            Issue.record("with an approver, the approver unlocks")
         }
     }
 

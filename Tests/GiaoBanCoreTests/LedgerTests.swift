@@ -43,11 +43,14 @@ struct LedgerTests {
         #expect(LedgerRules.entry(dueAt: due, dueDay: thursday, firstSubmittedAt: due, now: due, leaves: [leave]).status == .onTime)
     }
 
-    @Test("Weeks that ended before a person joined do not count")
+    @Test("A report is owed when its deadline day is within the person's working period")
     func joined() {
-        #expect(LedgerRules.applies(periodEnd: week33.end, joinedOn: nil))
-        #expect(LedgerRules.applies(periodEnd: week33.end, joinedOn: week33.end))
-        #expect(!LedgerRules.applies(periodEnd: week33.end, joinedOn: week33.end.adding(days: 1)))
+        #expect(LedgerRules.owesWeeklyReport(week33, duty: ReportingDuty(), calendar: calendar))
+        #expect(LedgerRules.owesWeeklyReport(week33, duty: ReportingDuty(joinedOn: thursday), calendar: calendar))
+        #expect(!LedgerRules.owesWeeklyReport(week33, duty: ReportingDuty(joinedOn: thursday.adding(days: 1)), calendar: calendar))
+        #expect(LedgerRules.owesWeeklyReport(week33, duty: ReportingDuty(leftOn: thursday), calendar: calendar))
+        #expect(!LedgerRules.owesWeeklyReport(week33, duty: ReportingDuty(leftOn: thursday.adding(days: -1)), calendar: calendar))
+        #expect(!LedgerRules.owesWeeklyReport(week33, duty: ReportingDuty(reportsWeekly: false), calendar: calendar))
     }
 
     @Test("The tally leaves excused and not-due obligations out of the on-time rate")

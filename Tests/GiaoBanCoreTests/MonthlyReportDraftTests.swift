@@ -140,9 +140,11 @@ struct MonthlyReportDraftTests {
         object.removeValue(forKey: "monthlyPeriodRule")
         let old = try JSONSerialization.data(withJSONObject: object)
         let decoded = try JSONDecoder().decode(CalendarSettings.self, from: old)
-        #expect(decoded.monthlyPeriodRule == .calendarMonth)
+        #expect(decoded.monthlyPeriodRule == .stateCutOff)
         #expect(decoded == settings)
 
+        settings.monthlyPeriodRule = .calendarMonth
+        #expect(try JSONDecoder().decode(CalendarSettings.self, from: JSONEncoder().encode(settings)).monthlyPeriodRule == .calendarMonth)
         settings.monthlyPeriodRule = .stateCutOff
         let again = try JSONDecoder().decode(CalendarSettings.self, from: JSONEncoder().encode(settings))
         #expect(again.monthlyPeriodRule == .cutOff(day: 15))

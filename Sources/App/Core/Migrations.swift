@@ -39,6 +39,7 @@ enum AppMigrations {
         CreateCoveringIndexes(),
         CreateCommuneVersions(),
         CreatePersonVersions(),
+        UpdateForLedgerRegime(),
     ]
 }
 

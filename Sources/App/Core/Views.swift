@@ -125,7 +125,7 @@ extension Request {
         let memberships = try await GroupMembership.query(on: db).filter(\.$personID == user.personID)
             .filter(\.$kind == .member).all()
         var owes = false
-        if !memberships.isEmpty {
+        if !memberships.isEmpty && user.person.reportsWeekly {
             owes = try await ReportGroup.query(on: db).filter(\.$id ~~ memberships.map(\.groupID))
                 .filter(\.$active == true).count() > 0
         }
@@ -133,11 +133,12 @@ extension Request {
         var entry: LedgerEntry?
         if owes, due <= now {
             let me = LedgerService.Obligated(person: user.person, personID: user.personID, groupIDs: memberships.map(\.groupID),
-                                             unitIDs: Array(user.actor.unitIDs), joinedOn: user.person.joinedOn.flatMap(LocalDate.init(iso:)))
+                                             unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)
             entry = try await LedgerService.rows(for: [me], weeks: [week], calendar: calendar, now: now, on: db).first?.entry
         }
         guard let item = PersonalDeadline.next(now: now, calendar: calendar, owesWeeklyReport: owes,
-                                               currentWeekEntry: entry, isAggregator: user.actor.isAggregator) else { return nil }
+                                               currentWeekEntry: entry, isAggregator: user.actor.isAggregator,
+                                               duty: user.person.reportingDuty) else { return nil }
         let label = item.kind == .weeklyReport ? t("deadline_weekly_report") : t("deadline_group_compilation")
         let left = TimeLeft.vietnamese(from: now, to: item.dueAt)
         return (item.overdue ? "\(label) \(t("header_not_submitted")): \(left)" : "\(label): \(left)", item.overdue)

@@ -12,6 +12,10 @@ struct GroupWeekDTO: Content {
         var lateBySeconds: Int
         var returned: Bool
         var returnComment: String?
+        /// The first submission arrived after the group's week was first compiled.
+        var submittedAfterCompilation: Bool
+        /// Who filed it on the member's behalf, if someone did.
+        var filedById: UUID?
     }
     struct TargetLine: Content {
         var targetId: UUID
@@ -87,7 +91,8 @@ struct GroupWeekDTO: Content {
         members = view.members.map {
             Member(personId: $0.personID, fullName: $0.person.fullName, status: $0.entry?.status.rawValue,
                    submittedAt: $0.entry?.submittedAt.map(calendar.isoString), lateBySeconds: $0.entry?.lateBySeconds ?? 0,
-                   returned: $0.report?.returnedAt != nil, returnComment: $0.report?.returnComment)
+                   returned: $0.report?.returnedAt != nil, returnComment: $0.report?.returnComment,
+                   submittedAfterCompilation: $0.submittedAfterCompilation(groupWeek), filedById: $0.report?.filedByID)
         }
         targets = view.targets.map {
             TargetLine(targetId: $0.target.id!, code: $0.target.code, name: $0.target.name, unitOfMeasure: $0.target.unitOfMeasure,
@@ -116,6 +121,8 @@ struct CompilationAPIController {
         var personId: UUID?
         var comment: String?
         var summary: String?
+        /// Compile although some members may still submit in time (see `409 members_still_reporting`).
+        var confirmMissing: Bool?
     }
 
     private func load(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek) {
@@ -138,6 +145,10 @@ struct CompilationAPIController {
         case .flow(.illegal(let message)): return AppError(.conflict, code: "illegal_transition", message: message)
         case .invalid(let fields): return AppError.invalid(fields)
         case .notFound(let message): return AppError.notFound(message)
+        case .membersStillReporting(let names):
+            return AppError(.conflict, code: "members_still_reporting",
+                            message: "Còn \(names.count) người chưa nộp và vẫn còn hạn: \(names.joined(separator: ", ")). Xác nhận để tổng hợp ngay (confirmMissing).",
+                            fields: ["members": names.joined(separator: ", ")])
         }
     }
 
@@ -153,7 +164,8 @@ struct CompilationAPIController {
         let body = try body(req)
         do {
             _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: body.comment ?? "",
-                                                 summary: body.summary, now: req.now, on: req.db)
+                                                 summary: body.summary, confirmMissing: body.confirmMissing ?? false,
+                                                 calendar: user.commune.calendar, now: req.now, on: req.db)
         } catch let error as CompilationService.ActionError {
             throw Self.translate(error)
         }
@@ -164,6 +176,7 @@ struct CompilationAPIController {
     func submit(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .submit) }
     func approve(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .approve) }
     func unlock(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .unlock) }
+    func reopen(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .reopen) }
 
     /// With `personId`: the focal point returns that member's report. Without: the approver
     /// returns the compiled report to the focal point.

@@ -8,6 +8,12 @@ struct CompilationPagesController {
     struct MemberRow: Encodable, Sendable {
         var personID: String; var name: String; var cell: LedgerPagesController.StatusCell?
         var returned: Bool; var returnComment: String?; var canReturn: Bool
+        /// Arrived after the week was compiled (nộp sau khi đã tổng hợp).
+        var afterCompilation: Bool
+        /// Someone filed it on the member's behalf.
+        var filedOnBehalf: Bool
+        /// The office or the focal point may enter this member's report for them.
+        var fileHref: String?
     }
     struct TargetRow: Encodable, Sendable {
         var code: String; var name: String; var unit: String; var value: String; var yearToDate: String
@@ -27,6 +33,9 @@ struct CompilationPagesController {
         var units: [UnitSection]; var totals: [TotalRow]; var work: [WorkRow]; var plans: [PlanRow]
         var summary: String
         var isAggregator: Bool; var canSubmit: Bool; var canApprove: Bool; var canUnlock: Bool; var canRemind: Bool
+        var canReopen: Bool
+        /// Members who may still submit in time, named when compiling early asks for confirmation.
+        var confirmMissing: [String]
         var errors: FieldErrors
     }
 
@@ -66,7 +75,7 @@ struct CompilationPagesController {
     }
 
     private func render(_ req: Request, user: CurrentUser, group: ReportGroup, week: ReportWeek, summary: String?,
-                        errors: FieldErrors, status: HTTPResponseStatus) async throws -> Response {
+                        errors: FieldErrors, confirmMissing: [String] = [], status: HTTPResponseStatus) async throws -> Response {
         let calendar = user.commune.calendar
         let view = try await CompilationService.view(group: group, week: week, calendar: calendar, now: req.now, on: req.db)
         let role = CompilationService.role(user.actor, group: group)
@@ -80,7 +89,10 @@ struct CompilationPagesController {
             MemberRow(personID: member.personID.uuidString, name: member.person.fullName,
                       cell: member.entry.map { LedgerPagesController.cell($0, calendar: calendar, language: req.language) },
                       returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
-                      canReturn: role.isAggregator && state.membersMayEdit && member.report?.status == .submitted && member.report?.returnedAt == nil)
+                      canReturn: role.isAggregator && state.membersMayEdit && member.report?.status == .submitted && member.report?.returnedAt == nil,
+                      afterCompilation: member.submittedAfterCompilation(view.groupWeek), filedOnBehalf: member.report?.filedByID != nil,
+                      fileHref: member.report?.firstSubmittedAt == nil && AccessPolicy.allows(user.actor, .fileReportOnBehalf(groupIDs: [view.groupID]))
+                        ? "/reports/\(week.id)?personId=\(member.personID)" : nil)
         }
         let page = WeekView(
             groupID: view.groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
@@ -104,11 +116,12 @@ struct CompilationPagesController {
             },
             summary: summary ?? view.groupWeek.summary,
             isAggregator: role.isAggregator, canSubmit: allowed(.submit), canApprove: allowed(.approve), canUnlock: allowed(.unlock),
-            canRemind: role.isAggregator || user.actor.readsWholeCommune, errors: errors)
+            canRemind: role.isAggregator || user.actor.readsWholeCommune, canReopen: allowed(.reopen),
+            confirmMissing: confirmMissing, errors: errors)
         return try await req.render("groups/week", title: "\(group.name) · \(week.title)", section: "groups", page, status: status)
     }
 
-    struct ActionForm: Content { var comment: String?; var summary: String?; var personId: String? }
+    struct ActionForm: Content { var comment: String?; var summary: String?; var personId: String?; var confirmMissing: String? }
 
     func act(_ req: Request) async throws -> Response {
         let (user, group, week) = try await load(req)
@@ -116,17 +129,19 @@ struct CompilationPagesController {
         let name = req.parameters.get("action") ?? ""
         do {
             switch name {
-            case "submit", "approve", "unlock":
+            case "submit", "approve", "unlock", "reopen":
                 let action = GroupWeekAction(rawValue: name)!
                 _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: form.comment ?? "",
-                                                     summary: form.summary, now: req.now, on: req.db)
+                                                     summary: form.summary, confirmMissing: form.confirmMissing == "true",
+                                                     calendar: user.commune.calendar, now: req.now, on: req.db)
             case "return":
                 if let personID = form.personId.flatMap(UUID.init(uuidString:)) {
                     _ = try await CompilationService.returnReport(group: group, week: week, personID: personID, comment: form.comment ?? "",
                                                                   actor: user.actor, now: req.now, on: req.db)
                 } else {
                     _ = try await CompilationService.act(.returnToAggregator, group: group, week: week, actor: user.actor,
-                                                         comment: form.comment ?? "", summary: nil, now: req.now, on: req.db)
+                                                         comment: form.comment ?? "", summary: nil, calendar: user.commune.calendar,
+                                                         now: req.now, on: req.db)
                 }
             case "remind":
                 let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
@@ -140,6 +155,11 @@ struct CompilationPagesController {
             if case .invalid(let fields) = error {
                 return try await render(req, user: user, group: group, week: week, summary: form.summary,
                                         errors: .init(messages: fields), status: .unprocessableEntity)
+            }
+            if case .membersStillReporting(let names) = error {
+                // Asks, with the typed summary kept: the names and a button that confirms.
+                return try await render(req, user: user, group: group, week: week, summary: form.summary,
+                                        errors: .init(), confirmMissing: names, status: .conflict)
             }
             throw CompilationAPIController.translate(error)
         }

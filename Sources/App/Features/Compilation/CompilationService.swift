@@ -11,6 +11,12 @@ struct GroupWeekView: Sendable {
         var personID: UUID
         var entry: LedgerEntry?
         var report: WeeklyReport?
+
+        /// Whether the first submission came after the week was first compiled (nộp sau khi đã tổng hợp).
+        func submittedAfterCompilation(_ groupWeek: GroupWeek) -> Bool {
+            guard let submitted = report?.firstSubmittedAt, let compiled = groupWeek.firstCompiledAt else { return false }
+            return submitted > compiled
+        }
     }
     struct TargetLine: Sendable {
         var target: Target
@@ -71,6 +77,24 @@ enum CompilationService {
                 : "Đầu mối đã nộp báo cáo tổng hợp của nhóm. Liên hệ đầu mối nếu cần sửa."
         }
         return nil
+    }
+
+    /// A member's first submission that arrives after their group's week was compiled: the focal
+    /// points (and the approver, once approved) are told, so that they can reopen and take it in.
+    static func notifyLateArrival(person: Person, week: ReportWeek, now: Date, on db: any Database) async throws {
+        let personID = try person.requireID()
+        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
+        guard !groupIDs.isEmpty else { return }
+        let compiled = try await GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.id.description)
+            .filter(\.$state ~~ [.compiled, .approved]).all()
+        for groupWeek in compiled {
+            guard let group = try await ReportGroup.find(groupWeek.groupID, on: db) else { continue }
+            var recipients = try await aggregatorIDs(groupID: groupWeek.groupID, on: db)
+            if groupWeek.state == .approved, let approver = group.approverID { recipients.append(approver) }
+            try await notify(recipients, communeID: person.communeID, kind: "report_after_compilation",
+                             text: "\(person.fullName) đã nộp báo cáo tuần \(week.id.week)/\(week.id.year) sau khi nhóm \(group.name) đã tổng hợp.",
+                             url: "/groups/\(groupWeek.groupID)/weeks/\(week.id)", now: now, on: db)
+        }
     }
 
     /// Marks the person's groups whose approved week was unlocked as "changed after approval".
@@ -152,6 +176,18 @@ enum CompilationService {
         case flow(GroupWeekFlowError)
         case invalid([String: String])
         case notFound(String)
+        /// Compiling before the reporters' deadline while these members have not submitted:
+        /// the focal point confirms first.
+        case membersStillReporting([String])
+    }
+
+    /// The members who may still submit in time: no submission, no leave, deadline ahead.
+    static func stillReporting(group: ReportGroup, week: ReportWeek, calendar: CommuneCalendar, now: Date,
+                               on db: any Database) async throws -> [String] {
+        let obligated = try await LedgerService.obligated(communeID: group.communeID, groupIDs: [try group.requireID()], on: db)
+        return try await LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
+            .filter { $0.entry.status == .notDue }
+            .map(\.obligated.person.fullName)
     }
 
     static func notify(_ personIDs: [UUID], communeID: UUID, kind: String, text: String, url: String, now: Date, on db: any Database) async throws {
@@ -161,8 +197,12 @@ enum CompilationService {
 
     /// The focal point, the approver or the leaders act on the group's week.
     static func act(_ action: GroupWeekAction, group: ReportGroup, week: ReportWeek, actor: Actor, comment: String, summary: String?,
-                    now: Date, on db: any Database) async throws -> GroupWeek {
+                    confirmMissing: Bool = false, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> GroupWeek {
         let groupID = try group.requireID()
+        if action == .submit && !confirmMissing && role(actor, group: group).isAggregator {
+            let waiting = try await stillReporting(group: group, week: week, calendar: calendar, now: now, on: db)
+            if !waiting.isEmpty { throw ActionError.membersStillReporting(waiting) }
+        }
         return try await db.transaction { db in
             let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
             let before = groupWeek.state
@@ -186,6 +226,8 @@ enum CompilationService {
                 groupWeek.approverComment = cleanComment.isEmpty ? nil : cleanComment
             case .returnToAggregator, .unlock:
                 groupWeek.approverComment = cleanComment.isEmpty ? nil : cleanComment
+            case .reopen:
+                break
             }
             groupWeek.updatedAt = now
             try await groupWeek.save(on: db)
@@ -196,6 +238,8 @@ enum CompilationService {
             let url = "/groups/\(groupID)/weeks/\(week.id)"
             let weekLabel = "tuần \(week.id.week)/\(week.id.year)"
             switch action {
+            case .reopen:
+                break
             case .submit:
                 if let approver = group.approverID {
                     try await notify([approver], communeID: group.communeID, kind: "compiled",

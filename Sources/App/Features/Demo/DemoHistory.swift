@@ -87,11 +87,11 @@ enum DemoHistory {
                       let aggregator = try await AccountQueries.currentUser(personID: aggregatorID, session: nil, on: db) else { continue }
                 _ = try await CompilationService.act(.submit, group: group, week: week, actor: aggregator.actor, comment: "",
                                                      summary: "Các thành viên cơ bản hoàn thành nhiệm vụ tuần; tiếp tục đôn đốc các chỉ tiêu còn chậm.",
-                                                     now: compileAt, on: db)
+                                                     confirmMissing: true, calendar: calendar, now: compileAt, on: db)
                 if let approverID = group.approverID,
                    let approver = try await AccountQueries.currentUser(personID: approverID, session: nil, on: db) {
                     _ = try await CompilationService.act(.approve, group: group, week: week, actor: approver.actor, comment: "Đồng ý.",
-                                                         summary: nil, now: compileAt.addingTimeInterval(1800), on: db)
+                                                         summary: nil, calendar: calendar, now: compileAt.addingTimeInterval(1800), on: db)
                 }
             }
         }

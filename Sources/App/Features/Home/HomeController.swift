@@ -61,7 +61,7 @@ struct HomeController {
         let today = LocalDate.inZone(now, calendar.timeZone)
         let cellMonth = [-1, 0, 1].map { Self.month(today.year, today.month, plus: $0) }
             .first { calendar.cellReportDeadline(year: $0.0, month: $0.1) > now }!
-        let reportMonth = [0, 1].map { Self.month(today.year, today.month, plus: $0) }
+        let reportMonth = [-1, 0, 1].map { Self.month(today.year, today.month, plus: $0) }
             .first { calendar.monthlyReportDeadline(year: $0.0, month: $0.1) > now }!
         let monthly = [
             row(req.t("deadline_cell_report", "\(cellMonth.1)/\(cellMonth.0)"), req.t("deadline_who_supervisors"),

@@ -13,7 +13,7 @@ enum LedgerService {
         var personID: UUID
         var groupIDs: [UUID]
         var unitIDs: [UUID]
-        var joinedOn: LocalDate?
+        var duty: ReportingDuty
     }
 
     struct Row: Sendable {
@@ -23,8 +23,10 @@ enum LedgerService {
         var entry: LedgerEntry
     }
 
-    /// Everyone who owes a weekly report: members of the commune's active groups. `groupIDs`
-    /// narrows to some groups (a focal point's); `personIDs` to some people.
+    /// Everyone who may owe a weekly report: active members of the commune's active groups who
+    /// file weekly (leaders whose work the office compiles do not). Which weeks they owe is
+    /// ``rows(for:weeks:calendar:now:on:)``'s answer. `groupIDs` narrows to some groups (a focal
+    /// point's); `personIDs` to some people.
     static func obligated(communeID: UUID, groupIDs: Set<UUID>? = nil, personIDs: Set<UUID>? = nil,
                           on db: any Database) async throws -> [Obligated] {
         var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
@@ -36,18 +38,20 @@ enum LedgerService {
         if let personIDs { memberships = memberships.filter { personIDs.contains($0.personID) } }
         let groupsByPerson = Dictionary(grouping: memberships, by: \.personID).mapValues { $0.map(\.groupID) }
         let people = groupsByPerson.isEmpty ? [] : try await Person.query(on: db)
-            .filter(\.$id ~~ Array(groupsByPerson.keys)).filter(\.$active == true).sort(\.$foldedName).all()
+            .filter(\.$id ~~ Array(groupsByPerson.keys)).filter(\.$active == true).filter(\.$reportsWeekly == true)
+            .sort(\.$foldedName).all()
         let personIDList = try people.map { try $0.requireID() }
         let units = personIDList.isEmpty ? [] : try await PersonUnit.query(on: db).filter(\.$personID ~~ personIDList).all()
         let unitsByPerson = Dictionary(grouping: units, by: \.personID).mapValues { $0.map(\.unitID) }
         return try people.map { person in
             let id = try person.requireID()
             return Obligated(person: person, personID: id, groupIDs: groupsByPerson[id] ?? [], unitIDs: unitsByPerson[id] ?? [],
-                             joinedOn: person.joinedOn.flatMap(LocalDate.init(iso:)))
+                             duty: person.reportingDuty)
         }
     }
 
-    /// The ledger rows of some weeks for some people (weeks before a person joined are left out).
+    /// The ledger rows of some weeks for some people: only the weeks each person owes (see
+    /// `LedgerRules.owesWeeklyReport`): a week that is not owed is no row, so it counts nowhere.
     static func rows(for people: [Obligated], weeks: [ReportWeek], calendar: CommuneCalendar, now: Date,
                      on db: any Database) async throws -> [Row] {
         guard !people.isEmpty, !weeks.isEmpty else { return [] }
@@ -71,10 +75,9 @@ enum LedgerService {
         var rows: [Row] = []
         rows.reserveCapacity(people.count * weeks.count)
         for week in weeks {
-            let due = calendar.deadlines(for: week).weeklyReport
-            let dueDay = LocalDate.inZone(due, calendar.timeZone)
+            guard let (due, dueDay) = LedgerRules.weeklyReportDue(week, calendar: calendar) else { continue }
             let submittedThisWeek = firstSubmission[week.id.description] ?? [:]
-            for person in people where LedgerRules.applies(periodEnd: week.end, joinedOn: person.joinedOn) {
+            for person in people where person.duty.owesReport(dueDay: dueDay) {
                 let entry = LedgerRules.entry(dueAt: due, dueDay: dueDay,
                                               firstSubmittedAt: personTexts[person.personID].flatMap { submittedThisWeek[$0] },
                                               now: now, leaves: leaves[person.personID] ?? [])
@@ -95,6 +98,7 @@ enum LedgerService {
     /// counted from its first submission like any other obligation.
     static func compilationRows(communeID: UUID, groupIDs: Set<UUID>?, week: ReportWeek, calendar: CommuneCalendar, now: Date,
                                 on db: any Database) async throws -> [CompilationRow] {
+        guard LedgerRules.owesCompilation(week, calendar: calendar) else { return [] }
         var query = ReportGroup.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
         if let groupIDs { query = query.filter(\.$id ~~ Array(groupIDs)) }
         let groups = try await query.sort(\.$sortOrder).all()

@@ -16,13 +16,17 @@ enum MonthlyLedger {
     struct Row: Sendable {
         var id: UUID
         var name: String
+        /// Only the months owed (none before the commune used GiaoBan).
         var cells: [Cell]
         var tally: LedgerTally { LedgerTally(cells.map(\.entry)) }
     }
 
     static func unitRows(units: [OrgUnit], year: Int, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> [Row] {
         let today = LocalDate.inZone(now, calendar.timeZone)
-        let months = ReportingPeriods.reportMonthsBegun(inYear: year, rule: calendar.settings.monthlyPeriodRule, today: today)
+        let rule = calendar.settings.monthlyPeriodRule
+        let months = ReportingPeriods.reportMonthsBegun(inYear: year, rule: rule, today: today).filter {
+            LedgerRules.owesPeriod(endingOn: ReportingPeriods.period(for: $0, rule: rule).lastDay, calendar: calendar)
+        }
         let reports = try await MonthlyService.reports(unitIDs: units.compactMap(\.id), months: months, on: db)
         let first = Dictionary(reports.map { ("\($0.unitID)|\($0.month)", $0.firstSubmittedAt) }, uniquingKeysWith: { a, _ in a })
         return units.map { unit in
@@ -37,7 +41,9 @@ enum MonthlyLedger {
 
     static func cellRows(cells: [PartyCell], year: Int, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> [Row] {
         let today = LocalDate.inZone(now, calendar.timeZone)
-        let months = CellReportPeriod.monthsBegun(inYear: year, today: today)
+        let months = CellReportPeriod.monthsBegun(inYear: year, today: today).filter {
+            LedgerRules.owesPeriod(endingOn: $0.lastDay, calendar: calendar)
+        }
         let reports = try await CellService.monthReports(cellIDs: cells.compactMap(\.id), months: months, on: db)
         let first = Dictionary(reports.map { ("\($0.cellID)|\($0.month)", $0.firstSubmittedAt) }, uniquingKeysWith: { a, _ in a })
         return cells.map { cell in

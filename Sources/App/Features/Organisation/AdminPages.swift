@@ -99,11 +99,15 @@ struct AdminPagesController {
     struct PeopleView: Encodable, Sendable { var people: [PersonRow]; var query: String }
     struct PersonFormView: Encodable, Sendable {
         var id: String?; var fullName: String; var username: String; var position: String
-        var units: [Choice]; var roles: [Choice]; var active: Bool; var errors: FieldErrors
+        var units: [Choice]; var roles: [Choice]; var active: Bool
+        var joinedOn: String; var leftOn: String; var reportsWeekly: Bool; var errors: FieldErrors
     }
     struct PersonForm: Content {
         var fullName: String?; var username: String?; var password: String?; var position: String?
         var unitIds: [String]?; var roles: [String]?
+        var joinedOn: String?; var leftOn: String?
+        /// "true" when ticked; the form sends "false" from a hidden field before the box.
+        var reportsWeekly: [String]?
     }
 
     func people(_ req: Request) async throws -> Response {
@@ -136,7 +140,8 @@ struct AdminPagesController {
         let roles = Role.allCases.map { Choice(value: $0.rawValue, label: req.language == .vi ? $0.vietnameseName : $0.englishName,
                                                selected: selectedRoles.contains($0.rawValue)) }
         let view = PersonFormView(id: id, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
-                                  units: units, roles: roles, active: active, errors: errors)
+                                  units: units, roles: roles, active: active, joinedOn: form.joinedOn ?? "", leftOn: form.leftOn ?? "",
+                                  reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true, errors: errors)
         return try await render(req, "admin/person-form", id == nil ? "person_new" : "person_edit", "people", view, status: status)
     }
 
@@ -150,7 +155,10 @@ struct AdminPagesController {
         let person = try await OrganisationService.find(Person.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let dto = try await OrganisationQueries.people(communeID: user.communeID, ids: [person.requireID()], on: req.db)[0]
         let form = PersonForm(fullName: dto.fullName, username: dto.username, password: nil, position: dto.position,
-                              unitIds: dto.unitIds.map(\.uuidString), roles: dto.roles)
+                              unitIds: dto.unitIds.map(\.uuidString), roles: dto.roles,
+                              joinedOn: dto.joinedOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
+                              leftOn: dto.leftOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
+                              reportsWeekly: [dto.reportsWeekly ? "true" : "false"])
         return try await personForm(req, communeID: user.communeID, id: dto.id.uuidString, form: form, active: dto.active, errors: .init())
     }
 
@@ -162,7 +170,9 @@ struct AdminPagesController {
         let form = try req.content.decode(PersonForm.self)
         let input = OrganisationService.PersonInput(fullName: form.fullName ?? "", username: form.username ?? "",
                                                     password: form.password ?? "", position: form.position ?? "",
-                                                    unitIds: uuids(form.unitIds), roles: form.roles ?? [])
+                                                    unitIds: uuids(form.unitIds), roles: form.roles ?? [],
+                                                    joinedOn: form.joinedOn ?? "", leftOn: form.leftOn ?? "",
+                                                    reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true)
         do {
             _ = try await OrganisationService.savePerson(input, existing: existing, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                          hash: { try await req.password.async.hash($0) }, on: req.db)

@@ -24,6 +24,11 @@ struct PersonDTO: Content {
     var aggregatorOf: [UUID]
     var supervises: [UUID]
     var active: Bool
+    /// First and last working day (`yyyy-MM-dd`), null when not set.
+    var joinedOn: String?
+    var leftOn: String?
+    /// False for the leaders whose work the office compiles: they owe no weekly report.
+    var reportsWeekly: Bool
 }
 
 struct GroupDTO: Content {
@@ -82,7 +87,8 @@ enum OrganisationQueries {
                              unitIds: (unitsByPerson[id] ?? []).map(\.unitID),
                              roles: person.roles.sorted().map(\.rawValue),
                              aggregatorOf: (groupsByPerson[id] ?? []).map(\.groupID),
-                             supervises: (cellsByPerson[id] ?? []).map(\.cellID), active: person.active)
+                             supervises: (cellsByPerson[id] ?? []).map(\.cellID), active: person.active,
+                             joinedOn: person.joinedOn, leftOn: person.leftOn, reportsWeekly: person.reportsWeekly)
         }
     }
 

@@ -15,15 +15,19 @@ final class Commune: Model, @unchecked Sendable {
     /// The district or province this commune reports to (itself a row here, holding the regional
     /// accounts); nil for a commune on its own.
     @OptionalField(key: "region_id") var regionID: UUID?
+    /// The days off the office confirmed, by year, as JSON (`{"2021": [DayOff…]}`); years not
+    /// listed use the statutory suggestion.
+    @Field(key: "days_off_json") var daysOffJSON: String
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
-    var properties: [any AnyProperty] { [_id, _name, _calendarJSON, _createdAt, _regionID] }
+    var properties: [any AnyProperty] { [_id, _name, _calendarJSON, _createdAt, _regionID, _daysOffJSON] }
 
     init() {}
     init(id: UUID? = nil, name: String, settings: CalendarSettings = .letterDefaults) {
         self.id = id
         self.name = name
         self.calendarJSON = Commune.encode(settings)
+        self.daysOffJSON = "{}"
     }
 
     var calendarSettings: CalendarSettings {
@@ -31,7 +35,25 @@ final class Commune: Model, @unchecked Sendable {
         set { calendarJSON = Commune.encode(newValue) }
     }
 
-    var calendar: CommuneCalendar { CommuneCalendar(settings: calendarSettings) }
+    /// The confirmed days off, by year.
+    var confirmedDaysOff: [Int: [DayOff]] {
+        get {
+            let byYear = (try? JSONDecoder().decode([String: [DayOff]].self, from: Data(daysOffJSON.utf8))) ?? [:]
+            return Dictionary(uniqueKeysWithValues: byYear.compactMap { key, days in Int(key).map { ($0, days) } })
+        }
+        set {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let byYear = Dictionary(uniqueKeysWithValues: newValue.map { (String($0.key), $0.value.sorted { $0.date < $1.date }) })
+            daysOffJSON = String(decoding: (try? encoder.encode(byYear)) ?? Data("{}".utf8), as: UTF8.self)
+        }
+    }
+
+    /// Every rule of time of this commune: its regime and its days off. Every deadline, briefing
+    /// and ledger row is computed from this one value, so days off apply everywhere at once.
+    var calendar: CommuneCalendar {
+        CommuneCalendar(settings: calendarSettings, daysOff: DaysOffSchedule(confirmedYears: confirmedDaysOff))
+    }
 
     private static func encode(_ settings: CalendarSettings) -> String {
         let encoder = JSONEncoder()
@@ -104,13 +126,24 @@ final class Person: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     /// First working day (yyyy-MM-dd); weeks that ended before it do not count in the ledger.
     @OptionalField(key: "joined_on") var joinedOn: String?
+    /// Last working day (yyyy-MM-dd); reports due after it are not owed.
+    @OptionalField(key: "left_on") var leftOn: String?
+    /// False for the leaders whose work the office compiles (the letter: "Thường trực Đảng ủy và
+    /// lãnh đạo UBND do Văn phòng tổng hợp"): they owe no weekly report.
+    @Field(key: "reports_weekly") var reportsWeekly: Bool
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
         [
             _id, _communeID, _fullName, _foldedName, _username, _passwordHash, _roleList, _position, _active,
-            _createdAt, _joinedOn,
+            _createdAt, _joinedOn, _leftOn, _reportsWeekly,
         ]
+    }
+
+    /// What the person owes as a weekly reporter.
+    var reportingDuty: ReportingDuty {
+        ReportingDuty(joinedOn: joinedOn.flatMap(LocalDate.init(iso:)), leftOn: leftOn.flatMap(LocalDate.init(iso:)),
+                      reportsWeekly: reportsWeekly)
     }
 
     init() {}
@@ -125,6 +158,7 @@ final class Person: Model, @unchecked Sendable {
         self.roleList = Person.encodeRoles(roles)
         self.position = position
         self.active = active
+        self.reportsWeekly = true
     }
 
     var roles: Set<Role> {

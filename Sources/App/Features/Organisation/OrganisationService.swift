@@ -89,6 +89,12 @@ enum OrganisationService {
         var unitIds: [UUID]?
         var roles: [String]?
         var active: Bool?
+        /// First and last working day, `yyyy-MM-dd` (or dd/mm/yyyy from the page); an empty text,
+        /// or JSON `null`, clears the date; absent keeps it.
+        var joinedOn: String? = nil
+        var leftOn: String? = nil
+        /// False for the leaders whose work the office compiles: they owe no weekly report.
+        var reportsWeekly: Bool? = nil
     }
 
     static func isValidUsername(_ username: String) -> Bool {
@@ -126,6 +132,15 @@ enum OrganisationService {
                                          into: &failure, on: db)
         let position = input.position.map(VietnameseText.nfc) ?? existing?.position
         if let position, position.count > maxNameLength { failure.add("position", "err_too_long", argument: String(maxNameLength)) }
+        func day(_ text: String?, current: String?, field: String) -> String? {
+            guard let text = text?.trimmingCharacters(in: .whitespaces) else { return current }
+            if text.isEmpty { return nil }
+            guard let date = LocalDate(iso: text) ?? LocalDate(vietnamese: text) else { failure.add(field, "err_date"); return current }
+            return date.iso
+        }
+        let joinedOn = day(input.joinedOn, current: existing?.joinedOn, field: "joinedOn")
+        let leftOn = day(input.leftOn, current: existing?.leftOn, field: "leftOn")
+        if let joinedOn, let leftOn, leftOn < joinedOn { failure.add("leftOn", "err_left_before_joined") }
         guard failure.isEmpty else { throw failure }
 
         let passwordHash = password.isEmpty ? existing?.passwordHash ?? "" : try await hash(password)
@@ -140,6 +155,9 @@ enum OrganisationService {
             person.roles = finalRoles
             person.position = position?.isEmpty == true ? nil : position
             if let active = input.active { person.active = active }
+            person.joinedOn = joinedOn
+            person.leftOn = leftOn
+            if let reportsWeekly = input.reportsWeekly { person.reportsWeekly = reportsWeekly }
             try await person.save(on: db)
             let personID = try person.requireID()
             if input.unitIds != nil || existing == nil {
@@ -169,6 +187,9 @@ enum OrganisationService {
         var active: Bool
         var unitIds: [UUID]?
         var passwordChanged: Bool?
+        var joinedOn: String?
+        var leftOn: String?
+        var reportsWeekly: Bool
 
         init(_ person: Person) {
             fullName = person.fullName
@@ -176,6 +197,9 @@ enum OrganisationService {
             roles = person.roles.map(\.rawValue).sorted()
             position = person.position
             active = person.active
+            joinedOn = person.joinedOn
+            leftOn = person.leftOn
+            reportsWeekly = person.reportsWeekly
         }
     }
 
@@ -334,5 +358,29 @@ enum OrganisationService {
               let model = try await M.query(on: db).filter(\._$id == id).filter(communeField == communeID).first()
         else { throw AppError.notFound() }
         return model
+    }
+}
+
+extension OrganisationService.PersonInput {
+    private enum CodingKeys: String, CodingKey {
+        case fullName, username, password, position, unitIds, roles, active, joinedOn, leftOn, reportsWeekly
+    }
+
+    /// JSON `null` for a date clears it (an empty text); an absent key keeps it.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func day(_ key: CodingKeys) throws -> String? {
+            guard c.contains(key) else { return nil }
+            return try c.decodeNil(forKey: key) ? "" : try c.decode(String.self, forKey: key)
+        }
+        self.init(fullName: try c.decodeIfPresent(String.self, forKey: .fullName),
+                  username: try c.decodeIfPresent(String.self, forKey: .username),
+                  password: try c.decodeIfPresent(String.self, forKey: .password),
+                  position: try c.decodeIfPresent(String.self, forKey: .position),
+                  unitIds: try c.decodeIfPresent([UUID].self, forKey: .unitIds),
+                  roles: try c.decodeIfPresent([String].self, forKey: .roles),
+                  active: try c.decodeIfPresent(Bool.self, forKey: .active),
+                  joinedOn: try day(.joinedOn), leftOn: try day(.leftOn),
+                  reportsWeekly: try c.decodeIfPresent(Bool.self, forKey: .reportsWeekly))
     }
 }

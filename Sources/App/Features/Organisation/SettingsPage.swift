@@ -25,6 +25,8 @@ struct SettingsPageController {
         var monthlyReportDueDay: String?
         /// "calendarMonth" or "cutOff:15".
         var monthlyPeriodRule: String?
+        /// dd/mm/yyyy or yyyy-mm-dd; empty: since always.
+        var inUseSince: String?
     }
     struct SlotView: Encodable, Sendable {
         var index: Int
@@ -47,6 +49,7 @@ struct SettingsPageController {
         var cellReportDueDay: String
         var monthlyReportDueDay: String
         var periodRules: [Choice]
+        var inUseSince: String
         var errors: FieldErrors
     }
 
@@ -66,7 +69,8 @@ struct SettingsPageController {
                                                                  start: $0.start.text, end: $0.end.text) },
                     cellReportDueDay: String(settings.cellReportDueDay),
                     monthlyReportDueDay: String(settings.monthlyReportDueDay),
-                    monthlyPeriodRule: settings.monthlyPeriodRule.description)
+                    monthlyPeriodRule: settings.monthlyPeriodRule.description,
+                    inUseSince: settings.inUseSince?.vietnamese ?? "")
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -80,9 +84,10 @@ struct SettingsPageController {
                          start: slot.start, end: slot.end, error: errors["slot\(index)"])
             },
             cellReportDueDay: form.cellReportDueDay ?? "", monthlyReportDueDay: form.monthlyReportDueDay ?? "",
-            periodRules: [MonthlyPeriodRule.calendarMonth, .stateCutOff].map {
-                Choice(value: $0.description, label: $0.title, selected: $0.description == (form.monthlyPeriodRule ?? "calendarMonth"))
+            periodRules: [MonthlyPeriodRule.stateCutOff, .calendarMonth].map {
+                Choice(value: $0.description, label: $0.title, selected: $0.description == (form.monthlyPeriodRule ?? "cutOff:15"))
             },
+            inUseSince: form.inUseSince ?? "",
             errors: errors)
         return try await req.render("admin/settings", title: req.t("settings_title"), section: "settings", view, status: status)
     }
@@ -133,8 +138,11 @@ struct SettingsPageController {
         }
         let cellDay = day(form.cellReportDueDay, "cellReportDueDay")
         let monthlyDay = day(form.monthlyReportDueDay, "monthlyReportDueDay")
-        let periodRule = MonthlyPeriodRule(string: form.monthlyPeriodRule ?? "calendarMonth").flatMap { try? $0.validated() }
+        let periodRule = MonthlyPeriodRule(string: form.monthlyPeriodRule ?? "cutOff:15").flatMap { try? $0.validated() }
         if periodRule == nil { failure.add("monthlyPeriodRule", "err_period_rule") }
+        let inUseText = (form.inUseSince ?? "").trimmingCharacters(in: .whitespaces)
+        let inUseSince = inUseText.isEmpty ? nil : LocalDate(vietnamese: inUseText) ?? LocalDate(iso: inUseText)
+        if !inUseText.isEmpty && inUseSince == nil { failure.add("inUseSince", "err_date") }
         guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay, let periodRule else {
             return try await render(req, form: form, errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
         }
@@ -147,6 +155,7 @@ struct SettingsPageController {
         settings.cellReportDueDay = cellDay
         settings.monthlyReportDueDay = monthlyDay
         settings.monthlyPeriodRule = periodRule
+        settings.inUseSince = inUseSince
         do {
             settings = try settings.validated()
         } catch let error as CalendarError {

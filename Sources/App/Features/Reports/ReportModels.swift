@@ -29,12 +29,15 @@ final class WeeklyReport: Model, @unchecked Sendable {
     @OptionalField(key: "returned_at") var returnedAt: Date?
     @OptionalField(key: "returned_by") var returnedBy: UUID?
     @OptionalField(key: "return_comment") var returnComment: String?
+    /// Who submitted it when not its author (nộp thay: the office, or a focal point for a member
+    /// without a computer); nil when the author filed it.
+    @OptionalField(key: "filed_by") var filedByID: UUID?
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
         [
             _id, _communeID, _personID, _weekID, _weekYear, _weekNumber, _status, _firstSubmittedAt, _lastSubmittedAt,
-            _updatedAt, _revision, _draftJSON, _draftSavedAt, _returnedAt, _returnedBy, _returnComment,
+            _updatedAt, _revision, _draftJSON, _draftSavedAt, _returnedAt, _returnedBy, _returnComment, _filedByID,
         ]
     }
 

@@ -63,6 +63,12 @@ struct ReportPageController {
         var scheduleClashes: [String]
         /// Set while the focal point has sent the report back: who, when and what to fix.
         var returned: Returned?
+        /// Set when someone files for the author (nộp thay): the author's name, and the query
+        /// that keeps the author in every link and form of the page.
+        var onBehalfOf: String?
+        var personQuery: String
+        /// Who filed the submitted report, when not its author.
+        var filedBy: String?
     }
     struct Returned: Encodable, Sendable { var by: String; var at: String; var comment: String }
 
@@ -74,26 +80,29 @@ struct ReportPageController {
     func show(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        return try await render(req, user: user, week: week, typed: nil, problems: [:], status: .ok)
+        let author = try await ReportAuthor.resolve(req, user: user)
+        return try await render(req, user: user, author: author, week: week, typed: nil, problems: [:], status: .ok)
     }
 
     /// Saves ("Lưu") or submits ("Nộp báo cáo"); a refused form comes back as typed, with messages.
     func save(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let author = try await ReportAuthor.resolve(req, user: user)
         let form = try req.content.decode(Form.self)
         let input = form.input
         let submit = form.action == "submit"
         do {
-            try await ReportService.save(input, submit: submit, person: user.person, actorID: user.personID, week: week,
+            try await ReportService.save(input, submit: submit, person: author, actorID: user.personID, week: week,
                                          calendar: user.commune.calendar, now: req.now, on: req.db)
-            return req.redirect(to: "/reports/\(week.id)?notice=\(submit ? "report_submitted" : "saved")")
+            let personQuery = author.id == user.personID ? "?" : "?personId=\(author.id!)&"
+            return req.redirect(to: "/reports/\(week.id)\(personQuery)notice=\(submit ? "report_submitted" : "saved")")
         } catch ReportService.SaveError.invalid(let problems) {
             // Keep the typed text on the server too, so a closed tab loses nothing.
-            try await ReportService.autosave(input, person: user.person, week: week, now: req.now, on: req.db)
-            return try await render(req, user: user, week: week, typed: input, problems: problems, status: .unprocessableEntity)
+            try await ReportService.autosave(input, person: author, week: week, now: req.now, on: req.db)
+            return try await render(req, user: user, author: author, week: week, typed: input, problems: problems, status: .unprocessableEntity)
         } catch ReportService.SaveError.locked(let message) {
-            return try await render(req, user: user, week: week, typed: input, problems: ["": message], status: .conflict)
+            return try await render(req, user: user, author: author, week: week, typed: input, problems: ["": message], status: .conflict)
         }
     }
 
@@ -101,8 +110,9 @@ struct ReportPageController {
     func autosave(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let author = try await ReportAuthor.resolve(req, user: user)
         let form = try req.content.decode(Form.self)
-        let (report, created) = try await ReportService.autosave(form.input, person: user.person, week: week, now: req.now, on: req.db)
+        let (report, created) = try await ReportService.autosave(form.input, person: author, week: week, now: req.now, on: req.db)
         // Typing autosaved into an existing report changes only its author's form; the first
         // autosave creates the report, which the focal point's page lists.
         req.changedOnlyForSelf = !created
@@ -112,12 +122,14 @@ struct ReportPageController {
         return try await Saved(savedAt: calendar.isoString(savedAt), time: calendar.localTime(of: savedAt).text).encodeResponse(for: req)
     }
 
-    private func render(_ req: Request, user: CurrentUser, week: ReportWeek, typed: WeeklyReportInput?,
+    private func render(_ req: Request, user: CurrentUser, author: Person, week: ReportWeek, typed: WeeklyReportInput?,
                         problems: [String: String], status: HTTPResponseStatus) async throws -> Response {
         let calendar = user.commune.calendar
         let now = req.now
         let db = req.db
-        let report = try await ReportService.find(personID: user.personID, week: week.id, on: db)
+        let authorID = try author.requireID()
+        let onBehalf = authorID != user.personID
+        let report = try await ReportService.find(personID: authorID, week: week.id, on: db)
         let planWeek = calendar.week(containing: week.end.adding(days: 1))
         let previousWeek = calendar.week(containing: week.start.adding(days: -1))
 
@@ -135,7 +147,7 @@ struct ReportPageController {
         }
         if input == nil {
             var start = WeeklyReportInput()
-            if let last = try await ReportService.find(personID: user.personID, week: previousWeek.id, on: db) {
+            if let last = try await ReportService.find(personID: authorID, week: previousWeek.id, on: db) {
                 let plans = try await ReportPlanItem.query(on: db).filter(\.$reportID == last.requireID()).sort(\.$position).all()
                 start.work = plans.map { plan in
                     .init(description: plan.title, dates: LocalDate(iso: plan.date)?.vietnamese ?? plan.date)
@@ -146,7 +158,7 @@ struct ReportPageController {
         }
         let typedInput = input ?? WeeklyReportInput()
 
-        let targets = try await ReportService.responsibleTargets(for: user.person, year: week.id.year, on: db)
+        let targets = try await ReportService.responsibleTargets(for: author, year: week.id.year, on: db)
         let progress = try await TargetProgressQuery.progress(of: targets, through: ReportWeekID(year: week.id.year, week: week.id.week - 1), on: db)
         let typedFigures = Dictionary(typedInput.figures.map { ($0.targetID, $0) }, uniquingKeysWith: { first, _ in first })
         let targetRows = try targets.enumerated().map { index, target in
@@ -233,6 +245,8 @@ struct ReportPageController {
                                 comment: report.returnComment ?? "")
         }
 
+        var filedBy: String?
+        if let filerID = report?.filedByID { filedBy = try await Person.find(filerID, on: db)?.fullName }
         let due = calendar.deadlines(for: week).weeklyReport
         let lateBy = report?.firstSubmittedAt.map { Int($0.timeIntervalSince(due)) } ?? 0
         let statusText: String
@@ -253,7 +267,9 @@ struct ReportPageController {
             problems: problems.sorted { $0.key < $1.key }.map { Self.describe($0.key, $0.value) },
             offeredFromLastWeek: offered, restoredDraftAt: restoredDraftAt,
             updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
-            storageKey: "giaoban-report-\(user.personID.uuidString)-\(week.id)", scheduleClashes: clashes, returned: returned)
+            storageKey: "giaoban-report-\(authorID.uuidString)-\(week.id)", scheduleClashes: clashes, returned: returned,
+            onBehalfOf: onBehalf ? author.fullName : nil, personQuery: onBehalf ? "?personId=\(authorID)" : "",
+            filedBy: filedBy)
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
     }
 

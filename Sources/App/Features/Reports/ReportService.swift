@@ -44,6 +44,8 @@ struct ReportDTO: Content {
     var lastSubmittedAt: String?
     var updatedAt: String
     var late: Bool
+    /// Who submitted it when not its author (nộp thay); null when the author did.
+    var filedById: UUID?
     var revision: Int
     var targets: [ReportContent.Figure]
     var work: [ReportContent.Work]
@@ -81,7 +83,7 @@ enum ReportService {
                          lastSubmittedAt: report.lastSubmittedAt.map(calendar.isoString),
                          updatedAt: calendar.isoString(report.updatedAt),
                          late: report.firstSubmittedAt.map { first in due.map { first > $0 } ?? false } ?? false,
-                         revision: report.revision, targets: content.targets, work: content.work, plans: content.plans)
+                         filedById: report.filedByID, revision: report.revision, targets: content.targets, work: content.work, plans: content.plans)
     }
 
     /// The targets a person reports: theirs by name, or their units' (SPEC §6), of the week's year.
@@ -130,17 +132,25 @@ enum ReportService {
         let personID = try person.requireID()
         return try await db.transaction { db in
             let existing = try await find(personID: personID, week: week.id, on: db)
-            if let reason = try await CompilationService.reportLockReason(personID: personID, week: week.id,
-                                                                          returned: existing?.returnedAt != nil, on: db) {
+            // A report never submitted stays open after the group is compiled: late is late,
+            // never missing. The focal point sees it arrive and may reopen the compilation.
+            let everSubmitted = existing?.firstSubmittedAt != nil
+            if everSubmitted, let reason = try await CompilationService.reportLockReason(personID: personID, week: week.id,
+                                                                                        returned: existing?.returnedAt != nil, on: db) {
                 throw SaveError.locked(reason)
             }
             let report = existing ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
             let before = existing == nil ? nil : try await content(of: report, on: db)
             let wasSubmitted = report.status == .submitted
+            let firstSubmission = submit && report.firstSubmittedAt == nil
             if submit || wasSubmitted {
                 report.status = .submitted
                 if report.firstSubmittedAt == nil { report.firstSubmittedAt = now }
                 report.lastSubmittedAt = now
+            }
+            if firstSubmission {
+                // The ledger judges the first submission: it records who made it.
+                report.filedByID = actorID == personID ? nil : actorID
             }
             if submit, let returnedBy = report.returnedBy, report.returnedAt != nil {
                 // A returned report submitted again: the focal point is told; the first
@@ -167,9 +177,14 @@ enum ReportService {
                                             before: before, after: after)
                 try await CompilationService.flagChangeAfterApproval(personID: personID, week: week.id, on: db)
             } else if submit && !wasSubmitted {
+                // Filed on behalf: the audit entry's actor is who filed it, its subject the
+                // author's report, and the action says so.
                 try await AuditTrail.record(on: db, communeID: person.communeID, actorID: actorID, at: now, kind: "report",
-                                            action: "submit", subjectID: reportID, weekID: week.id.description,
-                                            before: ReportContent?.none, after: after)
+                                            action: actorID == personID ? "submit" : "submit_on_behalf", subjectID: reportID,
+                                            weekID: week.id.description, before: ReportContent?.none, after: after)
+            }
+            if firstSubmission {
+                try await CompilationService.notifyLateArrival(person: person, week: week, now: now, on: db)
             }
             return Loaded(report: report, content: after)
         }

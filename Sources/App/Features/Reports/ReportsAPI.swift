@@ -53,8 +53,9 @@ struct ReportsAPIController {
     private func save(_ req: Request, input: WeeklyReportInput, submit: Bool) async throws -> ReportDTO {
         let user = try req.requireUser()
         let week = try week(req, user)
+        let author = try await ReportAuthor.resolve(req, user: user)
         do {
-            let loaded = try await ReportService.save(input, submit: submit, person: user.person, actorID: user.personID, week: week,
+            let loaded = try await ReportService.save(input, submit: submit, person: author, actorID: user.personID, week: week,
                                                       calendar: user.commune.calendar, now: req.now, on: req.db)
             return try ReportService.dto(loaded.report, content: loaded.content, calendar: user.commune.calendar)
         } catch ReportService.SaveError.invalid(let problems) {
@@ -64,7 +65,8 @@ struct ReportsAPIController {
         }
     }
 
-    /// `PUT /api/v1/reports/{weekId}`: saves the caller's report (a draft until submitted).
+    /// `PUT /api/v1/reports/{weekId}`: saves the caller's report (a draft until submitted), or
+    /// with `?personId=` a colleague's on their behalf (office; focal point for its members).
     func put(_ req: Request) async throws -> ReportDTO {
         let body: ReportInputDTO
         do { body = try req.content.decode(ReportInputDTO.self) } catch {
@@ -78,7 +80,8 @@ struct ReportsAPIController {
     func submit(_ req: Request) async throws -> ReportDTO {
         let user = try req.requireUser()
         let week = try week(req, user)
-        let existing = try await ReportService.find(personID: user.personID, week: week.id, on: req.db)
+        let author = try await ReportAuthor.resolve(req, user: user)
+        let existing = try await ReportService.find(personID: try author.requireID(), week: week.id, on: req.db)
         var input = WeeklyReportInput()
         if let existing {
             let content = try await ReportService.content(of: existing, on: req.db)
