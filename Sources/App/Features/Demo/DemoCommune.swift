@@ -13,6 +13,9 @@ enum DemoCommune {
         var units: [String]
         var roles: Set<Role>
         var username: String?
+        /// The Party Standing Committee and the People's Committee leaders file no weekly
+        /// report: the office compiles their work (the letter).
+        var reportsWeekly = true
     }
 
     static let units: [(String, UnitKind)] = [
@@ -36,10 +39,10 @@ enum DemoCommune {
     ]
 
     static let people: [PersonSeed] = [
-        .init(name: "Nguyễn Văn Bình", position: "Bí thư Đảng ủy", units: ["Đảng ủy"], roles: [.leader, .reporter]),
-        .init(name: "Lê Đình Khải", position: "Phó Bí thư Thường trực, Chủ tịch HĐND", units: ["Đảng ủy", "Hội đồng nhân dân"], roles: [.leader, .reporter]),
-        .init(name: "Trần Quốc Hưng", position: "Phó Bí thư, Chủ tịch UBND", units: ["Đảng ủy", "Ủy ban nhân dân"], roles: [.leader, .reporter]),
-        .init(name: "Hoàng Minh Tuấn", position: "Phó Chủ tịch UBND, Trưởng BCĐ phòng chống dịch", units: ["Ủy ban nhân dân"], roles: [.leader, .reporter]),
+        .init(name: "Nguyễn Văn Bình", position: "Bí thư Đảng ủy", units: ["Đảng ủy"], roles: [.leader, .reporter], reportsWeekly: false),
+        .init(name: "Lê Đình Khải", position: "Phó Bí thư Thường trực, Chủ tịch HĐND", units: ["Đảng ủy", "Hội đồng nhân dân"], roles: [.leader, .reporter], reportsWeekly: false),
+        .init(name: "Trần Quốc Hưng", position: "Phó Bí thư, Chủ tịch UBND", units: ["Đảng ủy", "Ủy ban nhân dân"], roles: [.leader, .reporter], reportsWeekly: false),
+        .init(name: "Hoàng Minh Tuấn", position: "Phó Chủ tịch UBND, Trưởng BCĐ phòng chống dịch", units: ["Ủy ban nhân dân"], roles: [.leader, .reporter], reportsWeekly: false),
         .init(name: "Võ Thị Lan", position: "Phó Chủ tịch HĐND", units: ["Hội đồng nhân dân"], roles: [.reporter]),
         .init(name: "Phan Thị Ngọc Ánh", position: "Công chức Văn phòng - Thống kê", units: ["Văn phòng - Thống kê"], roles: [.office, .reporter]),
         .init(name: "Nguyễn Thị Thu Hà", position: "Công chức Văn phòng Đảng ủy", units: ["Văn phòng - Thống kê", "Đảng ủy"], roles: [.office, .reporter]),
@@ -116,6 +119,7 @@ enum DemoCommune {
         for seed in people {
             let person = Person(communeID: communeID, fullName: seed.name, username: seed.username ?? username(for: seed.name),
                                 passwordHash: hash, roles: seed.roles, position: seed.position)
+            person.reportsWeekly = seed.reportsWeekly
             try await person.save(on: db)
             let id = try person.requireID()
             personIDs[seed.name] = id

@@ -34,11 +34,19 @@ enum DemoHistory {
             cursor = calendar.week(containing: cursor.start.adding(days: -1))
             weeks.insert(cursor, at: 0)
         }
+        // The commune started using GiaoBan with the first week of this history: the weeks
+        // before it were kept on paper and are owed to nobody here.
+        if let first = weeks.first, commune.calendarSettings.inUseSince == nil {
+            var settings = commune.calendarSettings
+            settings.inUseSince = first.start
+            commune.calendarSettings = settings
+            try await commune.save(on: db)
+        }
         let people = try await LedgerService.obligated(communeID: communeID, on: db)
         let types = try await ActivityType.query(on: db).filter(\.$communeID == communeID).all()
         let rooms = try await Room.query(on: db).filter(\.$communeID == communeID).all()
         var random = Generator(state: 2021)
-        for week in weeks {
+        for week in weeks where calendar.owesWeeklyReport(week) {
             let due = calendar.deadlines(for: week).weeklyReport
             let planWeek = calendar.week(containing: week.end.adding(days: 1))
             for member in people {

@@ -38,6 +38,20 @@ struct LedgerPagesController {
     struct WeekView: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
         var groups: [GroupSection]; var canSummarise: Bool; var canManageLeave: Bool
+        /// Why nobody owes this week's report, when nobody does.
+        var notOwed: String?
+    }
+
+    /// Why a week owes no report: a week of holidays, or before the commune used GiaoBan.
+    static func notOwedReason(_ week: ReportWeek, calendar: CommuneCalendar, language: Language) -> String? {
+        guard LedgerRules.weeklyReportDue(week, calendar: calendar) == nil else { return nil }
+        if !calendar.owesWeeklyReport(week) {
+            return language == .vi ? "Tuần này có dưới hai ngày làm việc nên không có báo cáo tuần; công việc được báo cáo cùng tuần sau."
+                                   : "This week has fewer than two working days: no weekly report; its work is reported with the next week's."
+        }
+        let since = calendar.settings.inUseSince?.vietnamese ?? ""
+        return language == .vi ? "Tuần này trước ngày xã bắt đầu sử dụng GiaoBan (\(since)): không tính vào sổ theo dõi."
+                               : "This week is before the commune started using GiaoBan (\(since)): it does not count in the ledger."
     }
 
     func week(_ req: Request) async throws -> Response {
@@ -71,7 +85,8 @@ struct LedgerPagesController {
                             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
                             due: HomeController.dueText(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
                             groups: sections, canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
-                            canManageLeave: AccessPolicy.allows(user.actor, .manageLeave))
+                            canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
+                            notOwed: Self.notOwedReason(week, calendar: calendar, language: req.language))
         return try await req.render("ledger/week", title: req.t("ledger_title"), section: "ledger", view)
     }
 
