@@ -43,6 +43,7 @@ func routes(_ app: Application) throws {
     signedIn.get("reports", ":weekID", use: reportPages.show)
     signedIn.post("reports", ":weekID", use: reportPages.save)
     signedIn.post("reports", ":weekID", "autosave", use: reportPages.autosave)
+    signedIn.post("reports", ":weekID", "work", ":index", "confirm", use: reportPages.confirmForecast)
 
     let ledgerPages = LedgerPagesController()
     signedIn.get("ledger") { req in req.redirect(to: "/ledger/weeks/current") }
@@ -165,6 +166,7 @@ func routes(_ app: Application) throws {
     authed.put("reports", ":weekID", use: reports.put)
     authed.post("reports", ":weekID", "submit", use: reports.submit)
     authed.get("reports", ":weekID", use: reports.get)
+    authed.post("reports", ":weekID", "work", ":index", "confirm", use: reports.confirmForecast)
 
     // Targets (chỉ tiêu): pages under /targets, API under /api/v1/targets.
     TargetRoutes.register(pages: signedIn, api: authed)

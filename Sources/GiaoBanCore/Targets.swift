@@ -41,8 +41,9 @@ public struct WeeklyFigure: Hashable, Codable, Sendable {
 public enum YearToDate {
     /// The year-to-date value of a target through week `throughWeek` of the reporting year.
     ///
-    /// Only completed figures of weeks `1...throughWeek` count. Several figures of the same week
-    /// (e.g. from different reporters) are first added up into that week's total; then
+    /// Only completed figures of weeks `1...throughWeek` count. A target has one figure per week
+    /// (the database holds it so); should several of one week be given, they are added up into
+    /// that week's total; then
     /// - `sum` adds the weekly totals,
     /// - `latest` takes the total of the latest week that has a figure,
     /// - `max` takes the largest weekly total.
@@ -98,5 +99,31 @@ public enum YearToDate {
         var result = Decimal()
         NSDecimalRound(&result, &input, scale, .plain)
         return result
+    }
+}
+
+/// Before a target's weekly figure belonged to the target, several reporters could each give one
+/// for the same week. Folding them into the one figure of the week keeps what they meant: a
+/// cumulative (`sum`) target keeps their total; a level (`latest`) or a peak (`max`) keeps the
+/// figure submitted last, which is what a person entering it later would have replaced it with.
+public enum FigureFolding {
+    public struct Entry: Hashable, Sendable {
+        public var value: Decimal
+        public var submittedAt: Date
+        public init(value: Decimal, submittedAt: Date) {
+            self.value = value
+            self.submittedAt = submittedAt
+        }
+    }
+
+    /// The one figure of a week; nil for no entries. Ties in time keep the larger value.
+    public static func fold(_ entries: [Entry], rule: YearToDateRule) -> Decimal? {
+        guard !entries.isEmpty else { return nil }
+        switch rule {
+        case .sum:
+            return entries.reduce(Decimal(0)) { $0 + $1.value }
+        case .latest, .max:
+            return entries.max { ($0.submittedAt, $0.value) < ($1.submittedAt, $1.value) }!.value
+        }
     }
 }

@@ -7,10 +7,13 @@ public struct WeeklyReportInput: Hashable, Codable, Sendable {
         public var targetID: UUID
         public var value: String
         public var completed: Bool
-        public init(targetID: UUID, value: String, completed: Bool) {
+        /// The reporter confirmed an unusual jump from last week ("Số liệu tăng bất thường…").
+        public var confirmJump: Bool
+        public init(targetID: UUID, value: String, completed: Bool, confirmJump: Bool = false) {
             self.targetID = targetID
             self.value = value
             self.completed = completed
+            self.confirmJump = confirmJump
         }
     }
 
@@ -21,14 +24,20 @@ public struct WeeklyReportInput: Hashable, Codable, Sendable {
         public var activityType: String
         public var place: String
         public var dates: String
+        /// The author's groups whose compilation carries this line (ids as typed); empty: the default.
+        public var groupIDs: [String]
+        /// Work expected by Friday, not yet done when the report is due (dự kiến).
+        public var forecast: Bool
         public init(description: String = "", quantity: String = "", unit: String = "", activityType: String = "",
-                    place: String = "", dates: String = "") {
+                    place: String = "", dates: String = "", groupIDs: [String] = [], forecast: Bool = false) {
             self.description = description
             self.quantity = quantity
             self.unit = unit
             self.activityType = activityType
             self.place = place
             self.dates = dates
+            self.groupIDs = groupIDs
+            self.forecast = forecast
         }
         public var isBlank: Bool {
             [description, quantity, unit, place, dates].allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
@@ -45,8 +54,12 @@ public struct WeeklyReportInput: Hashable, Codable, Sendable {
         public var chairID: String
         public var participantIDs: [String]
         public var preparedBy: String
+        /// The author's groups whose compilation carries this plan (ids as typed); empty: the default.
+        public var groupIDs: [String]
         public init(date: String = "", start: String = "", end: String = "", title: String = "", roomID: String = "",
-                    place: String = "", chairID: String = "", participantIDs: [String] = [], preparedBy: String = "") {
+                    place: String = "", chairID: String = "", participantIDs: [String] = [], preparedBy: String = "",
+                    groupIDs: [String] = []) {
+            self.groupIDs = groupIDs
             self.date = date
             self.start = start
             self.end = end
@@ -66,11 +79,60 @@ public struct WeeklyReportInput: Hashable, Codable, Sendable {
     public var figures: [Figure]
     public var work: [WorkLine]
     public var plans: [PlanLine]
+    /// Khó khăn, vướng mắc, đề xuất, kiến nghị: optional free text, the briefing's real agenda.
+    public var difficulties: String
 
-    public init(figures: [Figure] = [], work: [WorkLine] = [], plans: [PlanLine] = []) {
+    public init(figures: [Figure] = [], work: [WorkLine] = [], plans: [PlanLine] = [], difficulties: String = "") {
         self.figures = figures
         self.work = work
         self.plans = plans
+        self.difficulties = difficulties
+    }
+}
+
+// Drafts typed before a field existed are kept as JSON: they still decode, with the field's default.
+extension WeeklyReportInput {
+    private enum CodingKeys: String, CodingKey { case figures, work, plans, difficulties }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(figures: try c.decodeIfPresent([Figure].self, forKey: .figures) ?? [],
+                  work: try c.decodeIfPresent([WorkLine].self, forKey: .work) ?? [],
+                  plans: try c.decodeIfPresent([PlanLine].self, forKey: .plans) ?? [],
+                  difficulties: try c.decodeIfPresent(String.self, forKey: .difficulties) ?? "")
+    }
+}
+
+extension WeeklyReportInput.Figure {
+    private enum CodingKeys: String, CodingKey { case targetID, value, completed, confirmJump }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(targetID: try c.decode(UUID.self, forKey: .targetID), value: try c.decode(String.self, forKey: .value),
+                  completed: try c.decodeIfPresent(Bool.self, forKey: .completed) ?? true,
+                  confirmJump: try c.decodeIfPresent(Bool.self, forKey: .confirmJump) ?? false)
+    }
+}
+
+extension WeeklyReportInput.WorkLine {
+    private enum CodingKeys: String, CodingKey { case description, quantity, unit, activityType, place, dates, groupIDs, forecast }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) throws -> String { try c.decodeIfPresent(String.self, forKey: key) ?? "" }
+        self.init(description: try text(.description), quantity: try text(.quantity), unit: try text(.unit),
+                  activityType: try text(.activityType), place: try text(.place), dates: try text(.dates),
+                  groupIDs: try c.decodeIfPresent([String].self, forKey: .groupIDs) ?? [],
+                  forecast: try c.decodeIfPresent(Bool.self, forKey: .forecast) ?? false)
+    }
+}
+
+extension WeeklyReportInput.PlanLine {
+    private enum CodingKeys: String, CodingKey { case date, start, end, title, roomID, place, chairID, participantIDs, preparedBy, groupIDs }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) throws -> String { try c.decodeIfPresent(String.self, forKey: key) ?? "" }
+        self.init(date: try text(.date), start: try text(.start), end: try text(.end), title: try text(.title),
+                  roomID: try text(.roomID), place: try text(.place), chairID: try text(.chairID),
+                  participantIDs: try c.decodeIfPresent([String].self, forKey: .participantIDs) ?? [],
+                  preparedBy: try text(.preparedBy), groupIDs: try c.decodeIfPresent([String].self, forKey: .groupIDs) ?? [])
     }
 }
 
@@ -80,6 +142,9 @@ public struct ValidatedWeeklyReport: Hashable, Sendable {
         public var targetID: UUID
         public var value: Decimal
         public var completed: Bool
+        /// A `latest` figure more than ten times last week's, confirmed by the reporter: the focal
+        /// point's page flags it.
+        public var unusualJump: Bool = false
     }
     public struct WorkLine: Hashable, Sendable {
         public var description: String
@@ -88,6 +153,9 @@ public struct ValidatedWeeklyReport: Hashable, Sendable {
         public var activityType: String?
         public var place: String?
         public var dates: String?
+        /// Never empty: the groups chosen, or the default (``WeeklyReportContext/defaultGroupIDs``).
+        public var groupIDs: [UUID] = []
+        public var forecast: Bool = false
     }
     public struct PlanLine: Hashable, Sendable {
         public var date: LocalDate
@@ -99,10 +167,62 @@ public struct ValidatedWeeklyReport: Hashable, Sendable {
         public var chairID: UUID?
         public var participantIDs: [UUID]
         public var preparedBy: String?
+        public var groupIDs: [UUID] = []
     }
     public var figures: [Figure]
     public var work: [WorkLine]
     public var plans: [PlanLine]
+    public var difficulties: String? = nil
+}
+
+/// What the plausibility checks need to know of a target.
+public struct TargetFacts: Hashable, Sendable {
+    public var kind: TargetValueKind
+    public var unitOfMeasure: String
+    public var planned: Decimal?
+    public var rule: YearToDateRule
+    /// The target's figure of the week before, if any: a `latest` value is compared with it.
+    public var previousWeekValue: Decimal?
+
+    public init(kind: TargetValueKind, unitOfMeasure: String = "", planned: Decimal? = nil, rule: YearToDateRule = .sum,
+                previousWeekValue: Decimal? = nil) {
+        self.kind = kind
+        self.unitOfMeasure = unitOfMeasure
+        self.planned = planned
+        self.rule = rule
+        self.previousWeekValue = previousWeekValue
+    }
+}
+
+/// Figures nobody could have meant (the demo once showed health-insurance coverage at 168 %).
+public enum FigurePlausibility {
+    public enum Verdict: Hashable, Sendable {
+        case plausible
+        /// Refused with this message.
+        case impossible(String)
+        /// Accepted only once the reporter confirms (``WeeklyReportInput/Figure/confirmJump``).
+        case unusual(String)
+    }
+
+    /// Whether the target is a rate in % whose plan is at most 100 (a coverage rate).
+    public static func isCoverageRate(_ facts: TargetFacts) -> Bool {
+        let unit = VietnameseText.folded(facts.unitOfMeasure).trimmingCharacters(in: .whitespaces)
+        guard unit == "%" || unit == "phan tram" || unit.hasSuffix("(%)") || unit.hasPrefix("%") else { return false }
+        return (facts.planned ?? 100) <= 100
+    }
+
+    public static func check(_ value: Decimal, facts: TargetFacts) -> Verdict {
+        if facts.kind == .yesNo && value != 0 && value != 1 {
+            return .impossible("Chỉ tiêu đạt/chưa đạt chỉ nhận 1 (đạt) hoặc 0 (chưa đạt).")
+        }
+        if isCoverageRate(facts) && value > 100 {
+            return .impossible("Tỷ lệ không thể vượt quá 100%. Ghi tỷ lệ hiện tại, ví dụ 85,3.")
+        }
+        if facts.rule == .latest, let previous = facts.previousWeekValue, previous > 0, value > previous * 10 {
+            return .unusual("Số liệu tăng bất thường: từ \(VietnameseNumber.format(previous)) tuần trước lên \(VietnameseNumber.format(value)) (hơn 10 lần). Kiểm tra lại, hoặc đánh dấu xác nhận nếu đúng.")
+        }
+        return .plausible
+    }
 }
 
 /// What the checks need to know about the commune.
@@ -114,13 +234,37 @@ public struct WeeklyReportContext: Sendable {
     public var personIDs: Set<UUID>
     /// The week the plan items are for: the week after the report's week.
     public var planWeek: ReportWeek
+    /// What the plausibility checks need, per target (targets without facts are not checked).
+    public var targetFacts: [UUID: TargetFacts]
+    /// The author's report groups: a line may belong to any of them.
+    public var authorGroupIDs: Set<UUID>
+    /// The groups of a line for which none was chosen (the author's only group, or the group of
+    /// their targets, or their first group).
+    public var defaultGroupIDs: [UUID]
 
-    public init(targets: [UUID: TargetValueKind], activityTypes: Set<String>, roomIDs: Set<UUID>, personIDs: Set<UUID>, planWeek: ReportWeek) {
+    public init(targets: [UUID: TargetValueKind], activityTypes: Set<String>, roomIDs: Set<UUID>, personIDs: Set<UUID>, planWeek: ReportWeek,
+                targetFacts: [UUID: TargetFacts] = [:], authorGroupIDs: Set<UUID> = [], defaultGroupIDs: [UUID] = []) {
         self.targets = targets
         self.activityTypes = activityTypes
         self.roomIDs = roomIDs
         self.personIDs = personIDs
         self.planWeek = planWeek
+        self.targetFacts = targetFacts
+        self.authorGroupIDs = authorGroupIDs
+        self.defaultGroupIDs = defaultGroupIDs
+    }
+
+    /// The groups a line belongs to: the valid ones typed, or the default when none was chosen;
+    /// nil when one typed is not the author's.
+    func groups(_ typed: [String]) -> [UUID]? {
+        let chosen = typed.filter { !$0.isEmpty }
+        guard !chosen.isEmpty else { return defaultGroupIDs }
+        var result: [UUID] = []
+        for raw in chosen {
+            guard let id = UUID(uuidString: raw), authorGroupIDs.contains(id) else { return nil }
+            if !result.contains(id) { result.append(id) }
+        }
+        return result
     }
 }
 
@@ -131,6 +275,7 @@ public struct WeeklyReportContext: Sendable {
 public enum WeeklyReportRules {
     public static let maxTextLength = 1000
     public static let maxLines = 200
+    public static let maxDifficultiesLength = 4000
 
     public static func validate(_ input: WeeklyReportInput, context: WeeklyReportContext)
         -> (report: ValidatedWeeklyReport, problems: [String: String]) {
@@ -177,8 +322,17 @@ public enum WeeklyReportRules {
                 if value == nil { problems["\(key).value"] = "Không đọc được số. Viết ví dụ 1.234,5 hoặc 3,5." }
                 else if value! < 0 { problems["\(key).value"] = "Số liệu không được âm." }
             }
+            var unusual = false
+            if let value, problems["\(key).value"] == nil, let facts = context.targetFacts[figure.targetID] {
+                switch FigurePlausibility.check(value, facts: facts) {
+                case .plausible: break
+                case .impossible(let message): problems["\(key).value"] = message
+                case .unusual(let message):
+                    if figure.confirmJump { unusual = true } else { problems["\(key).value"] = message }
+                }
+            }
             if let value, problems["\(key).value"] == nil {
-                figures.append(.init(targetID: figure.targetID, value: value, completed: figure.completed))
+                figures.append(.init(targetID: figure.targetID, value: value, completed: figure.completed, unusualJump: unusual))
             }
         }
 
@@ -207,9 +361,12 @@ public enum WeeklyReportRules {
             let place = clean(line.place), dates = clean(line.dates)
             checkLength(place, "\(key).place")
             checkLength(dates, "\(key).dates")
-            if problems.count == problemsBefore, let quantity {
+            let groups = context.groups(line.groupIDs)
+            if groups == nil { problems["\(key).groupIds"] = "Chỉ chọn các nhóm báo cáo mà bạn là thành viên." }
+            if problems.count == problemsBefore, let quantity, let groups {
                 work.append(.init(description: description, quantity: quantity, unit: unit, activityType: type.isEmpty ? nil : type,
-                                  place: place.isEmpty ? nil : place, dates: dates.isEmpty ? nil : dates))
+                                  place: place.isEmpty ? nil : place, dates: dates.isEmpty ? nil : dates,
+                                  groupIDs: groups, forecast: line.forecast))
             }
         }
 
@@ -254,12 +411,20 @@ public enum WeeklyReportRules {
             let place = clean(line.place), preparedBy = clean(line.preparedBy)
             checkLength(place, "\(key).place")
             checkLength(preparedBy, "\(key).preparedBy")
-            if problems.count == problemsBefore, let date, let start, let end {
+            let groups = context.groups(line.groupIDs)
+            if groups == nil { problems["\(key).groupIds"] = "Chỉ chọn các nhóm báo cáo mà bạn là thành viên." }
+            if problems.count == problemsBefore, let date, let start, let end, let groups {
                 plans.append(.init(date: date, start: start, end: end, title: title, roomID: roomID, place: place.isEmpty ? nil : place,
-                                   chairID: chairID, participantIDs: participants, preparedBy: preparedBy.isEmpty ? nil : preparedBy))
+                                   chairID: chairID, participantIDs: participants, preparedBy: preparedBy.isEmpty ? nil : preparedBy,
+                                   groupIDs: groups))
             }
         }
-        return (ValidatedWeeklyReport(figures: figures, work: work, plans: plans), problems)
+        let difficulties = VietnameseText.nfc(input.difficulties).trimmingCharacters(in: .whitespacesAndNewlines)
+        if difficulties.count > maxDifficultiesLength {
+            problems["difficulties"] = "Quá dài (tối đa \(maxDifficultiesLength) ký tự): ghi ngắn gọn khó khăn và đề xuất chính."
+        }
+        return (ValidatedWeeklyReport(figures: figures, work: work, plans: plans,
+                                      difficulties: difficulties.isEmpty ? nil : difficulties), problems)
     }
 }
 

@@ -12,6 +12,7 @@ struct BriefingPageController {
         var id: String; var name: String; var state: String; var stateLabel: String; var summary: String
         var tally: LedgerPagesController.TallyView; var previousOnTime: Int
         var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [CompilationPagesController.TotalRow]
+        var difficulties: [CompilationPagesController.DifficultyRow]
     }
     struct MeetingRow: Encodable, Sendable { var title: String; var day: String; var time: String; var moved: Bool }
     struct View: Encodable, Sendable {
@@ -81,7 +82,8 @@ struct BriefingPageController {
                               planned: TargetProgressQuery.display($0.target.planned, kind: $0.target.valueKind),
                               percent: TargetProgressQuery.displayPercent($0.progress?.percent).nonEmpty ?? "0%")
                 },
-                changes: changes, totals: CompilationPagesController.totalRows(current.activityTotals))
+                changes: changes, totals: CompilationPagesController.totalRows(current.activityTotals),
+                difficulties: current.difficulties.map { .init(name: $0.fullName, text: $0.text) })
         }
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let meetings = calendar.meetings(for: week, moves: moves).map {

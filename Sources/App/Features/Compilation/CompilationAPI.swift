@@ -28,6 +28,14 @@ struct GroupWeekDTO: Content {
         var planned: Double?
         var percent: Double?
         var behindPlan: Bool
+        /// Who entered this week's figure (one figure per target and week).
+        var enteredById: UUID?
+        var unusualJump: Bool
+    }
+    struct Difficulty: Content {
+        var personId: UUID
+        var fullName: String
+        var text: String
     }
     struct ActivityTotal: Content {
         var activityType: String?
@@ -45,6 +53,7 @@ struct GroupWeekDTO: Content {
         var activityType: String?
         var place: String?
         var dates: String?
+        var forecast: Bool
     }
     struct PlanLine: Content {
         var personId: UUID
@@ -73,6 +82,8 @@ struct GroupWeekDTO: Content {
     var activityTotals: [ActivityTotal]
     var work: [WorkLine]
     var plans: [PlanLine]
+    /// The members' "khó khăn, vướng mắc, đề xuất" of the week.
+    var difficulties: [Difficulty]
 
     init(_ view: GroupWeekView, calendar: CommuneCalendar) {
         let groupWeek = view.groupWeek
@@ -98,7 +109,8 @@ struct GroupWeekDTO: Content {
             TargetLine(targetId: $0.target.id!, code: $0.target.code, name: $0.target.name, unitOfMeasure: $0.target.unitOfMeasure,
                        responsibleUnit: $0.responsibleUnit, value: DecimalText.json($0.progress?.weekValue),
                        yearToDate: DecimalText.json($0.progress?.yearToDate), planned: DecimalText.json($0.target.planned),
-                       percent: DecimalText.json($0.progress?.percent), behindPlan: $0.behindPlan)
+                       percent: DecimalText.json($0.progress?.percent), behindPlan: $0.behindPlan,
+                       enteredById: $0.enteredByID, unusualJump: $0.unusualJump)
         }
         activityTotals = view.activityTotals.map {
             ActivityTotal(activityType: $0.activityType, name: $0.name, unit: $0.unit, quantity: DecimalText.json($0.quantity) ?? 0, lines: $0.lines)
@@ -106,12 +118,13 @@ struct GroupWeekDTO: Content {
         work = view.work.map {
             WorkLine(personId: $0.personID, fullName: $0.fullName, description: $0.item.description,
                      quantity: DecimalText.json(DecimalText.load($0.item.quantityText)) ?? 0, unit: $0.item.unit,
-                     activityType: $0.item.activityType, place: $0.item.place, dates: $0.item.dates)
+                     activityType: $0.item.activityType, place: $0.item.place, dates: $0.item.dates, forecast: $0.item.forecast)
         }
         plans = view.plans.map {
             PlanLine(personId: $0.personID, fullName: $0.fullName, date: $0.item.date, start: $0.item.start, end: $0.item.end,
                      title: $0.item.title, roomId: $0.item.roomID, place: $0.item.place)
         }
+        difficulties = view.difficulties.map { Difficulty(personId: $0.personID, fullName: $0.fullName, text: $0.text) }
     }
 }
 

@@ -18,10 +18,17 @@ struct CompilationPagesController {
     struct TargetRow: Encodable, Sendable {
         var code: String; var name: String; var unit: String; var value: String; var yearToDate: String
         var planned: String; var percent: String; var behind: Bool
+        /// Who entered this week's figure; whether it jumped more than tenfold (confirmed by them).
+        var enteredBy: String? = nil
+        var unusual: Bool = false
     }
+    struct DifficultyRow: Encodable, Sendable { var name: String; var text: String }
     struct UnitSection: Encodable, Sendable { var unit: String; var targets: [TargetRow] }
     struct TotalRow: Encodable, Sendable { var name: String; var unit: String; var quantity: String; var lines: Int }
-    struct WorkRow: Encodable, Sendable { var name: String; var description: String; var quantity: String; var place: String?; var dates: String? }
+    struct WorkRow: Encodable, Sendable {
+        var name: String; var description: String; var quantity: String; var place: String?; var dates: String?
+        var forecast: Bool = false
+    }
     struct PlanRow: Encodable, Sendable { var name: String; var day: String; var time: String; var title: String; var place: String? }
     struct WeekView: Encodable, Sendable {
         var groupID: String; var groupName: String; var weekID: String; var weekTitle: String
@@ -32,6 +39,7 @@ struct CompilationPagesController {
         var members: [MemberRow]; var tally: LedgerPagesController.TallyView
         var units: [UnitSection]; var totals: [TotalRow]; var work: [WorkRow]; var plans: [PlanRow]
         var summary: String
+        var difficulties: [DifficultyRow]
         var isAggregator: Bool; var canSubmit: Bool; var canApprove: Bool; var canUnlock: Bool; var canRemind: Bool
         var canReopen: Bool
         /// Members who may still submit in time, named when compiling early asks for confirmation.
@@ -51,7 +59,8 @@ struct CompilationPagesController {
                 value: TargetProgressQuery.display(line.progress?.weekValue, kind: kind),
                 yearToDate: TargetProgressQuery.display(line.progress?.yearToDate, kind: kind),
                 planned: TargetProgressQuery.display(line.target.planned, kind: kind),
-                percent: TargetProgressQuery.displayPercent(line.progress?.percent), behind: line.behindPlan))
+                percent: TargetProgressQuery.displayPercent(line.progress?.percent), behind: line.behindPlan,
+                enteredBy: line.enteredBy, unusual: line.unusualJump))
         }
         return order.map { UnitSection(unit: $0, targets: sections[$0] ?? []) }
     }
@@ -108,13 +117,14 @@ struct CompilationPagesController {
             units: Self.targetRows(view.targets), totals: Self.totalRows(view.activityTotals),
             work: view.work.map { WorkRow(name: $0.fullName, description: $0.item.description,
                                           quantity: "\(VietnameseNumber.format(DecimalText.load($0.item.quantityText) ?? 0)) \($0.item.unit)",
-                                          place: $0.item.place, dates: $0.item.dates) },
+                                          place: $0.item.place, dates: $0.item.dates, forecast: $0.item.forecast) },
             plans: view.plans.map { plan in
                 let date = LocalDate(iso: plan.item.date)
                 return PlanRow(name: plan.fullName, day: date.map { "\($0.weekday.vietnameseName) \($0.dayMonth)" } ?? plan.item.date,
                                time: "\(plan.item.start) – \(plan.item.end)", title: plan.item.title, place: plan.item.place)
             },
             summary: summary ?? view.groupWeek.summary,
+            difficulties: view.difficulties.map { DifficultyRow(name: $0.fullName, text: $0.text) },
             isAggregator: role.isAggregator, canSubmit: allowed(.submit), canApprove: allowed(.approve), canUnlock: allowed(.unlock),
             canRemind: role.isAggregator || user.actor.readsWholeCommune, canReopen: allowed(.reopen),
             confirmMissing: confirmMissing, errors: errors)

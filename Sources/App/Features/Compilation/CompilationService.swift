@@ -23,10 +23,16 @@ struct GroupWeekView: Sendable {
         var responsibleUnit: String?
         var progress: TargetProgress?
         var behindPlan: Bool
+        /// This week's figure: who entered it, and whether it jumped unusually (confirmed by them).
+        var enteredBy: String?
+        var enteredByID: UUID?
+        var unusualJump: Bool = false
     }
     typealias ActivityTotal = GiaoBanCore.ActivityTotal
     struct WorkLine: Sendable { var personID: UUID; var fullName: String; var item: ReportWorkItem }
     struct PlanLine: Sendable { var personID: UUID; var fullName: String; var item: ReportPlanItem }
+    /// A member's "khó khăn, vướng mắc, đề xuất".
+    struct Difficulty: Sendable { var personID: UUID; var fullName: String; var text: String }
 
     var group: ReportGroup
     var groupID: UUID
@@ -38,6 +44,7 @@ struct GroupWeekView: Sendable {
     var activityTotals: [ActivityTotal]
     var work: [WorkLine]
     var plans: [PlanLine]
+    var difficulties: [Difficulty]
     var compilationDue: Date
 }
 
@@ -132,15 +139,24 @@ enum CompilationService {
         let units = try await OrgUnit.query(on: db).filter(\.$communeID == group.communeID).all()
         let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         let weeksInYear = WeekNaming.weeksInISOYear(week.id.year)
+        let figures = try await TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
+        let enterers = Set(figures.values.map(\.enteredByID))
+        let entererNames = enterers.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
+            .filter(\.$id ~~ Array(enterers)).all().map { ($0.id!, $0.fullName) })
         let targetLines = targets.map { target in
             let p = progress[target.id!]
+            let figure = figures[target.id!]
             return GroupWeekView.TargetLine(
                 target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
                 behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
-                                              rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear))
+                                              rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear),
+                enteredBy: figure.flatMap { entererNames[$0.enteredByID] }, enteredByID: figure?.enteredByID,
+                unusualJump: figure?.unusualJump ?? false)
         }
 
-        // Everyone's other work and plans, from submitted reports, in two queries.
+        // The members' other work and plans that belong to this group, from submitted reports, in
+        // two queries: a line goes to the groups its author chose, so a person in three groups
+        // does not count it three times.
         let submitted = reports.filter { $0.status == .submitted }
         let submittedIDs = try submitted.map { try $0.requireID() }
         let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
@@ -149,11 +165,11 @@ enum CompilationService {
         let planItems = submittedIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ submittedIDs)
             .sort(\.$date).sort(\.$start).all()
         let work = workItems.compactMap { item -> GroupWeekView.WorkLine? in
-            guard let personID = personOfReport[item.reportID] else { return nil }
+            guard let personID = personOfReport[item.reportID], item.belongs(to: groupID) else { return nil }
             return .init(personID: personID, fullName: names[personID] ?? "", item: item)
         }.sorted { ($0.fullName, $0.item.position) < ($1.fullName, $1.item.position) }
         let plans = planItems.compactMap { item -> GroupWeekView.PlanLine? in
-            guard let personID = personOfReport[item.reportID] else { return nil }
+            guard let personID = personOfReport[item.reportID], item.belongs(to: groupID) else { return nil }
             return .init(personID: personID, fullName: names[personID] ?? "", item: item)
         }
 
@@ -165,9 +181,14 @@ enum CompilationService {
                          unit: $0.item.unit, activityType: $0.item.activityType)
         }, typeNames: typeNames)
 
+        let difficulties = submitted.compactMap { report -> GroupWeekView.Difficulty? in
+            guard let text = report.difficulties, !text.isEmpty else { return nil }
+            return .init(personID: report.personID, fullName: names[report.personID] ?? "", text: text)
+        }.sorted { VietnameseText.folded($0.fullName) < VietnameseText.folded($1.fullName) }
+
         return GroupWeekView(group: group, groupID: groupID, week: week, groupWeek: groupWeek, aggregatorIDs: aggregatorIDs,
                              members: members, targets: targetLines, activityTotals: activityTotals, work: work, plans: plans,
-                             compilationDue: calendar.deadlines(for: week).groupCompilation)
+                             difficulties: difficulties, compilationDue: calendar.deadlines(for: week).groupCompilation)
     }
 
     // MARK: Actions

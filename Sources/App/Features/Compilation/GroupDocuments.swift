@@ -64,13 +64,9 @@ enum GroupDocuments {
         for total in view.activityTotals where total.activityType != nil {
             body.append(.line("\(total.name): \(VietnameseNumber.format(total.quantity)) \(total.unit)"))
         }
-        for line in view.work {
-            let quantity = VietnameseNumber.format(DecimalText.load(line.item.quantityText) ?? 0)
-            var text = "\(line.fullName): \(line.item.description): \(quantity) \(line.item.unit)"
-            let extra = [line.item.place, line.item.dates].compactMap { $0 }.joined(separator: ", ")
-            if !extra.isEmpty { text += " (\(extra))" }
-            body.append(.line(text))
-        }
+        for line in view.work { body.append(.line(workText(line))) }
+        body.append(.heading("KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT, KIẾN NGHỊ", level: 1, numbered: numbered))
+        body.append(contentsOf: difficultyLines(view))
         body.append(.heading("NHẬN XÉT, ĐÁNH GIÁ CHUNG", level: 1, numbered: numbered))
         let summary = view.groupWeek.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         for paragraph in (summary.isEmpty ? ["(Đầu mối chưa ghi nhận xét.)"] : summary.components(separatedBy: "\n")) where !paragraph.isEmpty {
@@ -91,6 +87,21 @@ enum GroupDocuments {
         return body
     }
 
+    /// "Hồ Sỹ Nam: Tuyên truyền …: 3 buổi (thôn Kim Lữ) — dự kiến".
+    static func workText(_ line: GroupWeekView.WorkLine) -> String {
+        let quantity = VietnameseNumber.format(DecimalText.load(line.item.quantityText) ?? 0)
+        var text = "\(line.fullName): \(line.item.description): \(quantity) \(line.item.unit)"
+        let extra = [line.item.place, line.item.dates].compactMap { $0 }.joined(separator: ", ")
+        if !extra.isEmpty { text += " (\(extra))" }
+        if line.item.forecast { text += " — dự kiến" }
+        return text
+    }
+
+    static func difficultyLines(_ view: GroupWeekView) -> [DocxBlock] {
+        guard !view.difficulties.isEmpty else { return [.text("Không có.")] }
+        return view.difficulties.map { .line("\($0.fullName): \($0.text.replacingOccurrences(of: "\n", with: " "))") }
+    }
+
     static func groupReport(_ view: GroupWeekView, commune: Commune, aggregatorName: String?, date: LocalDate) -> OfficialDocument {
         let week = view.week
         return OfficialDocument(
@@ -103,18 +114,28 @@ enum GroupDocuments {
             propertiesTitle: "Báo cáo tuần \(week.id) - \(view.group.name)")
     }
 
-    static func briefingPack(_ views: [GroupWeekView], week: ReportWeek, commune: Commune, meetings: [Meeting], date: LocalDate) -> OfficialDocument {
+    /// The briefing pack: per group at most a page (status, the figures that changed, the targets
+    /// behind plan, difficulties and proposals, next week's key items) — the letter asks for
+    /// short reports that show results, not every line of every person. Each person's lines go to
+    /// an appendix, off unless asked for.
+    static func briefingPack(_ views: [(GroupWeekView, BriefingPageController.PreviousWeek)], week: ReportWeek, commune: Commune,
+                             meetings: [Meeting], date: LocalDate, appendix: Bool) -> OfficialDocument {
         let place = place(of: commune)
         var body: [DocxBlock] = [.heading("LỊCH GIAO BAN", level: 1, numbered: false)]
         for meeting in meetings {
             body.append(.line("\(meeting.title): \(meeting.date.weekday.vietnameseName) \(meeting.date.vietnamese), \(meeting.start.text)–\(meeting.end.text)\(meeting.moved ? " (đã dời)" : "")"))
         }
-        for (index, view) in views.enumerated() {
-            body.append(.heading("\(romanNumeral(index + 1)). \(view.group.name.uppercased()) (\(view.groupWeek.state.vietnameseName.lowercased()))", level: 1, numbered: false))
-            body.append(contentsOf: groupBody(view, numbered: false).map { block in
-                if case .heading(let text, _, _) = block { return .heading(text.prefix(1) + text.dropFirst().lowercased(), level: 2, numbered: false) }
-                return block
-            })
+        for (index, (view, previous)) in views.enumerated() {
+            if index > 0 { body.append(.pageBreak) }
+            body.append(contentsOf: briefingGroupPage(view, previous: previous, number: index + 1))
+        }
+        if appendix {
+            body.append(.pageBreak)
+            body.append(.heading("PHỤ LỤC: CÔNG VIỆC CỦA TỪNG CÁN BỘ", level: 1, numbered: false))
+            for view in views.map(\.0) where !view.work.isEmpty {
+                body.append(.heading(view.group.name, level: 2, numbered: false))
+                for line in view.work { body.append(.line(workText(line))) }
+            }
         }
         return OfficialDocument(
             issuer: IssuingBody(kind: .party, name: "ĐẢNG ỦY XÃ \(place.uppercased())", documentNumber: nil, place: place), date: date,
@@ -123,6 +144,56 @@ enum GroupDocuments {
             body: body, recipients: DocxRecipients(["Các đồng chí dự giao ban"]),
             signature: DocxSignature(authority: "T/L BAN THƯỜNG VỤ", position: "VĂN PHÒNG", name: ""),
             propertiesTitle: "Tài liệu giao ban tuần \(week.id)")
+    }
+
+    /// Items shown per list on a group's page of the pack: enough for the meeting, short enough
+    /// for one page; the rest is counted ("và 4 nội dung khác").
+    static let packListLimit = 6
+
+    static func briefingGroupPage(_ view: GroupWeekView, previous: BriefingPageController.PreviousWeek, number: Int) -> [DocxBlock] {
+        var body: [DocxBlock] = []
+        func limited(_ lines: [String]) -> [DocxBlock] {
+            guard !lines.isEmpty else { return [.text("Không có.")] }
+            var blocks = lines.prefix(packListLimit).map { DocxBlock.line($0) }
+            if lines.count > packListLimit { blocks.append(.text("… và \(lines.count - packListLimit) nội dung khác (xem báo cáo tổng hợp của nhóm).")) }
+            return blocks
+        }
+        body.append(.heading("\(romanNumeral(number)). \(view.group.name.uppercased())", level: 1, numbered: false))
+        let tally = LedgerTally(view.members.compactMap(\.entry))
+        let missing = view.members.filter { $0.entry?.status == .missing }.map(\.person.fullName)
+        let late = view.members.filter { $0.entry?.status == .late }.map(\.person.fullName)
+        var status = "\(view.groupWeek.state.vietnameseName). Nộp báo cáo: \(tally.onTime)/\(view.members.count) đúng hạn (tuần trước \(previous.onTime))"
+        if !late.isEmpty { status += "; muộn: \(late.joined(separator: ", "))" }
+        if !missing.isEmpty { status += "; chưa nộp: \(missing.joined(separator: ", "))" }
+        if tally.notDue > 0 { status += "; \(tally.notDue) báo cáo chưa đến hạn" }
+        body.append(.text(status + "."))
+        let summary = view.groupWeek.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !summary.isEmpty { body.append(.text("Nhận xét của đầu mối: " + summary.replacingOccurrences(of: "\n", with: " "))) }
+
+        body.append(.heading("Số liệu thay đổi trong tuần", level: 2, numbered: false))
+        let changed = view.targets.compactMap { line -> String? in
+            let after = line.progress?.yearToDate
+            let before = previous.yearToDate[line.target.id!]
+            guard after != before, let after else { return nil }
+            let kind = line.target.valueKind
+            let percent = TargetProgressQuery.displayPercent(line.progress?.percent)
+            return "\(line.target.code) \(line.target.name): \(TargetProgressQuery.display(before, kind: kind).nonEmpty ?? "—") → \(TargetProgressQuery.display(after, kind: kind)) \(line.target.unitOfMeasure)" + (percent.isEmpty ? "" : " (\(percent) KH)")
+        }
+        body.append(contentsOf: limited(changed))
+        body.append(.heading("Chỉ tiêu chậm so với kế hoạch", level: 2, numbered: false))
+        body.append(contentsOf: limited(view.targets.filter(\.behindPlan).map { line in
+            let kind = line.target.valueKind
+            return "\(line.target.code) \(line.target.name): \(TargetProgressQuery.display(line.progress?.yearToDate, kind: kind).nonEmpty ?? "0")/\(TargetProgressQuery.display(line.target.planned, kind: kind)) \(line.target.unitOfMeasure) (\(TargetProgressQuery.displayPercent(line.progress?.percent).nonEmpty ?? "0%"))"
+        }))
+        body.append(.heading("Khó khăn, vướng mắc, đề xuất", level: 2, numbered: false))
+        body.append(contentsOf: limited(view.difficulties.map { "\($0.fullName): \($0.text.replacingOccurrences(of: "\n", with: " "))" }))
+        body.append(.heading("Công việc trọng tâm tuần tới", level: 2, numbered: false))
+        body.append(contentsOf: limited(view.plans.map { plan in
+            let date = LocalDate(iso: plan.item.date)
+            let day = date.map { "\($0.weekday.shortVietnamese) \($0.dayMonth)" } ?? plan.item.date
+            return "\(day) \(plan.item.start): \(plan.item.title)" + (plan.item.place.map { " (\($0))" } ?? "") + " — \(plan.fullName)"
+        }))
+        return body
     }
 
     static func romanNumeral(_ number: Int) -> String {
@@ -167,12 +238,16 @@ extension BriefingPageController {
     func packDocument(_ req: Request) async throws -> Response {
         let user = try req.authorize(.viewBriefing)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let views = try await Self.load(user: user, week: week, now: req.now, on: req.db)
         let calendar = user.commune.calendar
+        let now = req.now, db = req.db
+        let views = try await Self.load(user: user, week: week, now: now, on: db).concurrentMap { view in
+            (view, try await Self.previousWeek(of: view, calendar: calendar, now: now, on: db))
+        }
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let document = GroupDocuments.briefingPack(views, week: week, commune: user.commune,
                                                    meetings: calendar.meetings(for: week, moves: moves),
-                                                   date: LocalDate.inZone(req.now, calendar.timeZone))
+                                                   date: LocalDate.inZone(req.now, calendar.timeZone),
+                                                   appendix: req.query[String.self, at: "appendix"] == "1")
         return try GroupDocuments.response(document, filename: "giao-ban-\(week.id).docx", now: req.now)
     }
 }

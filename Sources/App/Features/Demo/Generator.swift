@@ -135,6 +135,8 @@ enum Generator {
         }
         var reports: [WeeklyReport] = []
         var figures: [ReportFigure] = []
+        var targetFigures: [TargetWeekFigure] = []
+        var figureEntered: Set<String> = []
         var items: [ReportWorkItem] = []
         var plans: [ReportPlanItem] = []
         var groupWeeks: [GroupWeek] = []
@@ -152,8 +154,25 @@ enum Generator {
                 report.lastSubmittedAt = submittedAt
                 reports.append(report)
                 for target in (targetsByUnit[unitOf[person.id!] ?? UUID()] ?? []).prefix(3) {
-                    figures.append(ReportFigure(reportID: report.id!, targetID: target.id!, week: week.id,
-                                                value: Decimal(random.int(1...20)), completed: random.chance(90), submitted: true))
+                    let figure = ReportFigure(reportID: report.id!, targetID: target.id!, week: week.id,
+                                              value: Decimal(random.int(1...20)), completed: random.chance(90), submitted: true)
+                    figures.append(figure)
+                    // The first colleague of the unit to report a target's figure enters the week's one figure.
+                    if figureEntered.insert("\(target.id!)|\(week.id)").inserted {
+                        let entered = TargetWeekFigure()
+                        entered.id = UUID()
+                        entered.communeID = communeID
+                        entered.targetID = target.id!
+                        entered.weekYear = week.id.year
+                        entered.weekNumber = week.id.week
+                        entered.valueText = figure.valueText
+                        entered.completed = figure.completed
+                        entered.enteredByID = person.id!
+                        entered.enteredAt = submittedAt
+                        entered.reportID = report.id
+                        entered.unusualJump = false
+                        targetFigures.append(entered)
+                    }
                 }
                 for position in 0..<2 {
                     let kind = work[random.int(0...work.count - 1)]
@@ -188,6 +207,7 @@ enum Generator {
         }
         try await insert(reports, on: db)
         try await insert(figures, on: db)
+        try await insert(targetFigures, on: db)
         try await insert(items, on: db)
         try await insert(plans, on: db)
         try await insert(groupWeeks, on: db)

@@ -100,8 +100,9 @@ enum MonthlyService {
         let targets = try await targets(unitID: unitID, communeID: unit.communeID, year: context.month.year, on: db)
         let targetIDs = try targets.map { try $0.requireID() }
         let years = Set(context.weeksToDate.map(\.year)).union(context.periodWeeks.map(\.year))
-        let rows = targetIDs.isEmpty ? [] : try await ReportFigure.query(on: db).filter(\.$targetID ~~ targetIDs)
-            .filter(\.$submitted == true).filter(\.$weekYear ~~ Array(years)).all()
+        // One figure per target and week: the target's, whoever of its people entered it.
+        let rows = targetIDs.isEmpty ? [] : try await TargetWeekFigure.query(on: db).filter(\.$targetID ~~ targetIDs)
+            .filter(\.$weekYear ~~ Array(years)).all()
         let figures = rows.map { row in
             WeekFigure(targetID: row.targetID, week: ReportWeekID(year: row.weekYear, week: row.weekNumber),
                        value: row.value, completed: row.completed)

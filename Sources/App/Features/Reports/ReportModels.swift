@@ -32,12 +32,14 @@ final class WeeklyReport: Model, @unchecked Sendable {
     /// Who submitted it when not its author (nộp thay: the office, or a focal point for a member
     /// without a computer); nil when the author filed it.
     @OptionalField(key: "filed_by") var filedByID: UUID?
+    /// Khó khăn, vướng mắc, đề xuất, kiến nghị.
+    @OptionalField(key: "difficulties") var difficulties: String?
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
         [
             _id, _communeID, _personID, _weekID, _weekYear, _weekNumber, _status, _firstSubmittedAt, _lastSubmittedAt,
-            _updatedAt, _revision, _draftJSON, _draftSavedAt, _returnedAt, _returnedBy, _returnComment, _filedByID,
+            _updatedAt, _revision, _draftJSON, _draftSavedAt, _returnedAt, _returnedBy, _returnComment, _filedByID, _difficulties,
         ]
     }
 
@@ -71,11 +73,13 @@ final class ReportFigure: Model, @unchecked Sendable {
     @Field(key: "completed") var completed: Bool
     /// Copied from the report: only submitted figures count in progress and year-to-date.
     @Field(key: "submitted") var submitted: Bool
+    /// A `latest` value more than ten times last week's, confirmed by the reporter.
+    @Field(key: "unusual_jump") var unusualJump: Bool
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
         [
-            _id, _reportID, _targetID, _weekYear, _weekNumber, _valueText, _completed, _submitted,
+            _id, _reportID, _targetID, _weekYear, _weekNumber, _valueText, _completed, _submitted, _unusualJump,
         ]
     }
 
@@ -88,6 +92,7 @@ final class ReportFigure: Model, @unchecked Sendable {
         self.valueText = DecimalText.store(value)
         self.completed = completed
         self.submitted = submitted
+        self.unusualJump = false
     }
     var value: Decimal { DecimalText.load(valueText) ?? 0 }
 }
@@ -104,15 +109,34 @@ final class ReportWorkItem: Model, @unchecked Sendable {
     @OptionalField(key: "activity_type") var activityType: String?
     @OptionalField(key: "place") var place: String?
     @OptionalField(key: "dates") var dates: String?
+    /// The groups whose compilation carries the line, as a JSON id list; empty for lines written
+    /// before lines had groups (they belong to all of their author's groups).
+    @Field(key: "group_ids") var groupJSON: String
+    /// Expected by Friday when the report was due (dự kiến), until the author confirms it.
+    @Field(key: "forecast") var forecast: Bool
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
         [
-            _id, _reportID, _position, _description, _quantityText, _unit, _activityType, _place, _dates,
+            _id, _reportID, _position, _description, _quantityText, _unit, _activityType, _place, _dates, _groupJSON, _forecast,
         ]
     }
 
-    init() {}
+    init() {
+        groupJSON = IDList.encode([])
+        forecast = false
+    }
+
+    var groupIDs: [UUID] {
+        get { IDList.decode(groupJSON) }
+        set { groupJSON = IDList.encode(newValue) }
+    }
+
+    /// Whether the line belongs to `groupID`'s compilation.
+    func belongs(to groupID: UUID) -> Bool {
+        let groups = groupIDs
+        return groups.isEmpty || groups.contains(groupID)
+    }
 }
 
 /// A next-week plan item; it feeds the weekly work schedule.
@@ -132,16 +156,30 @@ final class ReportPlanItem: Model, @unchecked Sendable {
     /// Participant ids as a JSON array: read with the item, never queried on their own here.
     @Field(key: "participant_ids") var participantJSON: String
     @OptionalField(key: "prepared_by") var preparedBy: String?
+    /// As for work lines: the groups whose compilation carries the plan (empty: all the author's).
+    @Field(key: "group_ids") var groupJSON: String
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
         [
             _id, _reportID, _communeID, _position, _date, _start, _end, _title, _roomID, _place, _chairID,
-            _participantJSON, _preparedBy,
+            _participantJSON, _preparedBy, _groupJSON,
         ]
     }
 
-    init() {}
+    init() {
+        groupJSON = IDList.encode([])
+    }
+
+    var groupIDs: [UUID] {
+        get { IDList.decode(groupJSON) }
+        set { groupJSON = IDList.encode(newValue) }
+    }
+
+    func belongs(to groupID: UUID) -> Bool {
+        let groups = groupIDs
+        return groups.isEmpty || groups.contains(groupID)
+    }
 
     var participantIDs: [UUID] {
         get { IDList.decode(participantJSON) }

@@ -7,31 +7,37 @@ import Vapor
 /// losing what was typed (autosave as typed; a refused form comes back unchanged).
 struct ReportPageController {
     struct Form: Content {
-        struct Figure: Content { var targetId: String?; var value: String?; var completed: String? }
+        struct Figure: Content { var targetId: String?; var value: String?; var completed: String?; var confirmJump: String? }
         struct Work: Content {
             var description: String?; var quantity: String?; var unit: String?; var activityType: String?
-            var place: String?; var dates: String?
+            var place: String?; var dates: String?; var groupIds: [String]?; var forecast: String?
         }
         struct Plan: Content {
             var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?
             var place: String?; var chairId: String?; var participantIds: [String]?; var preparedBy: String?
+            var groupIds: [String]?
         }
         var targets: [Figure]?
         var work: [Work]?
         var plans: [Plan]?
+        var difficulties: String?
         var action: String?
 
         var input: WeeklyReportInput {
             WeeklyReportInput(
                 figures: (targets ?? []).compactMap { figure in
                     guard let id = figure.targetId.flatMap(UUID.init(uuidString:)) else { return nil }
-                    return .init(targetID: id, value: figure.value ?? "", completed: figure.completed != nil)
+                    return .init(targetID: id, value: figure.value ?? "", completed: figure.completed != nil,
+                                 confirmJump: figure.confirmJump != nil)
                 },
                 work: (work ?? []).map { .init(description: $0.description ?? "", quantity: $0.quantity ?? "", unit: $0.unit ?? "",
-                                               activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "") },
+                                               activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "",
+                                               groupIDs: $0.groupIds ?? [], forecast: $0.forecast != nil) },
                 plans: (plans ?? []).map { .init(date: $0.date ?? "", start: $0.start ?? "", end: $0.end ?? "", title: $0.title ?? "",
                                                  roomID: $0.roomId ?? "", place: $0.place ?? "", chairID: $0.chairId ?? "",
-                                                 participantIDs: $0.participantIds ?? [], preparedBy: $0.preparedBy ?? "") })
+                                                 participantIDs: $0.participantIds ?? [], preparedBy: $0.preparedBy ?? "",
+                                                 groupIDs: $0.groupIds ?? []) },
+                difficulties: difficulties ?? "")
         }
     }
 
@@ -40,17 +46,26 @@ struct ReportPageController {
         var value: String; var completed: Bool; var yearToDate: String; var planned: String; var percent: String
         var yesSelected: Bool; var noSelected: Bool
         var error: String?
+        /// The week's figure as it stands, and who entered it (one figure per target and week).
+        var current: String?
+        /// An unusual jump was refused: the box that confirms it is shown.
+        var askConfirmJump: Bool = false
+        var confirmJump: Bool = false
     }
     struct WorkRow: Encodable, Sendable {
         var index: Int; var description: String; var quantity: String; var unit: String; var activityTypes: [Choice]
         var place: String; var dates: String; var fromPlan: Bool
         var descriptionError: String?; var quantityError: String?; var unitError: String?; var activityTypeError: String?
+        var groups: [Choice] = []; var forecast: Bool = false; var groupError: String? = nil
     }
     struct PlanRow: Encodable, Sendable {
         var index: Int; var dates: [Choice]; var start: String; var end: String; var title: String; var rooms: [Choice]
         var place: String; var chairs: [Choice]; var participants: [Choice]; var preparedBy: String
         var dateError: String?; var startError: String?; var endError: String?; var titleError: String?; var roomError: String?
+        var groups: [Choice] = []
     }
+    /// Last week's forecast line, to confirm in one tap.
+    struct ForecastRow: Encodable, Sendable { var id: String; var text: String }
     struct View: Encodable, Sendable {
         var weekID: String; var weekTitle: String; var planWeekTitle: String
         var previousID: String; var nextID: String
@@ -69,6 +84,12 @@ struct ReportPageController {
         var personQuery: String
         /// Who filed the submitted report, when not its author.
         var filedBy: String?
+        var difficulties: String
+        var difficultiesError: String?
+        /// Whether the author reports in several groups (each line then says which).
+        var chooseGroups: Bool
+        var forecasts: [ForecastRow]
+        var previousWeekHref: String
     }
     struct Returned: Encodable, Sendable { var by: String; var at: String; var comment: String }
 
@@ -104,6 +125,21 @@ struct ReportPageController {
         } catch ReportService.SaveError.locked(let message) {
             return try await render(req, user: user, author: author, week: week, typed: input, problems: ["": message], status: .conflict)
         }
+    }
+
+    /// `POST /reports/{weekID}/work/{index}/confirm`: last week's forecast line was done as written.
+    func confirmForecast(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        let author = try await ReportAuthor.resolve(req, user: user)
+        guard let position = req.parameters.get("index").flatMap(Int.init),
+              try await ReportService.confirmForecast(personID: author.requireID(), week: week.id, position: position, actorID: user.personID,
+                                                      communeID: user.communeID, now: req.now, on: req.db) else {
+            throw AppError.notFound("Không tìm thấy việc dự kiến này.")
+        }
+        let next = user.commune.calendar.week(after: week)
+        let query = author.id == user.personID ? "?" : "?personId=\(author.id!)&"
+        return req.redirect(to: "/reports/\(next.id)\(query)notice=saved")
     }
 
     /// The form's background save: keeps what is typed, as typed (JSON answer for the script).
@@ -161,6 +197,10 @@ struct ReportPageController {
         let targets = try await ReportService.responsibleTargets(for: author, year: week.id.year, on: db)
         let progress = try await TargetProgressQuery.progress(of: targets, through: ReportWeekID(year: week.id.year, week: week.id.week - 1), on: db)
         let typedFigures = Dictionary(typedInput.figures.map { ($0.targetID, $0) }, uniquingKeysWith: { first, _ in first })
+        let currentFigures = try await TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
+        let entererIDs = Set(currentFigures.values.map(\.enteredByID))
+        let enterers = entererIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
+            .filter(\.$id ~~ Array(entererIDs)).all().map { ($0.id!, $0.fullName) })
         let targetRows = try targets.enumerated().map { index, target in
             let id = try target.requireID()
             let typedFigure = typedFigures[id]
@@ -179,7 +219,28 @@ struct ReportPageController {
                              percent: TargetProgressQuery.displayPercent(p?.percent),
                              yesSelected: ["1", "dat", "co"].contains(VietnameseText.folded(value)),
                              noSelected: ["0", "chua dat", "khong"].contains(VietnameseText.folded(value)),
-                             error: figureIndex.flatMap { problems["targets[\($0)].value"] ?? problems["targets[\($0)].targetId"] })
+                             error: figureIndex.flatMap { problems["targets[\($0)].value"] ?? problems["targets[\($0)].targetId"] },
+                             current: currentFigures[id].map { figure in
+                                 "\(TargetProgressQuery.display(figure.value, kind: target.valueKind)) — \(enterers[figure.enteredByID] ?? ""), \(calendar.vietnameseDateTime(figure.enteredAt))"
+                             },
+                             askConfirmJump: figureIndex.flatMap { problems["targets[\($0)].value"] }?.hasPrefix("Số liệu tăng bất thường") == true
+                                 || typedFigure?.confirmJump == true,
+                             confirmJump: typedFigure?.confirmJump == true)
+        }
+        let groups = try await ReportService.authorGroups(author, on: db)
+        let defaultGroups = ReportService.defaultGroups(groups, targets: targets)
+        func groupChoices(_ typed: [String]) -> [Choice] {
+            let chosen = typed.isEmpty ? defaultGroups.map(\.uuidString) : typed
+            return groups.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: chosen.contains($0.id!.uuidString)) }
+        }
+        // Last week's lines that were forecasts: confirmed in one tap.
+        var forecasts: [ForecastRow] = []
+        if let last = try await ReportService.find(personID: authorID, week: previousWeek.id, on: db), last.status == .submitted {
+            forecasts = try await ReportWorkItem.query(on: db).filter(\.$reportID == last.requireID()).filter(\.$forecast == true)
+                .sort(\.$position).all().map { item in
+                    ForecastRow(id: String(item.position),
+                                text: "\(item.description): \(VietnameseNumber.format(DecimalText.load(item.quantityText) ?? 0)) \(item.unit)")
+                }
         }
 
         let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
@@ -192,7 +253,8 @@ struct ReportPageController {
                         + types.map { Choice(value: $0.code, label: $0.name, selected: $0.code == line.activityType, hint: $0.defaultUnit) },
                     place: line.place, dates: line.dates, fromPlan: offered && index < typedInput.work.count,
                     descriptionError: problems["work[\(index)].description"], quantityError: problems["work[\(index)].quantity"],
-                    unitError: problems["work[\(index)].unit"], activityTypeError: problems["work[\(index)].activityType"])
+                    unitError: problems["work[\(index)].unit"], activityTypeError: problems["work[\(index)].activityType"],
+                    groups: groupChoices(line.groupIDs), forecast: line.forecast, groupError: problems["work[\(index)].groupIds"])
         }
 
         let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
@@ -215,7 +277,9 @@ struct ReportPageController {
                 preparedBy: line.preparedBy,
                 dateError: problems["plans[\(index)].date"], startError: problems["plans[\(index)].start"],
                 endError: problems["plans[\(index)].end"], titleError: problems["plans[\(index)].title"],
-                roomError: problems["plans[\(index)].roomId"] ?? problems["plans[\(index)].chairId"] ?? problems["plans[\(index)].participantIds"])
+                roomError: problems["plans[\(index)].roomId"] ?? problems["plans[\(index)].chairId"] ?? problems["plans[\(index)].participantIds"]
+                    ?? problems["plans[\(index)].groupIds"],
+                groups: groupChoices(line.groupIDs))
         }
 
         // Told at once: the plan items that clash with next week's published schedule.
@@ -269,7 +333,9 @@ struct ReportPageController {
             updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
             storageKey: "giaoban-report-\(authorID.uuidString)-\(week.id)", scheduleClashes: clashes, returned: returned,
             onBehalfOf: onBehalf ? author.fullName : nil, personQuery: onBehalf ? "?personId=\(authorID)" : "",
-            filedBy: filedBy)
+            filedBy: filedBy, difficulties: typedInput.difficulties, difficultiesError: problems["difficulties"],
+            chooseGroups: groups.count > 1, forecasts: forecasts,
+            previousWeekHref: "/reports/\(previousWeek.id)\(onBehalf ? "?personId=\(authorID)" : "")")
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
     }
 

@@ -10,6 +10,7 @@ struct ReportContent: Content, Equatable {
         var targetId: UUID
         var value: Double
         var completed: Bool
+        var unusualJump: Bool?
     }
     struct Work: Content, Equatable {
         var description: String
@@ -18,6 +19,10 @@ struct ReportContent: Content, Equatable {
         var activityType: String?
         var place: String?
         var dates: String?
+        /// The groups whose compilation carries the line (empty for lines written before lines had groups).
+        var groupIds: [UUID]
+        /// Expected by Friday (dự kiến), not yet confirmed by its author.
+        var forecast: Bool
     }
     struct Plan: Content, Equatable {
         var date: String
@@ -29,10 +34,13 @@ struct ReportContent: Content, Equatable {
         var chairId: UUID?
         var participantIds: [UUID]
         var preparedBy: String?
+        var groupIds: [UUID]
     }
     var targets: [Figure]
     var work: [Work]
     var plans: [Plan]
+    /// Khó khăn, vướng mắc, đề xuất, kiến nghị.
+    var difficulties: String?
 }
 
 struct ReportDTO: Content {
@@ -50,6 +58,11 @@ struct ReportDTO: Content {
     var targets: [ReportContent.Figure]
     var work: [ReportContent.Work]
     var plans: [ReportContent.Plan]
+    var difficulties: String?
+    /// While the focal point has sent the report back: their comment, who and when.
+    var returnComment: String?
+    var returnedById: UUID?
+    var returnedAt: String?
 }
 
 /// Every write that changes a report goes through here, in one transaction with its audit entry.
@@ -69,11 +82,15 @@ enum ReportService {
         async let work = ReportWorkItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         async let plans = ReportPlanItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         return ReportContent(
-            targets: try await figures.map { .init(targetId: $0.targetID, value: DecimalText.json($0.value) ?? 0, completed: $0.completed) },
+            targets: try await figures.map { .init(targetId: $0.targetID, value: DecimalText.json($0.value) ?? 0, completed: $0.completed,
+                                                   unusualJump: $0.unusualJump ? true : nil) },
             work: try await work.map { .init(description: $0.description, quantity: DecimalText.json(DecimalText.load($0.quantityText)) ?? 0,
-                                              unit: $0.unit, activityType: $0.activityType, place: $0.place, dates: $0.dates) },
+                                              unit: $0.unit, activityType: $0.activityType, place: $0.place, dates: $0.dates,
+                                              groupIds: $0.groupIDs, forecast: $0.forecast) },
             plans: try await plans.map { .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomId: $0.roomID,
-                                                place: $0.place, chairId: $0.chairID, participantIds: $0.participantIDs, preparedBy: $0.preparedBy) })
+                                                place: $0.place, chairId: $0.chairID, participantIds: $0.participantIDs, preparedBy: $0.preparedBy,
+                                                groupIds: $0.groupIDs) },
+            difficulties: report.difficulties)
     }
 
     static func dto(_ report: WeeklyReport, content: ReportContent, calendar: CommuneCalendar) throws -> ReportDTO {
@@ -83,7 +100,11 @@ enum ReportService {
                          lastSubmittedAt: report.lastSubmittedAt.map(calendar.isoString),
                          updatedAt: calendar.isoString(report.updatedAt),
                          late: report.firstSubmittedAt.map { first in due.map { first > $0 } ?? false } ?? false,
-                         filedById: report.filedByID, revision: report.revision, targets: content.targets, work: content.work, plans: content.plans)
+                         filedById: report.filedByID, revision: report.revision, targets: content.targets, work: content.work, plans: content.plans,
+                         difficulties: content.difficulties,
+                         returnComment: report.returnedAt == nil ? nil : report.returnComment,
+                         returnedById: report.returnedAt == nil ? nil : report.returnedBy,
+                         returnedAt: report.returnedAt.map(calendar.isoString))
     }
 
     /// The targets a person reports: theirs by name, or their units' (SPEC §6), of the week's year.
@@ -105,12 +126,39 @@ enum ReportService {
         async let types = ActivityType.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
         async let rooms = Room.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
         async let people = Person.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
+        let groups = try await authorGroups(person, on: db)
+        let previousWeek = calendar.week(before: week)
+        let previous = previousWeek.id.year == week.id.year
+            ? try await TargetFigures.current(targetIDs: targets.compactMap(\.id), week: previousWeek.id, on: db) : [:]
+        let facts = Dictionary(uniqueKeysWithValues: try targets.map { target in
+            (try target.requireID(), TargetFacts(kind: target.valueKind, unitOfMeasure: target.unitOfMeasure, planned: target.planned,
+                                                 rule: target.yearToDateRule, previousWeekValue: previous[target.id!].map(\.value)))
+        })
         return WeeklyReportContext(
             targets: Dictionary(uniqueKeysWithValues: try targets.map { (try $0.requireID(), $0.valueKind) }),
             activityTypes: Set(try await types.map(\.code)),
             roomIDs: Set(try await rooms.compactMap(\.id)),
             personIDs: Set(try await people.compactMap(\.id)),
-            planWeek: calendar.week(containing: week.end.adding(days: 1)))
+            planWeek: calendar.week(containing: week.end.adding(days: 1)),
+            targetFacts: facts, authorGroupIDs: Set(groups.compactMap(\.id)),
+            defaultGroupIDs: defaultGroups(groups, targets: targets))
+    }
+
+    /// The active groups the person reports in, in the commune's order.
+    static func authorGroups(_ person: Person, on db: any Database) async throws -> [ReportGroup] {
+        let ids = try await GroupMembership.query(on: db).filter(\.$personID == person.requireID()).filter(\.$kind == .member).all().map(\.groupID)
+        guard !ids.isEmpty else { return [] }
+        return try await ReportGroup.query(on: db).filter(\.$id ~~ ids).filter(\.$active == true).sort(\.$sortOrder).all()
+    }
+
+    /// Where a line goes when its author chose no group: their only group; or the one group all
+    /// their targets belong to; or their first group (the bloc, in the letter's order).
+    static func defaultGroups(_ groups: [ReportGroup], targets: [Target]) -> [UUID] {
+        let ids = groups.compactMap(\.id)
+        guard ids.count > 1 else { return ids }
+        let targetGroups = Set(targets.map(\.groupID)).intersection(ids)
+        if targetGroups.count == 1 { return Array(targetGroups) }
+        return Array(ids.prefix(1))
     }
 
     enum SaveError: Error {
@@ -165,9 +213,14 @@ enum ReportService {
             report.updatedAt = now
             report.draftJSON = nil
             report.draftSavedAt = nil
+            report.difficulties = validated.difficulties
             try await report.save(on: db)
             let reportID = try report.requireID()
             try await replaceContent(of: report, reportID: reportID, with: validated, on: db)
+            if report.status == .submitted {
+                // The same transaction makes its figures the targets' figures of the week.
+                try await TargetFigures.record(validated.figures, report: report, reportID: reportID, actorID: actorID, now: now, on: db)
+            }
             let after = try await content(of: report, on: db)
             if wasSubmitted, before != after {
                 report.revision += 1
@@ -197,8 +250,10 @@ enum ReportService {
         try await ReportWorkItem.query(on: db).filter(\.$reportID == reportID).delete()
         try await ReportPlanItem.query(on: db).filter(\.$reportID == reportID).delete()
         let figures = validated.figures.map {
-            ReportFigure(reportID: reportID, targetID: $0.targetID, week: week, value: $0.value, completed: $0.completed,
-                         submitted: report.status == .submitted)
+            let figure = ReportFigure(reportID: reportID, targetID: $0.targetID, week: week, value: $0.value, completed: $0.completed,
+                                      submitted: report.status == .submitted)
+            figure.unusualJump = $0.unusualJump
+            return figure
         }
         if !figures.isEmpty { try await figures.create(on: db) }
         let work = validated.work.enumerated().map { index, line in
@@ -211,6 +266,8 @@ enum ReportService {
             item.activityType = line.activityType
             item.place = line.place
             item.dates = line.dates
+            item.groupIDs = line.groupIDs
+            item.forecast = line.forecast
             return item
         }
         if !work.isEmpty { try await work.create(on: db) }
@@ -228,9 +285,28 @@ enum ReportService {
             item.chairID = line.chairID
             item.participantIDs = line.participantIDs
             item.preparedBy = line.preparedBy
+            item.groupIDs = line.groupIDs
             return item
         }
         if !plans.isEmpty { try await plans.create(on: db) }
+    }
+
+    /// The author confirms that a line given as forecast ("dự kiến") was done as written: it is
+    /// no longer a forecast. Audited; the ledger does not care either way, so a compiled week
+    /// does not lock it.
+    static func confirmForecast(personID: UUID, week: ReportWeekID, position: Int, actorID: UUID, communeID: UUID, now: Date,
+                                on db: any Database) async throws -> Bool {
+        guard let report = try await find(personID: personID, week: week, on: db), report.status == .submitted,
+              let item = try await ReportWorkItem.query(on: db).filter(\.$reportID == report.requireID())
+                .filter(\.$position == position).filter(\.$forecast == true).first() else { return false }
+        try await db.transaction { db in
+            item.forecast = false
+            try await item.save(on: db)
+            try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "report", action: "confirm_forecast",
+                                        subjectID: try report.requireID(), weekID: week.description,
+                                        before: ["line": item.description, "forecast": "true"], after: ["line": item.description, "forecast": "false"])
+        }
+        return true
     }
 
     /// Keeps what was typed, as typed, without checking it: the autosave of the form.

@@ -21,27 +21,41 @@ struct NumberOrText: Codable, Sendable {
 
 /// The body of `PUT /api/v1/reports/{weekId}`.
 struct ReportInputDTO: Content {
-    struct Figure: Content { var targetId: UUID; var value: NumberOrText?; var completed: Bool? }
+    struct Figure: Content {
+        var targetId: UUID; var value: NumberOrText?; var completed: Bool?
+        /// Confirms an unusual jump from last week's figure (else 422 with the reason).
+        var confirmJump: Bool?
+    }
     struct Work: Content {
         var description: String?; var quantity: NumberOrText?; var unit: String?; var activityType: String?
         var place: String?; var dates: String?
+        /// The author's groups whose compilation carries the line; absent: the author's default.
+        var groupIds: [String]?
+        /// Expected by Friday (dự kiến).
+        var forecast: Bool?
     }
     struct Plan: Content {
         var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?
         var place: String?; var chairId: String?; var participantIds: [String]?; var preparedBy: String?
+        var groupIds: [String]?
     }
     var targets: [Figure]?
     var work: [Work]?
     var plans: [Plan]?
+    var difficulties: String?
 
     var input: WeeklyReportInput {
         WeeklyReportInput(
-            figures: (targets ?? []).map { .init(targetID: $0.targetId, value: $0.value?.text ?? "", completed: $0.completed ?? true) },
+            figures: (targets ?? []).map { .init(targetID: $0.targetId, value: $0.value?.text ?? "", completed: $0.completed ?? true,
+                                                 confirmJump: $0.confirmJump ?? false) },
             work: (work ?? []).map { .init(description: $0.description ?? "", quantity: $0.quantity?.text ?? "", unit: $0.unit ?? "",
-                                           activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "") },
+                                           activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "",
+                                           groupIDs: $0.groupIds ?? [], forecast: $0.forecast ?? false) },
             plans: (plans ?? []).map { .init(date: $0.date ?? "", start: $0.start ?? "", end: $0.end ?? "", title: $0.title ?? "",
                                              roomID: $0.roomId ?? "", place: $0.place ?? "", chairID: $0.chairId ?? "",
-                                             participantIDs: $0.participantIds ?? [], preparedBy: $0.preparedBy ?? "") })
+                                             participantIDs: $0.participantIds ?? [], preparedBy: $0.preparedBy ?? "",
+                                             groupIDs: $0.groupIds ?? []) },
+            difficulties: difficulties ?? "")
     }
 }
 
@@ -90,6 +104,22 @@ struct ReportsAPIController {
         return try await save(req, input: input, submit: true)
     }
 
+    /// `POST /api/v1/reports/{weekId}/work/{index}/confirm`: a line given as forecast ("dự kiến")
+    /// was done as written.
+    func confirmForecast(_ req: Request) async throws -> ReportDTO {
+        let user = try req.requireUser()
+        let week = try week(req, user)
+        let author = try await ReportAuthor.resolve(req, user: user)
+        let authorID = try author.requireID()
+        guard let position = req.parameters.get("index").flatMap(Int.init),
+              try await ReportService.confirmForecast(personID: authorID, week: week.id, position: position, actorID: user.personID,
+                                                      communeID: user.communeID, now: req.now, on: req.db),
+              let report = try await ReportService.find(personID: authorID, week: week.id, on: req.db) else {
+            throw AppError(.notFound, code: "forecast_not_found", message: "Không có việc dự kiến ở dòng này.")
+        }
+        return try ReportService.dto(report, content: try await ReportService.content(of: report, on: req.db), calendar: user.commune.calendar)
+    }
+
     /// `GET /api/v1/reports/{weekId}` (own) or `?personId=` (for those allowed to read it).
     func get(_ req: Request) async throws -> ReportDTO {
         let user = try req.requireUser()
@@ -109,13 +139,19 @@ struct ReportsAPIController {
         return try ReportService.dto(report, content: try await ReportService.content(of: report, on: req.db), calendar: user.commune.calendar)
     }
 
+    /// The stored report as typed input: submitting what is saved re-checks it, and an unusual
+    /// jump the reporter confirmed stays confirmed.
     static func input(from content: ReportContent) -> WeeklyReportInput {
         WeeklyReportInput(
-            figures: content.targets.map { .init(targetID: $0.targetId, value: DecimalText.store(Decimal($0.value)), completed: $0.completed) },
+            figures: content.targets.map { .init(targetID: $0.targetId, value: DecimalText.store(Decimal($0.value)), completed: $0.completed,
+                                                 confirmJump: $0.unusualJump == true) },
             work: content.work.map { .init(description: $0.description, quantity: DecimalText.store(Decimal($0.quantity)), unit: $0.unit,
-                                           activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "") },
+                                           activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "",
+                                           groupIDs: $0.groupIds.map(\.uuidString), forecast: $0.forecast) },
             plans: content.plans.map { .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomID: $0.roomId?.uuidString ?? "",
                                              place: $0.place ?? "", chairID: $0.chairId?.uuidString ?? "",
-                                             participantIDs: $0.participantIds.map(\.uuidString), preparedBy: $0.preparedBy ?? "") })
+                                             participantIDs: $0.participantIds.map(\.uuidString), preparedBy: $0.preparedBy ?? "",
+                                             groupIDs: $0.groupIds.map(\.uuidString)) },
+            difficulties: content.difficulties ?? "")
     }
 }

@@ -4,8 +4,8 @@ import GiaoBanCore
 import SQLKit
 import Vapor
 
-/// A target's figures for a week: that week's total, the year-to-date figure and % of plan.
-/// Only submitted reports' completed figures count (SPEC §4.2).
+/// A target's figures for a week: that week's figure, the year-to-date figure and % of plan.
+/// Only the completed figure a responsible person submitted counts (SPEC §4.2), one per week.
 struct TargetProgress: Sendable {
     var targetID: UUID
     var week: ReportWeekID
@@ -36,7 +36,8 @@ enum TargetProgressQuery {
         return result
     }
 
-    /// The completed figures of submitted reports for some targets, up to a week of the year.
+    /// The completed figures of some targets, one per week (the target's own, see
+    /// `TargetWeekFigure`), up to a week of the year.
     ///
     /// Read as three plain columns through SQL rather than as models: a group's year is thousands
     /// of figures, and the page that shows them is the one everybody opens on Friday.
@@ -45,11 +46,10 @@ enum TargetProgressQuery {
         guard !targetIDs.isEmpty else { return [:] }
         let rows = try await SQLAccess.sql(db).select()
             .column("target_id").column("week_number").column("value")
-            .from(ReportFigure.schema)
+            .from(TargetWeekFigure.schema)
             .where("target_id", .in, targetIDs)
             .where("week_year", .equal, year)
             .where("week_number", .lessThanOrEqual, throughWeek)
-            .where("submitted", .equal, true)
             .where("completed", .equal, true)
             .all()
         let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.uuidString, $0) })

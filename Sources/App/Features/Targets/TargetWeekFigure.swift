@@ -1,0 +1,198 @@
+import Fluent
+import Foundation
+import GiaoBanCore
+import SQLKit
+import Vapor
+
+/// The one figure of a target for a week (the data-value model of DHIS2): it belongs to the
+/// target, not to each reporter. Whoever of the responsible people submits it later replaces it,
+/// audited with before and after. A unique key on (target, year, week) makes "one figure per
+/// target and week" a fact of the database, not a convention of the code that writes it.
+final class TargetWeekFigure: Model, @unchecked Sendable {
+    static let schema = "target_week_figures"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "target_id") var targetID: UUID
+    @Field(key: "week_year") var weekYear: Int
+    @Field(key: "week_number") var weekNumber: Int
+    @Field(key: "value") var valueText: String
+    @Field(key: "completed") var completed: Bool
+    @Field(key: "entered_by") var enteredByID: UUID
+    @Field(key: "entered_at") var enteredAt: Date
+    /// The report that carried it (its author's, or filed on their behalf).
+    @OptionalField(key: "report_id") var reportID: UUID?
+    /// A `latest` value more than ten times last week's that the reporter confirmed.
+    @Field(key: "unusual_jump") var unusualJump: Bool
+
+    /// Listed here so FluentKit need not find them by reflection for every row it reads.
+    var properties: [any AnyProperty] {
+        [_id, _communeID, _targetID, _weekYear, _weekNumber, _valueText, _completed, _enteredByID, _enteredAt, _reportID, _unusualJump]
+    }
+
+    init() {}
+
+    var value: Decimal { DecimalText.load(valueText) ?? 0 }
+    var week: ReportWeekID { ReportWeekID(year: weekYear, week: weekNumber) }
+}
+
+/// The figures as the audit trail keeps them.
+struct TargetFigureAudit: Codable, Sendable, Equatable {
+    var week: String
+    var value: String
+    var completed: Bool
+    var enteredBy: UUID
+
+    init(_ figure: TargetWeekFigure) {
+        week = figure.week.description
+        value = figure.valueText
+        completed = figure.completed
+        enteredBy = figure.enteredByID
+    }
+}
+
+enum TargetFigures {
+    /// The current figures of some targets for one week.
+    static func current(targetIDs: [UUID], week: ReportWeekID, on db: any Database) async throws -> [UUID: TargetWeekFigure] {
+        guard !targetIDs.isEmpty else { return [:] }
+        let rows = try await TargetWeekFigure.query(on: db).filter(\.$targetID ~~ targetIDs)
+            .filter(\.$weekYear == week.year).filter(\.$weekNumber == week.week).all()
+        return Dictionary(rows.map { ($0.targetID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Makes a submitted report's figures the targets' figures of its week, in the caller's
+    /// transaction: a figure that differs from the current one replaces it (audited); a figure
+    /// this report had entered and no longer carries is withdrawn (audited).
+    static func record(_ figures: [ValidatedWeeklyReport.Figure], report: WeeklyReport, reportID: UUID, actorID: UUID,
+                       now: Date, on db: any Database) async throws {
+        let week = ReportWeekID(year: report.weekYear, week: report.weekNumber)
+        let current = try await TargetWeekFigure.query(on: db).filter(\.$weekYear == week.year).filter(\.$weekNumber == week.week)
+            .group(.or) { group in
+                group.filter(\.$reportID == reportID)
+                if !figures.isEmpty { group.filter(\.$targetID ~~ figures.map(\.targetID)) }
+            }
+            .all()
+        let byTarget = Dictionary(current.map { ($0.targetID, $0) }, uniquingKeysWith: { first, _ in first })
+        for figure in figures {
+            let valueText = DecimalText.store(figure.value)
+            if let existing = byTarget[figure.targetID] {
+                guard existing.valueText != valueText || existing.completed != figure.completed || existing.reportID != reportID else { continue }
+                let before = TargetFigureAudit(existing)
+                existing.valueText = valueText
+                existing.completed = figure.completed
+                existing.enteredByID = report.personID
+                existing.enteredAt = now
+                existing.reportID = reportID
+                existing.unusualJump = figure.unusualJump
+                try await existing.save(on: db)
+                if before.value != valueText || before.completed != figure.completed || before.enteredBy != report.personID {
+                    try await AuditTrail.record(on: db, communeID: report.communeID, actorID: actorID, at: now, kind: "target_figure",
+                                                action: "replace", subjectID: figure.targetID, weekID: week.description,
+                                                before: before, after: TargetFigureAudit(existing))
+                }
+            } else {
+                let created = TargetWeekFigure()
+                created.communeID = report.communeID
+                created.targetID = figure.targetID
+                created.weekYear = week.year
+                created.weekNumber = week.week
+                created.valueText = valueText
+                created.completed = figure.completed
+                created.enteredByID = report.personID
+                created.enteredAt = now
+                created.reportID = reportID
+                created.unusualJump = figure.unusualJump
+                try await created.create(on: db)
+                try await AuditTrail.record(on: db, communeID: report.communeID, actorID: actorID, at: now, kind: "target_figure",
+                                            action: "enter", subjectID: figure.targetID, weekID: week.description,
+                                            before: TargetFigureAudit?.none, after: TargetFigureAudit(created))
+            }
+        }
+        let kept = Set(figures.map(\.targetID))
+        for withdrawn in current where withdrawn.reportID == reportID && !kept.contains(withdrawn.targetID) {
+            try await AuditTrail.record(on: db, communeID: report.communeID, actorID: actorID, at: now, kind: "target_figure",
+                                        action: "withdraw", subjectID: withdrawn.targetID, weekID: week.description,
+                                        before: TargetFigureAudit(withdrawn), after: TargetFigureAudit?.none)
+            try await withdrawn.delete(on: db)
+        }
+    }
+}
+
+/// The table of one figure per target and week, the new columns of report lines (their groups,
+/// forecasts), the report's difficulties, and the fold of figures several people gave for the
+/// same target and week before: `sum` targets keep their total, `latest`/`max` targets the figure
+/// submitted last. What was folded is logged.
+struct CreateTargetWeekFigures: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ReportWorkItem.schema).field("group_ids", .string, .required, .sql(.default("[]"))).update()
+        try await db.schema(ReportWorkItem.schema).field("forecast", .bool, .required, .sql(.default(false))).update()
+        try await db.schema(ReportPlanItem.schema).field("group_ids", .string, .required, .sql(.default("[]"))).update()
+        try await db.schema(WeeklyReport.schema).field("difficulties", .string).update()
+        try await db.schema(ReportFigure.schema).field("unusual_jump", .bool, .required, .sql(.default(false))).update()
+        try await db.schema(TargetWeekFigure.schema).id()
+            .field("commune_id", .uuid, .required, .references(Commune.schema, "id"))
+            .field("target_id", .uuid, .required, .references(Target.schema, "id"))
+            .field("week_year", .int, .required)
+            .field("week_number", .int, .required)
+            .field("value", .string, .required)
+            .field("completed", .bool, .required)
+            .field("entered_by", .uuid, .required, .references(Person.schema, "id"))
+            .field("entered_at", .datetime, .required)
+            .field("report_id", .uuid)
+            .field("unusual_jump", .bool, .required, .sql(.default(false)))
+            .unique(on: "target_id", "week_year", "week_number")
+            .create()
+        if let sql = db as? any SQLDatabase {
+            try await sql.raw("CREATE INDEX IF NOT EXISTS idx_target_week_figures_progress ON target_week_figures (target_id, week_year, week_number, completed, value)").run()
+        }
+        try await Self.fold(on: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(TargetWeekFigure.schema).delete()
+        try await db.schema(ReportFigure.schema).deleteField("unusual_jump").update()
+        try await db.schema(WeeklyReport.schema).deleteField("difficulties").update()
+        try await db.schema(ReportPlanItem.schema).deleteField("group_ids").update()
+        try await db.schema(ReportWorkItem.schema).deleteField("forecast").update()
+        try await db.schema(ReportWorkItem.schema).deleteField("group_ids").update()
+    }
+
+    /// One figure per target and week from the submitted reports' completed figures.
+    static func fold(on db: any Database) async throws {
+        let figures = try await ReportFigure.query(on: db).filter(\.$submitted == true).filter(\.$completed == true).all()
+        guard !figures.isEmpty else { return }
+        let reportIDs = Array(Set(figures.map(\.reportID)))
+        var reports: [UUID: WeeklyReport] = [:]
+        for chunk in stride(from: 0, to: reportIDs.count, by: 500).map({ Array(reportIDs[$0..<min($0 + 500, reportIDs.count)]) }) {
+            for report in try await WeeklyReport.query(on: db).filter(\.$id ~~ chunk).all() { reports[report.id!] = report }
+        }
+        let targets = Dictionary(uniqueKeysWithValues: try await Target.query(on: db).all().map { ($0.id!, $0) })
+        struct Key: Hashable { var target: UUID; var year: Int; var week: Int }
+        let grouped = Dictionary(grouping: figures, by: { Key(target: $0.targetID, year: $0.weekYear, week: $0.weekNumber) })
+        var folded = 0
+        for (key, entries) in grouped {
+            guard let target = targets[key.target] else { continue }
+            let withReports = entries.compactMap { figure in reports[figure.reportID].map { (figure, $0) } }
+            guard let last = withReports.max(by: { ($0.1.lastSubmittedAt ?? .distantPast, $0.0.value) < ($1.1.lastSubmittedAt ?? .distantPast, $1.0.value) })
+            else { continue }
+            let value = FigureFolding.fold(withReports.map { .init(value: $0.0.value, submittedAt: $0.1.lastSubmittedAt ?? .distantPast) },
+                                           rule: target.yearToDateRule) ?? last.0.value
+            if withReports.count > 1 {
+                folded += 1
+                db.logger.info("Folded \(withReports.count) figures of target \(target.code) (\(target.yearToDateRule.rawValue)), week \(key.year)-W\(key.week): \(withReports.map { VietnameseNumber.format($0.0.value) }.joined(separator: ", ")) → \(VietnameseNumber.format(value))")
+            }
+            let row = TargetWeekFigure()
+            row.communeID = target.communeID
+            row.targetID = key.target
+            row.weekYear = key.year
+            row.weekNumber = key.week
+            row.valueText = DecimalText.store(value)
+            row.completed = true
+            row.enteredByID = last.1.personID
+            row.enteredAt = last.1.lastSubmittedAt ?? last.1.updatedAt
+            row.reportID = last.1.id
+            row.unusualJump = false
+            try await row.create(on: db)
+        }
+        db.logger.info("One figure per target and week: \(grouped.count) figures kept, \(folded) of them folded from several reporters.")
+    }
+}
