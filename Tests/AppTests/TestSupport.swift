@@ -274,6 +274,32 @@ extension TestingHTTPResponse {
 /// Converts a generated document with LibreOffice, as an office would open it. Returns the PDF's
 /// size in bytes, or nil when LibreOffice is not installed (the check is then skipped).
 func libreOfficePDFSize(of document: Data, extension fileExtension: String = "docx") throws -> Int? {
+    try libreOfficePDF(of: document, extension: fileExtension).map(\.count)
+}
+
+/// The number of pages LibreOffice lays the document out on (nil without LibreOffice or pdfinfo).
+func libreOfficePageCount(of document: Data, extension fileExtension: String = "docx") throws -> Int? {
+    guard let pdf = try libreOfficePDF(of: document, extension: fileExtension),
+          let pdfinfo = ["/usr/bin/pdfinfo", "/usr/local/bin/pdfinfo"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+    else { return nil }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("gb-pages-\(UUID().uuidString).pdf")
+    try pdf.write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let process = Process()
+    let output = Pipe()
+    process.executableURL = URL(fileURLWithPath: pdfinfo)
+    process.arguments = [file.path]
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text.split(separator: "\n").first { $0.hasPrefix("Pages:") }
+        .flatMap { Int($0.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)) }
+}
+
+/// The document converted to PDF by LibreOffice: nil without LibreOffice, empty when it failed.
+func libreOfficePDF(of document: Data, extension fileExtension: String = "docx") throws -> Data? {
     guard let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
         print("soffice not installed: the PDF conversion check is skipped")
         return nil
@@ -290,7 +316,6 @@ func libreOfficePDFSize(of document: Data, extension fileExtension: String = "do
     process.standardError = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return 0 }
-    let pdf = folder.appendingPathComponent("document.pdf")
-    return (try? FileManager.default.attributesOfItem(atPath: pdf.path)[.size] as? Int) ?? 0
+    guard process.terminationStatus == 0 else { return Data() }
+    return (try? Data(contentsOf: folder.appendingPathComponent("document.pdf"))) ?? Data()
 }

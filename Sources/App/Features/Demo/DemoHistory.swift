@@ -23,6 +23,22 @@ enum DemoHistory {
 
     static let places = ["thôn Kim Cương", "thôn Kim Bình", "thôn Kim Lữ", "thôn Tân Thủy", "thôn Khe Máng", "trụ sở UBND xã"]
 
+    /// What officials raise at a commune briefing.
+    static let difficulties = [
+        "Một số hộ cận nghèo chưa tham gia BHYT do khó khăn về kinh phí; đề nghị Mặt trận vận động hỗ trợ.",
+        "Kinh phí sửa chữa loa truyền thanh thôn Khe Máng chưa được bố trí; đề nghị UBND xã xem xét.",
+        "Mưa kéo dài làm chậm tiến độ làm đường giao thông thôn Kim Lữ.",
+        "Phần mềm dịch vụ công trực tuyến thường xuyên lỗi, người dân phải đến trụ sở nộp hồ sơ.",
+        "Thiếu máy tính tại bộ phận một cửa; đề nghị trang bị thêm 01 máy.",
+        "Một số hộ chưa đồng thuận hiến đất mở rộng đường; đề nghị lãnh đạo xã trực tiếp đối thoại.",
+    ]
+
+    /// The demo's activity types that belong to a thematic group rather than to the author's bloc:
+    /// building the new countryside goes to the NTM group.
+    static func thematicGroup(of activityType: String, groups: [ReportGroup]) -> ReportGroup? {
+        guard activityType == "LD" else { return nil }
+        return groups.first { VietnameseText.folded($0.name).contains("nong thon moi") }
+    }
     /// Loads `weeks` weeks of history ending with the week before the one containing `now`.
     static func load(communeID: UUID, weeks count: Int, now: Date, on db: any Database) async throws {
         guard let commune = try await Commune.find(communeID, on: db) else { return }
@@ -46,6 +62,7 @@ enum DemoHistory {
         let types = try await ActivityType.query(on: db).filter(\.$communeID == communeID).all()
         let rooms = try await Room.query(on: db).filter(\.$communeID == communeID).all()
         var random = Generator(state: 2021)
+        let allGroups = try await ReportGroup.query(on: db).filter(\.$communeID == communeID).all()
         for week in weeks where calendar.owesWeeklyReport(week) {
             let due = calendar.deadlines(for: week).weeklyReport
             let planWeek = calendar.week(containing: week.end.adding(days: 1))
@@ -72,10 +89,15 @@ enum DemoHistory {
                 }
                 for _ in 0..<random.int(1...3) where !types.isEmpty {
                     let type = types[random.int(0...(types.count - 1))]
+                    let day = week.days[random.int(0...6)]
+                    // A line goes to its thematic group when its author is in it, else to the author's default.
+                    let group = thematicGroup(of: type.code, groups: allGroups).flatMap { member.groupIDs.contains($0.id!) ? $0.id : nil }
                     input.work.append(.init(description: type.name, quantity: String(random.int(1...12)), unit: type.defaultUnit,
                                             activityType: type.code, place: places[random.int(0...(places.count - 1))],
-                                            dates: week.days[random.int(0...6)].vietnamese))
+                                            dates: day.vietnamese, groupIDs: group.map { [$0.uuidString] } ?? [],
+                                            forecast: day == week.end && random.chance(60)))
                 }
+                if random.chance(20) { input.difficulties = difficulties[random.int(0...(difficulties.count - 1))] }
                 if random.chance(50) {
                     let day = planWeek.days[random.int(2...6)]
                     let hour = random.int(7...15)

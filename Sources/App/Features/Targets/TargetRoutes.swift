@@ -29,5 +29,6 @@ enum TargetRoutes {
         api.get("targets", ":id", use: apiController.show)
         api.patch("targets", ":id", use: apiController.update)
         api.get("targets", ":id", "progress", use: apiController.progress)
+        api.get("targets", ":id", "figures", use: apiController.figure)
     }
 }

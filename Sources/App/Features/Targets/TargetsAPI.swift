@@ -80,6 +80,35 @@ struct TargetsAPIController {
         return TargetProgressDTO(figures)
     }
 
+    /// The one figure of a target for a week, whoever of the responsible people entered it.
+    struct FigureDTO: Content {
+        var week: String
+        var value: Double?
+        var enteredById: UUID?
+        var enteredAt: String?
+        var completed: Bool
+        var unusualJump: Bool
+    }
+
+    /// `GET /api/v1/targets/{id}/figures?week=` (default: the current week of the target's year).
+    func figure(_ req: Request) async throws -> FigureDTO {
+        let user = try req.requireUser()
+        let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
+        let calendar = user.commune.calendar
+        let week: ReportWeek
+        if let raw = req.query[String.self, at: "week"] {
+            do { week = try calendar.week(parsing: raw) } catch let error as CalendarError {
+                throw AppError.invalid(["week": error.vietnameseMessage], message: error.vietnameseMessage)
+            }
+        } else {
+            week = TargetQueries.defaultWeek(year: target.year, calendar: calendar, now: req.now)
+        }
+        let figure = try await TargetFigures.current(targetIDs: [try target.requireID()], week: week.id, on: req.db).values.first
+        return FigureDTO(week: week.id.description, value: figure.flatMap { DecimalText.json($0.value) }, enteredById: figure?.enteredByID,
+                         enteredAt: figure.map { calendar.isoString($0.enteredAt) }, completed: figure?.completed ?? false,
+                         unusualJump: figure?.unusualJump ?? false)
+    }
+
     /// `POST /api/v1/targets/import?year=&groupId=&dryRun=` with the .xlsx or .csv file as the body.
     func importTable(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageTargets(groupID: nil))
