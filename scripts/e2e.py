@@ -407,6 +407,14 @@ class Flow:
         check(summary, "the focal point has no summary form on the group week page")
         type_into(summary[0], f"Các thành viên đã nộp báo cáo; tổng hợp kiểm thử e2e {STAMP}.")
         click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form[action$='/submit'] button[type=submit]"))
+        # Before Thursday 20:00 members may still submit in time: compiling asks first and names them.
+        confirm = d.find_elements(By.ID, "confirm-missing")
+        if confirm:
+            check(confirm[0].find_elements(By.CSS_SELECTOR, "li"), "the confirmation does not name who is still reporting")
+            check(f"tổng hợp kiểm thử e2e {STAMP}" in d.find_element(By.ID, "summary").get_attribute("value"),
+                  "the typed summary was lost when compiling asked for confirmation")
+            print(f"   compiling early asked to confirm: {len(confirm[0].find_elements(By.CSS_SELECTOR, 'li'))} still reporting")
+            click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form[action$='/submit'] button[type=submit]"))
         alerts = d.find_elements(By.CSS_SELECTOR, "main .alert")
         check(not alerts, f"submitting the compiled report failed: {alerts[0].text if alerts else ''}")
         badge = d.find_element(By.CSS_SELECTOR, ".status-line .badge").text

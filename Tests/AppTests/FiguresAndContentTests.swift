@@ -59,8 +59,11 @@ struct FiguresAndContentTests {
             let dto = try figure.content.decode(FigureDTO.self)
             #expect(dto.value == 85 && dto.enteredById == tamPerson.id && dto.enteredAt == "2021-08-18T10:00:00+07:00")
             struct Progress: Decodable { var yearToDate: Double? }
-            func ytd(_ target: Target) async throws -> Double? {
-                try await t.api(.GET, "/api/v1/targets/\(try target.requireID())/progress?week=2021-W33", token: nam).content.decode(Progress.self).yearToDate
+            func ytd(_ target: Target, week: String = "2021-W33") async throws -> Double? {
+                let path = "/api/v1/targets/\(try target.requireID())/progress?week=\(week)"
+                let response = try await t.api(.GET, path, token: nam)
+                let progress = try response.content.decode(Progress.self)
+                return progress.yearToDate
             }
             #expect(try await ytd(coverage) == 85)
             #expect(try await ytd(count) == 12, "the later figure replaces the earlier one of the same week")
@@ -70,11 +73,8 @@ struct FiguresAndContentTests {
             let next = Body(targets: [.init(targetId: try count.requireID(), value: "5"), .init(targetId: try peak.requireID(), value: "4")])
             _ = try await t.api(.PUT, "/api/v1/reports/2021-W34", token: nam, json: next)
             #expect(try await t.api(.POST, "/api/v1/reports/2021-W34/submit", token: nam).status == .ok)
-            func ytd34(_ target: Target) async throws -> Double? {
-                try await t.api(.GET, "/api/v1/targets/\(try target.requireID())/progress?week=2021-W34", token: nam).content.decode(Progress.self).yearToDate
-            }
-            #expect(try await ytd34(count) == 17)
-            #expect(try await ytd34(peak) == 6)
+            #expect(try await ytd(count, week: "2021-W34") == 17)
+            #expect(try await ytd(peak, week: "2021-W34") == 6)
             #expect(try await TargetWeekFigure.query(on: t.db).count() == 5)
             // Audited with before and after.
             let replaced = try await AuditEntry.query(on: t.db).filter(\.$kind == "target_figure").filter(\.$action == "replace").all()

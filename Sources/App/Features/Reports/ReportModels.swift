@@ -126,17 +126,6 @@ final class ReportWorkItem: Model, @unchecked Sendable {
         groupJSON = IDList.encode([])
         forecast = false
     }
-
-    var groupIDs: [UUID] {
-        get { IDList.decode(groupJSON) }
-        set { groupJSON = IDList.encode(newValue) }
-    }
-
-    /// Whether the line belongs to `groupID`'s compilation.
-    func belongs(to groupID: UUID) -> Bool {
-        let groups = groupIDs
-        return groups.isEmpty || groups.contains(groupID)
-    }
 }
 
 /// A next-week plan item; it feeds the weekly work schedule.
@@ -169,16 +158,6 @@ final class ReportPlanItem: Model, @unchecked Sendable {
 
     init() {
         groupJSON = IDList.encode([])
-    }
-
-    var groupIDs: [UUID] {
-        get { IDList.decode(groupJSON) }
-        set { groupJSON = IDList.encode(newValue) }
-    }
-
-    func belongs(to groupID: UUID) -> Bool {
-        let groups = groupIDs
-        return groups.isEmpty || groups.contains(groupID)
     }
 
     var participantIDs: [UUID] {
@@ -248,6 +227,28 @@ struct CreateWeeklyReports: AsyncMigration {
 }
 
 /// Lists of ids kept as a JSON array in one text column (read with their row, never queried).
+/// A line of a report that goes to some of its author's groups (work done, plans).
+protocol GroupedLine: AnyObject {
+    var groupJSON: String { get set }
+}
+
+extension GroupedLine {
+    var groupIDs: [UUID] {
+        get { IDList.decode(groupJSON) }
+        set { groupJSON = IDList.encode(newValue) }
+    }
+
+    /// Whether the line belongs to `groupID`'s compilation: lines written before lines had
+    /// groups belong to all of their author's groups.
+    func belongs(to groupID: UUID) -> Bool {
+        let groups = groupIDs
+        return groups.isEmpty || groups.contains(groupID)
+    }
+}
+
+extension ReportWorkItem: GroupedLine {}
+extension ReportPlanItem: GroupedLine {}
+
 enum IDList {
     static func decode(_ text: String) -> [UUID] {
         (try? JSONDecoder().decode([UUID].self, from: Data(text.utf8))) ?? []

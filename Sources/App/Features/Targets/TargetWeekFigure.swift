@@ -33,6 +33,16 @@ final class TargetWeekFigure: Model, @unchecked Sendable {
 
     var value: Decimal { DecimalText.load(valueText) ?? 0 }
     var week: ReportWeekID { ReportWeekID(year: weekYear, week: weekNumber) }
+
+    /// Takes `figure` as the week's figure, entered by `personID` through `reportID` at `now`.
+    func take(_ figure: ValidatedWeeklyReport.Figure, enteredBy personID: UUID, reportID: UUID, at now: Date) {
+        valueText = DecimalText.store(figure.value)
+        completed = figure.completed
+        enteredByID = personID
+        enteredAt = now
+        self.reportID = reportID
+        unusualJump = figure.unusualJump
+    }
 }
 
 /// The figures as the audit trail keeps them.
@@ -77,12 +87,7 @@ enum TargetFigures {
             if let existing = byTarget[figure.targetID] {
                 guard existing.valueText != valueText || existing.completed != figure.completed || existing.reportID != reportID else { continue }
                 let before = TargetFigureAudit(existing)
-                existing.valueText = valueText
-                existing.completed = figure.completed
-                existing.enteredByID = report.personID
-                existing.enteredAt = now
-                existing.reportID = reportID
-                existing.unusualJump = figure.unusualJump
+                existing.take(figure, enteredBy: report.personID, reportID: reportID, at: now)
                 try await existing.save(on: db)
                 if before.value != valueText || before.completed != figure.completed || before.enteredBy != report.personID {
                     try await AuditTrail.record(on: db, communeID: report.communeID, actorID: actorID, at: now, kind: "target_figure",
@@ -95,12 +100,7 @@ enum TargetFigures {
                 created.targetID = figure.targetID
                 created.weekYear = week.year
                 created.weekNumber = week.week
-                created.valueText = valueText
-                created.completed = figure.completed
-                created.enteredByID = report.personID
-                created.enteredAt = now
-                created.reportID = reportID
-                created.unusualJump = figure.unusualJump
+                created.take(figure, enteredBy: report.personID, reportID: reportID, at: now)
                 try await created.create(on: db)
                 try await AuditTrail.record(on: db, communeID: report.communeID, actorID: actorID, at: now, kind: "target_figure",
                                             action: "enter", subjectID: figure.targetID, weekID: week.description,

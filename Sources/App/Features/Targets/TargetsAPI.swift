@@ -64,20 +64,23 @@ struct TargetsAPIController {
     func progress(_ req: Request) async throws -> TargetProgressDTO {
         let user = try req.requireUser()
         let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
-        let calendar = user.commune.calendar
-        let week: ReportWeek
-        if let raw = req.query[String.self, at: "week"] {
-            week = try calendar.week(parsing: raw)
-            guard week.id.year == target.year else {
-                throw AppError.invalid(["week": "Tuần \(week.id.week)/\(week.id.year) không thuộc năm \(target.year) của chỉ tiêu."],
-                                       message: "Tuần không thuộc năm của chỉ tiêu.")
-            }
-        } else {
-            week = TargetQueries.defaultWeek(year: target.year, calendar: calendar, now: req.now)
-        }
+        let week = try Self.week(req, of: target, calendar: user.commune.calendar)
         let progress = try await TargetProgressQuery.progress(of: [target], through: week.id, on: req.db)
         guard let figures = progress[try target.requireID()] else { throw AppError.notFound() }
         return TargetProgressDTO(figures)
+    }
+
+    /// `?week=` of a target's year, or the current week of that year.
+    static func week(_ req: Request, of target: Target, calendar: CommuneCalendar) throws -> ReportWeek {
+        guard let raw = req.query[String.self, at: "week"] else {
+            return TargetQueries.defaultWeek(year: target.year, calendar: calendar, now: req.now)
+        }
+        let week = try calendar.week(parsing: raw)
+        guard week.id.year == target.year else {
+            throw AppError.invalid(["week": "Tuần \(week.id.week)/\(week.id.year) không thuộc năm \(target.year) của chỉ tiêu."],
+                                   message: "Tuần không thuộc năm của chỉ tiêu.")
+        }
+        return week
     }
 
     /// The one figure of a target for a week, whoever of the responsible people entered it.
@@ -95,14 +98,7 @@ struct TargetsAPIController {
         let user = try req.requireUser()
         let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         let calendar = user.commune.calendar
-        let week: ReportWeek
-        if let raw = req.query[String.self, at: "week"] {
-            do { week = try calendar.week(parsing: raw) } catch let error as CalendarError {
-                throw AppError.invalid(["week": error.vietnameseMessage], message: error.vietnameseMessage)
-            }
-        } else {
-            week = TargetQueries.defaultWeek(year: target.year, calendar: calendar, now: req.now)
-        }
+        let week = try Self.week(req, of: target, calendar: calendar)
         let figure = try await TargetFigures.current(targetIDs: [try target.requireID()], week: week.id, on: req.db).values.first
         return FigureDTO(week: week.id.description, value: figure.flatMap { DecimalText.json($0.value) }, enteredById: figure?.enteredByID,
                          enteredAt: figure.map { calendar.isoString($0.enteredAt) }, completed: figure?.completed ?? false,
