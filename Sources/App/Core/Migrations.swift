@@ -40,6 +40,10 @@ enum AppMigrations {
         CreateCommuneVersions(),
         CreatePersonVersions(),
         UpdateForLedgerRegime(),
+        UpdatePeopleAddMustChangePassword(),
+        UpdateCommunesAddLetterhead(),
+        UpdateReportGroupsAddIssuingBody(),
+        CreateLoginSlips(),
     ]
 }
 
