@@ -529,12 +529,18 @@ def submit_form_of(driver, element):
     click_and_wait(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
+def label_name(driver, label):
+    """A checkbox label's own text, without the position printed after it."""
+    return driver.execute_script(
+        "return Array.from(arguments[0].childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim()", label)
+
+
 def tick(driver, fieldset_id, names):
     """Ticks the checkboxes of a fieldset whose labels hold one of `names`."""
     boxes = driver.find_elements(By.CSS_SELECTOR, f"#{fieldset_id} label.check")
     ticked = 0
     for label in boxes:
-        if any(name == label.text.strip() for name in names):
+        if label_name(driver, label) in names:
             box = label.find_element(By.TAG_NAME, "input")
             if not box.is_selected():
                 driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
@@ -666,7 +672,7 @@ class SetupFlow:
         check(not form_errors(d), f"the room was refused: {form_errors(d)}")
         setup_go(d, "/admin/cells/new")
         type_into(d.find_element(By.ID, "name"), "Chi bộ thôn Kim Cương")
-        boxes = [l for l in d.find_elements(By.CSS_SELECTOR, "form label.check") if l.text.strip() == "Nguyễn Thị Hoài"]
+        boxes = [l for l in d.find_elements(By.CSS_SELECTOR, "form label.check") if label_name(d, l) == "Nguyễn Thị Hoài"]
         check(boxes, "the cell form does not offer Nguyễn Thị Hoài as the member in charge")
         d.execute_script("arguments[0].click()", boxes[0].find_element(By.TAG_NAME, "input"))
         submit_form_of(d, d.find_element(By.ID, "name"))

@@ -260,8 +260,10 @@ enum OrganisationService {
             if input.clearApprover == true { group.approverID = nil }
             if let active = input.active { group.active = active }
             if let body = input.issuingBody.flatMap(IssuingKind.init(rawValue:)) { group.issuingBody = body.rawValue }
+            // Without an explicit choice, naming an approver asks for approval and removing it stops asking.
             if let requires = input.requiresApproval { group.requiresApproval = requires }
-            else if existing == nil { group.requiresApproval = group.approverID != nil }
+            else if input.clearApprover == true { group.requiresApproval = false }
+            else if input.approverId != nil || existing == nil { group.requiresApproval = group.approverID != nil }
             try await group.save(on: db)
             let groupID = try group.requireID()
             for (ids, kind) in [(input.aggregatorIds.map { _ in aggregators }, GroupMembership.Kind.aggregator),
