@@ -622,6 +622,7 @@ class SetupFlow:
         for expected in ("nuong.pt", "hung.nv", "hung.nv2", "24 người"):
             check(expected in text, f"the preview does not show {expected!r}")
         shot(d, "10-05-people-preview.png")
+        self.axe("the staff list preview")
         click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form[action='/admin/people/import/confirm'] button[type=submit]"))
         link = d.find_elements(By.ID, "slips-link")
         check(link, f"no login slips link after saving the staff list: {main_text(d)[:300]!r}")
@@ -686,6 +687,7 @@ class SetupFlow:
         shot(d, "10-08-setup-complete.png")
         check(not missing, f"the checklist is not complete: still {missing}")
         check(d.find_elements(By.ID, "setup-complete"), "no 'setup complete' notice")
+        self.axe("the setup checklist")
         setup_go(d, "/")
         check(not d.find_elements(By.ID, "home-checklist"), "the home page still shows the checklist once it is complete")
 
@@ -703,6 +705,12 @@ class SetupFlow:
         submit_form_of(d, d.find_element(By.ID, "new"))
         check(path_of(d) == "/", f"after choosing a password the official is at {d.current_url}")
         shot(d, "10-10-first-home.png")
+
+    def axe(self, name):
+        serious = describe(run_axe(self.d), ("serious", "critical"))
+        for line in serious:
+            print("   axe " + line)
+        check(not serious, f"axe-core finds serious problems on {name}: " + "; ".join(l for l in serious if not l.startswith("      ")))
 
     def open_in_libreoffice(self, docx):
         """Converts the slips to PDF with LibreOffice and reads them back with pdftotext."""
