@@ -24,7 +24,12 @@ The steps (all on a 360 px wide phone window, in Vietnamese):
   8. axe-core runs on the main pages (login, home, report form, group week, ledger, schedule,
      briefing) and any "serious" or "critical" violation fails;
   9. each main page weighs under 100 KB of HTML+CSS+JS (uncompressed) and requests nothing from
-     another host.
+     another host;
+ 10. when SETUP_BASE is set (a second server on an EMPTY database, `giaoban serve`, whose admin
+     password is SETUP_ADMIN_PASSWORD): the first admin reaches a complete setup checklist with the
+     UI and two files (the staff list fixture and ../shared/data/chi-tieu-2021.xlsx), downloads the
+     login slips once and opens them in LibreOffice (PDF, read back with pdftotext), and a new
+     official signs in with a slip and must choose a password first.
 
 Needs Python `selenium` and `requests`, Debian's `chromium` and `chromium-driver`, and a copy of
 axe-core from PyPI (no other network is used):
@@ -510,6 +515,240 @@ class Flow:
 
 
 # ---------------------------------------------------------------------------------------------
+# 10. A fresh install (issue 21): the first admin reaches a complete setup checklist with the UI
+# and two files, the staff list and the year's target table, and the login slips open in
+# LibreOffice. Runs against a second server started with `giaoban serve` on an empty database
+# (SETUP_BASE, SETUP_ADMIN_PASSWORD; scripts/e2e.sh starts it).
+
+SETUP_BASE = os.environ.get("SETUP_BASE", "").rstrip("/")
+SETUP_ADMIN_PASSWORD = os.environ.get("SETUP_ADMIN_PASSWORD", "")
+REPO = Path(__file__).resolve().parent.parent
+STAFF_LIST = Path(os.environ.get("SETUP_STAFF_LIST", REPO / "Tests/GiaoBanOfficeTests/Fixtures/danh-sach-can-bo.xlsx"))
+TARGET_TABLE = Path(os.environ.get("SETUP_TARGETS", REPO / "../shared/data/chi-tieu-2021.xlsx")).resolve()
+
+
+def setup_go(driver, path):
+    driver.get(SETUP_BASE + path)
+    wait_loaded(driver)
+
+
+def submit_form_of(driver, element):
+    form = element.find_element(By.XPATH, "ancestor::form")
+    click_and_wait(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+
+def label_name(driver, label):
+    """A checkbox label's own text, without the position printed after it."""
+    return driver.execute_script(
+        "return Array.from(arguments[0].childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim()", label)
+
+
+def tick(driver, fieldset_id, names):
+    """Ticks the checkboxes of a fieldset whose labels hold one of `names`."""
+    boxes = driver.find_elements(By.CSS_SELECTOR, f"#{fieldset_id} label.check")
+    ticked = 0
+    for label in boxes:
+        if label_name(driver, label) in names:
+            box = label.find_element(By.TAG_NAME, "input")
+            if not box.is_selected():
+                driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+                driver.execute_script("arguments[0].click()", box)
+            ticked += 1
+    check(ticked == len(set(names)), f"#{fieldset_id}: found {ticked} of {sorted(set(names))}")
+
+
+def form_errors(driver):
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .error, main .alert[role=alert]") if e.text.strip()]
+
+
+def checklist(driver):
+    setup_go(driver, "/admin/setup")
+    return {li.get_attribute("data-key"): "done" in (li.get_attribute("class") or "")
+            for li in driver.find_elements(By.CSS_SELECTOR, "#setup-checklist li")}
+
+
+class SetupFlow:
+    GROUPS = [
+        # name, focal points, members, issuer, approver
+        ("Khối chính quyền", ["Phạm Thị Ngọc Lan"],
+         ["Đinh Văn Lộc", "Phan Văn Khánh", "Hồ Văn Toàn", "Nguyễn Thị Kim Dung", "Trương Văn Bảo", "Lê Thị Thảo", "Phạm Văn Tiến",
+          "Trần Văn Lâm", "Võ Thị Hạnh", "Đặng Văn Sơn"], "state", None),
+        ("Khối Đảng, Mặt trận, đoàn thể", ["Phan Thị Nương"],
+         ["Lê Văn Hùng", "Hoàng Thị Mai", "Đặng Văn Sơn", "Võ Thị Thu Trang"], "party", None),
+        ("Nông thôn mới", ["Đinh Văn Lộc"], ["Phan Văn Khánh", "Hồ Văn Toàn", "Lê Thị Thảo", "Đặng Văn Sơn"], "state", None),
+        ("Phòng chống Covid-19", ["Võ Thị Hạnh"], ["Dương Thị Nga", "Lê Thị Thảo", "Trần Văn Lâm"], "state", "Lê Thị Hằng"),
+    ]
+
+    def __init__(self, driver):
+        self.d = driver
+        self.passwords = {}
+        self.year = None
+
+    def run(self):
+        d = self.d
+        check(STAFF_LIST.exists(), f"no staff list at {STAFF_LIST}")
+        check(TARGET_TABLE.exists(), f"no target table at {TARGET_TABLE} (CI keeps ../shared/data next to the clone)")
+        d.delete_all_cookies()
+        setup_go(d, "/login")
+        type_into(d.find_element(By.ID, "username"), "admin")
+        type_into(d.find_element(By.ID, "password"), SETUP_ADMIN_PASSWORD)
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        check(path_of(d) == "/", f"the admin did not land on the home page: {d.current_url}")
+        check(d.find_elements(By.ID, "home-checklist"), "a fresh install's admin home page shows no setup checklist")
+        shot(d, "10-01-fresh-home.png")
+        first = checklist(d)
+        check(first and not any(first.values()), f"a fresh install has lines already done: {first}")
+        shot(d, "10-02-setup-checklist.png")
+
+        # The commune's settings: name, letterheads, first day on GiaoBan.
+        setup_go(d, "/admin/settings")
+        type_into(d.find_element(By.ID, "name"), "Xã Sơn Kim 2")
+        type_into(d.find_element(By.ID, "partyParentBody"), "Đảng bộ tỉnh Hà Tĩnh")
+        type_into(d.find_element(By.ID, "stateParentBody"), "Ủy ban nhân dân tỉnh Hà Tĩnh")
+        today = time.strftime("%d/%m/%Y", time.gmtime(time.time() + 7 * 3600))
+        type_into(d.find_element(By.ID, "inUseSince"), today)
+        shot(d, "10-03-settings-letterhead.png")
+        submit_form_of(d, d.find_element(By.ID, "name"))
+        check(not form_errors(d), f"the settings were refused: {form_errors(d)}")
+
+        # This year's days off, as suggested.
+        self.year = int(today[-4:])
+        setup_go(d, f"/calendar/days-off?year={self.year}")
+        form = d.find_element(By.CSS_SELECTOR, f"form[action='/calendar/days-off/{self.year}']")
+        click_and_wait(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        check(not form_errors(d), f"confirming the days off was refused: {form_errors(d)}")
+
+        # The staff list: preview, confirm, slips.
+        setup_go(d, "/admin/people")
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "a[href='/admin/people/import']"))
+        d.find_element(By.ID, "file").send_keys(str(STAFF_LIST.resolve()))
+        shot(d, "10-04-people-import.png")
+        submit_form_of(d, d.find_element(By.ID, "file"))
+        check(d.find_elements(By.CSS_SELECTOR, "form[action='/admin/people/import/confirm']"),
+              f"the staff list preview cannot be confirmed: {form_errors(d)}")
+        text = main_text(d)
+        for expected in ("nuong.pt", "hung.nv", "hung.nv2", "24 người"):
+            check(expected in text, f"the preview does not show {expected!r}")
+        shot(d, "10-05-people-preview.png")
+        self.axe("the staff list preview")
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form[action='/admin/people/import/confirm'] button[type=submit]"))
+        link = d.find_elements(By.ID, "slips-link")
+        check(link, f"no login slips link after saving the staff list: {main_text(d)[:300]!r}")
+        shot(d, "10-06-slips-ready.png")
+        url = link[0].get_attribute("href")
+        response = requests.get(url, timeout=60)
+        check(response.status_code == 200, f"GET {url} answered {response.status_code}")
+        check(response.content[:2] == b"PK", "the slips are not a .docx")
+        docx = OUT / "10-login-slips.docx"
+        docx.write_bytes(response.content)
+        again = requests.get(url, timeout=30)
+        check(again.status_code in (404, 410), f"a second download of the slips answered {again.status_code}")
+        self.passwords = self.open_in_libreoffice(docx)
+        check(len(self.passwords) == 24, f"{len(self.passwords)} passwords on the slips, not 24")
+
+        # The four report groups.
+        for name, focal, members, issuer, approver in self.GROUPS:
+            setup_go(d, "/admin/groups/new")
+            type_into(d.find_element(By.ID, "name"), name)
+            tick(d, "aggregatorIds", focal)
+            tick(d, "memberIds", members)
+            Select(d.find_element(By.ID, "issuingBody")).select_by_value(issuer)
+            if approver:
+                box = d.find_element(By.ID, "requiresApproval")
+                if not box.is_selected():
+                    d.execute_script("arguments[0].click()", box)
+                Select(d.find_element(By.ID, "approverId")).select_by_visible_text(approver)
+            if name == self.GROUPS[-1][0]:
+                shot(d, "10-07-group-form.png")
+            submit_form_of(d, d.find_element(By.ID, "name"))
+            check(not form_errors(d), f"the group {name!r} was refused: {form_errors(d)}")
+
+        # This year's targets from the sample table, into the government bloc.
+        setup_go(d, f"/targets/import?year={self.year}")
+        d.find_element(By.ID, "file").send_keys(str(TARGET_TABLE))
+        type_into(d.find_element(By.ID, "year"), str(self.year))
+        Select(d.find_element(By.ID, "groupId")).select_by_visible_text("Khối chính quyền")
+        submit_form_of(d, d.find_element(By.ID, "file"))
+        confirm = d.find_elements(By.CSS_SELECTOR, "form[action='/targets/import/confirm'] button[type=submit]")
+        check(confirm, f"the target table cannot be imported: {form_errors(d)[:3]}")
+        click_and_wait(d, confirm[0])
+
+        # A room and a party cell with its committee member in charge.
+        setup_go(d, "/admin/rooms/new")
+        type_into(d.find_element(By.ID, "name"), "Hội trường UBND xã")
+        type_into(d.find_element(By.ID, "capacity"), "120")
+        submit_form_of(d, d.find_element(By.ID, "name"))
+        check(not form_errors(d), f"the room was refused: {form_errors(d)}")
+        setup_go(d, "/admin/cells/new")
+        type_into(d.find_element(By.ID, "name"), "Chi bộ thôn Kim Cương")
+        boxes = [l for l in d.find_elements(By.CSS_SELECTOR, "form label.check") if label_name(d, l) == "Nguyễn Thị Hoài"]
+        check(boxes, "the cell form does not offer Nguyễn Thị Hoài as the member in charge")
+        d.execute_script("arguments[0].click()", boxes[0].find_element(By.TAG_NAME, "input"))
+        submit_form_of(d, d.find_element(By.ID, "name"))
+        check(not form_errors(d), f"the cell was refused: {form_errors(d)}")
+
+        # Reminders: in the app is enough for now.
+        setup_go(d, "/admin/setup")
+        click_and_wait(d, d.find_element(By.ID, "accept-in-app"))
+        final = checklist(d)
+        missing = [key for key, done in final.items() if not done]
+        shot(d, "10-08-setup-complete.png")
+        check(not missing, f"the checklist is not complete: still {missing}")
+        check(d.find_elements(By.ID, "setup-complete"), "no 'setup complete' notice")
+        self.axe("the setup checklist")
+        setup_go(d, "/")
+        check(not d.find_elements(By.ID, "home-checklist"), "the home page still shows the checklist once it is complete")
+
+        # A new official signs in with the slip and must choose a password first.
+        logout(d)
+        setup_go(d, "/login")
+        type_into(d.find_element(By.ID, "username"), "nuong.pt")
+        type_into(d.find_element(By.ID, "password"), self.passwords["nuong.pt"])
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        check(path_of(d) == "/account/password", f"a one-time password did not lead to the password page: {d.current_url}")
+        shot(d, "10-09-one-time-password.png")
+        type_into(d.find_element(By.ID, "current"), self.passwords["nuong.pt"])
+        type_into(d.find_element(By.ID, "new"), "nuong-sonkim2-2025")
+        type_into(d.find_element(By.ID, "confirm"), "nuong-sonkim2-2025")
+        submit_form_of(d, d.find_element(By.ID, "new"))
+        check(path_of(d) == "/", f"after choosing a password the official is at {d.current_url}")
+        shot(d, "10-10-first-home.png")
+
+    def axe(self, name):
+        serious = describe(run_axe(self.d), ("serious", "critical"))
+        for line in serious:
+            print("   axe " + line)
+        check(not serious, f"axe-core finds serious problems on {name}: " + "; ".join(l for l in serious if not l.startswith("      ")))
+
+    def open_in_libreoffice(self, docx):
+        """Converts the slips to PDF with LibreOffice and reads them back with pdftotext."""
+        import shutil
+        import subprocess
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        check(soffice, "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
+        check(shutil.which("pdftotext"), "pdftotext is not installed: apt-get install poppler-utils")
+        profile = OUT / "lo-profile"
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile.resolve()}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(OUT), str(docx)], check=True, timeout=180, capture_output=True)
+        pdf = docx.with_suffix(".pdf")
+        check(pdf.exists(), "LibreOffice made no PDF of the slips")
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout.decode()
+        pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, timeout=60).stdout.decode()
+        page_count = re.search(r"Pages:\s+(\d+)", pages)
+        print(f"   slips: {pdf.name}, {page_count.group(1) if page_count else '?'} pages")
+        check(page_count is None or page_count.group(1) == "3", f"24 slips should fill 3 A4 pages: {pages!r}")
+        for expected in ("Phan Thị Nương", "nuong.pt", "hung.nv2", SETUP_BASE.split("//")[-1]):
+            check(expected in text, f"the slips PDF does not show {expected!r}")
+        passwords = dict(re.findall(r"Tên đăng nhập:\s+(\S+)[\s\S]*?Mật khẩu dùng một lần:\s+(\S+)", text))
+        if len(passwords) != 24:  # two columns side by side: read them from the .docx instead
+            with zipfile.ZipFile(docx) as archive:
+                xml = archive.read("word/document.xml").decode()
+            plain = re.sub(r"<[^>]+>", "\n", xml)
+            passwords = dict(re.findall(r"Tên đăng nhập: \s*(\S+)\s*Mật khẩu dùng một lần: \s*(\S+)", plain))
+        return passwords
+
+
+# ---------------------------------------------------------------------------------------------
 # axe-core and page weight
 
 def find_axe():
@@ -722,6 +961,23 @@ def main():
         except Exception as error:  # noqa: BLE001
             traceback.print_tb(error.__traceback__, limit=-3)
             results.append(("8+9. accessibility and page weight", "FAILED", short(error)))
+        if SETUP_BASE:
+            name = "10. a fresh install reaches a complete setup checklist (staff list, targets, slips in LibreOffice)"
+            print(f"== {name}")
+            started = time.time()
+            try:
+                SetupFlow(driver).run()
+                results.append((name, "PASSED", f"{time.time() - started:.1f} s"))
+            except Exception as error:  # noqa: BLE001
+                message = str(error) if isinstance(error, StepFailed) else short(error)
+                if not isinstance(error, StepFailed):
+                    traceback.print_tb(error.__traceback__, limit=-3)
+                print(f"   FAILED: {message} (at {driver.current_url})")
+                try:
+                    shot(driver, "failed-setup.png")
+                except Exception:  # noqa: BLE001
+                    pass
+                results.append((name, "FAILED", message))
     finally:
         driver.quit()
 

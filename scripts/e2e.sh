@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end browser tests: starts the demo server (fresh SQLite file, free port) from a built
-# binary, runs scripts/e2e.py in headless Chromium, stops the server and exits with e2e.py's code.
+# binary, and a second server on an empty database (`serve`, for the fresh-install flow), runs
+# scripts/e2e.py in headless Chromium, stops the servers and exits with e2e.py's code.
 # Screenshots, the downloaded .docx and the server's log go to ci-artifacts/e2e (not committed).
 # Usage: scripts/e2e.sh [BINARY]   (default .build/debug/giaoban; build it first with `swift build`)
 # Installs what is missing: Debian's chromium and chromium-driver, Python selenium and requests,
@@ -37,6 +38,27 @@ fi
 mkdir -p "$OUT"
 LOG="$OUT/server.log"
 start_demo_server e2e "$BIN" "$LOG"
+
+# A second server on an empty database (not the demo), for the fresh-install flow (step 10).
+SETUP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+SETUP_WORK=$(mktemp -d /tmp/giaoban-setup.XXXXXX)
+export SETUP_ADMIN_PASSWORD="e2e-admin-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+env DATABASE_PATH="$SETUP_WORK/setup.sqlite" GIAOBAN_ADMIN_PASSWORD="$SETUP_ADMIN_PASSWORD" GIAOBAN_REMINDER_SECONDS=0 \
+  "$BIN" serve --hostname 127.0.0.1 --port "$SETUP_PORT" >"$OUT/setup-server.log" 2>&1 &
+SETUP_PID=$!
+trap 'stop_demo_server; kill "$SETUP_PID" 2>/dev/null; rm -rf "$SETUP_WORK"' EXIT
+export SETUP_BASE="http://127.0.0.1:$SETUP_PORT"
+for _ in $(seq 240); do
+  python3 -c 'import sys, urllib.request; sys.exit(urllib.request.urlopen(sys.argv[1], timeout=2).status != 200)' \
+    "$SETUP_BASE/healthz" >/dev/null 2>&1 && break
+  kill -0 "$SETUP_PID" 2>/dev/null || { echo "e2e: the fresh server stopped; see $OUT/setup-server.log"; unset SETUP_BASE; break; }
+  sleep 0.5
+done
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  echo "== e2e: installing LibreOffice Writer and poppler-utils (the login slips are opened in LibreOffice)"
+  apt-get install -y -qq libreoffice-writer-nogui poppler-utils >/tmp/giaoban-e2e-apt-lo.log 2>&1 \
+    || apt-get install -y -qq libreoffice-writer poppler-utils >>/tmp/giaoban-e2e-apt-lo.log 2>&1 || true
+fi
 
 python3 scripts/e2e.py "$BASE" "$OUT"
 STATUS=$?

@@ -24,7 +24,7 @@ func routes(_ app: Application) throws {
     web.post("login", use: accounts.login)
     web.get("lang", ":code", use: accounts.switchLanguage)
 
-    let signedIn = web.grouped(RequireUserMiddleware(), PageCacheMiddleware())
+    let signedIn = web.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware(), PageCacheMiddleware())
     signedIn.post("logout", use: accounts.logout)
     signedIn.get("account", "password", use: accounts.passwordPage)
     let reminderPages = ReminderSettingsPages()
@@ -156,7 +156,7 @@ func routes(_ app: Application) throws {
     // JSON API.
     let api = app.grouped("api", "v1").grouped(DataVersionMiddleware(), BearerAuthMiddleware())
     api.post("auth", "token", use: accounts.issueToken)
-    let authed = api.grouped(RequireUserMiddleware(), PageCacheMiddleware())
+    let authed = api.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware(), PageCacheMiddleware())
     let weeks = WeeksAPIController()
     authed.get("weeks", use: weeks.containing)
     authed.get("weeks", "current", use: weeks.current)
@@ -260,6 +260,9 @@ func routes(_ app: Application) throws {
     authed.get("monthly-reports", ":month", "compilation", use: monthly.showCompilation)
     authed.put("monthly-reports", ":month", "compilation", use: monthly.putCompilation)
     authed.get("monthly-reports", ":month", "report.docx", use: monthly.document)
+
+    // A commune's first afternoon: staff list import, login slips, the setup checklist, letterheads.
+    SetupRoutes.register(app: app, admin: admin, api: authed)
 
     // Unknown API paths answer in JSON too.
     api.get("**") { _ -> Response in throw AppError.notFound("Không có địa chỉ API này.") }

@@ -36,6 +36,9 @@ public struct AppConfig: Sendable {
     /// (`SignedInCache`) per commune data version. `GIAOBAN_PAGE_CACHE=off` turns both off, for
     /// measuring the uncached path.
     public var pageCache = true
+    /// The address people sign in at, printed on login slips (`GIAOBAN_PUBLIC_URL`, e.g.
+    /// `https://giaoban.sonkim2.vn`); nil: the address the admin's request came to.
+    public var publicURL: String?
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
@@ -56,7 +59,7 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
     /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
-    /// `GIAOBAN_MAIL_FROM` and `GIAOBAN_PAGE_CACHE`.
+    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE` and `GIAOBAN_PUBLIC_URL`.
     public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
@@ -86,6 +89,7 @@ public struct AppConfig: Sendable {
             mailFrom: env["GIAOBAN_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban@localhost"
         )
         config.pageCache = !["0", "false", "no", "off"].contains(env["GIAOBAN_PAGE_CACHE"]?.lowercased() ?? "")
+        config.publicURL = env["GIAOBAN_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         return config
     }
 }

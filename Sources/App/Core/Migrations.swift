@@ -41,6 +41,10 @@ enum AppMigrations {
         CreatePersonVersions(),
         UpdateForLedgerRegime(),
         CreateTargetWeekFigures(),
+        UpdatePeopleAddMustChangePassword(),
+        UpdateCommunesAddLetterhead(),
+        UpdateReportGroupsAddIssuingBody(),
+        CreateLoginSlips(),
     ]
 }
 

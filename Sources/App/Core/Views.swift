@@ -88,6 +88,7 @@ extension Request {
             }
             if AccessPolicy.allows(user.actor, .manageOrganisation) {
                 let items: [(String, String, String)] = [
+                    ("/admin/setup", "nav_setup", "setup"),
                     ("/admin/units", "nav_units", "units"), ("/admin/people", "nav_people", "people"),
                     ("/admin/groups", "nav_groups", "groups"), ("/admin/rooms", "nav_rooms", "rooms"),
                     ("/admin/cells", "nav_cells", "cells"), ("/admin/settings", "nav_settings", "settings"),

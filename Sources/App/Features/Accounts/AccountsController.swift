@@ -62,6 +62,8 @@ struct AccountsController {
 
     struct PasswordView: Encodable, Sendable {
         var errors: FieldErrors
+        /// Signed in with a one-time password from a login slip: must choose their own first.
+        var oneTime = false
     }
 
     struct PasswordForm: Content {
@@ -124,37 +126,25 @@ struct AccountsController {
     }
 
     func passwordPage(_ req: Request) async throws -> Response {
-        try req.authorize(.changeOwnPassword)
+        let user = try req.authorize(.changeOwnPassword)
         return try await req.render("accounts/password", title: req.t("password_title"), section: "password",
-                                    PasswordView(errors: .init()))
+                                    PasswordView(errors: .init(), oneTime: user.person.mustChangePassword))
     }
 
     func changePassword(_ req: Request) async throws -> Response {
         let user = try req.authorize(.changeOwnPassword)
         let form = try req.content.decode(PasswordForm.self)
-        var errors = FieldErrors()
-        if !(try await req.password.async.verify(form.current ?? "", created: user.person.passwordHash)) {
-            errors["current"] = req.t("err_password_wrong")
-        }
         let new = form.new ?? ""
-        if new.count < 8 { errors["new"] = req.t("err_password_short") }
-        if new != (form.confirm ?? "") { errors["confirm"] = req.t("err_password_mismatch") }
-        guard errors.isEmpty else {
+        let problems = try await PasswordChange.check(current: form.current ?? "", new: new, confirm: form.confirm ?? "",
+                                                      person: user.person, req: req)
+        guard problems.isEmpty else {
             return try await req.render("accounts/password", title: req.t("password_title"), section: "password",
-                                        PasswordView(errors: errors), status: .unprocessableEntity)
+                                        PasswordView(errors: FieldErrors(messages: problems.mapValues { req.t($0) }),
+                                                     oneTime: user.person.mustChangePassword),
+                                        status: .unprocessableEntity)
         }
-        // A fresh copy: the signed-in context is shared with other requests and never changed in place.
-        guard let person = try await Person.find(user.personID, on: req.db) else { throw AppError.unauthorized }
-        person.passwordHash = try await req.password.async.hash(new)
-        try await person.save(on: req.db)
         // Everything signed in with the old password is signed out, except this browser.
-        var others = UserSession.query(on: req.db).filter(\.$personID == user.personID)
-        if let current = user.session?.id { others = others.filter(\.$id != current) }
-        try await others.delete()
-        try await APIToken.query(on: req.db).filter(\.$personID == user.personID).delete()
-        try await AuditTrail.record(on: req.db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "account",
-                                    action: "password_changed", subjectID: user.personID,
-                                    before: Optional<String>.none, after: Optional<String>.none)
+        try await PasswordChange.apply(new: new, user: user, keepSession: user.session?.id, keepTokenHash: nil, req: req)
         return req.redirect(to: "/?notice=password_changed")
     }
 

@@ -15,7 +15,6 @@ enum CellDocuments {
     static func document(_ compiled: CellService.MonthCompilation, commune: Commune, date: LocalDate) -> OfficialDocument {
         let month = compiled.month
         let report = compiled.report
-        let place = GroupDocuments.place(of: commune)
         var body: [DocxBlock] = []
 
         body.append(.heading("TÌNH HÌNH CHUNG", level: 1))
@@ -73,8 +72,7 @@ enum CellDocuments {
         for line in feedback { body.append(.line(line)) }
 
         return OfficialDocument(
-            issuer: IssuingBody(kind: .party, name: "ĐẢNG ỦY XÃ \(place.uppercased())",
-                                documentNumber: "     -BC/ĐU", place: place),
+            issuer: Letterhead.issuer(.party, commune: commune, documentNumber: "     -BC/ĐU"),
             date: date, title: "BÁO CÁO",
             subtitle: ["Kết quả sinh hoạt chi bộ tháng \(month.month) năm \(month.year)"],
             body: body,

@@ -18,13 +18,10 @@ enum GroupDocuments {
         return name
     }
 
-    /// Party-bloc groups issue as the Party Committee; the others as the People's Committee.
+    /// The group's issuing body (a setting of the group), with the commune's letterhead.
     static func issuer(for group: ReportGroup, commune: Commune) -> IssuingBody {
-        let place = place(of: commune)
-        if VietnameseText.folded(group.name).contains("dang") {
-            return IssuingBody(kind: .party, name: "ĐẢNG ỦY XÃ \(place.uppercased())", documentNumber: "     -BC/ĐU", place: place)
-        }
-        return IssuingBody(kind: .state, name: "ỦY BAN NHÂN DÂN XÃ \(place.uppercased())", documentNumber: "     /BC-UBND", place: place)
+        let kind = group.issuingKind
+        return Letterhead.issuer(kind, commune: commune, documentNumber: kind == .party ? "     -BC/ĐU" : "     /BC-UBND")
     }
 
     static func targetTable(_ lines: [GroupWeekView.TargetLine]) -> DocxTable {
@@ -120,7 +117,6 @@ enum GroupDocuments {
     /// an appendix, off unless asked for.
     static func briefingPack(_ views: [(GroupWeekView, BriefingPageController.PreviousWeek)], week: ReportWeek, commune: Commune,
                              meetings: [Meeting], date: LocalDate, appendix: Bool) -> OfficialDocument {
-        let place = place(of: commune)
         var body: [DocxBlock] = [.heading("LỊCH GIAO BAN", level: 1, numbered: false)]
         for meeting in meetings {
             body.append(.line("\(meeting.title): \(meeting.date.weekday.vietnameseName) \(meeting.date.vietnamese), \(meeting.start.text)–\(meeting.end.text)\(meeting.moved ? " (đã dời)" : "")"))
@@ -138,7 +134,7 @@ enum GroupDocuments {
             }
         }
         return OfficialDocument(
-            issuer: IssuingBody(kind: .party, name: "ĐẢNG ỦY XÃ \(place.uppercased())", documentNumber: nil, place: place), date: date,
+            issuer: Letterhead.issuer(.party, commune: commune), date: date,
             title: "TÀI LIỆU GIAO BAN",
             subtitle: ["Tuần \(week.id.week)/\(week.id.year) (từ \(week.start.dayMonth) đến \(week.end.vietnamese))"],
             body: body, recipients: DocxRecipients(["Các đồng chí dự giao ban"]),

@@ -106,6 +106,11 @@ enum DemoCommune {
     @discardableResult
     static func load(hash: String, targetYears: [Int] = [], on db: any Database) async throws -> Commune {
         let commune = Commune(name: "Xã Sơn Kim 2 (dữ liệu mẫu)")
+        // Since 1 July 2025 communes report directly to the province: the parent bodies of the letterheads.
+        commune.partyParentBody = "ĐẢNG BỘ TỈNH HÀ TĨNH"
+        commune.stateParentBody = "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+        commune.partyBody = "ĐẢNG ỦY XÃ SƠN KIM 2"
+        commune.stateBody = "ỦY BAN NHÂN DÂN XÃ SƠN KIM 2"
         try await commune.save(on: db)
         let communeID = try commune.requireID()
 
@@ -133,16 +138,17 @@ enum DemoCommune {
         let governmentUnits: Set<String> = ["Ủy ban nhân dân", "Văn phòng - Thống kê", "Địa chính - Nông nghiệp", "Địa chính - Xây dựng",
                                             "Tư pháp - Hộ tịch", "Văn hóa - Xã hội", "Tài chính - Kế toán", "Quân sự", "Công an xã", "Trạm y tế"]
         let partyUnits: Set<String> = ["Đảng ủy", "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Hội Nông dân", "Hội Phụ nữ", "Đoàn Thanh niên", "Hội Cựu chiến binh"]
-        let groups: [(name: String, aggregators: [String], members: [String], approver: String?)] = [
-            ("Khối chính quyền", ["Phan Thị Ngọc Ánh"], membersOf(governmentUnits) + ["Phan Văn Đức"], nil),
-            ("Khối Đảng, Mặt trận, đoàn thể", ["Nguyễn Thị Thu Hà"], membersOf(partyUnits), nil),
+        let groups: [(name: String, aggregators: [String], members: [String], approver: String?, issuer: IssuingKind)] = [
+            ("Khối chính quyền", ["Phan Thị Ngọc Ánh"], membersOf(governmentUnits) + ["Phan Văn Đức"], nil, .state),
+            ("Khối Đảng, Mặt trận, đoàn thể", ["Nguyễn Thị Thu Hà"], membersOf(partyUnits), nil, .party),
             ("Nông thôn mới", ["Đặng Thị Hồng Nhung"],
-             ["Bùi Văn Lực", "Dương Văn Thắng", "Đặng Văn Hòa", "Hồ Sỹ Nam", "Trần Thị Thanh Tâm", "Nguyễn Thị Kim Oanh", "Phan Văn Đức", "Đinh Thị Huyền"], nil),
+             ["Bùi Văn Lực", "Dương Văn Thắng", "Đặng Văn Hòa", "Hồ Sỹ Nam", "Trần Thị Thanh Tâm", "Nguyễn Thị Kim Oanh", "Phan Văn Đức", "Đinh Thị Huyền"], nil, .state),
             ("Phòng chống Covid-19", ["Lê Văn Phúc", "Phan Thị Ngọc Ánh", "Nguyễn Thị Thu Hà"],
-             ["Nguyễn Thị Yến", "Hồ Sỹ Nam", "Thái Doãn Hùng", "Ngô Đức Trí", "Phạm Văn Cường", "Trần Thị Thanh Tâm"], "Hoàng Minh Tuấn"),
+             ["Nguyễn Thị Yến", "Hồ Sỹ Nam", "Thái Doãn Hùng", "Ngô Đức Trí", "Phạm Văn Cường", "Trần Thị Thanh Tâm"], "Hoàng Minh Tuấn", .state),
         ]
         for (index, seed) in groups.enumerated() {
             let group = ReportGroup(communeID: communeID, name: seed.name, approverID: seed.approver.map { personIDs[$0]! }, sortOrder: index + 1)
+            group.issuingBody = seed.issuer.rawValue
             try await group.save(on: db)
             let groupID = try group.requireID()
             for id in ids(seed.aggregators) { try await GroupMembership(groupID: groupID, personID: id, kind: .aggregator).save(on: db) }

@@ -29,6 +29,10 @@ struct HomeController {
         var monthly: [DeadlineRow]
         var briefing: BriefingView?
         var groups: [GroupRow]
+        /// The setup checklist, for an admin until the commune is set up.
+        var setup: SetupChecklist.Model? = nil
+        var setupDone = 0
+        var setupTotal = 0
     }
 
     /// "Thứ Năm, 19/08/2021 lúc 20:00" in the commune's zone.
@@ -84,8 +88,16 @@ struct HomeController {
             let role = kinds.contains(.aggregator) ? req.t("group_aggregators") : req.t("group_members")
             return GroupRow(name: group.name, role: role)
         }
-        let view = View(weekID: week.id.description, weekTitle: week.title, deadlines: weekly, monthly: monthly,
+        var view = View(weekID: week.id.description, weekTitle: week.title, deadlines: weekly, monthly: monthly,
                         briefing: briefing, groups: groupRows)
+        if AccessPolicy.allows(user.actor, .manageOrganisation) {
+            let checklist = try await SetupChecklist.load(req, user: user)
+            if !checklist.complete {
+                view.setup = checklist
+                view.setupDone = checklist.items.filter(\.done).count
+                view.setupTotal = checklist.items.count
+            }
+        }
         return try await req.render("home", title: req.t("home_title"), section: "home", view)
     }
 

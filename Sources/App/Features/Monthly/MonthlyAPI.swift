@@ -162,7 +162,6 @@ enum MonthlyDocuments {
                          now: Date) -> OfficialDocument {
         let context = overview.context
         let month = context.month
-        let place = GroupDocuments.place(of: commune)
         var body: [DocxBlock] = []
         body.append(.text("Kỳ báo cáo: từ ngày \(context.period.firstDay.vietnamese) đến ngày \(context.period.lastDay.vietnamese).", italic: true))
 
@@ -225,7 +224,7 @@ enum MonthlyDocuments {
         section("ĐỀ XUẤT, KIẾN NGHỊ", \.proposals)
 
         return OfficialDocument(
-            issuer: IssuingBody(kind: .party, name: "ĐẢNG ỦY XÃ \(place.uppercased())", documentNumber: "     -BC/ĐU", place: place),
+            issuer: Letterhead.issuer(.party, commune: commune, documentNumber: "     -BC/ĐU"),
             date: LocalDate.inZone(now, calendar.timeZone), title: "BÁO CÁO",
             subtitle: ["Kết quả thực hiện nhiệm vụ tháng \(month.month) năm \(month.year)", "và nhiệm vụ trọng tâm tháng \(month.next.month) năm \(month.next.year)"],
             body: body,

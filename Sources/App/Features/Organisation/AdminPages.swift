@@ -94,13 +94,14 @@ struct AdminPagesController {
 
     struct PersonRow: Encodable, Sendable {
         var id: String; var fullName: String; var username: String; var position: String?
-        var units: String; var roles: String; var active: Bool
+        var units: String; var roles: String; var active: Bool; var mustChangePassword = false
     }
     struct PeopleView: Encodable, Sendable { var people: [PersonRow]; var query: String }
     struct PersonFormView: Encodable, Sendable {
         var id: String?; var fullName: String; var username: String; var position: String
         var units: [Choice]; var roles: [Choice]; var active: Bool
         var joinedOn: String; var leftOn: String; var reportsWeekly: Bool; var errors: FieldErrors
+        var phone = ""
     }
     struct PersonForm: Content {
         var fullName: String?; var username: String?; var password: String?; var position: String?
@@ -108,6 +109,7 @@ struct AdminPagesController {
         var joinedOn: String?; var leftOn: String?
         /// "true" when ticked; the form sends "false" from a hidden field before the box.
         var reportsWeekly: [String]?
+        var phone: String? = nil
     }
 
     func people(_ req: Request) async throws -> Response {
@@ -125,7 +127,7 @@ struct AdminPagesController {
                       units: person.unitIds.compactMap { unitNames[$0] }.sorted().joined(separator: ", "),
                       roles: person.roles.compactMap(Role.init(rawValue:)).map { req.language == .vi ? $0.vietnameseName : $0.englishName }
                         .joined(separator: ", "),
-                      active: person.active)
+                      active: person.active, mustChangePassword: person.mustChangePassword)
         }
         return try await render(req, "admin/people", "people_title", "people", PeopleView(people: rows, query: query))
     }
@@ -141,7 +143,8 @@ struct AdminPagesController {
                                                selected: selectedRoles.contains($0.rawValue)) }
         let view = PersonFormView(id: id, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
                                   units: units, roles: roles, active: active, joinedOn: form.joinedOn ?? "", leftOn: form.leftOn ?? "",
-                                  reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true, errors: errors)
+                                  reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true, errors: errors,
+                                  phone: form.phone ?? "")
         return try await render(req, "admin/person-form", id == nil ? "person_new" : "person_edit", "people", view, status: status)
     }
 
@@ -158,7 +161,7 @@ struct AdminPagesController {
                               unitIds: dto.unitIds.map(\.uuidString), roles: dto.roles,
                               joinedOn: dto.joinedOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
                               leftOn: dto.leftOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
-                              reportsWeekly: [dto.reportsWeekly ? "true" : "false"])
+                              reportsWeekly: [dto.reportsWeekly ? "true" : "false"], phone: dto.phone)
         return try await personForm(req, communeID: user.communeID, id: dto.id.uuidString, form: form, active: dto.active, errors: .init())
     }
 
@@ -172,7 +175,8 @@ struct AdminPagesController {
                                                     password: form.password ?? "", position: form.position ?? "",
                                                     unitIds: uuids(form.unitIds), roles: form.roles ?? [],
                                                     joinedOn: form.joinedOn ?? "", leftOn: form.leftOn ?? "",
-                                                    reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true)
+                                                    reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true,
+                                                    phone: form.phone ?? "")
         do {
             _ = try await OrganisationService.savePerson(input, existing: existing, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                          hash: { try await req.password.async.hash($0) }, on: req.db)
@@ -206,8 +210,15 @@ struct AdminPagesController {
     struct GroupFormView: Encodable, Sendable {
         var id: String?; var name: String; var aggregators: [Choice]; var members: [Choice]; var approvers: [Choice]
         var active: Bool; var errors: FieldErrors
+        var issuingBodies: [Choice] = []; var requiresApproval = false
     }
-    struct GroupForm: Content { var name: String?; var aggregatorIds: [String]?; var memberIds: [String]?; var approverId: String? }
+    struct GroupForm: Content {
+        var name: String?; var aggregatorIds: [String]?; var memberIds: [String]?; var approverId: String?
+        /// "party" or "state".
+        var issuingBody: String? = nil
+        /// "true" when ticked (a hidden "false" comes first).
+        var requiresApproval: [String]? = nil
+    }
 
     func groups(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
@@ -231,7 +242,11 @@ struct AdminPagesController {
             id: id, name: form.name ?? "",
             aggregators: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.aggregatorIds))),
             members: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.memberIds))),
-            approvers: approvers, active: active, errors: errors)
+            approvers: approvers, active: active, errors: errors,
+            issuingBodies: IssuingKind.allCases.map {
+                Choice(value: $0.rawValue, label: req.t("group_issuer_" + $0.rawValue), selected: $0.rawValue == (form.issuingBody ?? "state"))
+            },
+            requiresApproval: form.requiresApproval?.contains("true") ?? (approver != nil))
         return try await render(req, "admin/group-form", id == nil ? "group_new" : "group_edit", "groups", view, status: status)
     }
 
@@ -245,7 +260,8 @@ struct AdminPagesController {
         let group = try await OrganisationService.find(ReportGroup.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let dto = try await OrganisationQueries.groups(communeID: user.communeID, ids: [group.requireID()], on: req.db)[0]
         let form = GroupForm(name: dto.name, aggregatorIds: dto.aggregatorIds.map(\.uuidString),
-                             memberIds: dto.memberIds.map(\.uuidString), approverId: dto.approverId?.uuidString)
+                             memberIds: dto.memberIds.map(\.uuidString), approverId: dto.approverId?.uuidString,
+                             issuingBody: dto.issuingBody, requiresApproval: [dto.requiresApproval ? "true" : "false"])
         return try await groupForm(req, communeID: user.communeID, id: dto.id.uuidString, form: form, active: dto.active, errors: .init())
     }
 
@@ -258,7 +274,8 @@ struct AdminPagesController {
         let approver = form.approverId.flatMap(UUID.init(uuidString:))
         let input = OrganisationService.GroupInput(name: form.name ?? "", aggregatorIds: uuids(form.aggregatorIds),
                                                    memberIds: uuids(form.memberIds), approverId: approver,
-                                                   clearApprover: approver == nil)
+                                                   clearApprover: approver == nil, issuingBody: form.issuingBody,
+                                                   requiresApproval: form.requiresApproval.map { $0.contains("true") } ?? (approver != nil))
         do {
             _ = try await OrganisationService.saveGroup(input, existing: existing, communeID: user.communeID, on: req.db)
             return req.redirect(to: "/admin/groups?notice=saved")

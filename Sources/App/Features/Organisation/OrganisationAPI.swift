@@ -29,6 +29,9 @@ struct PersonDTO: Content {
     var leftOn: String?
     /// False for the leaders whose work the office compiles: they owe no weekly report.
     var reportsWeekly: Bool
+    /// True while the person signs in with a one-time password and must choose their own.
+    var mustChangePassword: Bool
+    var phone: String?
 }
 
 struct GroupDTO: Content {
@@ -37,8 +40,11 @@ struct GroupDTO: Content {
     var aggregatorIds: [UUID]
     var memberIds: [UUID]
     var approverId: UUID?
+    /// True for a group whose compiled week goes to an approver (set on the group, or an approver named).
     var requiresApproval: Bool
     var active: Bool
+    /// Who issues the group's documents: "party" (Party Committee) or "state" (People's Committee).
+    var issuingBody: String
 }
 
 struct RoomDTO: Content {
@@ -88,7 +94,8 @@ enum OrganisationQueries {
                              roles: person.roles.sorted().map(\.rawValue),
                              aggregatorOf: (groupsByPerson[id] ?? []).map(\.groupID),
                              supervises: (cellsByPerson[id] ?? []).map(\.cellID), active: person.active,
-                             joinedOn: person.joinedOn, leftOn: person.leftOn, reportsWeekly: person.reportsWeekly)
+                             joinedOn: person.joinedOn, leftOn: person.leftOn, reportsWeekly: person.reportsWeekly,
+                             mustChangePassword: person.mustChangePassword, phone: person.phone)
         }
     }
 
@@ -105,7 +112,8 @@ enum OrganisationQueries {
             return GroupDTO(id: id, name: group.name,
                             aggregatorIds: rows.filter { $0.kind == .aggregator }.map(\.personID),
                             memberIds: rows.filter { $0.kind == .member }.map(\.personID),
-                            approverId: group.approverID, requiresApproval: group.approverID != nil, active: group.active)
+                            approverId: group.approverID, requiresApproval: group.requiresApproval || group.approverID != nil,
+                            active: group.active, issuingBody: group.issuingKind.rawValue)
         }
     }
 

@@ -18,9 +18,24 @@ final class Commune: Model, @unchecked Sendable {
     /// The days off the office confirmed, by year, as JSON (`{"2021": [DayOff…]}`); years not
     /// listed use the statutory suggestion.
     @Field(key: "days_off_json") var daysOffJSON: String
+    /// The letterheads' parent bodies, printed above the issuer's name (Decree 30, Guideline 36):
+    /// e.g. "ĐẢNG BỘ TỈNH HÀ TĨNH" and "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH". Nil: not set.
+    @OptionalField(key: "party_parent_body") var partyParentBody: String?
+    @OptionalField(key: "state_parent_body") var stateParentBody: String?
+    /// The issuers' own names; nil: "ĐẢNG ỦY XÃ …" and "ỦY BAN NHÂN DÂN XÃ …" from the commune's name.
+    @OptionalField(key: "party_body") var partyBody: String?
+    @OptionalField(key: "state_body") var stateBody: String?
+    /// The admin chose reminders inside the app only (no webhook, no e-mail): the setup checklist
+    /// counts the reminder channels as done.
+    @Field(key: "in_app_reminders_accepted") var inAppRemindersAccepted: Bool
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
-    var properties: [any AnyProperty] { [_id, _name, _calendarJSON, _createdAt, _regionID, _daysOffJSON] }
+    var properties: [any AnyProperty] {
+        [
+            _id, _name, _calendarJSON, _createdAt, _regionID, _daysOffJSON, _partyParentBody, _stateParentBody, _partyBody,
+            _stateBody, _inAppRemindersAccepted,
+        ]
+    }
 
     init() {}
     init(id: UUID? = nil, name: String, settings: CalendarSettings = .letterDefaults) {
@@ -28,6 +43,7 @@ final class Commune: Model, @unchecked Sendable {
         self.name = name
         self.calendarJSON = Commune.encode(settings)
         self.daysOffJSON = "{}"
+        self.inAppRemindersAccepted = false
     }
 
     var calendarSettings: CalendarSettings {
@@ -131,12 +147,17 @@ final class Person: Model, @unchecked Sendable {
     /// False for the leaders whose work the office compiles (the letter: "Thường trực Đảng ủy và
     /// lãnh đạo UBND do Văn phòng tổng hợp"): they owe no weekly report.
     @Field(key: "reports_weekly") var reportsWeekly: Bool
+    /// True while the password is a one-time password from a login slip: every page sends the
+    /// person to choose their own first.
+    @Field(key: "must_change_password") var mustChangePassword: Bool
+    /// Digits as the staff list gave them ("0912345678"); nil when unknown.
+    @OptionalField(key: "phone") var phone: String?
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
         [
             _id, _communeID, _fullName, _foldedName, _username, _passwordHash, _roleList, _position, _active,
-            _createdAt, _joinedOn, _leftOn, _reportsWeekly,
+            _createdAt, _joinedOn, _leftOn, _reportsWeekly, _mustChangePassword, _phone,
         ]
     }
 
@@ -159,6 +180,7 @@ final class Person: Model, @unchecked Sendable {
         self.position = position
         self.active = active
         self.reportsWeekly = true
+        self.mustChangePassword = false
     }
 
     var roles: Set<Role> {
@@ -198,9 +220,19 @@ final class ReportGroup: Model, @unchecked Sendable {
     @OptionalField(key: "approver_id") var approverID: UUID?
     @Field(key: "active") var active: Bool
     @Field(key: "position") var sortOrder: Int
+    /// Who issues the group's documents: "party" (the Party Committee) or "state" (the People's
+    /// Committee). A setting of the group, not a guess from its name.
+    @Field(key: "issuing_body") var issuingBody: String
+    /// The group's compiled week goes to an approver (the Covid group): the setup checklist asks
+    /// for one until it is named.
+    @Field(key: "requires_approval") var requiresApproval: Bool
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
-    var properties: [any AnyProperty] { [_id, _communeID, _name, _approverID, _active, _sortOrder] }
+    var properties: [any AnyProperty] {
+        [_id, _communeID, _name, _approverID, _active, _sortOrder, _issuingBody, _requiresApproval]
+    }
+
+    var issuingKind: IssuingKind { IssuingKind(rawValue: issuingBody) ?? .state }
 
     init() {}
     init(id: UUID? = nil, communeID: UUID, name: String, approverID: UUID? = nil, active: Bool = true, sortOrder: Int = 0) {
@@ -210,6 +242,8 @@ final class ReportGroup: Model, @unchecked Sendable {
         self.approverID = approverID
         self.active = active
         self.sortOrder = sortOrder
+        self.issuingBody = IssuingKind.state.rawValue
+        self.requiresApproval = approverID != nil
     }
 }
 

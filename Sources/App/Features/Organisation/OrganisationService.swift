@@ -1,5 +1,6 @@
 import Fluent
 import GiaoBanCore
+import GiaoBanOffice
 import Vapor
 
 /// A refused input: field name → key of the message in the strings table (with its arguments),
@@ -95,6 +96,8 @@ enum OrganisationService {
         var leftOn: String? = nil
         /// False for the leaders whose work the office compiles: they owe no weekly report.
         var reportsWeekly: Bool? = nil
+        /// Digits of a phone number; an empty text clears it, absent keeps it.
+        var phone: String? = nil
     }
 
     static func isValidUsername(_ username: String) -> Bool {
@@ -138,6 +141,13 @@ enum OrganisationService {
             guard let date = LocalDate(iso: text) ?? LocalDate(vietnamese: text) else { failure.add(field, "err_date"); return current }
             return date.iso
         }
+        var phoneValue = existing?.phone
+        if let text = input.phone?.trimmingCharacters(in: .whitespaces) {
+            if text.isEmpty { phoneValue = nil }
+            else if let normalised = StaffListImport.normalisedPhone(text) { phoneValue = normalised }
+            else { failure.add("phone", "err_phone") }
+        }
+        let phone = phoneValue
         let joinedOn = day(input.joinedOn, current: existing?.joinedOn, field: "joinedOn")
         let leftOn = day(input.leftOn, current: existing?.leftOn, field: "leftOn")
         if let joinedOn, let leftOn, leftOn < joinedOn { failure.add("leftOn", "err_left_before_joined") }
@@ -157,6 +167,7 @@ enum OrganisationService {
             if let active = input.active { person.active = active }
             person.joinedOn = joinedOn
             person.leftOn = leftOn
+            person.phone = phone
             if let reportsWeekly = input.reportsWeekly { person.reportsWeekly = reportsWeekly }
             try await person.save(on: db)
             let personID = try person.requireID()
@@ -213,6 +224,10 @@ enum OrganisationService {
         /// Set to true to remove the approver (JSON `null` cannot be told from "absent").
         var clearApprover: Bool?
         var active: Bool?
+        /// "party" or "state": who issues the group's documents. Absent keeps it (new groups: "state").
+        var issuingBody: String? = nil
+        /// The group's compiled week goes to an approver. Absent keeps it (new groups: true when an approver is named).
+        var requiresApproval: Bool? = nil
     }
 
     static func saveGroup(_ input: GroupInput, existing: ReportGroup?, communeID: UUID, on db: any Database) async throws -> ReportGroup {
@@ -235,6 +250,7 @@ enum OrganisationService {
             _ = try await checkIDs([approver], of: Person.self, communeField: \.$communeID, communeID: communeID,
                                    field: "approverId", key: "err_unknown_person", into: &failure, on: db)
         }
+        if let body = input.issuingBody, IssuingKind(rawValue: body) == nil { failure.add("issuingBody", "err_issuing_body") }
         guard failure.isEmpty else { throw failure }
         return try await db.transaction { db in
             let nextOrder = existing == nil ? (try await ReportGroup.query(on: db).filter(\.$communeID == communeID).count()) + 1 : 0
@@ -243,6 +259,11 @@ enum OrganisationService {
             if let approver = input.approverId { group.approverID = approver }
             if input.clearApprover == true { group.approverID = nil }
             if let active = input.active { group.active = active }
+            if let body = input.issuingBody.flatMap(IssuingKind.init(rawValue:)) { group.issuingBody = body.rawValue }
+            // Without an explicit choice, naming an approver asks for approval and removing it stops asking.
+            if let requires = input.requiresApproval { group.requiresApproval = requires }
+            else if input.clearApprover == true { group.requiresApproval = false }
+            else if input.approverId != nil || existing == nil { group.requiresApproval = group.approverID != nil }
             try await group.save(on: db)
             let groupID = try group.requireID()
             for (ids, kind) in [(input.aggregatorIds.map { _ in aggregators }, GroupMembership.Kind.aggregator),
@@ -363,7 +384,7 @@ enum OrganisationService {
 
 extension OrganisationService.PersonInput {
     private enum CodingKeys: String, CodingKey {
-        case fullName, username, password, position, unitIds, roles, active, joinedOn, leftOn, reportsWeekly
+        case fullName, username, password, position, unitIds, roles, active, joinedOn, leftOn, reportsWeekly, phone
     }
 
     /// JSON `null` for a date clears it (an empty text); an absent key keeps it.
@@ -381,6 +402,7 @@ extension OrganisationService.PersonInput {
                   roles: try c.decodeIfPresent([String].self, forKey: .roles),
                   active: try c.decodeIfPresent(Bool.self, forKey: .active),
                   joinedOn: try day(.joinedOn), leftOn: try day(.leftOn),
-                  reportsWeekly: try c.decodeIfPresent(Bool.self, forKey: .reportsWeekly))
+                  reportsWeekly: try c.decodeIfPresent(Bool.self, forKey: .reportsWeekly),
+                  phone: try day(.phone))
     }
 }

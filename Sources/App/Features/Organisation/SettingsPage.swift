@@ -27,6 +27,11 @@ struct SettingsPageController {
         var monthlyPeriodRule: String?
         /// dd/mm/yyyy or yyyy-mm-dd; empty: since always.
         var inUseSince: String?
+        /// The letterheads: parent bodies and the issuers' names (empty: made from the commune's name).
+        var partyParentBody: String? = nil
+        var stateParentBody: String? = nil
+        var partyBody: String? = nil
+        var stateBody: String? = nil
     }
     struct SlotView: Encodable, Sendable {
         var index: Int
@@ -51,6 +56,13 @@ struct SettingsPageController {
         var periodRules: [Choice]
         var inUseSince: String
         var errors: FieldErrors
+        var partyParentBody = ""
+        var stateParentBody = ""
+        var partyBody = ""
+        var stateBody = ""
+        /// The names printed when the issuer fields are left empty.
+        var partyBodyDefault = ""
+        var stateBodyDefault = ""
     }
 
     private static func weekdayChoices(_ selected: String?) -> [Choice] {
@@ -70,7 +82,9 @@ struct SettingsPageController {
                     cellReportDueDay: String(settings.cellReportDueDay),
                     monthlyReportDueDay: String(settings.monthlyReportDueDay),
                     monthlyPeriodRule: settings.monthlyPeriodRule.description,
-                    inUseSince: settings.inUseSince?.vietnamese ?? "")
+                    inUseSince: settings.inUseSince?.vietnamese ?? "",
+                    partyParentBody: commune.partyParentBody ?? "", stateParentBody: commune.stateParentBody ?? "",
+                    partyBody: commune.partyBody ?? "", stateBody: commune.stateBody ?? "")
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -88,7 +102,11 @@ struct SettingsPageController {
                 Choice(value: $0.description, label: $0.title, selected: $0.description == (form.monthlyPeriodRule ?? "cutOff:15"))
             },
             inUseSince: form.inUseSince ?? "",
-            errors: errors)
+            errors: errors,
+            partyParentBody: form.partyParentBody ?? "", stateParentBody: form.stateParentBody ?? "",
+            partyBody: form.partyBody ?? "", stateBody: form.stateBody ?? "",
+            partyBodyDefault: Letterhead.bodyName(.party, commune: Self.unnamed(form.name)),
+            stateBodyDefault: Letterhead.bodyName(.state, commune: Self.unnamed(form.name)))
         return try await req.render("admin/settings", title: req.t("settings_title"), section: "settings", view, status: status)
     }
 
@@ -96,6 +114,9 @@ struct SettingsPageController {
         let user = try req.authorize(.manageOrganisation)
         return try await render(req, form: Self.form(from: user.commune), errors: .init())
     }
+
+    /// A commune with only a name, to print the default issuers' names for it.
+    private static func unnamed(_ name: String?) -> Commune { Commune(name: name ?? "") }
 
     private static func weekday(_ text: String?) -> Weekday? {
         Weekday.allCases.first { String(describing: $0) == text }
@@ -143,6 +164,10 @@ struct SettingsPageController {
         let inUseText = (form.inUseSince ?? "").trimmingCharacters(in: .whitespaces)
         let inUseSince = inUseText.isEmpty ? nil : LocalDate(vietnamese: inUseText) ?? LocalDate(iso: inUseText)
         if !inUseText.isEmpty && inUseSince == nil { failure.add("inUseSince", "err_date") }
+        let partyParent = CommuneSettingsService.letterheadLine(form.partyParentBody, field: "partyParentBody", into: &failure)
+        let stateParent = CommuneSettingsService.letterheadLine(form.stateParentBody, field: "stateParentBody", into: &failure)
+        let partyBody = CommuneSettingsService.letterheadLine(form.partyBody, field: "partyBody", into: &failure)
+        let stateBody = CommuneSettingsService.letterheadLine(form.stateBody, field: "stateBody", into: &failure)
         guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay, let periodRule else {
             return try await render(req, form: form, errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
         }
@@ -166,6 +191,10 @@ struct SettingsPageController {
         guard let commune = try await Commune.find(user.communeID, on: req.db) else { throw AppError.unauthorized }
         commune.name = name
         commune.calendarSettings = settings
+        commune.partyParentBody = partyParent
+        commune.stateParentBody = stateParent
+        commune.partyBody = partyBody
+        commune.stateBody = stateBody
         try await commune.save(on: req.db)
         return req.redirect(to: "/admin/settings?notice=saved")
     }

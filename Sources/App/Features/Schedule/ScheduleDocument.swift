@@ -43,9 +43,8 @@ extension SchedulePageController {
                               headerRows: [["Thứ, ngày", "Thời gian", "Nội dung", "Chủ trì", "Thành phần", "Địa điểm", "Chuẩn bị"]
                                   .map { DocxTable.Cell($0, bold: true, alignment: .center) }],
                               rows: rows, fontSize: 12)
-        let place = GroupDocuments.place(of: user.commune)
         let document = OfficialDocument(
-            issuer: IssuingBody(kind: .state, name: "ỦY BAN NHÂN DÂN\nXÃ \(place.uppercased())", documentNumber: nil, place: place),
+            issuer: Letterhead.issuer(.state, commune: user.commune),
             date: LocalDate.inZone(publication?.publishedAt ?? req.now, calendar.timeZone),
             title: "LỊCH CÔNG TÁC TUẦN", subtitle: ["Tuần \(week.id.week)/\(week.id.year) (từ \(week.start.vietnamese) đến \(week.end.vietnamese))"],
             body: [.table(table)], recipients: DocxRecipients(["Thường trực Đảng ủy, HĐND, UBND", "Các ban, ngành, đoàn thể"]),
