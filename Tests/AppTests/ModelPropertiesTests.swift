@@ -16,7 +16,7 @@ struct ModelPropertiesTests {
         PartyCell.self, CellSupervisor.self, OutboxMessage.self, OutboxDelivery.self, DeliveryAttempt.self,
         ChannelPreference.self, CommuneIntegration.self, WeeklyReport.self, ReportFigure.self, ReportWorkItem.self,
         ReportPlanItem.self, CalendarFeed.self, ScheduleEntry.self, SchedulePublication.self, Target.self,
-        ActivityType.self, BriefingMoveRecord.self,
+        ActivityType.self, BriefingMoveRecord.self, BriefingConclusion.self, BriefingTask.self,
     ]
 
     @Test("each listed model's properties are the ones reflection finds, in order", arguments: ModelPropertiesTests.models.indices)

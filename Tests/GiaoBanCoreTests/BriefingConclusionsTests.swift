@@ -85,7 +85,7 @@ struct BriefingConclusionsTests {
     @Test("An assignee reports on earlier briefings' tasks not done, theirs or their units'")
     func mustReport() {
         let mine = Self.task(.w33, .person(Self.person))
-        let myUnit = Self.task(.w33, .unit(Self.unit))
+        let myUnit = Self.task(.w33, .unit(Self.unit), position: 1)
         let someoneElse = Self.task(.w33, .person(Self.otherPerson))
         let otherUnit = Self.task(.w33, .unit(Self.otherUnit))
         let done = Self.task(.w32, .person(Self.person), state: .done)

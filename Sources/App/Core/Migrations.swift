@@ -40,6 +40,7 @@ enum AppMigrations {
         CreateCommuneVersions(),
         CreatePersonVersions(),
         UpdateForLedgerRegime(),
+        CreateBriefingConclusions(),
     ]
 }
 
