@@ -29,6 +29,8 @@ struct HomeController {
         var monthly: [DeadlineRow]
         var briefing: BriefingView?
         var groups: [GroupRow]
+        /// "Việc được giao tại giao ban: N việc cần báo cáo" (shown when N > 0).
+        var assignedTasks: String? = nil
     }
 
     /// "Thứ Năm, 19/08/2021 lúc 20:00" in the commune's zone.
@@ -84,8 +86,11 @@ struct HomeController {
             let role = kinds.contains(.aggregator) ? req.t("group_aggregators") : req.t("group_members")
             return GroupRow(name: group.name, role: role)
         }
-        let view = View(weekID: week.id.description, weekTitle: week.title, deadlines: weekly, monthly: monthly,
+        var view = View(weekID: week.id.description, weekTitle: week.title, deadlines: weekly, monthly: monthly,
                         briefing: briefing, groups: groupRows)
+        let assigned = try await BriefingTaskQueries.openTasks(for: user.personID, unitIDs: user.actor.unitIDs,
+                                                               week: calendar.week(after: week).id, on: req.db).count
+        if assigned > 0 { view.assignedTasks = req.t("tasks_home", String(assigned)) }
         return try await req.render("home", title: req.t("home_title"), section: "home", view)
     }
 
