@@ -28,15 +28,18 @@ enum ConclusionDocument {
                       recipients: ["Thường trực Đảng ủy, HĐND xã", "Lãnh đạo UBND xã", "Các cơ quan, đơn vị, cá nhân được giao nhiệm vụ"])
     }
 
+    /// `signerName`: printed under the signature (the office's clerk who issues it); empty leaves
+    /// the space for the signer to write.
     static func notice(conclusion: BriefingConclusion, tasks: [BriefingTask], names: [UUID: String], week: ReportWeek,
-                       meetings: [Meeting], commune: Commune, recorderName: String, calendar: CommuneCalendar) -> OfficialDocument {
+                       meetings: [Meeting], commune: Commune, signerName: String, calendar: CommuneCalendar) -> OfficialDocument {
         let issuer = issuer(meetingKey: conclusion.meetingKey, commune: commune)
         let meeting = meetings.first { $0.slotKey == conclusion.meetingKey } ?? meetings.first
         let weekName = "tuần \(week.id.week)/\(week.id.year)"
         let meetingName = meeting.map { $0.title.prefix(1).lowercased() + $0.title.dropFirst() } ?? "giao ban"
         var body: [DocxBlock] = []
-        let held = meeting.map { "Ngày \($0.date.vietnamese), " } ?? ""
-        body.append(.text("\(held)\(issuer.concluder.prefix(1).uppercased() + issuer.concluder.dropFirst()) chủ trì cuộc họp \(meetingName) \(weekName) (từ \(week.start.dayMonth) đến \(week.end.vietnamese)). Sau khi nghe báo cáo kết quả thực hiện nhiệm vụ trong tuần và ý kiến của các đại biểu dự họp, \(issuer.concluder) kết luận như sau:"))
+        let opening = meeting.map { "Ngày \($0.date.vietnamese), \(issuer.concluder)" }
+            ?? issuer.concluder.prefix(1).uppercased() + issuer.concluder.dropFirst()
+        body.append(.text("\(opening) chủ trì cuộc họp \(meetingName) \(weekName) (từ \(week.start.dayMonth) đến \(week.end.vietnamese)). Sau khi nghe báo cáo kết quả thực hiện nhiệm vụ trong tuần và ý kiến của các đại biểu dự họp, \(issuer.concluder) kết luận như sau:"))
         let paragraphs = conclusion.text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !paragraphs.isEmpty {
             body.append(.heading("KẾT LUẬN CHUNG", level: 1))
@@ -62,7 +65,7 @@ enum ConclusionDocument {
             issuer: issuer.body, date: calendar.localDate(of: conclusion.updatedAt), title: "THÔNG BÁO",
             subtitle: ["Kết luận của \(issuer.concluder) tại cuộc họp \(meetingName) \(weekName)"],
             body: body, recipients: DocxRecipients(issuer.recipients),
-            signature: DocxSignature(authority: issuer.signature.authority, position: issuer.signature.position, name: recorderName),
+            signature: DocxSignature(authority: issuer.signature.authority, position: issuer.signature.position, name: signerName),
             propertiesTitle: "Thông báo kết luận giao ban \(week.id)")
     }
 }

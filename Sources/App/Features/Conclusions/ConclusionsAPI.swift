@@ -153,9 +153,12 @@ struct ConclusionsAPIController {
         }
         let meetings = try await ConclusionService.meetings(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
         let names = try await BriefingNames.assignees(record.tasks, on: req.db)
-        let recorder = try await Person.find(conclusion.recordedBy, on: req.db)
+        // The notice is issued by the office ("TL. CHỦ TỊCH / VĂN PHÒNG"): its clerk's name is printed
+        // when the office wrote this version; a leader's leaves the space to the office.
+        let editor = try await Person.find(conclusion.updatedBy, on: req.db)
         let document = ConclusionDocument.notice(conclusion: conclusion, tasks: record.tasks, names: names, week: week,
-                                                 meetings: meetings, commune: user.commune, recorderName: recorder?.fullName ?? "",
+                                                 meetings: meetings, commune: user.commune,
+                                                 signerName: editor.flatMap { $0.roles.contains(.office) ? $0.fullName : nil } ?? "",
                                                  calendar: calendar)
         return try GroupDocuments.response(document, filename: "ket-luan-giao-ban-\(week.id).docx", now: req.now)
     }

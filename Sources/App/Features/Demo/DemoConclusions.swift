@@ -25,7 +25,7 @@ enum DemoConclusions {
                 Tập trung đôn đốc thu bảo hiểm y tế hộ cận nghèo, hoàn thiện hồ sơ tiêu chí nông thôn mới còn chậm; rà soát hộ nghèo, cận nghèo theo kế hoạch của huyện.
                 """, [
                     Task(content: "Đôn đốc thu BHYT hộ cận nghèo thôn Kim Lữ", unit: "Văn hóa - Xã hội", dueAfter: 7,
-                         report: (.done, "Đã thu đủ 45/45 hộ cận nghèo thôn Kim Lữ, nộp BHXH huyện ngày 26/8.")),
+                         report: (.done, "Đã thu đủ 45/45 hộ cận nghèo thôn Kim Lữ, đã nộp BHXH huyện.")),
                     Task(content: "Hoàn thiện hồ sơ đề nghị công nhận tiêu chí số 17 (môi trường và an toàn thực phẩm)",
                          person: "Đặng Thị Hồng Nhung", dueAfter: 14,
                          report: (.inProgress, "Đã hoàn thiện 3/5 hồ sơ thành phần; chờ kết quả quan trắc nước thải của huyện.")),
