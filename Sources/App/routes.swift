@@ -63,6 +63,10 @@ func routes(_ app: Application) throws {
 
     signedIn.get("briefing", ":weekID", use: BriefingPageController().show)
     signedIn.get("briefing", ":weekID", "pack.docx", use: BriefingPageController().packDocument)
+    signedIn.post("briefing", ":weekID", "conclusions", use: BriefingConclusionsPageController().save)
+    signedIn.get("briefing", ":weekID", "conclusions.docx", use: ConclusionsAPIController().document)
+    signedIn.get("briefings", "tasks", use: BriefingTaskPages().show)
+    signedIn.post("briefings", "tasks", use: BriefingTaskPages().save)
     signedIn.get("groups", ":id", "weeks", ":weekID", "report.docx", use: CompilationAPIController().reportDocument)
     let schedulePages = SchedulePageController()
     signedIn.get("schedule", ":weekID", use: schedulePages.show)
@@ -179,6 +183,13 @@ func routes(_ app: Application) throws {
     authed.post("groups", ":id", "weeks", ":weekID", "reopen", use: compilation.reopen)
     authed.post("groups", ":id", "weeks", ":weekID", "return", use: compilation.returnAction)
     authed.get("groups", ":id", "weeks", ":weekID", "report.docx", use: compilation.reportDocument)
+
+    // A briefing's conclusions and the tasks it assigns.
+    let conclusions = ConclusionsAPIController()
+    authed.get("briefings", ":weekID", "conclusions", use: conclusions.show)
+    authed.put("briefings", ":weekID", "conclusions", use: conclusions.put)
+    authed.get("briefings", ":weekID", "conclusions.docx", use: conclusions.document)
+    authed.put("briefings", "tasks", ":id", use: conclusions.report)
 
     authed.get("notifications", use: notifications.list)
     authed.get("audit", use: AuditController().list)

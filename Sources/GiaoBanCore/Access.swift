@@ -106,6 +106,14 @@ public enum Action: Hashable, Sendable {
     /// Enter and submit a person's weekly report on their behalf (nộp thay): the office for
     /// anyone, a focal point for the members of its groups (`groupIDs`: the person's groups).
     case fileReportOnBehalf(groupIDs: Set<UUID>)
+    /// Record a briefing's conclusions and the tasks it assigns (kết luận giao ban): the leaders
+    /// and the office (and the admin).
+    case recordBriefingConclusions
+    /// Report on a task a briefing assigned: its assignee (the person, or any person of the
+    /// unit), and the office (and the admin) on their behalf.
+    case reportOnBriefingTask(assignee: BriefingTaskAssignee)
+    /// Read a task a briefing assigned: whoever reads the briefing, and its assignee.
+    case readBriefingTask(assignee: BriefingTaskAssignee)
 }
 
 public enum AccessPolicy {
@@ -150,6 +158,13 @@ public enum AccessPolicy {
         case .fileReportOnBehalf(let groupIDs):
             if actor.roles.contains(.admin) || actor.roles.contains(.office) { return true }
             return !actor.aggregatedGroupIDs.isDisjoint(with: groupIDs)
+        case .recordBriefingConclusions:
+            return actor.roles.contains(.admin) || actor.roles.contains(.leader) || actor.roles.contains(.office)
+        case .reportOnBriefingTask(let assignee):
+            if actor.roles.contains(.admin) || actor.roles.contains(.office) { return true }
+            return assignee.includes(personID: actor.personID, unitIDs: actor.unitIDs)
+        case .readBriefingTask(let assignee):
+            return allows(actor, .viewBriefing) || assignee.includes(personID: actor.personID, unitIDs: actor.unitIDs)
         }
     }
 }

@@ -45,6 +45,7 @@ enum AppMigrations {
         UpdateCommunesAddLetterhead(),
         UpdateReportGroupsAddIssuingBody(),
         CreateLoginSlips(),
+        CreateBriefingConclusions(),
     ]
 }
 

@@ -19,6 +19,8 @@ struct BriefingPageController {
         var weekID: String; var title: String; var previousID: String; var nextID: String
         var meetings: [MeetingRow]; var groups: [GroupCard]; var canMove: Bool
         var slots: [Choice]; var moveDate: String
+        /// The "Kết luận giao ban" section (`briefing/conclusions.leaf`).
+        var conclusions: BriefingConclusionsSection.View? = nil
     }
 
     /// What the briefing compares with: each target's year-to-date figure and the on-time count
@@ -89,12 +91,13 @@ struct BriefingPageController {
         let meetings = calendar.meetings(for: week, moves: moves).map {
             MeetingRow(title: $0.title, day: "\($0.date.weekday.vietnameseName) \($0.date.vietnamese)", time: "\($0.start.text) – \($0.end.text)", moved: $0.moved)
         }
-        let view = View(weekID: week.id.description, title: week.title,
+        var view = View(weekID: week.id.description, title: week.title,
                         previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                         nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
                         meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing),
                         slots: calendar.settings.meetingSlots.enumerated().map { Choice(value: $0.element.key, label: $0.element.title, selected: $0.offset == 0) },
                         moveDate: week.end.adding(days: 3).vietnamese)
+        view.conclusions = try await BriefingConclusionsSection.load(req, user: user, week: week)
         return try await req.render("briefing", title: req.t("briefing_title"), section: "briefing", view)
     }
 }

@@ -125,5 +125,7 @@ enum DemoHistory {
                 }
             }
         }
+        // The last two briefings' conclusions and the tasks they assigned.
+        try await DemoConclusions.load(communeID: communeID, weeks: weeks.filter { calendar.owesWeeklyReport($0) }, calendar: calendar, on: db)
     }
 }

@@ -33,6 +33,8 @@ struct HomeController {
         var setup: SetupChecklist.Model? = nil
         var setupDone = 0
         var setupTotal = 0
+        /// "Việc được giao tại giao ban: N việc cần báo cáo" (shown when N > 0).
+        var assignedTasks: String? = nil
     }
 
     /// "Thứ Năm, 19/08/2021 lúc 20:00" in the commune's zone.
@@ -98,6 +100,9 @@ struct HomeController {
                 view.setupTotal = checklist.items.count
             }
         }
+        let assigned = try await BriefingTaskQueries.openTasks(for: user.personID, unitIDs: user.actor.unitIDs,
+                                                               week: calendar.week(after: week).id, on: req.db).count
+        if assigned > 0 { view.assignedTasks = req.t("tasks_home", String(assigned)) }
         return try await req.render("home", title: req.t("home_title"), section: "home", view)
     }
 

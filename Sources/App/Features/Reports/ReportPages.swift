@@ -90,6 +90,8 @@ struct ReportPageController {
         var chooseGroups: Bool
         var forecasts: [ForecastRow]
         var previousWeekHref: String
+        /// "Việc được giao tại giao ban": the briefing's tasks the author reports on this week.
+        var assignedTasks: AssignedTasksBlock?
     }
     struct Returned: Encodable, Sendable { var by: String; var at: String; var comment: String }
 
@@ -309,6 +311,9 @@ struct ReportPageController {
                                 comment: report.returnComment ?? "")
         }
 
+        let authorUnitIDs = Set(try await PersonUnit.query(on: db).filter(\.$personID == authorID).all().map(\.unitID))
+        let assignedTasks = try await BriefingTaskQueries.reportBlock(personID: authorID, unitIDs: authorUnitIDs, week: week.id,
+                                                                      calendar: calendar, now: now, language: req.language, on: db)
         var filedBy: String?
         if let filerID = report?.filedByID { filedBy = try await Person.find(filerID, on: db)?.fullName }
         let due = calendar.deadlines(for: week).weeklyReport
@@ -335,7 +340,8 @@ struct ReportPageController {
             onBehalfOf: onBehalf ? author.fullName : nil, personQuery: onBehalf ? "?personId=\(authorID)" : "",
             filedBy: filedBy, difficulties: typedInput.difficulties, difficultiesError: problems["difficulties"],
             chooseGroups: groups.count > 1, forecasts: forecasts,
-            previousWeekHref: "/reports/\(previousWeek.id)\(onBehalf ? "?personId=\(authorID)" : "")")
+            previousWeekHref: "/reports/\(previousWeek.id)\(onBehalf ? "?personId=\(authorID)" : "")",
+            assignedTasks: assignedTasks.hasTasks ? assignedTasks : nil)
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
     }
 
