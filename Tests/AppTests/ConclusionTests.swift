@@ -328,6 +328,9 @@ struct ConclusionTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("Đôn đốc thu BHYT hộ cận nghèo thôn Kim Lữ"))
             #expect(!page.body.string.contains("Hoàn thiện hồ sơ tiêu chí số 17"), "only Nam's own (his unit's) tasks")
+            // The next weekly report asks him to report on it ("Việc được giao tại giao ban").
+            let form = try await nam.get("/reports/2021-W34").body.string
+            #expect(form.contains("id=\"assigned-tasks\"") && form.contains("Đôn đốc thu BHYT hộ cận nghèo thôn Kim Lữ"))
 
             let id = tasks[0].id.uuidString
             let refused = try await nam.post("/briefings/tasks", [("tasks[0][id]", id), ("tasks[0][state]", "not_done"), ("tasks[0][report]", "")])
