@@ -58,6 +58,8 @@ public struct Actor: Hashable, Sendable {
     public var isCellSupervisor: Bool { !supervisedCellIDs.isEmpty }
     /// Leaders and the office read everything of their commune (SPEC §1).
     public var readsWholeCommune: Bool { roles.contains(.leader) || roles.contains(.office) || roles.contains(.admin) }
+    /// A district or province account and nothing else: it reads roll-ups, it never reports.
+    public var isRegionalOnly: Bool { roles.contains(.regional) && roles.subtracting([.regional]).isEmpty }
 }
 
 /// What someone may want to do. Each feature adds its cases; the decision stays in `AccessPolicy`.
@@ -101,6 +103,9 @@ public enum Action: Hashable, Sendable {
     case compileMonthlyReports
     /// Read the roll-ups (on-time rates, target progress) of the communes in the actor's region.
     case readRollups
+    /// Save, autosave or submit one's own weekly report: everyone of the commune, not a district
+    /// or province account (it only reads roll-ups).
+    case writeOwnReport
 }
 
 public enum AccessPolicy {
@@ -140,6 +145,8 @@ public enum AccessPolicy {
             return actor.roles.contains(.admin) || actor.roles.contains(.office) || actor.isAggregator
         case .readRollups:
             return actor.roles.contains(.regional)
+        case .writeOwnReport:
+            return !actor.isRegionalOnly
         }
     }
 }
@@ -150,6 +157,10 @@ public enum AccessPolicy {
 public struct LoginThrottle: Sendable {
     public var maxFailures: Int
     public var window: TimeInterval
+
+    /// Failed sign-ins from one client address (whatever the usernames) before that address
+    /// waits: guessing across many accounts, or a flood of bcrypt work, from one place.
+    public static let perAddress = LoginThrottle(maxFailures: 20, window: 15 * 60)
 
     public init(maxFailures: Int = 5, window: TimeInterval = 15 * 60) {
         self.maxFailures = maxFailures
