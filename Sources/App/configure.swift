@@ -13,14 +13,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     switch config.database {
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.databases.use(SQLiteTuning.configuration(.memory), as: .sqlite)
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
-        // Nothing acknowledged is lost: write-ahead log, and every commit synced to disk (FULL is
-        // also SQLite's default for WAL in this build; said here so that it stays so).
+        // Every connection waits for the lock (busy_timeout) and syncs every commit
+        // (synchronous=FULL); transactions take the write lock up front (`SQLiteTuning`).
+        app.databases.use(SQLiteTuning.configuration(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        // Nothing acknowledged is lost: write-ahead log (kept in the file, so set once).
         if let sql = app.db as? any SQLDatabase {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await sql.raw("PRAGMA synchronous=FULL").run()
         }
     case .postgres(let url):
         try app.databases.use(.postgres(url: url), as: .psql)
@@ -28,6 +28,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     for migration in AppMigrations.all { app.migrations.add(migration) }
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    InputBoundary.install()
+    // Webhooks: a receiver gets 5 s to accept the connection and 10 s between two reads, and
+    // may not redirect the server elsewhere (the address policy checked the first host only).
+    app.http.client.configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+    app.http.client.configuration.redirectConfiguration = .disallow
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["errorSummary"] = ErrorSummaryTag()
@@ -42,7 +47,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
                                       defaultFile: nil, advancedETagComparison: true))
-    if case .sqliteFile = config.database { app.middleware.use(SQLiteBusyRetryMiddleware()) }
     if config.exposeQueryCount { app.middleware.use(QueryCountMiddleware()) }
 
     if config.migrateOnStart {
