@@ -1,3 +1,4 @@
+import GiaoBanCore
 import Vapor
 
 /// Every environment variable the server reads, read in one place (12-factor); tests build
@@ -36,6 +37,12 @@ public struct AppConfig: Sendable {
     /// (`SignedInCache`) per commune data version. `GIAOBAN_PAGE_CACHE=off` turns both off, for
     /// measuring the uncached path.
     public var pageCache = true
+    /// Proxies whose `X-Forwarded-For` names the client (`GIAOBAN_TRUSTED_PROXIES`, addresses,
+    /// comma-separated); empty: the direct peer is the client.
+    public var trustedProxies: Set<String> = []
+    /// Webhook hosts the operator allows although they are local or private
+    /// (`GIAOBAN_WEBHOOK_ALLOWED_HOSTS`, e.g. `127.0.0.1,chat-bridge.lan`).
+    public var webhookAllowedHosts: Set<String> = []
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
@@ -56,7 +63,7 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
     /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
-    /// `GIAOBAN_MAIL_FROM` and `GIAOBAN_PAGE_CACHE`.
+    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE`, `GIAOBAN_TRUSTED_PROXIES` and `GIAOBAN_WEBHOOK_ALLOWED_HOSTS`.
     public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
@@ -86,6 +93,8 @@ public struct AppConfig: Sendable {
             mailFrom: env["GIAOBAN_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban@localhost"
         )
         config.pageCache = !["0", "false", "no", "off"].contains(env["GIAOBAN_PAGE_CACHE"]?.lowercased() ?? "")
+        config.trustedProxies = ClientAddress.trustedProxies(env["GIAOBAN_TRUSTED_PROXIES"])
+        config.webhookAllowedHosts = WebhookHostPolicy.allowList(env["GIAOBAN_WEBHOOK_ALLOWED_HOSTS"])
         return config
     }
 }
