@@ -51,6 +51,12 @@ extension Request {
         set { storage[CurrentUserKey.self] = newValue }
     }
 
+    /// The client's address for throttling: the peer, or what a trusted proxy says it forwarded for.
+    var clientAddress: String? {
+        ClientAddress.resolve(peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
+                              trustedProxies: application.giaobanConfig.trustedProxies)
+    }
+
     /// The signed-in user or a 401 (the error middleware sends browsers to the login page).
     func requireUser() throws -> CurrentUser {
         guard let user = currentUser else { throw AppError.unauthorized }
@@ -253,7 +259,25 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         } else if request.url.path.hasPrefix("/css/") || request.url.path.hasPrefix("/js/") {
             // Static files: kept a day, then revalidated cheaply with their ETag.
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=86400")
+        } else if Self.isPrivate(response.headers.contentType, path: request.url.path) {
+            // A person's data — API answers, documents, spreadsheets, calendar feeds — is never
+            // kept by a browser, a shared computer's disk or a proxy in between.
+            response.headers.replaceOrAdd(name: "Cache-Control", value: "private, no-store")
         }
         return response
+    }
+
+    static let privateTypes: [HTTPMediaType] = [
+        .json,
+        HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        HTTPMediaType(type: "text", subType: "calendar"),
+        HTTPMediaType(type: "text", subType: "csv"),
+    ]
+
+    static func isPrivate(_ type: HTTPMediaType?, path: String) -> Bool {
+        if path.hasPrefix("/api/v1/") || path.hasPrefix("/calendar/") { return true }
+        guard let type else { return false }
+        return privateTypes.contains { $0.type == type.type && $0.subType == type.subType }
     }
 }

@@ -12,33 +12,59 @@ enum SignIn {
     }
 
     static let throttle = LoginThrottle()
+    /// bcrypt is slow on purpose and runs on the thread pool that SQLite also uses: sign-ins wait
+    /// their turn here, so a burst of them cannot starve every other request of threads.
+    static let passwordGate = AsyncGate(limit: max(1, System.coreCount / 2))
 
+    /// Every attempt is written down before any password work, as a failure until proven
+    /// otherwise, so that parallel guesses count each other: once the account (5 failures since
+    /// its last success) or the client address (`LoginThrottle.perAddress`) is over its limit the
+    /// attempt is refused without bcrypt, and its own row is removed again (a refused attempt
+    /// neither extends the lock nor is a guess).
     static func attempt(username rawUsername: String, password: String, on request: Request) async throws -> Outcome {
         let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let now = request.now
+        let address = request.clientAddress
+        let attempt = LoginAttempt(username: username, succeeded: false, at: now, remoteAddress: address)
+        try await attempt.save(on: request.db)
+        let attemptID = try attempt.requireID()
         let since = throttle.windowStart(now: now)
         let recent = try await LoginAttempt.query(on: request.db)
             .filter(\.$username == username)
             .filter(\.$at > since)
+            .filter(\.$id != attemptID)
             .sort(\.$at, .descending)
             .all()
         // Failures count only since the last success.
         let failures = recent.prefix { !$0.succeeded }.map(\.at)
-        if let until = throttle.lockedUntil(failures: failures, now: now) {
-            return .throttled(until: until)
+        var lockedUntil = throttle.lockedUntil(failures: failures, now: now)
+        if lockedUntil == nil, let address {
+            let perAddress = LoginThrottle.perAddress
+            let fromAddress = try await LoginAttempt.query(on: request.db)
+                .filter(\.$remoteAddress == address)
+                .filter(\.$succeeded == false)
+                .filter(\.$at > perAddress.windowStart(now: now))
+                .filter(\.$id != attemptID)
+                .all().map(\.at)
+            lockedUntil = perAddress.lockedUntil(failures: fromAddress, now: now)
         }
-        var matched: Person?
-        if let person = try await Person.query(on: request.db).filter(\.$username == username).first(), person.active {
-            if try await request.password.async.verify(password, created: person.passwordHash) {
-                matched = person
+        if let lockedUntil {
+            try await attempt.delete(on: request.db)
+            return .throttled(until: lockedUntil)
+        }
+        let matched: Person? = try await passwordGate.run {
+            if let person = try await Person.query(on: request.db).filter(\.$username == username).first(), person.active {
+                return try await request.password.async.verify(password, created: person.passwordHash) ? person : nil
             }
-        } else {
             // Spend the same time on unknown users so that timing does not reveal which exist.
             _ = try? await request.password.async.hash(password)
+            return nil
         }
-        try await LoginAttempt(username: username, succeeded: matched != nil, at: now,
-                               remoteAddress: request.remoteAddress?.ipAddress).save(on: request.db)
-        if let matched { return .success(matched) }
+        if let matched {
+            attempt.succeeded = true
+            try await attempt.save(on: request.db)
+            return .success(matched)
+        }
         return .wrongCredentials
     }
 
@@ -168,9 +194,10 @@ struct AccountsController {
     }
 
     /// Only local paths: a `next` parameter must never send someone to another site.
+    /// The rule is `LocalRedirect.path` (GiaoBanCore): one `/`, no `//` or `/\\`, no control or
+    /// whitespace character as typed or percent-decoded; and never back to the sign-in page.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
-              !next.hasPrefix("/login") else { return "/" }
+        guard let next = LocalRedirect.path(next), !next.hasPrefix("/login") else { return "/" }
         return next
     }
 
@@ -184,6 +211,14 @@ struct AccountsController {
     struct TokenResponse: Content {
         var token: String
         var expiresAt: String
+    }
+
+    /// `DELETE /api/v1/auth/token`: revokes the token the request was made with (204).
+    func revokeToken(_ req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        guard let bearer = req.headers.bearerAuthorization else { throw AppError.unauthorized }
+        try await APIToken.query(on: req.db).filter(\.$tokenHash == SecretToken.hash(bearer.token)).delete()
+        return Response(status: .noContent)
     }
 
     func issueToken(_ req: Request) async throws -> Response {
