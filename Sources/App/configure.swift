@@ -43,8 +43,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Order matters: errors wrap everything, so that even a refused CSRF token gets a proper page.
     app.middleware = .init()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(AppErrorMiddleware())
+    // Security headers (and Cache-Control) wrap the error middleware, so error answers carry them too.
     app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
                                       defaultFile: nil, advancedETagComparison: true))
     if config.exposeQueryCount { app.middleware.use(QueryCountMiddleware()) }

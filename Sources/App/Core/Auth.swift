@@ -207,8 +207,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
             _ = try await request.body.collect(max: 2 << 20).get()
-            let sent = request.headers.first(name: "X-CSRF-Token")
-                ?? (try? request.content.get(String.self, at: Self.fieldName))
+            let sent = request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(request)
             guard let expected = Self.expectedToken(for: request), let sent,
                   sent.utf8.count == expected.utf8.count, Self.constantTimeEquals(sent, expected) else {
                 throw AppError(.forbidden, code: "csrf_failed",
@@ -222,6 +221,21 @@ struct CSRFMiddleware: AsyncMiddleware {
                 isSecure: request.application.giaobanConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
         }
         return response
+    }
+
+    /// The `_csrf` field. A plain form is read as it came (not through the input boundary, whose
+    /// refusal of an over-long field must not turn into a CSRF refusal); other bodies through Vapor.
+    private static func formToken(_ request: Request) -> String? {
+        if request.headers.contentType == .urlEncodedForm, let body = request.body.string {
+            for pair in body.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if parts.count == 2, parts[0] == fieldName {
+                    return parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+                }
+            }
+            return nil
+        }
+        return try? request.content.get(String.self, at: fieldName)
     }
 
     private static func expectedToken(for request: Request) -> String? {
