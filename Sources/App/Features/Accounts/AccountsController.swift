@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import GiaoBanCore
 import Vapor
 
@@ -17,41 +18,45 @@ enum SignIn {
     static let passwordGate = AsyncGate(limit: max(1, System.coreCount / 2))
 
     /// Every attempt is written down before any password work, as a failure until proven
-    /// otherwise, so that parallel guesses count each other: once the account (5 failures since
-    /// its last success) or the client address (`LoginThrottle.perAddress`) is over its limit the
-    /// attempt is refused without bcrypt, and its own row is removed again (a refused attempt
-    /// neither extends the lock nor is a guess).
+    /// otherwise, in a transaction that first counts the earlier ones: once the account (5
+    /// failures since its last success) or the client address (`LoginThrottle.perAddress`) is
+    /// over its limit the attempt is refused without bcrypt and not written (a refused attempt
+    /// neither extends the lock nor is a guess). The transactions of one username (and of one
+    /// address) run one after another — SQLite's write lock (`BEGIN IMMEDIATE`), PostgreSQL
+    /// advisory locks — so parallel guesses cannot all see a count under the limit.
     static func attempt(username rawUsername: String, password: String, on request: Request) async throws -> Outcome {
         let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let now = request.now
         let address = request.clientAddress
-        let attempt = LoginAttempt(username: username, succeeded: false, at: now, remoteAddress: address)
-        try await attempt.save(on: request.db)
-        let attemptID = try attempt.requireID()
-        let since = throttle.windowStart(now: now)
-        let recent = try await LoginAttempt.query(on: request.db)
-            .filter(\.$username == username)
-            .filter(\.$at > since)
-            .filter(\.$id != attemptID)
-            .sort(\.$at, .descending)
-            .all()
-        // Failures count only since the last success.
-        let failures = recent.prefix { !$0.succeeded }.map(\.at)
-        var lockedUntil = throttle.lockedUntil(failures: failures, now: now)
-        if lockedUntil == nil, let address {
-            let perAddress = LoginThrottle.perAddress
-            let fromAddress = try await LoginAttempt.query(on: request.db)
-                .filter(\.$remoteAddress == address)
-                .filter(\.$succeeded == false)
-                .filter(\.$at > perAddress.windowStart(now: now))
-                .filter(\.$id != attemptID)
-                .all().map(\.at)
-            lockedUntil = perAddress.lockedUntil(failures: fromAddress, now: now)
+        let decision: (attempt: LoginAttempt?, lockedUntil: Date?) = try await request.db.transaction { db in
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login:" + username)))").run()
+                if let address { try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login-from:" + address)))").run() }
+            }
+            let recent = try await LoginAttempt.query(on: db)
+                .filter(\.$username == username)
+                .filter(\.$at > throttle.windowStart(now: now))
+                .sort(\.$at, .descending)
+                .all()
+            // Failures count only since the last success.
+            let failures = recent.prefix { !$0.succeeded }.map(\.at)
+            // Parallel requests read the clock at slightly different instants: an attempt
+            // written by one that started a moment later still counts.
+            if let until = throttle.lockedUntil(failures: failures, now: max(now, failures.max() ?? now)) { return (nil, until) }
+            if let address {
+                let perAddress = LoginThrottle.perAddress
+                let fromAddress = try await LoginAttempt.query(on: db)
+                    .filter(\.$remoteAddress == address)
+                    .filter(\.$succeeded == false)
+                    .filter(\.$at > perAddress.windowStart(now: now))
+                    .all().map(\.at)
+                if let until = perAddress.lockedUntil(failures: fromAddress, now: max(now, fromAddress.max() ?? now)) { return (nil, until) }
+            }
+            let attempt = LoginAttempt(username: username, succeeded: false, at: now, remoteAddress: address)
+            try await attempt.save(on: db)
+            return (attempt, nil)
         }
-        if let lockedUntil {
-            try await attempt.delete(on: request.db)
-            return .throttled(until: lockedUntil)
-        }
+        guard let attempt = decision.attempt else { return .throttled(until: decision.lockedUntil ?? now) }
         let matched: Person? = try await passwordGate.run {
             if let person = try await Person.query(on: request.db).filter(\.$username == username).first(), person.active {
                 return try await request.password.async.verify(password, created: person.passwordHash) ? person : nil
