@@ -11,6 +11,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.signedInCache = SignedInCache()
     app.pageCache = PageCache()
 
+    // Blocking work — every SQLite query, bcrypt, file reads — runs on this pool. Vapor's default
+    // is one thread per core (two on a commune's box), which a few slow queries or password
+    // checks would fill, stalling every other request.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
+
     switch config.database {
     case .sqliteMemory:
         app.databases.use(SQLiteTuning.configuration(.memory), as: .sqlite)

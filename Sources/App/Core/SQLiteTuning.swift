@@ -9,7 +9,7 @@ import SQLiteNIO
 
 /// How GiaoBan uses SQLite with several connections (one per event loop) on one file:
 ///
-/// - every connection gets `PRAGMA busy_timeout` (a writer waits up to 5 s for the lock,
+/// - every connection gets `PRAGMA busy_timeout` (a writer waits up to 30 s for the lock,
 ///   sleeping, instead of SQLiteNIO's handler that retries forever in a busy loop) and
 ///   `synchronous=FULL` (a commit is on disk when acknowledged);
 /// - every transaction starts with `BEGIN IMMEDIATE`: it takes the write lock before its first
@@ -17,16 +17,41 @@ import SQLiteNIO
 ///   connection committed in between, its snapshot is stale and SQLite answers SQLITE_BUSY at
 ///   once — waiting cannot help, which is what answered "database is locked" under load.
 ///
-/// With both, a request never sees SQLITE_BUSY unless the lock was held for 5 s, so nothing runs
+/// With both, a request never sees SQLITE_BUSY unless the lock was held for 30 s, so nothing runs
 /// a request twice (the old retry middleware re-ran whole requests, which is only safe for a
 /// request that is exactly one transaction).
 enum SQLiteTuning {
-    static let busyTimeoutMilliseconds = 5000
+    /// As long as a request waits for a pooled connection (`connectionPoolTimeout`): on a loaded
+    /// two-core box a burst of writers queues rather than fails. 5 s was measured too short when
+    /// the box was also compiling: two servers planning reminders together got SQLITE_BUSY.
+    static let busyTimeoutMilliseconds = 30_000
 
     /// The database configuration for `app.databases.use(_:as:)`.
     static func configuration(_ storage: SQLiteConfiguration, connectionPoolTimeout: TimeAmount = .seconds(30)) -> DatabaseConfigurationFactory {
         let base = DatabaseConfigurationFactory.sqlite(storage, connectionPoolTimeout: connectionPoolTimeout)
-        return DatabaseConfigurationFactory { TunedConfiguration(base: base.make(), prepared: PreparedConnections()) }
+        let key: String
+        switch storage.storage {
+        case .file(let path): key = "file:" + URL(fileURLWithPath: path).standardizedFileURL.path
+        case .memory(let identifier): key = "memory:" + identifier
+        }
+        let writers = writerGate(for: key)
+        return DatabaseConfigurationFactory { TunedConfiguration(base: base.make(), prepared: PreparedConnections(), writers: writers) }
+    }
+
+    /// One gate per database file in this process: its transactions queue here (suspended,
+    /// holding no thread) instead of in SQLite's busy handler, which sleeps on a thread of the
+    /// small pool every query needs — with a few writers waiting there, the one holding the lock
+    /// could not get a thread to commit, and everything stalled until the timeout. The busy
+    /// timeout is left for other processes (another server, `giaoban backup`).
+    private static let gates = NIOLockedValueBox<[String: AsyncGate]>([:])
+
+    static func writerGate(for key: String) -> AsyncGate {
+        gates.withLockedValue { gates in
+            if let gate = gates[key] { return gate }
+            let gate = AsyncGate(limit: 1)
+            gates[key] = gate
+            return gate
+        }
     }
 
     static func isBusy(_ error: any Error) -> Bool {
@@ -72,6 +97,7 @@ enum SQLiteTuning {
     struct TunedConfiguration: DatabaseConfiguration {
         var base: any DatabaseConfiguration
         let prepared: PreparedConnections
+        let writers: AsyncGate
 
         var middleware: [any AnyModelMiddleware] {
             get { base.middleware }
@@ -79,16 +105,17 @@ enum SQLiteTuning {
         }
 
         func makeDriver(for databases: Databases) -> any DatabaseDriver {
-            TunedDriver(base: base.makeDriver(for: databases), prepared: prepared)
+            TunedDriver(base: base.makeDriver(for: databases), prepared: prepared, writers: writers)
         }
     }
 
     struct TunedDriver: DatabaseDriver {
         let base: any DatabaseDriver
         let prepared: PreparedConnections
+        let writers: AsyncGate
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
-            TunedDatabase(base: base.makeDatabase(with: context), prepared: prepared, inTransaction: false)
+            TunedDatabase(base: base.makeDatabase(with: context), prepared: prepared, writers: writers, inTransaction: false)
         }
         func shutdown() { base.shutdown() }
         func shutdownAsync() async { await base.shutdownAsync() }
@@ -99,6 +126,7 @@ enum SQLiteTuning {
     struct TunedDatabase: Database, SQLDatabase {
         let base: any Database
         let prepared: PreparedConnections
+        let writers: AsyncGate
         let inTransaction: Bool
 
         var context: DatabaseContext { base.context }
@@ -134,7 +162,7 @@ enum SQLiteTuning {
             let prepared = self.prepared
             let loop = base.eventLoop
             return base.withConnection { bound in
-                let wrapped = TunedDatabase(base: bound, prepared: prepared, inTransaction: false)
+                let wrapped = TunedDatabase(base: bound, prepared: prepared, writers: writers, inTransaction: false)
                 guard let sqlite = bound as? any SQLiteDatabase else { return closure(wrapped) }
                 return sqlite.withConnection { connection in prepared.prepare(connection, loop: loop) }
                     .flatMap { closure(wrapped) }
@@ -143,10 +171,19 @@ enum SQLiteTuning {
 
         func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
             if inTransaction { return closure(self) }
+            let writers = self.writers
+            return base.eventLoop.makeFutureWithTask {
+                // The connection is taken after the gate: waiting here holds nothing.
+                try await writers.run { try await immediateTransaction(closure).get() }
+            }
+        }
+
+        private func immediateTransaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
             let prepared = self.prepared
+            let writers = self.writers
             let loop = base.eventLoop
             return base.withConnection { bound in
-                let transaction = TunedDatabase(base: bound, prepared: prepared, inTransaction: true)
+                let transaction = TunedDatabase(base: bound, prepared: prepared, writers: writers, inTransaction: true)
                 let sql = bound as! any SQLDatabase
                 let ready: EventLoopFuture<Void>
                 if let sqlite = bound as? any SQLiteDatabase {
