@@ -15,7 +15,7 @@ struct BackupRestoreTests {
         let backup = folder.appendingPathComponent("backup.sqlite").path
         let crashed = folder.appendingPathComponent("crashed.sqlite").path
         try await withTestApp(sharedDatabase: true) { t in
-            guard case .sqliteFile(let live) = t.config.database else { Issue.record("not a file"); return }
+            guard case .sqliteFile(let live) = t.config.database else { return } // PostgreSQL run
             try await DatabaseBackup.backup(t.app, to: backup)
             // Written after the backup, while the server runs: in the write-ahead log.
             let nam = try await t.token(TestApp.Demo.reporter)
