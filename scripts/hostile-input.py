@@ -36,6 +36,23 @@ URL = urllib.parse.urlsplit(BASE)
 MARK = "hostile-%d" % int(time.time())
 
 STRICT = os.environ.get("GIAOBAN_FUZZ_STRICT", "") not in ("", "0")
+# Set by scripts/fuzz-api.sh, whose server trusts 127.0.0.1 as a proxy (GIAOBAN_TRUSTED_PROXIES):
+# each sign-in then claims its own client address, so that the per-address throttle (issue 18)
+# judges the checks below one by one, and the throttle checks use addresses of their own.
+FORWARDED = os.environ.get("GIAOBAN_FUZZ_FORWARDED", "") not in ("", "0")
+_client = [0]
+
+
+def next_client():
+    _client[0] += 1
+    return "198.18.%d.%d" % (_client[0] // 250, _client[0] % 250 + 1)
+
+
+def sign_in_headers(headers=None):
+    hdrs = dict(headers or {})
+    if FORWARDED and "X-Forwarded-For" not in hdrs:
+        hdrs["X-Forwarded-For"] = next_client()
+    return hdrs
 results = []  # (ok, name, detail)
 warnings = []  # (name, detail): deviations that are a judgement call; fatal with GIAOBAN_FUZZ_STRICT=1
 
@@ -67,6 +84,8 @@ class Reply:
 def request(method, path, body=None, headers=None, token=None, cookies=None, chunked=False, timeout=60):
     conn = http.client.HTTPConnection(URL.hostname, URL.port or 80, timeout=timeout)
     hdrs = dict(headers or {})
+    if method == "POST" and path.split("?")[0] in ("/api/v1/auth/token", "/login"):
+        hdrs = sign_in_headers(hdrs)
     if token is not None:
         hdrs["Authorization"] = "Bearer " + token
     if cookies:
@@ -558,6 +577,117 @@ def main():
         reply = api("GET", path)
         leaked = b"swift-tools-version" in reply.body or b"SQLite format" in reply.body
         check("GET %s -> no 5xx, nothing leaked" % path[:60], 0 < reply.status < 500 and not leaked, reply)
+
+    # --- 10. Issue 18: hostile links, throttling, webhooks, search, roles, input, tokens, caching ---
+    for next_value in ("/%0d%0aSet-Cookie:%20giaoban_session=ATTACKER%0d%0aX-Injected:%201", "/%0aX-Injected:%201",
+                       "/%09/evil.example", "//evil.example", "/%5cevil.example", "/%2f%2fevil.example", "https://evil.example/",
+                       "/%20/evil.example", "%2f%2fevil.example"):
+        reply = request("GET", "/lang/en?next=" + next_value)
+        check("GET /lang/en?next=%s -> Location: / and no injected header" % next_value[:40],
+              reply.status in (302, 303) and reply.header("location") == "/" and not reply.header("x-injected")
+              and "ATTACKER" not in reply.header("set-cookie"), "%d Location=%r X-Injected=%r" % (reply.status, reply.header("location"), reply.header("x-injected")))
+    for next_value in ("/\r\nX-Injected: 1", "/\t/evil.example", "//evil.example", "/\\evil.example", "/%2f%2fevil.example", "https://evil.example"):
+        visitor = Browser()
+        visitor.get("/login")
+        reply = visitor.post("/login", {"username": USER, "password": PASSWORD, "next": next_value})
+        check("sign-in with next=%r -> Location: /" % next_value, reply.status in (302, 303) and reply.header("location") == "/"
+              and not reply.header("x-injected"), "%d Location=%r" % (reply.status, reply.header("location")))
+
+    if FORWARDED:
+        import threading
+        victim_name = "khong.ton.tai.%s" % MARK
+        statuses = []
+        lock = threading.Lock()
+
+        def guess(index):
+            reply = api("POST", "/api/v1/auth/token", {"username": victim_name, "password": "sai-%d" % index}, token=None,
+                        headers={"X-Forwarded-For": "198.19.0.%d" % (index + 1)})
+            with lock:
+                statuses.append(reply.status)
+        threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        check("20 parallel wrong passwords for one account -> at most 5 checked (401), the rest 429",
+              statuses.count(401) <= 5 and statuses.count(429) >= 15 and all(code in (401, 429) for code in statuses), sorted(statuses))
+        for index in range(20):
+            api("POST", "/api/v1/auth/token", {"username": "adresse.%d.%s" % (index, MARK), "password": "x"}, token=None,
+                headers={"X-Forwarded-For": "198.19.1.1"})
+        reply = api("POST", "/api/v1/auth/token", {"username": USER, "password": PASSWORD}, token=None, headers={"X-Forwarded-For": "198.19.1.1"})
+        check("after 20 failures from one client address, even a right password from it -> 429", reply.status == 429 and is_error_json(reply), reply)
+        reply = api("POST", "/api/v1/auth/token", {"username": USER, "password": PASSWORD}, token=None, headers={"X-Forwarded-For": "198.19.1.2"})
+        check("another client address signs in (200)", reply.status == 200, reply)
+    else:
+        print("SKIP  throttling by account and address (set GIAOBAN_FUZZ_FORWARDED=1 against a server trusting this proxy)")
+
+    before_hook = api("GET", "/api/v1/settings/webhook").json()
+    for url in ("http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://0x7f000001/",
+                "http://2130706433/", "http://localhost/", "http://10.0.0.1/", "http://192.168.0.1/", "http://[::ffff:127.0.0.1]/",
+                "http://[fd00::1]/", "http://0.0.0.0/"):
+        refused("webhook %s -> 422 (address policy)" % url,
+                api("PUT", "/api/v1/settings/webhook", {"url": url, "enabled": True}), (422,))
+    check("the refused webhooks changed nothing", api("GET", "/api/v1/settings/webhook").json() == before_hook)
+
+    next_week = (api("GET", q("/api/v1/weeks", date=(datetime.date.today() + datetime.timedelta(days=7)).isoformat())).json() or {}).get("id")
+    if next_week:
+        item = api("POST", "/api/v1/schedule/%s/items" % next_week,
+                   {"date": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(), "start": "08:00", "end": "09:00",
+                    "title": "Unpublished %s" % MARK})
+        check("control: the office adds an unpublished schedule item (201)", item.status == 201, item)
+        found = (api("GET", q("/api/v1/search", q="unpublished %s" % MARK), token=reporter_token).json() or {}).get("results")
+        check("a reporter's search does not show an unpublished schedule item", found == [], found)
+        if item.status == 201:
+            api("DELETE", "/api/v1/schedule/%s/items/%s" % (next_week, item.json()["id"]))
+    for wildcard in ("%", "_", "%%", "_a", "\\"):
+        reply = api("GET", q("/api/v1/search", q=wildcard), token=reporter_token)
+        check("search q=%r matches nothing (LIKE wildcards escaped)" % wildcard,
+              reply.status == 200 and (reply.json() or {}).get("results") == [], reply)
+
+    regional_name = "tinh.%d" % (int(time.time()) % 100000)
+    made = api("POST", "/api/v1/people", {"fullName": "Cán bộ tỉnh " + MARK, "username": regional_name, "password": "giaoban2021-x",
+                                           "roles": ["regional"]})
+    if check("a regional (province) account is created", made.status == 201, made):
+        regional = token_for(regional_name, "giaoban2021-x")
+        body = {"work": [{"description": "x", "quantity": 1, "unit": "l"}]}
+        refused("a regional account's PUT /api/v1/reports/{weekId} -> 403", api("PUT", report_path, body, token=regional), (403,))
+        refused("a regional account's POST /api/v1/reports/{weekId}/submit -> 403", api("POST", report_path + "/submit", token=regional), (403,))
+        api("PATCH", "/api/v1/people/" + made.json()["id"], {"active": False})
+
+    before_report = report_state()
+    for label, work in (("a NUL description", {"description": "\u0000", "quantity": 1, "unit": "l"}),
+                        ("0,0000000001 as a quantity", {"description": "x", "quantity": "0,0000000001", "unit": "l"}),
+                        ("1e-10 as a quantity", {"description": "x", "quantity": 1e-10, "unit": "l"})):
+        refused("%s -> 422" % label, api("PUT", report_path, {"work": [work]}, token=reporter_token), (422,))
+    check("the refused lines changed nothing", report_state() == before_report)
+    saved = api("PUT", report_path, {"work": [{"description": "\u0000nul B\u202eidi\u200b " + MARK, "quantity": 1, "unit": "l\ufeff\u2066"}]},
+                token=reporter_token)
+    lines = (saved.json() or {}).get("work") or [{}]
+    check("NUL, bidi overrides and zero-width characters are dropped from a line", saved.status == 200
+          and lines[0].get("description") == "nul Bidi " + MARK and lines[0].get("unit") == "l", saved)
+    named = api("POST", "/api/v1/units", {"name": "Ban\u202e\u200b " + MARK, "kind": "field"})
+    check("bidi and zero-width characters are dropped from a name", named.status == 201 and (named.json() or {}).get("name") == "Ban " + MARK, named)
+    if named.status == 201:
+        api("PATCH", "/api/v1/units/" + named.json()["id"], {"active": False})
+    refused("a unit name of 25 000 characters -> 422", api("POST", "/api/v1/units", {"name": "x" * 25000, "kind": "field"}), (422,))
+    if groups:
+        refused("a group summary of 1.9 MB -> 422",
+                api("POST", "/api/v1/groups/%s/weeks/%s/submit" % (groups[0]["id"], week), {"summary": "Tổng hợp. " * 135000}), (422,))
+    base = snapshot()
+
+    revocable = token_for(USER)
+    reply = api("DELETE", "/api/v1/auth/token", token=revocable)
+    check("DELETE /api/v1/auth/token -> 204", reply.status == 204, reply)
+    reply = api("GET", "/api/v1/units", token=revocable)
+    check("the revoked token -> 401", reply.status == 401 and is_error_json(reply), reply)
+    check("other tokens still work after a revocation", api("GET", "/api/v1/units").status == 200)
+
+    for path in ("/api/v1/units", "/api/v1/weeks/current"):
+        reply = api("GET", path)
+        check("GET %s carries Cache-Control: no-store" % path, "no-store" in reply.header("cache-control"), reply.header("cache-control"))
+    reply = api("GET", "/api/v1/units", token=None)
+    check("an API error carries Cache-Control: no-store", "no-store" in reply.header("cache-control"), reply.header("cache-control"))
+    unchanged("issue 18 checks", base)
 
     check("the server is still up at the end", server_alive())
     failed = [r for r in results if not r[0]]

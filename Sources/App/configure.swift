@@ -11,16 +11,21 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.signedInCache = SignedInCache()
     app.pageCache = PageCache()
 
+    // Blocking work — every SQLite query, bcrypt, file reads — runs on this pool. Vapor's default
+    // is one thread per core (two on a commune's box), which a few slow queries or password
+    // checks would fill, stalling every other request.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
+
     switch config.database {
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.databases.use(SQLiteTuning.configuration(.memory), as: .sqlite)
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
-        // Nothing acknowledged is lost: write-ahead log, and every commit synced to disk (FULL is
-        // also SQLite's default for WAL in this build; said here so that it stays so).
+        // Every connection waits for the lock (busy_timeout) and syncs every commit
+        // (synchronous=FULL); transactions take the write lock up front (`SQLiteTuning`).
+        app.databases.use(SQLiteTuning.configuration(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        // Nothing acknowledged is lost: write-ahead log (kept in the file, so set once).
         if let sql = app.db as? any SQLDatabase {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await sql.raw("PRAGMA synchronous=FULL").run()
         }
     case .postgres(let url):
         try app.databases.use(.postgres(url: url), as: .psql)
@@ -28,6 +33,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     for migration in AppMigrations.all { app.migrations.add(migration) }
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    InputBoundary.install()
+    // Webhooks: a receiver gets 5 s to accept the connection and 10 s between two reads, and
+    // may not redirect the server elsewhere (the address policy checked the first host only).
+    app.http.client.configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+    app.http.client.configuration.redirectConfiguration = .disallow
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["errorSummary"] = ErrorSummaryTag()
@@ -38,11 +48,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Order matters: errors wrap everything, so that even a refused CSRF token gets a proper page.
     app.middleware = .init()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(AppErrorMiddleware())
+    // Security headers (and Cache-Control) wrap the error middleware, so error answers carry them too.
     app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
                                       defaultFile: nil, advancedETagComparison: true))
-    if case .sqliteFile = config.database { app.middleware.use(SQLiteBusyRetryMiddleware()) }
     if config.exposeQueryCount { app.middleware.use(QueryCountMiddleware()) }
 
     if config.migrateOnStart {

@@ -31,6 +31,10 @@ func routes(_ app: Application) throws {
     signedIn.get("account", "channels", use: reminderPages.channels)
     signedIn.post("account", "channels", use: reminderPages.saveChannels)
     signedIn.post("account", "password", use: accounts.changePassword)
+    let access = AccountAccessController()
+    signedIn.get("account", "access", use: access.page)
+    signedIn.post("account", "tokens", ":id", "revoke", use: access.revokeToken)
+    signedIn.post("account", "calendar", "revoke", use: access.revokeFeed)
     signedIn.get(use: HomeController().index)
 
     let weekPages = WeekPageController()
@@ -80,6 +84,7 @@ func routes(_ app: Application) throws {
     let feeds = CalendarFeedsController()
     signedIn.get("calendar", use: feeds.page)
     signedIn.post("calendar", "regenerate", use: feeds.regenerate)
+    signedIn.post("calendar", "commune", "regenerate", use: feeds.regenerateCommune)
     // The feed itself is read by calendar apps: the secret in the address is the key.
     app.get("calendar", ":file", use: feeds.ics)
     let cellPages = CellPagesController()
@@ -161,6 +166,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1").grouped(DataVersionMiddleware(), BearerAuthMiddleware())
     api.post("auth", "token", use: accounts.issueToken)
     let authed = api.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware(), PageCacheMiddleware())
+    authed.delete("auth", "token", use: accounts.revokeToken)
     let weeks = WeeksAPIController()
     authed.get("weeks", use: weeks.containing)
     authed.get("weeks", "current", use: weeks.current)

@@ -58,6 +58,8 @@ public struct Actor: Hashable, Sendable {
     public var isCellSupervisor: Bool { !supervisedCellIDs.isEmpty }
     /// Leaders and the office read everything of their commune (SPEC §1).
     public var readsWholeCommune: Bool { roles.contains(.leader) || roles.contains(.office) || roles.contains(.admin) }
+    /// A district or province account and nothing else: it reads roll-ups, it never reports.
+    public var isRegionalOnly: Bool { roles.contains(.regional) && roles.subtracting([.regional]).isEmpty }
 }
 
 /// What someone may want to do. Each feature adds its cases; the decision stays in `AccessPolicy`.
@@ -114,6 +116,9 @@ public enum Action: Hashable, Sendable {
     case reportOnBriefingTask(assignee: BriefingTaskAssignee)
     /// Read a task a briefing assigned: whoever reads the briefing, and its assignee.
     case readBriefingTask(assignee: BriefingTaskAssignee)
+    /// Save, autosave or submit one's own weekly report: everyone of the commune, not a district
+    /// or province account (it only reads roll-ups).
+    case writeOwnReport
 }
 
 public enum AccessPolicy {
@@ -165,6 +170,8 @@ public enum AccessPolicy {
             return assignee.includes(personID: actor.personID, unitIDs: actor.unitIDs)
         case .readBriefingTask(let assignee):
             return allows(actor, .viewBriefing) || assignee.includes(personID: actor.personID, unitIDs: actor.unitIDs)
+        case .writeOwnReport:
+            return !actor.isRegionalOnly
         }
     }
 }
@@ -175,6 +182,10 @@ public enum AccessPolicy {
 public struct LoginThrottle: Sendable {
     public var maxFailures: Int
     public var window: TimeInterval
+
+    /// Failed sign-ins from one client address (whatever the usernames) before that address
+    /// waits: guessing across many accounts, or a flood of bcrypt work, from one place.
+    public static let perAddress = LoginThrottle(maxFailures: 20, window: 15 * 60)
 
     public init(maxFailures: Int = 5, window: TimeInterval = 15 * 60) {
         self.maxFailures = maxFailures

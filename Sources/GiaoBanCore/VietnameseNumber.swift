@@ -77,6 +77,22 @@ public enum VietnameseNumber {
         return (negative ? "-" : "") + grouped + (fraction.isEmpty ? "" : "," + fraction)
     }
 
+    /// Decimals a stored figure keeps (the database keeps figures as text rounded to this).
+    public static let storedFractionDigits = 6
+
+    /// Whether `value` is kept as it is: no more than `storedFractionDigits` decimals. A number
+    /// with more would be rounded when stored (0,0000000001 would become 0), so it is refused.
+    public static func isStorable(_ value: Decimal) -> Bool {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, storedFractionDigits, .plain)
+        return rounded == value
+    }
+
+    public static var tooPreciseMessage: String {
+        "Tối đa \(storedFractionDigits) chữ số sau dấu phẩy; số này sẽ bị làm tròn khi lưu."
+    }
+
     private static let posix = Locale(identifier: "en_US_POSIX")
 
     private static func isThousandsGrouping(_ groups: [Substring]) -> Bool {

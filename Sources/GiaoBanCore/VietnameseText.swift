@@ -2,9 +2,10 @@ import Foundation
 
 /// Text normalisation for storage (NFC, SPEC §13) and diacritic-insensitive search.
 public enum VietnameseText {
-    /// Unicode NFC (precomposed), outer whitespace and newlines trimmed. Inner text is untouched.
+    /// Unicode NFC (precomposed), outer whitespace and newlines trimmed, without the characters
+    /// `InputText` never keeps (controls, bidi overrides, zero-width). Inner text is otherwise untouched.
     public static func nfc(_ s: String) -> String {
-        s.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        InputText.clean(s).precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Search key: lowercase, diacritics removed, đ/Đ → d, outer whitespace trimmed and inner

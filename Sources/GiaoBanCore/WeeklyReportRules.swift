@@ -321,6 +321,7 @@ public enum WeeklyReportRules {
                 value = VietnameseNumber.parse(raw)
                 if value == nil { problems["\(key).value"] = "Không đọc được số. Viết ví dụ 1.234,5 hoặc 3,5." }
                 else if value! < 0 { problems["\(key).value"] = "Số liệu không được âm." }
+                else if !VietnameseNumber.isStorable(value!) { problems["\(key).value"] = VietnameseNumber.tooPreciseMessage }
             }
             var unusual = false
             if let value, problems["\(key).value"] == nil, let facts = context.targetFacts[figure.targetID] {
@@ -349,6 +350,9 @@ public enum WeeklyReportRules {
             var quantity: Decimal?
             if quantityText.isEmpty {
                 problems["\(key).quantity"] = "Thiếu số lượng: mỗi việc cần có số liệu cụ thể (ví dụ 2 công văn, 15 hộ)."
+            } else if let parsed = VietnameseNumber.parse(quantityText), parsed > 0, !VietnameseNumber.isStorable(parsed) {
+                // 0,0000000001 is more than 0 as typed but would be kept as 0: refused, not rounded.
+                problems["\(key).quantity"] = VietnameseNumber.tooPreciseMessage
             } else if let parsed = VietnameseNumber.parse(quantityText), parsed > 0 {
                 quantity = parsed
             } else {

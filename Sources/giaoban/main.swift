@@ -13,8 +13,10 @@ do {
     try await configure(app, config: .fromEnvironment(environment, demo: isDemo))
     try await app.execute()
 } catch {
-    app.logger.report(error: error)
+    // A failed command has printed its message; anything else is logged. Either way the exit
+    // status is 1 — an error thrown out of top-level code would crash (SIGILL) with a backtrace.
+    if !(error is CommandFailed) { app.logger.report(error: error) }
     try? await app.asyncShutdown()
-    throw error
+    exit(1)
 }
 try await app.asyncShutdown()

@@ -1,3 +1,4 @@
+import GiaoBanCore
 import Vapor
 
 /// Every environment variable the server reads, read in one place (12-factor); tests build
@@ -39,6 +40,12 @@ public struct AppConfig: Sendable {
     /// The address people sign in at, printed on login slips (`GIAOBAN_PUBLIC_URL`, e.g.
     /// `https://giaoban.sonkim2.vn`); nil: the address the admin's request came to.
     public var publicURL: String?
+    /// Proxies whose `X-Forwarded-For` names the client (`GIAOBAN_TRUSTED_PROXIES`, addresses,
+    /// comma-separated); empty: the direct peer is the client.
+    public var trustedProxies: Set<String> = []
+    /// Webhook hosts the operator allows although they are local or private
+    /// (`GIAOBAN_WEBHOOK_ALLOWED_HOSTS`, e.g. `127.0.0.1,chat-bridge.lan`).
+    public var webhookAllowedHosts: Set<String> = []
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
@@ -59,7 +66,7 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
     /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
-    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE` and `GIAOBAN_PUBLIC_URL`.
+    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE`, `GIAOBAN_PUBLIC_URL`, `GIAOBAN_TRUSTED_PROXIES` and `GIAOBAN_WEBHOOK_ALLOWED_HOSTS`.
     public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
@@ -90,6 +97,8 @@ public struct AppConfig: Sendable {
         )
         config.pageCache = !["0", "false", "no", "off"].contains(env["GIAOBAN_PAGE_CACHE"]?.lowercased() ?? "")
         config.publicURL = env["GIAOBAN_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        config.trustedProxies = ClientAddress.trustedProxies(env["GIAOBAN_TRUSTED_PROXIES"])
+        config.webhookAllowedHosts = WebhookHostPolicy.allowList(env["GIAOBAN_WEBHOOK_ALLOWED_HOSTS"])
         return config
     }
 }

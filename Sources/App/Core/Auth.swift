@@ -51,6 +51,12 @@ extension Request {
         set { storage[CurrentUserKey.self] = newValue }
     }
 
+    /// The client's address for throttling: the peer, or what a trusted proxy says it forwarded for.
+    var clientAddress: String? {
+        ClientAddress.resolve(peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
+                              trustedProxies: application.giaobanConfig.trustedProxies)
+    }
+
     /// The signed-in user or a 401 (the error middleware sends browsers to the login page).
     func requireUser() throws -> CurrentUser {
         guard let user = currentUser else { throw AppError.unauthorized }
@@ -201,8 +207,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
             _ = try await request.body.collect(max: 2 << 20).get()
-            let sent = request.headers.first(name: "X-CSRF-Token")
-                ?? (try? request.content.get(String.self, at: Self.fieldName))
+            let sent = request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(request)
             guard let expected = Self.expectedToken(for: request), let sent,
                   sent.utf8.count == expected.utf8.count, Self.constantTimeEquals(sent, expected) else {
                 throw AppError(.forbidden, code: "csrf_failed",
@@ -216,6 +221,21 @@ struct CSRFMiddleware: AsyncMiddleware {
                 isSecure: request.application.giaobanConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
         }
         return response
+    }
+
+    /// The `_csrf` field. A plain form is read as it came (not through the input boundary, whose
+    /// refusal of an over-long field must not turn into a CSRF refusal); other bodies through Vapor.
+    private static func formToken(_ request: Request) -> String? {
+        if request.headers.contentType == .urlEncodedForm, let body = request.body.string {
+            for pair in body.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if parts.count == 2, parts[0] == fieldName {
+                    return parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+                }
+            }
+            return nil
+        }
+        return try? request.content.get(String.self, at: fieldName)
     }
 
     private static func expectedToken(for request: Request) -> String? {
@@ -253,7 +273,25 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         } else if request.url.path.hasPrefix("/css/") || request.url.path.hasPrefix("/js/") {
             // Static files: kept a day, then revalidated cheaply with their ETag.
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=86400")
+        } else if Self.isPrivate(response.headers.contentType, path: request.url.path) {
+            // A person's data — API answers, documents, spreadsheets, calendar feeds — is never
+            // kept by a browser, a shared computer's disk or a proxy in between.
+            response.headers.replaceOrAdd(name: "Cache-Control", value: "private, no-store")
         }
         return response
+    }
+
+    static let privateTypes: [HTTPMediaType] = [
+        .json,
+        HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        HTTPMediaType(type: "text", subType: "calendar"),
+        HTTPMediaType(type: "text", subType: "csv"),
+    ]
+
+    static func isPrivate(_ type: HTTPMediaType?, path: String) -> Bool {
+        if path.hasPrefix("/api/v1/") || path.hasPrefix("/calendar/") { return true }
+        guard let type else { return false }
+        return privateTypes.contains { $0.type == type.type && $0.subType == type.subType }
     }
 }

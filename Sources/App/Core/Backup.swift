@@ -10,6 +10,7 @@ enum DatabaseBackup {
         case notSQLite
         case exists(String)
         case invalidBackup(String)
+        case inUse(String)
 
         var description: String {
             switch self {
@@ -22,6 +23,8 @@ enum DatabaseBackup {
                 """
             case .exists(let path): return "Tệp \(path) đã có; chọn tên khác / \(path) already exists."
             case .invalidBackup(let reason): return "Bản sao lưu không dùng được / unusable backup: \(reason)"
+            case .inUse(let path):
+                return "Cơ sở dữ liệu \(path) đang được dùng: dừng máy chủ trước khi khôi phục / \(path) is in use: stop the server before restoring."
             }
         }
     }
@@ -44,16 +47,59 @@ enum DatabaseBackup {
         guard header == Data("SQLite format 3\u{0}".utf8) else { throw Failure.invalidBackup("không phải tệp SQLite") }
         try await check(source, app: app)
         let manager = FileManager.default
+        if manager.fileExists(atPath: target) {
+            // The kept copy must hold everything committed, including what is still only in the
+            // write-ahead log after a crash: the log is checkpointed into the file and the file
+            // leaves WAL mode, which SQLite allows only when no other connection has it open —
+            // so this is also the check that no server is using it.
+            try await detach(target, app: app)
+        }
         let staging = target + ".restoring"
         try? manager.removeItem(atPath: staging)
         try manager.copyItem(atPath: source, toPath: staging)
         if manager.fileExists(atPath: target) {
             let kept = target + ".before-restore"
             try? manager.removeItem(atPath: kept)
+            for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: kept + suffix) }
             try manager.moveItem(atPath: target, toPath: kept)
         }
+        // Checkpointed above: what is left of a log belongs to no one.
         for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: target + suffix) }
         try manager.moveItem(atPath: staging, toPath: target)
+    }
+
+    /// Opens `path` alone, merges its write-ahead log into it and takes it out of WAL mode;
+    /// refuses (`inUse`) when another connection — a running server — has it open.
+    static func detach(_ path: String, app: Application) async throws {
+        let id = DatabaseID(string: "restore-target")
+        let databases = Databases(threadPool: app.threadPool, on: app.eventLoopGroup)
+        databases.use(.sqlite(.file(path)), as: id)
+        let outcome: Result<Void, Failure>
+        if let sql = databases.database(id, logger: app.logger, on: app.eventLoopGroup.any()) as? any SQLDatabase {
+            outcome = await detach(sql, path: path)
+        } else {
+            outcome = .failure(.inUse(path))
+        }
+        await databases.shutdownAsync()
+        try outcome.get()
+    }
+
+    private static func detach(_ sql: any SQLDatabase, path: String) async -> Result<Void, Failure> {
+        struct Mode: Decodable { var journal_mode: String }
+        do {
+            // Wait a little for a lock, never forever (SQLiteNIO's own busy handler would).
+            try await sql.raw("PRAGMA busy_timeout = 1000").run()
+            try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            let mode = try await sql.raw("PRAGMA journal_mode = DELETE").first(decoding: Mode.self)
+            guard mode?.journal_mode.lowercased() == "delete" else { return .failure(.inUse(path)) }
+            // A rollback-journal file (or one a server is writing to right now) must take an exclusive lock.
+            try await sql.raw("BEGIN EXCLUSIVE").run()
+            try await sql.raw("COMMIT").run()
+            return .success(())
+        } catch {
+            if SQLiteTuning.isBusy(error) { return .failure(.inUse(path)) }
+            return .failure(.invalidBackup("không mở được \(path): \(error)"))
+        }
     }
 
     /// Opens the file on its own and checks SQLite's integrity and that it holds GiaoBan's tables.
@@ -66,9 +112,13 @@ enum DatabaseBackup {
         }
         do {
             try await verify(sql)
-        } catch {
+        } catch let failure as Failure {
             await databases.shutdownAsync()
-            throw error
+            throw failure
+        } catch {
+            // "file is not a database", a torn page…: the backup is unusable, said as such.
+            await databases.shutdownAsync()
+            throw Failure.invalidBackup("không đọc được: \(error)")
         }
         await databases.shutdownAsync()
     }
@@ -99,7 +149,10 @@ struct BackupCommand: AsyncCommand {
             context.console.print("Đã sao lưu / backed up to \(signature.file)")
         } catch let failure as DatabaseBackup.Failure {
             context.console.error(failure.description)
-            throw failure
+            throw CommandFailed()
+        } catch {
+            context.console.error("Sao lưu thất bại / backup failed: \(error)")
+            throw CommandFailed()
         }
     }
 }
@@ -115,14 +168,21 @@ struct RestoreCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         guard case .sqliteFile(let target) = context.application.giaobanConfig.database else {
             context.console.error(DatabaseBackup.Failure.notSQLite.description)
-            throw DatabaseBackup.Failure.notSQLite
+            throw CommandFailed()
         }
         do {
             try await DatabaseBackup.restore(from: signature.file, into: target, app: context.application)
             context.console.print("Đã khôi phục \(signature.file) vào \(target) (bản cũ: \(target).before-restore) / restored")
         } catch let failure as DatabaseBackup.Failure {
             context.console.error(failure.description)
-            throw failure
+            throw CommandFailed()
+        } catch {
+            context.console.error("Khôi phục thất bại / restore failed: \(error)")
+            throw CommandFailed()
         }
     }
 }
+
+/// A command that has printed why it failed: the process exits with status 1 and nothing more
+/// (`main.swift`), never with a crash and a backtrace.
+public struct CommandFailed: Error {}

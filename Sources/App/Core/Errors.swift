@@ -117,35 +117,6 @@ struct AppErrorMiddleware: AsyncMiddleware {
     }
 }
 
-/// SQLite allows one writer. When two requests' transactions race, the one whose snapshot became
-/// stale gets SQLITE_BUSY at once (waiting cannot help it) and has been rolled back entirely, so
-/// the request is run again, a few times, after a short random pause. PostgreSQL never takes this
-/// path.
-struct SQLiteBusyRetryMiddleware: AsyncMiddleware {
-    var attempts = 8
-
-    static func isBusy(_ error: any Error) -> Bool {
-        guard let sqlite = error as? SQLiteError else { return false }
-        switch sqlite.reason {
-        case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout, .lockedBySharedCache: return true
-        default: return false
-        }
-    }
-
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        var attempt = 1
-        while true {
-            do {
-                return try await next.respond(to: request)
-            } catch where Self.isBusy(error) && attempt < attempts {
-                request.logger.debug("SQLite busy, running the request again (attempt \(attempt + 1))")
-                try await Task.sleep(nanoseconds: UInt64.random(in: 2_000_000...(20_000_000 * UInt64(attempt))))
-                attempt += 1
-            }
-        }
-    }
-}
-
 /// Records the request's Fluent queries and reports how many in `X-Query-Count`, so that a test
 /// can check that a page's query count does not grow with the data (no N+1).
 struct QueryCountMiddleware: AsyncMiddleware {
@@ -160,7 +131,7 @@ struct QueryCountMiddleware: AsyncMiddleware {
 extension Request {
     /// The JSON body as `T`, or a 400 `malformed_body` in the API's error shape.
     func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
-        do { return try content.decode(T.self) } catch {
+        do { return try content.decode(T.self) } catch let refused as AppError { throw refused } catch {
             throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
         }
     }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import GiaoBanCore
 import Vapor
 
@@ -12,33 +13,63 @@ enum SignIn {
     }
 
     static let throttle = LoginThrottle()
+    /// bcrypt is slow on purpose and runs on the thread pool that SQLite also uses: sign-ins wait
+    /// their turn here, so a burst of them cannot starve every other request of threads.
+    static let passwordGate = AsyncGate(limit: max(1, System.coreCount / 2))
 
+    /// Every attempt is written down before any password work, as a failure until proven
+    /// otherwise, in a transaction that first counts the earlier ones: once the account (5
+    /// failures since its last success) or the client address (`LoginThrottle.perAddress`) is
+    /// over its limit the attempt is refused without bcrypt and not written (a refused attempt
+    /// neither extends the lock nor is a guess). The transactions of one username (and of one
+    /// address) run one after another — SQLite's write lock (`BEGIN IMMEDIATE`), PostgreSQL
+    /// advisory locks — so parallel guesses cannot all see a count under the limit.
     static func attempt(username rawUsername: String, password: String, on request: Request) async throws -> Outcome {
         let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let now = request.now
-        let since = throttle.windowStart(now: now)
-        let recent = try await LoginAttempt.query(on: request.db)
-            .filter(\.$username == username)
-            .filter(\.$at > since)
-            .sort(\.$at, .descending)
-            .all()
-        // Failures count only since the last success.
-        let failures = recent.prefix { !$0.succeeded }.map(\.at)
-        if let until = throttle.lockedUntil(failures: failures, now: now) {
-            return .throttled(until: until)
-        }
-        var matched: Person?
-        if let person = try await Person.query(on: request.db).filter(\.$username == username).first(), person.active {
-            if try await request.password.async.verify(password, created: person.passwordHash) {
-                matched = person
+        let address = request.clientAddress
+        let decision: (attempt: LoginAttempt?, lockedUntil: Date?) = try await request.db.transaction { db in
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login:" + username)))").run()
+                if let address { try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login-from:" + address)))").run() }
             }
-        } else {
+            let recent = try await LoginAttempt.query(on: db)
+                .filter(\.$username == username)
+                .filter(\.$at > throttle.windowStart(now: now))
+                .sort(\.$at, .descending)
+                .all()
+            // Failures count only since the last success.
+            let failures = recent.prefix { !$0.succeeded }.map(\.at)
+            // Parallel requests read the clock at slightly different instants: an attempt
+            // written by one that started a moment later still counts.
+            if let until = throttle.lockedUntil(failures: failures, now: max(now, failures.max() ?? now)) { return (nil, until) }
+            if let address {
+                let perAddress = LoginThrottle.perAddress
+                let fromAddress = try await LoginAttempt.query(on: db)
+                    .filter(\.$remoteAddress == address)
+                    .filter(\.$succeeded == false)
+                    .filter(\.$at > perAddress.windowStart(now: now))
+                    .all().map(\.at)
+                if let until = perAddress.lockedUntil(failures: fromAddress, now: max(now, fromAddress.max() ?? now)) { return (nil, until) }
+            }
+            let attempt = LoginAttempt(username: username, succeeded: false, at: now, remoteAddress: address)
+            try await attempt.save(on: db)
+            return (attempt, nil)
+        }
+        guard let attempt = decision.attempt else { return .throttled(until: decision.lockedUntil ?? now) }
+        let matched: Person? = try await passwordGate.run {
+            if let person = try await Person.query(on: request.db).filter(\.$username == username).first(), person.active {
+                return try await request.password.async.verify(password, created: person.passwordHash) ? person : nil
+            }
             // Spend the same time on unknown users so that timing does not reveal which exist.
             _ = try? await request.password.async.hash(password)
+            return nil
         }
-        try await LoginAttempt(username: username, succeeded: matched != nil, at: now,
-                               remoteAddress: request.remoteAddress?.ipAddress).save(on: request.db)
-        if let matched { return .success(matched) }
+        if let matched {
+            attempt.succeeded = true
+            try await attempt.save(on: request.db)
+            return .success(matched)
+        }
         return .wrongCredentials
     }
 
@@ -158,9 +189,10 @@ struct AccountsController {
     }
 
     /// Only local paths: a `next` parameter must never send someone to another site.
+    /// The rule is `LocalRedirect.path` (GiaoBanCore): one `/`, no `//` or `/\\`, no control or
+    /// whitespace character as typed or percent-decoded; and never back to the sign-in page.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
-              !next.hasPrefix("/login") else { return "/" }
+        guard let next = LocalRedirect.path(next), !next.hasPrefix("/login") else { return "/" }
         return next
     }
 
@@ -174,6 +206,14 @@ struct AccountsController {
     struct TokenResponse: Content {
         var token: String
         var expiresAt: String
+    }
+
+    /// `DELETE /api/v1/auth/token`: revokes the token the request was made with (204).
+    func revokeToken(_ req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        guard let bearer = req.headers.bearerAuthorization else { throw AppError.unauthorized }
+        try await APIToken.query(on: req.db).filter(\.$tokenHash == SecretToken.hash(bearer.token)).delete()
+        return Response(status: .noContent)
     }
 
     func issueToken(_ req: Request) async throws -> Response {

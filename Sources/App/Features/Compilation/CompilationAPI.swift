@@ -147,7 +147,7 @@ struct CompilationAPIController {
 
     private func body(_ req: Request) throws -> ActionBody {
         guard req.body.data != nil, (req.body.data?.readableBytes ?? 0) > 0 else { return ActionBody() }
-        do { return try req.content.decode(ActionBody.self) } catch {
+        do { return try req.content.decode(ActionBody.self) } catch let refused as AppError { throw refused } catch {
             throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
         }
     }

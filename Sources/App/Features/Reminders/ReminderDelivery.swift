@@ -38,37 +38,61 @@ enum ReminderDelivery {
         return "sha256=" + SecretToken.hex(mac)
     }
 
+    /// What one commune's share of a run did.
+    private struct CommuneRun: Sendable { var communeID: UUID; var sent = 0; var failed = 0; var touched = false }
+
+    /// Delivers what is due. Each commune's deliveries go in order, communes side by side: a
+    /// slow or dead receiver (5 s to connect, 10 s between reads) holds up only its own commune,
+    /// and after its first failed webhook the rest of that commune's webhooks wait for the next run.
     static func deliverDue(app: Application, now: Date, instance: String) async throws -> (sent: Int, failed: Int) {
         let db = app.db
         let due = try await OutboxDelivery.query(on: db).filter(\.$status == .pending).filter(\.$nextAttemptAt <= now)
             .filter(\.$channel != .inApp).sort(\.$nextAttemptAt).limit(batchSize).all()
+        var byCommune: [UUID: [OutboxDelivery]] = [:]
+        for delivery in due { byCommune[delivery.communeID, default: []].append(delivery) }
+        let batches = byCommune.map { (communeID: $0.key, deliveries: $0.value) }
         var sent = 0, failed = 0
-        var touched: Set<UUID> = []
-        do {
-            try await deliver(due, touched: &touched, sent: &sent, failed: &failed, app: app, now: now, instance: instance)
-        } catch {
-            // What was saved before the failure is on the integrations page already.
-            for communeID in touched { try? await DataVersion.changed(communeID: communeID, app: app, on: db) }
-            throw error
+        var firstError: (any Error)?
+        await withTaskGroup(of: (CommuneRun, (any Error)?).self) { group in
+            for batch in batches {
+                group.addTask {
+                    var run = CommuneRun(communeID: batch.communeID)
+                    do {
+                        try await deliver(batch.deliveries, run: &run, app: app, now: now, instance: instance)
+                        return (run, nil)
+                    } catch {
+                        return (run, error)
+                    }
+                }
+            }
+            for await (run, error) in group {
+                sent += run.sent
+                failed += run.failed
+                if let error, firstError == nil { firstError = error }
+                // The integrations page shows every delivery's state (also what was saved before a failure).
+                if run.touched { try? await DataVersion.changed(communeID: run.communeID, app: app, on: db) }
+            }
         }
-        // The integrations page shows every delivery's state.
-        for communeID in touched { try await DataVersion.changed(communeID: communeID, app: app, on: db) }
+        if let firstError { throw firstError }
         return (sent, failed)
     }
 
-    private static func deliver(_ due: [OutboxDelivery], touched: inout Set<UUID>, sent: inout Int, failed: inout Int,
+    private static func deliver(_ due: [OutboxDelivery], run: inout CommuneRun,
                                 app: Application, now: Date, instance: String) async throws {
         let db = app.db
+        var webhookDown = false
         for candidate in due {
+            if candidate.channel == .webhook && webhookDown { continue }
             guard let delivery = try await claim(candidate, now: now, instance: instance, on: db) else { continue }
             guard let message = try await OutboxMessage.find(delivery.messageID, on: db) else { continue }
             let started = Date()
-            let outcome: (ok: Bool, code: Int?, error: String?)
+            let outcome: Outcome
             switch delivery.channel {
             case .webhook: outcome = await sendWebhook(message, delivery: delivery, app: app, now: now)
-            case .email: outcome = await sendEmail(message, app: app)
-            case .inApp: outcome = (true, nil, nil)
+            case .email: outcome = Outcome(await sendEmail(message, app: app))
+            case .inApp: outcome = Outcome(ok: true)
             }
+            if delivery.channel == .webhook && !outcome.ok { webhookDown = true }
             let attempt = DeliveryAttempt()
             attempt.deliveryID = try delivery.requireID()
             attempt.communeID = delivery.communeID
@@ -85,18 +109,37 @@ enum ReminderDelivery {
                 delivery.status = .sent
                 delivery.sentAt = now
                 delivery.lastError = nil
-                sent += 1
+                run.sent += 1
             } else {
                 delivery.lastError = attempt.error
-                if delivery.attempts > backoff.count {
+                if outcome.final || delivery.attempts > backoff.count {
                     delivery.status = .failed
-                    failed += 1
+                    run.failed += 1
                 } else {
                     delivery.nextAttemptAt = now.addingTimeInterval(backoff[delivery.attempts - 1])
                 }
             }
             try await delivery.save(on: db)
-            touched.insert(delivery.communeID)
+            run.touched = true
+        }
+    }
+
+    /// How a delivery went; `final`: trying again cannot help (the address policy refused it).
+    struct Outcome: Sendable {
+        var ok: Bool
+        var code: Int? = nil
+        var error: String? = nil
+        var final = false
+
+        init(ok: Bool, code: Int? = nil, error: String? = nil, final: Bool = false) {
+            self.ok = ok
+            self.code = code
+            self.error = error
+            self.final = final
+        }
+
+        init(_ tuple: (ok: Bool, code: Int?, error: String?)) {
+            self.init(ok: tuple.ok, code: tuple.code, error: tuple.error)
         }
     }
 
@@ -113,11 +156,17 @@ enum ReminderDelivery {
         return fresh
     }
 
-    static func sendWebhook(_ message: OutboxMessage, delivery: OutboxDelivery, app: Application, now: Date) async -> (ok: Bool, code: Int?, error: String?) {
+    static func sendWebhook(_ message: OutboxMessage, delivery: OutboxDelivery, app: Application, now: Date) async -> Outcome {
         do {
             guard let integration = try await ReminderService.integration(communeID: message.communeID, on: app.db),
                   integration.webhookEnabled, let url = integration.webhookURL, !url.isEmpty else {
-                return (false, nil, "Webhook chưa được cấu hình.")
+                return Outcome(ok: false, error: "Webhook chưa được cấu hình.")
+            }
+            // The address policy again, now: the name may resolve elsewhere than when it was saved.
+            switch await WebhookAddressCheck.verdict(url: url, allowed: app.giaobanConfig.webhookAllowedHosts) {
+            case .allowed: break
+            case .refused: return Outcome(ok: false, error: WebhookAddressCheck.refusedLabel, final: true)
+            case .unresolved: return Outcome(ok: false, error: "Không phân giải được tên máy của địa chỉ webhook.")
             }
             let commune = try await Commune.find(message.communeID, on: app.db)
             let recipient = try await Person.find(message.recipientID, on: app.db)
@@ -139,11 +188,12 @@ enum ReminderDelivery {
             headers.add(name: "X-GiaoBan-Signature", value: signature(secret: integration.webhookSecret ?? "", timestamp: timestamp, body: body))
             let response = try await app.client.post(URI(string: url), headers: headers) { request in
                 request.body = ByteBuffer(data: body)
+                request.timeout = .seconds(20) // the whole exchange, however slowly it trickles
             }.get()
             let code = Int(response.status.code)
-            return ((200...299).contains(code), code, (200...299).contains(code) ? nil : "HTTP \(code)")
+            return Outcome(ok: (200...299).contains(code), code: code, error: (200...299).contains(code) ? nil : "HTTP \(code)")
         } catch {
-            return (false, nil, String(describing: error))
+            return Outcome(ok: false, error: String(describing: error))
         }
     }
 

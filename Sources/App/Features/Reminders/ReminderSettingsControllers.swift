@@ -97,7 +97,8 @@ enum ReminderSettingsService {
                    hasSecret: !(integration.webhookSecret ?? "").isEmpty, secret: secret)
     }
 
-    static func saveWebhook(_ input: WebhookInput, communeID: UUID, actorID: UUID, now: Date, on db: any Database) async throws -> WebhookDTO {
+    static func saveWebhook(_ input: WebhookInput, communeID: UUID, actorID: UUID, now: Date, allowedHosts: Set<String>,
+                            on db: any Database) async throws -> WebhookDTO {
         let integration = try await integration(communeID: communeID, on: db)
         let before = webhook(integration)
         var fields: [String: String] = [:]
@@ -106,6 +107,10 @@ enum ReminderSettingsService {
             let parsed = URLComponents(string: url)
             if !(parsed?.scheme == "https" || parsed?.scheme == "http") || (parsed?.host ?? "").isEmpty {
                 fields["url"] = "Địa chỉ webhook phải là một URL http(s) đầy đủ."
+            } else if case .refused = await WebhookAddressCheck.verdict(url: url, allowed: allowedHosts) {
+                // The address policy (docs/decisions.md); a name that does not resolve yet is
+                // accepted and judged again before every delivery.
+                fields["url"] = WebhookAddressCheck.refusedMessage
             }
         }
         let enabled = input.enabled ?? integration.webhookEnabled
@@ -200,7 +205,8 @@ struct SettingsAPIController {
     func putWebhook(_ req: Request) async throws -> WebhookDTO {
         let user = try req.authorize(.manageOrganisation)
         return try await ReminderSettingsService.saveWebhook(try req.decodeJSON(WebhookInput.self), communeID: user.communeID,
-                                                             actorID: user.personID, now: req.now, on: req.db)
+                                                             actorID: user.personID, now: req.now,
+                                                             allowedHosts: req.application.giaobanConfig.webhookAllowedHosts, on: req.db)
     }
 
     func deliveries(_ req: Request) async throws -> ListDTO<DeliveryDTO> {
@@ -326,7 +332,8 @@ struct ReminderSettingsPages {
                     communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
                 let webhook = try await ReminderSettingsService.saveWebhook(
                     WebhookInput(url: form.url ?? "", enabled: form.enabled == "true", regenerateSecret: form.regenerateSecret == "true"),
-                    communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
+                    communeID: user.communeID, actorID: user.personID, now: req.now,
+                    allowedHosts: req.application.giaobanConfig.webhookAllowedHosts, on: req.db)
                 newSecret = webhook.secret
                 if newSecret == nil { return req.redirect(to: "/admin/integrations?notice=saved") }
             } catch let error as AppError where error.status == .unprocessableEntity {

@@ -109,7 +109,7 @@ struct ReportPageController {
 
     /// Saves ("Lưu") or submits ("Nộp báo cáo"); a refused form comes back as typed, with messages.
     func save(_ req: Request) async throws -> Response {
-        let user = try req.requireUser()
+        let user = try req.authorize(.writeOwnReport)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let author = try await ReportAuthor.resolve(req, user: user)
         let form = try req.content.decode(Form.self)
@@ -146,7 +146,7 @@ struct ReportPageController {
 
     /// The form's background save: keeps what is typed, as typed (JSON answer for the script).
     func autosave(_ req: Request) async throws -> Response {
-        let user = try req.requireUser()
+        let user = try req.authorize(.writeOwnReport)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let author = try await ReportAuthor.resolve(req, user: user)
         let form = try req.content.decode(Form.self)

@@ -9,7 +9,7 @@ struct NumberOrText: Codable, Sendable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { text = "" }
-        else if let number = try? container.decode(Decimal.self) { text = DecimalText.store(number) }
+        else if let number = try? container.decode(Decimal.self) { text = number.description }
         else if let bool = try? container.decode(Bool.self) { text = bool ? "1" : "0" }
         else { text = try container.decode(String.self) }
     }
@@ -65,7 +65,7 @@ struct ReportsAPIController {
     }
 
     private func save(_ req: Request, input: WeeklyReportInput, submit: Bool) async throws -> ReportDTO {
-        let user = try req.requireUser()
+        let user = try req.authorize(.writeOwnReport)
         let week = try week(req, user)
         let author = try await ReportAuthor.resolve(req, user: user)
         do {
@@ -82,8 +82,9 @@ struct ReportsAPIController {
     /// `PUT /api/v1/reports/{weekId}`: saves the caller's report (a draft until submitted), or
     /// with `?personId=` a colleague's on their behalf (office; focal point for its members).
     func put(_ req: Request) async throws -> ReportDTO {
+        try req.authorize(.writeOwnReport)
         let body: ReportInputDTO
-        do { body = try req.content.decode(ReportInputDTO.self) } catch {
+        do { body = try req.content.decode(ReportInputDTO.self) } catch let refused as AppError { throw refused } catch {
             throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
         }
         return try await save(req, input: body.input, submit: false)
@@ -92,7 +93,7 @@ struct ReportsAPIController {
     /// `POST /api/v1/reports/{weekId}/submit`: submits what is saved; the first submission instant
     /// is recorded once and never moves.
     func submit(_ req: Request) async throws -> ReportDTO {
-        let user = try req.requireUser()
+        let user = try req.authorize(.writeOwnReport)
         let week = try week(req, user)
         let author = try await ReportAuthor.resolve(req, user: user)
         let existing = try await ReportService.find(personID: try author.requireID(), week: week.id, on: req.db)

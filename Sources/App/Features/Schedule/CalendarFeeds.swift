@@ -49,7 +49,7 @@ struct CalendarFeedsController {
         return feed
     }
 
-    struct View: Encodable, Sendable { var personal: String; var commune: String }
+    struct View: Encodable, Sendable { var personal: String; var commune: String; var mayRotateCommune: Bool }
 
     /// The page with the two subscription addresses.
     func page(_ req: Request) async throws -> Response {
@@ -58,7 +58,8 @@ struct CalendarFeedsController {
         let commune = try await Self.feed(communeID: user.communeID, personID: nil, now: req.now, on: req.db)
         let base = Self.baseURL(req)
         return try await req.render("schedule/calendar", title: req.t("calendar_title"), section: "schedule",
-                                    View(personal: "\(base)/calendar/\(personal.token).ics", commune: "\(base)/calendar/\(commune.token).ics"))
+                                    View(personal: "\(base)/calendar/\(personal.token).ics", commune: "\(base)/calendar/\(commune.token).ics",
+                                         mayRotateCommune: AccessPolicy.allows(user.actor, .manageSchedule)))
     }
 
     /// A new secret for the person's feed (the old address stops working).
@@ -66,6 +67,18 @@ struct CalendarFeedsController {
         let user = try req.requireUser()
         try await CalendarFeed.query(on: req.db).filter(\.$personID == user.personID).delete()
         _ = try await Self.feed(communeID: user.communeID, personID: user.personID, now: req.now, on: req.db)
+        return req.redirect(to: "/calendar?notice=saved")
+    }
+
+    /// A new secret for the commune's feed (the office or the admin): the old address stops working,
+    /// for when it was shared beyond the commune.
+    func regenerateCommune(_ req: Request) async throws -> Response {
+        let user = try req.authorize(.manageSchedule)
+        try await CalendarFeed.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$personID == nil).delete()
+        _ = try await Self.feed(communeID: user.communeID, personID: nil, now: req.now, on: req.db)
+        try await AuditTrail.record(on: req.db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "settings",
+                                    action: "calendar_feed_rotated", subjectID: user.communeID,
+                                    before: Optional<String>.none, after: Optional<String>.none)
         return req.redirect(to: "/calendar?notice=saved")
     }
 
@@ -80,6 +93,14 @@ struct CalendarFeedsController {
         guard let file = req.parameters.get("file"), file.hasSuffix(".ics"),
               let feed = try await CalendarFeed.query(on: req.db).filter(\.$token == String(file.dropLast(4))).first(),
               let commune = try await Commune.find(feed.communeID, on: req.db) else { throw AppError.notFound() }
+        var owner: Person?
+        if let personID = feed.personID {
+            // A feed lives as long as its owner's account: a deactivated person's address is gone.
+            guard let person = try await Person.find(personID, on: req.db), person.active else {
+                throw AppError(.gone, code: "feed_gone", message: "Địa chỉ lịch này không còn hiệu lực.")
+            }
+            owner = person
+        }
         let calendar = commune.calendar
         var week = calendar.week(containing: calendar.week(containing: req.now).start.adding(days: -1))
         var items: [ScheduleItemDTO] = []
@@ -92,7 +113,7 @@ struct CalendarFeedsController {
             let units = Set(try await PersonUnit.query(on: req.db).filter(\.$personID == personID).all().map(\.unitID))
             items = items.filter { $0.chairId == personID || $0.participantIds.contains(personID) || !units.isDisjoint(with: $0.unitIds)
                 || $0.origin == "meeting" }
-            if let person = try await Person.find(personID, on: req.db) { title = "Lịch công tác - \(person.fullName)" }
+            if let owner { title = "Lịch công tác - \(owner.fullName)" }
         }
         let names = try await ScheduleService.nameLookup(communeID: commune.id!, on: req.db)
         let events = items.compactMap { item -> ICalendar.Event? in

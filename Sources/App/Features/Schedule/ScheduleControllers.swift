@@ -32,7 +32,7 @@ struct ScheduleAPIController {
     }
 
     private func decode(_ req: Request) throws -> ScheduleService.ItemInput {
-        do { return try req.content.decode(ScheduleService.ItemInput.self) } catch {
+        do { return try req.content.decode(ScheduleService.ItemInput.self) } catch let refused as AppError { throw refused } catch {
             throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
         }
     }

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import Foundation
 import GiaoBanCore
 import Vapor
@@ -26,6 +27,16 @@ enum SearchService {
     static let maxQueryLength = 100
     static let perKind = 20
 
+    /// `text` for a LIKE pattern with `\\` as the escape character: `%`, `_` and `\\` match themselves.
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
     static func matches(_ text: String?, _ folded: String) -> Bool {
         guard let text else { return false }
         return VietnameseText.folded(text).contains(folded)
@@ -38,8 +49,11 @@ enum SearchService {
         var results: [SearchResultDTO] = []
 
         // People: the folded name is stored, so the database does the matching.
+        // `%` and `_` typed by the person are letters to look for, not LIKE wildcards.
+        let pattern = "%" + likeEscaped(folded) + "%"
         let people = try await Person.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
-            .filter(\.$foldedName ~~ folded).sort(\.$foldedName).limit(perKind).all()
+            .filter(.sql(embed: "\(ident: "folded_name") LIKE \(bind: pattern) ESCAPE '\\'"))
+            .sort(\.$foldedName).limit(perKind).all()
         results += people.map { SearchResultDTO(kind: "person", id: $0.id!, title: $0.fullName, url: "/ledger/people/\($0.id!)", detail: $0.position) }
 
         // Targets: code or name.
@@ -85,12 +99,29 @@ enum SearchService {
             results += found
         }
 
-        // Schedule items the office put on the weekly schedule.
-        let entries = try await ScheduleEntry.query(on: db).filter(\.$communeID == communeID).filter(\.$hidden == false)
-            .sort(\.$date, .descending).all()
-        results += entries.filter { matches($0.title, folded) || matches($0.place, folded) }.prefix(perKind).map {
-            SearchResultDTO(kind: "schedule", id: $0.id!, title: "\(LocalDate(iso: $0.date)?.vietnamese ?? $0.date) \($0.start) · \($0.title)",
-                            url: "/schedule/\($0.weekID)", detail: $0.place)
+        // Schedule items: the office's working schedule for those who keep it, the published
+        // schedule for everyone else (what is not published yet is not theirs to read).
+        if AccessPolicy.allows(user.actor, .manageSchedule) {
+            let entries = try await ScheduleEntry.query(on: db).filter(\.$communeID == communeID).filter(\.$hidden == false)
+                .sort(\.$date, .descending).all()
+            results += entries.filter { matches($0.title, folded) || matches($0.place, folded) }.prefix(perKind).map {
+                SearchResultDTO(kind: "schedule", id: $0.id!, title: "\(LocalDate(iso: $0.date)?.vietnamese ?? $0.date) \($0.start) · \($0.title)",
+                                url: "/schedule/\($0.weekID)", detail: $0.place)
+            }
+        } else {
+            let publications = try await SchedulePublication.query(on: db).filter(\.$communeID == communeID)
+                .sort(\.$weekID, .descending).all()
+            var found: [SearchResultDTO] = []
+            for publication in publications where found.count < perKind {
+                let items = ScheduleService.published(publication).sorted { ($0.date, $0.start) > ($1.date, $1.start) }
+                for item in items where matches(item.title, folded) || matches(item.place, folded) {
+                    found.append(SearchResultDTO(kind: "schedule", id: item.id,
+                                                 title: "\(LocalDate(iso: item.date)?.vietnamese ?? item.date) \(item.start) · \(item.title)",
+                                                 url: "/schedule/\(publication.weekID)", detail: item.place))
+                    if found.count >= perKind { break }
+                }
+            }
+            results += found
         }
         return results
     }

@@ -10,7 +10,7 @@ struct TargetsAPIController {
     static let xlsxType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     private func decode(_ req: Request) throws -> TargetInputDTO {
-        do { return try req.content.decode(TargetInputDTO.self) } catch {
+        do { return try req.content.decode(TargetInputDTO.self) } catch let refused as AppError { throw refused } catch {
             throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
         }
     }

@@ -1,0 +1,219 @@
+import FluentKit
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import SQLKit
+import SQLiteNIO
+
+/// How GiaoBan uses SQLite with several connections (one per event loop) on one file:
+///
+/// - every connection gets `PRAGMA busy_timeout` (a writer waits up to 30 s for the lock,
+///   sleeping, instead of SQLiteNIO's handler that retries forever in a busy loop) and
+///   `synchronous=FULL` (a commit is on disk when acknowledged);
+/// - every transaction starts with `BEGIN IMMEDIATE`: it takes the write lock before its first
+///   read. A deferred transaction reads first and upgrades at its first write; if another
+///   connection committed in between, its snapshot is stale and SQLite answers SQLITE_BUSY at
+///   once — waiting cannot help, which is what answered "database is locked" under load.
+///
+/// With both, a request never sees SQLITE_BUSY unless the lock was held for 30 s, so nothing runs
+/// a request twice (the old retry middleware re-ran whole requests, which is only safe for a
+/// request that is exactly one transaction).
+enum SQLiteTuning {
+    /// As long as a request waits for a pooled connection (`connectionPoolTimeout`): on a loaded
+    /// two-core box a burst of writers queues rather than fails. 5 s was measured too short when
+    /// the box was also compiling: two servers planning reminders together got SQLITE_BUSY.
+    static let busyTimeoutMilliseconds = 30_000
+
+    /// The database configuration for `app.databases.use(_:as:)`.
+    static func configuration(_ storage: SQLiteConfiguration, connectionPoolTimeout: TimeAmount = .seconds(30)) -> DatabaseConfigurationFactory {
+        let base = DatabaseConfigurationFactory.sqlite(storage, connectionPoolTimeout: connectionPoolTimeout)
+        let key: String
+        switch storage.storage {
+        case .file(let path): key = "file:" + URL(fileURLWithPath: path).standardizedFileURL.path
+        case .memory(let identifier): key = "memory:" + identifier
+        }
+        let writers = writerGate(for: key)
+        return DatabaseConfigurationFactory { TunedConfiguration(base: base.make(), prepared: PreparedConnections(), writers: writers) }
+    }
+
+    /// One gate per database file in this process: its transactions queue here (suspended,
+    /// holding no thread) instead of in SQLite's busy handler, which sleeps on a thread of the
+    /// small pool every query needs — with a few writers waiting there, the one holding the lock
+    /// could not get a thread to commit, and everything stalled until the timeout. The busy
+    /// timeout is left for other processes (another server, `giaoban backup`).
+    private static let gates = NIOLockedValueBox<[String: AsyncGate]>([:])
+
+    static func writerGate(for key: String) -> AsyncGate {
+        gates.withLockedValue { gates in
+            if let gate = gates[key] { return gate }
+            let gate = AsyncGate(limit: 1)
+            gates[key] = gate
+            return gate
+        }
+    }
+
+    static func isBusy(_ error: any Error) -> Bool {
+        guard let sqlite = error as? SQLiteError else { return false }
+        switch sqlite.reason {
+        case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout, .lockedBySharedCache: return true
+        default: return false
+        }
+    }
+
+    /// The pragmas each new connection runs once.
+    static let connectionPragmas = ["PRAGMA busy_timeout = \(busyTimeoutMilliseconds)", "PRAGMA synchronous = FULL"]
+
+    /// Which connections have run `connectionPragmas`, and on which event loops the pool's
+    /// (single) connection has. Connections are kept referenced, so an identifier is never reused.
+    final class PreparedConnections: Sendable {
+        private let state = NIOLockedValueBox<(connections: [ObjectIdentifier: SQLiteConnection], loops: Set<ObjectIdentifier>)>(([:], []))
+
+        func isPrepared(loop: any EventLoop) -> Bool {
+            state.withLockedValue { $0.loops.contains(ObjectIdentifier(loop)) }
+        }
+
+        /// Runs the pragmas on `connection` unless it has run them already.
+        func prepare(_ connection: SQLiteConnection, loop: any EventLoop) -> EventLoopFuture<Void> {
+            let id = ObjectIdentifier(connection)
+            if state.withLockedValue({ $0.connections[id] != nil }) {
+                state.withLockedValue { _ = $0.loops.insert(ObjectIdentifier(loop)) }
+                return connection.eventLoop.makeSucceededVoidFuture()
+            }
+            var future = connection.eventLoop.makeSucceededVoidFuture()
+            for pragma in SQLiteTuning.connectionPragmas {
+                future = future.flatMap { connection.query(pragma, []).map { _ in } }
+            }
+            return future.map {
+                self.state.withLockedValue {
+                    $0.connections[id] = connection
+                    $0.loops.insert(ObjectIdentifier(loop))
+                }
+            }
+        }
+    }
+
+    struct TunedConfiguration: DatabaseConfiguration {
+        var base: any DatabaseConfiguration
+        let prepared: PreparedConnections
+        let writers: AsyncGate
+
+        var middleware: [any AnyModelMiddleware] {
+            get { base.middleware }
+            set { base.middleware = newValue }
+        }
+
+        func makeDriver(for databases: Databases) -> any DatabaseDriver {
+            TunedDriver(base: base.makeDriver(for: databases), prepared: prepared, writers: writers)
+        }
+    }
+
+    struct TunedDriver: DatabaseDriver {
+        let base: any DatabaseDriver
+        let prepared: PreparedConnections
+        let writers: AsyncGate
+
+        func makeDatabase(with context: DatabaseContext) -> any Database {
+            TunedDatabase(base: base.makeDatabase(with: context), prepared: prepared, writers: writers, inTransaction: false)
+        }
+        func shutdown() { base.shutdown() }
+        func shutdownAsync() async { await base.shutdownAsync() }
+    }
+
+    /// Fluent's SQLite database with prepared connections and immediate transactions. Inside a
+    /// transaction it wraps the connection-bound database, so nested `transaction` calls join it.
+    struct TunedDatabase: Database, SQLDatabase {
+        let base: any Database
+        let prepared: PreparedConnections
+        let writers: AsyncGate
+        let inTransaction: Bool
+
+        var context: DatabaseContext { base.context }
+        private var sql: any SQLDatabase { base as! any SQLDatabase }
+
+        /// Runs `body` on a connection that has run the pragmas: directly when this event loop's
+        /// connection is known to have, otherwise on the connection after preparing it.
+        private func onPrepared<T: Sendable>(_ body: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+            if inTransaction || prepared.isPrepared(loop: base.eventLoop) { return body(base) }
+            let prepared = self.prepared
+            let loop = base.eventLoop
+            return base.withConnection { bound in
+                guard let sqlite = bound as? any SQLiteDatabase else { return body(bound) }
+                return sqlite.withConnection { connection in prepared.prepare(connection, loop: loop) }
+                    .flatMap { body(bound) }
+            }
+        }
+
+        func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
+            onPrepared { $0.execute(query: query, onOutput: onOutput) }
+        }
+
+        func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
+            onPrepared { $0.execute(schema: schema) }
+        }
+
+        func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
+            base.execute(enum: `enum`)
+        }
+
+        func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+            if inTransaction { return closure(self) }
+            let prepared = self.prepared
+            let loop = base.eventLoop
+            return base.withConnection { bound in
+                let wrapped = TunedDatabase(base: bound, prepared: prepared, writers: writers, inTransaction: false)
+                guard let sqlite = bound as? any SQLiteDatabase else { return closure(wrapped) }
+                return sqlite.withConnection { connection in prepared.prepare(connection, loop: loop) }
+                    .flatMap { closure(wrapped) }
+            }
+        }
+
+        func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+            if inTransaction { return closure(self) }
+            let writers = self.writers
+            return base.eventLoop.makeFutureWithTask {
+                // The connection is taken after the gate: waiting here holds nothing.
+                try await writers.run { try await immediateTransaction(closure).get() }
+            }
+        }
+
+        private func immediateTransaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+            let prepared = self.prepared
+            let writers = self.writers
+            let loop = base.eventLoop
+            return base.withConnection { bound in
+                let transaction = TunedDatabase(base: bound, prepared: prepared, writers: writers, inTransaction: true)
+                let sql = bound as! any SQLDatabase
+                let ready: EventLoopFuture<Void>
+                if let sqlite = bound as? any SQLiteDatabase {
+                    ready = sqlite.withConnection { connection in prepared.prepare(connection, loop: loop) }
+                } else {
+                    ready = bound.eventLoop.makeSucceededVoidFuture()
+                }
+                return ready
+                    .flatMap { sql.raw("BEGIN IMMEDIATE").run() }
+                    .flatMap {
+                        closure(transaction)
+                            .flatMap { result in sql.raw("COMMIT").run().map { result } }
+                            .flatMapError { error in
+                                sql.raw("ROLLBACK").run().flatMapErrorThrowing { _ in () }
+                                    .flatMapThrowing { throw error }
+                            }
+                    }
+            }
+        }
+
+        // SQLDatabase
+
+        var logger: Logger { base.logger }
+        var eventLoop: any EventLoop { base.eventLoop }
+        var version: (any SQLDatabaseReportedVersion)? { sql.version }
+        var dialect: any SQLDialect { sql.dialect }
+        var queryLogLevel: Logger.Level? { sql.queryLogLevel }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+            onPrepared { ($0 as! any SQLDatabase).execute(sql: query, onRow) }
+        }
+    }
+}
