@@ -399,7 +399,7 @@ struct SecurityTests {
             #expect(page.body.string.contains("20.000"))
             #expect(try await GroupWeek.query(on: t.db).count() == 0)
             // Forms are cleaned the same way.
-            let form = try await browser.post("/groups/\(try ntm.requireID())/weeks/2021-W33/submit", [("summary", "\u{0}Tổng\u{202E} hợp")])
+            let form = try await browser.post("/groups/\(try ntm.requireID())/weeks/2021-W33/submit", [("summary", "\u{0}Tổng\u{202E} hợp"), ("confirmMissing", "true")])
             #expect(form.status == .seeOther)
             #expect(try await GroupWeek.query(on: t.db).first()?.summary == "Tổng hợp")
         }
