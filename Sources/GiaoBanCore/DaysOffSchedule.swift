@@ -91,6 +91,9 @@ extension DaysOffYear {
         public var message: String
     }
 
+    public static let maxNameLength = 200
+    public static let maxDays = 100
+
     /// Every problem of a refused list.
     public struct Problems: Error, Hashable, Sendable {
         public var all: [Problem]
@@ -101,6 +104,9 @@ extension DaysOffYear {
     /// replaces is listed as a day off).
     public static func validated(year: Int, days: [DayOff]) -> Result<DaysOffYear, Problems> {
         var problems: [Problem] = []
+        if days.count > maxDays {
+            problems.append(Problem(index: maxDays, message: "Một năm có tối đa \(maxDays) ngày nghỉ và ngày làm bù."))
+        }
         var seen: Set<LocalDate> = []
         for (index, day) in days.enumerated() {
             if day.date.year != year {
@@ -108,6 +114,9 @@ extension DaysOffYear {
             }
             if day.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 problems.append(Problem(index: index, message: "Ghi tên ngày nghỉ, ví dụ “Quốc khánh”."))
+            }
+            if day.name.count > maxNameLength {
+                problems.append(Problem(index: index, message: "Tên ngày nghỉ quá dài (tối đa \(maxNameLength) ký tự)."))
             }
             if !seen.insert(day.date).inserted {
                 problems.append(Problem(index: index, message: "Ngày \(day.date.vietnamese) được liệt kê hai lần."))
