@@ -198,8 +198,10 @@ struct ConclusionTests {
                     "week 33's own briefing is reported on in week 34")
             let block = try await BriefingTaskQueries.block(open, calendar: CommuneCalendar(), now: t.clock.now(), language: .vi, on: t.db)
             #expect(block.hasTasks && block.tasks.first?.overdue == true)
-            let html = try await t.app.view.render("reports/assigned-tasks", block).get()
-            let text = String(buffer: html.data)
+            // The weekly report form shows the same block.
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            let text = try await browser.get("/reports/2021-W34").body.string
             #expect(text.contains("Việc được giao tại giao ban"))
             #expect(text.contains("Đôn đốc thu BHYT hộ cận nghèo thôn Kim Lữ"))
             #expect(text.contains("Quá hạn"))

@@ -42,8 +42,8 @@ struct BriefingTaskRow: Encodable, Sendable {
     }
 }
 
-/// What the weekly report form includes (`reports/assigned-tasks.leaf`, rendered with this as
-/// its context): the tasks the author reports on, with the words it needs.
+/// What the weekly report form shows in its "assigned-tasks" section (`view.assignedTasks`):
+/// the tasks the author reports on, with the words it needs.
 struct AssignedTasksBlock: Encodable, Sendable {
     var title: String
     var hint: String
