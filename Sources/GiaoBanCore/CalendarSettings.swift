@@ -64,6 +64,9 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
     /// The first day the commune runs its regime on GiaoBan. Obligations whose period ended
     /// before it were kept on paper and are not owed here (nil: since always).
     public var inUseSince: LocalDate?
+    /// Who owes a monthly report: the units (the default), the officials themselves, or both
+    /// (the letter asks organisations and individual officials; each commune chooses).
+    public var monthlyReporters: MonthlyReporters
 
     public init(
         timeZoneIdentifier: String,
@@ -74,7 +77,8 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         cellReportDueDay: Int,
         monthlyReportDueDay: Int,
         monthlyPeriodRule: MonthlyPeriodRule = .stateCutOff,
-        inUseSince: LocalDate? = nil
+        inUseSince: LocalDate? = nil,
+        monthlyReporters: MonthlyReporters = .units
     ) {
         self.timeZoneIdentifier = timeZoneIdentifier
         self.weekStartDay = weekStartDay
@@ -85,15 +89,17 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         self.monthlyReportDueDay = monthlyReportDueDay
         self.monthlyPeriodRule = monthlyPeriodRule
         self.inUseSince = inUseSince
+        self.monthlyReporters = monthlyReporters
     }
 
     private enum CodingKeys: String, CodingKey {
         case timeZoneIdentifier, weekStartDay, weeklyReportDeadline, groupCompilationDeadline, meetingSlots
-        case cellReportDueDay, monthlyReportDueDay, monthlyPeriodRule, inUseSince
+        case cellReportDueDay, monthlyReportDueDay, monthlyPeriodRule, inUseSince, monthlyReporters
     }
 
     /// Settings stored before a field existed still decode: a missing `monthlyPeriodRule` is the
-    /// state cut-off (the default), a missing `inUseSince` means since always.
+    /// state cut-off (the default), a missing `inUseSince` means since always, a missing
+    /// `monthlyReporters` the units (what every commune had before people could owe one).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         timeZoneIdentifier = try c.decode(String.self, forKey: .timeZoneIdentifier)
@@ -105,6 +111,7 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         monthlyReportDueDay = try c.decode(Int.self, forKey: .monthlyReportDueDay)
         monthlyPeriodRule = try c.decodeIfPresent(MonthlyPeriodRule.self, forKey: .monthlyPeriodRule) ?? .stateCutOff
         inUseSince = try c.decodeIfPresent(LocalDate.self, forKey: .inUseSince)
+        monthlyReporters = try c.decodeIfPresent(MonthlyReporters.self, forKey: .monthlyReporters) ?? .units
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -118,6 +125,7 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
         try c.encode(monthlyReportDueDay, forKey: .monthlyReportDueDay)
         try c.encode(monthlyPeriodRule, forKey: .monthlyPeriodRule)
         try c.encodeIfPresent(inUseSince, forKey: .inUseSince)
+        try c.encode(monthlyReporters, forKey: .monthlyReporters)
     }
 
     /// The defaults of letter 62-CV/ĐU (Sơn Kim 2, 19/08/2021). The letter prints the bloc
