@@ -46,6 +46,7 @@ enum AppMigrations {
         UpdateReportGroupsAddIssuingBody(),
         CreateLoginSlips(),
         CreateBriefingConclusions(),
+        UpdateMonthlyReportsAddPerson(),
     ]
 }
 

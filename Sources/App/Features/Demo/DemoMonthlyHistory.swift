@@ -77,7 +77,7 @@ enum DemoMonthlyHistory {
                     nextMonth: "Tập trung hoàn thành các chỉ tiêu còn chậm; đôn đốc báo cáo đúng hạn.",
                     proposals: "")
                 do {
-                    _ = try await MonthlyService.save(input, unit: unit, context: context, submit: true, actor: writer.actor, now: submittedAt, on: db)
+                    _ = try await MonthlyService.save(input, owner: .unit(unit), context: context, submit: true, actor: writer.actor, now: submittedAt, on: db)
                 } catch let error as AppError where error.status == .unprocessableEntity {
                     continue  // nothing to report: the unit had no figures and no work that month
                 }

@@ -10,6 +10,8 @@ struct HomeController {
         var timeLeft: String
         var passed: Bool
         var mine: Bool
+        /// Where the reader writes it, when it is theirs to write (their personal monthly report).
+        var href: String? = nil
     }
     struct BriefingView: Encodable, Sendable {
         var title: String
@@ -69,12 +71,25 @@ struct HomeController {
             .first { calendar.cellReportDeadline(year: $0.0, month: $0.1) > now }!
         let reportMonth = [-1, 0, 1].map { Self.month(today.year, today.month, plus: $0) }
             .first { calendar.monthlyReportDeadline(year: $0.0, month: $0.1) > now }!
-        let monthly = [
+        var monthly = [
             row(req.t("deadline_cell_report", "\(cellMonth.1)/\(cellMonth.0)"), req.t("deadline_who_supervisors"),
                 calendar.cellReportDeadline(year: cellMonth.0, month: cellMonth.1), mine: user.actor.isCellSupervisor),
-            row(req.t("deadline_monthly_report", "\(reportMonth.1)/\(reportMonth.0)"), req.t("deadline_who_units"),
-                calendar.monthlyReportDeadline(year: reportMonth.0, month: reportMonth.1), mine: true),
         ]
+        let monthlyDue = calendar.monthlyReportDeadline(year: reportMonth.0, month: reportMonth.1)
+        let reporters = calendar.settings.monthlyReporters
+        if reporters.includesUnits {
+            monthly.append(row(req.t("deadline_monthly_report", "\(reportMonth.1)/\(reportMonth.0)"), req.t("deadline_who_units"),
+                               monthlyDue, mine: true))
+        }
+        // An official who owes a personal monthly report gets it on their home page, with the way in.
+        if reporters.includesPeople, let month = ReportMonth(year: reportMonth.0, month: reportMonth.1),
+           MonthlyDuty.personOwes(month, duty: user.person.reportingDuty, calendar: calendar),
+           try await !MonthlyService.reporters(communeID: user.communeID, personIDs: [user.personID], on: req.db).isEmpty {
+            var personal = row(req.t("deadline_monthly_personal", "\(reportMonth.1)/\(reportMonth.0)"), req.t("deadline_who_you"),
+                               monthlyDue, mine: true)
+            personal.href = "/monthly/\(month)/people/\(user.personID)"
+            monthly.append(personal)
+        }
         let nextWeek = calendar.week(containing: week.end.adding(days: 1))
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id, nextWeek.id], on: req.db)
         let briefing = calendar.nextMeeting(after: now, moves: moves).map { meeting in

@@ -3,9 +3,10 @@ import Foundation
 import GiaoBanCore
 import Vapor
 
-/// The monthly obligations in the compliance ledger (SPEC §8): each unit's monthly report (due
-/// before the 20th of the month) and each party cell's report (due before the 10th of the next
-/// month), with the same statuses and on-time rates as the weekly reports. Three queries per call.
+/// The monthly obligations in the compliance ledger (SPEC §8): the monthly reports of the units,
+/// of the officials, or both (the commune's `monthlyReporters` setting), and each party cell's
+/// report (due before the 10th of the next month), with the same statuses and on-time rates as
+/// the weekly reports. A fixed number of queries per call.
 enum MonthlyLedger {
     struct Cell: Sendable {
         var month: ReportMonth
@@ -22,18 +23,35 @@ enum MonthlyLedger {
     }
 
     static func unitRows(units: [OrgUnit], year: Int, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> [Row] {
-        let today = LocalDate.inZone(now, calendar.timeZone)
-        let rule = calendar.settings.monthlyPeriodRule
-        let months = ReportingPeriods.reportMonthsBegun(inYear: year, rule: rule, today: today).filter {
-            LedgerRules.owesPeriod(endingOn: ReportingPeriods.period(for: $0, rule: rule).lastDay, calendar: calendar)
-        }
+        let months = MonthlyDuty.unitMonths(inYear: year, today: LocalDate.inZone(now, calendar.timeZone), calendar: calendar)
+        guard calendar.settings.monthlyReporters.includesUnits else { return [] }
         let reports = try await MonthlyService.reports(unitIDs: units.compactMap(\.id), months: months, on: db)
-        let first = Dictionary(reports.map { ("\($0.unitID)|\($0.month)", $0.firstSubmittedAt) }, uniquingKeysWith: { a, _ in a })
+        let first = Dictionary(reports.compactMap { r in r.unitID.map { ("\($0)|\(r.month)", r.firstSubmittedAt) } }, uniquingKeysWith: { a, _ in a })
         return units.map { unit in
             Row(id: unit.id!, name: unit.name, cells: months.map { month in
                 let due = calendar.monthlyReportDeadline(year: month.year, month: month.month)
                 return Cell(month: month, dueAt: due,
                             entry: MonthlyService.ledgerEntry(dueAt: due, firstSubmittedAt: first["\(unit.id!)|\(month)"] ?? nil,
+                                                              calendar: calendar, now: now))
+            })
+        }
+    }
+
+    /// The officials' personal monthly reports: each official's row holds only the months they
+    /// owe (``MonthlyDuty/personOwes(_:duty:calendar:)``); someone who owes none is no row.
+    static func personRows(people: [Person], year: Int, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> [Row] {
+        guard calendar.settings.monthlyReporters.includesPeople else { return [] }
+        let today = LocalDate.inZone(now, calendar.timeZone)
+        let owed = people.map { ($0, MonthlyDuty.personMonths(inYear: year, today: today, duty: $0.reportingDuty, calendar: calendar)) }
+            .filter { !$0.1.isEmpty }
+        let months = Array(Set(owed.flatMap(\.1))).sorted()
+        let reports = try await MonthlyService.reports(personIDs: owed.compactMap(\.0.id), months: months, on: db)
+        let first = Dictionary(reports.compactMap { r in r.personID.map { ("\($0)|\(r.month)", r.firstSubmittedAt) } }, uniquingKeysWith: { a, _ in a })
+        return owed.map { person, months in
+            Row(id: person.id!, name: person.fullName, cells: months.map { month in
+                let due = calendar.monthlyReportDeadline(year: month.year, month: month.month)
+                return Cell(month: month, dueAt: due,
+                            entry: MonthlyService.ledgerEntry(dueAt: due, firstSubmittedAt: first["\(person.id!)|\(month)"] ?? nil,
                                                               calendar: calendar, now: now))
             })
         }
@@ -72,12 +90,16 @@ struct MonthlyLedgerDTO: Content {
         var summary: LedgerTallyDTO
     }
     var year: Int
-    /// One row per unit: its monthly reports.
+    /// The commune's setting: "units", "people" or "both".
+    var monthlyReporters: String
+    /// One row per unit: its monthly reports (none when the commune asks only people).
     var monthlyReports: [Row]
+    /// One row per official who owes a personal monthly report: only the months owed.
+    var personalReports: [Row]
     /// One row per party cell: its monthly cell reports.
     var cellReports: [Row]
 
-    init(year: Int, units: [MonthlyLedger.Row], cells: [MonthlyLedger.Row], calendar: CommuneCalendar) {
+    init(year: Int, units: [MonthlyLedger.Row], people: [MonthlyLedger.Row], cells: [MonthlyLedger.Row], calendar: CommuneCalendar) {
         func rows(_ rows: [MonthlyLedger.Row]) -> [Row] {
             rows.map { row in
                 Row(id: row.id, name: row.name, months: row.cells.map {
@@ -87,22 +109,25 @@ struct MonthlyLedgerDTO: Content {
             }
         }
         self.year = year
+        monthlyReporters = calendar.settings.monthlyReporters.rawValue
         monthlyReports = rows(units)
+        personalReports = rows(people)
         cellReports = rows(cells)
     }
 }
 
 extension LedgerAPIController {
-    /// `GET /api/v1/ledger/monthly?year=`: every unit and cell for leaders, the office and admins;
-    /// otherwise the caller's own units and the cells they are in charge of.
+    /// `GET /api/v1/ledger/monthly?year=`: every unit, official and cell for leaders, the office and
+    /// admins; otherwise the caller's own units, themself, and the cells they are in charge of.
     func monthly(_ req: Request) async throws -> MonthlyLedgerDTO {
         let user = try req.requireUser()
         let calendar = user.commune.calendar
         let yearText = req.query[String.self, at: "year"]
         let year = try yearText.map { try CellsAPIController.year($0) } ?? LocalDate.inZone(req.now, calendar.timeZone).year
-        let (units, cells) = try await LedgerPagesController.monthlyScope(user.actor, on: req.db)
+        let (units, cells, people) = try await LedgerPagesController.monthlyScope(user.actor, on: req.db)
         return MonthlyLedgerDTO(year: year,
                                 units: try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db),
+                                people: try await MonthlyLedger.personRows(people: people, year: year, calendar: calendar, now: req.now, on: req.db),
                                 cells: try await MonthlyLedger.cellRows(cells: cells, year: year, calendar: calendar, now: req.now, on: req.db),
                                 calendar: calendar)
     }
@@ -110,7 +135,7 @@ extension LedgerAPIController {
 
 extension LedgerPagesController {
     /// Whose monthly obligations an actor sees: all for the commune's readers, else their own.
-    static func monthlyScope(_ actor: Actor, on db: any Database) async throws -> ([OrgUnit], [PartyCell]) {
+    static func monthlyScope(_ actor: Actor, on db: any Database) async throws -> ([OrgUnit], [PartyCell], [Person]) {
         let whole = AccessPolicy.allows(actor, .readCommuneLedger)
         var unitQuery = OrgUnit.query(on: db).filter(\.$communeID == actor.communeID).filter(\.$active == true)
         var cellQuery = PartyCell.query(on: db).filter(\.$communeID == actor.communeID).filter(\.$active == true)
@@ -120,13 +145,18 @@ extension LedgerPagesController {
         }
         let units = whole || !actor.unitIDs.isEmpty ? try await unitQuery.sort(\.$name).all() : []
         let cells = whole || !actor.supervisedCellIDs.isEmpty ? try await cellQuery.sort(\.$name).all() : []
-        return (units, cells)
+        let people = try await MonthlyService.reporters(communeID: actor.communeID, personIDs: whole ? nil : [actor.personID], on: db)
+        return (units, cells, people)
     }
 
     struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [StatusCell]; var tally: TallyView }
+    struct MonthlySection: Encodable, Sendable {
+        var months: [String]; var rows: [MonthlyRowView]; var tally: TallyView
+    }
     struct MonthlyView: Encodable, Sendable {
         var year: Int; var previousYear: Int; var nextYear: Int; var unitMonths: [String]; var cellMonths: [String]
         var units: [MonthlyRowView]; var cells: [MonthlyRowView]; var unitTally: TallyView; var cellTally: TallyView
+        var people: MonthlySection; var asksUnits: Bool; var asksPeople: Bool
     }
 
     /// `GET /ledger/monthly?year=`: the monthly reports and the cell reports of a year, month by month.
@@ -134,24 +164,34 @@ extension LedgerPagesController {
         let user = try req.requireUser()
         let calendar = user.commune.calendar
         let year = try Self.year(req, calendar: calendar)
-        let (units, cells) = try await Self.monthlyScope(user.actor, on: req.db)
+        let (units, cells, people) = try await Self.monthlyScope(user.actor, on: req.db)
         let unitRows = try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db)
+        let personRows = try await MonthlyLedger.personRows(people: people, year: year, calendar: calendar, now: req.now, on: req.db)
         let cellRows = try await MonthlyLedger.cellRows(cells: cells, year: year, calendar: calendar, now: req.now, on: req.db)
-        func view(_ rows: [MonthlyLedger.Row]) -> [MonthlyRowView] {
-            rows.map { row in
-                MonthlyRowView(name: row.name, cells: row.cells.map { Self.cell($0.entry, calendar: calendar, language: req.language) },
-                               tally: TallyView(row.tally))
-            }
-        }
-        func total(_ rows: [MonthlyLedger.Row]) -> TallyView {
+        let notOwed = StatusCell(status: "not_owed", label: req.t("ledger_not_owed"))
+        // Rows may owe different months (an official who joined in June): one column per month
+        // owed by anyone, and "not owed" where a row has no obligation.
+        func section(_ rows: [MonthlyLedger.Row]) -> MonthlySection {
+            let months = Array(Set(rows.flatMap { $0.cells.map(\.month) })).sorted()
             var tally = LedgerTally()
             for row in rows { tally.merge(row.tally) }
-            return TallyView(tally)
+            return MonthlySection(
+                months: months.map { "T\($0.month)" },
+                rows: rows.map { row in
+                    let byMonth = Dictionary(row.cells.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
+                    return MonthlyRowView(name: row.name, cells: months.map { month in
+                        byMonth[month].map { Self.cell($0.entry, calendar: calendar, language: req.language) } ?? notOwed
+                    }, tally: TallyView(row.tally))
+                },
+                tally: TallyView(tally))
         }
-        func headers(_ rows: [MonthlyLedger.Row]) -> [String] { (rows.first?.cells ?? []).map { "T\($0.month.month)" } }
+        let unitSection = section(unitRows)
+        let cellSection = section(cellRows)
+        let reporters = calendar.settings.monthlyReporters
         let view = MonthlyView(year: year, previousYear: year - 1, nextYear: year + 1,
-                               unitMonths: headers(unitRows), cellMonths: headers(cellRows),
-                               units: view(unitRows), cells: view(cellRows), unitTally: total(unitRows), cellTally: total(cellRows))
+                               unitMonths: unitSection.months, cellMonths: cellSection.months,
+                               units: unitSection.rows, cells: cellSection.rows, unitTally: unitSection.tally, cellTally: cellSection.tally,
+                               people: section(personRows), asksUnits: reporters.includesUnits, asksPeople: reporters.includesPeople)
         return try await req.render("ledger/monthly", title: req.t("ledger_monthly_title"), section: "ledger", view)
     }
 }

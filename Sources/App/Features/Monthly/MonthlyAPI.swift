@@ -13,11 +13,24 @@ struct MonthlyOverviewDTO: Content {
         var firstSubmittedAt: String?
         var lateBySeconds: Int
     }
+    struct PersonRow: Content {
+        var personId: UUID
+        var personName: String
+        var status: String
+        var ledgerStatus: String
+        var firstSubmittedAt: String?
+        var lateBySeconds: Int
+    }
     var month: String
     var periodStart: String
     var periodEnd: String
     var dueAt: String
+    /// The commune's setting: "units", "people" or "both".
+    var monthlyReporters: String
+    /// The units that owe the month's report (none when the commune asks only people).
     var units: [UnitRow]
+    /// The officials who owe a personal report (none when the commune asks only units).
+    var people: [PersonRow]
 }
 
 struct MonthlyCompilationDTO: Content {
@@ -33,21 +46,33 @@ struct MonthlyCompilationInput: Content {
     var nextMonth: String?
 }
 
-/// Everything the monthly pages and API share: the month's units with their reports.
+/// Everything the monthly pages and API share: the month's owing units and officials (as the
+/// commune's `monthlyReporters` setting says) with their reports.
 struct MonthlyOverview: Sendable {
     var context: MonthlyService.Context
     var units: [OrgUnit]
+    var people: [Person]
+    /// Keyed by the owner's id (a unit's or a person's).
     var reports: [UUID: MonthlyReport]
 
+    /// Units first, then officials: the order of the pages and the compiled document.
+    var owners: [MonthlyOwner] { units.map(MonthlyOwner.unit) + people.map(MonthlyOwner.person) }
+
     static func load(actor: Actor, month: ReportMonth, calendar: CommuneCalendar, on db: any Database) async throws -> MonthlyOverview {
-        let units = try await MonthlyService.units(for: actor, on: db)
-        let reports = try await MonthlyService.reports(unitIDs: units.compactMap(\.id), months: [month], on: db)
-        return MonthlyOverview(context: MonthlyService.context(month, calendar: calendar), units: units,
-                               reports: Dictionary(reports.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a }))
+        let units = calendar.settings.monthlyReporters.includesUnits ? try await MonthlyService.units(for: actor, on: db) : []
+        let people = try await MonthlyService.people(for: actor, month: month, calendar: calendar, on: db)
+        let unitReports = try await MonthlyService.reports(unitIDs: units.compactMap(\.id), months: [month], on: db)
+        let personReports = try await MonthlyService.reports(personIDs: people.compactMap(\.id), months: [month], on: db)
+        let keyed = unitReports.compactMap { report in report.unitID.map { ($0, report) } }
+            + personReports.compactMap { report in report.personID.map { ($0, report) } }
+        return MonthlyOverview(context: MonthlyService.context(month, calendar: calendar), units: units, people: people,
+                               reports: Dictionary(keyed, uniquingKeysWith: { a, _ in a }))
     }
 
-    func entry(_ unitID: UUID, calendar: CommuneCalendar, now: Date) -> LedgerEntry {
-        MonthlyService.ledgerEntry(dueAt: context.dueAt, firstSubmittedAt: reports[unitID]?.firstSubmittedAt, calendar: calendar, now: now)
+    var isEmpty: Bool { units.isEmpty && people.isEmpty }
+
+    func entry(_ ownerID: UUID, calendar: CommuneCalendar, now: Date) -> LedgerEntry {
+        MonthlyService.ledgerEntry(dueAt: context.dueAt, firstSubmittedAt: reports[ownerID]?.firstSubmittedAt, calendar: calendar, now: now)
     }
 }
 
@@ -65,60 +90,75 @@ struct MonthlyAPIController {
         let calendar = user.commune.calendar
         let month = try Self.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
-        guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.units.isEmpty else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.isEmpty else { throw AppError.forbidden }
         return MonthlyOverviewDTO(
             month: month.description, periodStart: overview.context.period.firstDay.iso, periodEnd: overview.context.period.lastDay.iso,
-            dueAt: calendar.isoString(overview.context.dueAt),
+            dueAt: calendar.isoString(overview.context.dueAt), monthlyReporters: calendar.settings.monthlyReporters.rawValue,
             units: overview.units.map { unit in
                 let entry = overview.entry(unit.id!, calendar: calendar, now: req.now)
                 return .init(unitId: unit.id!, unitName: unit.name, status: overview.reports[unit.id!].map { $0.status.rawValue } ?? "new",
                              ledgerStatus: entry.status.rawValue, firstSubmittedAt: entry.submittedAt.map(calendar.isoString),
                              lateBySeconds: entry.lateBySeconds)
+            },
+            people: overview.people.map { person in
+                let entry = overview.entry(person.id!, calendar: calendar, now: req.now)
+                return .init(personId: person.id!, personName: person.fullName,
+                             status: overview.reports[person.id!].map { $0.status.rawValue } ?? "new",
+                             ledgerStatus: entry.status.rawValue, firstSubmittedAt: entry.submittedAt.map(calendar.isoString),
+                             lateBySeconds: entry.lateBySeconds)
             })
     }
 
-    private func unit(_ req: Request, write: Bool) async throws -> (CurrentUser, OrgUnit, MonthlyService.Context) {
+    /// The report a request names: `units/{unitID}` or `people/{personID}` after the month, with
+    /// the caller's right to read (or write) it checked.
+    static func owner(_ req: Request, write: Bool) async throws -> (CurrentUser, MonthlyOwner, MonthlyService.Context) {
         let user = try req.requireUser()
+        let calendar = user.commune.calendar
+        if req.parameters.get("personID") != nil {
+            let person = try await MonthlyService.person(req.parameters.get("personID"), communeID: user.communeID, on: req.db)
+            let allowed = write ? try await MonthlyService.mayWrite(user.actor, person: person, on: req.db)
+                                : try await MonthlyService.mayRead(user.actor, person: person, on: req.db)
+            guard allowed else { throw AppError.forbidden }
+            guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+            try await MonthlyService.requireOwed(person, month: month, calendar: calendar, on: req.db)
+            return (user, .person(person), MonthlyService.context(month, calendar: calendar))
+        }
         let unit = try await MonthlyService.unit(req.parameters.get("unitID"), communeID: user.communeID, on: req.db)
         let allowed = write ? AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: try unit.requireID()))
                             : MonthlyService.mayRead(user.actor, unitID: try unit.requireID())
         guard allowed else { throw AppError.forbidden }
         guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
-        return (user, unit, MonthlyService.context(month, calendar: user.commune.calendar))
-    }
-
-    private func stored(_ unit: OrgUnit, _ context: MonthlyService.Context, on db: any Database) async throws -> MonthlyReport? {
-        try await MonthlyReport.query(on: db).filter(\.$unitID == unit.requireID()).filter(\.$month == context.month.description).first()
+        return (user, .unit(unit), MonthlyService.context(month, calendar: calendar))
     }
 
     func show(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, unit, context) = try await unit(req, write: false)
-        let report = try await stored(unit, context, on: req.db)
-        let draft = report == nil ? try await MonthlyService.draft(unit: unit, context: context, on: req.db) : nil
-        return MonthlyService.dto(unit: unit, context: context, report: report, draft: draft, calendar: user.commune.calendar, now: req.now)
+        let (user, owner, context) = try await Self.owner(req, write: false)
+        let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
+        let draft = report == nil ? try await MonthlyService.draft(owner: owner, context: context, on: req.db) : nil
+        return MonthlyService.dto(owner: owner, context: context, report: report, draft: draft, calendar: user.commune.calendar, now: req.now)
     }
 
     /// The automatic draft afresh (what "redraft" would put in the form), without saving anything.
     func draft(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, unit, context) = try await unit(req, write: true)
-        let report = try await stored(unit, context, on: req.db)
-        var dto = MonthlyService.dto(unit: unit, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
-        dto.content = try await MonthlyService.draft(unit: unit, context: context, on: req.db)
+        let (user, owner, context) = try await Self.owner(req, write: true)
+        let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
+        var dto = MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
+        dto.content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
         return dto
     }
 
     func put(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, unit, context) = try await unit(req, write: true)
+        let (user, owner, context) = try await Self.owner(req, write: true)
         let input = try req.decodeJSON(MonthlyReportInput.self)
-        let report = try await MonthlyService.save(input, unit: unit, context: context, submit: false, actor: user.actor, now: req.now, on: req.db)
-        return MonthlyService.dto(unit: unit, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
+        let report = try await MonthlyService.save(input, owner: owner, context: context, submit: false, actor: user.actor, now: req.now, on: req.db)
+        return MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
     }
 
     func submit(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, unit, context) = try await unit(req, write: true)
+        let (user, owner, context) = try await Self.owner(req, write: true)
         let input = req.body.data == nil ? MonthlyReportInput() : try req.decodeJSON(MonthlyReportInput.self)
-        let report = try await MonthlyService.save(input, unit: unit, context: context, submit: true, actor: user.actor, now: req.now, on: req.db)
-        return MonthlyService.dto(unit: unit, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
+        let report = try await MonthlyService.save(input, owner: owner, context: context, submit: true, actor: user.actor, now: req.now, on: req.db)
+        return MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
     }
 
     static func compilation(user: CurrentUser, month: ReportMonth, now: Date, on db: any Database) async throws -> MonthlyCompilationDTO {
@@ -128,9 +168,9 @@ struct MonthlyAPIController {
         return MonthlyCompilationDTO(
             month: month.description, assessment: record?.assessment ?? "", nextMonth: record?.nextMonth ?? "",
             updatedAt: record.map { calendar.isoString($0.updatedAt) },
-            reports: overview.units.compactMap { unit in
-                guard let report = overview.reports[unit.id!], report.status == .submitted else { return nil }
-                return MonthlyService.dto(unit: unit, context: overview.context, report: report, draft: nil, calendar: calendar, now: now)
+            reports: overview.owners.compactMap { owner in
+                guard let report = overview.reports[owner.id], report.status == .submitted else { return nil }
+                return MonthlyService.dto(owner: owner, context: overview.context, report: report, draft: nil, calendar: calendar, now: now)
             })
     }
 
@@ -166,17 +206,20 @@ enum MonthlyDocuments {
         body.append(.text("Kỳ báo cáo: từ ngày \(context.period.firstDay.vietnamese) đến ngày \(context.period.lastDay.vietnamese).", italic: true))
 
         body.append(.heading("TÌNH HÌNH THỰC HIỆN CHẾ ĐỘ BÁO CÁO", level: 1))
-        let entries = overview.units.map { ($0, overview.entry($0.id!, calendar: calendar, now: now)) }
+        let owners = overview.owners
+        let entries = owners.map { ($0, overview.entry($0.id, calendar: calendar, now: now)) }
         let tally = LedgerTally(entries.map(\.1))
-        body.append(.text("\(overview.units.count) đơn vị phải báo cáo: đúng hạn \(tally.onTime), muộn \(tally.late), chưa nộp \(tally.missing + tally.notDue)."))
+        let who = [overview.units.isEmpty ? nil : "\(overview.units.count) đơn vị", overview.people.isEmpty ? nil : "\(overview.people.count) cán bộ, công chức"]
+            .compactMap { $0 }.joined(separator: " và ")
+        body.append(.text("\(who.isEmpty ? "Không có ai" : who) phải báo cáo: đúng hạn \(tally.onTime), muộn \(tally.late), chưa nộp \(tally.missing + tally.notDue)."))
         let missing = entries.filter { $0.1.submittedAt == nil }.map(\.0.name)
         if !missing.isEmpty { body.append(.text("Chưa nộp: \(missing.joined(separator: ", ")).")) }
 
         body.append(.heading("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", level: 1))
         var rows: [[DocxTable.Cell]] = []
-        for unit in overview.units {
-            guard let report = overview.reports[unit.id!], !report.content.figures.isEmpty else { continue }
-            rows.append([DocxTable.Cell(unit.name, bold: true, columnSpan: 7)])
+        for owner in owners {
+            guard let report = overview.reports[owner.id], !report.content.figures.isEmpty else { continue }
+            rows.append([DocxTable.Cell(owner.name, bold: true, columnSpan: 7)])
             for figure in report.content.figures {
                 rows.append([DocxTable.Cell(figure.code), DocxTable.Cell(figure.name), DocxTable.Cell(figure.unitOfMeasure, alignment: .center),
                              DocxTable.Cell(figure.planned.map { VietnameseNumber.format($0) } ?? "", alignment: .right),
@@ -198,12 +241,12 @@ enum MonthlyDocuments {
         func section(_ title: String, _ text: (MonthlyReportContent) -> String) {
             body.append(.heading(title, level: 1))
             var any = false
-            for unit in overview.units {
-                guard let report = overview.reports[unit.id!] else { continue }
+            for owner in owners {
+                guard let report = overview.reports[owner.id] else { continue }
                 let paragraphs = text(report.content).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
                 guard !paragraphs.isEmpty else { continue }
                 any = true
-                body.append(.heading(unit.name, level: 2))
+                body.append(.heading(owner.name, level: 2))
                 for paragraph in paragraphs {
                     if paragraph.hasPrefix("- ") { body.append(.line(String(paragraph.dropFirst(2)))) } else { body.append(.text(paragraph)) }
                 }

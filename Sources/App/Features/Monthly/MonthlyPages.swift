@@ -8,10 +8,16 @@ import Vapor
 struct MonthlyPagesController {
     struct UnitRow: Encodable, Sendable {
         var id: String; var name: String; var status: LedgerPagesController.StatusCell; var state: String; var canWrite: Bool
+        /// The report's page: "/monthly/{month}/units/{id}" or "/monthly/{month}/people/{id}".
+        var href: String = ""
     }
     struct IndexView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String; var period: String
         var units: [UnitRow]; var canRead: Bool; var tally: LedgerPagesController.TallyView
+        /// The officials' personal reports (when the commune asks people for them).
+        var people: [UnitRow] = []
+        var asksUnits = true
+        var asksPeople = false
     }
 
     static func stateLabel(_ report: MonthlyReport?) -> String {
@@ -27,18 +33,34 @@ struct MonthlyPagesController {
         let calendar = user.commune.calendar
         let month = try MonthlyAPIController.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
-        guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.units.isEmpty else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.isEmpty else { throw AppError.forbidden }
         let rows = overview.units.map { unit in
             UnitRow(id: unit.id!.uuidString, name: unit.name,
-                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar, language: req.language),
+                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now),
+                                                       calendar: calendar, language: req.language),
                     state: Self.stateLabel(overview.reports[unit.id!]),
-                    canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)))
+                    canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)),
+                    href: "/monthly/\(month)/units/\(unit.id!)")
         }
-        let view = IndexView(month: month.description, title: "Báo cáo tháng \(month.vietnamese)",
+        var people: [UnitRow] = []
+        for person in overview.people {
+            people.append(UnitRow(
+                id: person.id!.uuidString, name: person.fullName,
+                status: LedgerPagesController.cell(overview.entry(person.id!, calendar: calendar, now: req.now),
+                                                   calendar: calendar, language: req.language),
+                state: Self.stateLabel(overview.reports[person.id!]),
+                canWrite: try await MonthlyService.mayWrite(user.actor, person: person, on: req.db),
+                href: "/monthly/\(month)/people/\(person.id!)"))
+        }
+        let reporters = calendar.settings.monthlyReporters
+        var view = IndexView(month: month.description, title: "Báo cáo tháng \(month.vietnamese)",
                              previous: month.previous.description, next: month.next.description,
                              due: calendar.vietnameseDateTime(overview.context.dueAt), period: overview.context.period.title,
                              units: rows, canRead: AccessPolicy.allows(user.actor, .readMonthlyReports),
-                             tally: .init(LedgerTally(overview.units.map { overview.entry($0.id!, calendar: calendar, now: req.now) })))
+                             tally: .init(LedgerTally(overview.owners.map { overview.entry($0.id, calendar: calendar, now: req.now) })))
+        view.people = people
+        view.asksUnits = reporters.includesUnits
+        view.asksPeople = reporters.includesPeople
         return try await req.render("monthly/index", title: view.title, section: "monthly", view)
     }
 
@@ -49,10 +71,16 @@ struct MonthlyPagesController {
         var monthValue: String; var yearToDate: String; var percent: String; var note: String; var error: String?
     }
     struct ReportView: Encodable, Sendable {
+        /// `unitID`/`unitName` name the owner, a unit or an official; `path` is the form's address.
         var month: String; var unitID: String; var unitName: String; var title: String; var period: String; var weeks: String
         var due: String; var state: String; var status: LedgerPagesController.StatusCell; var figures: [FigureRow]
         var results: String; var shortcomings: String; var nextMonth: String; var proposals: String
         var canWrite: Bool; var redrafted: Bool; var submitted: Bool; var errors: FieldErrors
+        var path = ""
+        var personal = false
+        /// The official's name when someone else (the office, a focal point) is writing it.
+        var onBehalfOf: String? = nil
+        var noTargets = ""
     }
     struct ReportForm: Content {
         struct Figure: Content { var targetId: String?; var monthValue: String?; var yearToDate: String?; var note: String? }
@@ -64,18 +92,20 @@ struct MonthlyPagesController {
         var action: String?
     }
 
-    private func load(_ req: Request) async throws -> (CurrentUser, OrgUnit, MonthlyService.Context) {
-        let user = try req.requireUser()
-        let unit = try await MonthlyService.unit(req.parameters.get("unitID"), communeID: user.communeID, on: req.db)
-        guard MonthlyService.mayRead(user.actor, unitID: try unit.requireID()) else { throw AppError.forbidden }
-        guard let month = try MonthlyAPIController.month(req, parameter: true) else { throw AppError.notFound() }
-        return (user, unit, MonthlyService.context(month, calendar: user.commune.calendar))
+    private func load(_ req: Request) async throws -> (CurrentUser, MonthlyOwner, MonthlyService.Context, Bool) {
+        let (user, owner, context) = try await MonthlyAPIController.owner(req, write: false)
+        let canWrite: Bool
+        switch owner {
+        case .unit(let unit): canWrite = AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!))
+        case .person(let person): canWrite = try await MonthlyService.mayWrite(user.actor, person: person, on: req.db)
+        }
+        return (user, owner, context, canWrite)
     }
 
     private static func text(_ value: Decimal?) -> String { value.map { VietnameseNumber.format($0, maxFractionDigits: 6) } ?? "" }
 
-    private func render(_ req: Request, user: CurrentUser, unit: OrgUnit, context: MonthlyService.Context, report: MonthlyReport?,
-                        content: MonthlyReportContent, typed: ReportForm?, redrafted: Bool, errors: FieldErrors,
+    private func render(_ req: Request, user: CurrentUser, owner: MonthlyOwner, context: MonthlyService.Context, report: MonthlyReport?,
+                        content: MonthlyReportContent, typed: ReportForm?, redrafted: Bool, canWrite: Bool, errors: FieldErrors,
                         status: HTTPResponseStatus = .ok) async throws -> Response {
         let calendar = user.commune.calendar
         let typedFigures = Dictionary((typed?.figures ?? []).compactMap { f in f.targetId.map { ($0, f) } }, uniquingKeysWith: { a, _ in a })
@@ -90,35 +120,38 @@ struct MonthlyPagesController {
                              note: typedRow?.note ?? figure.note ?? "", error: errors["figures.\(id)"])
         }
         let entry = MonthlyService.ledgerEntry(dueAt: context.dueAt, firstSubmittedAt: report?.firstSubmittedAt, calendar: calendar, now: req.now)
-        let view = ReportView(
-            month: context.month.description, unitID: unit.id!.uuidString, unitName: unit.name,
-            title: "\(unit.name): báo cáo tháng \(context.month.vietnamese)", period: context.period.title,
+        var view = ReportView(
+            month: context.month.description, unitID: owner.id.uuidString, unitName: owner.name,
+            title: "\(owner.name): báo cáo tháng \(context.month.vietnamese)", period: context.period.title,
             weeks: context.periodWeeks.map { "\($0.week)/\($0.year)" }.joined(separator: ", "),
             due: calendar.vietnameseDateTime(context.dueAt), state: Self.stateLabel(report),
             status: LedgerPagesController.cell(entry, calendar: calendar, language: req.language), figures: figures,
             results: typed?.results ?? content.results, shortcomings: typed?.shortcomings ?? content.shortcomings,
             nextMonth: typed?.nextMonth ?? content.nextMonth, proposals: typed?.proposals ?? content.proposals,
-            canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)), redrafted: redrafted,
+            canWrite: canWrite, redrafted: redrafted,
             submitted: report?.status == .submitted, errors: errors)
+        view.path = "/monthly/\(context.month)/\(owner.pathSegment)"
+        view.personal = owner.isPerson
+        view.onBehalfOf = owner.isPerson && owner.id != user.personID && canWrite ? owner.name : nil
+        view.noTargets = req.t(owner.isPerson ? "monthly_person_no_targets" : "monthly_no_targets")
         return try await req.render("monthly/report", title: view.title, section: "monthly", view, status: status)
     }
 
     func show(_ req: Request) async throws -> Response {
-        let (user, unit, context) = try await load(req)
-        let report = try await MonthlyReport.query(on: req.db).filter(\.$unitID == unit.requireID())
-            .filter(\.$month == context.month.description).first()
-        let redraft = req.query[String.self, at: "redraft"] == "1" && AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!))
+        let (user, owner, context, canWrite) = try await load(req)
+        let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
+        let redraft = req.query[String.self, at: "redraft"] == "1" && canWrite
         let content: MonthlyReportContent
         if let stored = report?.content, !redraft { content = stored } else {
-            content = try await MonthlyService.draft(unit: unit, context: context, on: req.db)
+            content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
         }
-        return try await render(req, user: user, unit: unit, context: context, report: report, content: content, typed: nil,
-                                redrafted: redraft || report == nil, errors: .init())
+        return try await render(req, user: user, owner: owner, context: context, report: report, content: content, typed: nil,
+                                redrafted: redraft || report == nil, canWrite: canWrite, errors: .init())
     }
 
     func save(_ req: Request) async throws -> Response {
-        let (user, unit, context) = try await load(req)
-        guard AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)) else { throw AppError.forbidden }
+        let (user, owner, context, canWrite) = try await load(req)
+        guard canWrite else { throw AppError.forbidden }
         let form = try req.content.decode(ReportForm.self)
         let input = MonthlyReportInput(
             figures: (form.figures ?? []).compactMap { f in
@@ -129,17 +162,16 @@ struct MonthlyPagesController {
             results: form.results ?? "", shortcomings: form.shortcomings ?? "", nextMonth: form.nextMonth ?? "", proposals: form.proposals ?? "")
         let submit = form.action == "submit"
         do {
-            _ = try await MonthlyService.save(input, unit: unit, context: context, submit: submit, actor: user.actor, now: req.now, on: req.db)
-            return req.redirect(to: "/monthly/\(context.month)/units/\(unit.id!)?notice=\(submit ? "report_submitted" : "saved")")
+            _ = try await MonthlyService.save(input, owner: owner, context: context, submit: submit, actor: user.actor, now: req.now, on: req.db)
+            return req.redirect(to: "/monthly/\(context.month)/\(owner.pathSegment)?notice=\(submit ? "report_submitted" : "saved")")
         } catch let error as AppError where error.status == .unprocessableEntity {
-            let report = try await MonthlyReport.query(on: req.db).filter(\.$unitID == unit.requireID())
-                .filter(\.$month == context.month.description).first()
+            let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
             let content: MonthlyReportContent
             if let stored = report?.content { content = stored } else {
-                content = try await MonthlyService.draft(unit: unit, context: context, on: req.db)
+                content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
             }
-            return try await render(req, user: user, unit: unit, context: context, report: report, content: content, typed: form,
-                                    redrafted: false, errors: FieldErrors(messages: error.fields), status: .unprocessableEntity)
+            return try await render(req, user: user, owner: owner, context: context, report: report, content: content, typed: form,
+                                    redrafted: false, canWrite: canWrite, errors: FieldErrors(messages: error.fields), status: .unprocessableEntity)
         }
     }
 
@@ -160,12 +192,12 @@ struct MonthlyPagesController {
         let calendar = user.commune.calendar
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         let record = try await MonthlyService.compilation(communeID: user.communeID, month: month, on: req.db)
-        let units = overview.units.map { unit -> CompiledUnit in
-            let report = overview.reports[unit.id!]
+        let units = overview.owners.map { owner -> CompiledUnit in
+            let report = overview.reports[owner.id]
             let content = report?.status == .submitted ? report!.content : .empty
             return CompiledUnit(
-                name: unit.name, id: unit.id!.uuidString,
-                status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar, language: req.language),
+                name: owner.name, id: owner.id.uuidString,
+                status: LedgerPagesController.cell(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar, language: req.language),
                 submitted: report?.status == .submitted,
                 figures: content.figures.map {
                     FigureRow(targetId: $0.targetId.uuidString, code: $0.code, name: $0.name, unit: $0.unitOfMeasure, planned: Self.text($0.planned),
@@ -180,7 +212,7 @@ struct MonthlyPagesController {
             units: units, assessment: typed?.assessment ?? record?.assessment ?? "", nextMonth: typed?.nextMonth ?? record?.nextMonth ?? "",
             canCompile: AccessPolicy.allows(user.actor, .compileMonthlyReports),
             updatedAt: record.map { calendar.vietnameseDateTime($0.updatedAt) },
-            tally: .init(LedgerTally(overview.units.map { overview.entry($0.id!, calendar: calendar, now: req.now) })), errors: errors)
+            tally: .init(LedgerTally(overview.owners.map { overview.entry($0.id, calendar: calendar, now: req.now) })), errors: errors)
         return try await req.render("monthly/compilation", title: view.title, section: "monthly", view, status: status)
     }
 

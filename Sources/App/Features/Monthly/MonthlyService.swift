@@ -20,8 +20,13 @@ struct MonthlyReportInput: Content {
 }
 
 struct MonthlyReportDTO: Content {
-    var unitId: UUID
-    var unitName: String
+    /// "unit" or "person": whose report this is. A unit's report carries `unitId` and
+    /// `unitName`, an official's `personId` and `personName`.
+    var owner: String
+    var unitId: UUID?
+    var unitName: String?
+    var personId: UUID?
+    var personName: String?
     var month: String
     var periodStart: String
     var periodEnd: String
@@ -34,7 +39,49 @@ struct MonthlyReportDTO: Content {
     var firstSubmittedAt: String?
     var lastSubmittedAt: String?
     var lateBySeconds: Int
+    /// Who last submitted it: for an official's report, someone else when the office or a focal
+    /// point filed it on their behalf (nộp thay).
+    var submittedById: UUID?
     var content: MonthlyReportContent
+}
+
+/// Whose monthly report: a unit's, or (when the commune asks people) one official's.
+enum MonthlyOwner: Sendable {
+    case unit(OrgUnit)
+    case person(Person)
+
+    var id: UUID {
+        switch self {
+        case .unit(let unit): unit.id!
+        case .person(let person): person.id!
+        }
+    }
+    var name: String {
+        switch self {
+        case .unit(let unit): unit.name
+        case .person(let person): person.fullName
+        }
+    }
+    var communeID: UUID {
+        switch self {
+        case .unit(let unit): unit.communeID
+        case .person(let person): person.communeID
+        }
+    }
+    var kind: String {
+        switch self {
+        case .unit: "unit"
+        case .person: "person"
+        }
+    }
+    /// The path segment after the month: "units/{id}" or "people/{id}" (pages and API alike).
+    var pathSegment: String {
+        switch self {
+        case .unit(let unit): "units/\(unit.id!)"
+        case .person(let person): "people/\(person.id!)"
+        }
+    }
+    var isPerson: Bool { if case .person = self { true } else { false } }
 }
 
 enum MonthlyService {
@@ -82,7 +129,86 @@ enum MonthlyService {
 
     static func reports(unitIDs: [UUID], months: [ReportMonth], on db: any Database) async throws -> [MonthlyReport] {
         guard !unitIDs.isEmpty, !months.isEmpty else { return [] }
-        return try await MonthlyReport.query(on: db).filter(\.$unitID ~~ unitIDs).filter(\.$month ~~ months.map(\.description)).all()
+        return try await MonthlyReport.query(on: db).filter(\.$unitID ~~ unitIDs.map { Optional($0) })
+            .filter(\.$month ~~ months.map(\.description)).all()
+    }
+
+    static func reports(personIDs: [UUID], months: [ReportMonth], on db: any Database) async throws -> [MonthlyReport] {
+        guard !personIDs.isEmpty, !months.isEmpty else { return [] }
+        return try await MonthlyReport.query(on: db).filter(\.$personID ~~ personIDs.map { Optional($0) })
+            .filter(\.$month ~~ months.map(\.description)).all()
+    }
+
+    /// The stored report of `owner` for `month`, if any.
+    static func stored(_ owner: MonthlyOwner, month: ReportMonth, on db: any Database) async throws -> MonthlyReport? {
+        let query = MonthlyReport.query(on: db).filter(\.$month == month.description)
+        switch owner {
+        case .unit(let unit): query.filter(\.$unitID == unit.id)
+        case .person(let person): query.filter(\.$personID == person.id)
+        }
+        return try await query.first()
+    }
+
+    // MARK: Personal reports
+
+    /// The official of the commune named by `rawID` (an active person).
+    static func person(_ rawID: String?, communeID: UUID, on db: any Database) async throws -> Person {
+        guard let rawID, let id = UUID(uuidString: rawID),
+              let person = try await Person.query(on: db).filter(\.$id == id).filter(\.$communeID == communeID)
+                .filter(\.$active == true).first() else {
+            throw AppError.notFound("Không tìm thấy cán bộ này.")
+        }
+        return person
+    }
+
+    /// Who writes an official's report: the official, and on their behalf those who may file
+    /// their weekly report (the office for anyone, a focal point for its groups' members).
+    static func mayWrite(_ actor: Actor, person: Person, on db: any Database) async throws -> Bool {
+        if person.id == actor.personID { return AccessPolicy.allows(actor, .writeOwnReport) }
+        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == person.requireID())
+            .filter(\.$kind == .member).all().map(\.groupID)
+        return AccessPolicy.allows(actor, .fileReportOnBehalf(groupIDs: Set(groupIDs)))
+    }
+
+    /// Who reads it: those who write it, and the readers of every monthly report.
+    static func mayRead(_ actor: Actor, person: Person, on db: any Database) async throws -> Bool {
+        if AccessPolicy.allows(actor, .readMonthlyReports) { return true }
+        return try await mayWrite(actor, person: person, on: db)
+    }
+
+    /// An official's report for `month` exists to be written when they owe it (``MonthlyDuty``),
+    /// or when one was saved before (a setting changed since: nothing written is hidden).
+    static func requireOwed(_ person: Person, month: ReportMonth, calendar: CommuneCalendar, on db: any Database) async throws {
+        let reporter = try await !reporters(communeID: person.communeID, personIDs: [person.requireID()], on: db).isEmpty
+        if reporter, MonthlyDuty.personOwes(month, duty: person.reportingDuty, calendar: calendar) { return }
+        if try await stored(.person(person), month: month, on: db) != nil { return }
+        let reason: String
+        if !calendar.settings.monthlyReporters.includesPeople {
+            reason = "xã chỉ yêu cầu các đơn vị báo cáo tháng"
+        } else if !person.reportsWeekly || !reporter {
+            reason = "Văn phòng tổng hợp công việc của lãnh đạo"
+        } else if !LedgerRules.owesPeriod(endingOn: MonthlyDuty.period(month, calendar: calendar).lastDay, calendar: calendar) {
+            reason = "kỳ báo cáo kết thúc trước ngày xã bắt đầu dùng GiaoBan"
+        } else {
+            reason = "ngoài thời gian công tác tại xã"
+        }
+        throw AppError.notFound("\(person.fullName) không phải nộp báo cáo tháng \(month.vietnamese): \(reason).")
+    }
+
+    /// The officials who may owe a personal monthly report: those who owe weekly reports (active
+    /// members of the commune's groups who file them, ``LedgerService/obligated``), so the
+    /// two regimes name the same people. `personIDs` narrows to some.
+    static func reporters(communeID: UUID, personIDs: Set<UUID>? = nil, on db: any Database) async throws -> [Person] {
+        try await LedgerService.obligated(communeID: communeID, personIDs: personIDs, on: db).map(\.person)
+    }
+
+    /// The officials who owe a personal report for `month` and whom `actor` may see: everyone
+    /// owing for the readers of every monthly report, otherwise the actor alone (if owing).
+    static func people(for actor: Actor, month: ReportMonth, calendar: CommuneCalendar, on db: any Database) async throws -> [Person] {
+        guard calendar.settings.monthlyReporters.includesPeople else { return [] }
+        let scope: Set<UUID>? = AccessPolicy.allows(actor, .readMonthlyReports) ? nil : [actor.personID]
+        return try await reporters(communeID: actor.communeID, personIDs: scope, on: db)
+            .filter { MonthlyDuty.personOwes(month, duty: $0.reportingDuty, calendar: calendar) }
     }
 
     // MARK: The automatic draft
@@ -93,11 +219,38 @@ enum MonthlyService {
             .filter(\.$responsibleUnitID == unitID).filter(\.$active == true).sort(\.$sortOrder).all()
     }
 
-    /// Drafts the unit's report from the submitted weekly reports of the period: every target's
-    /// figures for the period and to date, and the unit's people's other work, merged.
-    static func draft(unit: OrgUnit, context: Context, on db: any Database) async throws -> MonthlyReportContent {
-        let unitID = try unit.requireID()
-        let targets = try await targets(unitID: unitID, communeID: unit.communeID, year: context.month.year, on: db)
+    /// Drafts the owner's report from the submitted weekly reports of the period: every target's
+    /// figures for the period and to date, and the other work, merged. A unit's draft takes the
+    /// unit's targets and its people's work; an official's takes their own weekly reports' work
+    /// and the targets they are responsible for or reported on in the period.
+    static func draft(owner: MonthlyOwner, context: Context, on db: any Database) async throws -> MonthlyReportContent {
+        let weekIDs = context.periodWeeks.map(\.description)
+        let authors: [UUID]
+        switch owner {
+        case .unit(let unit): authors = try await PersonUnit.query(on: db).filter(\.$unitID == unit.requireID()).all().map(\.personID)
+        case .person(let person): authors = [try person.requireID()]
+        }
+        let reports = authors.isEmpty || weekIDs.isEmpty ? [] : try await WeeklyReport.query(on: db)
+            .filter(\.$personID ~~ authors).filter(\.$weekID ~~ weekIDs)
+            .filter(\.$status == .submitted).sort(\.$weekID).all()
+        let reportIDs = try reports.map { try $0.requireID() }
+
+        let targets: [Target]
+        switch owner {
+        case .unit(let unit):
+            targets = try await self.targets(unitID: unit.requireID(), communeID: unit.communeID, year: context.month.year, on: db)
+        case .person(let person):
+            let reported = reportIDs.isEmpty ? [] : try await ReportFigure.query(on: db).filter(\.$reportID ~~ reportIDs).all().map(\.targetID)
+            let query = Target.query(on: db).filter(\.$communeID == person.communeID).filter(\.$year == context.month.year)
+                .filter(\.$active == true)
+            let personID = try person.requireID()
+            if reported.isEmpty {
+                query.filter(\.$responsiblePersonID == personID)
+            } else {
+                query.group(.or) { $0.filter(\.$responsiblePersonID == personID).filter(\.$id ~~ Array(Set(reported))) }
+            }
+            targets = try await query.sort(\.$sortOrder).all()
+        }
         let targetIDs = try targets.map { try $0.requireID() }
         let years = Set(context.weeksToDate.map(\.year)).union(context.periodWeeks.map(\.year))
         // One figure per target and week: the target's, whoever of its people entered it.
@@ -112,16 +265,10 @@ enum MonthlyService {
                                                  planned: $0.planned, kind: $0.valueKind, rule: $0.yearToDateRule) },
             figures: figures, periodWeeks: context.periodWeeks, weeksToDate: context.weeksToDate)
 
-        // The other work of the unit's people in the period's weeks.
-        let people = try await PersonUnit.query(on: db).filter(\.$unitID == unitID).all().map(\.personID)
-        let reports = people.isEmpty || context.periodWeeks.isEmpty ? [] : try await WeeklyReport.query(on: db)
-            .filter(\.$personID ~~ people).filter(\.$weekID ~~ context.periodWeeks.map(\.description))
-            .filter(\.$status == .submitted).sort(\.$weekID).all()
-        let reportIDs = try reports.map { try $0.requireID() }
         let weekOrder = Dictionary(uniqueKeysWithValues: reports.map { ($0.id!, $0.weekID) })
         let items = reportIDs.isEmpty ? [] : try await ReportWorkItem.query(on: db).filter(\.$reportID ~~ reportIDs).all()
             .sorted { (weekOrder[$0.reportID] ?? "", $0.position) < (weekOrder[$1.reportID] ?? "", $1.position) }
-        let types = try await ActivityType.query(on: db).filter(\.$communeID == unit.communeID).all()
+        let types = try await ActivityType.query(on: db).filter(\.$communeID == owner.communeID).all()
         let results = MonthlyReportDraft.resultsText(
             work: items.map { WorkQuantity(description: $0.description, quantity: DecimalText.load($0.quantityText) ?? 0,
                                            unit: $0.unit, activityType: $0.activityType) },
@@ -143,7 +290,7 @@ enum MonthlyService {
         let known = Dictionary(uniqueKeysWithValues: content.figures.enumerated().map { ($1.targetId, $0) })
         for figure in input.figures ?? [] {
             guard let index = known[figure.targetId] else {
-                fields["figures"] = "Chỉ tiêu \(figure.targetId) không thuộc báo cáo tháng của đơn vị."
+                fields["figures"] = "Chỉ tiêu \(figure.targetId) không thuộc báo cáo tháng này."
                 continue
             }
             func parse(_ text: String?, _ label: String) -> Decimal?? {
@@ -176,25 +323,27 @@ enum MonthlyService {
         return content
     }
 
-    /// Saves (and with `submit`, submits) a unit's report. Before anything is saved the base is the
-    /// automatic draft; afterwards the stored content.
-    static func save(_ input: MonthlyReportInput, unit: OrgUnit, context: Context, submit: Bool, actor: Actor, now: Date,
+    /// Saves (and with `submit`, submits) the owner's report. Before anything is saved the base is
+    /// the automatic draft; afterwards the stored content.
+    static func save(_ input: MonthlyReportInput, owner: MonthlyOwner, context: Context, submit: Bool, actor: Actor, now: Date,
                      on db: any Database) async throws -> MonthlyReport {
-        let unitID = try unit.requireID()
-        let existing = try await MonthlyReport.query(on: db).filter(\.$unitID == unitID).filter(\.$month == context.month.description).first()
+        let existing = try await stored(owner, month: context.month, on: db)
         let base: MonthlyReportContent
-        if let stored = existing?.content { base = stored } else { base = try await draft(unit: unit, context: context, on: db) }
+        if let stored = existing?.content { base = stored } else { base = try await draft(owner: owner, context: context, on: db) }
         let content = try apply(input, to: base, submitting: submit || existing?.status == .submitted)
         let report = existing ?? MonthlyReport()
         let before = existing?.content
-        report.communeID = unit.communeID
-        report.unitID = unitID
+        report.communeID = owner.communeID
+        switch owner {
+        case .unit(let unit): report.unitID = try unit.requireID()
+        case .person(let person): report.personID = try person.requireID()
+        }
         report.month = context.month.description
         report.content = content
         report.updatedAt = now
         report.updatedBy = actor.personID
         if existing == nil { report.status = .draft }
-        let action: String
+        var action: String
         if submit {
             action = report.firstSubmittedAt == nil ? "submit" : "resubmit"
             report.status = .submitted
@@ -204,23 +353,31 @@ enum MonthlyService {
         } else {
             action = report.status == .submitted ? "update_after_submit" : (existing == nil ? "create" : "update")
         }
+        // As for weekly reports: the entry's actor is who filed it, its subject the official's
+        // report, and the action says it was filed on their behalf.
+        if action == "submit", owner.isPerson, owner.id != actor.personID { action = "submit_on_behalf" }
         try await report.save(on: db)
-        try await AuditTrail.record(on: db, communeID: unit.communeID, actorID: actor.personID, at: now, kind: "monthly_report",
+        try await AuditTrail.record(on: db, communeID: owner.communeID, actorID: actor.personID, at: now, kind: "monthly_report",
                                     action: action, subjectID: report.requireID(), before: before, after: content)
         return report
     }
 
-    static func dto(unit: OrgUnit, context: Context, report: MonthlyReport?, draft: MonthlyReportContent?, calendar: CommuneCalendar,
+    static func dto(owner: MonthlyOwner, context: Context, report: MonthlyReport?, draft: MonthlyReportContent?, calendar: CommuneCalendar,
                     now: Date) -> MonthlyReportDTO {
         let entry = ledgerEntry(dueAt: context.dueAt, firstSubmittedAt: report?.firstSubmittedAt, calendar: calendar, now: now)
-        return MonthlyReportDTO(
-            unitId: unit.id!, unitName: unit.name, month: context.month.description,
+        var dto = MonthlyReportDTO(
+            owner: owner.kind, month: context.month.description,
             periodStart: context.period.firstDay.iso, periodEnd: context.period.lastDay.iso,
             weeks: context.periodWeeks.map(\.description),
             status: report.map { $0.status.rawValue } ?? "new", ledgerStatus: entry.status.rawValue,
             dueAt: calendar.isoString(context.dueAt),
             firstSubmittedAt: report?.firstSubmittedAt.map(calendar.isoString), lastSubmittedAt: report?.lastSubmittedAt.map(calendar.isoString),
-            lateBySeconds: entry.lateBySeconds, content: report?.content ?? draft ?? .empty)
+            lateBySeconds: entry.lateBySeconds, submittedById: report?.submittedBy, content: report?.content ?? draft ?? .empty)
+        switch owner {
+        case .unit(let unit): dto.unitId = unit.id; dto.unitName = unit.name
+        case .person(let person): dto.personId = person.id; dto.personName = person.fullName
+        }
+        return dto
     }
 
     static func ledgerEntry(dueAt: Date, firstSubmittedAt: Date?, calendar: CommuneCalendar, now: Date) -> LedgerEntry {

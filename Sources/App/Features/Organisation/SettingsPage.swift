@@ -25,6 +25,8 @@ struct SettingsPageController {
         var monthlyReportDueDay: String?
         /// "calendarMonth" or "cutOff:15".
         var monthlyPeriodRule: String?
+        /// "units", "people" or "both" (missing: unchanged).
+        var monthlyReporters: String? = nil
         /// dd/mm/yyyy or yyyy-mm-dd; empty: since always.
         var inUseSince: String?
         /// The letterheads: parent bodies and the issuers' names (empty: made from the commune's name).
@@ -54,6 +56,7 @@ struct SettingsPageController {
         var cellReportDueDay: String
         var monthlyReportDueDay: String
         var periodRules: [Choice]
+        var monthlyReporters: [Choice] = []
         var inUseSince: String
         var errors: FieldErrors
         var partyParentBody = ""
@@ -82,6 +85,7 @@ struct SettingsPageController {
                     cellReportDueDay: String(settings.cellReportDueDay),
                     monthlyReportDueDay: String(settings.monthlyReportDueDay),
                     monthlyPeriodRule: settings.monthlyPeriodRule.description,
+                    monthlyReporters: settings.monthlyReporters.rawValue,
                     inUseSince: settings.inUseSince?.vietnamese ?? "",
                     partyParentBody: commune.partyParentBody ?? "", stateParentBody: commune.stateParentBody ?? "",
                     partyBody: commune.partyBody ?? "", stateBody: commune.stateBody ?? "")
@@ -100,6 +104,9 @@ struct SettingsPageController {
             cellReportDueDay: form.cellReportDueDay ?? "", monthlyReportDueDay: form.monthlyReportDueDay ?? "",
             periodRules: [MonthlyPeriodRule.stateCutOff, .calendarMonth].map {
                 Choice(value: $0.description, label: $0.title, selected: $0.description == (form.monthlyPeriodRule ?? "cutOff:15"))
+            },
+            monthlyReporters: MonthlyReporters.allCases.map {
+                Choice(value: $0.rawValue, label: $0.title, selected: $0.rawValue == (form.monthlyReporters ?? MonthlyReporters.units.rawValue))
             },
             inUseSince: form.inUseSince ?? "",
             errors: errors,
@@ -161,6 +168,8 @@ struct SettingsPageController {
         let monthlyDay = day(form.monthlyReportDueDay, "monthlyReportDueDay")
         let periodRule = MonthlyPeriodRule(string: form.monthlyPeriodRule ?? "cutOff:15").flatMap { try? $0.validated() }
         if periodRule == nil { failure.add("monthlyPeriodRule", "err_period_rule") }
+        let reporters: MonthlyReporters? = form.monthlyReporters.map { MonthlyReporters(rawValue: $0) } ?? .some(current.monthlyReporters)
+        if reporters == nil { failure.add("monthlyReporters", "err_monthly_reporters") }
         let inUseText = (form.inUseSince ?? "").trimmingCharacters(in: .whitespaces)
         let inUseSince = inUseText.isEmpty ? nil : LocalDate(vietnamese: inUseText) ?? LocalDate(iso: inUseText)
         if !inUseText.isEmpty && inUseSince == nil { failure.add("inUseSince", "err_date") }
@@ -168,7 +177,7 @@ struct SettingsPageController {
         let stateParent = CommuneSettingsService.letterheadLine(form.stateParentBody, field: "stateParentBody", into: &failure)
         let partyBody = CommuneSettingsService.letterheadLine(form.partyBody, field: "partyBody", into: &failure)
         let stateBody = CommuneSettingsService.letterheadLine(form.stateBody, field: "stateBody", into: &failure)
-        guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay, let periodRule else {
+        guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay, let periodRule, let reporters else {
             return try await render(req, form: form, errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
         }
         var settings = current
@@ -180,6 +189,7 @@ struct SettingsPageController {
         settings.cellReportDueDay = cellDay
         settings.monthlyReportDueDay = monthlyDay
         settings.monthlyPeriodRule = periodRule
+        settings.monthlyReporters = reporters
         settings.inUseSince = inUseSince
         do {
             settings = try settings.validated()

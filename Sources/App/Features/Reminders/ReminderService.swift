@@ -93,20 +93,40 @@ enum ReminderService {
         obligations += compiled
         groups.append(WatchGroup(key: "compilations", name: "", watchers: office, obligations: compiled))
 
-        // Monthly reports: a unit's people are reminded; the office watches.
-        let units = try await OrgUnit.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
-        let unitMembers = Dictionary(grouping: try await PersonUnit.query(on: db).filter(\.$unitID ~~ units.compactMap(\.id)).all(), by: \.unitID)
+        // Monthly reports, as the commune asks them: a unit's people are reminded of the unit's
+        // report, an official of their own; the office watches both.
+        let reporters = calendar.settings.monthlyReporters
+        let units = reporters.includesUnits
+            ? try await OrgUnit.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all() : []
+        let unitMembers = units.isEmpty ? [:] : Dictionary(grouping: try await PersonUnit.query(on: db).filter(\.$unitID ~~ units.compactMap(\.id)).all(), by: \.unitID)
             .mapValues { $0.map(\.personID) }
+        let monthlyPeople = reporters.includesPeople ? try await MonthlyService.reporters(communeID: communeID, on: db) : []
         let current = MonthlyService.currentMonth(calendar: calendar, now: now)
         for month in [current.previous, current] {
             let context = MonthlyService.context(month, calendar: calendar)
-            let reports = try await MonthlyService.reports(unitIDs: units.compactMap(\.id), months: [month], on: db)
-            let submitted = Set(reports.filter { $0.firstSubmittedAt != nil }.map(\.unitID))
-            let monthly = units.compactMap { unit -> Obligation? in
-                guard let members = unitMembers[unit.id!], !members.isEmpty else { return nil }
-                return Obligation(kind: .monthlyReport, periodKey: month.description, subjectKey: unit.id!.uuidString,
-                                  subjectName: unit.name, title: "báo cáo tháng \(month.vietnamese)", recipients: members,
-                                  dueAt: context.dueAt, submitted: submitted.contains(unit.id!))
+            let title = "báo cáo tháng \(month.vietnamese)"
+            var monthly: [Obligation] = []
+            if MonthlyDuty.unitOwes(month, calendar: calendar) {
+                let reports = try await MonthlyService.reports(unitIDs: units.compactMap(\.id), months: [month], on: db)
+                let submitted = Set(reports.filter { $0.firstSubmittedAt != nil }.compactMap(\.unitID))
+                monthly += units.compactMap { unit -> Obligation? in
+                    guard let members = unitMembers[unit.id!], !members.isEmpty else { return nil }
+                    return Obligation(kind: .monthlyReport, periodKey: month.description, subjectKey: unit.id!.uuidString,
+                                      subjectName: unit.name, title: title, recipients: members,
+                                      dueAt: context.dueAt, submitted: submitted.contains(unit.id!))
+                }
+            }
+            let owing = monthlyPeople.filter { MonthlyDuty.personOwes(month, duty: $0.reportingDuty, calendar: calendar) }
+            if !owing.isEmpty {
+                let reports = try await MonthlyService.reports(personIDs: owing.compactMap(\.id), months: [month], on: db)
+                let submitted = Set(reports.filter { $0.firstSubmittedAt != nil }.compactMap(\.personID))
+                // "person:" keeps a personal report's outbox key apart from a unit's and tells
+                // `url(for:)` where it is written.
+                monthly += owing.map { person in
+                    Obligation(kind: .monthlyReport, periodKey: month.description, subjectKey: Self.personalSubjectPrefix + person.id!.uuidString,
+                               subjectName: person.fullName, title: "\(title) của cá nhân", recipients: [person.id!],
+                               dueAt: context.dueAt, submitted: submitted.contains(person.id!))
+                }
             }
             obligations += monthly
             groups.append(WatchGroup(key: "monthly", name: "", watchers: office, obligations: monthly))
@@ -131,12 +151,19 @@ enum ReminderService {
         return Plan(obligations: obligations, groups: groups)
     }
 
+    /// The subject key of an official's personal monthly report in the outbox.
+    static let personalSubjectPrefix = "person:"
+
     /// Where a reminder takes its reader.
     static func url(for reminder: PlannedReminder) -> String {
         switch (reminder.purpose, reminder.kind) {
         case (.beforeDeadline, .weeklyReport): return "/reports/\(reminder.periodKey)"
         case (.beforeDeadline, .groupCompilation): return "/groups/\(reminder.subjectKey)/weeks/\(reminder.periodKey)"
-        case (.beforeDeadline, .monthlyReport): return "/monthly/\(reminder.periodKey)/units/\(reminder.subjectKey)"
+        case (.beforeDeadline, .monthlyReport):
+            if reminder.subjectKey.hasPrefix(personalSubjectPrefix) {
+                return "/monthly/\(reminder.periodKey)/people/\(reminder.subjectKey.dropFirst(personalSubjectPrefix.count))"
+            }
+            return "/monthly/\(reminder.periodKey)/units/\(reminder.subjectKey)"
         case (.beforeDeadline, .cellReport): return "/cells?month=\(reminder.periodKey)"
         case (.missingList, .weeklyReport), (.missingList, .groupCompilation): return "/ledger/weeks/\(reminder.periodKey)"
         case (.missingList, .monthlyReport): return "/monthly?month=\(reminder.periodKey)"

@@ -31,6 +31,8 @@ struct CalendarSettingsDTO: Content {
     var inUseSince: String?
     /// "cutOff:15" or "calendarMonth".
     var monthlyPeriod: String
+    /// Who owes a monthly report: "units", "people" or "both".
+    var monthlyReporters: String
     var weekStartDay: String?
     var weeklyReportDeadline: String?
     var groupCompilationDeadline: String?
@@ -41,6 +43,7 @@ struct CalendarSettingsDTO: Content {
         timeZone = settings.timeZoneIdentifier
         inUseSince = settings.inUseSince?.iso
         monthlyPeriod = settings.monthlyPeriodRule.description
+        monthlyReporters = settings.monthlyReporters.rawValue
         weekStartDay = String(describing: settings.weekStartDay)
         weeklyReportDeadline = "\(settings.weeklyReportDeadline.weekday) \(settings.weeklyReportDeadline.time.text)"
         groupCompilationDeadline = "\(settings.groupCompilationDeadline.weekday) \(settings.groupCompilationDeadline.time.text)"
@@ -54,13 +57,15 @@ struct CalendarSettingsInput: Decodable {
     var timeZone: String?
     var inUseSince: String??
     var monthlyPeriod: String?
+    var monthlyReporters: String?
 
-    private enum CodingKeys: String, CodingKey { case timeZone, inUseSince, monthlyPeriod }
+    private enum CodingKeys: String, CodingKey { case timeZone, inUseSince, monthlyPeriod, monthlyReporters }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
         monthlyPeriod = try c.decodeIfPresent(String.self, forKey: .monthlyPeriod)
+        monthlyReporters = try c.decodeIfPresent(String.self, forKey: .monthlyReporters)
         inUseSince = c.contains(.inUseSince) ? .some(try c.decodeNil(forKey: .inUseSince) ? nil : try c.decode(String.self, forKey: .inUseSince)) : nil
     }
 }
@@ -95,6 +100,11 @@ enum DaysOffService {
         if let period = input.monthlyPeriod {
             if let rule = MonthlyPeriodRule(string: period) { settings.monthlyPeriodRule = rule } else {
                 problems["monthlyPeriod"] = "Kỳ báo cáo tháng là “cutOff:15” (từ ngày 15 tháng trước đến ngày 14) hoặc “calendarMonth”."
+            }
+        }
+        if let reporters = input.monthlyReporters {
+            if let value = MonthlyReporters(rawValue: reporters) { settings.monthlyReporters = value } else {
+                problems["monthlyReporters"] = "Ai phải báo cáo tháng: “units” (các đơn vị), “people” (từng cán bộ, công chức) hoặc “both” (cả hai)."
             }
         }
         if let inUseSince = input.inUseSince {
