@@ -36,6 +36,29 @@ public struct AppConfig: Sendable {
     /// (`SignedInCache`) per commune data version. `GIAOBAN_PAGE_CACHE=off` turns both off, for
     /// measuring the uncached path.
     public var pageCache = true
+    /// Where `Resources/` and `Public/` are looked for (`AppHome`); nil keeps Vapor's default, the
+    /// working directory, unchecked (tests run from the checkout).
+    public var homeSearch: HomeSearch?
+    /// Prometheus `/metrics` also answers, from anywhere, a request with `Authorization: Bearer`
+    /// this token (`GIAOBAN_METRICS_TOKEN`); without it only loopback clients not behind a proxy.
+    public var metricsToken: String?
+    /// Proxies whose `X-Forwarded-For` names the client (`GIAOBAN_TRUSTED_PROXIES`, addresses,
+    /// comma-separated); empty: the direct peer is the client.
+    public var trustedProxies: Set<String> = []
+    /// One JSON object per log line (`LOG_FORMAT=json`) instead of Vapor's console lines.
+    public var jsonLogs = false
+
+    public struct HomeSearch: Sendable, Equatable {
+        /// `GIAOBAN_HOME`, when set: the only folder looked in.
+        public var setting: String?
+        public var executable: String?
+        public var workingDirectory: String
+        public init(setting: String?, executable: String?, workingDirectory: String) {
+            self.setting = setting
+            self.executable = executable
+            self.workingDirectory = workingDirectory
+        }
+    }
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
@@ -56,7 +79,8 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
     /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
-    /// `GIAOBAN_MAIL_FROM` and `GIAOBAN_PAGE_CACHE`.
+    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE`, `GIAOBAN_HOME`, `GIAOBAN_METRICS_TOKEN`,
+    /// `GIAOBAN_TRUSTED_PROXIES` and `LOG_FORMAT`.
     public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
@@ -86,6 +110,11 @@ public struct AppConfig: Sendable {
             mailFrom: env["GIAOBAN_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban@localhost"
         )
         config.pageCache = !["0", "false", "no", "off"].contains(env["GIAOBAN_PAGE_CACHE"]?.lowercased() ?? "")
+        config.homeSearch = HomeSearch(setting: env["GIAOBAN_HOME"], executable: AppHome.currentExecutable,
+                                       workingDirectory: FileManager.default.currentDirectoryPath)
+        config.metricsToken = env["GIAOBAN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        config.jsonLogs = LogFormat.isJSON(env)
+        config.trustedProxies = ClientAddress.trustedProxies(env["GIAOBAN_TRUSTED_PROXIES"])
         return config
     }
 }

@@ -37,7 +37,7 @@ enum SignIn {
             _ = try? await request.password.async.hash(password)
         }
         try await LoginAttempt(username: username, succeeded: matched != nil, at: now,
-                               remoteAddress: request.remoteAddress?.ipAddress).save(on: request.db)
+                               remoteAddress: request.clientAddress).save(on: request.db)
         if let matched { return .success(matched) }
         return .wrongCredentials
     }
