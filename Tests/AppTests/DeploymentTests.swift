@@ -243,13 +243,17 @@ struct DeploymentTests {
             // Same second twice: a second name, never an overwrite.
             let again = try await DatabaseBackup.rotatingBackup(t.app, folder: folder, keep: nil, now: start.addingTimeInterval(3 * 86400))
             #expect(again.written.hasSuffix("giaoban-20231117-221320-2.sqlite"))
+            let third = try await DatabaseBackup.rotatingBackup(t.app, folder: folder, keep: 2, now: start.addingTimeInterval(3 * 86400))
+            #expect(third.written.hasSuffix("giaoban-20231117-221320-3.sqlite"))
+            #expect(third.removed.map { ($0 as NSString).lastPathComponent } == ["giaoban-20231117-221320.sqlite", "giaoban-20231116-221320.sqlite"],
+                    "copies of the same second are ordered by their number")
             await #expect(throws: DatabaseBackup.Failure.self) {
                 try await DatabaseBackup.rotatingBackup(t.app, folder: folder, keep: 0, now: start)
             }
 
             // Restore the newest copy and open it as a server would.
             let target = folder + "/restored.sqlite"
-            try await DatabaseBackup.restore(from: written[3], into: target, app: t.app)
+            try await DatabaseBackup.restore(from: third.written, into: target, app: t.app)
             let restored = try await Application.make(.testing)
             do {
                 var config = t.config

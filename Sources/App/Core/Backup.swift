@@ -69,7 +69,7 @@ enum DatabaseBackup {
         if let keep {
             let copies = try manager.contentsOfDirectory(atPath: folder)
                 .filter { $0.hasPrefix(copyPrefix) && ($0.hasSuffix(".sqlite") || $0.hasSuffix(".dump")) }
-                .sorted(by: >)
+                .sorted { age($0) > age($1) }
             for old in copies.dropFirst(keep) {
                 let path = (folder as NSString).appendingPathComponent(old)
                 try manager.removeItem(atPath: path)
@@ -77,6 +77,14 @@ enum DatabaseBackup {
             }
         }
         return (destination, removed)
+    }
+
+    /// Newer copies sort higher: by time stamp, then by the `-N` of copies made in the same second.
+    private static func age(_ name: String) -> (String, Int) {
+        let base = (name as NSString).deletingPathExtension
+        let parts = base.split(separator: "-")
+        let stamp = parts.count >= 3 ? parts[1] + "-" + parts[2] : Substring(base)
+        return (String(stamp), parts.count >= 4 ? Int(parts[3]) ?? 1 : 1)
     }
 
     /// `pg_dump --format=custom` of the database at `url` (the PostgreSQL client must be installed).
