@@ -32,7 +32,9 @@ enum ClientAddress {
 extension Request {
     /// The client's address: the peer, or what a trusted proxy says it forwarded for.
     var clientAddress: String? {
-        ClientAddress.resolve(peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
-                              trustedProxies: application.giaobanConfig.trustedProxies)
+        let proxies = application.giaobanConfig.trustedProxies
+        if proxies.isEmpty { return remoteAddress?.ipAddress }
+        return ClientAddress.resolve(peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
+                              trustedProxies: proxies)
     }
 }

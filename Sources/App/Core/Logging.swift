@@ -15,11 +15,18 @@ public enum LogFormat {
         environment["LOG_FORMAT"]?.lowercased() == "json"
     }
 
-    /// Bootstraps swift-log for the process (called once, by the executable).
+    /// Bootstraps swift-log for the process (called once, by the executable): JSON lines, or
+    /// Vapor's coloured console lines on a terminal, or the same lines uncoloured through our
+    /// own writer when the output is a file, a pipe or journald (ConsoleKit's logger costs
+    /// several times more per line, see docs/performance.md).
     public static func bootstrap(from environment: inout Environment) throws {
         if isJSON(ProcessInfo.processInfo.environment) {
             try LoggingSystem.bootstrap(from: &environment) { level in
                 { label in JSONLogHandler(label: label, level: level) }
+            }
+        } else if isatty(1) == 0 {
+            try LoggingSystem.bootstrap(from: &environment) { level in
+                { label in PlainLogHandler(label: label, level: level) }
             }
         } else {
             try LoggingSystem.bootstrap(from: &environment)
@@ -49,24 +56,29 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let level = event.level, message = event.message, explicit = event.metadata
-        var out = "{\"time\":\""
-        out += LogTime.now()
+        var out = ""
+        out.reserveCapacity(320)
+        out += "{\"time\":\""
+        LogTime.append(to: &out)
         out += "\",\"level\":\""
-        out += level.rawValue
+        out += event.level.rawValue
         out += "\",\"message\":"
-        JSONText.append(message.description, to: &out)
-        var fields = metadata
-        if let provided = metadataProvider?.get(), !provided.isEmpty { fields.merge(provided) { $1 } }
-        if let explicit, !explicit.isEmpty { fields.merge(explicit) { $1 } }
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) where !Self.isSecret(key) {
+        JSONText.append(event.message.description, to: &out)
+        let explicit = event.metadata ?? [:]
+        func field(_ key: String, _ value: Logger.Metadata.Value) {
+            guard !Self.isSecret(key) else { return }
             out += ","
             JSONText.append(key, to: &out)
             out += ":"
             Self.append(value, to: &out)
         }
+        for (key, value) in metadata where explicit[key] == nil { field(key, value) }
+        if let provided = metadataProvider?.get() {
+            for (key, value) in provided where explicit[key] == nil && metadata[key] == nil { field(key, value) }
+        }
+        for (key, value) in explicit { field(key, value) }
         if let error = event.error { out += ",\"error\":"; JSONText.append(String(describing: error), to: &out) }
-        if level >= .error { out += ",\"source\":"; JSONText.append("\(event.file):\(event.line)", to: &out) }
+        if event.level >= .error { out += ",\"source\":"; JSONText.append("\(event.file):\(event.line)", to: &out) }
         out += "}\n"
         sink.write(out)
     }
@@ -124,6 +136,17 @@ public final class LogSink: @unchecked Sendable {
         }
         var line = line
         line.withUTF8 { bytes in
+            // A line up to PIPE_BUF bytes goes out in one write(2), which pipes, journald's
+            // socket and O_APPEND files never interleave with another; longer lines take the lock.
+            if bytes.count <= 4096 {
+                var offset = 0
+                while offset < bytes.count {
+                    let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written < 0 { if errno == EINTR { continue }; return }
+                    offset += written
+                }
+                return
+            }
             lock.withLock {
                 var offset = 0
                 while offset < bytes.count {
@@ -168,17 +191,80 @@ enum JSONText {
 /// UTC time with milliseconds, `2026-11-26T08:15:02.123Z`, without a DateFormatter.
 enum LogTime {
     static func now() -> String {
+        var text = ""
+        append(to: &text)
+        return text
+    }
+
+    static func append(to output: inout String) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         var seconds = spec.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at index: Int) {
+                var value = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(Int(parts.tm_year) + 1900, 4, at: 0); buffer[4] = 45 // -
+            put(Int(parts.tm_mon) + 1, 2, at: 5); buffer[7] = 45
+            put(Int(parts.tm_mday), 2, at: 8); buffer[10] = 84 // T
+            put(Int(parts.tm_hour), 2, at: 11); buffer[13] = 58 // :
+            put(Int(parts.tm_min), 2, at: 14); buffer[16] = 58
+            put(Int(parts.tm_sec), 2, at: 17); buffer[19] = 46 // .
+            put(Int(spec.tv_nsec) / 1_000_000, 3, at: 20); buffer[23] = 90 // Z
+            output += String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(spec.tv_nsec / 1_000_000), 3))Z"
+    }
+}
+
+/// Vapor's console line without colours (`[ INFO ] message [key: value, …]`), written through
+/// `LogSink` in one write(2): what a server writes when its output is not a terminal.
+public struct PlainLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let sink: LogSink
+
+    public init(label: String, level: Logger.Level, sink: LogSink = .standardOutput) {
+        self.logLevel = level
+        self.sink = sink
+        self.metadataProvider = LoggingSystem.metadataProvider
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var out = "[ "
+        out.reserveCapacity(256)
+        out += event.level.rawValue.uppercased()
+        out += " ] "
+        out += event.message.description
+        var fields = metadata
+        if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
+        if let explicit = event.metadata { fields.merge(explicit) { $1 } }
+        if !fields.isEmpty {
+            out += " ["
+            var first = true
+            for (key, value) in fields where !JSONLogHandler.isSecret(key) {
+                if !first { out += ", " }
+                first = false
+                out += key
+                out += ": "
+                out += value.description
+            }
+            out += "]"
+        }
+        if let error = event.error { out += " error: "; out += String(describing: error) }
+        out += "\n"
+        sink.write(out)
     }
 }
 
