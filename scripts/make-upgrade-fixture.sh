@@ -38,7 +38,7 @@ PG_PORT="${PG_PORT:-5435}" scripts/with-postgres.sh bash -c '
     echo "-- Demo commune, passwords '"'"'giaoban2021'"'"' (bcrypt cost 4). Loaded by UpgradeTests."
     # One INSERT per row; no SET or search_path lines (each statement runs on its own connection).
     pg_dump --inserts --no-owner --no-privileges --no-comments --schema=public "${URL%%\?*}" \
-      | grep -v -E "^(SET |SELECT pg_catalog.set_config|CREATE SCHEMA|COMMENT ON SCHEMA|ALTER SCHEMA)"
+      | grep -v -E "^(SET |SELECT pg_catalog.set_config|CREATE SCHEMA|COMMENT ON SCHEMA|ALTER SCHEMA|\\\\)"
   } > "'"$OUT"'/upgrade-df69a08.postgres.sql"
 '
 echo "   $(grep -c '^INSERT' "$OUT/upgrade-df69a08.postgres.sql") rows in $OUT/upgrade-df69a08.postgres.sql"

@@ -4,7 +4,6 @@
 -- PostgreSQL database dump
 --
 
-\restrict zEcMiOjpGpRgRLiHchp4ghjtxSp65iX41Qdg72jAdXwsLFDkVXh7HdsnJslwpzd
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -4351,5 +4350,4 @@ ALTER TABLE ONLY public.weekly_reports
 -- PostgreSQL database dump complete
 --
 
-\unrestrict zEcMiOjpGpRgRLiHchp4ghjtxSp65iX41Qdg72jAdXwsLFDkVXh7HdsnJslwpzd
 
