@@ -83,7 +83,11 @@ public struct JSONLogHandler: LogHandler {
         sink.write(out)
     }
 
+    /// The request line's own keys, known not to be secrets (checked without lower-casing).
+    private static let knownKeys: Set<String> = ["request-id", "method", "route", "status", "duration_ms", "person_id", "client"]
+
     static func isSecret(_ key: String) -> Bool {
+        if knownKeys.contains(key) { return false }
         let key = key.lowercased()
         return ["password", "token", "cookie", "authorization", "secret"].contains { key.contains($0) }
     }
@@ -171,6 +175,12 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
 enum JSONText {
     static func append(_ text: String, to output: inout String) {
         output += "\""
+        // Most text needs no escaping: copy it whole.
+        if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
