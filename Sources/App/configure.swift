@@ -60,8 +60,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Security headers (and Cache-Control) wrap the error middleware, so error answers carry them too.
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
-                                      defaultFile: nil, advancedETagComparison: true))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     if config.exposeQueryCount { app.middleware.use(QueryCountMiddleware()) }
 
     if config.migrateOnStart {

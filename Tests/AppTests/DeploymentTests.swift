@@ -72,6 +72,21 @@ struct DeploymentTests {
         }
     }
 
+    @Test("Public/ is asked only for addresses that can name a file there; every file in it is served")
+    func staticFilesOnlyWhereTheyCanBe() async throws {
+        let statics = StaticFilesMiddleware(publicDirectory: packageRoot + "Public/")
+        #expect(statics.prefixes == ["/css/", "/favicon.svg", "/js/"])
+        #expect(statics.mayNameAFile("/css/app.css") && statics.mayNameAFile("/favicon.svg"))
+        #expect(!statics.mayNameAFile("/reports/2026-W49") && !statics.mayNameAFile("/healthz") && !statics.mayNameAFile("/favicon.svg.bak"))
+        try await withTestApp { t in
+            for path in ["/css/app.css", "/js/report.js", "/js/drafts.js", "/favicon.svg"] {
+                #expect(try await t.app.testing().sendRequest(.GET, path).status == .ok, "\(path)")
+            }
+            #expect(try await t.app.testing().sendRequest(.GET, "/css/missing.css").status == .notFound)
+            #expect(try await t.app.testing().sendRequest(.GET, "/css/../Package.swift").status != .ok)
+        }
+    }
+
     @Test("/healthz answers without the database; /readyz only when every migration is applied")
     func readiness() async throws {
         try await withTestApp { t in
