@@ -20,20 +20,15 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 
-PASSWORD = "giaoban2021"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "lib"))
+from giaoban_client import DEMO_PASSWORD as PASSWORD, free_port  # noqa: E402
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def peak_memory_mb(pid):
@@ -169,7 +164,7 @@ def main():
             groups = api(base, "/api/v1/groups", token)["items"]
             sessions.append({"page": f"Cookie: {cookie}", "bearer": f"Authorization: Bearer {token}",
                              "week": week["id"], "group": groups[0]["id"]})
-        week_id, year = sessions[0]["week"], int(sessions[0]["week"][:4])
+        year = int(sessions[0]["week"][:4])
         routes = [
             ("plain text /healthz (ceiling)", lambda s: ("/healthz", None)),
             ("home page", lambda s: ("/", s["page"])),

@@ -9,38 +9,24 @@ Checks, each with bounded waits, everything on 127.0.0.1:
 4. `giaoban backup DIR --keep 2` (pg_dump) on PostgreSQL keeps two copies.
 Only the Python standard library is used; psql is called for the database checks.
 """
-import concurrent.futures, datetime, json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import concurrent.futures, datetime, os, shutil, signal, subprocess, sys, tempfile, threading, time
 import urllib.error, urllib.parse, urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from giaoban_client import DEMO_PASSWORD, call, free_port, start_server  # noqa: E402
+
 BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/giaoban")
-PASSWORD = "giaoban2021"
+PASSWORD = DEMO_PASSWORD
 ADMIN_URL = os.environ["GIAOBAN_TEST_POSTGRES_URL"]
 DB_NAME = "giaoban_two_servers"
 parts = urllib.parse.urlsplit(ADMIN_URL)
 DATABASE_URL = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + DB_NAME, parts.query, ""))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def psql(url, sql):
     out = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", url.split("?")[0], "-c", sql],
                          check=True, capture_output=True, text=True)
     return out.stdout.strip()
-
-
-def call(base, method, path, token=None, body=None, timeout=15):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return response.status, json.loads(response.read() or b"null")
 
 
 class Server:
@@ -52,20 +38,9 @@ class Server:
         self.process = None
 
     def start(self):
-        env = dict(os.environ, DATABASE_URL=DATABASE_URL, GIAOBAN_REMINDER_SECONDS=str(self.reminder_seconds),
+        env = dict(DATABASE_URL=DATABASE_URL, GIAOBAN_REMINDER_SECONDS=str(self.reminder_seconds),
                    GIAOBAN_TRUSTED_PROXIES="127.0.0.1", LOG_LEVEL="notice")
-        self.process = subprocess.Popen([BINARY, "demo", "--hostname", "127.0.0.1", "--port", str(self.port)],
-                                        env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(600):
-            if self.process.poll() is not None:
-                raise SystemExit(f"server {self.name} stopped while starting")
-            try:
-                with urllib.request.urlopen(self.base + "/readyz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit(f"server {self.name} did not become ready")
+        self.process, _ = start_server(BINARY, self.port, self.log, env, ready="/readyz")
 
     def stop(self):
         if self.process and self.process.poll() is None:
