@@ -4,11 +4,14 @@ and prints requests/s, p50/p99 latency and the server's peak memory, next to the
 /healthz route as the ceiling. Usage (Benchmarks/run.sh does all of this):
 
     python3 Benchmarks/bench.py BINARY DATABASE_PATH [--duration 15s] [--connections 64] [--user c001.p004]
-                                [--sessions N] [--no-cache]
+                                [--sessions N] [--no-cache] [--bare BARE_BINARY] [--sequential-only]
 
 --sessions N spreads every route over N office accounts of N communes (c001.p004, c002.p004, …),
 each request the next one's, so that every page is built N times and the cache holds N copies.
 --no-cache runs the server with GIAOBAN_PAGE_CACHE=off: every request builds its page.
+--bare runs Benchmarks/BareVapor (one plain-text route on the same Vapor) first, as the ceiling of
+/healthz. Every route is also timed one request at a time (median of 15, after one warm-up);
+--sequential-only skips wrk and prints only those.
 
 Only the Python standard library and the `wrk` program are used.
 """
@@ -17,20 +20,15 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 
-PASSWORD = "giaoban2021"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "lib"))
+from giaoban_client import DEMO_PASSWORD as PASSWORD, free_port  # noqa: E402
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def peak_memory_mb(pid):
@@ -104,6 +102,7 @@ def timed(url, header, count=20, built=False):
     """Median wall time of `count` sequential requests, in ms (for the year's ledger). `built`
     makes every address different (an ignored parameter), so that none is answered from the cache."""
     times = []
+    header = header or ""
     for index in range(count):
         address = f"{url}&bench={index}-{time.time()}" if built else url
         request = urllib.request.Request(address, headers=dict([header.split(": ", 1)]) if header else {})
@@ -123,7 +122,26 @@ def main():
     parser.add_argument("--user", default="c001.p004", help="an office account of the first generated commune")
     parser.add_argument("--sessions", type=int, default=1, help="spread each route over this many communes' office accounts")
     parser.add_argument("--no-cache", action="store_true", help="run the server with GIAOBAN_PAGE_CACHE=off")
+    parser.add_argument("--bare", help="the BareVapor binary: its /healthz is measured first, as the ceiling")
+    parser.add_argument("--sequential-only", action="store_true", help="only the one-at-a-time medians, no wrk")
     args = parser.parse_args()
+
+    bare = None
+    if args.bare and not args.sequential_only:
+        bare_port = free_port()
+        bare_server = subprocess.Popen([args.bare, "--hostname", "127.0.0.1", "--port", str(bare_port)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{bare_port}/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            bare = wrk(f"http://127.0.0.1:{bare_port}/healthz", None, args.duration, args.connections)
+        finally:
+            bare_server.terminate()
+            bare_server.wait(timeout=30)
 
     port = free_port()
     env = dict(os.environ, DATABASE_PATH=args.database, GIAOBAN_REMINDER_SECONDS="0", GIAOBAN_SECURE_COOKIES="false", LOG_LEVEL="error",
@@ -146,7 +164,7 @@ def main():
             groups = api(base, "/api/v1/groups", token)["items"]
             sessions.append({"page": f"Cookie: {cookie}", "bearer": f"Authorization: Bearer {token}",
                              "week": week["id"], "group": groups[0]["id"]})
-        week_id, year = sessions[0]["week"], int(sessions[0]["week"][:4])
+        year = int(sessions[0]["week"][:4])
         routes = [
             ("plain text /healthz (ceiling)", lambda s: ("/healthz", None)),
             ("home page", lambda s: ("/", s["page"])),
@@ -165,10 +183,15 @@ def main():
         ceiling = None
         for name, route in routes:
             path, header = route(sessions[0])
+            timed(base + path, header, count=1)  # warm-up: templates, statements, first connection
+            sequential = timed(base + path, header, count=15)
+            if args.sequential_only:
+                rows.append((name, path, sequential, None))
+                continue
             rotation = [route(session) for session in sessions] if header else None
             rps, p50, p99, non2xx, errors = wrk(base + path, header, args.duration, args.connections, rotation)
             ceiling = ceiling or rps
-            rows.append((name, path, rps, rps / ceiling * 100, p50, p99, non2xx, errors))
+            rows.append((name, path, sequential, (rps, rps / ceiling * 100, p50, p99, non2xx, errors)))
         ledger_ms = timed(base + f"/api/v1/ledger?year={year}", bearer, built=True)
         ledger_page_ms = timed(base + f"/ledger/summary?year={year}", page, built=True)
         cached_ms = timed(base + f"/api/v1/ledger?year={year}", bearer)
@@ -180,9 +203,16 @@ def main():
     who = f"user {args.user}" if args.sessions == 1 else f"{args.sessions} office accounts of {args.sessions} communes in turn"
     print(f"\nwrk -t2 -c{args.connections} -d{args.duration} on {os.cpu_count()} cores; database {args.database}; {who}; "
           f"page cache {'off' if args.no_cache else 'on'}")
-    print(f"{'route':32} {'req/s':>9} {'% plain':>8} {'p50 ms':>8} {'p99 ms':>8}  non-2xx")
-    for name, path, rps, share, p50, p99, non2xx, errors in rows:
-        print(f"{name:32} {rps:9.0f} {share:7.1f}% {p50:8.2f} {p99:8.2f}  {non2xx} {errors}")
+    if bare:
+        share = f" (/healthz at {rows[0][3][0] / bare[0] * 100:.1f} % of it)" if rows[0][3] else ""
+        print(f"bare Vapor /healthz (Benchmarks/BareVapor): {bare[0]:.0f} req/s, p50 {bare[1]:.2f} ms, p99 {bare[2]:.2f} ms{share}")
+    print(f"{'route':32} {'1-by-1 ms':>9} {'req/s':>9} {'% plain':>8} {'p50 ms':>8} {'p99 ms':>8}  non-2xx")
+    for name, path, sequential, measured in rows:
+        if measured is None:
+            print(f"{name:32} {sequential:9.2f}")
+            continue
+        rps, share, p50, p99, non2xx, errors = measured
+        print(f"{name:32} {sequential:9.2f} {rps:9.0f} {share:7.1f}% {p50:8.2f} {p99:8.2f}  {non2xx} {errors}")
     print(f"a year's ledger for one commune, built (median of 20 sequential requests): API {ledger_ms:.1f} ms, "
           f"summary page {ledger_page_ms:.1f} ms; answered from the cache: {cached_ms:.1f} ms")
     print(f"server peak memory (VmHWM): {memory:.0f} MB")

@@ -6,6 +6,8 @@
 #   COMMUNES=20 DURATION=10s Benchmarks/run.sh
 #   Benchmarks/run.sh --sessions 24         # every route spread over 24 communes' office accounts
 #   Benchmarks/run.sh --no-cache            # every request builds its page (GIAOBAN_PAGE_CACHE=off)
+#   Benchmarks/run.sh --no-cache --sequential-only   # one request at a time only (median of 15)
+# The ceiling of /healthz is Benchmarks/BareVapor, the same Vapor with one plain-text route.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMUNES=${COMMUNES:-150}
@@ -17,7 +19,10 @@ CONNECTIONS=${CONNECTIONS:-64}
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null 2>&1 || true; apt-get install -y -qq wrk >/dev/null; }
 echo "== release build"
 swift build -c release --product giaoban 2>&1 | tail -n 1
-BIN=.build/release/giaoban
+BIN=${BIN:-.build/release/giaoban}
+echo "== release build of Benchmarks/BareVapor"
+(cd Benchmarks/BareVapor && swift build -c release 2>&1 | tail -n 1)
+BARE=Benchmarks/BareVapor/.build/release/BareVapor
 mkdir -p Benchmarks/data
 DB="Benchmarks/data/province-${COMMUNES}x${PEOPLE}x${WEEKS}.sqlite"
 if [ ! -f "$DB" ]; then
@@ -28,4 +33,4 @@ if [ ! -f "$DB" ]; then
 
 fi
 ls -la "$DB"
-python3 Benchmarks/bench.py "$BIN" "$DB" --duration "$DURATION" --connections "$CONNECTIONS" "$@"
+python3 Benchmarks/bench.py "$BIN" "$DB" --duration "$DURATION" --connections "$CONNECTIONS" --bare "$BARE" "$@"

@@ -7,41 +7,24 @@ Usage: python3 scripts/concurrent-writes.py [BINARY]   (default .build/debug/gia
 Only the Python standard library is used. Exit status 0 when there were 0 server errors.
 """
 import concurrent.futures
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from giaoban_client import DEMO_PASSWORD, call as client_call, free_port, start_server  # noqa: E402
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/giaoban"
-PASSWORD = "giaoban2021"
+PASSWORD = DEMO_PASSWORD
 WRITERS = 16
 WEEKS = 10
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(base, method, path, token=None, body=None, timeout=60):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")[:300]
+def call(base, method, path, token=None, body=None):
+    return client_call(base, method, path, token, body, timeout=60, errors="return")
 
 
 def main():
@@ -50,21 +33,9 @@ def main():
     log_path = os.path.join(work, "server.log")
     log = open(log_path, "ab")
     port = free_port()
-    env = dict(os.environ, DATABASE_PATH=database, GIAOBAN_REMINDER_SECONDS="0")
-    server = subprocess.Popen([BINARY, "demo", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(BINARY, port, log, {"DATABASE_PATH": database, "GIAOBAN_REMINDER_SECONDS": "0"})
     status = 1
     try:
-        for _ in range(600):
-            if server.poll() is not None:
-                print("FAILED: the server stopped while starting")
-                return 1
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
         _, token = call(base, "POST", "/api/v1/auth/token", body={"username": "admin", "password": PASSWORD})
         admin = token["token"]
         _, people = call(base, "GET", "/api/v1/people", admin)

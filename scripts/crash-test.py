@@ -8,12 +8,9 @@ Usage: python3 scripts/crash-test.py [BINARY]   (default .build/debug/giaoban; r
 Only the Python standard library is used.
 """
 import concurrent.futures
-import json
 import shutil
 import os
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -21,41 +18,15 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from giaoban_client import DEMO_PASSWORD, call, free_port, start_server  # noqa: E402
+
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/giaoban"
-PASSWORD = "giaoban2021"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(base, method, path, token=None, body=None, timeout=10):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return response.status, json.loads(response.read() or b"null")
+PASSWORD = DEMO_PASSWORD
 
 
 def start(database, port, log):
-    env = dict(os.environ, DATABASE_PATH=database, GIAOBAN_REMINDER_SECONDS="0")
-    process = subprocess.Popen([BINARY, "demo", "--hostname", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        if process.poll() is not None:
-            raise SystemExit("the server stopped while starting")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):
-                return process, base
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not answer /healthz")
+    return start_server(BINARY, port, log, {"DATABASE_PATH": database, "GIAOBAN_REMINDER_SECONDS": "0"})
 
 
 def main():

@@ -50,7 +50,7 @@ grep -q "$WORK/data/" "$WORK/refused.log" || { cat "$WORK/refused.log"; fail "th
 
 echo "== starting $HOME_DIR/giaoban from $WORK/elsewhere (env -i, PATH=/usr/bin:/bin)"
 ( cd "$WORK/elsewhere" && exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 DATABASE_PATH="$WORK/data/giaoban.sqlite" \
-    GIAOBAN_ADMIN_PASSWORD=check-package-1 GIAOBAN_SECURE_COOKIES=false GIAOBAN_REMINDER_SECONDS=0 LOG_FORMAT=json \
+    GIAOBAN_ADMIN_PASSWORD=check-package-1 GIAOBAN_SECURE_COOKIES=false GIAOBAN_REMINDER_SECONDS=0 LOG_FORMAT=json LOG_LEVEL=info \
     "$HOME_DIR/giaoban" serve --env production --hostname 127.0.0.1 --port "$PORT" >"$WORK/server.log" 2>&1 ) &
 SERVER_PID=$!
 for _ in $(seq 120); do

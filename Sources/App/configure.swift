@@ -10,6 +10,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.giaobanConfig = config
     app.signedInCache = SignedInCache()
     app.pageCache = PageCache()
+    // Templates, openapi.yaml and Public/ from the installation's folder, whatever the working
+    // directory; without the templates, stop here rather than answer 500 on every page.
+    if let search = config.homeSearch {
+        let home = try AppHome.locate(setting: search.setting, executable: search.executable,
+                                      workingDirectory: search.workingDirectory)
+        app.directory = AppHome.directory(home)
+    }
 
     // Blocking work — every SQLite query, bcrypt, file reads — runs on this pool. Vapor's default
     // is one thread per core (two on a commune's box), which a few slow queries or password
@@ -47,12 +54,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     // Order matters: errors wrap everything, so that even a refused CSRF token gets a proper page.
     app.middleware = .init()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    // One line per answered request (route pattern, status, duration, person) and the
+    // Prometheus request figures; replaces Vapor's RouteLoggingMiddleware.
+    app.middleware.use(RequestLogMiddleware(metrics: app.appMetrics))
     // Security headers (and Cache-Control) wrap the error middleware, so error answers carry them too.
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory,
-                                      defaultFile: nil, advancedETagComparison: true))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     if config.exposeQueryCount { app.middleware.use(QueryCountMiddleware()) }
 
     if config.migrateOnStart {

@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
         response.headers.contentType = .plainText
         return response
     }
+    Operations.register(app)
     app.get("api", "openapi.yaml") { req -> Response in
         let path = req.application.directory.resourcesDirectory + "openapi.yaml"
         let response = try await req.fileio.asyncStreamFile(at: path)

@@ -95,6 +95,20 @@ public struct WeekDeadlines: Hashable, Sendable {
 
 /// All date and time rules of one commune. Pure: every answer depends only on `settings` and the
 /// arguments — never on the process time zone, locale or the current time.
+/// How days off change one week (``CommuneCalendar/daysOffEffects(inYear:)``).
+public enum DaysOffEffect: Sendable, Equatable {
+    /// Fewer than two working days: no weekly report, no compilation; the work goes in next week's.
+    case noWeeklyReport(ReportWeek)
+    /// Reports and the compilation (the briefing) are due at these instants instead of the usual ones.
+    case moved(ReportWeek, WeekDeadlines)
+
+    public var week: ReportWeek {
+        switch self {
+        case .noWeeklyReport(let week), .moved(let week, _): week
+        }
+    }
+}
+
 public struct CommuneCalendar: Sendable {
     public let settings: CalendarSettings
     /// The commune's days off: they move deadlines and briefings to earlier working days.
@@ -176,6 +190,19 @@ public struct CommuneCalendar: Sendable {
     /// off, the last working day of the week before it. Nil when the week has no such day.
     public func briefingDay(of week: ReportWeek) -> LocalDate? {
         lastWorkingDay(onOrBefore: week.date(of: settings.groupCompilationDeadline.weekday), in: week)
+    }
+
+    /// What the year's days off change, week by week, against the same regime without days off:
+    /// the weeks that owe no report and the weeks whose deadlines or briefing moved. Weeks that
+    /// days off leave as they are do not appear (the days-off page lists exactly these).
+    public func daysOffEffects(inYear year: Int) -> [DaysOffEffect] {
+        let plain = CommuneCalendar(settings: settings)
+        return weeks(inYear: year).compactMap { week in
+            guard owesWeeklyReport(week) else { return .noWeeklyReport(week) }
+            let moved = deadlines(for: week)
+            guard moved != plain.deadlines(for: week) else { return nil }
+            return .moved(week, moved)
+        }
     }
 
     /// Deadlines after days off (SPEC §2, the letter): the compilation is due on the briefing

@@ -7,11 +7,16 @@ let isDemo = arguments.count > 1 && arguments[1] == "demo"
 if isDemo { arguments[1] = "serve" }
 
 var environment = try Environment.detect(arguments: arguments)
-try LoggingSystem.bootstrap(from: &environment)
+try LogFormat.bootstrap(from: &environment)  // LOG_FORMAT=json: one JSON object per line
 let app = try await Application.make(environment)
 do {
     try await configure(app, config: .fromEnvironment(environment, demo: isDemo))
     try await app.execute()
+} catch let missing as AppHome.Missing {
+    // The installation is incomplete: say where we looked, exit non-zero (no crash report).
+    FileHandle.standardError.write(Data((missing.description + "\n").utf8))
+    try? await app.asyncShutdown()
+    exit(78)  // EX_CONFIG
 } catch {
     // A failed command has printed its message; anything else is logged. Either way the exit
     // status is 1 — an error thrown out of top-level code would crash (SIGILL) with a backtrace.

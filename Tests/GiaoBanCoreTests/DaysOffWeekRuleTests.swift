@@ -82,6 +82,21 @@ struct DaysOffWeekRuleTests {
         #expect(longer.meetings(for: week, moves: [move]).count == 1)
     }
 
+    @Test("The year's effects of days off: the weeks without a report and the weeks whose deadlines moved, nothing else")
+    func yearEffects() throws {
+        let tet = (8...16).map { Self.off("2021-02-\(String(format: "%02d", $0))", "Tết Nguyên Đán") }
+        let calendar = Self.calendar(tet + [Self.off("2021-09-02", "Quốc khánh"), Self.off("2021-09-03", "Quốc khánh")])
+        let effects = calendar.daysOffEffects(inYear: 2021)
+        let tetWeek = calendar.week(containing: CalFixture.day("2021-02-12"))
+        let nationalDay = try calendar.week(parsing: "2021-W35")
+        // 13/02–19/02 has 15/02 and 16/02 off but keeps Thursday and Friday: not listed.
+        #expect(effects.map(\.week.id) == [tetWeek.id, nationalDay.id])
+        #expect(effects.first == .noWeeklyReport(tetWeek))
+        #expect(effects.last == .moved(nationalDay, WeekDeadlines(weeklyReport: CalFixture.instant("2021-08-31T20:00:00+07:00"),
+                                                                  groupCompilation: CalFixture.instant("2021-09-01T14:00:00+07:00"))))
+        #expect(CommuneCalendar().daysOffEffects(inYear: 2021).isEmpty, "no days off, no effects")
+    }
+
     @Test("A make-up working Saturday counts as a working day; a weekend is not a holiday")
     func makeUpDay() {
         let schedule = DaysOffSchedule(confirmedYears: [2021: [DayOff(date: CalFixture.day("2021-04-24"), name: "Làm bù", kind: .workday)]])

@@ -46,6 +46,26 @@ public struct AppConfig: Sendable {
     /// Webhook hosts the operator allows although they are local or private
     /// (`GIAOBAN_WEBHOOK_ALLOWED_HOSTS`, e.g. `127.0.0.1,chat-bridge.lan`).
     public var webhookAllowedHosts: Set<String> = []
+    /// Where `Resources/` and `Public/` are looked for (`AppHome`); nil keeps Vapor's default, the
+    /// working directory, unchecked (tests run from the checkout).
+    public var homeSearch: HomeSearch?
+    /// Prometheus `/metrics` also answers, from anywhere, a request with `Authorization: Bearer`
+    /// this token (`GIAOBAN_METRICS_TOKEN`); without it only loopback clients not behind a proxy.
+    public var metricsToken: String?
+    /// One JSON object per log line (`LOG_FORMAT=json`) instead of Vapor's console lines.
+    public var jsonLogs = false
+
+    public struct HomeSearch: Sendable, Equatable {
+        /// `GIAOBAN_HOME`, when set: the only folder looked in.
+        public var setting: String?
+        public var executable: String?
+        public var workingDirectory: String
+        public init(setting: String?, executable: String?, workingDirectory: String) {
+            self.setting = setting
+            self.executable = executable
+            self.workingDirectory = workingDirectory
+        }
+    }
 
     public init(database: DatabaseChoice, initialAdminPassword: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, loadDemoData: Bool = false, migrateOnStart: Bool = true,
@@ -66,7 +86,8 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
     /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
-    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE`, `GIAOBAN_PUBLIC_URL`, `GIAOBAN_TRUSTED_PROXIES` and `GIAOBAN_WEBHOOK_ALLOWED_HOSTS`.
+    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE`, `GIAOBAN_PUBLIC_URL`, `GIAOBAN_TRUSTED_PROXIES`,
+    /// `GIAOBAN_WEBHOOK_ALLOWED_HOSTS`, `GIAOBAN_HOME`, `GIAOBAN_METRICS_TOKEN` and `LOG_FORMAT`.
     public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
@@ -99,6 +120,10 @@ public struct AppConfig: Sendable {
         config.publicURL = env["GIAOBAN_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.trustedProxies = ClientAddress.trustedProxies(env["GIAOBAN_TRUSTED_PROXIES"])
         config.webhookAllowedHosts = WebhookHostPolicy.allowList(env["GIAOBAN_WEBHOOK_ALLOWED_HOSTS"])
+        config.homeSearch = HomeSearch(setting: env["GIAOBAN_HOME"], executable: AppHome.currentExecutable,
+                                       workingDirectory: FileManager.default.currentDirectoryPath)
+        config.metricsToken = env["GIAOBAN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        config.jsonLogs = LogFormat.isJSON(env)
         return config
     }
 }

@@ -38,6 +38,71 @@ enum DatabaseBackup {
         try await sql.raw(SQLQueryString("VACUUM INTO '\(unsafeRaw: quoted)'")).run()
     }
 
+    /// Copies are named `giaoban-<UTC yyyyMMdd-HHmmss>.sqlite` (`.dump` on PostgreSQL), so that
+    /// their names sort by age.
+    static let copyPrefix = "giaoban-"
+
+    /// A timestamped copy in `folder`, then removes all but the newest `keep` copies there (only
+    /// files this command names; nothing else in the folder is touched).
+    static func rotatingBackup(_ app: Application, folder: String, keep: Int?, now: Date) async throws -> (written: String, removed: [String]) {
+        if let keep, keep < 1 { throw Failure.invalidBackup("--keep phải ≥ 1 / --keep must be at least 1") }
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let isPostgres: Bool
+        if case .postgres = app.giaobanConfig.database { isPostgres = true } else { isPostgres = false }
+        let suffix = isPostgres ? ".dump" : ".sqlite"
+        let stamp = formatter.string(from: now)
+        var name = copyPrefix + stamp + suffix
+        var counter = 1
+        while manager.fileExists(atPath: (folder as NSString).appendingPathComponent(name)) {
+            counter += 1
+            name = copyPrefix + stamp + "-\(counter)" + suffix
+        }
+        let destination = (folder as NSString).appendingPathComponent(name)
+        if case .postgres(let url) = app.giaobanConfig.database {
+            try pgDump(url: url, to: destination)
+        } else {
+            try await backup(app, to: destination)
+        }
+        var removed: [String] = []
+        if let keep {
+            let copies = try manager.contentsOfDirectory(atPath: folder)
+                .filter { $0.hasPrefix(copyPrefix) && ($0.hasSuffix(".sqlite") || $0.hasSuffix(".dump")) }
+                .sorted { age($0) > age($1) }
+            for old in copies.dropFirst(keep) {
+                let path = (folder as NSString).appendingPathComponent(old)
+                try manager.removeItem(atPath: path)
+                removed.append(path)
+            }
+        }
+        return (destination, removed)
+    }
+
+    /// Newer copies sort higher: by time stamp, then by the `-N` of copies made in the same second.
+    private static func age(_ name: String) -> (String, Int) {
+        let base = (name as NSString).deletingPathExtension
+        let parts = base.split(separator: "-")
+        let stamp = parts.count >= 3 ? parts[1] + "-" + parts[2] : Substring(base)
+        return (String(stamp), parts.count >= 4 ? Int(parts[3]) ?? 1 : 1)
+    }
+
+    /// `pg_dump --format=custom` of the database at `url` (the PostgreSQL client must be installed).
+    static func pgDump(url: String, to destination: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["pg_dump", "--format=custom", "--file=\(destination)", "--dbname=\(url)"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw Failure.invalidBackup("pg_dump thoát với mã \(process.terminationStatus) / pg_dump failed")
+        }
+    }
+
     /// Replaces the database file with `source` after checking that it is an intact GiaoBan
     /// database. The server must be stopped (the file is swapped underneath it otherwise); the
     /// previous file is kept next to it as `<name>.before-restore`.
@@ -136,17 +201,31 @@ enum DatabaseBackup {
 }
 
 /// `giaoban backup <file>`: a consistent copy while the server runs.
+/// `giaoban backup <dir> --keep N`: a timestamped copy in `dir` (created if missing), keeping the
+/// newest N copies there (the daily systemd timer uses this form). On PostgreSQL the folder form
+/// runs `pg_dump --format=custom` into the folder.
 struct BackupCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "file", help: "Where to write the copy (must not exist)")
+        @Argument(name: "file", help: "Where to write the copy (must not exist), or a folder for timestamped copies")
         var file: String
+        @Option(name: "keep", help: "Keep only the newest N copies in the folder (implies the folder form)")
+        var keep: Int?
     }
-    var help: String { "Sao lưu cơ sở dữ liệu SQLite khi máy chủ vẫn chạy / consistent online backup of the SQLite database" }
+    var help: String { "Sao lưu cơ sở dữ liệu khi máy chủ vẫn chạy / consistent online backup (a file, or a folder with --keep N)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         do {
-            try await DatabaseBackup.backup(context.application, to: signature.file)
-            context.console.print("Đã sao lưu / backed up to \(signature.file)")
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: signature.file, isDirectory: &isFolder)
+            if signature.keep != nil || (exists && isFolder.boolValue) || signature.file.hasSuffix("/") {
+                let result = try await DatabaseBackup.rotatingBackup(context.application, folder: signature.file,
+                                                                     keep: signature.keep, now: context.application.clock.now())
+                context.console.print("Đã sao lưu / backed up to \(result.written)")
+                for removed in result.removed { context.console.print("Đã xoá bản cũ / removed old copy \(removed)") }
+            } else {
+                try await DatabaseBackup.backup(context.application, to: signature.file)
+                context.console.print("Đã sao lưu / backed up to \(signature.file)")
+            }
         } catch let failure as DatabaseBackup.Failure {
             context.console.error(failure.description)
             throw CommandFailed()

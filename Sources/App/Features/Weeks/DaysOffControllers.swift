@@ -222,17 +222,15 @@ struct DaysOffPageController {
 
     /// The weeks whose deadlines or briefing the days off move, in words a person can check.
     private static func effects(year: Int, calendar: CommuneCalendar) -> [WeekEffect] {
-        let plain = CommuneCalendar(settings: calendar.settings)
-        return calendar.weeks(inYear: year).compactMap { week in
-            let title = week.title
-            guard calendar.owesWeeklyReport(week) else {
-                return WeekEffect(title: title, text: "Không có báo cáo tuần (dưới hai ngày làm việc); công việc được báo cáo cùng tuần sau.",
-                                  noReport: true)
+        calendar.daysOffEffects(inYear: year).map { effect in
+            switch effect {
+            case .noWeeklyReport(let week):
+                WeekEffect(title: week.title, text: "Không có báo cáo tuần (dưới hai ngày làm việc); công việc được báo cáo cùng tuần sau.",
+                           noReport: true)
+            case .moved(let week, let moved):
+                WeekEffect(title: week.title, text: "Hạn nộp báo cáo \(describe(moved.weeklyReport, calendar)); giao ban và hạn tổng hợp \(describe(moved.groupCompilation, calendar)).",
+                           noReport: false)
             }
-            let moved = calendar.deadlines(for: week)
-            guard moved != plain.deadlines(for: week) else { return nil }
-            return WeekEffect(title: title, text: "Hạn nộp báo cáo \(describe(moved.weeklyReport, calendar)); giao ban và hạn tổng hợp \(describe(moved.groupCompilation, calendar)).",
-                              noReport: false)
         }
     }
 

@@ -1,0 +1,38 @@
+import Foundation
+import Vapor
+
+/// Serves `Public/` only for the addresses that can name a file there. Vapor's `FileMiddleware`
+/// asks the file system about every request's path (a thread hop and a `stat`) before the router
+/// sees it; pages and API routes never name a file, so they skip that work. The prefixes are read
+/// from `Public/` itself at start-up: a new folder or file there is served without registering it.
+struct StaticFilesMiddleware: AsyncMiddleware {
+    private let files: FileMiddleware
+    /// `/css/`, `/js/` for folders; `/favicon.svg` for files at the top.
+    let prefixes: [String]
+
+    init(publicDirectory: String) {
+        files = FileMiddleware(publicDirectory: publicDirectory, defaultFile: nil, advancedETagComparison: true)
+        prefixes = Self.prefixes(of: publicDirectory)
+    }
+
+    static func prefixes(of publicDirectory: String) -> [String] {
+        let manager = FileManager.default
+        let entries = (try? manager.contentsOfDirectory(atPath: publicDirectory)) ?? []
+        return entries.filter { !$0.hasPrefix(".") }.sorted().map { name in
+            var isFolder: ObjCBool = false
+            manager.fileExists(atPath: publicDirectory + name, isDirectory: &isFolder)
+            return "/" + name + (isFolder.boolValue ? "/" : "")
+        }
+    }
+
+    func mayNameAFile(_ path: String) -> Bool {
+        prefixes.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.method == .GET || request.method == .HEAD, mayNameAFile(request.url.path) else {
+            return try await next.respond(to: request)
+        }
+        return try await files.respond(to: request, chainingTo: next)
+    }
+}
