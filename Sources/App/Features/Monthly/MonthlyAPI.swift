@@ -253,7 +253,9 @@ enum MonthlyDocuments {
             }
             if !any { body.append(.text("Không có.")) }
         }
-        section("KẾT QUẢ THỰC HIỆN NHIỆM VỤ CỦA CÁC ĐƠN VỊ", \.results)
+        // The heading names who reported: units, officials, or both (the commune's setting).
+        let reporters = [overview.units.isEmpty ? nil : "CÁC ĐƠN VỊ", overview.people.isEmpty ? nil : "CÁN BỘ, CÔNG CHỨC"].compactMap { $0 }
+        section("KẾT QUẢ THỰC HIỆN NHIỆM VỤ" + (reporters.isEmpty ? "" : " CỦA " + reporters.joined(separator: " VÀ ")), \.results)
         section("TỒN TẠI, HẠN CHẾ", \.shortcomings)
 
         body.append(.heading("ĐÁNH GIÁ CHUNG", level: 1))
