@@ -20,7 +20,7 @@ struct StaticFilesMiddleware: AsyncMiddleware {
         let entries = (try? manager.contentsOfDirectory(atPath: publicDirectory)) ?? []
         return entries.filter { !$0.hasPrefix(".") }.sorted().map { name in
             var isFolder: ObjCBool = false
-            manager.fileExists(atPath: publicDirectory + name, isDirectory: &isFolder)
+            _ = manager.fileExists(atPath: publicDirectory + name, isDirectory: &isFolder)
             return "/" + name + (isFolder.boolValue ? "/" : "")
         }
     }
