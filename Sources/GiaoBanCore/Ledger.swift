@@ -18,16 +18,6 @@ public enum LedgerStatus: String, Codable, CaseIterable, Sendable {
         case .excused: return "Vắng có lý do"
         }
     }
-
-    public var englishName: String {
-        switch self {
-        case .onTime: return "On time"
-        case .late: return "Late"
-        case .missing: return "Missing"
-        case .notDue: return "Not yet due"
-        case .excused: return "Excused"
-        }
-    }
 }
 
 /// Leave recorded by the office (nghỉ phép, đi học, ốm…): calendar days, inclusive.

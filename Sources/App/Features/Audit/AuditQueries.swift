@@ -142,12 +142,12 @@ struct AuditController {
         let formatter = ISO8601DateFormatter()
         let rows = entries.map { entry in
             Row(at: formatter.date(from: entry.at).map { calendar.vietnameseDateTime($0) } ?? entry.at, actor: entry.actorName ?? entry.actorId.uuidString,
-                kind: Strings.label("audit_kind_", entry.kind, req.language),
-                action: Strings.label("audit_action_", entry.action, req.language), week: entry.week, before: Self.pretty(entry.before), after: Self.pretty(entry.after))
+                kind: Strings.label("audit_kind_", entry.kind),
+                action: Strings.label("audit_action_", entry.action), week: entry.week, before: Self.pretty(entry.before), after: Self.pretty(entry.after))
         }
         let view = View(rows: rows,
                         people: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == filter.personID) },
-                        kinds: kinds.map { Choice(value: $0, label: Strings.label("audit_kind_", $0, req.language), selected: $0 == filter.kind) },
+                        kinds: kinds.map { Choice(value: $0, label: Strings.label("audit_kind_", $0), selected: $0 == filter.kind) },
                         week: filter.week ?? "", limit: filter.limit)
         return try await req.render("audit", title: req.t("audit_title"), section: "audit", view)
     }

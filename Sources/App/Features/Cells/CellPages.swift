@@ -60,7 +60,7 @@ struct CellPagesController {
                                rule: cell.meetingRule.map { "\($0.day.title), \($0.start.text)–\($0.end.text)" },
                                supervisors: (supervisors[id] ?? []).compactMap { names[$0] }.joined(separator: ", "),
                                meetings: meetings,
-                               status: LedgerPagesController.cell(entry, calendar: calendar, language: req.language),
+                               status: LedgerPagesController.cell(entry, calendar: calendar),
                                note: notes[id] ?? reports[id]?.note ?? "",
                                canRecord: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: id)),
                                lastSubmitted: reports[id].map { calendar.vietnameseDateTime($0.lastSubmittedAt) })
@@ -268,7 +268,7 @@ struct CellPagesController {
                              supervisor: row.supervisorAttended,
                              total: row.score.map { VietnameseNumber.format($0.total, maxFractionDigits: 1) } ?? "—",
                              rating: row.rating?.title ?? "—",
-                             status: LedgerPagesController.cell(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar, language: req.language),
+                             status: LedgerPagesController.cell(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar),
                              note: compiled.notes[id])
         }
         let feedback = cells.flatMap { cell in (byCell[cell.id!] ?? []).filter { !$0.feedback.isEmpty }.map { "\(cell.name): \($0.feedback)" } }

@@ -14,12 +14,12 @@ struct LedgerPagesController {
         var detail: String?
     }
 
-    static func cell(_ entry: LedgerEntry, calendar: CommuneCalendar, language: Language) -> StatusCell {
+    static func cell(_ entry: LedgerEntry, calendar: CommuneCalendar) -> StatusCell {
         var detail: String?
         if entry.status == .late { detail = LateText.vietnamese(seconds: entry.lateBySeconds) }
         if entry.status == .excused { detail = entry.excuse?.reason }
         return StatusCell(status: entry.status.rawValue,
-                          label: language == .vi ? entry.status.vietnameseName : entry.status.englishName,
+                          label: entry.status.vietnameseName,
                           submittedAt: entry.submittedAt.map { calendar.vietnameseDateTime($0) }, detail: detail)
     }
 
@@ -43,15 +43,13 @@ struct LedgerPagesController {
     }
 
     /// Why a week owes no report: a week of holidays, or before the commune used GiaoBan.
-    static func notOwedReason(_ week: ReportWeek, calendar: CommuneCalendar, language: Language) -> String? {
+    static func notOwedReason(_ week: ReportWeek, calendar: CommuneCalendar) -> String? {
         guard LedgerRules.weeklyReportDue(week, calendar: calendar) == nil else { return nil }
         if !calendar.owesWeeklyReport(week) {
-            return language == .vi ? "Tuần này có dưới hai ngày làm việc nên không có báo cáo tuần; công việc được báo cáo cùng tuần sau."
-                                   : "This week has fewer than two working days: no weekly report; its work is reported with the next week's."
+            return "Tuần này có dưới hai ngày làm việc nên không có báo cáo tuần; công việc được báo cáo cùng tuần sau."
         }
         let since = calendar.settings.inUseSince?.vietnamese ?? ""
-        return language == .vi ? "Tuần này trước ngày xã bắt đầu sử dụng GiaoBan (\(since)): không tính vào sổ theo dõi."
-                               : "This week is before the commune started using GiaoBan (\(since)): it does not count in the ledger."
+        return "Tuần này trước ngày xã bắt đầu sử dụng GiaoBan (\(since)): không tính vào sổ theo dõi."
     }
 
     func week(_ req: Request) async throws -> Response {
@@ -76,9 +74,9 @@ struct LedgerPagesController {
             let members = rows.filter { $0.obligated.groupIDs.contains(id) }
             return GroupSection(name: group.name,
                                 rows: members.map { WeekRow(personID: $0.obligated.personID.uuidString, name: $0.obligated.person.fullName,
-                                                            cell: Self.cell($0.entry, calendar: calendar, language: req.language)) },
+                                                            cell: Self.cell($0.entry, calendar: calendar)) },
                                 tally: TallyView(LedgerTally(members.map(\.entry))),
-                                compilation: compilationByGroup[id].map { Self.cell($0, calendar: calendar, language: req.language) })
+                                compilation: compilationByGroup[id].map { Self.cell($0, calendar: calendar) })
         }
         let view = WeekView(weekID: week.id.description, title: week.title,
                             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
@@ -86,7 +84,7 @@ struct LedgerPagesController {
                             due: HomeController.dueText(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
                             groups: sections, canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
                             canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
-                            notOwed: Self.notOwedReason(week, calendar: calendar, language: req.language))
+                            notOwed: Self.notOwedReason(week, calendar: calendar))
         return try await req.render("ledger/week", title: req.t("ledger_title"), section: "ledger", view)
     }
 
@@ -112,7 +110,7 @@ struct LedgerPagesController {
         let view = PersonView(personID: personID.uuidString, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
                               weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
                                                                          due: calendar.vietnameseDateTime($0.dueAt),
-                                                                         cell: Self.cell($0.entry, calendar: calendar, language: req.language)) },
+                                                                         cell: Self.cell($0.entry, calendar: calendar)) },
                               tally: TallyView(LedgerTally(rows.map(\.entry))))
         return try await req.render("ledger/person", title: person.fullName, section: "ledger", view)
     }

@@ -139,7 +139,7 @@ extension LedgerPagesController {
         let cellRows = try await MonthlyLedger.cellRows(cells: cells, year: year, calendar: calendar, now: req.now, on: req.db)
         func view(_ rows: [MonthlyLedger.Row]) -> [MonthlyRowView] {
             rows.map { row in
-                MonthlyRowView(name: row.name, cells: row.cells.map { Self.cell($0.entry, calendar: calendar, language: req.language) },
+                MonthlyRowView(name: row.name, cells: row.cells.map { Self.cell($0.entry, calendar: calendar) },
                                tally: TallyView(row.tally))
             }
         }

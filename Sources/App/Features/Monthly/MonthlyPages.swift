@@ -30,7 +30,7 @@ struct MonthlyPagesController {
         guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.units.isEmpty else { throw AppError.forbidden }
         let rows = overview.units.map { unit in
             UnitRow(id: unit.id!.uuidString, name: unit.name,
-                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar, language: req.language),
+                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
                     state: Self.stateLabel(overview.reports[unit.id!]),
                     canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)))
         }
@@ -95,7 +95,7 @@ struct MonthlyPagesController {
             title: "\(unit.name): báo cáo tháng \(context.month.vietnamese)", period: context.period.title,
             weeks: context.periodWeeks.map { "\($0.week)/\($0.year)" }.joined(separator: ", "),
             due: calendar.vietnameseDateTime(context.dueAt), state: Self.stateLabel(report),
-            status: LedgerPagesController.cell(entry, calendar: calendar, language: req.language), figures: figures,
+            status: LedgerPagesController.cell(entry, calendar: calendar), figures: figures,
             results: typed?.results ?? content.results, shortcomings: typed?.shortcomings ?? content.shortcomings,
             nextMonth: typed?.nextMonth ?? content.nextMonth, proposals: typed?.proposals ?? content.proposals,
             canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)), redrafted: redrafted,
@@ -165,7 +165,7 @@ struct MonthlyPagesController {
             let content = report?.status == .submitted ? report!.content : .empty
             return CompiledUnit(
                 name: unit.name, id: unit.id!.uuidString,
-                status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar, language: req.language),
+                status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
                 submitted: report?.status == .submitted,
                 figures: content.figures.map {
                     FigureRow(targetId: $0.targetId.uuidString, code: $0.code, name: $0.name, unit: $0.unitOfMeasure, planned: Self.text($0.planned),

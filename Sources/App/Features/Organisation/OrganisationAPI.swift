@@ -142,7 +142,7 @@ struct OrganisationAPIController {
     private func saving<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let failure as ValidationFailure {
             if failure.fields.values.contains("err_username_taken") || failure.fields.values.contains("err_duplicate_name") {
-                throw AppError.conflict("Đã có bản ghi trùng tên.", fields: failure.messages(.vi))
+                throw AppError.conflict("Đã có bản ghi trùng tên.", fields: failure.messages())
             }
             throw failure.apiError
         }

@@ -91,16 +91,6 @@ enum UnitKind: String, Codable, CaseIterable, Sendable {
         case .field: return "Lĩnh vực chuyên môn"
         }
     }
-    var englishName: String {
-        switch self {
-        case .party: return "Party Committee"
-        case .council: return "People's Council"
-        case .committee: return "People's Committee"
-        case .front: return "Fatherland Front"
-        case .association: return "Mass organisation"
-        case .field: return "Specialist field"
-        }
-    }
 }
 
 /// A unit: Party Committee, People's Council, a specialist field, an association…

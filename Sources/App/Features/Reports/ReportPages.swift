@@ -313,7 +313,7 @@ struct ReportPageController {
 
         let authorUnitIDs = Set(try await PersonUnit.query(on: db).filter(\.$personID == authorID).all().map(\.unitID))
         let assignedTasks = try await BriefingTaskQueries.reportBlock(personID: authorID, unitIDs: authorUnitIDs, week: week.id,
-                                                                      calendar: calendar, now: now, language: req.language, on: db)
+                                                                      calendar: calendar, now: now, on: db)
         var filedBy: String?
         if let filerID = report?.filedByID { filedBy = try await Person.find(filerID, on: db)?.fullName }
         let due = calendar.deadlines(for: week).weeklyReport

@@ -234,7 +234,7 @@ enum PeopleImportService {
             }
             let roles = person.roles ?? existing?.roles ?? [.reporter]
             if let existing, existing.id == user.personID, existing.roles.contains(.admin), !roles.contains(.admin) {
-                rowProblems.append(Strings.text("err_admin_self", .vi))
+                rowProblems.append(Strings.text("err_admin_self"))
             }
             var username = existing?.username ?? person.username ?? ""
             if existing == nil && person.username == nil {

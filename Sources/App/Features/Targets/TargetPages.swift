@@ -197,7 +197,7 @@ struct TargetPagesController {
                                                         ("notice", "saved")]))
         } catch let failure as ValidationFailure {
             return try await self.form(req, user: user, id: existing?.id?.uuidString, form: form, active: existing?.active ?? true,
-                                       errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
+                                       errors: .init(messages: failure.messages()), status: .unprocessableEntity)
         }
     }
 
