@@ -111,7 +111,8 @@ struct DashboardAuditSearchTests {
             _ = try await addReportFixtures(t)
             let nam = try await t.token(TestApp.Demo.reporter)
             var body = ReportBody()
-            body.work = [.init(description: "Tuyên truyền phòng chống dịch trên loa truyền thanh", quantity: "3", unit: "buổi", activityType: nil)]
+            body.work = [.init(description: "Tuyên truyền phòng chống dịch trên loa truyền thanh", quantity: "3", unit: "buổi", activityType: nil),
+                         .init(description: "Vận động hộ cận nghèo tham gia bảo hiểm y tế", quantity: "12", unit: "hộ", activityType: nil)]
             _ = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: body)
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
 
@@ -127,9 +128,23 @@ struct DashboardAuditSearchTests {
             #expect(nuong.contains { $0.kind == "person" && $0.title.contains("Nương") })
             let dang = try await search("dang", leader)
             #expect(dang.contains { $0.kind == "person" && $0.title.hasPrefix("Đặng") })
-            #expect(try await search("ĐẶNG", leader).map(\.id) == dang.map(\.id), "case and accents do not matter")
+            #expect(try await search("ĐẶNG", leader).filter { $0.kind == "person" }.map(\.id) == dang.filter { $0.kind == "person" }.map(\.id),
+                    "case does not matter; marks typed must match")
+            // "nam" is the name Nam, not every "năm" (year); "năm" typed with its mark is the word.
+            let named = try await search("nam", leader)
+            #expect(named.contains { $0.kind == "person" && $0.title == "Hồ Sỹ Nam" })
+            #expect(named.filter { $0.kind == "report" }.allSatisfy { SearchMatcher("nam").matches($0.detail, .strict) },
+                    "report lines match the letters as typed")
             let target = try await search("tuyen truyen", leader)
-            #expect(target.contains { $0.kind == "target" && $0.title.hasPrefix("XH04") })
+            let xh04 = try #require(target.first { $0.kind == "target" && $0.title.hasPrefix("XH04") })
+            #expect(xh04.url.hasPrefix("/targets?year=2021&group=") && xh04.url.hasSuffix("#target-\(xh04.id.uuidString)"),
+                    "a target result opens the target's own row")
+            let table = t.browser()
+            try await table.login(TestApp.Demo.leader)
+            #expect(try await table.get(String(xh04.url.split(separator: "#")[0])).body.string.contains("id=\"target-\(xh04.id.uuidString)\""))
+            // Abbreviations find what they stand for.
+            let bhyt = try await search("bhyt", leader)
+            #expect(bhyt.contains { $0.kind == "report" && $0.detail == "Vận động hộ cận nghèo tham gia bảo hiểm y tế" }, "\(bhyt.map(\.title))")
             let report = try #require(target.first { $0.kind == "report" })
             #expect(report.url.hasPrefix("/groups/") && report.url.hasSuffix("/weeks/2021-W33"), "a leader opens it in Nam's group")
             #expect(report.detail == "Tuyên truyền phòng chống dịch trên loa truyền thanh")

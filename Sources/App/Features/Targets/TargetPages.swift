@@ -8,6 +8,12 @@ import Vapor
 /// those who manage a group's targets, and the import with its preview. A refused form comes
 /// back with exactly what was typed and a message beside each field.
 struct TargetPagesController {
+    /// One target's row in its year's table (filtered to its group, so the row is near the top):
+    /// where a search result or a link about the target leads.
+    static func rowPath(year: Int, groupID: UUID, targetID: UUID) -> String {
+        "/targets?year=\(year)&group=\(groupID.uuidString)#target-\(targetID.uuidString)"
+    }
+
     // MARK: Labels
 
     private func kindLabel(_ kind: TargetValueKind, _ req: Request) -> String {
