@@ -317,7 +317,7 @@ struct CellPagesController {
             let links = try await CellSupervisor.query(on: req.db).all()
             let ids = Array(Set(links.map(\.personID)))
             let supervisors = ids.isEmpty ? [] : try await Person.query(on: req.db).filter(\.$communeID == user.communeID)
-                .filter(\.$id ~~ ids).sort(\.$foldedName).all()
+                .filter(\.$id ~~ ids).all().sortedByVietnameseName(\.fullName)
             people = supervisors.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == person.id) }
         }
         func cellChoices(_ selected: String?) -> [Choice] {
@@ -345,7 +345,7 @@ struct CellPagesController {
             // The office opens the page for someone in charge of cells, not for themselves.
             let links = try await CellSupervisor.query(on: req.db).all()
             raw = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$id ~~ links.map(\.personID))
-                .sort(\.$foldedName).first()?.id?.uuidString
+                .all().sortedByVietnameseName(\.fullName).first?.id?.uuidString
         }
         let person = try await rotationPerson(req, user: user, raw: raw)
         let afresh = req.query[String.self, at: "propose"] == "1"

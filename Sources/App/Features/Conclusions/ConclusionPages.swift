@@ -204,8 +204,8 @@ enum BriefingConclusionsSection {
 
     private static func makeForm(user: CurrentUser, record: ConclusionService.Record, meetings: [Meeting],
                                  typed: Typed?, on db: any Database) async throws -> Form {
-        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$foldedName).all()
-        let units = try await OrgUnit.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
+        let units = try await OrgUnit.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
         struct Raw { var id: String; var content: String; var assignee: String; var due: String }
         var raws: [Raw]
         let text: String

@@ -39,7 +39,7 @@ struct DashboardController {
 
         // Target progress per group.
         let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
-            .all().sorted { ($0.sortOrder, VietnameseCollation.key($0.name)) < ($1.sortOrder, VietnameseCollation.key($1.name)) }
+            .all().inDisplayOrder
         let targets = try await TargetQueries.list(communeID: user.communeID, year: year, groupID: nil, activeOnly: true, on: req.db)
         let progress = try await TargetProgressQuery.progress(of: targets, through: week.id, on: req.db)
         var groupViews: [GroupProgress] = []

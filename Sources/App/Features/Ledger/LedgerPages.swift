@@ -75,7 +75,7 @@ struct LedgerPagesController {
         let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: now, on: db)
         var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true)
         if let readable { groupQuery = groupQuery.filter(\.$id ~~ Array(readable)) }
-        let groups = try await groupQuery.all().sorted { ($0.sortOrder, VietnameseCollation.key($0.name)) < ($1.sortOrder, VietnameseCollation.key($1.name)) }
+        let groups = try await groupQuery.all().inDisplayOrder
         let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
         let groupOrder = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1.id!, $0) })
         let unitNames = Dictionary(uniqueKeysWithValues: try await OrganisationQueries.units(communeID: user.communeID, on: db).map { ($0.id!, $0.name) })
@@ -307,7 +307,7 @@ struct LedgerPagesController {
     private func renderLeaves(_ req: Request, user: CurrentUser, form: LeaveForm, errors: FieldErrors,
                               status: HTTPResponseStatus = .ok) async throws -> Response {
         let records = try await LeaveRecord.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$fromDate, .descending).limit(200).all()
-        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$foldedName).all()
+        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedByVietnameseName(\.fullName)
         let names = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.fullName) })
         let view = LeaveView(
             leaves: records.map { LeaveRow(id: $0.id!.uuidString, name: names[$0.personID] ?? "",

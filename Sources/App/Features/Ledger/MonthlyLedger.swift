@@ -118,8 +118,8 @@ extension LedgerPagesController {
             unitQuery = unitQuery.filter(\.$id ~~ Array(actor.unitIDs))
             cellQuery = cellQuery.filter(\.$id ~~ Array(actor.supervisedCellIDs))
         }
-        let units = whole || !actor.unitIDs.isEmpty ? try await unitQuery.sort(\.$name).all() : []
-        let cells = whole || !actor.supervisedCellIDs.isEmpty ? try await cellQuery.sort(\.$name).all() : []
+        let units = whole || !actor.unitIDs.isEmpty ? try await unitQuery.all().sortedVietnamese(by: \.name) : []
+        let cells = whole || !actor.supervisedCellIDs.isEmpty ? try await cellQuery.all().sortedVietnamese(by: \.name) : []
         return (units, cells)
     }
 

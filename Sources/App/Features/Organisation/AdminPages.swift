@@ -16,7 +16,7 @@ struct AdminPagesController {
 
     private func peopleChoices(_ req: Request, communeID: UUID, selected: Set<UUID>) async throws -> [Choice] {
         let people = try await Person.query(on: req.db).filter(\.$communeID == communeID).filter(\.$active == true)
-            .sort(\.$foldedName).all()
+            .all().sortedByVietnameseName(\.fullName)
         return try people.map { Choice(value: try $0.requireID().uuidString, label: $0.fullName,
                                        selected: selected.contains(try $0.requireID()), hint: $0.position) }
     }
@@ -124,7 +124,7 @@ struct AdminPagesController {
             .map { (try $0.requireID(), $0.name) })
         let rows = people.map { person in
             PersonRow(id: person.id.uuidString, fullName: person.fullName, username: person.username, position: person.position,
-                      units: person.unitIds.compactMap { unitNames[$0] }.sorted().joined(separator: ", "),
+                      units: person.unitIds.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "),
                       roles: person.roles.compactMap(Role.init(rawValue:)).map { $0.vietnameseName }
                         .joined(separator: ", "),
                       active: person.active, mustChangePassword: person.mustChangePassword)
@@ -309,7 +309,7 @@ struct AdminPagesController {
 
     func rooms(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$name).all().map(RoomDTO.init)
+        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedVietnamese(by: \.name).map(RoomDTO.init)
         return try await render(req, "admin/rooms", "rooms_title", "rooms", RoomsView(rooms: rooms))
     }
 

@@ -323,3 +323,11 @@ final class CellSupervisor: Model, @unchecked Sendable {
     init() {}
     init(cellID: UUID, personID: UUID) { self.cellID = cellID; self.personID = personID }
 }
+
+extension Sequence where Element == ReportGroup {
+    /// Groups as every list shows them: the order the admin set, then the name in Vietnamese order.
+    var inDisplayOrder: [ReportGroup] {
+        map { (order: $0.sortOrder, key: VietnameseCollation.key($0.name), group: $0) }
+            .sorted { ($0.order, $0.key) < ($1.order, $1.key) }.map(\.group)
+    }
+}

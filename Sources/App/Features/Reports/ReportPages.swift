@@ -245,7 +245,7 @@ struct ReportPageController {
                 }
         }
 
-        let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
         var workLines = typedInput.work
         workLines.append(contentsOf: Array(repeating: WeeklyReportInput.WorkLine(), count: max(2, 5 - workLines.count)))
         let workRows = workLines.enumerated().map { index, line in
@@ -259,8 +259,8 @@ struct ReportPageController {
                     groups: groupChoices(line.groupIDs), forecast: line.forecast, groupError: problems["work[\(index)].groupIds"])
         }
 
-        let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
-        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$foldedName).all()
+        let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
+        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
         var planLines = typedInput.plans
         planLines.append(contentsOf: Array(repeating: WeeklyReportInput.PlanLine(), count: max(1, 3 - planLines.count)))
         let planRows = planLines.enumerated().map { index, line in

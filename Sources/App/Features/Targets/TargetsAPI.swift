@@ -234,7 +234,7 @@ struct TargetTable: Sendable {
     static func load(communeID: UUID, year: Int, groupID: UUID?, week: ReportWeek, activeOnly: Bool = true,
                      on db: any Database) async throws -> TargetTable {
         async let targetsQuery = TargetQueries.list(communeID: communeID, year: year, groupID: groupID, activeOnly: activeOnly, on: db)
-        async let groupsQuery = ReportGroup.query(on: db).filter(\.$communeID == communeID).sort(\.$sortOrder).sort(\.$name).all()
+        async let groupsQuery = ReportGroup.query(on: db).filter(\.$communeID == communeID).all().inDisplayOrder
         async let unitsQuery = OrgUnit.query(on: db).filter(\.$communeID == communeID).all()
         async let peopleQuery = Person.query(on: db).filter(\.$communeID == communeID).all()
         let targets = try await targetsQuery
