@@ -9,10 +9,9 @@ import Foundation
 ///   1. *strict*: the letters as typed, any tone: "nam" finds "Nam", "Nám", "Nạm", but not "năm"
 ///      (ă, â, ê, ô, ơ, ư and đ are other letters, as in the alphabet);
 ///   2. *loose*: every mark ignored, as someone without a Vietnamese keyboard means it: "nuong"
-///      finds "Nương". Names (people, targets) are read loosely when no name matched strictly, so
-///      "dang" still finds "Đặng"; free text (report lines, schedule items) only when nothing at
-///      all matched strictly, so "nam" finds Nam and not every "năm" of every report
-///      (`passes(strictHits:)`).
+///      finds "Nương". People's names are read loosely when no name matched strictly, so "dang"
+///      still finds "Đặng"; phrases (target names, report lines, schedule items) only when nothing
+///      at all matched strictly, so "nam" finds Nam and not every "năm" (`passes(strictHits:)`).
 /// - **Abbreviations** (`VietnameseAbbreviations`): "bhyt" also finds "bảo hiểm y tế", and
 ///   "bảo hiểm y tế" also finds "BHYT". In the loose pass a short single word also matches the
 ///   initials of consecutive words: "ktxh" finds "Kinh tế - xã hội".

@@ -174,6 +174,8 @@ struct DashboardAuditSearchTests {
             #expect(named.contains { $0.kind == "person" && $0.title == "Hồ Sỹ Nam" })
             #expect(named.filter { $0.kind == "report" }.allSatisfy { SearchMatcher("nam").matches($0.detail, .strict) },
                     "report lines match the letters as typed")
+            #expect(named.filter { $0.kind == "target" }.allSatisfy { SearchMatcher("nam").matches($0.title, .strict) },
+                    "no target about a year (năm)")
             let target = try await search("tuyen truyen", leader)
             let xh04 = try #require(target.first { $0.kind == "target" && $0.title.hasPrefix("XH04") })
             #expect(xh04.url.hasPrefix("/targets?year=2021&group=") && xh04.url.hasSuffix("#target-\(xh04.id.uuidString)"),

@@ -46,7 +46,8 @@ enum SearchService {
 
         func hits<T>(_ all: [T], _ texts: (T) -> [String?]) -> Int { matcher.filter(all, .strict, texts: texts).count }
         let passes = matcher.passes(strictHits: [
-            (.name, hits(people) { [$0.fullName] }), (.name, hits(targets) { [$0.name, $0.code] }),
+            // A target's name is a phrase like a report line ("Diện tích lúa cả năm"): free text.
+            (.name, hits(people) { [$0.fullName] }), (.freeText, hits(targets) { [$0.name, $0.code] }),
             (.freeText, hits(lines.all) { [$0.text] }), (.freeText, hits(items) { [$0.title, $0.place] }),
         ])
 
