@@ -22,7 +22,7 @@ The steps (all on a 360 px wide phone window, in Vietnamese):
   7. the leader opens the briefing and downloads the briefing pack (.docx: a zip with
      word/document.xml);
   8. axe-core runs on the main pages (login, home, report form, group week, ledger, schedule,
-     briefing) and any "serious" or "critical" violation fails;
+     briefing, dashboard, audit trail, search) and any "serious" or "critical" violation fails;
   9. each main page weighs under 100 KB of HTML+CSS+JS (uncompressed) and requests nothing from
      another host;
  10. when SETUP_BASE is set (a second server on an EMPTY database, `giaoban serve`, whose admin
@@ -841,6 +841,7 @@ def page_checks(driver, flow):
              ("group week", FOCAL_POINT, group_url or "/groups"), ("ledger", OFFICE, "/ledger"),
              ("schedule", OFFICE, schedule_url), ("monthly reports", OFFICE, "/monthly"),
              ("monthly ledger", OFFICE, "/ledger/monthly"), ("briefing", LEADER, "/briefing/current"),
+             ("dashboard", LEADER, "/dashboard"), ("audit trail", LEADER, "/audit"), ("search", LEADER, "/search?q=bhyt"),
              ("cell meetings", LEADER, "/cells")]
     axe_failures, weight_failures, rows = [], [], []
     signed_in = "?"

@@ -582,9 +582,10 @@ def main():
     for next_value in ("/%0d%0aSet-Cookie:%20giaoban_session=ATTACKER%0d%0aX-Injected:%201", "/%0aX-Injected:%201",
                        "/%09/evil.example", "//evil.example", "/%5cevil.example", "/%2f%2fevil.example", "https://evil.example/",
                        "/%20/evil.example", "%2f%2fevil.example"):
+        # The language switch is gone (issue 17): its old address answers 404 and sets nothing.
         reply = request("GET", "/lang/en?next=" + next_value)
-        check("GET /lang/en?next=%s -> Location: / and no injected header" % next_value[:40],
-              reply.status in (302, 303) and reply.header("location") == "/" and not reply.header("x-injected")
+        check("GET /lang/en?next=%s -> 404, no cookie, no injected header" % next_value[:40],
+              reply.status == 404 and not reply.header("x-injected")
               and "ATTACKER" not in reply.header("set-cookie"), "%d Location=%r X-Injected=%r" % (reply.status, reply.header("location"), reply.header("x-injected")))
     for next_value in ("/\r\nX-Injected: 1", "/\t/evil.example", "//evil.example", "/\\evil.example", "/%2f%2fevil.example", "https://evil.example"):
         visitor = Browser()

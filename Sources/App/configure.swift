@@ -23,7 +23,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // checks would fill, stalling every other request.
     app.threadPool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
 
-    switch config.database {
+    switch config.opensDatabase ? config.database : nil {
+    case nil:
+        break // help or `routes`: nothing is opened, so no SQLite file is created
     case .sqliteMemory:
         app.databases.use(SQLiteTuning.configuration(.memory), as: .sqlite)
     case .sqliteFile(let path):
@@ -63,7 +65,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     if config.exposeQueryCount { app.middleware.use(QueryCountMiddleware()) }
 
-    if config.migrateOnStart {
+    if config.migrateOnStart && config.opensDatabase {
         try await app.autoMigrate()
         try await Bootstrap.prepare(app)
         // Only a serving process plans and sends reminders; `migrate` and other commands do not.

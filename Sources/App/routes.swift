@@ -23,7 +23,6 @@ func routes(_ app: Application) throws {
     let accounts = AccountsController()
     web.get("login", use: accounts.loginPage)
     web.post("login", use: accounts.login)
-    web.get("lang", ":code", use: accounts.switchLanguage)
 
     let signedIn = web.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware(), PageCacheMiddleware())
     signedIn.post("logout", use: accounts.logout)

@@ -22,16 +22,6 @@ public enum Role: String, Codable, CaseIterable, Sendable, Comparable {
         case .regional: return "Cấp trên (xem tổng hợp)"
         }
     }
-
-    public var englishName: String {
-        switch self {
-        case .admin: return "Administrator"
-        case .leader: return "Leader"
-        case .office: return "Office"
-        case .reporter: return "Reporter"
-        case .regional: return "District/province (roll-ups)"
-        }
-    }
 }
 
 /// Who is asking: what the policy needs to know about the signed-in person.

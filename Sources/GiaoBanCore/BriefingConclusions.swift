@@ -21,15 +21,6 @@ public enum BriefingTaskState: String, Codable, CaseIterable, Hashable, Sendable
         case .notDone: return "Chưa thực hiện"
         }
     }
-
-    public var englishName: String {
-        switch self {
-        case .open: return "Not reported yet"
-        case .done: return "Done"
-        case .inProgress: return "In progress"
-        case .notDone: return "Not done"
-        }
-    }
 }
 
 /// Who carries a task out: one person, or one unit (any of its people reports on it).

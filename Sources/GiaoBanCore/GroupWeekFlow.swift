@@ -24,16 +24,6 @@ public enum GroupWeekState: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    public var englishName: String {
-        switch self {
-        case .open: return "Collecting reports"
-        case .compiled: return "Compiled report submitted"
-        case .approved: return "Approved"
-        case .returned: return "Returned for changes"
-        case .unlocked: return "Unlocked for corrections"
-        }
-    }
-
     /// Whether members may still change their reports of the week: until the group is
     /// compiled, and again when the compiled report is returned or unlocked.
     public var membersMayEdit: Bool {

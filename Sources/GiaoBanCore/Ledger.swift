@@ -3,6 +3,18 @@ import Foundation
 /// A person's standing on one obligation for one period in the compliance ledger (sổ theo dõi
 /// chấp hành, SPEC §8). Derived from timestamps, never typed.
 public enum LedgerStatus: String, Codable, CaseIterable, Sendable {
+    /// The order of a list sorted by status: what needs the office's attention first (missing,
+    /// then late), then what is still open (not yet due), then the settled (excused, on time).
+    public var attentionRank: Int {
+        switch self {
+        case .missing: return 0
+        case .late: return 1
+        case .notDue: return 2
+        case .excused: return 3
+        case .onTime: return 4
+        }
+    }
+
     case onTime = "on_time"
     case late
     case missing
@@ -16,16 +28,6 @@ public enum LedgerStatus: String, Codable, CaseIterable, Sendable {
         case .missing: return "Chưa nộp"
         case .notDue: return "Chưa đến hạn"
         case .excused: return "Vắng có lý do"
-        }
-    }
-
-    public var englishName: String {
-        switch self {
-        case .onTime: return "On time"
-        case .late: return "Late"
-        case .missing: return "Missing"
-        case .notDue: return "Not yet due"
-        case .excused: return "Excused"
         }
     }
 }

@@ -177,15 +177,6 @@ public enum ObligationKind: String, Codable, CaseIterable, Sendable {
         case .cellReport: return "Báo cáo sinh hoạt chi bộ"
         }
     }
-
-    public var englishName: String {
-        switch self {
-        case .weeklyReport: return "Weekly report"
-        case .groupCompilation: return "Compiled group report"
-        case .monthlyReport: return "Monthly report"
-        case .cellReport: return "Party-cell meeting report"
-        }
-    }
 }
 
 /// One thing someone owes by a deadline, as the web layer sees it at planning time.

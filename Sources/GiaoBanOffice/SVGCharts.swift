@@ -99,8 +99,9 @@ public struct ProgressChart: Hashable, Sendable {
 // MARK: - Weekly on-time rates
 
 /// Weekly on-time rates per unit over a reporting year as a heat map: one strip of week cells per
-/// unit, shaded by rate bucket, each cell with a tooltip ("Tuần 33: 85,7%"), and the yearly
-/// average printed at the end of the unit's line.
+/// unit, shaded by rate bucket, each cell with a tooltip ("Tuần 33: 85,7%"; consecutive weeks
+/// with the same figure are one cell, "Tuần 3–32: không có số liệu"), and the yearly average
+/// printed at the end of the unit's line.
 public struct RateChart: Hashable, Sendable {
     public struct Point: Hashable, Sendable {
         /// 1...53, the week of the reporting year.
@@ -211,19 +212,31 @@ public struct RateChart: Hashable, Sendable {
             canvas.text(averageText, x: canvas.width - canvas.margin, y: canvas.y + 13, size: 13, anchor: "end", weight: "700")
             canvas.y += 18
 
+            // Consecutive weeks that look and read the same are one cell ("Tuần 3–32: không có
+            // số liệu"): a year of a commune's units as one cell per week weighed 100 KB of page.
             var noData = 0
+            var runs: [(first: Int, last: Int, fill: String, text: String, stroke: String?)] = []
             for week in 1...weeks {
-                let x = canvas.margin + Double(week - 1) * cellWidth
-                let fill: String, tip: String, stroke: String?
+                let fill: String, text: String, stroke: String?
                 if let throughWeek, week > throughWeek {
-                    (fill, tip, stroke) = ("#ffffff", "Tuần \(week): chưa đến", ChartPalette.trackLine)
+                    (fill, text, stroke) = ("#ffffff", "chưa đến", ChartPalette.trackLine)
                 } else if let rate = rates[week] ?? nil {
-                    (fill, tip, stroke) = (RateChart.bucket(for: rate).fill, "Tuần \(week): \(SVGFormat.percent(rate))", nil)
+                    (fill, text, stroke) = (RateChart.bucket(for: rate).fill, SVGFormat.percent(rate), nil)
                 } else {
                     noData += 1
-                    (fill, tip, stroke) = ("url(#\(hatch))", "Tuần \(week): \(SVGFormat.noData)", nil)
+                    (fill, text, stroke) = ("url(#\(hatch))", SVGFormat.noData, nil)
                 }
-                canvas.rect(x: x, y: canvas.y, width: cellWidth - gap, height: 18, fill: fill, stroke: stroke, tooltip: tip)
+                if let last = runs.last, last.last == week - 1, last.fill == fill, last.text == text, last.stroke == stroke {
+                    runs[runs.count - 1].last = week
+                } else {
+                    runs.append((week, week, fill, text, stroke))
+                }
+            }
+            for run in runs {
+                let x = canvas.margin + Double(run.first - 1) * cellWidth
+                let weeksText = run.first == run.last ? "Tuần \(run.first)" : "Tuần \(run.first)–\(run.last)"
+                canvas.rect(x: x, y: canvas.y, width: Double(run.last - run.first + 1) * cellWidth - gap, height: 18, fill: run.fill,
+                            stroke: run.stroke, tooltip: "\(weeksText): \(run.text)")
             }
             canvas.y += 18 + 12
 

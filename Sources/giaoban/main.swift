@@ -1,16 +1,16 @@
 import App
 import Vapor
 
-// `giaoban demo` is `giaoban serve` on ./giaoban-demo.sqlite with the demo commune loaded.
-var arguments = CommandLine.arguments
-let isDemo = arguments.count > 1 && arguments[1] == "demo"
-if isDemo { arguments[1] = "serve" }
+// What this run does is decided from the arguments first (`CommandLinePlan`): `giaoban demo`
+// is `giaoban serve` on ./giaoban-demo.sqlite with the demo commune loaded; help and `routes`
+// open no database.
+let plan = CommandLinePlan.decide(CommandLine.arguments)
 
-var environment = try Environment.detect(arguments: arguments)
+var environment = try Environment.detect(arguments: plan.arguments)
 try LogFormat.bootstrap(from: &environment)  // LOG_FORMAT=json: one JSON object per line
 let app = try await Application.make(environment)
 do {
-    try await configure(app, config: .fromEnvironment(environment, demo: isDemo))
+    try await configure(app, config: .fromEnvironment(environment, plan: plan))
     try await app.execute()
 } catch let missing as AppHome.Missing {
     // The installation is incomplete: say where we looked, exit non-zero (no crash report).

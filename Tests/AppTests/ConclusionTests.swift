@@ -196,7 +196,7 @@ struct ConclusionTests {
             #expect(open.map(\.id) == [tasks[0].id])
             #expect(try await BriefingTaskQueries.openTasks(for: namPerson.requireID(), unitIDs: units, week: ReportWeekID("2021-W33")!, on: t.db).isEmpty,
                     "week 33's own briefing is reported on in week 34")
-            let block = try await BriefingTaskQueries.block(open, calendar: CommuneCalendar(), now: t.clock.now(), language: .vi, on: t.db)
+            let block = try await BriefingTaskQueries.block(open, calendar: CommuneCalendar(), now: t.clock.now(), on: t.db)
             #expect(block.hasTasks && block.tasks.first?.overdue == true)
             // The weekly report form shows the same block.
             let browser = t.browser()

@@ -22,6 +22,13 @@ struct DashboardAuditSearchTests {
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
             let browser = t.browser()
             try await browser.login(TestApp.Demo.leader)
+            // Before Thursday 20:00 nothing is overdue: nobody counts as missing yet.
+            let early = try await browser.get("/dashboard")
+            #expect(early.body.string.contains("<p id=\"missing-note\">Chưa đến hạn nộp"))
+            #expect(!(try #require(early.body.string.components(separatedBy: "id=\"missing-title\"").last?
+                .components(separatedBy: "</section>").first).contains("Thái Doãn Hùng")))
+            t.clock.set(t.clock.now().addingTimeInterval(2 * 86400))
+            try await browser.login(TestApp.Demo.leader) // the session idled out over two days
             let page = try await browser.get("/dashboard")
             #expect(page.status == .ok)
             let html = page.body.string
@@ -41,6 +48,12 @@ struct DashboardAuditSearchTests {
             let missingSection = try #require(html.components(separatedBy: "id=\"missing-title\"").last?.components(separatedBy: "</section>").first)
             #expect(missingSection.contains("Thái Doãn Hùng"))
             #expect(!missingSection.contains("Hồ Sỹ Nam"))
+            // The total counts each overdue person once, though the table lists them per group.
+            let ledger = try await t.api(.GET, "/api/v1/ledger/2021-W33", token: try await t.token(TestApp.Demo.office))
+            let overdue = try ledger.content.decode(LedgerWeekDTO.self).rows.filter { $0.status == "missing" }
+            #expect(overdue.contains { $0.groupIds.count > 1 })
+            #expect(missingSection.contains("Toàn xã: \(overdue.count) người chưa nộp"))
+            #expect(page.body.readableBytes < 100 * 1024)
             for svg in html.components(separatedBy: "<svg").dropFirst() {
                 let markup = "<svg" + (svg.components(separatedBy: "</svg>").first ?? "") + "</svg>"
                 let parser = XMLParser(data: Data(markup.utf8))
@@ -102,6 +115,32 @@ struct DashboardAuditSearchTests {
             #expect(page.body.string.contains("Công chức Văn hóa - Xã hội (phụ trách thông tin)"))
             #expect(page.body.string.contains("<td>Tài khoản</td><td>Sửa</td>"), "kinds and actions in Vietnamese, not codes")
             #expect(try await browser.get("/audit?week=bad").status == .badRequest)
+            #expect(try await browser.get("/audit?page=0").status == .badRequest)
+
+            // 120 more entries: the page shows 50, newest first, with the filters kept in its links.
+            let officePerson = try await t.person(TestApp.Demo.office)
+            for index in 0..<120 {
+                try await AuditTrail.record(on: t.db, communeID: officePerson.communeID, actorID: try officePerson.requireID(),
+                                            at: t.clock.now().addingTimeInterval(Double(index + 1)), kind: "schedule", action: "update",
+                                            subjectID: UUID(), weekID: "2021-W34", before: String?.none, after: ["n": index])
+            }
+            func rows(_ html: String) -> [String] {
+                (html.components(separatedBy: "<tbody>").dropFirst().first?.components(separatedBy: "</tbody>").first ?? "")
+                    .components(separatedBy: "<tr>").dropFirst().map { $0 }
+            }
+            let first = try await browser.get("/audit?kind=schedule&week=2021-W34")
+            let firstRows = rows(first.body.string)
+            #expect(firstRows.count == 50)
+            #expect(firstRows.first?.contains("&quot;n&quot; : 119") == true, "newest first")
+            #expect(first.body.string.contains("href=\"/audit?week=2021-W34&amp;kind=schedule&amp;page=2\""), "filters kept")
+            #expect(first.body.readableBytes < 100 * 1024)
+            let third = try await browser.get("/audit?kind=schedule&week=2021-W34&page=3")
+            let thirdRows = rows(third.body.string)
+            #expect(thirdRows.count == 20)
+            #expect(thirdRows.last?.contains("&quot;n&quot; : 0") == true)
+            #expect(!third.body.string.contains("rel=\"next\""))
+            #expect(third.body.string.contains("page=2\" rel=\"prev\""))
+            #expect(rows(try await browser.get("/audit?kind=schedule&week=2021-W34&page=9").body.string).isEmpty)
         }
     }
 
@@ -111,7 +150,8 @@ struct DashboardAuditSearchTests {
             _ = try await addReportFixtures(t)
             let nam = try await t.token(TestApp.Demo.reporter)
             var body = ReportBody()
-            body.work = [.init(description: "Tuyên truyền phòng chống dịch trên loa truyền thanh", quantity: "3", unit: "buổi", activityType: nil)]
+            body.work = [.init(description: "Tuyên truyền phòng chống dịch trên loa truyền thanh", quantity: "3", unit: "buổi", activityType: nil),
+                         .init(description: "Vận động hộ cận nghèo tham gia bảo hiểm y tế", quantity: "12", unit: "hộ", activityType: nil)]
             _ = try await t.api(.PUT, "/api/v1/reports/2021-W33", token: nam, json: body)
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: nam)
 
@@ -127,9 +167,25 @@ struct DashboardAuditSearchTests {
             #expect(nuong.contains { $0.kind == "person" && $0.title.contains("Nương") })
             let dang = try await search("dang", leader)
             #expect(dang.contains { $0.kind == "person" && $0.title.hasPrefix("Đặng") })
-            #expect(try await search("ĐẶNG", leader).map(\.id) == dang.map(\.id), "case and accents do not matter")
+            #expect(try await search("ĐẶNG", leader).filter { $0.kind == "person" }.map(\.id) == dang.filter { $0.kind == "person" }.map(\.id),
+                    "case does not matter; marks typed must match")
+            // "nam" is the name Nam, not every "năm" (year); "năm" typed with its mark is the word.
+            let named = try await search("nam", leader)
+            #expect(named.contains { $0.kind == "person" && $0.title == "Hồ Sỹ Nam" })
+            #expect(named.filter { $0.kind == "report" }.allSatisfy { SearchMatcher("nam").matches($0.detail, .strict) },
+                    "report lines match the letters as typed")
+            #expect(named.filter { $0.kind == "target" }.allSatisfy { SearchMatcher("nam").matches($0.title, .strict) },
+                    "no target about a year (năm)")
             let target = try await search("tuyen truyen", leader)
-            #expect(target.contains { $0.kind == "target" && $0.title.hasPrefix("XH04") })
+            let xh04 = try #require(target.first { $0.kind == "target" && $0.title.hasPrefix("XH04") })
+            #expect(xh04.url.hasPrefix("/targets?year=2021&group=") && xh04.url.hasSuffix("#target-\(xh04.id.uuidString)"),
+                    "a target result opens the target's own row")
+            let table = t.browser()
+            try await table.login(TestApp.Demo.leader)
+            #expect(try await table.get(String(xh04.url.split(separator: "#")[0])).body.string.contains("id=\"target-\(xh04.id.uuidString)\""))
+            // Abbreviations find what they stand for.
+            let bhyt = try await search("bhyt", leader)
+            #expect(bhyt.contains { $0.kind == "report" && $0.detail == "Vận động hộ cận nghèo tham gia bảo hiểm y tế" }, "\(bhyt.map(\.title))")
             let report = try #require(target.first { $0.kind == "report" })
             #expect(report.url.hasPrefix("/groups/") && report.url.hasSuffix("/weeks/2021-W33"), "a leader opens it in Nam's group")
             #expect(report.detail == "Tuyên truyền phòng chống dịch trên loa truyền thanh")

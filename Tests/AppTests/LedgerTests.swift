@@ -86,8 +86,44 @@ struct LedgerTests {
             try await office.login(TestApp.Demo.office)
             let week = try await office.get("/ledger/weeks/2021-W33")
             #expect(week.status == .ok)
-            #expect(week.body.string.contains("Chưa nộp"))
-            #expect(week.body.string.contains("Khối chính quyền"))
+            let html = week.body.string
+            // One row per person, in Vietnamese order of given names, each person once.
+            let rows = Self.ledgerRows(html)
+            let api = try await t.api(.GET, "/api/v1/ledger/2021-W33", token: try await t.token(TestApp.Demo.office))
+            let apiRows = try api.content.decode(LedgerWeekDTO.self).rows
+            #expect(rows.count == apiRows.count && rows.count > 20)
+            #expect(Set(rows.map(\.name)).count == rows.count, "nobody is listed twice")
+            #expect(rows.map(\.name) == rows.map(\.name).sortedByVietnameseName { $0 })
+            #expect(rows.map(\.name) == apiRows.map(\.fullName), "the page and the API list people in the same order")
+            // Someone in two groups is one row that names both groups.
+            let twoGroups = try #require(apiRows.first { $0.groupIds.count > 1 })
+            let row = try #require(rows.first { $0.name == twoGroups.fullName })
+            #expect(row.groups.contains(","))
+            // The commune's totals count each person once.
+            #expect(Self.count("owed", html) == apiRows.count)
+            for status in ["on_time", "late", "missing", "excused", "not_due"] {
+                #expect(Self.count(status, html) == apiRows.filter { $0.status == status }.count, "\(status)")
+            }
+            // By status: what needs attention first, names in order within a status.
+            let byStatus = Self.ledgerRows(try await office.get("/ledger/weeks/2021-W33?sort=status").body.string)
+            let ranks = byStatus.map { LedgerStatus(rawValue: $0.status)!.attentionRank }
+            #expect(ranks == ranks.sorted() && Set(byStatus.map(\.name)) == Set(rows.map(\.name)))
+            #expect(byStatus.first?.status == "missing")
+
+            // The week's .xlsx: title, commune, period, then the table with the unit.
+            let weekExport = try await office.get("/ledger/weeks/2021-W33.xlsx")
+            #expect(weekExport.status == .ok)
+            let weekBook = try XLSXReader.read(Data(buffer: weekExport.body))
+            let weekSheet = weekBook.sheets[0].rows
+            #expect(weekSheet[0].first == "SỔ THEO DÕI CHẤP HÀNH CHẾ ĐỘ BÁO CÁO TUẦN")
+            #expect(weekSheet[1].first == "Xã Sơn Kim 2 (dữ liệu mẫu)")
+            #expect(weekSheet[2].first?.hasPrefix("Tuần 33/2021") == true)
+            let weekHeader = try #require(weekSheet.firstIndex { $0.first == "STT" })
+            #expect(weekSheet[weekHeader].prefix(4) == ["STT", "Họ và tên", "Đơn vị", "Nhóm báo cáo"])
+            let people = weekSheet[(weekHeader + 1)...].map { $0[1] }
+            #expect(people == rows.map(\.name))
+            #expect(weekSheet.contains { $0.count > 2 && $0[1] == "Hồ Sỹ Nam" && $0[2] == "Văn hóa - Xã hội" })
+
             let reporter = try await t.person(TestApp.Demo.reporter)
             #expect(try await office.get("/ledger/people/\(try reporter.requireID())?year=2021").status == .ok)
             let summary = try await office.get("/ledger/summary?year=2021&month=8")
@@ -99,8 +135,16 @@ struct LedgerTests {
             #expect(export.headers.contentType?.subType == "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             let workbook = try XLSXReader.read(Data(buffer: export.body))
             #expect(workbook.sheets.map(\.name) == ["Theo cán bộ", "Theo đơn vị"])
-            #expect(workbook.sheets[0].rows[0].first == "STT")
-            #expect(workbook.sheets[0].rows.contains { $0.contains("Hồ Sỹ Nam") })
+            for sheet in workbook.sheets {
+                #expect(sheet.rows[0].first?.hasPrefix("TỔNG HỢP CHẤP HÀNH CHẾ ĐỘ BÁO CÁO TUẦN") == true)
+                #expect(sheet.rows[1].first == "Xã Sơn Kim 2 (dữ liệu mẫu)" && sheet.rows[2].first == "Tháng 8/2021")
+            }
+            let peopleRows = workbook.sheets[0].rows
+            let header = try #require(peopleRows.firstIndex { $0.first == "STT" })
+            #expect(peopleRows[header].prefix(3) == ["STT", "Họ và tên", "Đơn vị"])
+            #expect(peopleRows.contains { $0.count > 2 && $0[1] == "Hồ Sỹ Nam" && $0[2] == "Văn hóa - Xã hội" })
+            let names = peopleRows[(header + 1)...].map { $0[1] }.filter { $0 != "Tổng cộng" }
+            #expect(names == names.sortedByVietnameseName { $0 })
             #expect(try await office.get("/ledger/leaves").status == .ok)
             #expect(try await office.get("/ledger/summary?year=1999").status == .badRequest)
 
@@ -109,6 +153,7 @@ struct LedgerTests {
             #expect(try await nam.get("/ledger/weeks/2021-W33").status == .forbidden)
             #expect(try await nam.get("/ledger/summary").status == .forbidden)
             #expect(try await nam.get("/ledger/summary.xlsx").status == .forbidden)
+            #expect(try await nam.get("/ledger/weeks/2021-W33.xlsx").status == .forbidden)
             #expect(try await nam.get("/ledger/leaves").status == .forbidden)
             #expect(try await nam.get("/ledger/people/\(try reporter.requireID())").status == .ok)
             let officePerson = try await t.person(TestApp.Demo.office)
@@ -120,8 +165,32 @@ struct LedgerTests {
             #expect(ntm.status == .ok)
             #expect(ntm.body.string.contains("Nông thôn mới"))
             #expect(!ntm.body.string.contains("Phòng chống Covid-19"))
+            #expect(Self.ledgerRows(ntm.body.string).count == 8)
+            #expect(try await aggregator.get("/ledger/weeks/2021-W33.xlsx").status == .ok)
             #expect(try await aggregator.get("/ledger/summary").status == .forbidden)
         }
+    }
+
+    struct LedgerRow { var name: String; var groups: String; var status: String }
+
+    /// The people table of the ledger week page, row by row.
+    static func ledgerRows(_ html: String) -> [LedgerRow] {
+        guard let table = html.components(separatedBy: "<table id=\"ledger-people\">").dropFirst().first?
+            .components(separatedBy: "</table>").first else { return [] }
+        return table.components(separatedBy: "<tr data-status=\"").dropFirst().map { row in
+            let status = String(row.prefix { $0 != "\"" })
+            let link = row.components(separatedBy: "<a href=\"/ledger/people/").dropFirst().first ?? ""
+            let name = link.components(separatedBy: "\">").dropFirst().first?.components(separatedBy: "</a>").first ?? ""
+            let groups = row.components(separatedBy: "<small>").dropFirst().first?.components(separatedBy: "</small>").first ?? ""
+            return LedgerRow(name: name, groups: groups, status: status)
+        }
+    }
+
+    /// The number on a totals badge (`data-count`).
+    static func count(_ key: String, _ html: String) -> Int? {
+        guard let badge = html.components(separatedBy: "data-count=\"\(key)\">").dropFirst().first?.components(separatedBy: "</span>").first
+        else { return nil }
+        return Int(badge.components(separatedBy: ": ").last ?? "")
     }
 
     @Test("The office records leave; a refused form keeps what was typed; the leave excuses")

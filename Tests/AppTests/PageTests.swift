@@ -146,16 +146,21 @@ struct PageTests {
         }
     }
 
-    @Test("The English toggle switches the interface language")
-    func english() async throws {
+    @Test("The UI is Vietnamese only: no language switch, and an old language cookie changes nothing")
+    func vietnameseOnly() async throws {
         try await withTestApp { t in
             let browser = t.browser()
             try await browser.login(TestApp.Demo.reporter)
-            let toggle = try await browser.get("/lang/en?next=%2F")
-            #expect(toggle.location == "/")
-            let page = try await browser.get("/")
-            #expect(page.body.string.contains("Deadlines this week"))
-            #expect(page.body.string.contains("lang=\"en\""))
+            #expect(try await browser.get("/lang/en?next=%2F").status == .notFound)
+            let plain = try await browser.get("/")
+            browser.setCookie("giaoban_lang", "en")
+            let withCookie = try await browser.get("/")
+            for page in [plain, withCookie] {
+                let html = page.body.string
+                #expect(html.contains("<html lang=\"vi\">"))
+                #expect(html.contains(Strings.vietnamese["home_deadlines"]!))
+                #expect(!html.contains("/lang/"))
+            }
         }
     }
 

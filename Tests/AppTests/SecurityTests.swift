@@ -14,20 +14,19 @@ import VaporTesting
 struct SecurityTests {
     // MARK: 1. Response splitting and open redirects
 
-    @Test("A `next` with CR, LF, TAB, //, /\\, %2f%2f or another site goes to /, on /lang and on /login")
+    @Test("A `next` with CR, LF, TAB, //, /\\, %2f%2f or another site goes to / on /login")
     func hostileNext() async throws {
         try await withTestApp { t in
             let hostile = ["/%0d%0aSet-Cookie:%20giaoban_session=ATTACKER%0d%0aX-Injected:%201", "/%0aX-Injected:%201",
                            "/%09/evil.example", "//evil.example", "/%5cevil.example", "/%2f%2fevil.example", "https://evil.example/",
                            "http:%2f%2fevil.example", "%2f%2fevil.example", "/%20/evil.example"]
+            // The language switch that also took `next` is gone (issue 17): nothing answers there.
             for next in hostile {
                 let response = try await t.app.testing().sendRequest(.GET, "/lang/en?next=\(next)")
-                #expect(response.status == .seeOther, "\(next)")
-                #expect(response.location == "/", "\(next) → \(response.location ?? "nil")")
+                #expect(response.status == .notFound, "\(next)")
                 #expect(response.headers.first(name: "X-Injected") == nil)
-                #expect(!response.headers[.setCookie].contains { $0.contains("ATTACKER") })
+                #expect(response.headers[.setCookie].isEmpty)
             }
-            #expect(try await t.app.testing().sendRequest(.GET, "/lang/en?next=/reports/current").location == "/reports/current")
             for next in ["/\r\nX-Injected: 1", "/\t/evil.example", "//evil.example", "/\\evil.example", "/%2f%2fevil.example",
                          "https://evil.example"] {
                 let browser = t.browser()

@@ -184,6 +184,8 @@ final class Browser: @unchecked Sendable {
     }
 
     func cookie(_ name: String) -> String? { cookies.withLockedValue { $0[name] } }
+    /// Sets a cookie as if a server had set it earlier (an old browser's leftovers).
+    func setCookie(_ name: String, _ value: String) { cookies.withLockedValue { $0[name] = value } }
 
     @discardableResult
     func get(_ path: String) async throws -> TestingHTTPResponse {

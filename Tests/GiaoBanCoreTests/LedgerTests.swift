@@ -9,6 +9,13 @@ struct LedgerTests {
     var due: Date { calendar.deadlines(for: week33).weeklyReport }
     let thursday = LocalDate(year: 2021, month: 8, day: 19)!
 
+    @Test("Sorted by status, what needs attention comes first: missing, late, not yet due, excused, on time")
+    func attentionOrder() {
+        let order = LedgerStatus.allCases.sorted { $0.attentionRank < $1.attentionRank }
+        #expect(order == [.missing, .late, .notDue, .excused, .onTime])
+        #expect(Set(LedgerStatus.allCases.map(\.attentionRank)).count == LedgerStatus.allCases.count)
+    }
+
     @Test("Submitted at the deadline to the second is on time; one second later is late by one second")
     func lateBySeconds() {
         let onTime = LedgerRules.entry(dueAt: due, dueDay: thursday, firstSubmittedAt: due, now: due.addingTimeInterval(9999), leaves: [])

@@ -126,7 +126,6 @@ struct ReminderSettingsTests {
         #expect(ObligationKind.allCases.map(\.rawValue) == ["weeklyReport", "groupCompilation", "monthlyReport", "cellReport"])
         #expect(ObligationKind.allCases.map(\.vietnameseName)
                 == ["Báo cáo tuần", "Báo cáo tổng hợp nhóm", "Báo cáo tháng", "Báo cáo sinh hoạt chi bộ"])
-        #expect(ObligationKind.cellReport.englishName == "Party-cell meeting report")
     }
 }
 

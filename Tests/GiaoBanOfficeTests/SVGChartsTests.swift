@@ -181,23 +181,20 @@ struct SVGChartsTests {
         #expect(root.attributes["aria-labelledby"] == "rates-2020-title")
 
         let cells = root.elements("rect").filter { $0.tooltip?.hasPrefix("Tuần ") == true }
-        #expect(cells.count == 2 * 53)
-        let first = Array(cells.prefix(53))
-        #expect(first.map(\.tooltip) == (1...53).map { week -> String? in
-            switch week {
-            case 1: return "Tuần 1: 100%"
-            case 2: return "Tuần 2: 85,7%"
-            case 33: return "Tuần 33: 85,7%"
-            case 34: return "Tuần 34: 40%"
-            case 41...: return "Tuần \(week): chưa đến"
-            default: return "Tuần \(week): không có số liệu"
-            }
-        })
+        // Consecutive weeks with the same figure are one cell.
+        let first = Array(cells.prefix(7))
+        #expect(first.map(\.tooltip) == ["Tuần 1: 100%", "Tuần 2: 85,7%", "Tuần 3–32: không có số liệu", "Tuần 33: 85,7%",
+                                          "Tuần 34: 40%", "Tuần 35–40: không có số liệu", "Tuần 41–53: chưa đến"])
+        #expect(cells.dropFirst(7).map(\.tooltip) == ["Tuần 1: không có số liệu", "Tuần 2: 50%", "Tuần 3–40: không có số liệu",
+                                                       "Tuần 41–53: chưa đến"])
         let hatch = "url(#rates-2020-nodata)"
-        #expect(first[2].attributes["fill"] == hatch && first[4].attributes["fill"] == hatch)
-        #expect(first[40].attributes["fill"] == "#ffffff")
+        #expect(first[2].attributes["fill"] == hatch && first[5].attributes["fill"] == hatch)
+        #expect(first[6].attributes["fill"] == "#ffffff")
         #expect(first[0].attributes["fill"] == RateChart.bucket(for: 100).fill)
-        #expect(first[33].attributes["fill"] == RateChart.buckets[0].fill)
+        #expect(first[4].attributes["fill"] == RateChart.buckets[0].fill)
+        // A run is as wide as its weeks: weeks 3–32 are thirty cells.
+        let weekWidth = try #require(first[0].number("width").map { $0 + 1 })
+        #expect(abs((first[2].number("width") ?? 0) + 1 - 30 * weekWidth) < 0.05)
         #expect(root.elements("pattern").map { $0.attributes["id"] } == ["rates-2020-nodata"])
         // Cells are laid out left to right inside the content width.
         let xs = first.compactMap { $0.number("x") }
@@ -233,8 +230,9 @@ struct SVGChartsTests {
         let chart = RateChart(series: [.init(label: "Đoàn Thanh niên", points: [(weekNumber: 5, ratePercent: nil)])])
         let root = try checkCommon(chart.svg(title: "R"), title: "R")
         let cells = root.elements("rect").filter { $0.tooltip?.hasPrefix("Tuần ") == true }
-        #expect(cells.count == 52)
-        #expect(cells[4].tooltip == "Tuần 5: không có số liệu")
+        // A year without data is one hatched cell across the 52 weeks.
+        #expect(cells.count == 1)
+        #expect(cells.first?.tooltip == "Tuần 1–52: không có số liệu")
         #expect(cells.allSatisfy { $0.attributes["fill"]?.hasPrefix("url(#") == true })
         #expect(texts(root).contains("TB năm: –"))
         #expect(!texts(root).contains("Chưa đến"))

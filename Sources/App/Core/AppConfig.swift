@@ -21,6 +21,8 @@ public struct AppConfig: Sendable {
     public var loadDemoData: Bool
     /// Run migrations and the first-admin bootstrap while configuring.
     public var migrateOnStart: Bool
+    /// Register the database at all; false for help and `routes` (`CommandLinePlan`).
+    public var opensDatabase = true
     /// How long a browser session lasts without activity, and how long an API token lives.
     public var sessionLifetime: TimeInterval
     public var apiTokenLifetime: TimeInterval
@@ -88,7 +90,8 @@ public struct AppConfig: Sendable {
     /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
     /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE`, `GIAOBAN_PUBLIC_URL`, `GIAOBAN_TRUSTED_PROXIES`,
     /// `GIAOBAN_WEBHOOK_ALLOWED_HOSTS`, `GIAOBAN_HOME`, `GIAOBAN_METRICS_TOKEN` and `LOG_FORMAT`.
-    public static func fromEnvironment(_ environment: Environment, demo: Bool) -> AppConfig {
+    public static func fromEnvironment(_ environment: Environment, plan: CommandLinePlan) -> AppConfig {
+        let demo = plan.demo
         let env = ProcessInfo.processInfo.environment
         let database: DatabaseChoice
         if let url = env["DATABASE_URL"], !url.isEmpty {
@@ -102,15 +105,13 @@ public struct AppConfig: Sendable {
             ?? (environment == .production)
         let cost = env["GIAOBAN_BCRYPT_COST"].flatMap(Int.init).map { min(max($0, 4), 31) } ?? 12
         let hours = env["GIAOBAN_SESSION_HOURS"].flatMap(Double.init) ?? 12
-        let arguments = environment.arguments.dropFirst()
-        let command = arguments.first ?? "serve"
         var config = AppConfig(
             database: database,
             initialAdminPassword: env["GIAOBAN_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
             secureCookies: secure,
             bcryptCost: cost,
             loadDemoData: demo,
-            migrateOnStart: command == "serve" || command.hasPrefix("-"),
+            migrateOnStart: plan.migrates,
             sessionLifetime: hours * 3600,
             reminderInterval: env["GIAOBAN_REMINDER_SECONDS"].flatMap(Double.init).map { max(0, $0) } ?? 60,
             sendmailPath: env["GIAOBAN_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 },
@@ -124,6 +125,7 @@ public struct AppConfig: Sendable {
                                        workingDirectory: FileManager.default.currentDirectoryPath)
         config.metricsToken = env["GIAOBAN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         config.jsonLogs = LogFormat.isJSON(env)
+        config.opensDatabase = plan.opensDatabase
         return config
     }
 }

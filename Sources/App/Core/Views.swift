@@ -10,7 +10,6 @@ struct PageChrome: Encodable, Sendable {
         var label: String
         var current: Bool
     }
-    var lang: String
     var title: String
     var communeName: String?
     var userName: String?
@@ -22,7 +21,6 @@ struct PageChrome: Encodable, Sendable {
     var nextDueOverdue = false
     var csrf: String
     var flash: String?
-    var languageToggleHref: String
     var unreadCount: Int
 }
 
@@ -48,7 +46,7 @@ extension Request {
                 chrome.nextDueOverdue = due.overdue
             }
         }
-        let page = Page(chrome: chrome, t: language == .vi ? Strings.vietnamese : Strings.english, view: view)
+        let page = Page(chrome: chrome, t: Strings.vietnamese, view: view)
         let rendered = try await self.view.render(template, page).encodeResponse(for: self)
         rendered.status = status
         return rendered
@@ -99,10 +97,7 @@ extension Request {
             weekTitle = user.commune.calendar.week(containing: now).title
         }
         let noticeKey = query[String.self, at: "notice"].flatMap { noticeKeys.contains($0) ? $0 : nil }
-        let toggleTarget = language == .vi ? "en" : "vi"
-        let back = url.path.isEmpty ? "/" : url.path
         return PageChrome(
-            lang: language.rawValue,
             title: title,
             communeName: user?.commune.name,
             userName: user?.person.fullName,
@@ -113,7 +108,6 @@ extension Request {
             nextDue: nil,
             csrf: CSRFMiddleware.token(for: self),
             flash: noticeKey.map { t($0) },
-            languageToggleHref: "/lang/\(toggleTarget)?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")",
             unreadCount: 0
         )
     }
@@ -146,15 +140,15 @@ extension Request {
     }
 
     private func roleNames(_ user: CurrentUser) -> String {
-        var names = user.actor.roles.sorted().map { language == .vi ? $0.vietnameseName : $0.englishName }
-        if user.actor.isAggregator { names.append(language == .vi ? "Đầu mối tổng hợp" : "Focal point") }
-        if user.actor.isCellSupervisor { names.append(language == .vi ? "Phụ trách chi bộ" : "Cell supervisor") }
+        var names = user.actor.roles.sorted().map(\.vietnameseName)
+        if user.actor.isAggregator { names.append("Đầu mối tổng hợp") }
+        if user.actor.isCellSupervisor { names.append("Phụ trách chi bộ") }
         return names.joined(separator: ", ")
     }
 }
 
 /// The HTML face of an error: a 401 sends the browser to the login page, everything else gets a
-/// plain page in the visitor's language with a way back.
+/// plain page with a way back.
 enum ErrorPage {
     struct View: Encodable, Sendable {
         var status: Int

@@ -179,15 +179,6 @@ struct AccountsController {
         return req.redirect(to: "/?notice=password_changed")
     }
 
-    func switchLanguage(_ req: Request) async throws -> Response {
-        let language = Language(rawValue: req.parameters.get("code") ?? "") ?? .vi
-        let response = req.redirect(to: Self.safeNext(req.query[String.self, at: "next"]))
-        response.cookies[Request.languageCookie] = HTTPCookies.Value(
-            string: language.rawValue, maxAge: 365 * 24 * 3600, path: "/",
-            isSecure: req.application.giaobanConfig.secureCookies, isHTTPOnly: true, sameSite: .lax)
-        return response
-    }
-
     /// Only local paths: a `next` parameter must never send someone to another site.
     /// The rule is `LocalRedirect.path` (GiaoBanCore): one `/`, no `//` or `/\\`, no control or
     /// whitespace character as typed or percent-decoded; and never back to the sign-in page.

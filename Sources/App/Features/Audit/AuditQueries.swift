@@ -56,6 +56,8 @@ enum AuditQueries {
         var week: String?
         var kind: String?
         var limit: Int = 100
+        /// Entries skipped, newest first (the page's pagination).
+        var offset: Int = 0
     }
 
     static let maxLimit = 1000
@@ -92,7 +94,8 @@ enum AuditQueries {
         }
         if let week = filter.week { query = query.filter(\.$weekID == week) }
         if let kind = filter.kind { query = query.filter(\.$kind == kind) }
-        let entries = try await query.sort(\.$at, .descending).limit(filter.limit).all()
+        let entries = try await query.sort(\.$at, .descending).sort(\.$id, .descending)
+            .range(filter.offset..<(filter.offset + filter.limit)).all()
         let actorIDs = Array(Set(entries.map(\.actorID)))
         let names = actorIDs.isEmpty ? [:] : Dictionary(try await Person.query(on: db).filter(\.$id ~~ actorIDs).all().map { ($0.id!, $0.fullName) },
                                                          uniquingKeysWith: { a, _ in a })
@@ -122,7 +125,24 @@ struct AuditController {
         var at: String; var actor: String; var kind: String; var action: String; var week: String?; var before: String?; var after: String?
     }
     struct View: Encodable, Sendable {
-        var rows: [Row]; var people: [Choice]; var kinds: [Choice]; var week: String; var limit: Int
+        var rows: [Row]; var people: [Choice]; var kinds: [Choice]; var week: String
+        var page: Int; var previousHref: String?; var nextHref: String?; var rangeText: String
+    }
+
+    /// Entries per page: the page stays well under the 100 KB budget (137 KB unpaginated).
+    static let pageSize = 50
+
+    /// The page's address with the filters kept.
+    static func href(_ filter: AuditQueries.Filter, page: Int) -> String {
+        var items: [URLQueryItem] = []
+        if let id = filter.personID { items.append(URLQueryItem(name: "personId", value: id.uuidString)) }
+        if let week = filter.week { items.append(URLQueryItem(name: "week", value: week)) }
+        if let kind = filter.kind { items.append(URLQueryItem(name: "kind", value: kind)) }
+        if page > 1 { items.append(URLQueryItem(name: "page", value: String(page))) }
+        var components = URLComponents()
+        components.path = "/audit"
+        components.queryItems = items.isEmpty ? nil : items
+        return components.string ?? "/audit"
     }
 
     static func pretty(_ value: JSONValue?) -> String? {
@@ -134,21 +154,34 @@ struct AuditController {
 
     func page(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCommuneLedger)
-        let filter = try AuditQueries.filter(req)
+        var filter = try AuditQueries.filter(req)
+        let pageText = req.query[String.self, at: "page"] ?? ""
+        guard pageText.isEmpty || Int(pageText).map({ (1...100_000).contains($0) }) == true else {
+            throw AppError.badRequest("Số trang không hợp lệ.")
+        }
+        let page = Int(pageText) ?? 1
+        // One more than a page tells whether there is a next one.
+        filter.limit = Self.pageSize + 1
+        filter.offset = (page - 1) * Self.pageSize
         let calendar = user.commune.calendar
-        let entries = try await AuditQueries.entries(communeID: user.communeID, filter: filter, calendar: calendar, on: req.db)
-        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$foldedName).all()
+        var entries = try await AuditQueries.entries(communeID: user.communeID, filter: filter, calendar: calendar, on: req.db)
+        let hasNext = entries.count > Self.pageSize
+        entries = Array(entries.prefix(Self.pageSize))
+        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedByVietnameseName(\.fullName)
         let kinds = try await AuditQueries.kinds(communeID: user.communeID, on: req.db)
         let formatter = ISO8601DateFormatter()
         let rows = entries.map { entry in
             Row(at: formatter.date(from: entry.at).map { calendar.vietnameseDateTime($0) } ?? entry.at, actor: entry.actorName ?? entry.actorId.uuidString,
-                kind: Strings.label("audit_kind_", entry.kind, req.language),
-                action: Strings.label("audit_action_", entry.action, req.language), week: entry.week, before: Self.pretty(entry.before), after: Self.pretty(entry.after))
+                kind: Strings.label("audit_kind_", entry.kind),
+                action: Strings.label("audit_action_", entry.action), week: entry.week, before: Self.pretty(entry.before), after: Self.pretty(entry.after))
         }
         let view = View(rows: rows,
                         people: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == filter.personID) },
-                        kinds: kinds.map { Choice(value: $0, label: Strings.label("audit_kind_", $0, req.language), selected: $0 == filter.kind) },
-                        week: filter.week ?? "", limit: filter.limit)
+                        kinds: kinds.map { Choice(value: $0, label: Strings.label("audit_kind_", $0), selected: $0 == filter.kind) },
+                        week: filter.week ?? "", page: page,
+                        previousHref: page > 1 ? Self.href(filter, page: page - 1) : nil,
+                        nextHref: hasNext ? Self.href(filter, page: page + 1) : nil,
+                        rangeText: entries.isEmpty ? "" : req.t("audit_range", String(filter.offset + 1), String(filter.offset + entries.count)))
         return try await req.render("audit", title: req.t("audit_title"), section: "audit", view)
     }
 }

@@ -60,7 +60,7 @@ struct CellPagesController {
                                rule: cell.meetingRule.map { "\($0.day.title), \($0.start.text)–\($0.end.text)" },
                                supervisors: (supervisors[id] ?? []).compactMap { names[$0] }.joined(separator: ", "),
                                meetings: meetings,
-                               status: LedgerPagesController.cell(entry, calendar: calendar, language: req.language),
+                               status: LedgerPagesController.cell(entry, calendar: calendar),
                                note: notes[id] ?? reports[id]?.note ?? "",
                                canRecord: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: id)),
                                lastSubmitted: reports[id].map { calendar.vietnameseDateTime($0.lastSubmittedAt) })
@@ -268,7 +268,7 @@ struct CellPagesController {
                              supervisor: row.supervisorAttended,
                              total: row.score.map { VietnameseNumber.format($0.total, maxFractionDigits: 1) } ?? "—",
                              rating: row.rating?.title ?? "—",
-                             status: LedgerPagesController.cell(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar, language: req.language),
+                             status: LedgerPagesController.cell(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar),
                              note: compiled.notes[id])
         }
         let feedback = cells.flatMap { cell in (byCell[cell.id!] ?? []).filter { !$0.feedback.isEmpty }.map { "\(cell.name): \($0.feedback)" } }
@@ -317,7 +317,7 @@ struct CellPagesController {
             let links = try await CellSupervisor.query(on: req.db).all()
             let ids = Array(Set(links.map(\.personID)))
             let supervisors = ids.isEmpty ? [] : try await Person.query(on: req.db).filter(\.$communeID == user.communeID)
-                .filter(\.$id ~~ ids).sort(\.$foldedName).all()
+                .filter(\.$id ~~ ids).all().sortedByVietnameseName(\.fullName)
             people = supervisors.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == person.id) }
         }
         func cellChoices(_ selected: String?) -> [Choice] {
@@ -345,7 +345,7 @@ struct CellPagesController {
             // The office opens the page for someone in charge of cells, not for themselves.
             let links = try await CellSupervisor.query(on: req.db).all()
             raw = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$id ~~ links.map(\.personID))
-                .sort(\.$foldedName).first()?.id?.uuidString
+                .all().sortedByVietnameseName(\.fullName).first?.id?.uuidString
         }
         let person = try await rotationPerson(req, user: user, raw: raw)
         let afresh = req.query[String.self, at: "propose"] == "1"

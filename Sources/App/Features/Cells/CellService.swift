@@ -151,7 +151,7 @@ enum CellService {
             guard actor.isCellSupervisor else { return [] }
             query = query.filter(\.$id ~~ Array(actor.supervisedCellIDs))
         }
-        return try await query.sort(\.$name).all()
+        return try await query.all().sortedVietnamese(by: \.name)
     }
 
     static func mayRead(_ actor: Actor, cellID: UUID) -> Bool {
@@ -380,7 +380,7 @@ enum CellService {
         let links = try await CellSupervisor.query(on: db).filter(\.$personID == personID).all()
         guard !links.isEmpty else { return [] }
         return try await PartyCell.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
-            .filter(\.$id ~~ links.map(\.cellID)).sort(\.$name).all()
+            .filter(\.$id ~~ links.map(\.cellID)).all().sortedVietnamese(by: \.name)
     }
 
     /// Cells with a meeting rule, as the rotation needs them; cells without one are listed apart.

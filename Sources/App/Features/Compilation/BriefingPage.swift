@@ -74,7 +74,7 @@ struct BriefingPageController {
             }
             return GroupCard(
                 id: current.groupID.uuidString, name: current.group.name, state: current.groupWeek.state.rawValue,
-                stateLabel: req.language == .vi ? current.groupWeek.state.vietnameseName : current.groupWeek.state.englishName,
+                stateLabel: current.groupWeek.state.vietnameseName,
                 summary: current.groupWeek.summary,
                 tally: .init(LedgerTally(current.members.compactMap(\.entry))),
                 previousOnTime: before.onTime,

@@ -96,7 +96,7 @@ struct CompilationPagesController {
         }
         let members = view.members.map { member in
             MemberRow(personID: member.personID.uuidString, name: member.person.fullName,
-                      cell: member.entry.map { LedgerPagesController.cell($0, calendar: calendar, language: req.language) },
+                      cell: member.entry.map { LedgerPagesController.cell($0, calendar: calendar) },
                       returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
                       canReturn: role.isAggregator && state.membersMayEdit && member.report?.status == .submitted && member.report?.returnedAt == nil,
                       afterCompilation: member.submittedAfterCompilation(view.groupWeek), filedOnBehalf: member.report?.filedByID != nil,
@@ -107,7 +107,7 @@ struct CompilationPagesController {
             groupID: view.groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
-            state: state.rawValue, stateLabel: req.language == .vi ? state.vietnameseName : state.englishName,
+            state: state.rawValue, stateLabel: state.vietnameseName,
             requiresApproval: requiresApproval,
             due: HomeController.dueText(view.compilationDue, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: req.now, to: view.compilationDue),
             compiledAt: view.groupWeek.compiledAt.map { calendar.vietnameseDateTime($0) },
@@ -195,7 +195,7 @@ struct CompilationPagesController {
             let state = stateByGroup[group.id!] ?? .open
             let role = CompilationService.role(user.actor, group: group)
             return GroupRow(id: group.id!.uuidString, name: group.name, state: state.rawValue,
-                            stateLabel: req.language == .vi ? state.vietnameseName : state.englishName,
+                            stateLabel: state.vietnameseName,
                             role: role.isAggregator ? req.t("group_aggregators") : role.isApprover ? req.t("group_approver_role") : "")
         }
         return try await req.render("groups/index", title: req.t("groups_week_title"), section: "groups",

@@ -161,13 +161,16 @@ enum CompilationService {
         let submittedIDs = try submitted.map { try $0.requireID() }
         let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
         let names = Dictionary(uniqueKeysWithValues: obligated.map { ($0.personID, $0.person.fullName) })
+        // People in the order of a Vietnamese list (given name first), each person's lines in their order.
+        let nameKeys = names.mapValues { VietnameseCollation.personKey($0) }
+        let noKey = VietnameseCollation.personKey("")
         let workItems = submittedIDs.isEmpty ? [] : try await ReportWorkItem.query(on: db).filter(\.$reportID ~~ submittedIDs).sort(\.$position).all()
         let planItems = submittedIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ submittedIDs)
             .sort(\.$date).sort(\.$start).all()
         let work = workItems.compactMap { item -> GroupWeekView.WorkLine? in
             guard let personID = personOfReport[item.reportID], item.belongs(to: groupID) else { return nil }
             return .init(personID: personID, fullName: names[personID] ?? "", item: item)
-        }.sorted { ($0.fullName, $0.item.position) < ($1.fullName, $1.item.position) }
+        }.sorted { (nameKeys[$0.personID] ?? noKey, $0.item.position) < (nameKeys[$1.personID] ?? noKey, $1.item.position) }
         let plans = planItems.compactMap { item -> GroupWeekView.PlanLine? in
             guard let personID = personOfReport[item.reportID], item.belongs(to: groupID) else { return nil }
             return .init(personID: personID, fullName: names[personID] ?? "", item: item)
@@ -184,7 +187,7 @@ enum CompilationService {
         let difficulties = submitted.compactMap { report -> GroupWeekView.Difficulty? in
             guard let text = report.difficulties, !text.isEmpty else { return nil }
             return .init(personID: report.personID, fullName: names[report.personID] ?? "", text: text)
-        }.sorted { VietnameseText.folded($0.fullName) < VietnameseText.folded($1.fullName) }
+        }.sorted { (nameKeys[$0.personID] ?? noKey) < (nameKeys[$1.personID] ?? noKey) }
 
         return GroupWeekView(group: group, groupID: groupID, week: week, groupWeek: groupWeek, aggregatorIDs: aggregatorIDs,
                              members: members, targets: targetLines, activityTotals: activityTotals, work: work, plans: plans,

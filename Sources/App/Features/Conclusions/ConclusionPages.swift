@@ -20,24 +20,23 @@ struct BriefingTaskRow: Encodable, Sendable {
     var stateError: String?
     var reportError: String?
 
-    static func rows(_ tasks: [BriefingTask], names: [UUID: String], calendar: CommuneCalendar, now: Date,
-                     language: Language) -> [BriefingTaskRow] {
+    static func rows(_ tasks: [BriefingTask], names: [UUID: String], calendar: CommuneCalendar, now: Date) -> [BriefingTaskRow] {
         let today = BriefingTaskRules.today(now, calendar: calendar)
         return tasks.enumerated().map { index, task in
             let week = ReportWeekID(task.weekID)
             return BriefingTaskRow(
                 id: task.id!.uuidString, index: index, week: task.weekID,
-                weekTitle: week.map { Strings.text("concl_week_of", language, "\($0.week)/\($0.year)") } ?? task.weekID,
+                weekTitle: week.map { Strings.text("concl_week_of", "\($0.week)/\($0.year)") } ?? task.weekID,
                 content: task.content, assigneeName: BriefingNames.name(of: task, in: names), due: task.due?.vietnamese ?? task.dueOn,
                 overdue: task.due.map { BriefingTaskRules.isOverdue(dueOn: $0, state: task.state, today: today) } ?? false,
-                state: task.stateCode, stateLabel: language == .vi ? task.state.vietnameseName : task.state.englishName,
-                report: task.report, states: stateChoices(task.state, language: language))
+                state: task.stateCode, stateLabel: task.state.vietnameseName,
+                report: task.report, states: stateChoices(task.state))
         }
     }
 
-    static func stateChoices(_ selected: BriefingTaskState?, language: Language) -> [Choice] {
+    static func stateChoices(_ selected: BriefingTaskState?) -> [Choice] {
         BriefingTaskState.allCases.map {
-            Choice(value: $0.rawValue, label: language == .vi ? $0.vietnameseName : $0.englishName, selected: $0 == selected)
+            Choice(value: $0.rawValue, label: $0.vietnameseName, selected: $0 == selected)
         }
     }
 }
@@ -89,21 +88,21 @@ enum BriefingTaskQueries {
     }
 
     /// The block the weekly report form shows for `tasks` (from `openTasks`).
-    static func block(_ tasks: [BriefingTask], calendar: CommuneCalendar, now: Date, language: Language,
+    static func block(_ tasks: [BriefingTask], calendar: CommuneCalendar, now: Date,
                       on db: any Database) async throws -> AssignedTasksBlock {
         let names = try await BriefingNames.assignees(tasks, on: db)
         return AssignedTasksBlock(
-            title: Strings.text("tasks_title", language), hint: Strings.text("tasks_report_hint", language),
-            linkHref: BriefingTaskPages.path, linkLabel: Strings.text("tasks_report_link", language),
-            overdueLabel: Strings.text("concl_overdue", language), dueLabel: Strings.text("concl_due_short", language),
-            tasks: BriefingTaskRow.rows(tasks, names: names, calendar: calendar, now: now, language: language), hasTasks: !tasks.isEmpty)
+            title: Strings.text("tasks_title"), hint: Strings.text("tasks_report_hint"),
+            linkHref: BriefingTaskPages.path, linkLabel: Strings.text("tasks_report_link"),
+            overdueLabel: Strings.text("concl_overdue"), dueLabel: Strings.text("concl_due_short"),
+            tasks: BriefingTaskRow.rows(tasks, names: names, calendar: calendar, now: now), hasTasks: !tasks.isEmpty)
     }
 
     /// The report form's block for `personID`'s report of `week` in one call.
     static func reportBlock(personID: UUID, unitIDs: Set<UUID>, week: ReportWeekID, calendar: CommuneCalendar, now: Date,
-                            language: Language, on db: any Database) async throws -> AssignedTasksBlock {
+                            on db: any Database) async throws -> AssignedTasksBlock {
         try await block(openTasks(for: personID, unitIDs: unitIDs, week: week, on: db), calendar: calendar, now: now,
-                        language: language, on: db)
+                        on: db)
     }
 }
 
@@ -159,7 +158,7 @@ enum BriefingConclusionsSection {
 
     static func load(_ req: Request, user: CurrentUser, week: ReportWeek) async throws -> View {
         let calendar = user.commune.calendar
-        let now = req.now, db = req.db, language = req.language
+        let now = req.now, db = req.db
         let record = try await ConclusionService.record(communeID: user.communeID, week: week.id, on: db)
         let meetings = try await ConclusionService.meetings(communeID: user.communeID, week: week, calendar: calendar, on: db)
         // Last week's tasks and older ones still not done.
@@ -184,7 +183,7 @@ enum BriefingConclusionsSection {
         if canEdit {
             do {
                 _ = try ConclusionService.checkOpen(meetings: meetings, week: week, now: now)
-                form = try await makeForm(user: user, record: record, meetings: meetings, typed: typed, language: language, on: db)
+                form = try await makeForm(user: user, record: record, meetings: meetings, typed: typed, on: db)
             } catch let error as AppError {
                 notYet = error.message
             }
@@ -195,8 +194,8 @@ enum BriefingConclusionsSection {
             paragraphs: (conclusion?.text ?? "").components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             recordedLine: recordedLine,
             meetingTitle: conclusion.flatMap { c in meetings.first { $0.slotKey == c.meetingKey }?.title },
-            tasks: BriefingTaskRow.rows(record.tasks, names: names, calendar: calendar, now: now, language: language),
-            lookBack: BriefingTaskRow.rows(lookBackTasks, names: names, calendar: calendar, now: now, language: language),
+            tasks: BriefingTaskRow.rows(record.tasks, names: names, calendar: calendar, now: now),
+            lookBack: BriefingTaskRow.rows(lookBackTasks, names: names, calendar: calendar, now: now),
             canEdit: canEdit, notYet: notYet, form: form, errors: typed?.errors ?? .init(), errorOrder: typed?.errorOrder ?? "",
             problem: typed?.problem)
     }
@@ -204,9 +203,9 @@ enum BriefingConclusionsSection {
     static let blankRows = 3
 
     private static func makeForm(user: CurrentUser, record: ConclusionService.Record, meetings: [Meeting],
-                                 typed: Typed?, language: Language, on db: any Database) async throws -> Form {
-        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$foldedName).all()
-        let units = try await OrgUnit.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+                                 typed: Typed?, on db: any Database) async throws -> Form {
+        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
+        let units = try await OrgUnit.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
         struct Raw { var id: String; var content: String; var assignee: String; var due: String }
         var raws: [Raw]
         let text: String
@@ -338,13 +337,13 @@ struct BriefingTaskPages {
         let canSeeAll = AccessPolicy.allows(user.actor, .reportOnBriefingTask(assignee: .unit(UUID())))
         let tasks = try await Self.tasks(for: user, all: all, now: req.now, on: req.db)
         let names = try await BriefingNames.assignees(tasks, on: req.db)
-        var rows = BriefingTaskRow.rows(tasks, names: names, calendar: user.commune.calendar, now: req.now, language: req.language)
+        var rows = BriefingTaskRow.rows(tasks, names: names, calendar: user.commune.calendar, now: req.now)
         if let typed {
             let sent = Dictionary((typed.tasks ?? []).compactMap { task in task.id.map { ($0, task) } }, uniquingKeysWith: { a, _ in a })
             for index in rows.indices {
                 guard let row = sent[rows[index].id] else { continue }
                 rows[index].report = row.report ?? ""
-                rows[index].states = BriefingTaskRow.stateChoices(row.state.flatMap(BriefingTaskState.init(rawValue:)), language: req.language)
+                rows[index].states = BriefingTaskRow.stateChoices(row.state.flatMap(BriefingTaskState.init(rawValue:)))
                 rows[index].stateError = errors["task\(rows[index].id)-state"]
                 rows[index].reportError = errors["task\(rows[index].id)-report"]
             }

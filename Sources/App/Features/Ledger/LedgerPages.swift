@@ -14,12 +14,12 @@ struct LedgerPagesController {
         var detail: String?
     }
 
-    static func cell(_ entry: LedgerEntry, calendar: CommuneCalendar, language: Language) -> StatusCell {
+    static func cell(_ entry: LedgerEntry, calendar: CommuneCalendar) -> StatusCell {
         var detail: String?
         if entry.status == .late { detail = LateText.vietnamese(seconds: entry.lateBySeconds) }
         if entry.status == .excused { detail = entry.excuse?.reason }
         return StatusCell(status: entry.status.rawValue,
-                          label: language == .vi ? entry.status.vietnameseName : entry.status.englishName,
+                          label: entry.status.vietnameseName,
                           submittedAt: entry.submittedAt.map { calendar.vietnameseDateTime($0) }, detail: detail)
     }
 
@@ -33,61 +33,129 @@ struct LedgerPagesController {
 
     // MARK: Week
 
-    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var cell: StatusCell }
-    struct GroupSection: Encodable, Sendable { var name: String; var rows: [WeekRow]; var tally: TallyView; var compilation: StatusCell? }
+    /// One person of the week: their report is one report, judged once, whatever their groups.
+    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var groups: String; var units: String; var cell: StatusCell }
+    struct CompilationLine: Encodable, Sendable { var name: String; var members: Int; var cell: StatusCell? }
     struct WeekView: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
-        var groups: [GroupSection]; var canSummarise: Bool; var canManageLeave: Bool
+        /// The commune's totals: every person who owes the week's report, counted once.
+        var owed: Int; var totals: TallyView; var peopleNote: String
+        var rows: [WeekRow]; var sortedByStatus: Bool; var sortByNameHref: String; var sortByStatusHref: String
+        var compilations: [CompilationLine]; var exportHref: String
+        var canSummarise: Bool; var canManageLeave: Bool
         /// Why nobody owes this week's report, when nobody does.
         var notOwed: String?
     }
 
     /// Why a week owes no report: a week of holidays, or before the commune used GiaoBan.
-    static func notOwedReason(_ week: ReportWeek, calendar: CommuneCalendar, language: Language) -> String? {
+    static func notOwedReason(_ week: ReportWeek, calendar: CommuneCalendar) -> String? {
         guard LedgerRules.weeklyReportDue(week, calendar: calendar) == nil else { return nil }
         if !calendar.owesWeeklyReport(week) {
-            return language == .vi ? "Tuần này có dưới hai ngày làm việc nên không có báo cáo tuần; công việc được báo cáo cùng tuần sau."
-                                   : "This week has fewer than two working days: no weekly report; its work is reported with the next week's."
+            return "Tuần này có dưới hai ngày làm việc nên không có báo cáo tuần; công việc được báo cáo cùng tuần sau."
         }
         let since = calendar.settings.inUseSince?.vietnamese ?? ""
-        return language == .vi ? "Tuần này trước ngày xã bắt đầu sử dụng GiaoBan (\(since)): không tính vào sổ theo dõi."
-                               : "This week is before the commune started using GiaoBan (\(since)): it does not count in the ledger."
+        return "Tuần này trước ngày xã bắt đầu sử dụng GiaoBan (\(since)): không tính vào sổ theo dõi."
+    }
+
+    /// Everything the week's page and its .xlsx show: one row per person in Vietnamese order of
+    /// names (or by status, what needs attention first), the groups' compilations, the totals.
+    struct WeekBoard {
+        struct Line { var row: LedgerService.Row; var groups: [String]; var units: [String] }
+        var week: ReportWeek
+        var lines: [Line]
+        var compilations: [(group: ReportGroup, members: Int, entry: LedgerEntry?)]
+        var totals: LedgerTally
+    }
+
+    static func weekBoard(_ week: ReportWeek, user: CurrentUser, byStatus: Bool, now: Date, on db: any Database) async throws -> WeekBoard {
+        let readable = LedgerService.readableGroups(user.actor)
+        if let readable, readable.isEmpty { throw AppError.forbidden }
+        let calendar = user.commune.calendar
+        let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db)
+        let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: now, on: db)
+        var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true)
+        if let readable { groupQuery = groupQuery.filter(\.$id ~~ Array(readable)) }
+        let groups = try await groupQuery.all().inDisplayOrder
+        let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
+        let groupOrder = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1.id!, $0) })
+        let unitNames = Dictionary(uniqueKeysWithValues: try await OrganisationQueries.units(communeID: user.communeID, on: db).map { ($0.id!, $0.name) })
+        let compilations = try await LedgerService.compilationRows(communeID: user.communeID, groupIDs: readable, week: week,
+                                                                   calendar: calendar, now: now, on: db)
+        let compilationByGroup = Dictionary(uniqueKeysWithValues: compilations.map { ($0.group.id!, $0.entry) })
+        // `rows` come in the order of `obligated`: Vietnamese order of names.
+        var lines = rows.map { row in
+            WeekBoard.Line(row: row,
+                           groups: row.obligated.groupIDs.sorted { (groupOrder[$0] ?? .max) < (groupOrder[$1] ?? .max) }.compactMap { groupNames[$0] },
+                           units: row.obligated.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 })
+        }
+        if byStatus {
+            // A stable sort keeps the names in order within each status.
+            lines = lines.enumerated().sorted { ($0.element.row.entry.status.attentionRank, $0.offset) < ($1.element.row.entry.status.attentionRank, $1.offset) }
+                .map(\.element)
+        }
+        return WeekBoard(week: week, lines: lines,
+                         compilations: groups.map { group in
+                             (group, rows.filter { $0.obligated.groupIDs.contains(group.id!) }.count, compilationByGroup[group.id!])
+                         },
+                         totals: LedgerTally(rows.map(\.entry)))
     }
 
     func week(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        if req.parameters.get("weekID") == "current" {
+        let parameter = req.parameters.get("weekID") ?? ""
+        if parameter == "current" {
             return req.redirect(to: "/ledger/weeks/\(user.commune.calendar.week(containing: req.now).id)")
         }
-        let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let readable = LedgerService.readableGroups(user.actor)
-        if let readable, readable.isEmpty { throw AppError.forbidden }
+        // `/ledger/weeks/{week}.xlsx`, as `/ledger/summary.xlsx` beside the summary page.
+        if parameter.hasSuffix(".xlsx") { return try await weekExport(req, user: user, weekID: String(parameter.dropLast(5))) }
+        let week = try WeekLookup.week(parameter, for: user, now: req.now)
+        let byStatus = req.query[String.self, at: "sort"] == "status"
         let calendar = user.commune.calendar
-        let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: req.db)
-        let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: req.now, on: req.db)
-        var groupQuery = ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
-        if let readable { groupQuery = groupQuery.filter(\.$id ~~ Array(readable)) }
-        let groups = try await groupQuery.sort(\.$sortOrder).all()
-        let compilations = try await LedgerService.compilationRows(communeID: user.communeID, groupIDs: readable, week: week,
-                                                                   calendar: calendar, now: req.now, on: req.db)
-        let compilationByGroup = Dictionary(uniqueKeysWithValues: compilations.map { ($0.group.id!, $0.entry) })
-        let sections = try groups.map { group in
-            let id = try group.requireID()
-            let members = rows.filter { $0.obligated.groupIDs.contains(id) }
-            return GroupSection(name: group.name,
-                                rows: members.map { WeekRow(personID: $0.obligated.personID.uuidString, name: $0.obligated.person.fullName,
-                                                            cell: Self.cell($0.entry, calendar: calendar, language: req.language)) },
-                                tally: TallyView(LedgerTally(members.map(\.entry))),
-                                compilation: compilationByGroup[id].map { Self.cell($0, calendar: calendar, language: req.language) })
-        }
+        let board = try await Self.weekBoard(week, user: user, byStatus: byStatus, now: req.now, on: req.db)
+        let path = "/ledger/weeks/\(week.id)"
         let view = WeekView(weekID: week.id.description, title: week.title,
                             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
                             due: HomeController.dueText(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
-                            groups: sections, canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
+                            owed: board.lines.count, totals: TallyView(board.totals),
+                            peopleNote: req.t("ledger_people_count", String(board.lines.count)),
+                            rows: board.lines.map { line in
+                                WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.person.fullName,
+                                        groups: line.groups.joined(separator: ", "), units: line.units.joined(separator: ", "),
+                                        cell: Self.cell(line.row.entry, calendar: calendar))
+                            },
+                            sortedByStatus: byStatus, sortByNameHref: path, sortByStatusHref: path + "?sort=status",
+                            compilations: board.compilations.map { CompilationLine(name: $0.group.name, members: $0.members,
+                                                                                   cell: $0.entry.map { Self.cell($0, calendar: calendar) }) },
+                            exportHref: path + ".xlsx" + (byStatus ? "?sort=status" : ""),
+                            canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
                             canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
-                            notOwed: Self.notOwedReason(week, calendar: calendar, language: req.language))
+                            notOwed: Self.notOwedReason(week, calendar: calendar))
         return try await req.render("ledger/week", title: req.t("ledger_title"), section: "ledger", view)
+    }
+
+    /// The week as .xlsx: title, commune and period on top, the totals, then one row per person
+    /// with unit, groups, status, first submission and note, in the page's order.
+    func weekExport(_ req: Request, user: CurrentUser, weekID: String) async throws -> Response {
+        let week = try WeekLookup.week(weekID, for: user, now: req.now)
+        let calendar = user.commune.calendar
+        let board = try await Self.weekBoard(week, user: user, byStatus: req.query[String.self, at: "sort"] == "status",
+                                             now: req.now, on: req.db)
+        let due = calendar.deadlines(for: week).weeklyReport
+        let tally = board.totals
+        let header = ["STT", "Họ và tên", "Đơn vị", "Nhóm báo cáo", "Tình trạng", "Nộp lần đầu", "Ghi chú"]
+        let rows: [[XLSXWriter.Cell]] = board.lines.enumerated().map { index, line in
+            let cell = Self.cell(line.row.entry, calendar: calendar)
+            return [.number(index + 1), .text(line.row.obligated.person.fullName), .text(line.units.joined(separator: ", ")),
+                    .text(line.groups.joined(separator: ", ")), .text(cell.label), .text(cell.submittedAt ?? ""), .text(cell.detail ?? "")]
+        }
+        let totals = "Phải nộp: \(board.lines.count) · Đúng hạn: \(tally.onTime) · Muộn: \(tally.late) · Chưa nộp: \(tally.missing)"
+            + " · Vắng có lý do: \(tally.excused) · Chưa đến hạn: \(tally.notDue)"
+        let sheet = LedgerExport.sheet(name: "Tuần \(week.id.week)-\(week.id.year)", title: "SỔ THEO DÕI CHẤP HÀNH CHẾ ĐỘ BÁO CÁO TUẦN",
+                                       commune: user.commune.name,
+                                       period: "\(week.title) · Hạn nộp \(calendar.vietnameseDateTime(due))",
+                                       note: totals, header: header, rows: rows, columnWidths: [6, 24, 26, 34, 12, 17, 22])
+        return LedgerExport.response(try XLSXWriter.write([sheet], modificationDate: req.now), filename: "so-theo-doi-\(week.id).xlsx")
     }
 
     // MARK: A person's year
@@ -112,7 +180,7 @@ struct LedgerPagesController {
         let view = PersonView(personID: personID.uuidString, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
                               weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
                                                                          due: calendar.vietnameseDateTime($0.dueAt),
-                                                                         cell: Self.cell($0.entry, calendar: calendar, language: req.language)) },
+                                                                         cell: Self.cell($0.entry, calendar: calendar)) },
                               tally: TallyView(LedgerTally(rows.map(\.entry))))
         return try await req.render("ledger/person", title: person.fullName, section: "ledger", view)
     }
@@ -201,25 +269,31 @@ struct LedgerPagesController {
         let year = try Self.year(req, calendar: calendar)
         let month = try Self.month(req)
         let summary = try await Self.summary(req, user: user, year: year, month: month)
-        let header = ["STT", "Họ và tên / Đơn vị", "Đúng hạn", "Muộn", "Chưa nộp", "Vắng có lý do", "Chưa đến hạn", "Tỷ lệ đúng hạn (%)"]
-        func cells(_ index: Int, _ name: String, _ tally: LedgerTally) -> [XLSXWriter.Cell] {
-            [.number(index), .text(name), .number(tally.onTime), .number(tally.late), .number(tally.missing), .number(tally.excused),
-             .number(tally.notDue), tally.onTimeRate.map { .number($0, format: "0.0") } ?? .empty]
+        let header = ["Đúng hạn", "Muộn", "Chưa nộp", "Vắng có lý do", "Chưa đến hạn", "Tỷ lệ đúng hạn (%)"]
+        func figures(_ tally: LedgerTally, bold: Bool = false) -> [XLSXWriter.Cell] {
+            [.number(tally.onTime, bold: bold), .number(tally.late, bold: bold), .number(tally.missing, bold: bold),
+             .number(tally.excused, bold: bold), .number(tally.notDue, bold: bold),
+             tally.onTimeRate.map { .number($0, format: "0.0", bold: bold) } ?? .empty]
         }
-        let widths: [Double?] = [6, 34, 11, 9, 11, 14, 13, 18]
-        let peopleSheet = XLSXWriter.Sheet(name: "Theo cán bộ", header: header,
-                                           rows: summary.people.enumerated().map { cells($0.offset + 1, $0.element.0.person.fullName, $0.element.1) }
-                                               + [cells(0, "Tổng cộng", summary.total).enumerated().map { $0.offset == 0 ? .empty : $0.element }],
-                                           columnWidths: widths)
-        let unitSheet = XLSXWriter.Sheet(name: "Theo đơn vị", header: header,
-                                         rows: summary.units.enumerated().map { cells($0.offset + 1, $0.element.0.name, $0.element.1) },
-                                         columnWidths: widths)
-        let data = try XLSXWriter.write([peopleSheet, unitSheet], modificationDate: req.now)
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        let unitNames = Dictionary(uniqueKeysWithValues: summary.units.map { ($0.0.id!, $0.0.name) })
+        let period = summary.title
+        let peopleSheet = LedgerExport.sheet(
+            name: "Theo cán bộ", title: "TỔNG HỢP CHẤP HÀNH CHẾ ĐỘ BÁO CÁO TUẦN THEO CÁN BỘ", commune: user.commune.name, period: period,
+            header: ["STT", "Họ và tên", "Đơn vị"] + header,
+            rows: summary.people.enumerated().map { index, entry in
+                [.number(index + 1), .text(entry.0.person.fullName),
+                 .text(entry.0.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "))] + figures(entry.1)
+            } + [[.empty, .text("Tổng cộng", bold: true), .empty] + figures(summary.total, bold: true)],
+            columnWidths: [6, 28, 26, 11, 9, 11, 14, 13, 16])
+        let unitSheet = LedgerExport.sheet(
+            name: "Theo đơn vị", title: "TỔNG HỢP CHẤP HÀNH CHẾ ĐỘ BÁO CÁO TUẦN THEO ĐƠN VỊ", commune: user.commune.name, period: period,
+            header: ["STT", "Đơn vị", "Số người"] + header,
+            rows: summary.units.enumerated().map { index, entry in
+                [.number(index + 1), .text(entry.0.name), .number(entry.2)] + figures(entry.1)
+            },
+            columnWidths: [6, 30, 10, 11, 9, 11, 14, 13, 16])
         let name = "so-theo-doi-\(year)" + (month.map { "-thang-\($0)" } ?? "") + ".xlsx"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        return response
+        return LedgerExport.response(try XLSXWriter.write([peopleSheet, unitSheet], modificationDate: req.now), filename: name)
     }
 
     // MARK: Leave
@@ -233,7 +307,7 @@ struct LedgerPagesController {
     private func renderLeaves(_ req: Request, user: CurrentUser, form: LeaveForm, errors: FieldErrors,
                               status: HTTPResponseStatus = .ok) async throws -> Response {
         let records = try await LeaveRecord.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$fromDate, .descending).limit(200).all()
-        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$foldedName).all()
+        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedByVietnameseName(\.fullName)
         let names = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.fullName) })
         let view = LeaveView(
             leaves: records.map { LeaveRow(id: $0.id!.uuidString, name: names[$0.personID] ?? "",

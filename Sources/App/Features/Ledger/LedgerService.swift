@@ -39,7 +39,7 @@ enum LedgerService {
         let groupsByPerson = Dictionary(grouping: memberships, by: \.personID).mapValues { $0.map(\.groupID) }
         let people = groupsByPerson.isEmpty ? [] : try await Person.query(on: db)
             .filter(\.$id ~~ Array(groupsByPerson.keys)).filter(\.$active == true).filter(\.$reportsWeekly == true)
-            .sort(\.$foldedName).all()
+            .all().sortedByVietnameseName(\.fullName)
         let personIDList = try people.map { try $0.requireID() }
         let units = personIDList.isEmpty ? [] : try await PersonUnit.query(on: db).filter(\.$personID ~~ personIDList).all()
         let unitsByPerson = Dictionary(grouping: units, by: \.personID).mapValues { $0.map(\.unitID) }

@@ -143,8 +143,8 @@ extension LedgerPagesController {
             unitQuery = unitQuery.filter(\.$id ~~ Array(actor.unitIDs))
             cellQuery = cellQuery.filter(\.$id ~~ Array(actor.supervisedCellIDs))
         }
-        let units = whole || !actor.unitIDs.isEmpty ? try await unitQuery.sort(\.$name).all() : []
-        let cells = whole || !actor.supervisedCellIDs.isEmpty ? try await cellQuery.sort(\.$name).all() : []
+        let units = whole || !actor.unitIDs.isEmpty ? try await unitQuery.all().sortedVietnamese(by: \.name) : []
+        let cells = whole || !actor.supervisedCellIDs.isEmpty ? try await cellQuery.all().sortedVietnamese(by: \.name) : []
         let people = try await MonthlyService.reporters(communeID: actor.communeID, personIDs: whole ? nil : [actor.personID], on: db)
         return (units, cells, people)
     }
@@ -180,7 +180,7 @@ extension LedgerPagesController {
                 rows: rows.map { row in
                     let byMonth = Dictionary(row.cells.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
                     return MonthlyRowView(name: row.name, cells: months.map { month in
-                        byMonth[month].map { Self.cell($0.entry, calendar: calendar, language: req.language) } ?? notOwed
+                        byMonth[month].map { Self.cell($0.entry, calendar: calendar) } ?? notOwed
                     }, tally: TallyView(row.tally))
                 },
                 tally: TallyView(tally))

@@ -36,8 +36,7 @@ struct MonthlyPagesController {
         guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.isEmpty else { throw AppError.forbidden }
         let rows = overview.units.map { unit in
             UnitRow(id: unit.id!.uuidString, name: unit.name,
-                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now),
-                                                       calendar: calendar, language: req.language),
+                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
                     state: Self.stateLabel(overview.reports[unit.id!]),
                     canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)),
                     href: "/monthly/\(month)/units/\(unit.id!)")
@@ -47,7 +46,7 @@ struct MonthlyPagesController {
             people.append(UnitRow(
                 id: person.id!.uuidString, name: person.fullName,
                 status: LedgerPagesController.cell(overview.entry(person.id!, calendar: calendar, now: req.now),
-                                                   calendar: calendar, language: req.language),
+                                                   calendar: calendar),
                 state: Self.stateLabel(overview.reports[person.id!]),
                 canWrite: try await MonthlyService.mayWrite(user.actor, person: person, on: req.db),
                 href: "/monthly/\(month)/people/\(person.id!)"))
@@ -125,7 +124,7 @@ struct MonthlyPagesController {
             title: "\(owner.name): báo cáo tháng \(context.month.vietnamese)", period: context.period.title,
             weeks: context.periodWeeks.map { "\($0.week)/\($0.year)" }.joined(separator: ", "),
             due: calendar.vietnameseDateTime(context.dueAt), state: Self.stateLabel(report),
-            status: LedgerPagesController.cell(entry, calendar: calendar, language: req.language), figures: figures,
+            status: LedgerPagesController.cell(entry, calendar: calendar), figures: figures,
             results: typed?.results ?? content.results, shortcomings: typed?.shortcomings ?? content.shortcomings,
             nextMonth: typed?.nextMonth ?? content.nextMonth, proposals: typed?.proposals ?? content.proposals,
             canWrite: canWrite, redrafted: redrafted,
@@ -197,7 +196,7 @@ struct MonthlyPagesController {
             let content = report?.status == .submitted ? report!.content : .empty
             return CompiledUnit(
                 name: owner.name, id: owner.id.uuidString,
-                status: LedgerPagesController.cell(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar, language: req.language),
+                status: LedgerPagesController.cell(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar),
                 submitted: report?.status == .submitted,
                 figures: content.figures.map {
                     FigureRow(targetId: $0.targetId.uuidString, code: $0.code, name: $0.name, unit: $0.unitOfMeasure, planned: Self.text($0.planned),

@@ -120,7 +120,7 @@ enum MonthlyService {
             guard !actor.unitIDs.isEmpty else { return [] }
             query = query.filter(\.$id ~~ Array(actor.unitIDs))
         }
-        return try await query.sort(\.$name).all()
+        return try await query.all().sortedVietnamese(by: \.name)
     }
 
     static func mayRead(_ actor: Actor, unitID: UUID) -> Bool {

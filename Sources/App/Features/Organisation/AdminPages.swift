@@ -16,7 +16,7 @@ struct AdminPagesController {
 
     private func peopleChoices(_ req: Request, communeID: UUID, selected: Set<UUID>) async throws -> [Choice] {
         let people = try await Person.query(on: req.db).filter(\.$communeID == communeID).filter(\.$active == true)
-            .sort(\.$foldedName).all()
+            .all().sortedByVietnameseName(\.fullName)
         return try people.map { Choice(value: try $0.requireID().uuidString, label: $0.fullName,
                                        selected: selected.contains(try $0.requireID()), hint: $0.position) }
     }
@@ -40,7 +40,7 @@ struct AdminPagesController {
         let counts = Dictionary(grouping: links, by: \.unitID).mapValues(\.count)
         let rows = try units.map { unit in
             UnitRow(id: try unit.requireID().uuidString, name: unit.name,
-                    kind: req.language == .vi ? unit.kind.vietnameseName : unit.kind.englishName,
+                    kind: unit.kind.vietnameseName,
                     people: counts[try unit.requireID()] ?? 0, active: unit.active)
         }
         return try await render(req, "admin/units", "units_title", "units", UnitsView(units: rows))
@@ -48,7 +48,7 @@ struct AdminPagesController {
 
     private func unitForm(_ req: Request, id: String?, name: String, kind: String?, active: Bool, errors: FieldErrors,
                           status: HTTPResponseStatus = .ok) async throws -> Response {
-        let kinds = UnitKind.allCases.map { Choice(value: $0.rawValue, label: req.language == .vi ? $0.vietnameseName : $0.englishName,
+        let kinds = UnitKind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnameseName,
                                                    selected: $0.rawValue == kind) }
         return try await render(req, "admin/unit-form", id == nil ? "unit_new" : "unit_edit", "units",
                                 UnitFormView(id: id, name: name, kinds: kinds, active: active, errors: errors), status: status)
@@ -77,7 +77,7 @@ struct AdminPagesController {
             return req.redirect(to: "/admin/units?notice=saved")
         } catch let failure as ValidationFailure {
             return try await unitForm(req, id: existing?.id?.uuidString, name: form.name ?? "", kind: form.kind,
-                                      active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                      active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                       status: .unprocessableEntity)
         }
     }
@@ -124,8 +124,8 @@ struct AdminPagesController {
             .map { (try $0.requireID(), $0.name) })
         let rows = people.map { person in
             PersonRow(id: person.id.uuidString, fullName: person.fullName, username: person.username, position: person.position,
-                      units: person.unitIds.compactMap { unitNames[$0] }.sorted().joined(separator: ", "),
-                      roles: person.roles.compactMap(Role.init(rawValue:)).map { req.language == .vi ? $0.vietnameseName : $0.englishName }
+                      units: person.unitIds.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "),
+                      roles: person.roles.compactMap(Role.init(rawValue:)).map { $0.vietnameseName }
                         .joined(separator: ", "),
                       active: person.active, mustChangePassword: person.mustChangePassword)
         }
@@ -139,7 +139,7 @@ struct AdminPagesController {
             Choice(value: try $0.requireID().uuidString, label: $0.name, selected: selectedUnits.contains(try $0.requireID()))
         }
         let selectedRoles = Set(form.roles ?? [])
-        let roles = Role.allCases.map { Choice(value: $0.rawValue, label: req.language == .vi ? $0.vietnameseName : $0.englishName,
+        let roles = Role.allCases.map { Choice(value: $0.rawValue, label: $0.vietnameseName,
                                                selected: selectedRoles.contains($0.rawValue)) }
         let view = PersonFormView(id: id, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
                                   units: units, roles: roles, active: active, joinedOn: form.joinedOn ?? "", leftOn: form.leftOn ?? "",
@@ -183,7 +183,7 @@ struct AdminPagesController {
             return req.redirect(to: "/admin/people?notice=saved")
         } catch let failure as ValidationFailure {
             return try await personForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
-                                        active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                        active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                         status: .unprocessableEntity)
         }
     }
@@ -196,7 +196,7 @@ struct AdminPagesController {
             _ = try await OrganisationService.savePerson(.init(active: active), existing: person, communeID: user.communeID,
                                                          actorID: user.personID, now: req.now, hash: { try await req.password.async.hash($0) }, on: req.db)
         } catch let failure as ValidationFailure {
-            throw AppError(.conflict, code: "conflict", message: failure.messages(req.language).values.first ?? req.t("form_has_errors"))
+            throw AppError(.conflict, code: "conflict", message: failure.messages().values.first ?? req.t("form_has_errors"))
         }
         return req.redirect(to: "/admin/people?notice=saved")
     }
@@ -281,7 +281,7 @@ struct AdminPagesController {
             return req.redirect(to: "/admin/groups?notice=saved")
         } catch let failure as ValidationFailure {
             return try await groupForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
-                                       active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                       active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                        status: .unprocessableEntity)
         }
     }
@@ -309,7 +309,7 @@ struct AdminPagesController {
 
     func rooms(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$name).all().map(RoomDTO.init)
+        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedVietnamese(by: \.name).map(RoomDTO.init)
         return try await render(req, "admin/rooms", "rooms_title", "rooms", RoomsView(rooms: rooms))
     }
 
@@ -348,7 +348,7 @@ struct AdminPagesController {
         } catch let failure as ValidationFailure {
             return try await render(req, "admin/room-form", existing == nil ? "room_new" : "room_edit", "rooms",
                                     RoomFormView(id: existing?.id?.uuidString, name: form.name ?? "", capacity: form.capacity ?? "",
-                                                 active: existing?.active ?? true, errors: .init(messages: failure.messages(req.language)),
+                                                 active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                                  kinds: Self.kindChoices(form.kind), opensAt: form.opensAt ?? "", closesAt: form.closesAt ?? ""),
                                     status: .unprocessableEntity)
         }
@@ -460,7 +460,7 @@ struct AdminPagesController {
                                                        existing: existing, communeID: user.communeID, on: req.db)
             return req.redirect(to: "/admin/cells?notice=saved")
         } catch let failure as ValidationFailure {
-            var errors = FieldErrors(messages: failure.messages(req.language))
+            var errors = FieldErrors(messages: failure.messages())
             if let rule = failure.arguments["meetingRule"] { errors["meetingRule"] = rule }
             return try await cellForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
                                       active: existing?.active ?? true, errors: errors, status: .unprocessableEntity)

@@ -78,7 +78,7 @@ enum OrganisationQueries {
     static func people(communeID: UUID, ids: [UUID]? = nil, on db: any Database) async throws -> [PersonDTO] {
         var query = Person.query(on: db).filter(\.$communeID == communeID)
         if let ids { query = query.filter(\.$id ~~ ids) }
-        let people = try await query.sort(\.$foldedName).all()
+        let people = try await query.all().sortedByVietnameseName(\.fullName)
         let personIDs = try people.map { try $0.requireID() }
         guard !personIDs.isEmpty else { return [] }
         async let units = PersonUnit.query(on: db).filter(\.$personID ~~ personIDs).all()
@@ -102,7 +102,7 @@ enum OrganisationQueries {
     static func groups(communeID: UUID, ids: [UUID]? = nil, on db: any Database) async throws -> [GroupDTO] {
         var query = ReportGroup.query(on: db).filter(\.$communeID == communeID)
         if let ids { query = query.filter(\.$id ~~ ids) }
-        let groups = try await query.sort(\.$sortOrder).sort(\.$name).all()
+        let groups = try await query.all().inDisplayOrder
         let groupIDs = try groups.map { try $0.requireID() }
         guard !groupIDs.isEmpty else { return [] }
         let memberships = Dictionary(grouping: try await GroupMembership.query(on: db).filter(\.$groupID ~~ groupIDs).all(), by: \.groupID)
@@ -120,7 +120,7 @@ enum OrganisationQueries {
     static func cells(communeID: UUID, ids: [UUID]? = nil, on db: any Database) async throws -> [CellDTO] {
         var query = PartyCell.query(on: db).filter(\.$communeID == communeID)
         if let ids { query = query.filter(\.$id ~~ ids) }
-        let cells = try await query.sort(\.$name).all()
+        let cells = try await query.all().sortedVietnamese(by: \.name)
         let cellIDs = try cells.map { try $0.requireID() }
         guard !cellIDs.isEmpty else { return [] }
         let supervisors = Dictionary(grouping: try await CellSupervisor.query(on: db).filter(\.$cellID ~~ cellIDs).all(), by: \.cellID)
@@ -132,7 +132,7 @@ enum OrganisationQueries {
     }
 
     static func units(communeID: UUID, on db: any Database) async throws -> [OrgUnit] {
-        try await OrgUnit.query(on: db).filter(\.$communeID == communeID).sort(\.$name).all()
+        try await OrgUnit.query(on: db).filter(\.$communeID == communeID).all().sortedVietnamese(by: \.name)
     }
 }
 
@@ -142,7 +142,7 @@ struct OrganisationAPIController {
     private func saving<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let failure as ValidationFailure {
             if failure.fields.values.contains("err_username_taken") || failure.fields.values.contains("err_duplicate_name") {
-                throw AppError.conflict("Đã có bản ghi trùng tên.", fields: failure.messages(.vi))
+                throw AppError.conflict("Đã có bản ghi trùng tên.", fields: failure.messages())
             }
             throw failure.apiError
         }
@@ -229,7 +229,7 @@ struct OrganisationAPIController {
     // Rooms
     func listRooms(_ req: Request) async throws -> ListDTO<RoomDTO> {
         let user = try req.authorize(.readDirectory)
-        return ListDTO(items: try await Room.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$name).all().map(RoomDTO.init))
+        return ListDTO(items: try await Room.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedVietnamese(by: \.name).map(RoomDTO.init))
     }
     func showRoom(_ req: Request) async throws -> RoomDTO {
         let user = try req.authorize(.readDirectory)

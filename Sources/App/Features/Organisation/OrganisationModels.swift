@@ -91,16 +91,6 @@ enum UnitKind: String, Codable, CaseIterable, Sendable {
         case .field: return "Lĩnh vực chuyên môn"
         }
     }
-    var englishName: String {
-        switch self {
-        case .party: return "Party Committee"
-        case .council: return "People's Council"
-        case .committee: return "People's Committee"
-        case .front: return "Fatherland Front"
-        case .association: return "Mass organisation"
-        case .field: return "Specialist field"
-        }
-    }
 }
 
 /// A unit: Party Committee, People's Council, a specialist field, an association…
@@ -332,4 +322,12 @@ final class CellSupervisor: Model, @unchecked Sendable {
 
     init() {}
     init(cellID: UUID, personID: UUID) { self.cellID = cellID; self.personID = personID }
+}
+
+extension Sequence where Element == ReportGroup {
+    /// Groups as every list shows them: the order the admin set, then the name in Vietnamese order.
+    var inDisplayOrder: [ReportGroup] {
+        map { (order: $0.sortOrder, key: VietnameseCollation.key($0.name), group: $0) }
+            .sorted { ($0.order, $0.key) < ($1.order, $1.key) }.map(\.group)
+    }
 }

@@ -4,7 +4,7 @@ import GiaoBanOffice
 import Vapor
 
 /// A refused input: field name → key of the message in the strings table (with its arguments),
-/// so the API answers in Vietnamese and the UI in the visitor's language from one validation.
+/// so the API and the UI give the same Vietnamese messages from one validation.
 struct ValidationFailure: Error, Sendable {
     var fields: [String: String] = [:]
     var arguments: [String: String] = [:]
@@ -16,17 +16,17 @@ struct ValidationFailure: Error, Sendable {
         if let argument { arguments[field] = argument }
     }
 
-    func messages(_ language: Language) -> [String: String] {
+    func messages() -> [String: String] {
         fields.reduce(into: [:]) { result, entry in
             if let argument = arguments[entry.key] {
-                result[entry.key] = Strings.text(entry.value, language, argument)
+                result[entry.key] = Strings.text(entry.value, argument)
             } else {
-                result[entry.key] = Strings.text(entry.value, language)
+                result[entry.key] = Strings.text(entry.value)
             }
         }
     }
 
-    var apiError: AppError { AppError.invalid(messages(.vi)) }
+    var apiError: AppError { AppError.invalid(messages()) }
 }
 
 /// Creating and changing the commune's organisation, shared by the admin pages and the API so

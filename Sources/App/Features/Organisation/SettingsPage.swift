@@ -178,7 +178,7 @@ struct SettingsPageController {
         let partyBody = CommuneSettingsService.letterheadLine(form.partyBody, field: "partyBody", into: &failure)
         let stateBody = CommuneSettingsService.letterheadLine(form.stateBody, field: "stateBody", into: &failure)
         guard failure.isEmpty, let start, let weekly, let compilation, let cellDay, let monthlyDay, let periodRule, let reporters else {
-            return try await render(req, form: form, errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
+            return try await render(req, form: form, errors: .init(messages: failure.messages()), status: .unprocessableEntity)
         }
         var settings = current
         settings.timeZoneIdentifier = zoneID

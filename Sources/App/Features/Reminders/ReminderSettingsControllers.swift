@@ -299,8 +299,8 @@ struct ReminderSettingsPages {
             extraMinutes: form?.extraMinutes ?? extra,
             missingList: form.map { $0.missingList == "true" } ?? settings.sendMissingListAfterDeadline,
             deliveries: deliveries.map {
-                DeliveryRow(subject: $0.subject, channel: Strings.label("delivery_channel_", $0.channel, req.language),
-                            status: Strings.label("delivery_status_", $0.status, req.language), attempts: $0.attempts,
+                DeliveryRow(subject: $0.subject, channel: Strings.label("delivery_channel_", $0.channel),
+                            status: Strings.label("delivery_status_", $0.status), attempts: $0.attempts,
                             when: $0.sentAt ?? $0.nextAttemptAt ?? "", error: $0.lastError)
             }, errors: errors)
         return try await req.render("admin/integrations", title: req.t("integrations_title"), section: "integrations", view, status: status)

@@ -245,7 +245,7 @@ struct ReportPageController {
                 }
         }
 
-        let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
         var workLines = typedInput.work
         workLines.append(contentsOf: Array(repeating: WeeklyReportInput.WorkLine(), count: max(2, 5 - workLines.count)))
         let workRows = workLines.enumerated().map { index, line in
@@ -259,8 +259,8 @@ struct ReportPageController {
                     groups: groupChoices(line.groupIDs), forecast: line.forecast, groupError: problems["work[\(index)].groupIds"])
         }
 
-        let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
-        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$foldedName).all()
+        let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
+        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
         var planLines = typedInput.plans
         planLines.append(contentsOf: Array(repeating: WeeklyReportInput.PlanLine(), count: max(1, 3 - planLines.count)))
         let planRows = planLines.enumerated().map { index, line in
@@ -313,7 +313,7 @@ struct ReportPageController {
 
         let authorUnitIDs = Set(try await PersonUnit.query(on: db).filter(\.$personID == authorID).all().map(\.unitID))
         let assignedTasks = try await BriefingTaskQueries.reportBlock(personID: authorID, unitIDs: authorUnitIDs, week: week.id,
-                                                                      calendar: calendar, now: now, language: req.language, on: db)
+                                                                      calendar: calendar, now: now, on: db)
         var filedBy: String?
         if let filerID = report?.filedByID { filedBy = try await Person.find(filerID, on: db)?.fullName }
         let due = calendar.deadlines(for: week).weeklyReport

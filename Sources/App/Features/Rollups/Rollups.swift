@@ -37,7 +37,7 @@ struct RollupsDTO: Content {
 enum RollupService {
     static func rollups(region: Commune, year: Int, now: Date, on db: any Database) async throws -> RollupsDTO {
         let regionID = try region.requireID()
-        let communes = try await Commune.query(on: db).filter(\.$regionID == regionID).sort(\.$name).all()
+        let communes = try await Commune.query(on: db).filter(\.$regionID == regionID).all().sortedVietnamese(by: \.name)
         var rows: [CommuneRollupDTO] = []
         var expected: Decimal = 0
         var weekID = ""

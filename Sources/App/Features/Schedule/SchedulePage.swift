@@ -70,9 +70,9 @@ struct SchedulePageController {
         let source = editing
         let typed = form
         let selectedDate = typed?.date ?? source.flatMap { LocalDate(iso: $0.date)?.vietnamese } ?? ""
-        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
-        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$foldedName).all()
-        let units = try await OrgUnit.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$name).all()
+        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
+        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
+        let units = try await OrgUnit.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
         let roomID = typed?.roomId ?? source?.roomId?.uuidString ?? ""
         let chairID = typed?.chairId ?? source?.chairId?.uuidString ?? ""
         let participantIDs = Set(typed?.participantIds ?? source?.participantIds.map(\.uuidString) ?? [])

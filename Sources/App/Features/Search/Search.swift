@@ -19,51 +19,76 @@ struct SearchResponse: Content {
     var results: [SearchResultDTO]
 }
 
-/// Search across people, targets, reports and schedule items of the caller's commune, ignoring
-/// diacritics and case ("nuong" finds "Nương", "dang" finds "Đặng"): every text is compared in
-/// its folded form (`VietnameseText.folded`). Reports are searched only where the caller may read
-/// them.
+/// Search across people, targets, reports and schedule items of the caller's commune, with the
+/// rule of `SearchMatcher` (GiaoBanCore): a query typed with Vietnamese marks matches exactly; one
+/// typed without marks matches the letters as typed with any tone ("nam" finds Nam, not năm), and
+/// ignores every mark only for a kind where that found nothing ("nuong" finds Nương); known
+/// abbreviations ("bhyt", "ntm", "hđnd") find what they stand for. Matching runs in Swift on
+/// the commune's rows, so `%` and `_` typed are letters, never SQL wildcards. Reports are searched
+/// only where the caller may read them.
 enum SearchService {
     static let maxQueryLength = 100
     static let perKind = 20
 
-    /// `text` for a LIKE pattern with `\\` as the escape character: `%`, `_` and `\\` match themselves.
-    static func likeEscaped(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
-    }
-
-    static func matches(_ text: String?, _ folded: String) -> Bool {
-        guard let text else { return false }
-        return VietnameseText.folded(text).contains(folded)
-    }
-
     static func search(_ raw: String, user: CurrentUser, on db: any Database) async throws -> [SearchResultDTO] {
-        let folded = VietnameseText.folded(raw)
-        guard !folded.isEmpty else { return [] }
+        let matcher = SearchMatcher(raw)
+        guard !matcher.isEmpty else { return [] }
         let communeID = user.communeID
-        var results: [SearchResultDTO] = []
 
-        // People: the folded name is stored, so the database does the matching.
-        // `%` and `_` typed by the person are letters to look for, not LIKE wildcards.
-        let pattern = "%" + likeEscaped(folded) + "%"
-        let people = try await Person.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
-            .filter(.sql(embed: "\(ident: "folded_name") LIKE \(bind: pattern) ESCAPE '\\'"))
-            .sort(\.$foldedName).limit(perKind).all()
-        results += people.map { SearchResultDTO(kind: "person", id: $0.id!, title: $0.fullName, url: "/ledger/people/\($0.id!)", detail: $0.position) }
-
-        // Targets: code or name.
+        // Everything the caller may find, read first; matched below in Swift.
+        // People in the order of a Vietnamese list (a commune has a few hundred at most).
+        let people = try await Person.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
+            .sortedByVietnameseName(\.fullName)
         let targets = try await Target.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
             .sort(\.$year, .descending).sort(\.$sortOrder).all()
-        results += targets.filter { matches($0.name, folded) || matches($0.code, folded) }.prefix(perKind).map {
-            SearchResultDTO(kind: "target", id: $0.id!, title: "\($0.code) · \($0.name) (\($0.year))", url: "/targets?year=\($0.year)", detail: nil)
-        }
+        let lines = try await reportLines(user: user, on: db)
+        let items = try await scheduleItems(user: user, on: db)
 
-        // Reports: other work and plans of the submitted reports the caller may read, newest first.
+        func hits<T>(_ all: [T], _ texts: (T) -> [String?]) -> Int { matcher.filter(all, .strict, texts: texts).count }
+        let passes = matcher.passes(strictHits: [
+            // A target's name is a phrase like a report line ("Diện tích lúa cả năm"): free text.
+            (.name, hits(people) { [$0.fullName] }), (.freeText, hits(targets) { [$0.name, $0.code] }),
+            (.freeText, hits(lines.all) { [$0.text] }), (.freeText, hits(items) { [$0.title, $0.place] }),
+        ])
+
+        var results: [SearchResultDTO] = []
+        results += matcher.filter(people, passes[0]) { [$0.fullName] }.prefix(perKind).map {
+            SearchResultDTO(kind: "person", id: $0.id!, title: $0.fullName, url: "/ledger/people/\($0.id!)", detail: $0.position)
+        }
+        // A target result opens the target's own row in the year's table.
+        results += matcher.filter(targets, passes[1]) { [$0.name, $0.code] }.prefix(perKind).map {
+            SearchResultDTO(kind: "target", id: $0.id!, title: "\($0.code) · \($0.name) (\($0.year))",
+                            url: TargetPagesController.rowPath(year: $0.year, groupID: $0.groupID, targetID: $0.id!), detail: nil)
+        }
+        // One result per report, newest week first, showing the line that matched.
+        var seen = Set<UUID>()
+        for line in matcher.filter(lines.all, passes[2], texts: { [$0.text] }) where seen.insert(line.report.id!).inserted {
+            let report = line.report
+            let url = report.personID == user.personID || lines.groupOf[report.personID] == nil
+                ? "/reports/\(report.weekID)" : "/groups/\(lines.groupOf[report.personID]!)/weeks/\(report.weekID)"
+            results.append(SearchResultDTO(kind: "report", id: report.id!,
+                                           title: "Báo cáo tuần \(report.weekNumber)/\(report.weekYear) · \(lines.names[report.personID] ?? "")",
+                                           url: url, detail: line.text))
+            if seen.count >= perKind { break }
+        }
+        results += matcher.filter(items, passes[3]) { [$0.title, $0.place] }.prefix(perKind).map {
+            SearchResultDTO(kind: "schedule", id: $0.id, title: "\(LocalDate(iso: $0.date)?.vietnamese ?? $0.date) \($0.start) · \($0.title)",
+                            url: "/schedule/\($0.weekID)", detail: $0.place)
+        }
+        return results
+    }
+
+    struct ReportLines {
+        struct Line { var report: WeeklyReport; var text: String }
+        /// Other work and plan lines, newest week first.
+        var all: [Line] = []
+        var names: [UUID: String] = [:]
+        var groupOf: [UUID: UUID] = [:]
+    }
+
+    /// The other work and plans of the submitted reports the caller may read.
+    static func reportLines(user: CurrentUser, on db: any Database) async throws -> ReportLines {
+        let communeID = user.communeID
         var reportQuery = WeeklyReport.query(on: db).filter(\.$communeID == communeID).filter(\.$status == .submitted)
         if !user.actor.readsWholeCommune {
             var readable: Set<UUID> = [user.personID]
@@ -74,56 +99,38 @@ enum SearchService {
             reportQuery = reportQuery.filter(\.$personID ~~ Array(readable))
         }
         let reports = try await reportQuery.sort(\.$weekID, .descending).all()
+        guard !reports.isEmpty else { return ReportLines() }
         let reportsByID = Dictionary(uniqueKeysWithValues: reports.map { ($0.id!, $0) })
-        if !reports.isEmpty {
-            let ids = Array(reportsByID.keys)
-            let work = try await ReportWorkItem.query(on: db).filter(\.$reportID ~~ ids).all()
-            let plans = try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ ids).all()
-            let names = Dictionary(try await Person.query(on: db).filter(\.$communeID == communeID).all().map { ($0.id!, $0.fullName) },
-                                   uniquingKeysWith: { a, _ in a })
-            let groupOf = Dictionary(try await GroupMembership.query(on: db).filter(\.$kind == .member)
-                .filter(\.$personID ~~ Array(Set(reports.map(\.personID)))).all().map { ($0.personID, $0.groupID) }, uniquingKeysWith: { a, _ in a })
-            var seen = Set<UUID>()
-            var found: [SearchResultDTO] = []
-            let hits = work.filter { matches($0.description, folded) }.map { ($0.reportID, $0.description) }
-                + plans.filter { matches($0.title, folded) }.map { ($0.reportID, $0.title) }
-            for (reportID, text) in hits.sorted(by: { (reportsByID[$0.0]?.weekID ?? "") > (reportsByID[$1.0]?.weekID ?? "") }) {
-                guard let report = reportsByID[reportID], seen.insert(reportID).inserted else { continue }
-                let url = report.personID == user.personID || groupOf[report.personID] == nil
-                    ? "/reports/\(report.weekID)" : "/groups/\(groupOf[report.personID]!)/weeks/\(report.weekID)"
-                found.append(SearchResultDTO(kind: "report", id: reportID,
-                                             title: "Báo cáo tuần \(report.weekNumber)/\(report.weekYear) · \(names[report.personID] ?? "")",
-                                             url: url, detail: text))
-                if found.count >= perKind { break }
-            }
-            results += found
-        }
+        let ids = Array(reportsByID.keys)
+        let work = try await ReportWorkItem.query(on: db).filter(\.$reportID ~~ ids).all()
+        let plans = try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ ids).all()
+        var result = ReportLines()
+        result.names = Dictionary(try await Person.query(on: db).filter(\.$communeID == communeID).all().map { ($0.id!, $0.fullName) },
+                                  uniquingKeysWith: { a, _ in a })
+        result.groupOf = Dictionary(try await GroupMembership.query(on: db).filter(\.$kind == .member)
+            .filter(\.$personID ~~ Array(Set(reports.map(\.personID)))).all().map { ($0.personID, $0.groupID) }, uniquingKeysWith: { a, _ in a })
+        let texts = work.map { ($0.reportID, $0.description) } + plans.map { ($0.reportID, $0.title) }
+        result.all = texts.compactMap { id, text in reportsByID[id].map { ReportLines.Line(report: $0, text: text) } }
+            .sorted { $0.report.weekID > $1.report.weekID }
+        return result
+    }
 
-        // Schedule items: the office's working schedule for those who keep it, the published
-        // schedule for everyone else (what is not published yet is not theirs to read).
+    struct ScheduleHit { var id: UUID; var weekID: String; var date: String; var start: String; var title: String; var place: String? }
+
+    /// The office's working schedule for those who keep it, the published schedule for everyone
+    /// else (what is not published yet is not theirs to read); newest first.
+    static func scheduleItems(user: CurrentUser, on db: any Database) async throws -> [ScheduleHit] {
         if AccessPolicy.allows(user.actor, .manageSchedule) {
-            let entries = try await ScheduleEntry.query(on: db).filter(\.$communeID == communeID).filter(\.$hidden == false)
+            return try await ScheduleEntry.query(on: db).filter(\.$communeID == user.communeID).filter(\.$hidden == false)
                 .sort(\.$date, .descending).all()
-            results += entries.filter { matches($0.title, folded) || matches($0.place, folded) }.prefix(perKind).map {
-                SearchResultDTO(kind: "schedule", id: $0.id!, title: "\(LocalDate(iso: $0.date)?.vietnamese ?? $0.date) \($0.start) · \($0.title)",
-                                url: "/schedule/\($0.weekID)", detail: $0.place)
-            }
-        } else {
-            let publications = try await SchedulePublication.query(on: db).filter(\.$communeID == communeID)
-                .sort(\.$weekID, .descending).all()
-            var found: [SearchResultDTO] = []
-            for publication in publications where found.count < perKind {
-                let items = ScheduleService.published(publication).sorted { ($0.date, $0.start) > ($1.date, $1.start) }
-                for item in items where matches(item.title, folded) || matches(item.place, folded) {
-                    found.append(SearchResultDTO(kind: "schedule", id: item.id,
-                                                 title: "\(LocalDate(iso: item.date)?.vietnamese ?? item.date) \(item.start) · \(item.title)",
-                                                 url: "/schedule/\(publication.weekID)", detail: item.place))
-                    if found.count >= perKind { break }
-                }
-            }
-            results += found
+                .map { ScheduleHit(id: $0.id!, weekID: $0.weekID, date: $0.date, start: $0.start, title: $0.title, place: $0.place) }
         }
-        return results
+        let publications = try await SchedulePublication.query(on: db).filter(\.$communeID == user.communeID)
+            .sort(\.$weekID, .descending).all()
+        return publications.flatMap { publication in
+            ScheduleService.published(publication).sorted { ($0.date, $0.start) > ($1.date, $1.start) }
+                .map { ScheduleHit(id: $0.id, weekID: publication.weekID, date: $0.date, start: $0.start, title: $0.title, place: $0.place) }
+        }
     }
 
     static func query(_ req: Request) throws -> String {

@@ -174,7 +174,7 @@ enum OneTimePasswords {
         let personID = try person.requireID()
         let (plain, hash) = try await make(count: 1, hasher: { try await req.password.async.hash($0) })[0]
         let unitNames = try await PersonUnit.query(on: req.db).filter(\.$personID == personID).all().map(\.unitID)
-        let units = unitNames.isEmpty ? [] : try await OrgUnit.query(on: req.db).filter(\.$id ~~ unitNames).sort(\.$name).all().map(\.name)
+        let units = unitNames.isEmpty ? [] : try await OrgUnit.query(on: req.db).filter(\.$id ~~ unitNames).all().sortedVietnamese(by: \.name).map(\.name)
         let now = req.now
         let calendar = user.commune.calendar
         let sheet = LoginSlips.Sheet(communeName: user.commune.name, serverAddress: LoginSlips.serverAddress(req),

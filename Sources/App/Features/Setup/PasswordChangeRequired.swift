@@ -69,7 +69,7 @@ enum PasswordChange {
         let user = try req.authorize(.changeOwnPassword)
         let input = try req.decodeJSON(Input.self)
         let errors = try await check(current: input.current ?? "", new: input.new ?? "", confirm: nil, person: user.person, req: req)
-        guard errors.isEmpty else { throw AppError.invalid(errors.mapValues { Strings.text($0, .vi) }) }
+        guard errors.isEmpty else { throw AppError.invalid(errors.mapValues { Strings.text($0) }) }
         try await apply(new: input.new ?? "", user: user, keepSession: nil,
                         keepTokenHash: req.headers.bearerAuthorization.map { SecretToken.hash($0.token) }, req: req)
         return Result(mustChangePassword: false)

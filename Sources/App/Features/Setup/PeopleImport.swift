@@ -101,7 +101,7 @@ enum PeopleImportService {
 
         var created: Int { rows.filter { $0.existing == nil }.count }
         var updated: Int { rows.filter { $0.existing != nil }.count }
-        var newUnitNames: [String] { units.values.filter { $0.existing == nil }.map(\.name).sorted() }
+        var newUnitNames: [String] { units.values.filter { $0.existing == nil }.map(\.name).sortedVietnamese { $0 } }
 
         func dto(dryRun: Bool, calendar: CommuneCalendar, error: AppError? = nil) -> PeopleImportDTO {
             let items = rows.map { row -> PeopleImportDTO.Item in
@@ -234,7 +234,7 @@ enum PeopleImportService {
             }
             let roles = person.roles ?? existing?.roles ?? [.reporter]
             if let existing, existing.id == user.personID, existing.roles.contains(.admin), !roles.contains(.admin) {
-                rowProblems.append(Strings.text("err_admin_self", .vi))
+                rowProblems.append(Strings.text("err_admin_self"))
             }
             var username = existing?.username ?? person.username ?? ""
             if existing == nil && person.username == nil {

@@ -37,7 +37,7 @@ struct PeopleImportPagesController {
         let rows = dto.people.map { item in
             PreviewRow(row: item.row, fullName: item.fullName, username: item.username, position: item.position ?? "",
                        unit: item.unitName ?? "", unitIsNew: item.unitAction == "create",
-                       roles: item.roles.compactMap(Role.init(rawValue:)).map { req.language == .vi ? $0.vietnameseName : $0.englishName }
+                       roles: item.roles.compactMap(Role.init(rawValue:)).map { $0.vietnameseName }
                         .joined(separator: ", "),
                        phone: item.phone ?? "", action: req.t(item.action == "create" ? "people_import_create" : "people_import_update"),
                        isUpdate: item.action == "update")

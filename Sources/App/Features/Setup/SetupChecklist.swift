@@ -27,13 +27,13 @@ enum SetupChecklist {
     /// The name a fresh install gives the commune (`Bootstrap`): not yet a real name.
     static let placeholderNames: Set<String> = ["xa moi"]
 
-    static func load(commune: Commune, now: Date, sendmailConfigured: Bool, language: Language, on db: any Database) async throws -> Model {
+    static func load(commune: Commune, now: Date, sendmailConfigured: Bool, on db: any Database) async throws -> Model {
         let communeID = try commune.requireID()
         let calendar = commune.calendar
         let today = LocalDate.inZone(now, calendar.timeZone)
         let reportYear = calendar.week(containing: now).id.year
         func t(_ key: String, _ arguments: String...) -> String {
-            var text = Strings.text(key, language)
+            var text = Strings.text(key)
             for argument in arguments { if let range = text.range(of: "%@") { text.replaceSubrange(range, with: argument) } }
             return text
         }
@@ -106,7 +106,7 @@ enum SetupChecklist {
 
     static func load(_ req: Request, user: CurrentUser) async throws -> Model {
         try await load(commune: user.commune, now: req.now, sendmailConfigured: req.application.giaobanConfig.sendmailPath != nil,
-                       language: req.language, on: req.db)
+                       on: req.db)
     }
 }
 
@@ -115,7 +115,7 @@ struct SetupController {
     func api(_ req: Request) async throws -> SetupChecklist.Model {
         let user = try req.authorize(.manageOrganisation)
         return try await SetupChecklist.load(commune: user.commune, now: req.now,
-                                             sendmailConfigured: req.application.giaobanConfig.sendmailPath != nil, language: .vi, on: req.db)
+                                             sendmailConfigured: req.application.giaobanConfig.sendmailPath != nil, on: req.db)
     }
 
     struct View: Encodable, Sendable {

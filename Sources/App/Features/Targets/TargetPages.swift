@@ -8,6 +8,12 @@ import Vapor
 /// those who manage a group's targets, and the import with its preview. A refused form comes
 /// back with exactly what was typed and a message beside each field.
 struct TargetPagesController {
+    /// One target's row in its year's table (filtered to its group, so the row is near the top):
+    /// where a search result or a link about the target leads.
+    static func rowPath(year: Int, groupID: UUID, targetID: UUID) -> String {
+        "/targets?year=\(year)&group=\(groupID.uuidString)#target-\(targetID.uuidString)"
+    }
+
     // MARK: Labels
 
     private func kindLabel(_ kind: TargetValueKind, _ req: Request) -> String {
@@ -79,7 +85,7 @@ struct TargetPagesController {
         let table = try await TargetTable.load(communeID: user.communeID, year: year, groupID: groupID, week: week,
                                                activeOnly: false, on: req.db)
         let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID)
-            .sort(\.$sortOrder).sort(\.$name).all()
+            .all().inDisplayOrder
         let years = try await TargetQueries.years(communeID: user.communeID, current: currentYear, on: req.db)
         var index = 0
         let sections = table.sections.map { section in
@@ -133,10 +139,10 @@ struct TargetPagesController {
 
     private func form(_ req: Request, user: CurrentUser, id: String?, form: Form, active: Bool, errors: FieldErrors,
                       status: HTTPResponseStatus = .ok) async throws -> Response {
-        async let groupsQuery = ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$sortOrder).sort(\.$name).all()
+        async let groupsQuery = ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).all().inDisplayOrder
         async let unitsQuery = OrganisationQueries.units(communeID: user.communeID, on: req.db)
         async let peopleQuery = Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
-            .sort(\.$foldedName).all()
+            .all().sortedByVietnameseName(\.fullName)
         let groups = try await groupsQuery.filter { AccessPolicy.allows(user.actor, .manageTargets(groupID: $0.id)) }
         let units = try await unitsQuery.filter { $0.active || $0.id?.uuidString == form.responsibleUnitId }
         let people = try await peopleQuery
@@ -197,7 +203,7 @@ struct TargetPagesController {
                                                         ("notice", "saved")]))
         } catch let failure as ValidationFailure {
             return try await self.form(req, user: user, id: existing?.id?.uuidString, form: form, active: existing?.active ?? true,
-                                       errors: .init(messages: failure.messages(req.language)), status: .unprocessableEntity)
+                                       errors: .init(messages: failure.messages()), status: .unprocessableEntity)
         }
     }
 
@@ -221,7 +227,7 @@ struct TargetPagesController {
 
     private func importForm(_ req: Request, user: CurrentUser, year: String, groupID: String?, errors: FieldErrors,
                             status: HTTPResponseStatus = .ok) async throws -> Response {
-        let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).sort(\.$sortOrder).sort(\.$name).all()
+        let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).all().inDisplayOrder
             .filter { AccessPolicy.allows(user.actor, .manageTargets(groupID: $0.id)) }
         let view = ImportFormView(year: year, groups: groups.map {
             Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == groupID)

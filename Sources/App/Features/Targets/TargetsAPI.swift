@@ -18,7 +18,7 @@ struct TargetsAPIController {
     private func saving(_ body: () async throws -> Target) async throws -> Target {
         do { return try await body() } catch let failure as ValidationFailure {
             if TargetService.isConflict(failure) {
-                throw AppError.conflict("Mã chỉ tiêu này đã có trong năm.", fields: failure.messages(.vi))
+                throw AppError.conflict("Mã chỉ tiêu này đã có trong năm.", fields: failure.messages())
             }
             throw failure.apiError
         }
@@ -118,7 +118,7 @@ struct TargetsAPIController {
         if let groupID = try TargetParameters.uuid(req, "groupId") {
             defaultGroup = try await ReportGroup.query(on: req.db).filter(\.$id == groupID).filter(\.$communeID == user.communeID).first()
             if defaultGroup == nil {
-                throw AppError.invalid(["groupId": Strings.text("err_target_group", .vi)])
+                throw AppError.invalid(["groupId": Strings.text("err_target_group")])
             }
         }
         guard var body = req.body.data, body.readableBytes > 0 else {
@@ -234,7 +234,7 @@ struct TargetTable: Sendable {
     static func load(communeID: UUID, year: Int, groupID: UUID?, week: ReportWeek, activeOnly: Bool = true,
                      on db: any Database) async throws -> TargetTable {
         async let targetsQuery = TargetQueries.list(communeID: communeID, year: year, groupID: groupID, activeOnly: activeOnly, on: db)
-        async let groupsQuery = ReportGroup.query(on: db).filter(\.$communeID == communeID).sort(\.$sortOrder).sort(\.$name).all()
+        async let groupsQuery = ReportGroup.query(on: db).filter(\.$communeID == communeID).all().inDisplayOrder
         async let unitsQuery = OrgUnit.query(on: db).filter(\.$communeID == communeID).all()
         async let peopleQuery = Person.query(on: db).filter(\.$communeID == communeID).all()
         let targets = try await targetsQuery

@@ -214,9 +214,9 @@ struct DaysOffPageController {
         var errors: FieldErrors
     }
 
-    private static func kinds(_ selected: String?, language: Language) -> [Choice] {
-        [(DayOffKind.holiday, "Ngày nghỉ", "Day off"), (.workday, "Ngày làm bù", "Make-up working day")].map {
-            Choice(value: $0.0.rawValue, label: language == .vi ? $0.1 : $0.2, selected: $0.0.rawValue == (selected ?? "holiday"))
+    private static func kinds(_ selected: String?) -> [Choice] {
+        [(DayOffKind.holiday, "Ngày nghỉ"), (.workday, "Ngày làm bù")].map {
+            Choice(value: $0.0.rawValue, label: $0.1, selected: $0.0.rawValue == (selected ?? "holiday"))
         }
     }
 
@@ -250,7 +250,7 @@ struct DaysOffPageController {
             rows: shown.enumerated().map { index, row in
                 let date = row.date.flatMap { LocalDate(vietnamese: $0) ?? LocalDate(iso: $0) }
                 return RowView(index: index, date: row.date ?? "", weekday: date?.weekday.vietnameseName ?? "", name: row.name ?? "",
-                               kinds: Self.kinds(row.kind, language: req.language), error: errors["row\(index)"])
+                               kinds: Self.kinds(row.kind), error: errors["row\(index)"])
             },
             weeks: Self.effects(year: year, calendar: calendar), errors: errors)
         return try await req.render("calendar/days-off", title: req.t("days_off_title"), section: "week", view, status: status)

@@ -1,0 +1,162 @@
+import Foundation
+
+/// Vietnamese alphabetical order, as lists of names, units and targets are read in a commune
+/// office (and as Vietnamese dictionaries print them).
+///
+/// - Letters in the order of the Vietnamese alphabet: a ă â b c d đ e ê g h i k l m n o ô ơ p q r
+///   s t u ư v x y. The Latin letters Vietnamese does not use (f, j, w, z) sit where the Latin
+///   alphabet puts them, so a foreign word still sorts predictably. ă, â, ê, ô, ơ, ư and đ are
+///   letters of their own, not accented a, e, o, u, d: "Dương" comes before "Đặng".
+/// - Tones come after letters: two syllables are compared by their letters first, and only when
+///   the letters are equal by their tone, in the order of the Vietnamese dictionary (Hoàng Phê,
+///   Từ điển tiếng Việt): no tone (ngang), huyền, hỏi, ngã, sắc, nặng — "ma, mà, mả, mã, má, mạ".
+///   Text is compared syllable by syllable (words separated by spaces), each syllable whole with
+///   its tone before the next, as dictionaries order their headwords: "Anh" < "Ánh" < "Ân".
+/// - Case is ignored ("đặng" and "ĐẶNG" are equal before the final tie-break).
+/// - A run of digits is one number compared by value and sorts before letters, so "Thôn 2" comes
+///   before "Thôn 10" and "KT2" before "KT10".
+/// - Anything else (punctuation, other scripts) sorts after letters by code point.
+///
+/// Keys tie-break on the exact text, so sorting is total and deterministic.
+public enum VietnameseCollation {
+    /// The sort key of a text. Compute it once per item (`sortedVietnamese(by:)` does) rather than
+    /// in a comparator: building it decomposes the text.
+    public static func key(_ text: String) -> SortKey {
+        SortKey(words: words(text), tieBreak: text)
+    }
+
+    /// The sort key of a person's full name as Vietnamese lists order people: by the given name
+    /// (the last word), then by the family and middle names in their written order.
+    /// "Nguyễn Văn An" < "Trần An" < "Lê Thị Ánh" < "Phạm Văn Bình".
+    public static func personKey(_ fullName: String) -> SortKey {
+        var parts = fullName.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard parts.count > 1 else { return key(fullName) }
+        let given = parts.removeLast()
+        return SortKey(words: words(given) + words(parts.joined(separator: " ")), tieBreak: fullName)
+    }
+
+    /// `a` comes before `b` in Vietnamese order.
+    public static func precedes(_ a: String, _ b: String) -> Bool { key(a) < key(b) }
+
+    /// A comparable key: the words' letters and tones, then the exact text.
+    public struct SortKey: Comparable, Hashable, Sendable {
+        let words: [Word]
+        let tieBreak: String
+
+        public static func < (lhs: SortKey, rhs: SortKey) -> Bool {
+            if lhs.words != rhs.words { return lhs.words.lexicographicallyPrecedes(rhs.words) }
+            return lhs.tieBreak.unicodeScalars.lexicographicallyPrecedes(rhs.tieBreak.unicodeScalars)
+        }
+
+        /// Equal when the texts collate the same up to case (what `==` would mean to a reader).
+        public func collatesEqual(_ other: SortKey) -> Bool { words == other.words }
+    }
+
+    struct Word: Comparable, Hashable, Sendable {
+        var elements: [Element]
+        var tone: Tone
+
+        static func < (lhs: Word, rhs: Word) -> Bool {
+            if lhs.elements != rhs.elements { return lhs.elements.lexicographicallyPrecedes(rhs.elements) }
+            return lhs.tone < rhs.tone
+        }
+    }
+
+    /// One letter, number or other character of a word. Numbers < letters < anything else.
+    struct Element: Comparable, Hashable, Sendable {
+        var rank: UInt8
+        var value: UInt64
+        /// Digits of a number beyond what `value` holds keep their order through this text.
+        var long: String = ""
+
+        static func < (lhs: Element, rhs: Element) -> Bool {
+            (lhs.rank, lhs.value, lhs.long) < (rhs.rank, rhs.value, rhs.long)
+        }
+    }
+
+    /// The dictionary's tone order.
+    public enum Tone: UInt8, Comparable, Sendable, CaseIterable {
+        case level = 0, grave, hookAbove, tilde, acute, dotBelow
+
+        public static func < (lhs: Tone, rhs: Tone) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        init?(mark: Unicode.Scalar) {
+            switch mark.value {
+            case 0x0300, 0x0340: self = .grave
+            case 0x0309: self = .hookAbove
+            case 0x0303: self = .tilde
+            case 0x0301, 0x0341: self = .acute
+            case 0x0323: self = .dotBelow
+            default: return nil
+            }
+        }
+    }
+
+    /// The alphabet in order; a letter's position is its rank.
+    static let alphabet: [String] = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l",
+                                     "m", "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
+    static let letterRank: [String: UInt64] = Dictionary(uniqueKeysWithValues: alphabet.enumerated().map { ($1, UInt64($0)) })
+
+    static func words(_ text: String) -> [Word] {
+        text.lowercased().split(whereSeparator: { $0.isWhitespace }).map { word($0) }
+    }
+
+    static func word(_ text: Substring) -> Word {
+        var elements: [Element] = []
+        var tone = Tone.level
+        var digits = ""
+        func flushDigits() {
+            guard !digits.isEmpty else { return }
+            let trimmed = String(digits.drop(while: { $0 == "0" }))
+            if trimmed.count <= 18 {
+                elements.append(Element(rank: 0, value: UInt64(trimmed) ?? 0))
+            } else {
+                // Longer than a UInt64 holds: more digits is larger, then the digits themselves.
+                elements.append(Element(rank: 0, value: UInt64.max, long: String(repeating: "0", count: 64 - min(64, trimmed.count)) + trimmed))
+            }
+            digits = ""
+        }
+        for character in text {
+            if character.isASCII, character.isNumber {
+                digits.append(character)
+                continue
+            }
+            flushDigits()
+            // Split the character into its base and its marks; the tone marks set the word's
+            // tone, the vowel marks (breve, circumflex, horn) make a letter of their own.
+            var base = ""
+            for scalar in String(character).decomposedStringWithCanonicalMapping.unicodeScalars {
+                if let mark = Tone(mark: scalar) {
+                    if tone == .level { tone = mark }
+                } else {
+                    base.unicodeScalars.append(scalar)
+                }
+            }
+            let letter = base.precomposedStringWithCanonicalMapping
+            if let rank = letterRank[letter] {
+                elements.append(Element(rank: 1, value: rank))
+            } else if let first = base.unicodeScalars.first, let rank = letterRank[String(first)] {
+                // A Latin letter with a mark Vietnamese does not use (ç, ñ…) sorts as its base letter.
+                elements.append(Element(rank: 1, value: rank))
+            } else {
+                elements.append(Element(rank: 2, value: UInt64(letter.unicodeScalars.first?.value ?? 0)))
+            }
+        }
+        flushDigits()
+        return Word(elements: elements, tone: tone)
+    }
+}
+
+extension Sequence {
+    /// The elements in Vietnamese order of the text `text` gives (units, targets, rooms, groups).
+    /// Each key is computed once.
+    public func sortedVietnamese(by text: (Element) throws -> String) rethrows -> [Element] {
+        try map { (VietnameseCollation.key(try text($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The elements ordered as Vietnamese lists order people: by given name, then family and
+    /// middle names (`VietnameseCollation.personKey`).
+    public func sortedByVietnameseName(_ fullName: (Element) throws -> String) rethrows -> [Element] {
+        try map { (VietnameseCollation.personKey(try fullName($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import GiaoBanCore
+
+@Suite("Vietnamese collation")
+struct VietnameseCollationTests {
+    func sorted(_ texts: [String]) -> [String] { texts.sortedVietnamese(by: { $0 }) }
+
+    @Test("the alphabet: ă, â, đ, ê, ô, ơ, ư are letters of their own")
+    func alphabetOrder() {
+        let alphabet = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h", "i", "k", "l", "m", "n", "o", "ô", "ơ",
+                        "p", "q", "r", "s", "t", "u", "ư", "v", "x", "y"]
+        #expect(sorted(alphabet.reversed()) == alphabet)
+        #expect(sorted(alphabet.shuffled()) == alphabet)
+        // Upper case sorts with its letter.
+        #expect(sorted(alphabet.map { $0.uppercased() }.reversed()) == alphabet.map { $0.uppercased() })
+    }
+
+    @Test("the issue's names: D before Đ, ư after u, tones after letters")
+    func issueNames() {
+        let expected = ["Anh", "Ánh", "Ân", "Dũng", "Dương", "Đặng", "Đinh"]
+        #expect(sorted(["Đinh", "Ân", "Dương", "Ánh", "Đặng", "Dũng", "Anh"]) == expected)
+        #expect(sorted(expected.reversed()) == expected)
+    }
+
+    @Test("tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng")
+    func toneOrder() {
+        let ma = ["ma", "mà", "mả", "mã", "má", "mạ"]
+        #expect(sorted(ma.reversed()) == ma)
+        #expect(sorted(["mạ", "mác", "ma", "mà"]) == ["ma", "mà", "mạ", "mác"])
+        #expect(sorted(["Hường", "Hương", "Hưởng", "Hướng", "Hượng", "Hưỡng"]) == ["Hương", "Hường", "Hưởng", "Hưỡng", "Hướng", "Hượng"])
+        // The letters decide before the tone does.
+        #expect(sorted(["Ánh", "Anh", "An"]) == ["An", "Anh", "Ánh"])
+        #expect(sorted(["Ấn", "Ân", "Ăn", "Ắn"]) == ["Ăn", "Ắn", "Ân", "Ấn"])
+    }
+
+    @Test("word by word: a whole syllable with its tone before the next one")
+    func syllableBySyllable() {
+        #expect(sorted(["An Bình", "Anh", "An"]) == ["An", "An Bình", "Anh"])
+        #expect(sorted(["Má Ba", "Ma Bà", "Mà Ba"]) == ["Ma Bà", "Mà Ba", "Má Ba"])
+        #expect(sorted(["Hội Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh", "Đoàn Thanh niên", "Ủy ban Mặt trận Tổ quốc"])
+                == ["Đoàn Thanh niên", "Hội Cựu chiến binh", "Hội Nông dân", "Hội Phụ nữ", "Ủy ban Mặt trận Tổ quốc"])
+    }
+
+    @Test("case is ignored; the exact text only breaks ties")
+    func caseInsensitive() {
+        #expect(sorted(["đinh", "Dương", "ĐẶNG", "dũng"]) == ["dũng", "Dương", "ĐẶNG", "đinh"])
+        #expect(VietnameseCollation.key("ĐẶNG").collatesEqual(VietnameseCollation.key("đặng")))
+        #expect(!VietnameseCollation.key("Đặng").collatesEqual(VietnameseCollation.key("Dặng")))
+        // Deterministic between texts that collate equal.
+        #expect(sorted(["an", "An", "AN"]) == sorted(["AN", "an", "An"]))
+    }
+
+    @Test("NFC and NFD give the same order")
+    func normalisation() {
+        let nfd = "Đặng".decomposedStringWithCanonicalMapping
+        #expect(VietnameseCollation.key(nfd).collatesEqual(VietnameseCollation.key("Đặng")))
+        #expect(VietnameseCollation.precedes("Dương".decomposedStringWithCanonicalMapping, "Đinh"))
+        #expect(VietnameseCollation.precedes("Anh", "Ánh".decomposedStringWithCanonicalMapping))
+    }
+
+    @Test("numbers by value, before letters")
+    func numbers() {
+        #expect(sorted(["Thôn 10", "Thôn 2", "Thôn 1", "Thôn Kim Lộc"]) == ["Thôn 1", "Thôn 2", "Thôn 10", "Thôn Kim Lộc"])
+        #expect(sorted(["KT10", "KT2", "KTA", "QP1"]) == ["KT2", "KT10", "KTA", "QP1"])
+        #expect(sorted(["x 100000000000000000000", "x 99999999999999999999", "x 9"]) == ["x 9", "x 99999999999999999999", "x 100000000000000000000"])
+        #expect(sorted(["1.2", "1.10"]) == ["1.2", "1.10"])
+    }
+
+    @Test("other characters after letters; foreign letters at their Latin place")
+    func others() {
+        #expect(sorted(["(b)", "b", "a"]) == ["a", "b", "(b)"])
+        #expect(sorted(["zalo", "wifi", "facebook", "email", "giáo dục"]) == ["email", "facebook", "giáo dục", "wifi", "zalo"])
+        #expect(sorted(["Ça", "Cb", "Ca"]).prefix(2).contains("Ca"))
+        #expect(sorted(["", "a"]) == ["", "a"])
+    }
+
+    @Test("people: by given name, then family and middle names")
+    func people() {
+        let people = ["Phạm Văn Bình", "Lê Thị Ánh", "Trần An", "Nguyễn Văn An", "Đặng Văn Dũng", "Hồ Sỹ Dương",
+                      "Dương Thị Đinh", "Nguyễn Thị Đặng", "Phan Thị Ân", "Anh"]
+        let expected = ["Nguyễn Văn An", "Trần An", "Anh", "Lê Thị Ánh", "Phan Thị Ân", "Phạm Văn Bình",
+                        "Đặng Văn Dũng", "Hồ Sỹ Dương", "Nguyễn Thị Đặng", "Dương Thị Đinh"]
+        #expect(people.sortedByVietnameseName { $0 } == expected)
+        #expect(people.reversed().sortedByVietnameseName { $0 } == expected)
+        // Same given name: the family name decides, Đ after D.
+        #expect(["Đỗ Văn Nam", "Dương Văn Nam", "Hồ Sỹ Nam", "Hồ Nam"].sortedByVietnameseName { $0 }
+                == ["Dương Văn Nam", "Đỗ Văn Nam", "Hồ Nam", "Hồ Sỹ Nam"])
+        // Extra spaces do not change the order.
+        #expect(VietnameseCollation.personKey("  Nguyễn   Văn  An ").collatesEqual(VietnameseCollation.personKey("Nguyễn Văn An")))
+    }
+}
