@@ -810,6 +810,35 @@ enum Strings {
         // Errors
         "error_title": ("Có lỗi", "Error"),
         "error_back_home": ("Về trang chủ", "Back to home"),
+        // Phone-first report week (issue #17): the compact header, the home status, the short
+        // form, locked reports and the focal point's member page. One block, for the merge.
+        "menu_open": ("Menu", "Menu"),
+        "menu_label": ("Menu chính", "Main menu"),
+        "home_my_report": ("Báo cáo tuần của tôi", "My weekly report"),
+        "home_open_report": ("Mở báo cáo tuần", "Open the weekly report"),
+        "home_fix_report": ("Sửa và nộp lại", "Fix and submit again"),
+        "home_view_report": ("Xem báo cáo đã nộp", "See the submitted report"),
+        "home_next": ("Việc tiếp theo", "Next"),
+        "home_next_report": ("Báo cáo tuần %@: hạn %@", "Report for week %@: due %@"),
+        "report_targets_mine": ("Chỉ tiêu bạn phụ trách", "Targets you are responsible for"),
+        "report_targets_others": ("Chỉ tiêu khác của nhóm", "Other targets of your groups"),
+        "report_targets_others_hint": ("Chỉ ghi khi bạn có số liệu cho chỉ tiêu này trong tuần.", "Fill in only if you have this week's figure."),
+        "report_in_progress": ("Đang làm dở, chưa tính lũy kế", "In progress, not counted yet"),
+        "report_in_progress_hint": ("Ghi số liệu việc đã hoàn thành trong tuần: được cộng vào lũy kế. Việc còn đang làm dở thì đánh dấu “Đang làm dở” ở dòng đó: số liệu được ghi lại nhưng chưa cộng vào lũy kế.", "Enter the figure of work completed this week: it adds to the year to date. For work still in progress tick “In progress” on its line: the figure is kept but not added yet."),
+        "report_ytd_short": ("Lũy kế", "YTD"),
+        "report_plan_short": ("KH năm", "Plan"),
+        "report_line_more": ("Thêm chi tiết: loại việc, địa điểm, ngày", "More: type, place, dates"),
+        "report_plan_more": ("Thêm chi tiết: phòng, chủ trì, thành phần, chuẩn bị", "More: room, chair, participants, preparation"),
+        "report_problems_jump": ("Bấm vào từng lỗi để tới ô cần sửa.", "Tap an error to go to its field."),
+        "report_restored_server": ("Đây là nội dung bạn đang gõ dở, được tự lưu lúc %@ — chưa nộp.", "This is what you were typing, saved automatically at %@ — not submitted."),
+        "report_autosave_hint": ("Nội dung được giữ trên máy này và gửi lên máy chủ khi bạn gõ.", "What you type is kept on this device and sent to the server as you type."),
+        "report_locked_title": ("Báo cáo đã khóa, chỉ xem", "The report is locked: read only"),
+        "report_quantity_proposal": ("Đề xuất: số lượng %@, đơn vị %@", "Proposal: quantity %@, unit %@"),
+        "report_quantity_accept": ("Dùng đề xuất", "Use it"),
+        "member_report_first_submitted": ("nộp lần đầu", "first submitted"),
+        "member_report_none": ("Cán bộ này chưa nộp báo cáo tuần này.", "This person has not submitted this week's report."),
+        "member_report_history": ("Lịch sử báo cáo", "Report history"),
+        "member_report_open": ("Xem báo cáo", "Open the report"),
     ]
 
     static func dictionary(_ language: Language) -> [String: String] {
