@@ -104,7 +104,7 @@
     copy.querySelectorAll(".error").forEach(function (el) { el.remove(); });
     copy.querySelectorAll("input").forEach(function (el) { el.value = ""; el.removeAttribute("aria-invalid"); });
     copy.querySelectorAll("select").forEach(function (el) { el.selectedIndex = el.multiple ? -1 : 0; });
-    copy.querySelectorAll("small").forEach(function (el) { el.remove(); });
+    copy.querySelectorAll("small, .from-plan").forEach(function (el) { el.remove(); });
     copy.querySelectorAll("details").forEach(function (el) { el.open = false; });
     copy.querySelectorAll("[data-proposal]").forEach(function (el) { el.hidden = true; el.textContent = ""; });
     renumber(copy, lines.length);

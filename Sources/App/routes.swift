@@ -64,7 +64,7 @@ func routes(_ app: Application) throws {
     let groupPages = CompilationPagesController()
     signedIn.get("groups", use: groupPages.index)
     signedIn.get("groups", ":id", "weeks", ":weekID", use: groupPages.show)
-    signedIn.get("groups", ":id", "weeks", ":weekID", "members", ":personID", use: MemberReportPage.show)
+    signedIn.get("groups", ":id", "weeks", ":weekID", "members", ":personId", use: MemberReportPage.show)
     signedIn.post("groups", ":id", "weeks", ":weekID", ":action", use: groupPages.act)
 
     signedIn.get("briefing", ":weekID", use: BriefingPageController().show)
@@ -186,7 +186,7 @@ func routes(_ app: Application) throws {
 
     let compilation = CompilationAPIController()
     authed.get("groups", ":id", "weeks", ":weekID", use: compilation.show)
-    authed.get("groups", ":id", "weeks", ":weekID", "members", ":personID", "report", use: MemberReportPage.api)
+    authed.get("groups", ":id", "weeks", ":weekID", "members", ":personId", "report", use: MemberReportPage.api)
     authed.post("groups", ":id", "weeks", ":weekID", "submit", use: compilation.submit)
     authed.post("groups", ":id", "weeks", ":weekID", "approve", use: compilation.approve)
     authed.post("groups", ":id", "weeks", ":weekID", "unlock", use: compilation.unlock)

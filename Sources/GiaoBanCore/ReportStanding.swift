@@ -100,11 +100,28 @@ public enum ReportTargetSplit {
         }
     }
 
-    /// The author's own targets: those naming them, those they entered a figure for this year
-    /// (unless another person is named), and those holding a value or an error on the form now
-    /// (never hidden). With nothing to go by (no names, no history), all are theirs.
-    public static func own(_ targets: [Candidate], authorID: UUID, enteredByAuthor: Set<UUID>, onForm: Set<UUID>) -> Set<UUID> {
-        var own = Set(targets.filter { $0.namedPersonID == authorID || ($0.namedPersonID == nil && enteredByAuthor.contains($0.id)) }.map(\.id))
+    /// One week's figure of a target, and who entered it.
+    public struct Entry: Hashable, Sendable {
+        public var targetID: UUID
+        public var enteredBy: UUID
+        public init(targetID: UUID, enteredBy: UUID) {
+            self.targetID = targetID
+            self.enteredBy = enteredBy
+        }
+    }
+
+    /// The author's own targets: those naming them; those whose figures this year they entered at
+    /// least as often as anyone else (a unit's people share its targets, each usually keeps a
+    /// few), unless another person is named; and those holding a value or an error on the form
+    /// now (never hidden). With nothing to go by (no names, no figures of theirs), all are theirs.
+    public static func own(_ targets: [Candidate], authorID: UUID, entries: [Entry], onForm: Set<UUID>) -> Set<UUID> {
+        var counts: [UUID: [UUID: Int]] = [:]
+        for entry in entries { counts[entry.targetID, default: [:]][entry.enteredBy, default: 0] += 1 }
+        func keptByAuthor(_ target: UUID) -> Bool {
+            guard let byPerson = counts[target], let mine = byPerson[authorID], mine > 0 else { return false }
+            return byPerson.allSatisfy { $0.key == authorID || $0.value <= mine }
+        }
+        var own = Set(targets.filter { $0.namedPersonID == authorID || ($0.namedPersonID == nil && keptByAuthor($0.id)) }.map(\.id))
         if own.isEmpty { return Set(targets.map(\.id)) }
         own.formUnion(targets.map(\.id).filter(onForm.contains))
         return own

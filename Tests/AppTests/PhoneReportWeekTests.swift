@@ -126,7 +126,8 @@ struct PhoneReportWeekTests {
             let form = try await browser.get("/reports/2021-W33").body.string
             #expect(form.contains("data-proposal-url=\"/reports/proposal\""))
             #expect(!form.contains("Đã hoàn thành"), "the pre-ticked box whose meaning was unclear is gone")
-            #expect(form.contains("Đang làm dở, chưa tính lũy kế"))
+            #expect(form.contains("> Đang làm dở</label>"), "an unticked 'in progress' box instead")
+            #expect(form.contains("việc còn dở thì đánh dấu “Đang làm dở” (chưa cộng)"), "explained once, in place")
             let monday = "23/08/2021"
             let refused = try await browser.post("/reports/2021-W33", [
                 ("work[0][description]", "Tập huấn phòng cháy"), ("work[0][quantity]", "3 buổi"), ("work[0][unit]", ""),

@@ -93,18 +93,24 @@ struct ReportTargetSplitTests {
     let me = UUID(), colleague = UUID()
     let a = UUID(), b = UUID(), c = UUID(), d = UUID()
 
-    @Test("Named to me, or entered by me this year (unless named to someone else), or with something typed")
+    func entries(_ list: [(UUID, UUID, Int)]) -> [ReportTargetSplit.Entry] {
+        list.flatMap { target, person, weeks in Array(repeating: ReportTargetSplit.Entry(targetID: target, enteredBy: person), count: weeks) }
+    }
+
+    @Test("Named to me, or mostly entered by me this year (unless named to someone else), or with something typed")
     func own() {
         let targets = [ReportTargetSplit.Candidate(id: a, namedPersonID: me), .init(id: b, namedPersonID: nil),
                        .init(id: c, namedPersonID: colleague), .init(id: d, namedPersonID: nil)]
-        #expect(ReportTargetSplit.own(targets, authorID: me, enteredByAuthor: [b, c], onForm: []) == [a, b])
-        #expect(ReportTargetSplit.own(targets, authorID: me, enteredByAuthor: [], onForm: [d]) == [a, d])
+        // b: me 3 weeks, the colleague 3 (a tie is mine); c: named to the colleague; d: mostly the colleague.
+        let history = entries([(b, me, 3), (b, colleague, 3), (c, me, 5), (d, me, 1), (d, colleague, 4)])
+        #expect(ReportTargetSplit.own(targets, authorID: me, entries: history, onForm: []) == [a, b])
+        #expect(ReportTargetSplit.own(targets, authorID: me, entries: [], onForm: [d]) == [a, d])
     }
 
     @Test("Nothing to go by: every target is the author's")
     func nothingKnown() {
         let targets = [ReportTargetSplit.Candidate(id: a, namedPersonID: nil), .init(id: b, namedPersonID: colleague)]
-        #expect(ReportTargetSplit.own(targets, authorID: me, enteredByAuthor: [], onForm: []) == [a, b])
-        #expect(ReportTargetSplit.own([], authorID: me, enteredByAuthor: [], onForm: []).isEmpty)
+        #expect(ReportTargetSplit.own(targets, authorID: me, entries: entries([(a, colleague, 2)]), onForm: []) == [a, b])
+        #expect(ReportTargetSplit.own([], authorID: me, entries: [], onForm: []).isEmpty)
     }
 }

@@ -40,7 +40,7 @@ enum MemberReportPage {
         let user = try req.requireUser()
         let group = try await CompilationService.group(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        guard let personID = req.parameters.get("personID").flatMap(UUID.init(uuidString:)),
+        guard let personID = req.parameters.get("personId").flatMap(UUID.init(uuidString:)),
               let person = try await Person.query(on: req.db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first(),
               try await GroupMembership.query(on: req.db).filter(\.$groupID == group.requireID()).filter(\.$personID == personID)
                 .filter(\.$kind == .member).count() > 0 else {

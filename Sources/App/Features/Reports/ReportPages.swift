@@ -259,17 +259,23 @@ struct ReportPageController {
         }
         // The author's own targets first; the rest of their groups' behind "Chỉ tiêu khác của nhóm".
         let targetIDs = targets.compactMap(\.id)
-        let enteredByAuthor = targetIDs.isEmpty ? [] : Set(try await TargetWeekFigure.query(on: db).filter(\.$enteredByID == authorID)
-            .filter(\.$weekYear == week.id.year).filter(\.$targetID ~~ targetIDs).all().map(\.targetID))
+        let entries = targetIDs.isEmpty ? [] : try await TargetWeekFigure.query(on: db).filter(\.$weekYear == week.id.year)
+            .filter(\.$targetID ~~ targetIDs).field(\.$targetID).field(\.$enteredByID).all()
+            .map { ReportTargetSplit.Entry(targetID: $0.targetID, enteredBy: $0.enteredByID) }
         let onForm = Set(targetRows.filter { !$0.value.isEmpty || $0.error != nil }.compactMap { UUID(uuidString: $0.id) })
         let own = ReportTargetSplit.own(targets.map { .init(id: $0.id!, namedPersonID: $0.responsiblePersonID) }, authorID: authorID,
-                                        enteredByAuthor: enteredByAuthor, onForm: onForm)
+                                        entries: entries, onForm: onForm)
         for index in targetRows.indices { targetRows[index].own = own.contains(UUID(uuidString: targetRows[index].id)!) }
         let groups = try await ReportService.authorGroups(author, on: db)
         let defaultGroups = ReportService.defaultGroups(groups, targets: targets)
         func groupChoices(_ typed: [String]) -> [Choice] {
             let chosen = typed.isEmpty ? defaultGroups.map(\.uuidString) : typed
             return groups.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: chosen.contains($0.id!.uuidString)) }
+        }
+        // Groups other than the default were chosen: the line's collapsed part opens to show them.
+        func chosenOther(_ typed: [String]) -> Bool {
+            let chosen = Set(typed.filter { !$0.isEmpty })
+            return !chosen.isEmpty && chosen != Set(defaultGroups.map(\.uuidString))
         }
         // Last week's lines that were forecasts: confirmed in one tap.
         var forecasts: [ForecastRow] = []
@@ -294,7 +300,7 @@ struct ReportPageController {
                     descriptionError: problems["work[\(index)].description"], quantityError: problems["work[\(index)].quantity"],
                     unitError: problems["work[\(index)].unit"], activityTypeError: problems["work[\(index)].activityType"],
                     groups: groupChoices(line.groupIDs), forecast: line.forecast, groupError: problems["work[\(index)].groupIds"],
-                    moreOpen: !line.activityType.isEmpty || !line.place.isEmpty || !line.dates.isEmpty || line.forecast || !line.groupIDs.isEmpty
+                    moreOpen: !line.activityType.isEmpty || !line.place.isEmpty || !line.dates.isEmpty || line.forecast || chosenOther(line.groupIDs)
                         || problems["work[\(index)].activityType"] != nil || problems["work[\(index)].groupIds"] != nil)
         }
 
@@ -322,7 +328,7 @@ struct ReportPageController {
                     ?? problems["plans[\(index)].groupIds"],
                 groups: groupChoices(line.groupIDs),
                 moreOpen: !line.roomID.isEmpty || !line.place.isEmpty || !line.chairID.isEmpty || !line.participantIDs.isEmpty
-                    || !line.preparedBy.isEmpty || !line.groupIDs.isEmpty || ["roomId", "chairId", "participantIds", "groupIds"]
+                    || !line.preparedBy.isEmpty || chosenOther(line.groupIDs) || ["roomId", "chairId", "participantIds", "groupIds"]
                         .contains { problems["plans[\(index)].\($0)"] != nil })
         }
 
