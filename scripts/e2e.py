@@ -383,6 +383,10 @@ class Flow:
         check(sentence_line.find_element(By.CSS_SELECTOR, "input[name$='[unit]']").get_attribute("value") == "hộ",
               "accepting the proposal did not fill the unit")
         time.sleep(2)
+        filled = d.execute_script("""return [document.documentElement.scrollHeight,
+            Math.round(document.querySelector('#targets .target-row').getBoundingClientRect().height)]""")
+        print(f"   filled form: page {filled[0]} px = {filled[0] / PHONE[1]:.1f} screens of {PHONE[1]} px"
+              f" (a target row is {filled[1]} px)")
         status = d.find_element(By.ID, "autosave-status").text
         check(status.startswith("Đã tự lưu"), f"the autosave says {status!r}, not that it saved")
         click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]"))

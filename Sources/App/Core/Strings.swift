@@ -828,7 +828,7 @@ enum Strings {
         "report_in_progress": ("Đang làm dở", "In progress"),
         "report_in_progress_hint": ("Ghi số việc đã hoàn thành trong tuần (cộng vào lũy kế); việc còn dở thì đánh dấu “Đang làm dở” (chưa cộng).", "Enter work completed this week (it adds to the year to date); for work not finished tick “In progress” (not added yet)."),
         "report_ytd_short": ("Lũy kế", "YTD"),
-        "report_plan_short": ("KH năm", "Plan"),
+        "report_plan_short": ("KH", "Plan"),
         "report_line_more": ("Thêm: loại việc, địa điểm, ngày", "More: type, place, dates"),
         "report_plan_more": ("Thêm: phòng, chủ trì, thành phần", "More: room, chair, participants"),
         "report_problems_jump": ("Bấm vào từng lỗi để tới ô cần sửa.", "Tap an error to go to its field."),
