@@ -385,8 +385,8 @@ class Flow:
         time.sleep(2)
         filled = d.execute_script("""return [document.documentElement.scrollHeight,
             Math.round(document.querySelector('#targets .target-row').getBoundingClientRect().height)]""")
-        print(f"   filled form: page {filled[0]} px = {filled[0] / PHONE[1]:.1f} screens of {PHONE[1]} px"
-              f" (a target row is {filled[1]} px)")
+        print(f"   form after the refusal, with its added lines and opened details: page {filled[0]} px"
+              f" = {filled[0] / PHONE[1]:.1f} screens (a target row is {filled[1]} px)")
         status = d.find_element(By.ID, "autosave-status").text
         check(status.startswith("Đã tự lưu"), f"the autosave says {status!r}, not that it saved")
         click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]"))

@@ -840,7 +840,6 @@ enum Strings {
         "member_report_first_submitted": ("nộp lần đầu", "first submitted"),
         "member_report_none": ("Cán bộ này chưa nộp báo cáo tuần này.", "This person has not submitted this week's report."),
         "member_report_history": ("Lịch sử báo cáo", "Report history"),
-        "member_report_open": ("Xem báo cáo", "Open the report"),
     ]
 
     static func dictionary(_ language: Language) -> [String: String] {
