@@ -232,6 +232,29 @@ struct PhoneReportWeekTests {
         }
     }
 
+    @Test("Home: on leave for the due day says nothing is owed; a late submission says it was late")
+    func homeLeaveAndLate() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let nam = try await t.person(TestApp.Demo.reporter)
+            let leave = LeaveRecord(communeID: nam.communeID, personID: try nam.requireID(), from: try #require(LocalDate(iso: "2021-08-19")),
+                                    to: try #require(LocalDate(iso: "2021-08-20")), reason: "Nghỉ phép", createdBy: try nam.requireID(), createdAt: Date())
+            try await leave.create(on: t.db)
+            try await t.changedDirectly(nam.communeID)
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            #expect(try await browser.get("/").body.string.contains("Nghỉ phép từ 19/08 đến 20/08: không phải nộp báo cáo tuần 33"))
+            try await leave.delete(on: t.db)
+            try await t.changedDirectly(nam.communeID)
+            t.clock.advance(by: 2 * 86400)  // Friday 09:00, 13 hours after the deadline
+            _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: try await t.token(TestApp.Demo.reporter))
+            try await browser.login(TestApp.Demo.reporter)
+            let home = try await browser.get("/").body.string
+            #expect(home.contains("Đã nộp muộn báo cáo tuần 33 lúc 09:00 (Thứ Sáu 20/08) — muộn 13 giờ ✓"))
+            #expect(home.contains("class=\"card my-report done\""))
+        }
+    }
+
     @Test("The form puts the author's own targets first and the group's others behind a collapsed details")
     func ownTargetsFirst() async throws {
         try await withTestApp { t in
