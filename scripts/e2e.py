@@ -275,6 +275,7 @@ class Flow:
         open_menu(d)
         check("Báo cáo tuần" in d.find_element(By.CSS_SELECTOR, "nav.main-nav").text, "the menu has no 'Báo cáo tuần' entry")
         print(f"   header {height} px of {PHONE[1]}; menu behind its button")
+        d.find_element(By.CSS_SELECTOR, "#menu summary").click()  # closed again for the picture
         print(f"   signed in as {REPORTER} ({self.reporter_name})")
         shot(d, "01-login-home.png")
 
