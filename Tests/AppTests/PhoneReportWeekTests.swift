@@ -157,6 +157,9 @@ struct PhoneReportWeekTests {
             let home = try await browser.get("/").body.string
             #expect(home.contains("Đã nộp báo cáo tuần 33 lúc 09:00 (Thứ Tư 18/08) ✓"))
             #expect(home.contains("Báo cáo tuần 34: hạn"), "and what is next")
+            #expect(home.contains("<strong class=\"left\">Đã nộp ✓</strong>"), "the deadline row no longer counts down")
+            #expect(home.contains("<span class=\"due-short\" aria-hidden=\"true\">Hạn báo cáo tuần: còn 8 ngày"),
+                    "the header moves on to next week's report")
         }
     }
 

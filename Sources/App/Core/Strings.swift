@@ -821,6 +821,7 @@ enum Strings {
         "home_fix_report": ("Sửa và nộp lại", "Fix and submit again"),
         "home_view_report": ("Xem báo cáo đã nộp", "See the submitted report"),
         "home_next": ("Việc tiếp theo", "Next"),
+        "home_done": ("Đã nộp ✓", "Done ✓"),
         "home_next_report": ("Báo cáo tuần %@: hạn %@", "Report for week %@: due %@"),
         "report_targets_mine": ("Chỉ tiêu bạn phụ trách", "Targets you are responsible for"),
         "report_targets_others": ("Chỉ tiêu khác của nhóm", "Other targets of your groups"),

@@ -135,6 +135,11 @@ extension Request {
         }
         // Past the deadline, the ledger's own entry for this week (submission, leave, first day).
         var entry: LedgerEntry?
+        if owes, due > now, let submitted = try await WeeklyReport.query(on: db).filter(\.$personID == user.personID)
+            .filter(\.$weekID == week.id.description).first()?.firstSubmittedAt {
+            // Submitted before the deadline: on time, and the header moves on to what is next.
+            entry = LedgerEntry(status: .onTime, submittedAt: submitted)
+        }
         if owes, due <= now {
             let me = LedgerService.Obligated(person: user.person, personID: user.personID, groupIDs: memberships.map(\.groupID),
                                              unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)

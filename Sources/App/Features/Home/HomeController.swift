@@ -10,6 +10,8 @@ struct HomeController {
         var timeLeft: String
         var passed: Bool
         var mine: Bool
+        /// The person's own obligation, already done (the row says so instead of counting down).
+        var done: Bool = false
     }
     struct BriefingView: Encodable, Sendable {
         var title: String
@@ -116,7 +118,11 @@ struct HomeController {
                                                                week: calendar.week(after: week).id, on: req.db).count
         if assigned > 0 { view.assignedTasks = req.t("tasks_home", String(assigned)) }
         let owes = user.person.reportsWeekly && memberships.contains { $0.kind == .member } && !groups.isEmpty
-        if owes { view.myReport = try await myReport(req, user: user, week: week, memberships: memberships) }
+        if owes {
+            let mine = try await myReport(req, user: user, week: week, memberships: memberships)
+            view.myReport = mine
+            if mine.state == "done" || mine.state == "leave" { view.deadlines[0].done = true }
+        }
         return try await req.render("home", title: req.t("home_title"), section: "home", view)
     }
 
