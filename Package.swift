@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),
-        .testTarget(name: "GiaoBanCoreTests", dependencies: ["GiaoBanCore"]),
+        .testTarget(name: "GiaoBanCoreTests", dependencies: ["GiaoBanCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GiaoBanOfficeTests",
             dependencies: ["GiaoBanOffice", "GiaoBanCore"],

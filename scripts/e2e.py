@@ -15,8 +15,13 @@ The steps (all on a 360 px wide phone window, in Vietnamese):
   3. a line of other work without a quantity is refused in Vietnamese and keeps its text;
   4. the focal point of the reporter's group opens the group's week (the compilation) and returns
      the reporter's report with a comment;
-  5. the reporter reads the comment in the notifications and submits again; the focal point sees it
-     and submits the compiled report;
+  5. the reporter reads the comment in the notifications and submits again; the focal point opens the
+     member's report from the notification, sees it and submits the compiled report; the
+     member's report is then read-only with the reason (no editable field, no autosave);
+  (issue #17, at 360×800: the header takes at most 160 px and its menu opens from a button; the home
+   page says "Chưa nộp", then "Đã nộp … ✓", then "được trả lại"; the form reads "8", "9.30" and
+   "3 buổi" and proposes 12 hộ for a sentence, applied only when accepted; the group week, the groups
+   list and the member's page do not scroll sideways)
   6. the office adds a meeting to next week's schedule, publishes it, then a second meeting in the
      same room at an overlapping time shows a room conflict;
   7. the leader opens the briefing and downloads the briefing pack (.docx: a zip with
@@ -68,13 +73,14 @@ BASE = sys.argv[1].rstrip("/")
 OUT = Path(sys.argv[2])
 PASSWORD = "giaoban2021"
 REPORTER, FOCAL_POINT, OFFICE, LEADER = "nam.hs", "anh.ptn", "anh.ptn", "binh.nv"
-PHONE = (360, 740)
+PHONE = (360, 800)
 DESKTOP = (1280, 900)
 PAGE_BUDGET = 100 * 1024
 STAMP = time.strftime("%H%M%S")
 REFUSED_TEXT = f"Tuyên truyền phòng chống dịch tại thôn Kim Cương (e2e {STAMP})"
 PLAN_TITLE = f"Họp triển khai kế hoạch tuần (e2e {STAMP})"
 RETURN_COMMENT = f"Đề nghị ghi rõ địa điểm từng việc (e2e {STAMP})"
+SENTENCE = f"Vận động 12 hộ vay vốn tại Kim Lộc (e2e {STAMP})"
 MEETING_A = f"Họp ban chỉ đạo NTM (e2e {STAMP})"
 MEETING_B = f"Tiếp công dân định kỳ (e2e {STAMP})"
 
@@ -143,7 +149,36 @@ def go(driver, path):
     wait_loaded(driver)
 
 
+def open_menu(driver):
+    """On a phone the header's menu waits behind its button (a <details>): open it like a user would."""
+    menus = driver.find_elements(By.ID, "menu")
+    if menus and not menus[0].get_attribute("open"):
+        menus[0].find_element(By.TAG_NAME, "summary").click()
+
+
+def tap(driver, element):
+    """Clicks something on the page (not a link to another page), scrolled to the middle of the
+    screen first so that the report form's sticky action bar does not cover it."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def reveal(driver, element):
+    """Opens the collapsed parts (<details>) of a form line, as a user taps "Thêm chi tiết"."""
+    driver.execute_script("arguments[0].querySelectorAll('details').forEach(d => { d.open = true; })", element)
+
+
+def no_overflow(driver, what):
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    check(overflow <= 0, f"{what} is {overflow} px wider than the {PHONE[0]} px screen (it scrolls sideways)")
+
+
+def header_height(driver):
+    return driver.execute_script("return Math.round(document.querySelector('header.top').getBoundingClientRect().height)")
+
+
 def nav_link(driver, href_prefix):
+    open_menu(driver)
     links = [a for a in driver.find_elements(By.CSS_SELECTOR, "nav.main-nav a") if
              (urlparse(a.get_attribute("href")).path or "").startswith(href_prefix)]
     check(links, f"the main menu has no link to {href_prefix} (menu: "
@@ -188,12 +223,14 @@ def login(driver, username):
     check(path_of(driver) != "/login", f"{username} is still on the sign-in page after submitting it")
     users = driver.find_elements(By.CSS_SELECTOR, "header .where .user")
     check(users, f"after signing in as {username} the header does not show who is signed in")
-    return users[0].text.split("·")[0].strip()
+    # The name is in the menu, which is closed on a phone: read its text, visible or not.
+    return users[0].get_attribute("textContent").split("·")[0].strip()
 
 
 def logout(driver):
     buttons = driver.find_elements(By.CSS_SELECTOR, "form[action='/logout'] button")
     if buttons:
+        open_menu(driver)
         click_and_wait(driver, buttons[0])
     driver.delete_all_cookies()
 
@@ -226,7 +263,19 @@ class Flow:
         check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi", "the sign-in page is not in Vietnamese (lang≠vi)")
         self.reporter_name = login(d, REPORTER)
         check(self.reporter_name, "no name in the header")
+        # A phone's first screen: the header and menu take at most 20 % of 800 px; the menu opens from its button.
+        height = header_height(d)
+        check(height <= 160, f"the header takes {height} px of the {PHONE[1]} px screen (at most 160)")
+        self.header_heights = [("home", height)]
+        check("Báo cáo tuần" not in d.find_element(By.CSS_SELECTOR, "nav.main-nav").text,
+              "the menu is open on a phone before its button is tapped")
+        my_report = d.find_elements(By.ID, "my-report")
+        check(my_report and "Chưa nộp báo cáo tuần" in my_report[0].text, "the home page does not say the report is still to do")
+        shot(d, "01a-home-phone.png", max_height=PHONE[1])
+        open_menu(d)
         check("Báo cáo tuần" in d.find_element(By.CSS_SELECTOR, "nav.main-nav").text, "the menu has no 'Báo cáo tuần' entry")
+        print(f"   header {height} px of {PHONE[1]}; menu behind its button")
+        d.find_element(By.CSS_SELECTOR, "#menu summary").click()  # closed again for the picture
         print(f"   signed in as {REPORTER} ({self.reporter_name})")
         shot(d, "01-login-home.png")
 
@@ -240,9 +289,16 @@ class Flow:
         status = d.find_element(By.CSS_SELECTOR, ".status-line strong").text
         check(status != "Đã nộp", f"this week's report of {REPORTER} is already submitted: run on a fresh demo database")
         self.report_url = d.current_url.split("?")[0]
-        overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            print(f"   note: the report form is {overflow} px wider than the 360 px screen (sideways scrolling)")
+        no_overflow(d, "the report form")
+        height = header_height(d)
+        check(height <= 160, f"on the report form the header takes {height} px (at most 160)")
+        form_height = d.execute_script("return Math.round(document.getElementById('report-form').getBoundingClientRect().height)")
+        page_height = d.execute_script("return document.documentElement.scrollHeight")
+        own = len(d.find_elements(By.CSS_SELECTOR, "#targets > .target-row"))
+        others = len(d.find_elements(By.CSS_SELECTOR, "#other-targets .target-row"))
+        print(f"   report form: {form_height} px tall (page {page_height} px = {page_height / PHONE[1]:.1f} screens of {PHONE[1]});"
+              f" {own} own targets shown, {others} behind 'Chỉ tiêu khác của nhóm'; header {height} px")
+        shot(d, "02-report-empty.png")
 
         # 1. Targets: a figure for the first target counted in units (not a percentage, not yes/no).
         self.target_value = None
@@ -272,10 +328,11 @@ class Flow:
             elif empty is None:
                 empty = line
         if empty is None:
-            d.find_element(By.CSS_SELECTOR, "[data-add-line=work]").click()
+            tap(d, d.find_element(By.CSS_SELECTOR, "[data-add-line=work]"))
             empty = d.find_elements(By.CSS_SELECTOR, "[data-lines=work] [data-line]")[-1]
         self.refused_id = empty.find_element(By.CSS_SELECTOR, "input[name$='[description]']").get_attribute("id")
         type_into(empty.find_element(By.CSS_SELECTOR, "input[name$='[description]']"), REFUSED_TEXT)
+        reveal(d, empty)
         Select(empty.find_element(By.CSS_SELECTOR, "select[name$='[activityType]']")).select_by_index(1)
         type_into(empty.find_element(By.CSS_SELECTOR, "input[name$='[place]']"), "Thôn Kim Cương")
 
@@ -286,9 +343,11 @@ class Flow:
         check(monday, f"no Monday among the plan's days: {[o.text for o in days.options]}")
         days.select_by_value(monday[0].get_attribute("value"))
         self.plan_date = monday[0].get_attribute("value")
-        type_into(plan.find_element(By.CSS_SELECTOR, "input[name$='[start]']"), "08:00")
-        type_into(plan.find_element(By.CSS_SELECTOR, "input[name$='[end]']"), "09:30")
+        # Times as a number pad types them: read as 08:00 and 09:30.
+        type_into(plan.find_element(By.CSS_SELECTOR, "input[name$='[start]']"), "8")
+        type_into(plan.find_element(By.CSS_SELECTOR, "input[name$='[end]']"), "9.30")
         type_into(plan.find_element(By.CSS_SELECTOR, "input[name$='[title]']"), PLAN_TITLE)
+        reveal(d, plan)
         rooms = Select(plan.find_element(By.CSS_SELECTOR, "select[name$='[roomId]']"))
         check(len(rooms.options) > 1, "no meeting room to choose in the plan")
         rooms.select_by_index(1)
@@ -299,11 +358,38 @@ class Flow:
         click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]"))
         self.step3_checks()
 
-        # Fix the line and submit again: accepted.
+        # Fix the line the forgiving way, "3 buổi" in the quantity, and add a line written as a sentence
+        # whose quantity and unit the form proposes; submit again: accepted.
         quantity_id = self.refused_id.replace("-description", "-quantity")
         unit_id = self.refused_id.replace("-description", "-unit")
-        type_into(d.find_element(By.ID, quantity_id), "3")
-        type_into(d.find_element(By.ID, unit_id), "buổi")
+        type_into(d.find_element(By.ID, unit_id), "")
+        type_into(d.find_element(By.ID, quantity_id), "3 buổi")
+        tap(d, d.find_element(By.ID, self.refused_id))  # leaving the field: the form splits it
+        WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, unit_id).get_attribute("value") == "buổi")
+        check(d.find_element(By.ID, quantity_id).get_attribute("value") == "3", "'3 buổi' was not split into 3 and buổi")
+        tap(d, d.find_element(By.CSS_SELECTOR, "[data-add-line=work]"))
+        sentence_line = d.find_elements(By.CSS_SELECTOR, "[data-lines=work] [data-line]")[-1]
+        sentence = sentence_line.find_element(By.CSS_SELECTOR, "input[name$='[description]']")
+        type_into(sentence, SENTENCE)
+        tap(d, sentence_line.find_element(By.CSS_SELECTOR, "input[name$='[unit]']"))
+        WebDriverWait(d, 10).until(lambda _: sentence_line.find_element(By.CSS_SELECTOR, "[data-proposal]").is_displayed())
+        proposal = sentence_line.find_element(By.CSS_SELECTOR, "[data-proposal]")
+        check("12" in proposal.text and "hộ" in proposal.text, f"the proposal for {SENTENCE!r} reads {proposal.text!r}")
+        check(not sentence_line.find_element(By.CSS_SELECTOR, "input[name$='[quantity]']").get_attribute("value"),
+              "the proposal was applied before the reporter accepted it")
+        shot(d, "02c-quantity-proposal.png", max_height=3000)
+        tap(d, proposal.find_element(By.TAG_NAME, "button"))
+        check(sentence_line.find_element(By.CSS_SELECTOR, "input[name$='[quantity]']").get_attribute("value") == "12",
+              "accepting the proposal did not fill the quantity")
+        check(sentence_line.find_element(By.CSS_SELECTOR, "input[name$='[unit]']").get_attribute("value") == "hộ",
+              "accepting the proposal did not fill the unit")
+        time.sleep(2)
+        filled = d.execute_script("""return [document.documentElement.scrollHeight,
+            Math.round(document.querySelector('#targets .target-row').getBoundingClientRect().height)]""")
+        print(f"   form after the refusal, with its added lines and opened details: page {filled[0]} px"
+              f" = {filled[0] / PHONE[1]:.1f} screens (a target row is {filled[1]} px)")
+        status = d.find_element(By.ID, "autosave-status").text
+        check(status.startswith("Đã tự lưu"), f"the autosave says {status!r}, not that it saved")
         click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]"))
         check(not d.find_elements(By.ID, "problems"),
               "the corrected report was refused: " + (d.find_element(By.ID, "problems").text if d.find_elements(By.ID, "problems") else ""))
@@ -313,8 +399,19 @@ class Flow:
         check("Đã nộp" in status, f"the status line does not say submitted: {status!r}")
         check(d.find_element(By.ID, self.refused_id).get_attribute("value") == REFUSED_TEXT,
               "the submitted work line is not shown back on the form")
+        plan_times = [(e.get_attribute("name"), e.get_attribute("value")) for e in d.find_elements(By.CSS_SELECTOR, "input[name$='[start]'], input[name$='[end]']")
+                      if e.get_attribute("value")]
+        check(("plans[0][start]", "08:00") in plan_times and ("plans[0][end]", "09:30") in plan_times,
+              f"the plan's times '8' and '9.30' were not read as 08:00 and 09:30: {plan_times}")
+        check(d.find_element(By.ID, quantity_id).get_attribute("value") == "3", "the saved quantity is not 3")
         print(f"   submitted: {status.splitlines()[0]}")
         shot(d, "02b-report-submitted.png")
+        # The home page says it plainly.
+        go(d, "/")
+        my_report = d.find_element(By.ID, "my-report").text
+        check("Đã nộp báo cáo tuần" in my_report and "✓" in my_report, f"the home page does not say the report is done: {my_report!r}")
+        print(f"   home: {my_report.splitlines()[1] if len(my_report.splitlines()) > 1 else my_report}")
+        shot(d, "02d-home-submitted.png", max_height=PHONE[1])
 
     def step3_checks(self):
         d = self.d
@@ -358,6 +455,12 @@ class Flow:
                 break
         check(found, f"{self.reporter_name}'s submitted report cannot be returned in any group of {FOCAL_POINT}")
         self.group_url = d.current_url.split("?")[0]
+        no_overflow(d, "the group week")
+        # On a phone each row is a card whose cells say what they are ("Nộp lần đầu: …").
+        labels = d.execute_script("""return [...arguments[0].querySelectorAll('td')].map(td =>
+            getComputedStyle(td, '::before').content + ' ' + td.innerText).join(' | ')""", found)
+        check("Nộp lần đầu" in labels, f"'Nộp lần đầu' is not visible on the member's row: {labels!r}")
+        check(found.find_element(By.CSS_SELECTOR, "form[action$='/return'] button").is_displayed(), "the 'Trả lại' control is off-screen")
         check(REFUSED_TEXT in main_text(d), "the compiled group page does not list the reporter's work line")
         check(PLAN_TITLE in main_text(d), "the compiled group page does not list the reporter's plan")
         status_cell = found.find_elements(By.TAG_NAME, "td")[1].text
@@ -393,6 +496,12 @@ class Flow:
         button = d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]")
         check(button.text.strip() == "Nộp lại báo cáo", f"the submit button of a returned report says {button.text!r}")
         shot(d, "05a2-report-form-returned.png", max_height=1500)
+        go(d, "/")
+        my_report = d.find_element(By.ID, "my-report").text
+        check("trả lại" in my_report, f"the home page does not say the report was returned: {my_report!r}")
+        d.get(self.report_url)
+        wait_loaded(d)
+        button = d.find_element(By.CSS_SELECTOR, ".sticky-actions button[value=submit]")
         type_into(d.find_element(By.ID, self.refused_id.replace("-description", "-place")), "Thôn Kim Cương, nhà văn hóa thôn")
         click_and_wait(d, button)
         check(not d.find_elements(By.ID, "problems"), "the resubmission was refused")
@@ -400,11 +509,23 @@ class Flow:
         check(notice and "Đã nộp báo cáo" in notice[0].text, "no 'Đã nộp báo cáo' notice after submitting again")
         shot(d, "05b-report-resubmitted.png")
 
-        # The focal point sees it back and submits the group's compiled report.
+        # The focal point opens the member's report from the notification, then submits the group's
+        # compiled report.
         logout(d)
         login(d, FOCAL_POINT)
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "header a.bell"))
+        links = [a for a in d.find_elements(By.CSS_SELECTOR, "main a") if "nộp lại báo cáo" in a.text]
+        check(links, "the focal point has no notification that the report was submitted again")
+        click_and_wait(d, links[0])
+        check("/members/" in path_of(d), f"the notification opens {path_of(d)}, not the member's report")
+        check(self.reporter_name in d.find_element(By.TAG_NAME, "h1").text, "the member's page does not name the member")
+        check("nhà văn hóa thôn" in main_text(d) and PLAN_TITLE in main_text(d), "the member's page does not show the whole report")
+        check("Trả lại" in d.find_element(By.ID, "member-history").text, "the member's history does not show the return")
+        no_overflow(d, "the member's report page")
+        shot(d, "05b2-member-report-from-notification.png")
         d.get(self.group_url)
         wait_loaded(d)
+        no_overflow(d, "the group week")
         row = [r for r in d.find_elements(By.CSS_SELECTOR, "main table tbody tr") if r.text.startswith(self.reporter_name)]
         check(row and "Đã trả lại" not in row[0].text, "the member's row still shows the report as returned after the resubmission")
         check("nhà văn hóa thôn" in main_text(d), "the corrected line is not in the compiled group page")
@@ -428,6 +549,23 @@ class Flow:
         drafts = [k for k in d.execute_script("return Object.keys(localStorage)") if k.startswith("giaoban-draft:")]
         check(not drafts, f"the summary's copy on this device was kept after the server confirmed it: {drafts}")
         shot(d, "05c-group-compiled-submitted.png")
+        go(d, "/groups")
+        no_overflow(d, "the groups list")
+
+        # The member's report is now locked: read-only, with the reason and whom to contact, no autosave.
+        logout(d)
+        login(d, REPORTER)
+        d.get(self.report_url)
+        wait_loaded(d)
+        locked = d.find_elements(By.ID, "report-locked")
+        check(locked and "liên hệ" in locked[0].text, "the compiled week's report does not say it is locked and whom to contact")
+        editable = [e.get_attribute("name") for e in d.find_elements(By.CSS_SELECTOR, "#report-form input:not([type=hidden]), #report-form select, #report-form textarea")
+                    if e.is_enabled()]
+        check(not editable, f"the locked report still has editable fields: {editable[:5]}")
+        check(not d.find_elements(By.CSS_SELECTOR, ".sticky-actions"), "the locked report still offers Save/Submit")
+        check(not d.find_elements(By.ID, "autosave-status"), "the locked report still shows an autosave status")
+        print(f"   locked: {locked[0].text.splitlines()[-1][:120]}")
+        shot(d, "05d-report-locked.png", max_height=PHONE[1] * 2)
 
     # 6
     def step_schedule(self):

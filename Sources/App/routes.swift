@@ -44,6 +44,7 @@ func routes(_ app: Application) throws {
 
     let reportPages = ReportPageController()
     signedIn.get("reports", "current", use: reportPages.current)
+    signedIn.get("reports", "proposal", use: WorkLineProposal.handle)
     signedIn.get("reports", ":weekID", use: reportPages.show)
     signedIn.post("reports", ":weekID", use: reportPages.save)
     signedIn.post("reports", ":weekID", "autosave", use: reportPages.autosave)
@@ -63,6 +64,7 @@ func routes(_ app: Application) throws {
     let groupPages = CompilationPagesController()
     signedIn.get("groups", use: groupPages.index)
     signedIn.get("groups", ":id", "weeks", ":weekID", use: groupPages.show)
+    signedIn.get("groups", ":id", "weeks", ":weekID", "members", ":personId", use: MemberReportPage.show)
     signedIn.post("groups", ":id", "weeks", ":weekID", ":action", use: groupPages.act)
 
     signedIn.get("briefing", ":weekID", use: BriefingPageController().show)
@@ -178,6 +180,7 @@ func routes(_ app: Application) throws {
     authed.put("reports", ":weekID", use: reports.put)
     authed.post("reports", ":weekID", "submit", use: reports.submit)
     authed.get("reports", ":weekID", use: reports.get)
+    authed.get("work-lines", "proposal", use: WorkLineProposal.handle)
     authed.post("reports", ":weekID", "work", ":index", "confirm", use: reports.confirmForecast)
 
     // Targets (chỉ tiêu): pages under /targets, API under /api/v1/targets.
@@ -185,6 +188,7 @@ func routes(_ app: Application) throws {
 
     let compilation = CompilationAPIController()
     authed.get("groups", ":id", "weeks", ":weekID", use: compilation.show)
+    authed.get("groups", ":id", "weeks", ":weekID", "members", ":personId", "report", use: MemberReportPage.api)
     authed.post("groups", ":id", "weeks", ":weekID", "submit", use: compilation.submit)
     authed.post("groups", ":id", "weeks", ":weekID", "approve", use: compilation.approve)
     authed.post("groups", ":id", "weeks", ":weekID", "unlock", use: compilation.unlock)

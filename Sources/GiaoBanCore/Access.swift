@@ -109,6 +109,10 @@ public enum Action: Hashable, Sendable {
     /// Save, autosave or submit one's own weekly report: everyone of the commune, not a district
     /// or province account (it only reads roll-ups).
     case writeOwnReport
+    /// Read one person's weekly report, all of it: its author; the leaders and the office (and the
+    /// admin); the focal points of a group the author reports in (`authorGroupIDs`); and the
+    /// approver of such a group (`approvesAuthorGroup`, which the caller knows from the groups).
+    case readWeeklyReport(authorID: UUID, authorGroupIDs: Set<UUID>, approvesAuthorGroup: Bool)
 }
 
 public enum AccessPolicy {
@@ -162,6 +166,9 @@ public enum AccessPolicy {
             return allows(actor, .viewBriefing) || assignee.includes(personID: actor.personID, unitIDs: actor.unitIDs)
         case .writeOwnReport:
             return !actor.isRegionalOnly
+        case .readWeeklyReport(let authorID, let authorGroupIDs, let approvesAuthorGroup):
+            if actor.personID == authorID || actor.readsWholeCommune || approvesAuthorGroup { return true }
+            return !actor.aggregatedGroupIDs.isDisjoint(with: authorGroupIDs)
         }
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// - An overdue weekly report of the current week that they still owe comes first: after
 ///   Thursday 20:00 the header must not move on to next week while this week's report is missing.
-/// - Otherwise the nearest deadline still ahead: their weekly report (this week's, then next
-///   week's) and, for focal points, the group compilation.
+/// - Otherwise the nearest deadline still ahead: their weekly report (this week's unless already
+///   submitted or excused, then next week's) and, for focal points, the group compilation.
 public enum PersonalDeadline {
     public enum Kind: String, Sendable, Equatable { case weeklyReport, groupCompilation }
 
@@ -29,9 +29,13 @@ public enum PersonalDeadline {
         }
         let nextWeek = calendar.week(containing: week.end.adding(days: 1))
         var candidates: [Item] = []
+        // This week's report already done (submitted, or excused by leave) is not what comes next:
+        // the header moves on, as the home page says "Đã nộp ✓".
+        let currentDone = [LedgerStatus.onTime, .late, .excused].contains { $0 == currentWeekEntry?.status }
         for candidate in [week, nextWeek] {
             let deadlines = calendar.deadlines(for: candidate)
-            if (owesWeeklyReport || !isAggregator) && LedgerRules.owesWeeklyReport(candidate, duty: duty, calendar: calendar) {
+            if (owesWeeklyReport || !isAggregator) && !(candidate == week && currentDone)
+                && LedgerRules.owesWeeklyReport(candidate, duty: duty, calendar: calendar) {
                 candidates.append(Item(kind: .weeklyReport, week: candidate.id, dueAt: deadlines.weeklyReport, overdue: false))
             }
             if isAggregator && LedgerRules.owesCompilation(candidate, calendar: calendar) {

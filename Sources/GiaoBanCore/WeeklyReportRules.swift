@@ -343,12 +343,23 @@ public enum WeeklyReportRules {
             let key = "work[\(index)]"
             let problemsBefore = problems.count
             let description = clean(line.description)
-            let unit = clean(line.unit)
-            let quantityText = line.quantity.trimmingCharacters(in: .whitespaces)
+            var unit = clean(line.unit)
+            var quantityText = line.quantity.trimmingCharacters(in: .whitespaces)
+            // "3 buổi" typed in the quantity: the number is the quantity and the rest its unit.
+            if VietnameseNumber.parse(quantityText) == nil, let split = QuantityInput.split(quantityText) {
+                if unit.isEmpty || VietnameseText.folded(unit) == VietnameseText.folded(split.unit) {
+                    quantityText = split.quantityText
+                    if unit.isEmpty { unit = split.unit }
+                } else {
+                    problems["\(key).quantity"] = "Số lượng ghi đơn vị “\(split.unit)” nhưng ô đơn vị ghi “\(unit)”: chỉ ghi số ở ô số lượng."
+                }
+            }
             if description.isEmpty { problems["\(key).description"] = "Ghi rõ nội dung công việc." }
             checkLength(description, "\(key).description")
             var quantity: Decimal?
-            if quantityText.isEmpty {
+            if problems["\(key).quantity"] != nil {
+                // Already refused above (two different units).
+            } else if quantityText.isEmpty {
                 problems["\(key).quantity"] = "Thiếu số lượng: mỗi việc cần có số liệu cụ thể (ví dụ 2 công văn, 15 hộ)."
             } else if let parsed = VietnameseNumber.parse(quantityText), parsed > 0, !VietnameseNumber.isStorable(parsed) {
                 // 0,0000000001 is more than 0 as typed but would be kept as 0: refused, not rounded.
@@ -386,10 +397,16 @@ public enum WeeklyReportRules {
             } else if !context.planWeek.contains(date!) {
                 problems["\(key).date"] = "Kế hoạch là cho tuần tới: từ \(context.planWeek.start.vietnamese) đến \(context.planWeek.end.vietnamese)."
             }
-            let start = LocalTime(string: line.start.trimmingCharacters(in: .whitespaces))
-            let end = LocalTime(string: line.end.trimmingCharacters(in: .whitespaces))
-            if start == nil { problems["\(key).start"] = "Giờ bắt đầu theo dạng HH:mm, ví dụ 07:30." }
-            if end == nil { problems["\(key).end"] = "Giờ kết thúc theo dạng HH:mm, ví dụ 11:00." }
+            // Times as typed on a number pad or in a letter: "7", "0730", "7.30", "7h30", "7g30".
+            var start: LocalTime?, end: LocalTime?
+            switch TypedTime.parse(line.start) {
+            case .success(let time): start = time
+            case .failure(let problem): problems["\(key).start"] = "Giờ bắt đầu: \(problem.vietnameseMessage)"
+            }
+            switch TypedTime.parse(line.end) {
+            case .success(let time): end = time
+            case .failure(let problem): problems["\(key).end"] = "Giờ kết thúc: \(problem.vietnameseMessage)"
+            }
             if let start, let end, end <= start { problems["\(key).end"] = "Giờ kết thúc phải sau giờ bắt đầu." }
             let title = clean(line.title)
             if title.isEmpty { problems["\(key).title"] = "Ghi rõ nội dung công việc." }
@@ -429,6 +446,29 @@ public enum WeeklyReportRules {
         }
         return (ValidatedWeeklyReport(figures: figures, work: work, plans: plans,
                                       difficulties: difficulties.isEmpty ? nil : difficulties), problems)
+    }
+}
+
+extension WeeklyReportRules {
+    /// The input as the rules read it, for showing back in the form: "3 buổi" typed in the quantity
+    /// becomes quantity 3 and unit buổi (when the unit was empty or the same), and readable times
+    /// are written "07:30". Anything the rules would refuse stays exactly as typed.
+    public static func normalised(_ input: WeeklyReportInput) -> WeeklyReportInput {
+        var result = input
+        for index in result.work.indices {
+            let line = result.work[index]
+            let quantity = line.quantity.trimmingCharacters(in: .whitespaces)
+            guard VietnameseNumber.parse(quantity) == nil, let split = QuantityInput.split(quantity) else { continue }
+            let unit = VietnameseText.nfc(line.unit)
+            guard unit.isEmpty || VietnameseText.folded(unit) == VietnameseText.folded(split.unit) else { continue }
+            result.work[index].quantity = split.quantityText
+            if unit.isEmpty { result.work[index].unit = split.unit }
+        }
+        for index in result.plans.indices {
+            if let start = TypedTime.time(result.plans[index].start) { result.plans[index].start = start.text }
+            if let end = TypedTime.time(result.plans[index].end) { result.plans[index].end = end.text }
+        }
+        return result
     }
 }
 

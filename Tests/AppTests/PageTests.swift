@@ -39,13 +39,15 @@ struct PageTests {
             let browser = t.browser()
             try await browser.login(TestApp.Demo.reporter)
             let wednesday = try await browser.get("/").body.string
-            #expect(wednesday.contains("<p class=\"next-due\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối: còn 1 ngày 11 giờ</p>"))
+            #expect(wednesday.contains("<p class=\"next-due\"><span class=\"due-long\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối: còn 1 ngày 11 giờ</span>"))
+            // A phone shows the short form, on one line with the week.
+            #expect(wednesday.contains("<span class=\"due-short\" aria-hidden=\"true\">Hạn báo cáo tuần: còn 1 ngày 11 giờ</span>"))
             // Friday 09:00: 13 hours past the deadline, still not submitted.
             t.clock.advance(by: 2 * 86400)
             try await browser.login(TestApp.Demo.reporter)  // the idle session has expired meanwhile
             let friday = try await browser.get("/").body.string
             #expect(friday.contains("class=\"next-due overdue\""))
-            #expect(friday.contains("<a href=\"/reports/current\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối — chưa nộp: quá hạn 13 giờ</a>"))
+            #expect(friday.contains("<a href=\"/reports/current\"><span class=\"due-long\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối — chưa nộp: quá hạn 13 giờ</span>"))
             // Leave covering Thursday excuses the report, as in the ledger.
             let nam = try await t.person(TestApp.Demo.reporter)
             let leave = LeaveRecord(communeID: nam.communeID, personID: try nam.requireID(), from: try #require(LocalDate(iso: "2021-08-19")),
@@ -59,7 +61,7 @@ struct PageTests {
             let after = try await browser.get("/").body.string
             #expect(!after.contains("overdue"))
             // Next week's report (Thursday 26/08 20:00) is next: 6 days 11 hours away.
-            #expect(after.contains("<p class=\"next-due\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối: còn 6 ngày 11 giờ</p>"))
+            #expect(after.contains("<p class=\"next-due\"><span class=\"due-long\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối: còn 6 ngày 11 giờ</span>"))
         }
     }
 

@@ -21,6 +21,21 @@ struct PersonalDeadlineTests {
         }
     }
 
+    @Test("submitted before the deadline: next week's report is next (the header moves on)")
+    func submittedEarly() throws {
+        let week = try calendar.week(parsing: "2021-W33")
+        let due = calendar.deadlines(for: week).weeklyReport
+        let now = CalFixture.instant("2021-08-18T09:00:00+07:00")
+        let item = try #require(PersonalDeadline.next(now: now, calendar: calendar, owesWeeklyReport: true,
+                                                      currentWeekEntry: entry(dueAt: due, submitted: now, now: now), isAggregator: false))
+        let next = calendar.week(after: week)
+        #expect(item == .init(kind: .weeklyReport, week: next.id, dueAt: calendar.deadlines(for: next).weeklyReport, overdue: false))
+        // A focal point who has submitted still sees Friday's compilation first.
+        let focal = try #require(PersonalDeadline.next(now: now, calendar: calendar, owesWeeklyReport: true,
+                                                       currentWeekEntry: entry(dueAt: due, submitted: now, now: now), isAggregator: true))
+        #expect(focal.kind == .groupCompilation && focal.week == week.id)
+    }
+
     @Test("after the deadline an unsubmitted report stays in the header as overdue, until the week ends")
     func overdueStays() throws {
         let due = calendar.deadlines(for: try calendar.week(parsing: "2021-W33")).weeklyReport

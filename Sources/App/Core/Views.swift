@@ -18,6 +18,8 @@ struct PageChrome: Encodable, Sendable {
     var adminNav: [NavItem]
     var weekTitle: String?
     var nextDue: String?
+    /// The same, short enough to share one line with the week on a phone ("Hạn báo cáo tuần: còn 2 ngày").
+    var nextDueShort: String?
     var nextDueOverdue = false
     var csrf: String
     var flash: String?
@@ -43,6 +45,7 @@ extension Request {
                 .filter(\.$readAt == nil).count()
             if let due = try await nextDue(for: user) {
                 chrome.nextDue = due.text
+                chrome.nextDueShort = due.short
                 chrome.nextDueOverdue = due.overdue
             }
         }
@@ -113,7 +116,7 @@ extension Request {
     }
 
     /// "Báo cáo tuần: còn 2 ngày 3 giờ", or this week's report overdue while it is still owed.
-    private func nextDue(for user: CurrentUser) async throws -> (text: String, overdue: Bool)? {
+    private func nextDue(for user: CurrentUser) async throws -> (text: String, short: String, overdue: Bool)? {
         let calendar = user.commune.calendar
         let week = calendar.week(containing: now)
         let due = calendar.deadlines(for: week).weeklyReport
@@ -126,6 +129,11 @@ extension Request {
         }
         // Past the deadline, the ledger's own entry for this week (submission, leave, first day).
         var entry: LedgerEntry?
+        if owes, due > now, let submitted = try await WeeklyReport.query(on: db).filter(\.$personID == user.personID)
+            .filter(\.$weekID == week.id.description).first()?.firstSubmittedAt {
+            // Submitted before the deadline: on time, and the header moves on to what is next.
+            entry = LedgerEntry(status: .onTime, submittedAt: submitted)
+        }
         if owes, due <= now {
             let me = LedgerService.Obligated(person: user.person, personID: user.personID, groupIDs: memberships.map(\.groupID),
                                              unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)
@@ -136,7 +144,9 @@ extension Request {
                                                duty: user.person.reportingDuty) else { return nil }
         let label = item.kind == .weeklyReport ? t("deadline_weekly_report") : t("deadline_group_compilation")
         let left = TimeLeft.vietnamese(from: now, to: item.dueAt)
-        return (item.overdue ? "\(label) \(t("header_not_submitted")): \(left)" : "\(label): \(left)", item.overdue)
+        let short = item.kind == .weeklyReport ? t("header_due_weekly_short") : t("header_due_compilation_short")
+        return (item.overdue ? "\(label) \(t("header_not_submitted")): \(left)" : "\(label): \(left)",
+                item.overdue ? "\(short) \(t("header_not_submitted")): \(left)" : "\(short): \(left)", item.overdue)
     }
 
     private func roleNames(_ user: CurrentUser) -> String {

@@ -14,6 +14,8 @@ struct CompilationPagesController {
         var filedOnBehalf: Bool
         /// The office or the focal point may enter this member's report for them.
         var fileHref: String?
+        /// The member's whole report for the week.
+        var href: String
     }
     struct TargetRow: Encodable, Sendable {
         var code: String; var name: String; var unit: String; var value: String; var yearToDate: String
@@ -101,7 +103,8 @@ struct CompilationPagesController {
                       canReturn: role.isAggregator && state.membersMayEdit && member.report?.status == .submitted && member.report?.returnedAt == nil,
                       afterCompilation: member.submittedAfterCompilation(view.groupWeek), filedOnBehalf: member.report?.filedByID != nil,
                       fileHref: member.report?.firstSubmittedAt == nil && AccessPolicy.allows(user.actor, .fileReportOnBehalf(groupIDs: [view.groupID]))
-                        ? "/reports/\(week.id)?personId=\(member.personID)" : nil)
+                        ? "/reports/\(week.id)?personId=\(member.personID)" : nil,
+                      href: MemberReportPage.path(groupID: view.groupID, week: week.id, personID: member.personID))
         }
         let page = WeekView(
             groupID: view.groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,

@@ -71,19 +71,36 @@ enum CompilationService {
         GroupWeekActor(isAggregator: actor.aggregatedGroupIDs.contains(group.id!), isApprover: group.approverID == actor.personID)
     }
 
-    /// Whether a person's report of the week may still change: not while one of their groups'
-    /// compiled report is submitted or approved, unless the focal point returned it to them.
-    static func reportLockReason(personID: UUID, week: ReportWeekID, returned: Bool, on db: any Database) async throws -> String? {
-        if returned { return nil }
+    /// A submitted report's lock (a group of its author compiled or approved the week, see
+    /// `ReportLock`), with the sentence that says why and whom to contact: the group's focal
+    /// points, and its approver once approved.
+    struct ReportLockInfo: Sendable {
+        var lock: ReportLock
+        var message: String
+        var groupName: String
+        var contacts: [String]
+    }
+
+    static func reportLock(personID: UUID, week: ReportWeekID, everSubmitted: Bool, returned: Bool,
+                           on db: any Database) async throws -> ReportLockInfo? {
+        guard everSubmitted, !returned else { return nil }
         let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
         guard !groupIDs.isEmpty else { return nil }
         let weeks = try await GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.description).all()
-        if let locked = weeks.first(where: { !$0.state.membersMayEdit }) {
-            return locked.state == .approved
-                ? "Báo cáo tuần này đã được duyệt và khóa. Cần người duyệt mở khóa trước khi sửa."
-                : "Đầu mối đã nộp báo cáo tổng hợp của nhóm. Liên hệ đầu mối nếu cần sửa."
-        }
-        return nil
+        let groups = try await ReportGroup.query(on: db).filter(\.$id ~~ groupIDs).sort(\.$sortOrder).all()
+        let states = Dictionary(weeks.map { ($0.groupID, $0.state) }, uniquingKeysWith: { first, _ in first })
+        guard let lock = ReportLock.of(everSubmitted: everSubmitted, returned: returned,
+                                       groupStates: groups.map { (groupID: $0.id!, state: states[$0.id!] ?? .open) }),
+              let group = groups.first(where: { $0.id == lock.groupID }) else { return nil }
+        let focalIDs = try await aggregatorIDs(groupID: lock.groupID, on: db)
+        let approverID = lock.reason == .approved ? group.approverID : nil
+        let contactIDs = focalIDs + (approverID.map { [$0] } ?? [])
+        let people = try await Person.query(on: db).filter(\.$id ~~ contactIDs).all()
+        let names = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.fullName) })
+        let focal = focalIDs.compactMap { names[$0] }
+        let approver = approverID.flatMap { names[$0] }
+        return ReportLockInfo(lock: lock, message: lock.vietnameseReason(groupName: group.name, focalPoints: focal, approver: approver),
+                              groupName: group.name, contacts: (approver.map { [$0] } ?? []) + focal)
     }
 
     /// A member's first submission that arrives after their group's week was compiled: the focal
@@ -100,7 +117,7 @@ enum CompilationService {
             if groupWeek.state == .approved, let approver = group.approverID { recipients.append(approver) }
             try await notify(recipients, communeID: person.communeID, kind: "report_after_compilation",
                              text: "\(person.fullName) đã nộp báo cáo tuần \(week.id.week)/\(week.id.year) sau khi nhóm \(group.name) đã tổng hợp.",
-                             url: "/groups/\(groupWeek.groupID)/weeks/\(week.id)", now: now, on: db)
+                             url: MemberReportPage.path(groupID: groupWeek.groupID, week: week.id, personID: personID), now: now, on: db)
         }
     }
 

@@ -12,6 +12,8 @@ struct HomeController {
         var mine: Bool
         /// Where the reader writes it, when it is theirs to write (their personal monthly report).
         var href: String? = nil
+        /// The person's own obligation, already done (the row says so instead of counting down).
+        var done: Bool = false
     }
     struct BriefingView: Encodable, Sendable {
         var title: String
@@ -37,6 +39,18 @@ struct HomeController {
         var setupTotal = 0
         /// "Việc được giao tại giao ban: N việc cần báo cáo" (shown when N > 0).
         var assignedTasks: String? = nil
+        /// The person's own weekly report, said plainly: done, late, returned, on leave or to do.
+        var myReport: MyReport? = nil
+    }
+    struct MyReport: Encodable, Sendable {
+        /// "Đã nộp báo cáo tuần 49 lúc 19:42 (Thứ Năm 03/12) ✓".
+        var text: String
+        /// done | returned | leave | todo | overdue: the look of the card.
+        var state: String
+        var href: String
+        var action: String
+        /// What comes next: "Báo cáo tuần 50: hạn Thứ Năm, 10/12/2026 lúc 17:00".
+        var next: String
     }
 
     /// "Thứ Năm, 19/08/2021 lúc 20:00" in the commune's zone.
@@ -118,7 +132,47 @@ struct HomeController {
         let assigned = try await BriefingTaskQueries.openTasks(for: user.personID, unitIDs: user.actor.unitIDs,
                                                                week: calendar.week(after: week).id, on: req.db).count
         if assigned > 0 { view.assignedTasks = req.t("tasks_home", String(assigned)) }
+        let owes = user.person.reportsWeekly && memberships.contains { $0.kind == .member } && !groups.isEmpty
+        if owes {
+            let mine = try await myReport(req, user: user, week: week, memberships: memberships)
+            view.myReport = mine
+            if mine.state == "done" || mine.state == "leave" { view.deadlines[0].done = true }
+        }
         return try await req.render("home", title: req.t("home_title"), section: "home", view)
+    }
+
+    /// The home page's answer to "have I done my report?" for the current week, and what is next.
+    private func myReport(_ req: Request, user: CurrentUser, week: ReportWeek, memberships: [GroupMembership]) async throws -> MyReport {
+        let calendar = user.commune.calendar
+        let now = req.now
+        let due = calendar.deadlines(for: week).weeklyReport
+        let report = try await ReportService.find(personID: user.personID, week: week.id, on: req.db)
+        // Leave excuses the week (the ledger's own reading of it).
+        let me = LedgerService.Obligated(person: user.person, personID: user.personID,
+                                         groupIDs: memberships.filter { $0.kind == .member }.map(\.groupID),
+                                         unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)
+        let entry = try await LedgerService.rows(for: [me], weeks: [week], calendar: calendar, now: now, on: req.db).first?.entry
+        let standing = ReportStanding.of(firstSubmittedAt: report?.firstSubmittedAt, returned: report?.returnedAt != nil, due: due, now: now,
+                                         excuse: entry?.status == .excused ? entry?.excuse : nil)
+        let state: String
+        switch standing {
+        case .submitted: state = "done"
+        case .returned: state = "returned"
+        case .onLeave: state = "leave"
+        case .toDo(let overdue): state = overdue ? "overdue" : "todo"
+        }
+        let nextWeek = calendar.week(after: week)
+        let next = standing.isDone
+            ? req.t("home_next_report", "\(nextWeek.id.week)", Self.dueText(calendar.deadlines(for: nextWeek).weeklyReport, calendar: calendar))
+            : req.t("home_next_report", "\(week.id.week)", "\(Self.dueText(due, calendar: calendar)) (\(TimeLeft.vietnamese(from: now, to: due)))")
+        let action: String
+        switch standing {
+        case .submitted: action = req.t("home_view_report")
+        case .returned: action = req.t("home_fix_report")
+        case .onLeave, .toDo: action = req.t("home_open_report")
+        }
+        return MyReport(text: standing.vietnamese(week: week.id, calendar: calendar), state: state, href: "/reports/\(week.id)",
+                        action: action, next: next)
     }
 
     static func month(_ year: Int, _ month: Int, plus offset: Int) -> (Int, Int) {

@@ -7,7 +7,9 @@ import Vapor
 /// losing what was typed (autosave as typed; a refused form comes back unchanged).
 struct ReportPageController {
     struct Form: Content {
-        struct Figure: Content { var targetId: String?; var value: String?; var completed: String?; var confirmJump: String? }
+        /// `inProgress` ticked: the figure is work still under way (not counted in the year to
+        /// date). The form used to ask the opposite ("Đã hoàn thành", pre-ticked); absent means done.
+        struct Figure: Content { var targetId: String?; var value: String?; var inProgress: String?; var confirmJump: String? }
         struct Work: Content {
             var description: String?; var quantity: String?; var unit: String?; var activityType: String?
             var place: String?; var dates: String?; var groupIds: [String]?; var forecast: String?
@@ -27,7 +29,7 @@ struct ReportPageController {
             WeeklyReportInput(
                 figures: (targets ?? []).compactMap { figure in
                     guard let id = figure.targetId.flatMap(UUID.init(uuidString:)) else { return nil }
-                    return .init(targetID: id, value: figure.value ?? "", completed: figure.completed != nil,
+                    return .init(targetID: id, value: figure.value ?? "", completed: figure.inProgress == nil,
                                  confirmJump: figure.confirmJump != nil)
                 },
                 work: (work ?? []).map { .init(description: $0.description ?? "", quantity: $0.quantity ?? "", unit: $0.unit ?? "",
@@ -51,19 +53,26 @@ struct ReportPageController {
         /// An unusual jump was refused: the box that confirms it is shown.
         var askConfirmJump: Bool = false
         var confirmJump: Bool = false
+        /// One of the author's own targets (shown first); the others wait behind "Chỉ tiêu khác".
+        var own: Bool = true
     }
     struct WorkRow: Encodable, Sendable {
         var index: Int; var description: String; var quantity: String; var unit: String; var activityTypes: [Choice]
         var place: String; var dates: String; var fromPlan: Bool
         var descriptionError: String?; var quantityError: String?; var unitError: String?; var activityTypeError: String?
         var groups: [Choice] = []; var forecast: Bool = false; var groupError: String? = nil
+        /// The line's less used fields (type, place, dates, groups) start open when they hold something.
+        var moreOpen: Bool = false
     }
     struct PlanRow: Encodable, Sendable {
         var index: Int; var dates: [Choice]; var start: String; var end: String; var title: String; var rooms: [Choice]
         var place: String; var chairs: [Choice]; var participants: [Choice]; var preparedBy: String
         var dateError: String?; var startError: String?; var endError: String?; var titleError: String?; var roomError: String?
         var groups: [Choice] = []
+        var moreOpen: Bool = false
     }
+    /// A problem of a refused form, linking to its field.
+    struct Problem: Encodable, Sendable { var text: String; var href: String }
     /// Last week's forecast line, to confirm in one tap.
     struct ForecastRow: Encodable, Sendable { var id: String; var text: String }
     struct View: Encodable, Sendable {
@@ -72,7 +81,14 @@ struct ReportPageController {
         var status: String; var submitted: Bool; var submittedAt: String?; var late: Bool; var lateText: String?
         var due: String; var timeLeft: String; var duePassed: Bool
         var targets: [TargetRow]; var work: [WorkRow]; var plans: [PlanRow]
-        var problems: [String]; var offeredFromLastWeek: Bool; var restoredDraftAt: String?
+        /// The author's own targets, and the other targets of their groups (behind a <details>).
+        var ownTargets: [TargetRow]; var otherTargets: [TargetRow]; var othersOpen: Bool
+        var problems: [Problem]; var offeredFromLastWeek: Bool; var restoredDraftAt: String?
+        /// "Đây là nội dung bạn đang gõ dở, được tự lưu lúc …".
+        var restoredNotice: String?
+        /// Set when the report can no longer be changed: why and whom to contact. The page is then
+        /// read-only and does not autosave.
+        var lockReason: String?
         var updatedAt: String; var storageKey: String
         /// The person's plan items that clash with next week's published schedule.
         var scheduleClashes: [String]
@@ -123,7 +139,9 @@ struct ReportPageController {
         } catch ReportService.SaveError.invalid(let problems) {
             // Keep the typed text on the server too, so a closed tab loses nothing.
             try await ReportService.autosave(input, person: author, week: week, now: req.now, on: req.db)
-            return try await render(req, user: user, author: author, week: week, typed: input, problems: problems, status: .unprocessableEntity)
+            // What the rules read ("3 buổi" → 3 and buổi, "7g30" → 07:30) comes back, the rest as typed.
+            return try await render(req, user: user, author: author, week: week, typed: WeeklyReportRules.normalised(input),
+                                    problems: problems, status: .unprocessableEntity)
         } catch ReportService.SaveError.locked(let message) {
             return try await render(req, user: user, author: author, week: week, typed: input, problems: ["": message], status: .conflict)
         }
@@ -150,6 +168,16 @@ struct ReportPageController {
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let author = try await ReportAuthor.resolve(req, user: user)
         let form = try req.content.decode(Form.self)
+        // A locked report keeps nothing: the form must not say "Đã tự lưu" for it (409, with why).
+        if let existing = try await ReportService.find(personID: author.requireID(), week: week.id, on: req.db),
+           let lock = try await CompilationService.reportLock(personID: author.requireID(), week: week.id,
+                                                              everSubmitted: existing.firstSubmittedAt != nil,
+                                                              returned: existing.returnedAt != nil, on: req.db) {
+            // JSON, as every answer of this route (the script reads the message).
+            let response = Response(status: .conflict)
+            try response.content.encode(APIErrorBody(error: .init(code: "report_locked", message: lock.message, fields: [:])), as: .json)
+            return response
+        }
         let (report, created) = try await ReportService.autosave(form.input, person: author, week: week, now: req.now, on: req.db)
         // Typing autosaved into an existing report changes only its author's form; the first
         // autosave creates the report, which the focal point's page lists.
@@ -203,7 +231,7 @@ struct ReportPageController {
         let entererIDs = Set(currentFigures.values.map(\.enteredByID))
         let enterers = entererIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
             .filter(\.$id ~~ Array(entererIDs)).all().map { ($0.id!, $0.fullName) })
-        let targetRows = try targets.enumerated().map { index, target in
+        var targetRows = try targets.enumerated().map { index, target in
             let id = try target.requireID()
             let typedFigure = typedFigures[id]
             let figureIndex = typedInput.figures.firstIndex { $0.targetID == id }
@@ -229,11 +257,25 @@ struct ReportPageController {
                                  || typedFigure?.confirmJump == true,
                              confirmJump: typedFigure?.confirmJump == true)
         }
+        // The author's own targets first; the rest of their groups' behind "Chỉ tiêu khác của nhóm".
+        let targetIDs = targets.compactMap(\.id)
+        let entries = targetIDs.isEmpty ? [] : try await TargetWeekFigure.query(on: db).filter(\.$weekYear == week.id.year)
+            .filter(\.$targetID ~~ targetIDs).field(\.$targetID).field(\.$enteredByID).all()
+            .map { ReportTargetSplit.Entry(targetID: $0.targetID, enteredBy: $0.enteredByID) }
+        let onForm = Set(targetRows.filter { !$0.value.isEmpty || $0.error != nil }.compactMap { UUID(uuidString: $0.id) })
+        let own = ReportTargetSplit.own(targets.map { .init(id: $0.id!, namedPersonID: $0.responsiblePersonID) }, authorID: authorID,
+                                        entries: entries, onForm: onForm)
+        for index in targetRows.indices { targetRows[index].own = own.contains(UUID(uuidString: targetRows[index].id)!) }
         let groups = try await ReportService.authorGroups(author, on: db)
         let defaultGroups = ReportService.defaultGroups(groups, targets: targets)
         func groupChoices(_ typed: [String]) -> [Choice] {
             let chosen = typed.isEmpty ? defaultGroups.map(\.uuidString) : typed
             return groups.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: chosen.contains($0.id!.uuidString)) }
+        }
+        // Groups other than the default were chosen: the line's collapsed part opens to show them.
+        func chosenOther(_ typed: [String]) -> Bool {
+            let chosen = Set(typed.filter { !$0.isEmpty })
+            return !chosen.isEmpty && chosen != Set(defaultGroups.map(\.uuidString))
         }
         // Last week's lines that were forecasts: confirmed in one tap.
         var forecasts: [ForecastRow] = []
@@ -247,7 +289,8 @@ struct ReportPageController {
 
         let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
         var workLines = typedInput.work
-        workLines.append(contentsOf: Array(repeating: WeeklyReportInput.WorkLine(), count: max(2, 5 - workLines.count)))
+        // Blank lines to fill: three on an empty report, one more after what is written ("+ Thêm dòng" adds more).
+        workLines.append(contentsOf: Array(repeating: WeeklyReportInput.WorkLine(), count: workLines.isEmpty ? 3 : 1))
         let workRows = workLines.enumerated().map { index, line in
             WorkRow(index: index, description: line.description, quantity: Self.readable(line.quantity, typed: typed != nil || restoredDraftAt != nil),
                     unit: line.unit,
@@ -256,13 +299,15 @@ struct ReportPageController {
                     place: line.place, dates: line.dates, fromPlan: offered && index < typedInput.work.count,
                     descriptionError: problems["work[\(index)].description"], quantityError: problems["work[\(index)].quantity"],
                     unitError: problems["work[\(index)].unit"], activityTypeError: problems["work[\(index)].activityType"],
-                    groups: groupChoices(line.groupIDs), forecast: line.forecast, groupError: problems["work[\(index)].groupIds"])
+                    groups: groupChoices(line.groupIDs), forecast: line.forecast, groupError: problems["work[\(index)].groupIds"],
+                    moreOpen: !line.activityType.isEmpty || !line.place.isEmpty || !line.dates.isEmpty || line.forecast || chosenOther(line.groupIDs)
+                        || problems["work[\(index)].activityType"] != nil || problems["work[\(index)].groupIds"] != nil)
         }
 
         let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
         let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
         var planLines = typedInput.plans
-        planLines.append(contentsOf: Array(repeating: WeeklyReportInput.PlanLine(), count: max(1, 3 - planLines.count)))
+        planLines.append(contentsOf: Array(repeating: WeeklyReportInput.PlanLine(), count: planLines.isEmpty ? 2 : 1))
         let planRows = planLines.enumerated().map { index, line in
             let date = LocalDate(iso: line.date) ?? LocalDate(vietnamese: line.date)
             return PlanRow(
@@ -281,7 +326,10 @@ struct ReportPageController {
                 endError: problems["plans[\(index)].end"], titleError: problems["plans[\(index)].title"],
                 roomError: problems["plans[\(index)].roomId"] ?? problems["plans[\(index)].chairId"] ?? problems["plans[\(index)].participantIds"]
                     ?? problems["plans[\(index)].groupIds"],
-                groups: groupChoices(line.groupIDs))
+                groups: groupChoices(line.groupIDs),
+                moreOpen: !line.roomID.isEmpty || !line.place.isEmpty || !line.chairID.isEmpty || !line.participantIDs.isEmpty
+                    || !line.preparedBy.isEmpty || chosenOther(line.groupIDs) || ["roomId", "chairId", "participantIds", "groupIds"]
+                        .contains { problems["plans[\(index)].\($0)"] != nil })
         }
 
         // Told at once: the plan items that clash with next week's published schedule.
@@ -314,6 +362,8 @@ struct ReportPageController {
         let authorUnitIDs = Set(try await PersonUnit.query(on: db).filter(\.$personID == authorID).all().map(\.unitID))
         let assignedTasks = try await BriefingTaskQueries.reportBlock(personID: authorID, unitIDs: authorUnitIDs, week: week.id,
                                                                       calendar: calendar, now: now, on: db)
+        let lock = try await CompilationService.reportLock(personID: authorID, week: week.id, everSubmitted: report?.firstSubmittedAt != nil,
+                                                           returned: report?.returnedAt != nil, on: db)
         var filedBy: String?
         if let filerID = report?.filedByID { filedBy = try await Person.find(filerID, on: db)?.fullName }
         let due = calendar.deadlines(for: week).weeklyReport
@@ -333,8 +383,11 @@ struct ReportPageController {
             late: lateBy > 0, lateText: lateBy > 0 ? LateText.vietnamese(seconds: lateBy) : nil,
             due: HomeController.dueText(due, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: now, to: due), duePassed: due <= now,
             targets: targetRows, work: workRows, plans: planRows,
-            problems: problems.sorted { $0.key < $1.key }.map { Self.describe($0.key, $0.value) },
+            ownTargets: targetRows.filter(\.own), otherTargets: targetRows.filter { !$0.own },
+            othersOpen: targetRows.contains { !$0.own && $0.error != nil },
+            problems: Self.problems(problems),
             offeredFromLastWeek: offered, restoredDraftAt: restoredDraftAt,
+            restoredNotice: restoredDraftAt.map { req.t("report_restored_server", $0) }, lockReason: lock?.message,
             updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
             storageKey: "giaoban-report-\(authorID.uuidString)-\(week.id)", scheduleClashes: clashes, returned: returned,
             onBehalfOf: onBehalf ? author.fullName : nil, personQuery: onBehalf ? "?personId=\(authorID)" : "",
@@ -349,6 +402,38 @@ struct ReportPageController {
     private static func readable(_ quantity: String, typed: Bool) -> String {
         guard !typed, let value = DecimalText.load(quantity) else { return quantity }
         return VietnameseNumber.format(value, maxFractionDigits: 6)
+    }
+
+    /// The summary's problems in the order of the form, each linking to its field's id.
+    static func problems(_ problems: [String: String]) -> [Problem] {
+        func order(_ key: String) -> (Int, Int, String) {
+            let section = ["targets": 0, "work": 1, "plans": 2, "difficulties": 3][String(key.prefix { $0 != "[" && $0 != "." })] ?? 4
+            let number = Int(key.drop { $0 != "[" }.dropFirst().prefix { $0.isNumber }) ?? 0
+            return (section, number, key)
+        }
+        return problems.sorted { order($0.key) < order($1.key) }.map { key, message in
+            Problem(text: describe(key, message), href: "#" + fieldID(key))
+        }
+    }
+
+    /// The id of the form's field for a rules key: `work[2].quantity` → `w2-quantity`.
+    static func fieldID(_ key: String) -> String {
+        let section = key.prefix { $0 != "[" && $0 != "." }
+        guard let number = Int(key.drop { $0 != "[" }.dropFirst().prefix { $0.isNumber }) else {
+            return key == "difficulties" ? "difficulties" : "report-form"
+        }
+        let field = key.split(separator: ".").last.map(String.init) ?? ""
+        switch section {
+        case "targets": return "t\(number)-value"
+        case "work":
+            let names = ["description": "description", "quantity": "quantity", "unit": "unit", "activityType": "type", "groupIds": "groups"]
+            return "w\(number)-\(names[field] ?? "description")"
+        case "plans":
+            let names = ["date": "date", "start": "start", "end": "end", "title": "title", "roomId": "room", "chairId": "chair",
+                         "participantIds": "participants", "groupIds": "groups"]
+            return "p\(number)-\(names[field] ?? "title")"
+        default: return "report-form"
+        }
     }
 
     /// "Dòng 3 (việc đã làm): Thiếu số lượng…" for the summary at the top of the form.

@@ -63,6 +63,13 @@ struct ReportDTO: Content {
     var returnComment: String?
     var returnedById: UUID?
     var returnedAt: String?
+    /// Whether the focal point has sent it back (the page's "Được trả lại"); `status` stays
+    /// `submitted` then, as the first submission still counts (docs/decisions.md).
+    var returned: Bool
+    /// A submitted report no longer open to changes: a group of the author compiled or approved
+    /// the week. `lockReason` says why and whom to contact, as the page does.
+    var locked: Bool
+    var lockReason: String?
 }
 
 /// Every write that changes a report goes through here, in one transaction with its audit entry.
@@ -93,7 +100,14 @@ enum ReportService {
             difficulties: report.difficulties)
     }
 
-    static func dto(_ report: WeeklyReport, content: ReportContent, calendar: CommuneCalendar) throws -> ReportDTO {
+    /// The API's report, with its lock read from the author's groups.
+    static func dto(_ report: WeeklyReport, content: ReportContent, calendar: CommuneCalendar, on db: any Database) async throws -> ReportDTO {
+        let lock = try await CompilationService.reportLock(personID: report.personID, week: ReportWeekID(year: report.weekYear, week: report.weekNumber),
+                                                           everSubmitted: report.firstSubmittedAt != nil, returned: report.returnedAt != nil, on: db)
+        return try dto(report, content: content, calendar: calendar, lockReason: lock?.message)
+    }
+
+    static func dto(_ report: WeeklyReport, content: ReportContent, calendar: CommuneCalendar, lockReason: String?) throws -> ReportDTO {
         let due = (try? calendar.week(parsing: report.weekID)).map { calendar.deadlines(for: $0).weeklyReport }
         return ReportDTO(id: try report.requireID(), personId: report.personID, week: report.weekID, status: report.status.rawValue,
                          firstSubmittedAt: report.firstSubmittedAt.map(calendar.isoString),
@@ -104,7 +118,8 @@ enum ReportService {
                          difficulties: content.difficulties,
                          returnComment: report.returnedAt == nil ? nil : report.returnComment,
                          returnedById: report.returnedAt == nil ? nil : report.returnedBy,
-                         returnedAt: report.returnedAt.map(calendar.isoString))
+                         returnedAt: report.returnedAt.map(calendar.isoString),
+                         returned: report.returnedAt != nil, locked: lockReason != nil, lockReason: lockReason)
     }
 
     /// The targets a person reports: theirs by name, or their units' (SPEC §6), of the week's year.
@@ -183,9 +198,9 @@ enum ReportService {
             // A report never submitted stays open after the group is compiled: late is late,
             // never missing. The focal point sees it arrive and may reopen the compilation.
             let everSubmitted = existing?.firstSubmittedAt != nil
-            if everSubmitted, let reason = try await CompilationService.reportLockReason(personID: personID, week: week.id,
-                                                                                        returned: existing?.returnedAt != nil, on: db) {
-                throw SaveError.locked(reason)
+            if let lock = try await CompilationService.reportLock(personID: personID, week: week.id, everSubmitted: everSubmitted,
+                                                                  returned: existing?.returnedAt != nil, on: db) {
+                throw SaveError.locked(lock.message)
             }
             let report = existing ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
             let before = existing == nil ? nil : try await content(of: report, on: db)
@@ -206,9 +221,15 @@ enum ReportService {
                 report.returnedAt = nil
                 report.returnComment = nil
                 report.returnedBy = nil
+                // The link opens the member's report in the group the returner is focal point of
+                // (not "/reports/<week>", which is the focal point's own report).
+                let memberGroups = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
+                let returnerGroups = Set(try await GroupMembership.query(on: db).filter(\.$personID == returnedBy).filter(\.$kind == .aggregator).all().map(\.groupID))
+                let url = (memberGroups.first(where: returnerGroups.contains) ?? memberGroups.first)
+                    .map { MemberReportPage.path(groupID: $0, week: week.id, personID: personID) } ?? "/reports/\(week.id)?personId=\(personID)"
                 try await CompilationService.notify([returnedBy], communeID: person.communeID, kind: "report_resubmitted",
                                                     text: "\(person.fullName) đã nộp lại báo cáo tuần \(week.id.week)/\(week.id.year).",
-                                                    url: "/reports/\(week.id)", now: now, on: db)
+                                                    url: url, now: now, on: db)
             }
             report.updatedAt = now
             report.draftJSON = nil
@@ -324,13 +345,13 @@ enum ReportService {
         return (report, existing == nil)
     }
 
-    /// Who may read a person's report: themselves, leaders/office/admin, and the focal points of a
-    /// group the person reports in.
+    /// Who may read a person's report: the decision is `AccessPolicy`'s (`readWeeklyReport`); this
+    /// reads the facts it needs: the groups the person reports in, and whether the actor approves one.
     static func mayRead(_ actor: Actor, personID: UUID, on db: any Database) async throws -> Bool {
         if actor.personID == personID || actor.readsWholeCommune { return true }
-        guard actor.isAggregator else { return false }
-        return try await GroupMembership.query(on: db)
-            .filter(\.$personID == personID).filter(\.$kind == .member)
-            .filter(\.$groupID ~~ Array(actor.aggregatedGroupIDs)).count() > 0
+        let groupIDs = Set(try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID))
+        let approves = groupIDs.isEmpty ? false : try await ReportGroup.query(on: db).filter(\.$id ~~ Array(groupIDs))
+            .filter(\.$approverID == actor.personID).count() > 0
+        return AccessPolicy.allows(actor, .readWeeklyReport(authorID: personID, authorGroupIDs: groupIDs, approvesAuthorGroup: approves))
     }
 }
