@@ -390,6 +390,35 @@ enum DocxXML {
     }
 
     /// True for a figure as Vietnamese write it: "1.850", "3,5", "-0,125", "67,0%", "+12".
+    /// Administrative words after which a place's proper name starts ("XÃ SƠN KIM 2").
+    static let placeLevels = ["XÃ", "PHƯỜNG", "THỊ TRẤN", "HUYỆN", "QUẬN", "THỊ XÃ", "THÀNH PHỐ", "TỈNH"]
+
+    /// "ỦY BAN NHÂN DÂN XÃ SƠN KIM 2" with non-breaking spaces inside "XÃ SƠN KIM 2": a
+    /// letterhead line too long for its column then breaks before the place ("ỦY BAN NHÂN DÂN /
+    /// XÃ SƠN KIM 2"), never inside its name ("… XÃ SƠN / KIM 2"). The last administrative word
+    /// counts ("ĐẢNG ỦY XÃ …" keeps "XÃ …"); lines with an explicit break are left as they are.
+    static func keepPlaceNameTogether(_ line: String) -> String {
+        guard !line.contains("\n") else { return line }
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var start: Int?
+        var index = 0
+        while index < words.count {
+            // Longest level first, so "THỊ XÃ" is one level, not "THỊ" followed by "XÃ".
+            let match = placeLevels.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }.first { parts in
+                index + parts.count < words.count && Array(words[index ..< index + parts.count]) == parts
+            }
+            if let match {
+                start = index
+                index += match.count
+            } else {
+                index += 1
+            }
+        }
+        guard let start else { return line }
+        let place = words[start...].joined(separator: "\u{00A0}")
+        return start == 0 ? place : words[..<start].joined(separator: " ") + " " + place
+    }
+
     static func looksLikeNumber(_ text: String) -> Bool {
         var body = Substring(text.trimmingCharacters(in: .whitespaces))
         if let first = body.first, "+-−".contains(first) { body = body.dropFirst() }
@@ -486,9 +515,9 @@ struct DocxDocumentBuilder {
         var rightBelow = ""
         let bodyNameSize: Double = party ? 14 : 13
         if let parent = nonEmpty(issuer.parentName) {
-            left += DocxXML.paragraph(DocxXML.run(parent, R(size: bodyNameSize)), centred)
+            left += DocxXML.paragraph(DocxXML.run(DocxXML.keepPlaceNameTogether(parent), R(size: bodyNameSize)), centred)
         }
-        left += DocxXML.paragraph(DocxXML.run(issuer.name, R(bold: true, size: bodyNameSize)), centred)
+        left += DocxXML.paragraph(DocxXML.run(DocxXML.keepPlaceNameTogether(issuer.name), R(bold: true, size: bodyNameSize)), centred)
         if party {
             left += DocxXML.paragraph(DocxXML.run("*", R(size: bodyNameSize)), centred)
             right += DocxXML.paragraph(DocxXML.run("ĐẢNG CỘNG SẢN VIỆT NAM", R(bold: true, underline: true, size: 15)), centred)

@@ -659,3 +659,38 @@ func docxError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sou
         return nil
     }
 }
+
+@Suite("Letterhead names break before the place, never inside it")
+struct LetterheadPlaceNameTests {
+    let nbsp = "\u{00A0}"
+
+    @Test("the place keeps its words together; the body's own words may still break")
+    func placeTogether() {
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN XÃ SƠN KIM 2") == "ỦY BAN NHÂN DÂN XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2")
+        #expect(DocxXML.keepPlaceNameTogether("ĐẢNG ỦY XÃ SƠN KIM 2") == "ĐẢNG ỦY XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2")
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH") == "ỦY BAN NHÂN DÂN TỈNH\(nbsp)HÀ\(nbsp)TĨNH")
+        // "THỊ XÃ" is one level: no break between its words.
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN THỊ XÃ HỒNG LĨNH") == "ỦY BAN NHÂN DÂN THỊ\(nbsp)XÃ\(nbsp)HỒNG\(nbsp)LĨNH")
+        // The last level wins: the commune, not the district, is the place.
+        #expect(DocxXML.keepPlaceNameTogether("ĐẢNG BỘ HUYỆN HƯƠNG SƠN XÃ KIM") == "ĐẢNG BỘ HUYỆN HƯƠNG SƠN XÃ\(nbsp)KIM")
+    }
+
+    @Test("names without a place level, a bare level word or an explicit break are left alone")
+    func leftAlone() {
+        #expect(DocxXML.keepPlaceNameTogether("BAN CHỈ ĐẠO PHÒNG CHỐNG DỊCH") == "BAN CHỈ ĐẠO PHÒNG CHỐNG DỊCH")
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN XÃ") == "ỦY BAN NHÂN DÂN XÃ")
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN\nXÃ SƠN KIM 2") == "ỦY BAN NHÂN DÂN\nXÃ SƠN KIM 2")
+        #expect(DocxXML.keepPlaceNameTogether("XÃ SƠN KIM 2") == "XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2")
+    }
+
+    @Test("the written header carries the non-breaking place name")
+    func inTheDocument() throws {
+        let document = OfficialDocument(
+            issuer: IssuingBody(kind: .state, name: "ỦY BAN NHÂN DÂN XÃ SƠN KIM 2", documentNumber: "     /BC-UBND", place: "Sơn Kim 2"),
+            date: LocalDate(year: 2026, month: 12, day: 11), title: "BÁO CÁO", body: [.text("Nội dung.")])
+        let parts = try ZipParts.read(try DocxWriter.write(document, modificationDate: Date(timeIntervalSince1970: 0)))
+        let xml = try #require(parts["word/document.xml"])
+        #expect(xml.contains("ỦY BAN NHÂN DÂN XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2"))
+        #expect(!xml.contains("XÃ SƠN KIM 2"))
+    }
+}
