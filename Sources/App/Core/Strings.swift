@@ -810,6 +810,21 @@ enum Strings {
         // Errors
         "error_title": ("Có lỗi", "Error"),
         "error_back_home": ("Về trang chủ", "Back to home"),
+        // Schedule and briefing (issue 17): publishing over conflicts, plan owners, the commune headline
+        "schedule_publish_confirm": ("Tôi đã xem các chỗ trùng lịch ở trên và vẫn công bố", "I have seen the conflicts above and publish anyway"),
+        "schedule_publish_anyway": ("Vẫn công bố lịch", "Publish anyway"),
+        "schedule_republish_anyway": ("Vẫn công bố lại lịch đã sửa", "Publish the changes anyway"),
+        "schedule_publish_confirm_needed": ("Lịch còn chỗ trùng: sửa lịch trước, hoặc đánh dấu ô xác nhận để vẫn công bố.", "The schedule still has conflicts: fix them first, or tick the box to publish anyway."),
+        "schedule_plan_of": ("Kế hoạch của", "Plan of"),
+        "headline_title": ("Toàn xã", "The whole commune"),
+        "headline_groups_compiled": ("Nhóm đã tổng hợp", "Groups compiled"),
+        "headline_on_time": ("Cán bộ nộp đúng hạn", "People on time"),
+        "headline_on_time_hint": ("mỗi người tính một lần, chỉ báo cáo đã đến hạn", "each person counted once, only reports already due"),
+        "headline_not_due": ("chưa đến hạn", "not yet due"),
+        "headline_behind": ("Chỉ tiêu chậm kế hoạch", "Targets behind plan"),
+        "headline_late": ("Nộp muộn", "Late"),
+        "headline_missing": ("Chưa nộp", "Missing"),
+        "headline_nobody": ("Không có", "Nobody"),
     ]
 
     static func dictionary(_ language: Language) -> [String: String] {
