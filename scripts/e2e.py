@@ -74,6 +74,7 @@ PASSWORD = "giaoban2021"
 REPORTER, FOCAL_POINT, OFFICE, LEADER = "nam.hs", "anh.ptn", "anh.ptn", "binh.nv"
 PHONE = (360, 740)
 DESKTOP = (1280, 900)
+BRIEFING_SCREEN = (1366, 900)
 PAGE_BUDGET = 100 * 1024
 STAMP = time.strftime("%H%M%S")
 REFUSED_TEXT = f"Tuyên truyền phòng chống dịch tại thôn Kim Cương (e2e {STAMP})"
@@ -549,9 +550,22 @@ class Flow:
         check(link, "no link to the briefing pack (.docx)")
         url = link[0].get_attribute("href")
         shot(d, "07-briefing.png")
-        d.set_window_size(*DESKTOP)  # the leaders read it on the meeting room's screen too
+        d.set_window_size(*BRIEFING_SCREEN)  # the leaders read it on the meeting room's screen too
         wait_loaded(d)
-        shot(d, "07b-briefing-desktop.png")
+        # The commune headline opens the page and is whole in the first screen, names included.
+        headline = d.find_elements(By.ID, "headline")
+        check(headline, "the briefing has no commune headline")
+        d.execute_script("window.scrollTo(0, 0)")
+        bottom = d.execute_script("return arguments[0].getBoundingClientRect().bottom", headline[0])
+        screen = d.execute_script("return window.innerHeight")
+        check(bottom <= screen, f"the commune headline ends at {bottom:.0f} px, below the first screen ({screen} px)")
+        meetings = d.find_elements(By.XPATH, "//main//h2[normalize-space()='Các cuộc giao ban']")
+        check(meetings and meetings[0].location["y"] > headline[0].location["y"], "the headline is not before the meeting times")
+        figures = {e.get_attribute("data-figure"): e.text for e in headline[0].find_elements(By.CSS_SELECTOR, "dd[data-figure]")}
+        check(set(figures) == {"groups", "on-time", "behind"}, f"the headline's figures: {figures}")
+        check(d.find_elements(By.ID, "headline-late") and d.find_elements(By.ID, "headline-missing"), "the headline names no late or missing")
+        print(f"   headline: groups {figures['groups']}, on time {figures['on-time']}, behind plan {figures['behind']}; ends at {bottom:.0f}/{screen} px")
+        shot(d, "07b-briefing-desktop.png", max_height=BRIEFING_SCREEN[1])
         d.set_window_size(*PHONE)
         response = session_for(d).get(url, timeout=60)
         check(response.status_code == 200, f"GET {url} answered {response.status_code}")

@@ -214,6 +214,17 @@ struct ScheduleOwnersAndHeadlineTests {
             #expect(onTime.last == due.count)
             let behind = HTMLCheck.text(try figure("behind"))
             #expect(Int(behind) == Set(views.flatMap { $0.targets.filter(\.behindPlan).compactMap { $0.target.id } }).count)
+
+            // The pack's group pages use the same tally: its parts add up to the group's members.
+            let pack = try DocxReader.text(Data(buffer: try await leader.get("/briefing/2021-W33/pack.docx").body))
+            let statuses = pack.components(separatedBy: "\n").filter { $0.contains("Tổng số ") }
+            #expect(statuses.count == views.count)
+            for (line, view) in zip(statuses, views) {
+                let sentence = try #require(line.components(separatedBy: "Tổng số ").last?.components(separatedBy: " (tuần trước").first)
+                let numbers = sentence.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+                #expect(numbers.first == view.members.count, "\(line)")
+                #expect(numbers.dropFirst().reduce(0, +) == numbers.first, "\(line)")
+            }
         }
     }
 

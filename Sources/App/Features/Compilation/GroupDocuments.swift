@@ -163,13 +163,13 @@ enum GroupDocuments {
             return blocks
         }
         body.append(.heading("\(romanNumeral(number)). \(view.group.name.uppercased())", level: 1, numbered: false))
-        let tally = LedgerTally(view.members.compactMap(\.entry))
         let missing = view.members.filter { $0.entry?.status == .missing }.map(\.person.fullName)
         let late = view.members.filter { $0.entry?.status == .late }.map(\.person.fullName)
-        var status = "\(view.groupWeek.state.vietnameseName). Nộp báo cáo: \(tally.onTime)/\(view.members.count) đúng hạn (tuần trước \(previous.onTime))"
+        // The same tally as the group's page and compiled report, every member counted once.
+        var status = "\(view.groupWeek.state.vietnameseName). \(MemberTally(view.members.map(\.entry)).vietnameseSentence.dropLast())"
+            + " (tuần trước đúng hạn \(previous.onTime))"
         if !late.isEmpty { status += "; muộn: \(late.joined(separator: ", "))" }
         if !missing.isEmpty { status += "; chưa nộp: \(missing.joined(separator: ", "))" }
-        if tally.notDue > 0 { status += "; \(tally.notDue) báo cáo chưa đến hạn" }
         body.append(.text(status + "."))
         let summary = view.groupWeek.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         if !summary.isEmpty { body.append(.text("Nhận xét của đầu mối: " + summary.replacingOccurrences(of: "\n", with: " "))) }
