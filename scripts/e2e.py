@@ -551,6 +551,10 @@ class Flow:
         url = link[0].get_attribute("href")
         shot(d, "07-briefing.png")
         d.set_window_size(*BRIEFING_SCREEN)  # the leaders read it on the meeting room's screen too
+        # The window's size is a request the headless browser may apply late: the viewport itself
+        # is set to the screen's size for the check (shot() clears the override).
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": BRIEFING_SCREEN[0], "height": BRIEFING_SCREEN[1],
+                                                                  "deviceScaleFactor": 1, "mobile": False})
         wait_loaded(d)
         # The commune headline opens the page and is whole in the first screen, names included.
         headline = d.find_elements(By.ID, "headline")
