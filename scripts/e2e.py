@@ -22,8 +22,11 @@ The steps (all on a 360 px wide phone window, in Vietnamese):
    page says "Chưa nộp", then "Đã nộp … ✓", then "được trả lại"; the form reads "8", "9.30" and
    "3 buổi" and proposes 12 hộ for a sentence, applied only when accepted; the group week, the groups
    list and the member's page do not scroll sideways)
-  6. the office adds a meeting to next week's schedule, publishes it, then a second meeting in the
-     same room at an overlapping time shows a room conflict;
+  6. the office adds a meeting to next week's schedule, publishes it (confirming over open
+     conflicts, after a refusal without), then a second meeting in the same room at an overlapping
+     time shows a room conflict; the schedule printed by Chromium (Page.printToPDF with the page's
+     CSS size) is one A4 landscape page without the app's header, menu, bell or countdown, with the
+     table's first row on it (pdftotext);
   7. the leader opens the briefing and downloads the briefing pack (.docx: a zip with
      word/document.xml);
   8. axe-core runs on the main pages (login, home, report form, group week, ledger, schedule,
@@ -53,6 +56,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import traceback
@@ -75,6 +79,7 @@ PASSWORD = "giaoban2021"
 REPORTER, FOCAL_POINT, OFFICE, LEADER = "nam.hs", "anh.ptn", "anh.ptn", "binh.nv"
 PHONE = (360, 800)
 DESKTOP = (1280, 900)
+BRIEFING_SCREEN = (1366, 900)
 PAGE_BUDGET = 100 * 1024
 STAMP = time.strftime("%H%M%S")
 REFUSED_TEXT = f"Tuyên truyền phòng chống dịch tại thôn Kim Cương (e2e {STAMP})"
@@ -583,7 +588,10 @@ class Flow:
         room = self.add_item(MEETING_A, "14:00", "16:00", room_index=None)
         buttons = d.find_elements(By.CSS_SELECTOR, "form[action$='/publish'] button")
         check(buttons, "no 'Công bố lịch' button for the office")
-        click_and_wait(d, buttons[0])
+        if d.find_elements(By.ID, "confirmConflicts"):
+            self.publish_over_conflicts()
+        else:
+            click_and_wait(d, buttons[0])
         status = d.find_element(By.CSS_SELECTOR, "main .status-line").text
         check("Đã công bố lúc" in status, f"the schedule does not say it is published: {status!r}")
         print(f"   published: {status.split('·')[-1].strip()}")
@@ -598,6 +606,53 @@ class Flow:
         check(len(flagged) == 2, f"both meetings should be marked as conflicting, {len(flagged)} are")
         shot(d, "06b-schedule-room-conflict.png")
         shot(d, "06c-schedule-room-conflict-top.png", max_height=1800)
+        # Publishing the changes now asks to confirm the open conflict first.
+        published_at = d.find_element(By.CSS_SELECTOR, "main .status-line").text
+        self.publish_over_conflicts(published_before=published_at)
+
+    def publish_over_conflicts(self, published_before=None):
+        """Over open conflicts the publish form lists them and refuses until the box is ticked."""
+        d = self.d
+        listed = d.find_elements(By.CSS_SELECTOR, "#publish-form #open-conflicts li")
+        check(listed, "the publish form over open conflicts lists no conflict")
+        check(d.find_elements(By.ID, "confirmConflicts"), "publishing over open conflicts asks for no confirmation")
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#publish-form button[type=submit]"))
+        check(d.find_elements(By.ID, "confirmConflicts-error"), "publishing over conflicts without confirming was not refused")
+        status = d.find_element(By.CSS_SELECTOR, "main .status-line").text
+        check(published_before is None and "Đã công bố lúc" not in status or status == published_before,
+              f"the schedule was (re)published over conflicts without confirmation: {status!r}")
+        shot(d, "06e-schedule-publish-confirm.png", max_height=1800)
+        d.find_element(By.ID, "confirmConflicts").click()
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#publish-form button[type=submit]"))
+        check("schedule_published" in d.current_url, f"publishing with the confirmation did not succeed ({d.current_url})")
+        print(f"   publishing over {len(listed)} open conflict(s): refused without the tick, published with it")
+
+    # 6b
+    def step_schedule_print(self):
+        """The browser's print of the schedule: one A4 landscape page, no app chrome, the table on it."""
+        d = self.d
+        go(d, self.schedule_url or "/schedule/current")
+        first_day = d.find_element(By.CSS_SELECTOR, ".table-wrap.schedule tbody th[scope=row]").text.strip()
+        # The header's texts that the page's own content does not also contain ("Giao ban" is a
+        # menu item and a meeting's title): any of them on paper is app chrome.
+        content = d.find_element(By.TAG_NAME, "main").text
+        chrome_texts = [e.get_attribute("textContent").strip()
+                        for e in d.find_elements(By.CSS_SELECTOR, "header.top a, header.top button, header.top .user, header.top .next-due")]
+        chrome_texts = [t for t in chrome_texts if t and t not in content]
+        pdf = base64.b64decode(d.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False})["data"])
+        path = OUT / "06d-schedule-print.pdf"
+        path.write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        check(pages == 1, f"the printed schedule has {pages} pages, not 1")
+        size = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf)
+        check(size and float(size.group(1)) > float(size.group(2)), f"the printed page is not landscape: {size.group(0) if size else None!r}")
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        (OUT / "06d-schedule-print.txt").write_text(text)
+        leaked = [t for t in chrome_texts if t in text]
+        check(not leaked, f"the printed schedule shows the app's header or menu: {leaked}")
+        day = first_day.split()[0]
+        check(day in text and "Lịch công tác tuần" in text, f"the printed page lacks the title or the table's first row ({first_day!r})")
+        print(f"   print: 1 landscape page, {len(text.split())} words, no header/menu/bell/countdown")
 
     def add_item(self, title, start, end, room_index):
         d = self.d
@@ -633,9 +688,26 @@ class Flow:
         check(link, "no link to the briefing pack (.docx)")
         url = link[0].get_attribute("href")
         shot(d, "07-briefing.png")
-        d.set_window_size(*DESKTOP)  # the leaders read it on the meeting room's screen too
+        d.set_window_size(*BRIEFING_SCREEN)  # the leaders read it on the meeting room's screen too
+        # The window's size is a request the headless browser may apply late: the viewport itself
+        # is set to the screen's size for the check (shot() clears the override).
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": BRIEFING_SCREEN[0], "height": BRIEFING_SCREEN[1],
+                                                                  "deviceScaleFactor": 1, "mobile": False})
         wait_loaded(d)
-        shot(d, "07b-briefing-desktop.png")
+        # The commune headline opens the page and is whole in the first screen, names included.
+        headline = d.find_elements(By.ID, "headline")
+        check(headline, "the briefing has no commune headline")
+        d.execute_script("window.scrollTo(0, 0)")
+        bottom = d.execute_script("return arguments[0].getBoundingClientRect().bottom", headline[0])
+        screen = d.execute_script("return window.innerHeight")
+        check(bottom <= screen, f"the commune headline ends at {bottom:.0f} px, below the first screen ({screen} px)")
+        meetings = d.find_elements(By.XPATH, "//main//h2[normalize-space()='Các cuộc giao ban']")
+        check(meetings and meetings[0].location["y"] > headline[0].location["y"], "the headline is not before the meeting times")
+        figures = {e.get_attribute("data-figure"): e.text for e in headline[0].find_elements(By.CSS_SELECTOR, "dd[data-figure]")}
+        check(set(figures) == {"groups", "on-time", "behind"}, f"the headline's figures: {figures}")
+        check(d.find_elements(By.ID, "headline-late") and d.find_elements(By.ID, "headline-missing"), "the headline names no late or missing")
+        print(f"   headline: groups {figures['groups']}, on time {figures['on-time']}, behind plan {figures['behind']}; ends at {bottom:.0f}/{screen} px")
+        shot(d, "07b-briefing-desktop.png", max_height=BRIEFING_SCREEN[1])
         d.set_window_size(*PHONE)
         response = session_for(d).get(url, timeout=60)
         check(response.status_code == 200, f"GET {url} answered {response.status_code}")
@@ -1066,6 +1138,8 @@ def main():
              ("4. the focal point compiles and returns the report with a comment", flow.step_return),
              ("5. the member resubmits; the focal point submits the compiled report", flow.step_resubmit),
              ("6. the office publishes the schedule; a second meeting in the same room is a conflict", flow.step_schedule),
+             ("6b. the schedule prints on one A4 landscape page without the app's header (Chromium PDF, pdftotext)",
+              flow.step_schedule_print),
              ("7. the leader opens the briefing and downloads the .docx", flow.step_briefing)]
     try:
         stopped = False

@@ -50,7 +50,8 @@ public struct ScheduleConflict: Hashable, Codable, Sendable, CustomStringConvert
 
     public func involves(_ itemID: UUID) -> Bool { itemIDs.contains(itemID) }
 
-    /// A short Vietnamese message. `names` maps the IDs of rooms, people and units to their names.
+    /// A short Vietnamese message. `names` maps the IDs of rooms, people and units to their plain
+    /// names (the honorific "Đ/c" is added here, by ``Comrade/title(_:)``, never by the caller).
     ///
     /// "Phòng họp tầng 2 bị trùng lịch: 2 cuộc họp cùng lúc", "Đ/c Hồ Sỹ Nam có 2 lịch trùng giờ",
     /// "Đơn vị Hội Nông dân được mời cả đơn vị trong khi Đ/c Lê Văn Hải có lịch khác",
@@ -71,17 +72,49 @@ public struct ScheduleConflict: Hashable, Codable, Sendable, CustomStringConvert
         case .room:
             return "\(lookup(roomID) ?? "Phòng") bị trùng lịch: \(count) cuộc họp cùng lúc"
         case .person:
-            return "\(lookup(personID).map { "Đ/c \($0)" } ?? "Một đồng chí") có \(count) lịch trùng giờ"
+            return "\(lookup(personID).map(Comrade.title) ?? "Một đồng chí") có \(count) lịch trùng giờ"
         case .unit:
             let unit = lookup(unitID).map { "Đơn vị \($0)" } ?? "Một đơn vị"
             if personID == nil {
                 return "\(unit) được mời cả đơn vị vào \(count) lịch trùng giờ"
             }
-            let person = lookup(personID).map { "Đ/c \($0)" } ?? "một đồng chí của đơn vị"
+            let person = lookup(personID).map(Comrade.title) ?? "một đồng chí của đơn vị"
             return "\(unit) được mời cả đơn vị trong khi \(person) có lịch khác"
         case .hours:
             return lookup(roomID).map { "Ngoài giờ sử dụng của \($0)" } ?? "Ngoài giờ sử dụng của phòng"
         }
+    }
+
+    /// What the conflict is with, seen from the item `itemID`: the other item(s) by title, day,
+    /// time, room and chair, so a reporter knows which commitment to move. `items` holds the
+    /// schedule's items by id; `name` gives plain names (rooms, people). Empty when the conflict
+    /// involves no other item (`.hours`) or `itemID` is not one of its items.
+    ///
+    /// "Trùng với «Họp Ban chỉ đạo NTM» (Thứ Hai 14/12, 08:00–10:00, Phòng họp tầng 2; chủ trì: Đ/c Lê Văn Hải)"
+    public func vietnameseClashDetail(from itemID: UUID, items: [UUID: ScheduleItem], name: (UUID) -> String?) -> String {
+        guard itemIDs.contains(itemID) else { return "" }
+        let others = itemIDs.filter { $0 != itemID }.compactMap { items[$0] }
+        guard !others.isEmpty else { return "" }
+        return "Trùng với " + others.map { Self.vietnameseItem($0, name: name) }.joined(separator: ", ")
+    }
+
+    /// The conflict's items, for a list of every conflict of the week (the publish warning):
+    /// "«Họp A» (Thứ Hai 14/12, 08:00–10:00, Phòng họp tầng 2) và «Họp B» (…)".
+    public func vietnameseItems(_ items: [UUID: ScheduleItem], name: (UUID) -> String?) -> String {
+        itemIDs.compactMap { items[$0] }.map { Self.vietnameseItem($0, name: name) }.joined(separator: " và ")
+    }
+
+    /// "«title» (Thứ Hai 14/12, 08:00–10:00, room; chủ trì: Đ/c …)".
+    static func vietnameseItem(_ item: ScheduleItem, name: (UUID) -> String?) -> String {
+        func clean(_ id: UUID?) -> String? {
+            guard let id, let text = name(id)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            return text
+        }
+        var facts = ["\(item.date.weekday.vietnameseName) \(item.date.dayMonth)", "\(item.start.text)–\(item.end.text)"]
+        if let room = clean(item.roomID) { facts.append(room) }
+        var text = "«\(item.title)» (\(facts.joined(separator: ", "))"
+        if let chair = clean(item.chairID) { text += "; chủ trì: \(Comrade.title(chair))" }
+        return text + ")"
     }
 
     public var description: String {
@@ -115,6 +148,12 @@ public struct ScheduleConflict: Hashable, Codable, Sendable, CustomStringConvert
         try c.encode(personID, forKey: .personId)
         try c.encode(unitID, forKey: .unitId)
     }
+}
+
+/// The honorific of a person in the schedule's texts ("Đ/c Hồ Sỹ Nam"). The one place that adds
+/// it: name lookups hand out plain names, so it can never be printed twice.
+public enum Comrade {
+    public static func title(_ name: String) -> String { "Đ/c \(name)" }
 }
 
 /// Conflict detection for the weekly work schedule (SPEC §9).

@@ -84,6 +84,26 @@ public struct ScheduleItem: Hashable, Codable, Sendable, Identifiable {
     }
 }
 
+/// Who an item of a person's weekly plan books (SPEC §5, §9). A plan line is the author's own
+/// commitment, so the author is always booked in it, as an office compiling the schedule would
+/// read it: with no chair named, the author is in charge (chủ trì) — it is their trip or their
+/// meeting; when they named someone else to chair (a leader chairs, the author attends or
+/// prepares), the author is a participant. Either way their own trips clash with their other
+/// commitments and appear in their calendar feed.
+public enum PlanOwnership {
+    /// The chair and participants of a plan line written by `author`. The chair is never also
+    /// listed as a participant (they are booked once either way, see ``ScheduleItem/bookedPeople``).
+    public static func booking(chair: UUID?, participants: [UUID], author: UUID) -> (chair: UUID, participants: [UUID]) {
+        let chairID = chair ?? author
+        var seen: Set<UUID> = [chairID]
+        var result: [UUID] = []
+        for person in participants + [author] where seen.insert(person).inserted {
+            result.append(person)
+        }
+        return (chairID, result)
+    }
+}
+
 /// A bookable resource: a meeting room or hall, or equipment such as a projector or a car.
 public struct ScheduleResource: Hashable, Codable, Sendable, Identifiable {
     public enum Kind: String, Codable, Sendable, CaseIterable {

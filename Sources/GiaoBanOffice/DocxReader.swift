@@ -25,7 +25,10 @@ public enum DocxReader {
         guard handler.root == "document" else {
             throw DocxError(.notDocx, "Tệp không phải là văn bản Word (.docx).")
         }
-        return handler.lines.joined(separator: "\n").precomposedStringWithCanonicalMapping
+        // A non-breaking space steers line breaking (letterheads keep a place's name together);
+        // the text a reader sees has a plain space there.
+        return handler.lines.joined(separator: "\n").replacingOccurrences(of: "\u{00A0}", with: " ")
+            .precomposedStringWithCanonicalMapping
     }
 
     /// The bytes of the main document part (the officeDocument relationship's target, else

@@ -348,6 +348,8 @@ enum DocxXML {
         var topRule = false
         /// Size of the paragraph mark (the height of an empty paragraph), points.
         var markSize: Double?
+        /// An exact line height in twentieths of a point (overrides `line`).
+        var exactLine: Int?
 
         var pPr: String {
             var xml = "<w:pStyle w:val=\"\(style)\"/>"
@@ -357,7 +359,8 @@ enum DocxXML {
                 xml += "<w:spacing"
                 if let spacingBefore { xml += " w:before=\"\(spacingBefore)\"" }
                 if let spacingAfter { xml += " w:after=\"\(spacingAfter)\"" }
-                if let line { xml += " w:line=\"\(line)\" w:lineRule=\"auto\"" }
+                if let exactLine { xml += " w:line=\"\(exactLine)\" w:lineRule=\"exact\"" }
+                else if let line { xml += " w:line=\"\(line)\" w:lineRule=\"auto\"" }
                 xml += "/>"
             }
             if left != nil || right != nil || firstLine != nil {
@@ -390,6 +393,40 @@ enum DocxXML {
     }
 
     /// True for a figure as Vietnamese write it: "1.850", "3,5", "-0,125", "67,0%", "+12".
+    /// Administrative words after which a place's proper name starts ("XÃ SƠN KIM 2").
+    static let placeLevels = ["XÃ", "PHƯỜNG", "THỊ TRẤN", "HUYỆN", "QUẬN", "THỊ XÃ", "THÀNH PHỐ", "TỈNH"]
+
+    /// "ỦY BAN NHÂN DÂN XÃ SƠN KIM 2" with non-breaking spaces inside "XÃ SƠN KIM 2": a
+    /// letterhead line too long for its column then breaks before the place ("ỦY BAN NHÂN DÂN /
+    /// XÃ SƠN KIM 2"), never inside its name ("… XÃ SƠN / KIM 2"). The last administrative word
+    /// counts ("ĐẢNG ỦY XÃ …" keeps "XÃ …"); after a Party committee ("HUYỆN ỦY HƯƠNG SƠN") the
+    /// name alone is the place. Lines with an explicit break are left as they are.
+    static func keepPlaceNameTogether(_ line: String) -> String {
+        guard !line.contains("\n") else { return line }
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var start: Int?
+        var index = 0
+        while index < words.count {
+            // Longest level first, so "THỊ XÃ" is one level, not "THỊ" followed by "XÃ".
+            let match = placeLevels.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }.first { parts in
+                index + parts.count < words.count && Array(words[index ..< index + parts.count]) == parts
+            }
+            if let match, words[index + match.count] == "ỦY" {
+                // "HUYỆN ỦY HƯƠNG SƠN" is a Party committee: its name after "ỦY" is the place.
+                if index + match.count + 1 < words.count { start = index + match.count + 1 }
+                index += match.count + 1
+            } else if let match {
+                start = index
+                index += match.count
+            } else {
+                index += 1
+            }
+        }
+        guard let start else { return line }
+        let place = words[start...].joined(separator: "\u{00A0}")
+        return start == 0 ? place : words[..<start].joined(separator: " ") + " " + place
+    }
+
     static func looksLikeNumber(_ text: String) -> Bool {
         var body = Substring(text.trimmingCharacters(in: .whitespaces))
         if let first = body.first, "+-−".contains(first) { body = body.dropFirst() }
@@ -458,10 +495,19 @@ struct DocxDocumentBuilder {
         xml += headerBlock()
         xml += titleBlock()
         xml += addresseeBlock()
-        for block in document.body {
-            xml += try blockXML(block)
+        let closes = document.recipients != nil || document.signature != nil
+        for (index, block) in document.body.enumerated() {
+            // A body ending in a table keeps its last row with "Nơi nhận" and the signature: when
+            // they do not fit under it, the row goes over with them instead of leaving them alone
+            // on a page of their own.
+            if closes, index == document.body.count - 1, case .table(let table) = block {
+                xml += try tableXML(table, keepLastRowWithNext: true)
+            } else {
+                xml += try blockXML(block)
+            }
         }
-        xml += closingBlock()
+        let endsWithTable = document.body.last.map { if case .table = $0 { true } else { false } } ?? false
+        xml += closingBlock(afterTable: endsWithTable)
         xml += sectionProperties()
         return xml + "</w:body></w:document>"
     }
@@ -486,9 +532,9 @@ struct DocxDocumentBuilder {
         var rightBelow = ""
         let bodyNameSize: Double = party ? 14 : 13
         if let parent = nonEmpty(issuer.parentName) {
-            left += DocxXML.paragraph(DocxXML.run(parent, R(size: bodyNameSize)), centred)
+            left += DocxXML.paragraph(DocxXML.run(DocxXML.keepPlaceNameTogether(parent), R(size: bodyNameSize)), centred)
         }
-        left += DocxXML.paragraph(DocxXML.run(issuer.name, R(bold: true, size: bodyNameSize)), centred)
+        left += DocxXML.paragraph(DocxXML.run(DocxXML.keepPlaceNameTogether(issuer.name), R(bold: true, size: bodyNameSize)), centred)
         if party {
             left += DocxXML.paragraph(DocxXML.run("*", R(size: bodyNameSize)), centred)
             right += DocxXML.paragraph(DocxXML.run("ĐẢNG CỘNG SẢN VIỆT NAM", R(bold: true, underline: true, size: 15)), centred)
@@ -521,7 +567,7 @@ struct DocxDocumentBuilder {
     }
 
     /// A borderless table of fixed column widths whose cells are ready-made paragraphs.
-    func layoutTable(widths: [Int], rows: [[String]]) -> String {
+    func layoutTable(widths: [Int], rows: [[String]], trailingPoints: Double = 6) -> String {
         let none = ["top", "left", "bottom", "right", "insideH", "insideV"].map { "<w:\($0) w:val=\"nil\"/>" }.joined()
         var xml = "<w:tbl><w:tblPr><w:tblW w:w=\"\(widths.reduce(0, +))\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
         xml += "<w:tblBorders>\(none)</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
@@ -537,14 +583,17 @@ struct DocxDocumentBuilder {
             }
             xml += "</w:tr>"
         }
-        return xml + "</w:tbl>" + spacer()
+        return xml + "</w:tbl>" + spacer(points: trailingPoints)
     }
 
     /// The paragraph that follows every table (Word merges adjacent tables and wants a paragraph
     /// before the section properties).
-    func spacer(points: Double = 6) -> String {
-        var format = P(style: "GBCompact", spacingBefore: 0, spacingAfter: 0, line: 240)
+    func spacer(points: Double = 6, keepNext: Bool = false) -> String {
+        var format = P(style: "GBCompact", keepNext: keepNext, spacingBefore: 0, spacingAfter: 0, line: 240)
         format.markSize = points
+        // A tiny spacer is exactly that high: with "auto" spacing even a 1 pt mark takes a line's
+        // leading, enough to spill onto an empty last page.
+        if points < 2 { format.exactLine = Int(points * 20) }
         return DocxXML.paragraph("", format)
     }
 
@@ -696,7 +745,7 @@ struct DocxDocumentBuilder {
         return result
     }
 
-    func tableXML(_ table: DocxTable) throws -> String {
+    func tableXML(_ table: DocxTable, keepLastRowWithNext: Bool = false) throws -> String {
         guard !table.columns.isEmpty else {
             throw DocxError(.invalidDocument, "Bảng phải có ít nhất một cột.")
         }
@@ -716,6 +765,7 @@ struct DocxDocumentBuilder {
 
         for (rowIndex, row) in grid.enumerated() {
             let isHeader = rowIndex < headerCount
+            let keepNext = keepLastRowWithNext && rowIndex == grid.count - 1
             xml += "<w:tr><w:trPr><w:cantSplit/>"
             if isHeader && table.repeatHeaderRows { xml += "<w:tblHeader/>" }
             xml += "</w:trPr>"
@@ -732,14 +782,14 @@ struct DocxDocumentBuilder {
                         ?? (isHeader ? .center : table.columns[at].alignment)
                         ?? (DocxXML.looksLikeNumber(cell.text) ? .right : .left)
                     let runs = DocxXML.runs(cell.runs, size: size, bold: isHeader)
-                    var format = P(style: "GBCompact", alignment: alignment)
+                    var format = P(style: "GBCompact", keepNext: keepNext, alignment: alignment)
                     format.markSize = size
                     cellXML = DocxXML.paragraph(runs, format)
                 case .continuation(let at, let columns):
                     column = at
                     span = columns
                     merge = "<w:vMerge/>"
-                    var format = P(style: "GBCompact")
+                    var format = P(style: "GBCompact", keepNext: keepNext)
                     format.markSize = size
                     cellXML = DocxXML.paragraph("", format)
                 }
@@ -752,13 +802,14 @@ struct DocxDocumentBuilder {
             }
             xml += "</w:tr>"
         }
-        return xml + "</w:tbl>" + spacer()
+        return xml + "</w:tbl>" + spacer(keepNext: keepLastRowWithNext)
     }
 
     // MARK: Closing
 
-    /// "Nơi nhận:" left, the signature right, in a borderless table.
-    func closingBlock() -> String {
+    /// "Nơi nhận:" left, the signature right, in a borderless table. After a table, whose own
+    /// spacer already separates it, no second blank line is added.
+    func closingBlock(afterTable: Bool = false) -> String {
         guard document.recipients != nil || document.signature != nil else { return "" }
         let leftWidth = textWidth * 45 / 100
         let widths = [leftWidth, textWidth - leftWidth]
@@ -780,16 +831,23 @@ struct DocxDocumentBuilder {
             var blank = centred
             blank.markSize = bodySize
             let note = nonEmpty(signature.note)
-            for index in 0..<5 {
+            // Room to sign and stamp: three lines (five on a portrait page) are enough by hand, and
+            // a landscape schedule keeps its closing on the table's page more often.
+            for index in 0..<(page.orientation == .landscape ? 3 : 5) {
                 if index == 1, let note {
                     right += DocxXML.paragraph(DocxXML.run(note, R(italic: true, size: bodySize)), centred)
                 } else {
                     right += DocxXML.paragraph("", blank)
                 }
             }
-            right += DocxXML.paragraph(DocxXML.run(signature.name, R(bold: true, size: bodySize)), centred)
+            // No name yet (the signer writes it): no empty line for it either.
+            if nonEmpty(signature.name) != nil {
+                right += DocxXML.paragraph(DocxXML.run(signature.name, R(bold: true, size: bodySize)), centred)
+            }
         }
-        return spacer() + layoutTable(widths: widths, rows: [[left, right]])
+        // The document's last paragraph (Word needs one after a table) is 1 pt high, so a closing
+        // block that ends at the foot of a page does not push it onto an empty page of its own.
+        return (afterTable ? "" : spacer()) + layoutTable(widths: widths, rows: [[left, right]], trailingPoints: 1)
     }
 
     func sectionProperties() -> String {

@@ -130,7 +130,16 @@ struct ScheduleTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("Lịch bị trùng"))
             #expect(page.body.string.contains("Phòng họp Đảng ủy"))
-            #expect(try await office.post("/schedule/2021-W34/publish", []).status == .seeOther)
+            // Publishing over the open conflict asks to confirm: refused (422) without the tick,
+            // the form lists the conflicts; with it, published.
+            let unconfirmed = try await office.post("/schedule/2021-W34/publish", [])
+            #expect(unconfirmed.status == .unprocessableEntity)
+            let publishForm = try HTMLCheck.element(id: "publish-form", in: unconfirmed.body.string)
+            #expect(publishForm.contains("id=\"confirmConflicts-error\""))
+            #expect(try HTMLCheck.element(id: "open-conflicts", in: publishForm).components(separatedBy: "<li>").count == 2)
+            #expect(try await ScheduleService.publication(communeID: try await t.person(TestApp.Demo.office).communeID,
+                                                          week: try #require(ReportWeekID("2021-W34")), on: t.db) == nil)
+            #expect(try await office.post("/schedule/2021-W34/publish", [("confirmConflicts", "on")]).status == .seeOther)
 
             let reporter = t.browser()
             try await reporter.login(TestApp.Demo.reporter)

@@ -569,3 +569,83 @@ struct RoomFinderTests {
         }
     }
 }
+
+@Suite("Plan items: the author is booked; clashes say what with")
+struct PlanOwnershipTests {
+    fileprivate typealias F = SchedFixture
+
+    @Test("with no chair named, the author chairs; named participants stay, the author is not repeated")
+    func authorChairs() {
+        let booking = PlanOwnership.booking(chair: nil, participants: [F.hai, F.nam, F.hai], author: F.nam)
+        #expect(booking.chair == F.nam)
+        #expect(booking.participants == [F.hai])
+    }
+
+    @Test("with another chair, the author is a participant (once), after the named people")
+    func authorParticipates() {
+        let booking = PlanOwnership.booking(chair: F.hai, participants: [F.lan], author: F.nam)
+        #expect(booking.chair == F.hai)
+        #expect(booking.participants == [F.lan, F.nam])
+        let listed = PlanOwnership.booking(chair: F.hai, participants: [F.nam, F.hai], author: F.nam)
+        #expect(listed.participants == [F.nam])
+    }
+
+    @Test("an author's own trip now clashes with their other commitment; before, it was invisible")
+    func ownTripClashes() {
+        // Nam's plan: a field trip with nobody named. The office's meeting books Nam the same morning.
+        let booking = PlanOwnership.booking(chair: nil, participants: [], author: F.nam)
+        let trip = ScheduleItem(id: F.uid(1), date: F.tuesday, start: F.time("08:00"), end: F.time("11:00"),
+                                chairID: booking.chair, participantIDs: Set(booking.participants), title: "Kiểm tra vườn mẫu thôn Kim Lộc")
+        let meeting = F.item(2, F.tuesday, "09:00", "10:00", room: F.room2, chair: F.hai, people: [F.nam])
+        #expect(F.detect([trip, meeting]) == [ScheduleConflict(kind: .person, itemIDs: [trip.id, meeting.id], personID: F.nam)])
+        var anonymous = trip
+        anonymous.chairID = nil
+        anonymous.participantIDs = []
+        #expect(F.detect([anonymous, meeting]).isEmpty)
+        // Also against the published schedule, as the report form checks it.
+        #expect(ScheduleConflicts.conflicts(of: trip, against: [meeting], rooms: F.rooms, unitMembers: F.units)
+            == [ScheduleConflict(kind: .person, itemIDs: [trip.id, meeting.id], personID: F.nam)])
+    }
+
+    @Test("the author's trip clashes with a whole-unit invitation of their unit")
+    func ownTripAgainstUnit() {
+        let booking = PlanOwnership.booking(chair: nil, participants: [], author: F.hai)
+        let trip = ScheduleItem(id: F.uid(1), date: F.monday, start: F.time("14:00"), end: F.time("16:00"),
+                                chairID: booking.chair, participantIDs: Set(booking.participants), title: "Đi cơ sở")
+        let congress = F.item(2, F.monday, "15:00", "17:00", room: F.hall, units: [F.hoiNongDan])
+        #expect(F.detect([trip, congress])
+            == [ScheduleConflict(kind: .unit, itemIDs: [trip.id, congress.id], personID: F.hai, unitID: F.hoiNongDan)])
+    }
+
+    @Test("the honorific is added once, by the description, to a plain name")
+    func honorificOnce() {
+        let a = F.item(1, F.monday, "08:00", "10:00", chair: F.nam)
+        let b = F.item(2, F.monday, "09:00", "10:00", people: [F.nam])
+        let conflict = F.detect([a, b])[0]
+        let text = conflict.vietnameseDescription(names: F.names)
+        #expect(text == "Đ/c Hồ Sỹ Nam có 2 lịch trùng giờ")
+        #expect(text.components(separatedBy: "Đ/c").count == 2)
+        #expect(Comrade.title("Hồ Sỹ Nam") == "Đ/c Hồ Sỹ Nam")
+    }
+
+    @Test("a clash names the other item: title, weekday and date, time, room and chair")
+    func clashDetail() {
+        var meeting = F.item(2, F.monday, "08:00", "10:00", room: F.room2, chair: F.hai, people: [F.nam])
+        meeting.title = "Họp Ban chỉ đạo NTM"
+        let mine = F.item(1, F.monday, "09:00", "11:00", chair: F.nam)
+        let conflict = ScheduleConflicts.conflicts(of: mine, against: [meeting])[0]
+        let items = [meeting.id: meeting, mine.id: mine]
+        #expect(conflict.vietnameseClashDetail(from: mine.id, items: items) { F.names[$0] }
+            == "Trùng với «Họp Ban chỉ đạo NTM» (Thứ Hai 18/08, 08:00–10:00, Phòng họp tầng 2; chủ trì: Đ/c Lê Văn Hải)")
+        // From the other side, the reporter's item is named.
+        #expect(conflict.vietnameseClashDetail(from: meeting.id, items: items) { F.names[$0] }
+            == "Trùng với «Lịch 1» (Thứ Hai 18/08, 09:00–11:00; chủ trì: Đ/c Hồ Sỹ Nam)")
+        // Both items, for the week's list.
+        #expect(conflict.vietnameseItems(items) { F.names[$0] }
+            == "«Lịch 1» (Thứ Hai 18/08, 09:00–11:00; chủ trì: Đ/c Hồ Sỹ Nam) và «Họp Ban chỉ đạo NTM» (Thứ Hai 18/08, 08:00–10:00, Phòng họp tầng 2; chủ trì: Đ/c Lê Văn Hải)")
+        // An hours conflict, or an unknown item, has nothing to clash with.
+        #expect(ScheduleConflict(kind: .hours, itemIDs: [mine.id], roomID: F.hall.id)
+            .vietnameseClashDetail(from: mine.id, items: items) { F.names[$0] } == "")
+        #expect(conflict.vietnameseClashDetail(from: F.uid(99), items: items) { F.names[$0] } == "")
+    }
+}

@@ -145,9 +145,10 @@ struct DocxWriterTests {
         let paragraphs = try ParagraphFacts.parse(try #require(parts["word/document.xml"]))
         let party = try #require(paragraphs.first { $0.text == "ĐẢNG CỘNG SẢN VIỆT NAM" })
         #expect(party.bold && party.underlined && party.alignment == "center")
-        let name = try #require(paragraphs.first { $0.text == "ĐẢNG ỦY XÃ SƠN KIM 2" })
+        // Non-breaking spaces inside the place's name (see LetterheadPlaceNameTests).
+        let name = try #require(paragraphs.first { $0.text == "ĐẢNG ỦY XÃ\u{00A0}SƠN\u{00A0}KIM\u{00A0}2" })
         #expect(name.bold && !name.underlined)
-        let parent = try #require(paragraphs.first { $0.text == "HUYỆN ỦY HƯƠNG SƠN" })
+        let parent = try #require(paragraphs.first { $0.text == "HUYỆN ỦY HƯƠNG\u{00A0}SƠN" })
         #expect(!parent.bold)
         #expect(paragraphs.contains { $0.text == "*" })
         let date = try #require(paragraphs.first { $0.text.hasPrefix("Sơn Kim 2, ngày") })
@@ -657,5 +658,88 @@ func docxError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sou
     } catch {
         Issue.record("expected a DocxError, got \(error)", sourceLocation: sourceLocation)
         return nil
+    }
+}
+
+@Suite("Letterhead names break before the place, never inside it")
+struct LetterheadPlaceNameTests {
+    let nbsp = "\u{00A0}"
+
+    @Test("the place keeps its words together; the body's own words may still break")
+    func placeTogether() {
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN XÃ SƠN KIM 2") == "ỦY BAN NHÂN DÂN XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2")
+        #expect(DocxXML.keepPlaceNameTogether("ĐẢNG ỦY XÃ SƠN KIM 2") == "ĐẢNG ỦY XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2")
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH") == "ỦY BAN NHÂN DÂN TỈNH\(nbsp)HÀ\(nbsp)TĨNH")
+        // "THỊ XÃ" is one level: no break between its words.
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN THỊ XÃ HỒNG LĨNH") == "ỦY BAN NHÂN DÂN THỊ\(nbsp)XÃ\(nbsp)HỒNG\(nbsp)LĨNH")
+        // A Party committee of a district or province: its name is the place.
+        #expect(DocxXML.keepPlaceNameTogether("HUYỆN ỦY HƯƠNG SƠN") == "HUYỆN ỦY HƯƠNG\(nbsp)SƠN")
+        #expect(DocxXML.keepPlaceNameTogether("BAN THƯỜNG VỤ TỈNH ỦY HÀ TĨNH") == "BAN THƯỜNG VỤ TỈNH ỦY HÀ\(nbsp)TĨNH")
+        #expect(DocxXML.keepPlaceNameTogether("TỈNH ỦY") == "TỈNH ỦY")
+        // The last level wins: the commune, not the district, is the place.
+        #expect(DocxXML.keepPlaceNameTogether("ĐẢNG BỘ HUYỆN HƯƠNG SƠN XÃ KIM") == "ĐẢNG BỘ HUYỆN HƯƠNG SƠN XÃ\(nbsp)KIM")
+    }
+
+    @Test("names without a place level, a bare level word or an explicit break are left alone")
+    func leftAlone() {
+        #expect(DocxXML.keepPlaceNameTogether("BAN CHỈ ĐẠO PHÒNG CHỐNG DỊCH") == "BAN CHỈ ĐẠO PHÒNG CHỐNG DỊCH")
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN XÃ") == "ỦY BAN NHÂN DÂN XÃ")
+        #expect(DocxXML.keepPlaceNameTogether("ỦY BAN NHÂN DÂN\nXÃ SƠN KIM 2") == "ỦY BAN NHÂN DÂN\nXÃ SƠN KIM 2")
+        #expect(DocxXML.keepPlaceNameTogether("XÃ SƠN KIM 2") == "XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2")
+    }
+
+    @Test("the written header carries the non-breaking place name")
+    func inTheDocument() throws {
+        let document = OfficialDocument(
+            issuer: IssuingBody(kind: .state, name: "ỦY BAN NHÂN DÂN XÃ SƠN KIM 2", documentNumber: "     /BC-UBND", place: "Sơn Kim 2"),
+            date: LocalDate(year: 2026, month: 12, day: 11), title: "BÁO CÁO", body: [.text("Nội dung.")])
+        let data = try DocxWriter.write(document, modificationDate: Date(timeIntervalSince1970: 0))
+        let xml = try #require(try ZipParts.read(data)["word/document.xml"])
+        #expect(xml.contains("ỦY BAN NHÂN DÂN XÃ\(nbsp)SƠN\(nbsp)KIM\(nbsp)2"))
+        #expect(!xml.contains("XÃ SƠN KIM 2"))
+        // Read back as a reader sees it: plain spaces.
+        #expect(try DocxReader.text(data).contains("ỦY BAN NHÂN DÂN XÃ SƠN KIM 2"))
+    }
+}
+
+@Suite("The closing block stays with a table that ends the body")
+struct DocxClosingTests {
+    static func rows(_ xml: String) -> [String] {
+        xml.components(separatedBy: "<w:tr>").dropFirst().map { $0.components(separatedBy: "</w:tr>")[0] }
+    }
+
+    @Test("the table's last row is kept with the next paragraph, its other rows are not; one blank line, a 1 pt last paragraph")
+    func keepLastRow() throws {
+        let data = try DocxWriter.write(DocxWriterTests.weeklySchedule(), modificationDate: Date(timeIntervalSince1970: 0))
+        let xml = try #require(try ZipParts.read(data)["word/document.xml"])
+        let body = try #require(xml.components(separatedBy: "<w:tblStyle w:val=\"GBTable\"/>").dropFirst().first?.components(separatedBy: "</w:tbl>").first)
+        let rows = Self.rows(body)
+        #expect(rows.count == 4)  // the header and three items
+        #expect(rows.last?.contains("<w:keepNext/>") == true)
+        #expect(rows.dropLast().allSatisfy { !$0.contains("<w:keepNext/>") })
+        // Between the table and the closing block: the table's own spacer only (kept with the next).
+        let afterTable = try #require(xml.components(separatedBy: "<w:tblStyle w:val=\"GBTable\"/>").last?.components(separatedBy: "</w:tbl>").dropFirst().first)
+        let between = try #require(afterTable.components(separatedBy: "<w:tbl>").first)
+        #expect(between.components(separatedBy: "<w:p>").count - 1 == 1)
+        #expect(between.contains("<w:keepNext/>"))
+        // The document's last paragraph is 1 pt high (2 half-points), not a 6 pt line.
+        let last = try #require(xml.components(separatedBy: "</w:tbl>").last)
+        #expect(last.contains("<w:sz w:val=\"2\"/>"))
+        // Landscape: three blank lines for the signature between the position and the name (the
+        // fourth paragraph opened there is the name's).
+        let signature = try #require(xml.components(separatedBy: "CHÁNH VĂN PHÒNG").dropFirst().first?.components(separatedBy: "Phan Thị Nương").first)
+        #expect(signature.components(separatedBy: "<w:p>").count - 1 == 3 + 1)
+    }
+
+    @Test("a body that ends in text keeps its blank line before the closing block and no kept row")
+    func endsInText() throws {
+        var document = DocxWriterTests.weeklySchedule()
+        document.body.append(.text("Văn phòng thông báo để các đồng chí biết."))
+        let xml = try #require(try ZipParts.read(try DocxWriter.write(document, modificationDate: Date(timeIntervalSince1970: 0)))["word/document.xml"])
+        let body = try #require(xml.components(separatedBy: "<w:tblStyle w:val=\"GBTable\"/>").dropFirst().first?.components(separatedBy: "</w:tbl>").first)
+        #expect(!body.contains("<w:keepNext/>"))
+        let portrait = try #require(try ZipParts.read(try DocxWriter.write(DocxWriterTests.sampleReport(), modificationDate: Date(timeIntervalSince1970: 0)))["word/document.xml"])
+        let signature = try #require(portrait.components(separatedBy: ">BÍ THƯ<").dropFirst().first?.components(separatedBy: "Trần Văn Sơn").first)
+        #expect(signature.components(separatedBy: "<w:p>").count - 1 == 5 + 1)
     }
 }

@@ -857,6 +857,21 @@ enum Strings {
         "member_report_first_submitted": "nộp lần đầu",
         "member_report_none": "Cán bộ này chưa nộp báo cáo tuần này.",
         "member_report_history": "Lịch sử báo cáo",
+        // The schedule's owners and conflicts, the briefing headline (issue 17)
+        "schedule_publish_confirm": "Tôi đã xem các chỗ trùng lịch ở trên và vẫn công bố",
+        "schedule_publish_anyway": "Vẫn công bố lịch",
+        "schedule_republish_anyway": "Vẫn công bố lại lịch đã sửa",
+        "schedule_publish_confirm_needed": "Lịch còn chỗ trùng: sửa lịch trước, hoặc đánh dấu ô xác nhận để vẫn công bố.",
+        "schedule_plan_of": "Kế hoạch của",
+        "headline_title": "Toàn xã",
+        "headline_groups_compiled": "Nhóm đã tổng hợp",
+        "headline_on_time": "Cán bộ nộp đúng hạn",
+        "headline_on_time_hint": "mỗi người tính một lần, chỉ báo cáo đã đến hạn",
+        "headline_not_due": "chưa đến hạn",
+        "headline_behind": "Chỉ tiêu chậm kế hoạch",
+        "headline_late": "Nộp muộn",
+        "headline_missing": "Chưa nộp",
+        "headline_nobody": "Không có",
     ]
 
     /// The label of a stored code ("audit_kind_" + "report"), or the code itself when the table

@@ -15,8 +15,19 @@ struct BriefingPageController {
         var difficulties: [CompilationPagesController.DifficultyRow]
     }
     struct MeetingRow: Encodable, Sendable { var title: String; var day: String; var time: String; var moved: Bool }
+    /// The commune's headline, first on the page (`BriefingHeadline`).
+    struct HeadlineView: Encodable, Sendable {
+        struct Name: Encodable, Sendable { var name: String; var detail: String? }
+        var groupsCompiled: Int; var groups: Int
+        var onTime: Int; var due: Int; var notDue: Int
+        var behindPlan: Int
+        /// Where "targets behind plan" links to: the first group card that lists some.
+        var behindHref: String?
+        var late: [Name]; var missing: [Name]
+    }
     struct View: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String
+        var headline: HeadlineView
         var meetings: [MeetingRow]; var groups: [GroupCard]; var canMove: Bool
         var slots: [Choice]; var moveDate: String
         /// The "Kết luận giao ban" section (`briefing/conclusions.leaf`).
@@ -50,6 +61,17 @@ struct BriefingPageController {
         let obligated = try await LedgerService.obligated(communeID: view.group.communeID, groupIDs: [view.groupID], on: db)
         let rows = try await LedgerService.rows(for: obligated, weeks: [previous], calendar: calendar, now: now, on: db)
         return PreviousWeek(yearToDate: yearToDate, onTime: rows.filter { $0.entry.status == .onTime }.count)
+    }
+
+    /// The commune's headline from every group's week: compiled groups, people on time (each
+    /// person once), targets behind plan, and the late and missing by name.
+    static func headline(_ views: [GroupWeekView]) -> BriefingHeadline {
+        BriefingHeadline(groups: views.map { view in
+            BriefingHeadline.Group(
+                compiled: [.compiled, .approved].contains(view.groupWeek.state),
+                members: view.members.map { .init(personID: $0.personID, name: $0.person.fullName, entry: $0.entry) },
+                behindTargetIDs: view.targets.filter(\.behindPlan).compactMap { $0.target.id })
+        })
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -87,6 +109,13 @@ struct BriefingPageController {
                 changes: changes, totals: CompilationPagesController.totalRows(current.activityTotals),
                 difficulties: current.difficulties.map { .init(name: $0.fullName, text: $0.text) })
         }
+        let headline = Self.headline(views.map(\.0))
+        let firstBehind = views.first { view, _ in view.targets.contains(where: \.behindPlan) }?.0.groupID
+        let headlineView = HeadlineView(
+            groupsCompiled: headline.groupsCompiled, groups: headline.groups, onTime: headline.onTime, due: headline.due,
+            notDue: headline.notDue, behindPlan: headline.behindPlan, behindHref: firstBehind.map { "#behind-\($0.uuidString)" },
+            late: headline.late.map { .init(name: $0.name, detail: LateText.vietnamese(seconds: $0.lateBySeconds)) },
+            missing: headline.missing.map { .init(name: $0.name, detail: nil) })
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let meetings = calendar.meetings(for: week, moves: moves).map {
             MeetingRow(title: $0.title, day: "\($0.date.weekday.vietnameseName) \($0.date.vietnamese)", time: "\($0.start.text) – \($0.end.text)", moved: $0.moved)
@@ -94,7 +123,7 @@ struct BriefingPageController {
         var view = View(weekID: week.id.description, title: week.title,
                         previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                         nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
-                        meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing),
+                        headline: headlineView, meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing),
                         slots: calendar.settings.meetingSlots.enumerated().map { Choice(value: $0.element.key, label: $0.element.title, selected: $0.offset == 0) },
                         moveDate: week.end.adding(days: 3).vietnamese)
         view.conclusions = try await BriefingConclusionsSection.load(req, user: user, week: week)

@@ -116,7 +116,7 @@ struct CompilationPagesController {
             compiledAt: view.groupWeek.compiledAt.map { calendar.vietnameseDateTime($0) },
             approvedAt: view.groupWeek.approvedAt.map { calendar.vietnameseDateTime($0) },
             approverComment: view.groupWeek.approverComment, changedAfterApproval: view.groupWeek.changedAfterApproval,
-            members: members, tally: .init(LedgerTally(view.members.compactMap(\.entry))),
+            members: members, tally: .init(MemberTally(view.members.map(\.entry)).tally),
             units: Self.targetRows(view.targets), totals: Self.totalRows(view.activityTotals),
             work: view.work.map { WorkRow(name: $0.fullName, description: $0.item.description,
                                           quantity: "\(VietnameseNumber.format(DecimalText.load($0.item.quantityText) ?? 0)) \($0.item.unit)",

@@ -36,19 +36,21 @@ enum GroupDocuments {
                 DocxTable.Cell(TargetProgressQuery.displayPercent(line.progress?.percent), alignment: .right),
             ]
         }
-        return DocxTable(columns: [.init(.percent(6)), .init(.percent(9)), .init(.percent(37)), .init(.percent(10)),
-                                   .init(.percent(10)), .init(.percent(9)), .init(.percent(10)), .init(.percent(9))],
+        // "STT" (bold, 12 pt), a code such as "XH01" and "177,1%" need about 8 %, 10 % and 12 % of a
+        // portrait text width to stay on one line (checked in LibreOffice); the target's name gives
+        // up the room.
+        return DocxTable(columns: [.init(.percent(8)), .init(.percent(10)), .init(.percent(30)), .init(.percent(9)),
+                                   .init(.percent(10)), .init(.percent(10)), .init(.percent(11)), .init(.percent(12))],
                          headerRows: [["STT", "Mã", "Chỉ tiêu", "ĐVT", "KH năm", "Tuần này", "Lũy kế", "% KH"].map { DocxTable.Cell($0, bold: true, alignment: .center) }],
                          rows: rows, fontSize: 12)
     }
 
     static func groupBody(_ view: GroupWeekView, numbered: Bool = true) -> [DocxBlock] {
         var body: [DocxBlock] = []
-        let entries = view.members.compactMap(\.entry)
-        let tally = LedgerTally(entries)
         let missing = view.members.filter { $0.entry?.status == .missing }.map(\.person.fullName)
         body.append(.heading("TÌNH HÌNH NỘP BÁO CÁO", level: 1, numbered: numbered))
-        body.append(.text("Tổng số \(view.members.count) cán bộ phải báo cáo: đúng hạn \(tally.onTime), muộn \(tally.late), chưa nộp \(tally.missing), vắng có lý do \(tally.excused)."
+        // The same tally as the group's page: every member in one part, the parts adding up.
+        body.append(.text(MemberTally(view.members.map(\.entry)).vietnameseSentence
                           + (missing.isEmpty ? "" : " Chưa nộp: \(missing.joined(separator: ", "))."), bold: false))
         body.append(.heading("KẾT QUẢ THỰC HIỆN CHỈ TIÊU", level: 1, numbered: numbered))
         if view.targets.isEmpty {
@@ -101,13 +103,19 @@ enum GroupDocuments {
 
     static func groupReport(_ view: GroupWeekView, commune: Commune, aggregatorName: String?, date: LocalDate) -> OfficialDocument {
         let week = view.week
+        var body = groupBody(view)
+        // The compiler is named, smaller, at the end; the issuing body signs.
+        if let aggregatorName, !aggregatorName.isEmpty {
+            body.append(.paragraph([DocxRun("Người tổng hợp: ", italic: true), DocxRun(aggregatorName, italic: true)],
+                                   alignment: .left, firstLineIndent: false))
+        }
         return OfficialDocument(
             issuer: issuer(for: view.group, commune: commune), date: date, title: "BÁO CÁO",
             subtitle: ["Kết quả thực hiện nhiệm vụ tuần \(week.id.week)/\(week.id.year) (từ \(week.start.dayMonth) đến \(week.end.vietnamese))",
                        view.group.name],
-            body: groupBody(view),
+            body: body,
             recipients: DocxRecipients(["Thường trực Đảng ủy", "Lãnh đạo UBND xã"]),
-            signature: DocxSignature(position: "NGƯỜI TỔNG HỢP", name: aggregatorName ?? ""),
+            signature: Letterhead.reportSignature(view.group.issuingKind),
             propertiesTitle: "Báo cáo tuần \(week.id) - \(view.group.name)")
     }
 
@@ -155,13 +163,13 @@ enum GroupDocuments {
             return blocks
         }
         body.append(.heading("\(romanNumeral(number)). \(view.group.name.uppercased())", level: 1, numbered: false))
-        let tally = LedgerTally(view.members.compactMap(\.entry))
         let missing = view.members.filter { $0.entry?.status == .missing }.map(\.person.fullName)
         let late = view.members.filter { $0.entry?.status == .late }.map(\.person.fullName)
-        var status = "\(view.groupWeek.state.vietnameseName). Nộp báo cáo: \(tally.onTime)/\(view.members.count) đúng hạn (tuần trước \(previous.onTime))"
+        // The same tally as the group's page and compiled report, every member counted once.
+        var status = "\(view.groupWeek.state.vietnameseName). \(MemberTally(view.members.map(\.entry)).vietnameseSentence.dropLast())"
+            + " (tuần trước đúng hạn \(previous.onTime))"
         if !late.isEmpty { status += "; muộn: \(late.joined(separator: ", "))" }
         if !missing.isEmpty { status += "; chưa nộp: \(missing.joined(separator: ", "))" }
-        if tally.notDue > 0 { status += "; \(tally.notDue) báo cáo chưa đến hạn" }
         body.append(.text(status + "."))
         let summary = view.groupWeek.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         if !summary.isEmpty { body.append(.text("Nhận xét của đầu mối: " + summary.replacingOccurrences(of: "\n", with: " "))) }

@@ -336,17 +336,23 @@ struct ReportPageController {
         var clashes: [String] = []
         if let publication = try await ScheduleService.publication(communeID: user.communeID, week: planWeek.id, on: db) {
             let published = ScheduleService.published(publication).filter { $0.sourceReportId != report?.id }.compactMap(\.domainItem)
+            let publishedByID = Dictionary(published.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let rooms = try await ScheduleService.resources(communeID: user.communeID, on: db)
             let members = try await ScheduleService.unitMembers(communeID: user.communeID, on: db)
             let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: db)
             for line in typedInput.plans {
                 guard let date = LocalDate(iso: line.date) ?? LocalDate(vietnamese: line.date),
                       let start = LocalTime(string: line.start), let end = LocalTime(string: line.end), end > start else { continue }
+                // Booked as the schedule will book it: the author is in their own plan line.
+                let booking = PlanOwnership.booking(chair: line.chairID.isEmpty ? nil : UUID(uuidString: line.chairID),
+                                                    participants: line.participantIDs.compactMap(UUID.init(uuidString:)), author: authorID)
                 let candidate = ScheduleItem(date: date, start: start, end: end, roomID: line.roomID.isEmpty ? nil : UUID(uuidString: line.roomID),
-                                             chairID: line.chairID.isEmpty ? nil : UUID(uuidString: line.chairID),
-                                             participantIDs: Set(line.participantIDs.compactMap(UUID.init(uuidString:))), title: line.title)
+                                             chairID: booking.chair, participantIDs: Set(booking.participants), title: line.title)
                 for conflict in ScheduleConflicts.conflicts(of: candidate, against: published, rooms: rooms, unitMembers: members) {
-                    clashes.append("\(line.title) (\(date.dayMonth) \(start.text)): \(conflict.vietnameseDescription(names: names))")
+                    // Says what it clashes with: the other item's title, time, room and chair.
+                    let detail = conflict.vietnameseClashDetail(from: candidate.id, items: publishedByID) { names[$0] }
+                    clashes.append("\(line.title) (\(date.dayMonth) \(start.text)): \(conflict.vietnameseDescription(names: names))"
+                                   + (detail.isEmpty ? "" : ". \(detail)"))
                 }
             }
         }

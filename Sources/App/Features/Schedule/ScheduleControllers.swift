@@ -76,11 +76,31 @@ struct ScheduleAPIController {
         return .noContent
     }
 
-    func publish(_ req: Request) async throws -> ScheduleDTO {
+    /// Publishing over open conflicts needs `confirmConflicts` (body or query); without it, 409
+    /// with the conflicts listed, so a client shows them before asking again.
+    func publish(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageSchedule)
         let week = try context(req).1
-        try await ScheduleService.publish(user: user, week: week, now: req.now, on: req.db)
-        return try await show(req)
+        struct Input: Content { var confirmConflicts: Bool? }
+        var confirmed = req.query[Bool.self, at: "confirmConflicts"] ?? false
+        if let body = req.body.data, body.readableBytes > 0 {
+            do { confirmed = try req.content.decode(Input.self).confirmConflicts ?? confirmed } catch {
+                throw AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
+            }
+        }
+        let open = try await ScheduleService.publish(user: user, week: week, confirmConflicts: confirmed, now: req.now, on: req.db)
+        guard open.isEmpty else {
+            struct Refusal: Content {
+                struct Detail: Content {
+                    var code: String; var message: String; var fields: [String: String]; var conflicts: [ScheduleConflictDTO]
+                }
+                var error: Detail
+            }
+            let message = ScheduleService.unconfirmedConflictsMessage(open.count)
+            return try await Refusal(error: .init(code: "schedule_conflicts", message: message, fields: ["confirmConflicts": message],
+                                                  conflicts: open)).encodeResponse(status: .conflict, for: req)
+        }
+        return try await show(req).encodeResponse(for: req)
     }
 
     private func slot(_ req: Request) throws -> (LocalDate, LocalTime, LocalTime) {
@@ -137,8 +157,20 @@ struct ScheduleAPIController {
 }
 
 extension ScheduleService {
-    static func publish(user: CurrentUser, week: ReportWeek, now: Date, on db: any Database) async throws {
+    static func unconfirmedConflictsMessage(_ count: Int) -> String {
+        "Lịch còn \(count) chỗ trùng. Xem lại, hoặc xác nhận vẫn công bố (confirmConflicts)."
+    }
+
+    /// Publishes the working schedule. While it has conflicts and `confirmConflicts` is false,
+    /// nothing is published and the open conflicts are returned (empty: published).
+    @discardableResult
+    static func publish(user: CurrentUser, week: ReportWeek, confirmConflicts: Bool, now: Date,
+                        on db: any Database) async throws -> [ScheduleConflictDTO] {
         let items = try await items(communeID: user.communeID, week: week, calendar: user.commune.calendar, on: db)
+        if !confirmConflicts {
+            let open = try await conflicts(items, communeID: user.communeID, on: db)
+            if !open.isEmpty { return open }
+        }
         try await db.transaction { db in
             let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: db) ?? SchedulePublication()
             publication.communeID = user.communeID
@@ -151,5 +183,6 @@ extension ScheduleService {
                                         action: "publish", subjectID: publication.id!, weekID: week.id.description,
                                         before: String?.none, after: ["items": String(items.count)])
         }
+        return []
     }
 }

@@ -16,11 +16,13 @@ extension SchedulePageController {
             ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
             : ScheduleService.published(publication)
         let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
-        func name(_ id: UUID?) -> String { id.flatMap { names[$0] }?.replacingOccurrences(of: "Đ/c ", with: "") ?? "" }
         var rows: [[DocxTable.Cell]] = []
         for day in week.days {
             let dayItems = items.filter { $0.date == day.iso }
             let label = "\(day.weekday.vietnameseName)\n\(day.vietnamese)"
+            // An empty weekend says nothing on paper: leaving it out keeps a usual week, "Nơi nhận"
+            // and the signature on one page. Empty working days stay, as "nothing planned".
+            if dayItems.isEmpty, [.saturday, .sunday].contains(day.weekday) { continue }
             if dayItems.isEmpty {
                 rows.append([DocxTable.Cell(label, bold: true), "", "", "", "", "", ""])
                 continue
@@ -28,18 +30,21 @@ extension SchedulePageController {
             for (index, item) in dayItems.enumerated() {
                 // The day cell spans the day's rows, so the following rows leave its place out.
                 let dayCell: [DocxTable.Cell] = index == 0 ? [DocxTable.Cell(label, bold: true, rowSpan: dayItems.count)] : []
+                let text = ScheduleService.rowText(item, names: names)
                 rows.append(dayCell + [
                     DocxTable.Cell("\(item.start)–\(item.end)", alignment: .center),
                     DocxTable.Cell(item.title),
-                    DocxTable.Cell(name(item.chairId)),
-                    DocxTable.Cell((item.participantIds.map { name($0) } + item.unitIds.map { name($0) }).filter { !$0.isEmpty }.joined(separator: ", ")),
-                    DocxTable.Cell([name(item.roomId), item.place ?? ""].filter { !$0.isEmpty }.joined(separator: ", ")),
-                    DocxTable.Cell(item.preparedBy ?? ""),
+                    DocxTable.Cell(text.chair),
+                    DocxTable.Cell(text.participants),
+                    DocxTable.Cell(text.place),
+                    DocxTable.Cell(text.preparedBy),
                 ])
             }
         }
-        let table = DocxTable(columns: [.init(.percent(11)), .init(.percent(10)), .init(.percent(29)), .init(.percent(13)),
-                                        .init(.percent(15)), .init(.percent(12)), .init(.percent(10))],
+        // The content gets the room most items need to stay on one line ("Làm việc với thôn Khe
+        // Máng về kế hoạch tuần"), so a usual week fits one page with "Nơi nhận" and the signature.
+        let table = DocxTable(columns: [.init(.percent(10)), .init(.percent(10)), .init(.percent(33)), .init(.percent(13)),
+                                        .init(.percent(12)), .init(.percent(11)), .init(.percent(11))],
                               headerRows: [["Thứ, ngày", "Thời gian", "Nội dung", "Chủ trì", "Thành phần", "Địa điểm", "Chuẩn bị"]
                                   .map { DocxTable.Cell($0, bold: true, alignment: .center) }],
                               rows: rows, fontSize: 12)

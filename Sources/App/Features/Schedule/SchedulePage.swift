@@ -9,6 +9,8 @@ struct SchedulePageController {
     struct ItemRow: Encodable, Sendable {
         var id: String; var time: String; var title: String; var place: String; var chair: String; var participants: String
         var preparedBy: String; var origin: String; var conflicts: [String]; var editable: Bool
+        /// The author of the weekly plan the item comes from; nil for the office's items.
+        var owner: String?
     }
     struct DayRow: Encodable, Sendable { var label: String; var items: [ItemRow] }
     struct FormView: Encodable, Sendable {
@@ -24,6 +26,8 @@ struct SchedulePageController {
         var canManage: Bool; var published: Bool; var publishedAt: String?
         var days: [DayRow]; var conflicts: [String]; var form: FormView; var errors: FieldErrors
         var finder: RoomFinderView; var allRooms: [FreeRoom]
+        /// Set when the office tried to publish over conflicts without ticking the confirmation.
+        var publishError: String?
     }
     struct Form: Content {
         var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?; var place: String?
@@ -47,7 +51,7 @@ struct SchedulePageController {
     }
 
     private func render(_ req: Request, user: CurrentUser, week: ReportWeek, form: Form?, editing: ScheduleItemDTO?,
-                        errors: FieldErrors, status: HTTPResponseStatus) async throws -> Response {
+                        errors: FieldErrors, status: HTTPResponseStatus, publishError: String? = nil) async throws -> Response {
         let calendar = user.commune.calendar
         let canManage = AccessPolicy.allows(user.actor, .manageSchedule)
         let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
@@ -55,16 +59,18 @@ struct SchedulePageController {
                               : ScheduleService.published(publication)
         let conflicts = try await ScheduleService.conflicts(items, communeID: user.communeID, on: req.db)
         let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
-        func name(_ id: UUID?) -> String { id.flatMap { names[$0] }?.replacingOccurrences(of: "Đ/c ", with: "") ?? "" }
+        let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let days = week.days.map { day in
             DayRow(label: "\(day.weekday.vietnameseName) \(day.vietnamese)", items: items.filter { $0.date == day.iso }.map { item in
-                ItemRow(id: item.id.uuidString, time: "\(item.start) – \(item.end)", title: item.title,
-                        place: [name(item.roomId), item.place ?? ""].filter { !$0.isEmpty }.joined(separator: ", "),
-                        chair: name(item.chairId),
-                        participants: (item.participantIds.map { name($0) } + item.unitIds.map { name($0) }).filter { !$0.isEmpty }.joined(separator: ", "),
-                        preparedBy: item.preparedBy ?? "", origin: item.origin,
-                        conflicts: conflicts.filter { $0.itemIds.contains(item.id) }.map(\.message),
-                        editable: canManage && item.origin != "meeting")
+                let text = ScheduleService.rowText(item, names: names)
+                // Each clash says what it is with, so the reader knows which commitment to move.
+                let clashes = conflicts.filter { $0.itemIds.contains(item.id) }.map { conflict in
+                    let detail = ScheduleService.domainConflict(conflict).vietnameseClashDetail(from: item.id, items: byID) { names[$0] }
+                    return detail.isEmpty ? conflict.message : "\(conflict.message). \(detail)"
+                }
+                return ItemRow(id: item.id.uuidString, time: "\(item.start) – \(item.end)", title: item.title, place: text.place,
+                               chair: text.chair, participants: text.participants, preparedBy: text.preparedBy, origin: item.origin,
+                               conflicts: clashes, editable: canManage && item.origin != "meeting", owner: text.owner.map(Comrade.title))
             })
         }
         let source = editing
@@ -112,9 +118,15 @@ struct SchedulePageController {
                         nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
                         canManage: canManage, published: publication != nil,
                         publishedAt: publication.map { calendar.vietnameseDateTime($0.publishedAt) },
-                        days: days, conflicts: canManage ? conflicts.map(\.message) : [], form: formView, errors: errors,
-                        finder: finder, allRooms: rooms.map { FreeRoom(id: $0.id!.uuidString, name: $0.name, capacity: $0.capacity) })
+                        days: days, conflicts: canManage ? conflicts.map(Self.conflictLine) : [], form: formView, errors: errors,
+                        finder: finder, allRooms: rooms.map { FreeRoom(id: $0.id!.uuidString, name: $0.name, capacity: $0.capacity) },
+                        publishError: publishError)
         return try await req.render("schedule/week", title: req.t("schedule_title"), section: "schedule", view, status: status)
+    }
+
+    /// A line of the week's conflict list: what clashes, and between which items.
+    static func conflictLine(_ conflict: ScheduleConflictDTO) -> String {
+        conflict.items.isEmpty ? conflict.message : "\(conflict.message): \(conflict.items)"
     }
 
     private func find(_ req: Request, user: CurrentUser, week: ReportWeek) async throws -> ScheduleItemDTO {
@@ -154,10 +166,18 @@ struct SchedulePageController {
         return req.redirect(to: "/schedule/\(week.id)?notice=saved")
     }
 
+    /// Over open conflicts the office must tick "publish anyway": otherwise the page comes back
+    /// (422) with the conflicts listed next to the publish button.
     func publish(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageSchedule)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        try await ScheduleService.publish(user: user, week: week, now: req.now, on: req.db)
+        struct PublishForm: Content { var confirmConflicts: String? }
+        let confirmed = ["on", "1", "true"].contains((try? req.content.decode(PublishForm.self))?.confirmConflicts ?? "")
+        let open = try await ScheduleService.publish(user: user, week: week, confirmConflicts: confirmed, now: req.now, on: req.db)
+        guard open.isEmpty else {
+            return try await render(req, user: user, week: week, form: nil, editing: nil, errors: .init(),
+                                    status: .unprocessableEntity, publishError: req.t("schedule_publish_confirm_needed"))
+        }
         return req.redirect(to: "/schedule/\(week.id)?notice=schedule_published")
     }
 }

@@ -18,6 +18,10 @@ struct ScheduleItemDTO: Content, Equatable {
     var sourceReportId: UUID?
     /// "plan" (a reporter's next-week plan), "office" (added or edited by the office) or "meeting" (a fixed briefing).
     var origin: String
+    /// The author of the weekly plan the item comes from (also for the office's edited copy of
+    /// one); nil for the office's own items and the briefings. The author is booked in the item
+    /// (`PlanOwnership`): chair when the plan names none, else a participant.
+    var ownerId: UUID? = nil
 
     var domainItem: ScheduleItem? {
         guard let day = LocalDate(iso: date), let from = LocalTime(string: start), let to = LocalTime(string: end) else { return nil }
@@ -33,6 +37,8 @@ struct ScheduleConflictDTO: Content {
     var personId: UUID?
     var unitId: UUID?
     var message: String
+    /// The items in conflict by title, day, time, room and chair (added for the publish warning).
+    var items: String = ""
 }
 
 /// The weekly work schedule (SPEC §9): everyone's next-week plan items, the office's own items
@@ -55,18 +61,27 @@ enum ScheduleService {
             .filter(\.$weekID == previous.id.description).all()
         let reportIDs = reports.compactMap(\.id)
         let plans = reportIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ reportIDs).all()
+        let authors = Dictionary(reports.compactMap { report in report.id.map { ($0, report.personID) } }, uniquingKeysWith: { a, _ in a })
         var result: [ScheduleItemDTO] = []
         for plan in plans where !overridden.contains("\(plan.reportID):\(plan.position)") {
             guard let date = LocalDate(iso: plan.date), week.contains(date) else { continue }
+            var chair = plan.chairID
+            var participants = plan.participantIDs
+            let author = authors[plan.reportID]
+            if let author {
+                (chair, participants) = PlanOwnership.booking(chair: plan.chairID, participants: plan.participantIDs, author: author)
+            }
             result.append(ScheduleItemDTO(id: plan.id!, date: plan.date, start: plan.start, end: plan.end, title: plan.title,
-                                          roomId: plan.roomID, place: plan.place, chairId: plan.chairID, participantIds: plan.participantIDs,
-                                          unitIds: [], preparedBy: plan.preparedBy, sourceReportId: plan.reportID, origin: "plan"))
+                                          roomId: plan.roomID, place: plan.place, chairId: chair, participantIds: participants,
+                                          unitIds: [], preparedBy: plan.preparedBy, sourceReportId: plan.reportID, origin: "plan",
+                                          ownerId: author))
         }
         for entry in entries where !entry.hidden {
             result.append(ScheduleItemDTO(id: entry.id!, date: entry.date, start: entry.start, end: entry.end, title: entry.title,
                                           roomId: entry.roomID, place: entry.place, chairId: entry.chairID,
                                           participantIds: entry.participantIDs, unitIds: entry.unitIDs, preparedBy: entry.preparedBy,
-                                          sourceReportId: entry.sourceReportID, origin: "office"))
+                                          sourceReportId: entry.sourceReportID, origin: "office",
+                                          ownerId: entry.sourceReportID.flatMap { authors[$0] }))
         }
         let moves = try await BriefingMoveRecord.moves(communeID: communeID, weeks: [week.id], on: db)
         for meeting in calendar.meetings(for: week, moves: moves) {
@@ -96,15 +111,49 @@ enum ScheduleService {
         let members = try await unitMembers(communeID: communeID, on: db)
         let found = ScheduleConflicts.detect(items: items.compactMap(\.domainItem), rooms: rooms, unitMembers: members)
         let names = try await nameLookup(communeID: communeID, on: db)
+        let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return found.map {
             ScheduleConflictDTO(kind: $0.kind.rawValue, itemIds: $0.itemIDs, roomId: $0.roomID, personId: $0.personID, unitId: $0.unitID,
-                                message: $0.vietnameseDescription(names: names))
+                                message: $0.vietnameseDescription(names: names), items: $0.vietnameseItems(byID) { names[$0] })
         }
+    }
+
+    /// The cells of one item as the schedule's table prints them, on the page and in the .docx
+    /// alike. An empty cell reads "—" so that it never looks like missing data; an item from a
+    /// person's plan names its author, who also prepares it unless the plan says otherwise.
+    struct RowText: Equatable {
+        var chair: String
+        var participants: String
+        var place: String
+        var preparedBy: String
+        /// The plan's author ("Hồ Sỹ Nam") for an item from a weekly plan; nil otherwise.
+        var owner: String?
+    }
+
+    static func rowText(_ item: ScheduleItemDTO, names: [UUID: String]) -> RowText {
+        func name(_ id: UUID?) -> String? { id.flatMap { names[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
+        func orDash(_ parts: [String?]) -> String {
+            let text = parts.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ", ")
+            return text.isEmpty ? "—" : text
+        }
+        let owner = name(item.ownerId)
+        return RowText(chair: orDash([name(item.chairId)]),
+                       participants: orDash(item.participantIds.map(name) + item.unitIds.map(name)),
+                       place: orDash([name(item.roomId), item.place]),
+                       preparedBy: orDash([item.preparedBy ?? owner]),
+                       owner: owner)
+    }
+
+    /// Plain names of the commune's people, rooms and units (no honorific: `Comrade.title` adds it).
+    /// The domain conflict behind an API conflict (to describe it from one of its items).
+    static func domainConflict(_ dto: ScheduleConflictDTO) -> ScheduleConflict {
+        ScheduleConflict(kind: ConflictKind(rawValue: dto.kind) ?? .person, itemIDs: dto.itemIds, roomID: dto.roomId,
+                         personID: dto.personId, unitID: dto.unitId)
     }
 
     static func nameLookup(communeID: UUID, on db: any Database) async throws -> [UUID: String] {
         var names: [UUID: String] = [:]
-        for person in try await Person.query(on: db).filter(\.$communeID == communeID).all() { names[person.id!] = "Đ/c \(person.fullName)" }
+        for person in try await Person.query(on: db).filter(\.$communeID == communeID).all() { names[person.id!] = person.fullName }
         for room in try await Room.query(on: db).filter(\.$communeID == communeID).all() { names[room.id!] = room.name }
         for unit in try await OrgUnit.query(on: db).filter(\.$communeID == communeID).all() { names[unit.id!] = unit.name }
         return names
@@ -165,7 +214,7 @@ enum ScheduleService {
                                    participantIds: input.participantIds ?? existing?.participantIds ?? [],
                                    unitIds: input.unitIds ?? existing?.unitIds ?? [],
                                    preparedBy: (input.preparedBy ?? existing?.preparedBy).map(VietnameseText.nfc),
-                                   sourceReportId: existing?.sourceReportId, origin: "office")
+                                   sourceReportId: existing?.sourceReportId, origin: "office", ownerId: existing?.ownerId)
         return (item, problems)
     }
 

@@ -36,6 +36,19 @@ enum Letterhead {
                     documentNumber: documentNumber, place: GroupDocuments.place(of: commune))
     }
 
+    /// Who signs a report issued under the group's number (Decree 30/2020, Appendix I; Guideline
+    /// 36-HD/VPTW for the Party): a "/BC-UBND" report is signed on behalf of the People's
+    /// Committee by its chair ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"), a "-BC/ĐU" report on behalf of
+    /// the Party Committee by its secretary ("T/M ĐẢNG ỦY / BÍ THƯ") — never by the compiler, who
+    /// is named on a smaller line of the report. The name is left blank for the signer to write:
+    /// the settings hold the issuing body of each group, not the person who holds the office.
+    static func reportSignature(_ kind: IssuingKind) -> DocxSignature {
+        switch kind {
+        case .state: DocxSignature(authority: "TM. ỦY BAN NHÂN DÂN", position: "CHỦ TỊCH", name: "")
+        case .party: DocxSignature(authority: "T/M ĐẢNG ỦY", position: "BÍ THƯ", name: "")
+        }
+    }
+
     private static func nonEmpty(_ text: String?) -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         return text
