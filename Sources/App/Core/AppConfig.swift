@@ -121,8 +121,11 @@ public struct AppConfig: Sendable {
         config.publicURL = env["GIAOBAN_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.trustedProxies = ClientAddress.trustedProxies(env["GIAOBAN_TRUSTED_PROXIES"])
         config.webhookAllowedHosts = WebhookHostPolicy.allowList(env["GIAOBAN_WEBHOOK_ALLOWED_HOSTS"])
-        config.homeSearch = HomeSearch(setting: env["GIAOBAN_HOME"], executable: AppHome.currentExecutable,
-                                       workingDirectory: FileManager.default.currentDirectoryPath)
+        // Help and `routes` only print: they need no templates, so they run from any folder.
+        if plan.opensDatabase {
+            config.homeSearch = HomeSearch(setting: env["GIAOBAN_HOME"], executable: AppHome.currentExecutable,
+                                           workingDirectory: FileManager.default.currentDirectoryPath)
+        }
         config.metricsToken = env["GIAOBAN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         config.jsonLogs = LogFormat.isJSON(env)
         config.opensDatabase = plan.opensDatabase
