@@ -311,6 +311,10 @@ class Flow:
             inputs = row.find_elements(By.CSS_SELECTOR, "input[id$='-value']")
             unit = row.find_element(By.CSS_SELECTOR, ".target-name small").text
             if inputs and "%" not in unit:
+                if not inputs[0].is_displayed():
+                    # The reporter's own targets are not counted in units: open "Chỉ tiêu khác của
+                    # nhóm", as a user taps it, and fill the first one there.
+                    d.execute_script("arguments[0].closest('details').open = true", row)
                 type_into(inputs[0], "2")
                 self.target_value = (inputs[0].get_attribute("id"), "2")
                 break
