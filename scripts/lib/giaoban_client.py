@@ -44,10 +44,10 @@ def sign_in(base, username, password=DEMO_PASSWORD):
     return call(base, "POST", "/api/v1/auth/token", body={"username": username, "password": password})[1]["token"]
 
 
-def start_server(binary, port, log, env, command="demo", ready="/healthz", attempts=600):
+def start_server(binary, port, log, env, command="demo", ready="/healthz", attempts=600, arguments=()):
     """Starts `binary command` on 127.0.0.1:port with `env` added to the environment and waits
     until `ready` answers 200; returns (process, base URL). Stops the script if it never does."""
-    process = subprocess.Popen([binary, command, "--hostname", "127.0.0.1", "--port", str(port)],
+    process = subprocess.Popen([binary, command, *arguments, "--hostname", "127.0.0.1", "--port", str(port)],
                                env=dict(os.environ, **env), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(attempts):
