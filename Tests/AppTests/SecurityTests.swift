@@ -123,9 +123,16 @@ struct SecurityTests {
             let browser = t.browser()
             try await browser.login(TestApp.Demo.admin)
             _ = try await browser.get("/admin/integrations")
-            let page = try await browser.post("/admin/integrations", [("url", "http://169.254.169.254/"), ("enabled", "true")])
+            let communeID = try await t.person("admin").communeID
+            let timingBefore = try await ReminderSettingsService.integration(communeID: communeID, on: t.db).reminderSettings
+            let page = try await browser.post("/admin/integrations", [("url", "http://169.254.169.254/"), ("enabled", "true"),
+                                                                      ("before", "true"), ("beforeMinutes", "45")])
             #expect(page.status == .unprocessableEntity)
             #expect(page.body.string.contains("mạng nội bộ"))
+            // The refused form saved nothing: neither the address nor the reminder timing typed with it.
+            let after = try await ReminderSettingsService.integration(communeID: communeID, on: t.db)
+            #expect(after.reminderSettings == timingBefore)
+            #expect(after.webhookURL == "https://203.0.113.10/hook")
         }
         try await withTestApp(configure: { $0.webhookAllowedHosts = ["127.0.0.1", "chat-bridge.lan"] }) { t in
             let admin = try await t.token(TestApp.Demo.admin)

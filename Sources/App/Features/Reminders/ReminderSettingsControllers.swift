@@ -140,6 +140,12 @@ enum ReminderSettingsService {
     }
 
     static func saveReminders(_ input: ReminderSettingsDTO, communeID: UUID, actorID: UUID, now: Date, on db: any Database) async throws -> ReminderSettingsDTO {
+        try await saveReminders(validated(input), communeID: communeID, actorID: actorID, now: now, on: db)
+    }
+
+    /// The reminder timing as typed, checked without touching the database (a form that also
+    /// carries a webhook checks both before saving either).
+    static func validated(_ input: ReminderSettingsDTO) throws -> ReminderSettings {
         var leads: [ReminderLead] = []
         for key in input.leads {
             guard let lead = ReminderLead(key: key) else {
@@ -147,12 +153,14 @@ enum ReminderSettingsService {
             }
             leads.append(lead)
         }
-        let settings: ReminderSettings
         do {
-            settings = try ReminderSettings(leads: leads, sendMissingListAfterDeadline: input.sendMissingListAfterDeadline).validated()
+            return try ReminderSettings(leads: leads, sendMissingListAfterDeadline: input.sendMissingListAfterDeadline).validated()
         } catch let error as CalendarError {
             throw AppError.invalid(["leads": error.vietnameseMessage])
         }
+    }
+
+    static func saveReminders(_ settings: ReminderSettings, communeID: UUID, actorID: UUID, now: Date, on db: any Database) async throws -> ReminderSettingsDTO {
         let integration = try await integration(communeID: communeID, on: db)
         let before = reminders(integration)
         integration.reminderSettings = settings
@@ -327,13 +335,16 @@ struct ReminderSettingsPages {
         var newSecret: String?
         if errors.isEmpty {
             do {
-                _ = try await ReminderSettingsService.saveReminders(
-                    ReminderSettingsDTO(leads: leads, sendMissingListAfterDeadline: form.missingList == "true"),
-                    communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
+                // Both halves are checked before either is saved: a refused webhook address must
+                // not leave the new reminder timing behind.
+                let reminders = try ReminderSettingsService.validated(
+                    ReminderSettingsDTO(leads: leads, sendMissingListAfterDeadline: form.missingList == "true"))
                 let webhook = try await ReminderSettingsService.saveWebhook(
                     WebhookInput(url: form.url ?? "", enabled: form.enabled == "true", regenerateSecret: form.regenerateSecret == "true"),
                     communeID: user.communeID, actorID: user.personID, now: req.now,
                     allowedHosts: req.application.giaobanConfig.webhookAllowedHosts, on: req.db)
+                _ = try await ReminderSettingsService.saveReminders(reminders, communeID: user.communeID, actorID: user.personID,
+                                                                    now: req.now, on: req.db)
                 newSecret = webhook.secret
                 if newSecret == nil { return req.redirect(to: "/admin/integrations?notice=saved") }
             } catch let error as AppError where error.status == .unprocessableEntity {
