@@ -109,6 +109,20 @@ public enum LedgerRules {
         return calendar.isInUse(on: day) ? (instant, day) : nil
     }
 
+    /// Why nobody owes `week`'s report (nil when it is owed): the ledger says so instead of
+    /// showing an empty week.
+    public enum WeekNotOwed: Equatable, Sendable {
+        /// Fewer than two working days: the work is reported with the next week's.
+        case tooFewWorkingDays
+        /// The deadline falls before the commune's first day on GiaoBan.
+        case beforeInUse(since: LocalDate?)
+    }
+
+    public static func whyNotOwed(_ week: ReportWeek, calendar: CommuneCalendar) -> WeekNotOwed? {
+        guard weeklyReportDue(week, calendar: calendar) == nil else { return nil }
+        return calendar.owesWeeklyReport(week) ? .beforeInUse(since: calendar.settings.inUseSince) : .tooFewWorkingDays
+    }
+
     /// Whether a week's group compilation is owed: the week has a report and its deadline falls
     /// while the commune runs GiaoBan.
     public static func owesCompilation(_ week: ReportWeek, calendar: CommuneCalendar) -> Bool {

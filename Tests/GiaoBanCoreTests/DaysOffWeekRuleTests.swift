@@ -97,6 +97,19 @@ struct DaysOffWeekRuleTests {
         #expect(CommuneCalendar().daysOffEffects(inYear: 2021).isEmpty, "no days off, no effects")
     }
 
+    @Test("Why a week is not owed: too few working days, or before the commune's first day; nothing when owed")
+    func whyNotOwed() throws {
+        let tet = (8...16).map { Self.off("2021-02-\(String(format: "%02d", $0))", "Tết Nguyên Đán") }
+        let calendar = Self.calendar(tet, inUseSince: CalFixture.day("2021-11-01"))
+        let tetWeek = calendar.week(containing: CalFixture.day("2021-02-12"))
+        #expect(LedgerRules.whyNotOwed(tetWeek, calendar: calendar) == .tooFewWorkingDays)
+        #expect(LedgerRules.whyNotOwed(try calendar.week(parsing: "2021-W35"), calendar: calendar)
+                == .beforeInUse(since: CalFixture.day("2021-11-01")))
+        // The first week whose Thursday deadline falls on or after 01/11/2021 is owed.
+        #expect(LedgerRules.whyNotOwed(try calendar.week(parsing: "2021-W44"), calendar: calendar) == nil)
+        #expect(LedgerRules.whyNotOwed(try calendar.week(parsing: "2021-W43"), calendar: calendar) != nil)
+    }
+
     @Test("A make-up working Saturday counts as a working day; a weekend is not a holiday")
     func makeUpDay() {
         let schedule = DaysOffSchedule(confirmedYears: [2021: [DayOff(date: CalFixture.day("2021-04-24"), name: "Làm bù", kind: .workday)]])

@@ -49,12 +49,13 @@ struct LedgerPagesController {
 
     /// Why a week owes no report: a week of holidays, or before the commune used GiaoBan.
     static func notOwedReason(_ week: ReportWeek, calendar: CommuneCalendar) -> String? {
-        guard LedgerRules.weeklyReportDue(week, calendar: calendar) == nil else { return nil }
-        if !calendar.owesWeeklyReport(week) {
-            return "Tuần này có dưới hai ngày làm việc nên không có báo cáo tuần; công việc được báo cáo cùng tuần sau."
+        switch LedgerRules.whyNotOwed(week, calendar: calendar) {
+        case nil: nil
+        case .tooFewWorkingDays:
+            "Tuần này có dưới hai ngày làm việc nên không có báo cáo tuần; công việc được báo cáo cùng tuần sau."
+        case .beforeInUse(let since):
+            "Tuần này trước ngày xã bắt đầu sử dụng GiaoBan\(since.map { " (\($0.vietnamese))" } ?? ""): không tính vào sổ theo dõi."
         }
-        let since = calendar.settings.inUseSince?.vietnamese ?? ""
-        return "Tuần này trước ngày xã bắt đầu sử dụng GiaoBan (\(since)): không tính vào sổ theo dõi."
     }
 
     /// Everything the week's page and its .xlsx show: one row per person in Vietnamese order of
