@@ -50,10 +50,8 @@ struct PeopleImportDTO: Content {
             try c.encode(reportsWeekly, forKey: .reportsWeekly)
         }
     }
-    struct Problem: Content, Equatable {
-        var row: Int
-        var message: String
-    }
+    /// Row and message, as the import rules found them (the same shape in every import answer).
+    typealias Problem = ImportProblem
 
     var dryRun: Bool
     /// True when the people were stored.
@@ -118,7 +116,7 @@ enum PeopleImportService {
             }
             return PeopleImportDTO(
                 dryRun: dryRun, saved: saved, created: created, updated: updated, unitsCreated: newUnitNames, people: items,
-                problems: problems.map { .init(row: $0.row, message: $0.message) },
+                problems: problems,
                 slipsUrl: ticket?.url, slipsExpireAt: ticket.map { calendar.isoString($0.expiresAt) },
                 error: error.map { .init(code: $0.code, message: $0.message, fields: $0.fields) })
         }

@@ -50,10 +50,8 @@ struct TargetImportDTO: Content {
             try c.encode(section, forKey: .section)
         }
     }
-    struct Problem: Content, Equatable {
-        var row: Int
-        var message: String
-    }
+    /// Row and message, as the import rules found them (the same shape in every import answer).
+    typealias Problem = ImportProblem
 
     var year: Int
     var dryRun: Bool
@@ -103,7 +101,7 @@ enum TargetImportService {
             }
             return TargetImportDTO(
                 year: year, dryRun: dryRun, saved: saved, created: created, updated: updated, targets: items,
-                problems: problems.map { .init(row: $0.row, message: $0.message) },
+                problems: problems,
                 error: error.map { .init(code: $0.code, message: $0.message, fields: $0.fields) })
         }
     }
