@@ -1,7 +1,7 @@
 import Vapor
 
 /// The words of the UI, in one table so that someone who reads Vietnamese can review all the
-/// wording in one place. Templates read them as `t.key`. The UI is Vietnamese only: an English
+/// wording in one place. Templates read them as `#t("key")` (`StringsTag`). The UI is Vietnamese only: an English
 /// column translated part of the UI and was removed (docs/decisions.md, issue 17); a second
 /// language comes back only complete.
 enum Strings {
@@ -158,6 +158,7 @@ enum Strings {
         "settings_in_use_since_hint": "Báo cáo có hạn trước ngày này không được tính vào sổ theo dõi (để trống: tính từ đầu).",
         "days_off_link": "Ngày nghỉ lễ và ngày làm bù trong năm",
         "days_off_title": "Ngày nghỉ lễ, ngày làm bù",
+        "year": "Năm",
         "days_off_confirmed": "Văn phòng đã xác nhận danh sách ngày nghỉ của năm này.",
         "days_off_suggested": "Danh sách gợi ý theo Bộ luật Lao động, chưa được Văn phòng xác nhận; danh sách này đang được áp dụng. Đối chiếu với thông báo nghỉ lễ của Chính phủ rồi bấm “Xác nhận danh sách”.",
         "days_off_kind": "Loại",

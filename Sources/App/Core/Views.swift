@@ -11,6 +11,8 @@ struct PageChrome: Encodable, Sendable {
         var current: Bool
     }
     var title: String
+    /// The part of the app the page belongs to (the menu marks it).
+    var section: String
     var communeName: String?
     var userName: String?
     var roleNames: String?
@@ -26,10 +28,11 @@ struct PageChrome: Encodable, Sendable {
     var unreadCount: Int
 }
 
-/// Every page renders `{ chrome, t, view }`: the layout, the strings table and the page's own model.
+/// Every page renders `{ chrome, view }`: the layout's model and the page's own. The words of the UI
+/// are not part of it: templates ask for them with `#t("key")` (`StringsTag`), so no page carries
+/// the whole strings table through Leaf's encoder.
 struct Page<View: Encodable & Sendable>: Encodable, Sendable {
     var chrome: PageChrome
-    var t: [String: String]
     var view: View
 }
 
@@ -49,7 +52,7 @@ extension Request {
                 chrome.nextDueOverdue = due.overdue
             }
         }
-        let page = Page(chrome: chrome, t: Strings.vietnamese, view: view)
+        let page = Page(chrome: chrome, view: view)
         let rendered = try await self.view.render(template, page).encodeResponse(for: self)
         rendered.status = status
         return rendered
@@ -102,6 +105,7 @@ extension Request {
         let noticeKey = query[String.self, at: "notice"].flatMap { noticeKeys.contains($0) ? $0 : nil }
         return PageChrome(
             title: title,
+            section: section,
             communeName: user?.commune.name,
             userName: user?.person.fullName,
             roleNames: user.map { roleNames($0) },

@@ -1,17 +1,17 @@
 import Leaf
 import Vapor
 
-/// `#errorSummary(view.errors, t.form_has_errors, "fullName position username:user-name")`: the
+/// `#errorSummary(view.errors, "fullName position username:user-name")`: the
 /// box at the top of a refused form that lists every message, each linking to its field, so a
 /// keyboard or screen-reader user can jump straight to what needs fixing.
 ///
-/// The third parameter gives the fields in the order the form shows them (`key` or `key:elementID`
+/// The second parameter gives the fields in the order the form shows them (`key` or `key:elementID`
 /// when the input's id differs from the key); messages for other keys follow in key order.
 struct ErrorSummaryTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let errors = ctx.parameters.first?.dictionary, !errors.isEmpty else { return .string("") }
-        let heading = ctx.parameters.count > 1 ? ctx.parameters[1].string ?? "" : ""
-        let declared = (ctx.parameters.count > 2 ? ctx.parameters[2].string ?? "" : "")
+        let heading = Strings.vietnamese["form_has_errors"] ?? ""
+        let declared = (ctx.parameters.count > 1 ? ctx.parameters[1].string ?? "" : "")
             .split(separator: " ").map { part -> (key: String, id: String) in
                 let pieces = part.split(separator: ":", maxSplits: 1).map(String.init)
                 return (pieces[0], pieces.count > 1 ? pieces[1] : pieces[0])
@@ -26,5 +26,16 @@ struct ErrorSummaryTag: UnsafeUnescapedLeafTag {
             html += "<li><a href=\"#\(field.id.htmlEscaped())\">\(message.htmlEscaped())</a></li>"
         }
         return .string(html + "</ul></div>")
+    }
+}
+
+/// `#t("key")`: a word of the UI from `Strings`, escaped like any other value. A template asks for
+/// the words it shows instead of every page carrying the whole table in its model. An unknown key
+/// shows the key itself (and `StringsTagTests` checks that every key the templates use exists).
+struct StringsTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        try ctx.requireParameterCount(1)
+        guard let key = ctx.parameters[0].string else { throw Abort(.internalServerError, reason: "#t takes its key as a string") }
+        return .string(Strings.vietnamese[key] ?? key)
     }
 }
