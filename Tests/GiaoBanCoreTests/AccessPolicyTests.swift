@@ -21,23 +21,6 @@ struct AccessPolicyTests {
         for action in refused { #expect(!AccessPolicy.allows(actor, action), "\(role) may not \(action)") }
     }
 
-    @Test("A member's whole report: its author, leaders, office, admin, the focal points and the approver of the author's groups; not other reporters, focal points of other groups or regional accounts")
-    func readWeeklyReport() {
-        let group = UUID(), other = UUID(), author = UUID()
-        let read = Action.readWeeklyReport(authorID: author, authorGroupIDs: [group], approvesAuthorGroup: false)
-        #expect(AccessPolicy.allows(Actor(personID: author, communeID: UUID(), roles: [.reporter]), read))
-        for role in [Role.leader, .office, .admin] { #expect(AccessPolicy.allows(Self.actor([role]), read), "\(role)") }
-        #expect(AccessPolicy.allows(Actor(personID: UUID(), communeID: UUID(), roles: [.reporter], aggregatedGroupIDs: [group]), read))
-        #expect(!AccessPolicy.allows(Actor(personID: UUID(), communeID: UUID(), roles: [.reporter], aggregatedGroupIDs: [other]), read))
-        #expect(!AccessPolicy.allows(Self.actor([.reporter]), read))
-        #expect(!AccessPolicy.allows(Self.actor([.regional]), read))
-        #expect(AccessPolicy.allows(Self.actor([.reporter]), .readWeeklyReport(authorID: author, authorGroupIDs: [group], approvesAuthorGroup: true)))
-        // A person in no group is read by themselves and the commune-wide roles only.
-        let loner = Action.readWeeklyReport(authorID: author, authorGroupIDs: [], approvesAuthorGroup: false)
-        #expect(!AccessPolicy.allows(Actor(personID: UUID(), communeID: UUID(), roles: [.reporter], aggregatedGroupIDs: [group]), loner))
-        #expect(AccessPolicy.allows(Self.actor([.office]), loner))
-    }
-
     @Test("Aggregating or supervising grants no commune-wide rights by itself")
     func derivedRoles() {
         let aggregator = Self.actor([.reporter], aggregates: true, supervises: true)

@@ -81,13 +81,15 @@ enum AccountQueries {
             .filter(\.$personID == personID).filter(\.$kind == .aggregator).all()
         async let cells = CellSupervisor.query(on: db).filter(\.$personID == personID).all()
         async let units = PersonUnit.query(on: db).filter(\.$personID == personID).all()
+        async let approved = ReportGroup.query(on: db).filter(\.$approverID == personID).all()
         let actor = Actor(
             personID: personID,
             communeID: person.communeID,
             roles: person.roles,
             aggregatedGroupIDs: Set(try await groups.map(\.groupID)),
             supervisedCellIDs: Set(try await cells.map(\.cellID)),
-            unitIDs: Set(try await units.map(\.unitID))
+            unitIDs: Set(try await units.map(\.unitID)),
+            approvedGroupIDs: Set(try await approved.map { try $0.requireID() })
         )
         return CurrentUser(person: person, commune: commune, actor: actor, session: session)
     }

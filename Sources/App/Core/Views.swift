@@ -64,32 +64,27 @@ extension Request {
         var adminNav: [PageChrome.NavItem] = []
         var weekTitle: String?
         if let user {
-            if AccessPolicy.allows(user.actor, .readRollups) {
-                nav.append(.init(href: "/rollups", label: t("nav_rollups"), current: section == "rollups"))
-            }
-            nav.append(.init(href: "/", label: t("nav_home"), current: section == "home"))
-            nav.append(.init(href: "/reports/current", label: t("nav_report"), current: section == "report"))
-            nav.append(.init(href: "/weeks/current", label: t("nav_week"), current: section == "week"))
-            nav.append(.init(href: "/schedule/current", label: t("nav_schedule"), current: section == "schedule"))
-            nav.append(.init(href: "/targets", label: t("nav_targets"), current: section == "targets"))
-            if AccessPolicy.allows(user.actor, .readMonthlyReports) || !user.actor.unitIDs.isEmpty {
-                nav.append(.init(href: "/monthly", label: t("nav_monthly"), current: section == "monthly"))
-            }
-            if AccessPolicy.allows(user.actor, .readCellReports) || user.actor.isCellSupervisor {
-                nav.append(.init(href: "/cells", label: t("nav_cell_meetings"), current: section == "cell_meetings"))
-            }
-            if AccessPolicy.allows(user.actor, .viewBriefing) {
-                nav.append(.init(href: "/dashboard", label: t("nav_dashboard"), current: section == "dashboard"))
-                nav.append(.init(href: "/briefing/current", label: t("nav_briefing"), current: section == "briefing"))
-            }
-            if AccessPolicy.allows(user.actor, .viewBriefing) || user.actor.isAggregator {
-                nav.append(.init(href: "/groups", label: t("nav_groups_week"), current: section == "groups"))
-            }
-            if AccessPolicy.allows(user.actor, .readCommuneLedger) || user.actor.isAggregator {
-                nav.append(.init(href: "/ledger/weeks/current", label: t("nav_ledger"), current: section == "ledger"))
-            } else {
-                nav.append(.init(href: "/ledger/people/\(user.personID)", label: t("nav_ledger"), current: section == "ledger"))
-            }
+            // Each link is shown iff the policy allows the action its page checks, so the menu
+            // never offers a 403 nor hides a page the person may open.
+            let ledger: (href: String, action: Action) = AccessPolicy.allows(user.actor, .readGroupLedgers)
+                ? ("/ledger/weeks/current", .readGroupLedgers)
+                : ("/ledger/people/\(user.personID)", .readPersonReports(person: PersonFacts(id: user.personID, communeID: user.communeID)))
+            let items: [(href: String, key: String, section: String, action: Action)] = [
+                ("/rollups", "nav_rollups", "rollups", .readRollups),
+                ("/", "nav_home", "home", .readHome),
+                ("/reports/current", "nav_report", "report", .readOwnReport),
+                ("/weeks/current", "nav_week", "week", .readCalendar),
+                ("/schedule/current", "nav_schedule", "schedule", .readCalendar),
+                ("/targets", "nav_targets", "targets", .readTargets),
+                ("/monthly", "nav_monthly", "monthly", MonthlyService.openAction(user)),
+                ("/cells", "nav_cell_meetings", "cell_meetings", .openCellMeetings),
+                ("/dashboard", "nav_dashboard", "dashboard", .viewBriefing),
+                ("/briefing/current", "nav_briefing", "briefing", .viewBriefing),
+                ("/groups", "nav_groups_week", "groups", .openGroupWeeks),
+                (ledger.href, "nav_ledger", "ledger", ledger.action),
+            ]
+            nav = items.filter { AccessPolicy.allows(user.actor, $0.action) }
+                .map { .init(href: $0.href, label: t($0.key), current: section == $0.section) }
             if AccessPolicy.allows(user.actor, .manageOrganisation) {
                 let items: [(String, String, String)] = [
                     ("/admin/setup", "nav_setup", "setup"),

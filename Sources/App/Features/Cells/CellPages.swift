@@ -36,8 +36,10 @@ struct CellPagesController {
     private func renderIndex(_ req: Request, user: CurrentUser, month: ReportMonth, errors: FieldErrors, errorCell: String?,
                              notes: [UUID: String], status: HTTPResponseStatus = .ok) async throws -> Response {
         let calendar = user.commune.calendar
+        // The menu's question, so that its link never answers 403 (a member in charge of cells
+        // that are all inactive sees an empty list).
+        guard AccessPolicy.allows(user.actor, .openCellMeetings) else { throw AppError.forbidden }
         let cells = try await CellService.cells(for: user.actor, on: req.db)
-        guard !cells.isEmpty || AccessPolicy.allows(user.actor, .readCellReports) else { throw AppError.forbidden }
         let compiled = try await CellService.compile(communeID: user.communeID, month: month, cells: cells, calendar: calendar,
                                                      now: req.now, on: req.db)
         let ids = cells.compactMap(\.id)
@@ -203,7 +205,7 @@ struct CellPagesController {
     func editMeeting(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
-        guard CellService.mayRead(user.actor, cellID: try cell.requireID()) else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readCell(cellID: try cell.requireID())) else { throw AppError.forbidden }
         let meeting = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
         return try await renderMeeting(req, user: user, cell: cell, meetingID: meeting.id!.uuidString, form: Self.form(from: meeting), errors: .init())
     }
@@ -411,8 +413,7 @@ struct CellPagesController {
     }
 
     func rubric(_ req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        guard AccessPolicy.allows(user.actor, .readCellReports) || user.actor.isCellSupervisor else { throw AppError.forbidden }
+        let user = try req.authorize(.openCellMeetings)
         let year = try req.query[String.self, at: "year"].map { try CellsAPIController.year($0) }
             ?? LocalDate.inZone(req.now, user.commune.calendar.timeZone).year
         let (rubric, stored) = try await CellService.rubric(year: year, communeID: user.communeID, on: req.db)

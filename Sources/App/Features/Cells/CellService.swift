@@ -154,10 +154,6 @@ enum CellService {
         return try await query.all().sortedVietnamese(by: \.name)
     }
 
-    static func mayRead(_ actor: Actor, cellID: UUID) -> Bool {
-        AccessPolicy.allows(actor, .readCellReports) || actor.supervisedCellIDs.contains(cellID)
-    }
-
     static func supervisors(of cellIDs: [UUID], on db: any Database) async throws -> [UUID: [UUID]] {
         guard !cellIDs.isEmpty else { return [:] }
         return Dictionary(grouping: try await CellSupervisor.query(on: db).filter(\.$cellID ~~ cellIDs).all(), by: \.cellID)

@@ -118,7 +118,7 @@ struct CellsAPIController {
     private func readableCell(_ req: Request) async throws -> (CurrentUser, PartyCell) {
         let user = try req.requireUser()
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
-        guard CellService.mayRead(user.actor, cellID: try cell.requireID()) else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readCell(cellID: try cell.requireID())) else { throw AppError.forbidden }
         return (user, cell)
     }
 
@@ -187,8 +187,8 @@ struct CellsAPIController {
     func compilation(_ req: Request) async throws -> CellCompilationDTO {
         let user = try req.requireUser()
         let month = try Self.month(req.parameters.get("month"))
+        guard AccessPolicy.allows(user.actor, .openCellMeetings) else { throw AppError.forbidden }
         let cells = try await CellService.cells(for: user.actor, on: req.db)
-        guard AccessPolicy.allows(user.actor, .readCellReports) || !cells.isEmpty else { throw AppError.forbidden }
         let calendar = user.commune.calendar
         let compiled = try await CellService.compile(communeID: user.communeID, month: month, cells: cells, calendar: calendar,
                                                      now: req.now, on: req.db)

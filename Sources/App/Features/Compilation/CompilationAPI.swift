@@ -167,7 +167,7 @@ struct CompilationAPIController {
 
     func show(_ req: Request) async throws -> GroupWeekDTO {
         let (user, group, week) = try await load(req)
-        guard CompilationService.mayRead(user.actor, group: group) else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readGroupWeek(group: GroupFacts(group))) else { throw AppError.forbidden }
         let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
         return GroupWeekDTO(view, calendar: user.commune.calendar)
     }

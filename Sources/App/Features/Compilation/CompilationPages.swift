@@ -74,7 +74,7 @@ struct CompilationPagesController {
     private func load(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek) {
         let user = try req.requireUser()
         let group = try await CompilationService.group(req.parameters.get("id"), communeID: user.communeID, on: req.db)
-        guard CompilationService.mayRead(user.actor, group: group) else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readGroupWeek(group: GroupFacts(group))) else { throw AppError.forbidden }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         return (user, group, week)
     }
@@ -89,18 +89,18 @@ struct CompilationPagesController {
                         errors: FieldErrors, confirmMissing: [String] = [], status: HTTPResponseStatus) async throws -> Response {
         let calendar = user.commune.calendar
         let view = try await CompilationService.view(group: group, week: week, calendar: calendar, now: req.now, on: req.db)
-        let role = CompilationService.role(user.actor, group: group)
+        let facts = GroupFacts(group)
         let state = view.groupWeek.state
-        let requiresApproval = group.approverID != nil
+        let requiresApproval = facts.requiresApproval
         func allowed(_ action: GroupWeekAction) -> Bool {
-            if case .success = GroupWeekFlow.apply(action, to: state, by: role, requiresApproval: requiresApproval) { return true }
-            return false
+            AccessPolicy.allows(user.actor, .actOnGroupWeek(action, group: facts, state: state))
         }
         let members = view.members.map { member in
             MemberRow(personID: member.personID.uuidString, name: member.person.fullName,
                       cell: member.entry.map { LedgerPagesController.cell($0, calendar: calendar) },
                       returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
-                      canReturn: role.isAggregator && state.membersMayEdit && member.report?.status == .submitted && member.report?.returnedAt == nil,
+                      canReturn: AccessPolicy.allows(user.actor, .returnMemberReport(group: facts, groupWeekState: state,
+                                                                                     report: MemberReportStatus(member.report))),
                       afterCompilation: member.submittedAfterCompilation(view.groupWeek), filedOnBehalf: member.report?.filedByID != nil,
                       fileHref: member.report?.firstSubmittedAt == nil && AccessPolicy.allows(user.actor, .fileReportOnBehalf(groupIDs: [view.groupID]))
                         ? "/reports/\(week.id)?personId=\(member.personID)" : nil,
@@ -128,8 +128,8 @@ struct CompilationPagesController {
             },
             summary: summary ?? view.groupWeek.summary,
             difficulties: view.difficulties.map { DifficultyRow(name: $0.fullName, text: $0.text) },
-            isAggregator: role.isAggregator, canSubmit: allowed(.submit), canApprove: allowed(.approve), canUnlock: allowed(.unlock),
-            canRemind: role.isAggregator || user.actor.readsWholeCommune, canReopen: allowed(.reopen),
+            isAggregator: GroupWeekActor(user.actor, group: facts).isAggregator, canSubmit: allowed(.submit), canApprove: allowed(.approve),
+            canUnlock: allowed(.unlock), canRemind: AccessPolicy.allows(user.actor, .remindGroupMembers(group: facts)), canReopen: allowed(.reopen),
             confirmMissing: confirmMissing, errors: errors)
         return try await req.render("groups/week", title: "\(group.name) · \(week.title)", section: "groups", page, status: status)
     }
@@ -158,7 +158,7 @@ struct CompilationPagesController {
                 }
             case "remind":
                 let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
-                guard CompilationService.role(user.actor, group: group).isAggregator || user.actor.readsWholeCommune else { throw AppError.forbidden }
+                guard AccessPolicy.allows(user.actor, .remindGroupMembers(group: GroupFacts(group))) else { throw AppError.forbidden }
                 _ = try await CompilationService.remindMissing(view: view, actor: user.actor, now: req.now, on: req.db)
                 return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=reminded")
             default:
@@ -185,18 +185,19 @@ struct CompilationPagesController {
     struct GroupsView: Encodable, Sendable { var weekID: String; var weekTitle: String; var groups: [GroupRow] }
 
     func index(_ req: Request) async throws -> Response {
-        let user = try req.requireUser()
+        // The menu's question: whoever may read one group's week opens the list (empty when, say,
+        // their only group is no longer active).
+        let user = try req.authorize(.openGroupWeeks)
         let calendar = user.commune.calendar
         let week = calendar.week(containing: req.now)
         let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
-            .sort(\.$sortOrder).all().filter { CompilationService.mayRead(user.actor, group: $0) }
-        guard !groups.isEmpty else { throw AppError.forbidden }
+            .sort(\.$sortOrder).all().filter { AccessPolicy.allows(user.actor, .readGroupWeek(group: GroupFacts($0))) }
         let states = try await GroupWeek.query(on: req.db).filter(\.$groupID ~~ groups.map { $0.id! })
             .filter(\.$weekID == week.id.description).all()
         let stateByGroup = Dictionary(uniqueKeysWithValues: states.map { ($0.groupID, $0.state) })
         let rows = groups.map { group in
             let state = stateByGroup[group.id!] ?? .open
-            let role = CompilationService.role(user.actor, group: group)
+            let role = GroupWeekActor(user.actor, group: GroupFacts(group))
             return GroupRow(id: group.id!.uuidString, name: group.name, state: state.rawValue,
                             stateLabel: state.vietnameseName,
                             role: role.isAggregator ? req.t("group_aggregators") : role.isApprover ? req.t("group_approver_role") : "")

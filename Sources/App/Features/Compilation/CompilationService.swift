@@ -62,15 +62,6 @@ enum CompilationService {
         try await GroupMembership.query(on: db).filter(\.$groupID == groupID).filter(\.$kind == .aggregator).all().map(\.personID)
     }
 
-    /// Who may open a group's week: its focal points and approver, and leaders/office/admin.
-    static func mayRead(_ actor: Actor, group: ReportGroup) -> Bool {
-        actor.readsWholeCommune || actor.aggregatedGroupIDs.contains(group.id!) || group.approverID == actor.personID
-    }
-
-    static func role(_ actor: Actor, group: ReportGroup) -> GroupWeekActor {
-        GroupWeekActor(isAggregator: actor.aggregatedGroupIDs.contains(group.id!), isApprover: group.approverID == actor.personID)
-    }
-
     /// A submitted report's lock (a group of its author compiled or approved the week, see
     /// `ReportLock`), with the sentence that says why and whom to contact: the group's focal
     /// points, and its approver once approved.
@@ -240,14 +231,17 @@ enum CompilationService {
     static func act(_ action: GroupWeekAction, group: ReportGroup, week: ReportWeek, actor: Actor, comment: String, summary: String?,
                     confirmMissing: Bool = false, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> GroupWeek {
         let groupID = try group.requireID()
-        if action == .submit && !confirmMissing && role(actor, group: group).isAggregator {
+        let part = GroupWeekActor(actor, group: GroupFacts(group))
+        if action == .submit && !confirmMissing && part.isAggregator {
             let waiting = try await stillReporting(group: group, week: week, calendar: calendar, now: now, on: db)
             if !waiting.isEmpty { throw ActionError.membersStillReporting(waiting) }
         }
         return try await db.transaction { db in
             let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
             let before = groupWeek.state
-            switch GroupWeekFlow.apply(action, to: before, by: role(actor, group: group), requiresApproval: group.approverID != nil) {
+            // The flow says both whether the actor may (403) and whether the state allows it (409);
+            // `AccessPolicy.actOnGroupWeek` answers the pages with the same rule.
+            switch GroupWeekFlow.apply(action, to: before, by: part, requiresApproval: GroupFacts(group).requiresApproval) {
             case .failure(let error): throw ActionError.flow(error)
             case .success(let next): groupWeek.state = next
             }
@@ -300,19 +294,28 @@ enum CompilationService {
     static func returnReport(group: ReportGroup, week: ReportWeek, personID: UUID, comment: String, actor: Actor,
                              now: Date, on db: any Database) async throws -> WeeklyReport {
         let groupID = try group.requireID()
-        guard actor.aggregatedGroupIDs.contains(groupID) else {
+        // The facts first, then one answer from GiaoBanCore; each refusal keeps its own status.
+        let isMember = try await GroupMembership.query(on: db).filter(\.$groupID == groupID).filter(\.$personID == personID)
+            .filter(\.$kind == .member).count() > 0
+        let found = isMember ? try await ReportService.find(personID: personID, week: week.id, on: db) : nil
+        let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
+        let refusal = MemberReportReturnRefusal.of(actor, group: GroupFacts(group), groupWeekState: groupWeek.state,
+                                                   report: MemberReportStatus(found))
+        if refusal == .notFocalPoint {
             throw ActionError.flow(.forbidden("Chỉ đầu mối tổng hợp của nhóm mới trả lại được báo cáo."))
         }
         let cleanComment = VietnameseText.nfc(comment)
         if cleanComment.isEmpty { throw ActionError.invalid(["comment": "Ghi rõ nội dung cần bổ sung, sửa."]) }
-        let isMember = try await GroupMembership.query(on: db).filter(\.$groupID == groupID).filter(\.$personID == personID)
-            .filter(\.$kind == .member).count() > 0
-        guard isMember, let report = try await ReportService.find(personID: personID, week: week.id, on: db), report.status == .submitted else {
+        guard let report = found, refusal != .notSubmitted else {
             throw ActionError.notFound("Cán bộ này chưa nộp báo cáo tuần trong nhóm.")
         }
-        let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
-        guard groupWeek.state.membersMayEdit else {
+        switch refusal {
+        case .groupWeekClosed?:
             throw ActionError.flow(.illegal("Báo cáo tổng hợp đã nộp hoặc đã duyệt: không trả lại báo cáo thành viên được nữa."))
+        case .alreadyReturned?:
+            throw ActionError.flow(.illegal("Báo cáo này đã được trả lại, đang chờ cán bộ sửa và nộp lại."))
+        case .notFocalPoint?, .notSubmitted?, nil:
+            break
         }
         return try await db.transaction { db in
             report.returnedAt = now

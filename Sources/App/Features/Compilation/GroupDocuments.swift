@@ -221,7 +221,7 @@ extension CompilationAPIController {
     func reportDocument(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let group = try await CompilationService.group(req.parameters.get("id"), communeID: user.communeID, on: req.db)
-        guard CompilationService.mayRead(user.actor, group: group) else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readGroupWeek(group: GroupFacts(group))) else { throw AppError.forbidden }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let calendar = user.commune.calendar
         let view = try await CompilationService.view(group: group, week: week, calendar: calendar, now: req.now, on: req.db)

@@ -35,7 +35,7 @@ enum MemberReportPage {
     }
 
     /// The group, week and member of the request, once the actor may read the member's report
-    /// (`AccessPolicy.readWeeklyReport`) and the person is a member of the group.
+    /// (`AccessPolicy.readPersonReports`) and the person is a member of the group.
     static func resolve(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek, Person) {
         let user = try req.requireUser()
         let group = try await CompilationService.group(req.parameters.get("id"), communeID: user.communeID, on: req.db)
@@ -46,7 +46,9 @@ enum MemberReportPage {
                 .filter(\.$kind == .member).count() > 0 else {
             throw AppError.notFound("Không tìm thấy thành viên này trong nhóm.")
         }
-        guard try await ReportService.mayRead(user.actor, personID: personID, on: req.db) else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readPersonReports(person: try await AccessFacts.person(person, on: req.db))) else {
+            throw AppError.forbidden
+        }
         return (user, group, week, person)
     }
 
@@ -126,14 +128,14 @@ enum MemberReportPage {
         case .draft?: statusText = "Đang soạn, chưa nộp"
         case nil: statusText = "Chưa có báo cáo"
         }
-        let role = CompilationService.role(actor, group: group)
         return Model(
             groupID: groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
             personID: personID.uuidString, name: person.fullName, hasReport: report?.status == .submitted, cell: cell,
             statusText: statusText, returned: returned, lockReason: lock?.message,
             targets: targets, work: work, plans: plans, difficulties: report?.status == .submitted ? content?.difficulties : nil,
             history: history,
-            canReturn: role.isAggregator && view.groupWeek.state.membersMayEdit && report?.status == .submitted && report?.returnedAt == nil,
+            canReturn: AccessPolicy.allows(actor, .returnMemberReport(group: GroupFacts(group), groupWeekState: view.groupWeek.state,
+                                                                      report: MemberReportStatus(report))),
             groupHref: "/groups/\(groupID)/weeks/\(week.id)",
             apiHref: "/api/v1/groups/\(groupID)/weeks/\(week.id)/members/\(personID)/report")
     }

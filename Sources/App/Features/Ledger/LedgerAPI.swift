@@ -83,8 +83,8 @@ struct LedgerAPIController {
     func week(_ req: Request) async throws -> LedgerWeekDTO {
         let user = try req.requireUser()
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
+        guard AccessPolicy.allows(user.actor, .readGroupLedgers) else { throw AppError.forbidden }
         let groups = LedgerService.readableGroups(user.actor)
-        if let groups, groups.isEmpty { throw AppError.forbidden }
         let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: groups, on: req.db)
         let calendar = user.commune.calendar
         let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: req.now, on: req.db)
@@ -113,7 +113,9 @@ struct LedgerAPIController {
             guard let personID = UUID(uuidString: raw),
                   let person = try await Person.query(on: req.db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first()
             else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
-            guard try await LedgerService.mayRead(user.actor, personID: personID, on: req.db) else { throw AppError.forbidden }
+            guard AccessPolicy.allows(user.actor, .readPersonReports(person: try await AccessFacts.person(person, on: req.db))) else {
+            throw AppError.forbidden
+        }
             let obligated = try await LedgerService.obligated(communeID: user.communeID, personIDs: [personID], on: req.db)
             let rows = try await LedgerService.rows(for: obligated, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
             let dto = LedgerPersonYearDTO(

@@ -69,8 +69,8 @@ struct LedgerPagesController {
     }
 
     static func weekBoard(_ week: ReportWeek, user: CurrentUser, byStatus: Bool, now: Date, on db: any Database) async throws -> WeekBoard {
+        guard AccessPolicy.allows(user.actor, .readGroupLedgers) else { throw AppError.forbidden }
         let readable = LedgerService.readableGroups(user.actor)
-        if let readable, readable.isEmpty { throw AppError.forbidden }
         let calendar = user.commune.calendar
         let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db)
         let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: now, on: db)
@@ -172,7 +172,9 @@ struct LedgerPagesController {
         guard let personID = req.parameters.get("personID").flatMap(UUID.init(uuidString:)),
               let person = try await Person.query(on: req.db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first()
         else { throw AppError.notFound() }
-        guard try await LedgerService.mayRead(user.actor, personID: personID, on: req.db) else { throw AppError.forbidden }
+        guard AccessPolicy.allows(user.actor, .readPersonReports(person: try await AccessFacts.person(person, on: req.db))) else {
+            throw AppError.forbidden
+        }
         let calendar = user.commune.calendar
         let year = try Self.year(req, calendar: calendar)
         let obligated = try await LedgerService.obligated(communeID: user.communeID, personIDs: [personID], on: req.db)

@@ -134,9 +134,4 @@ enum LedgerService {
     static func readableGroups(_ actor: Actor) -> Set<UUID>? {
         AccessPolicy.allows(actor, .readCommuneLedger) ? nil : actor.aggregatedGroupIDs
     }
-
-    /// Whether an actor may read one person's ledger.
-    static func mayRead(_ actor: Actor, personID: UUID, on db: any Database) async throws -> Bool {
-        try await ReportService.mayRead(actor, personID: personID, on: db)
-    }
 }

@@ -89,8 +89,8 @@ struct MonthlyAPIController {
         let user = try req.requireUser()
         let calendar = user.commune.calendar
         let month = try Self.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
+        guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
-        guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.isEmpty else { throw AppError.forbidden }
         return MonthlyOverviewDTO(
             month: month.description, periodStart: overview.context.period.firstDay.iso, periodEnd: overview.context.period.lastDay.iso,
             dueAt: calendar.isoString(overview.context.dueAt), monthlyReporters: calendar.settings.monthlyReporters.rawValue,
@@ -116,16 +116,16 @@ struct MonthlyAPIController {
         let calendar = user.commune.calendar
         if req.parameters.get("personID") != nil {
             let person = try await MonthlyService.person(req.parameters.get("personID"), communeID: user.communeID, on: req.db)
-            let allowed = write ? try await MonthlyService.mayWrite(user.actor, person: person, on: req.db)
-                                : try await MonthlyService.mayRead(user.actor, person: person, on: req.db)
+            let facts = try await AccessFacts.person(person, on: req.db)
+            let allowed = AccessPolicy.allows(user.actor, write ? .writePersonMonthlyReport(person: facts) : .readPersonMonthlyReport(person: facts))
             guard allowed else { throw AppError.forbidden }
             guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
             try await MonthlyService.requireOwed(person, month: month, calendar: calendar, on: req.db)
             return (user, .person(person), MonthlyService.context(month, calendar: calendar))
         }
         let unit = try await MonthlyService.unit(req.parameters.get("unitID"), communeID: user.communeID, on: req.db)
-        let allowed = write ? AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: try unit.requireID()))
-                            : MonthlyService.mayRead(user.actor, unitID: try unit.requireID())
+        let unitID = try unit.requireID()
+        let allowed = AccessPolicy.allows(user.actor, write ? .writeMonthlyReport(unitID: unitID) : .readUnitMonthlyReport(unitID: unitID))
         guard allowed else { throw AppError.forbidden }
         guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
         return (user, .unit(unit), MonthlyService.context(month, calendar: calendar))

@@ -123,8 +123,11 @@ enum MonthlyService {
         return try await query.all().sortedVietnamese(by: \.name)
     }
 
-    static func mayRead(_ actor: Actor, unitID: UUID) -> Bool {
-        AccessPolicy.allows(actor, .readMonthlyReports) || AccessPolicy.allows(actor, .writeMonthlyReport(unitID: unitID))
+    /// The facts of "may this user open the monthly reports?", the menu's and the list's question.
+    static func openAction(_ user: CurrentUser) -> Action {
+        let reporters = user.commune.calendar.settings.monthlyReporters
+        return .openMonthlyReports(communeAsksUnits: reporters.includesUnits,
+                                   asksActorInPerson: reporters.includesPeople && user.person.reportsWeekly)
     }
 
     static func reports(unitIDs: [UUID], months: [ReportMonth], on db: any Database) async throws -> [MonthlyReport] {
@@ -159,23 +162,6 @@ enum MonthlyService {
             throw AppError.notFound("Không tìm thấy cán bộ này.")
         }
         return person
-    }
-
-    /// Who writes an official's report: the official, and on their behalf those who may file
-    /// their weekly report (the office for anyone, a focal point for its groups' members).
-    static func mayWrite(_ actor: Actor, person: Person, on db: any Database) async throws -> Bool {
-        if person.id == actor.personID { return AccessPolicy.allows(actor, .writeOwnReport) }
-        // The office files for anyone: no need to read the person's groups (the month's list asks for every official).
-        if AccessPolicy.allows(actor, .fileReportOnBehalf(groupIDs: [])) { return true }
-        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == person.requireID())
-            .filter(\.$kind == .member).all().map(\.groupID)
-        return AccessPolicy.allows(actor, .fileReportOnBehalf(groupIDs: Set(groupIDs)))
-    }
-
-    /// Who reads it: those who write it, and the readers of every monthly report.
-    static func mayRead(_ actor: Actor, person: Person, on db: any Database) async throws -> Bool {
-        if AccessPolicy.allows(actor, .readMonthlyReports) { return true }
-        return try await mayWrite(actor, person: person, on: db)
     }
 
     /// An official's report for `month` exists to be written when they owe it (``MonthlyDuty``),

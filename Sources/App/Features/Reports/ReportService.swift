@@ -344,14 +344,4 @@ enum ReportService {
         try await report.save(on: db)
         return (report, existing == nil)
     }
-
-    /// Who may read a person's report: the decision is `AccessPolicy`'s (`readWeeklyReport`); this
-    /// reads the facts it needs: the groups the person reports in, and whether the actor approves one.
-    static func mayRead(_ actor: Actor, personID: UUID, on db: any Database) async throws -> Bool {
-        if actor.personID == personID || actor.readsWholeCommune { return true }
-        let groupIDs = Set(try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID))
-        let approves = groupIDs.isEmpty ? false : try await ReportGroup.query(on: db).filter(\.$id ~~ Array(groupIDs))
-            .filter(\.$approverID == actor.personID).count() > 0
-        return AccessPolicy.allows(actor, .readWeeklyReport(authorID: personID, authorGroupIDs: groupIDs, approvesAuthorGroup: approves))
-    }
 }

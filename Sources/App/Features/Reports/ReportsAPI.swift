@@ -125,15 +125,18 @@ struct ReportsAPIController {
     func get(_ req: Request) async throws -> ReportDTO {
         let user = try req.requireUser()
         let week = try week(req, user)
-        var personID = user.personID
+        var person = user.person
         if let raw = req.query[String.self, at: "personId"] {
             guard let id = UUID(uuidString: raw),
-                  try await Person.query(on: req.db).filter(\.$id == id).filter(\.$communeID == user.communeID).count() == 1 else {
+                  let found = try await Person.query(on: req.db).filter(\.$id == id).filter(\.$communeID == user.communeID).first() else {
                 throw AppError.notFound("Không tìm thấy cán bộ này.")
             }
-            personID = id
+            person = found
         }
-        guard try await ReportService.mayRead(user.actor, personID: personID, on: req.db) else { throw AppError.forbidden }
+        let personID = try person.requireID()
+        guard AccessPolicy.allows(user.actor, .readPersonReports(person: try await AccessFacts.person(person, on: req.db))) else {
+            throw AppError.forbidden
+        }
         guard let report = try await ReportService.find(personID: personID, week: week.id, on: req.db) else {
             throw AppError(.notFound, code: "report_not_found", message: "Chưa có báo cáo tuần \(week.id.week)/\(week.id.year).")
         }
