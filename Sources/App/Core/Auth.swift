@@ -73,42 +73,15 @@ extension Request {
 }
 
 enum AccountQueries {
-    /// Builds the `CurrentUser` for a person id: refuses inactive people and lost communes.
+    /// Builds the `CurrentUser` for a person id, in one statement: refuses inactive people and lost communes.
     static func currentUser(personID: UUID, session: UserSession?, on db: any Database) async throws -> CurrentUser? {
-        guard let person = try await Person.find(personID, on: db), person.active,
-              let commune = try await Commune.find(person.communeID, on: db) else { return nil }
-        async let groups = GroupMembership.query(on: db)
-            .filter(\.$personID == personID).filter(\.$kind == .aggregator).all()
-        async let cells = CellSupervisor.query(on: db).filter(\.$personID == personID).all()
-        async let units = PersonUnit.query(on: db).filter(\.$personID == personID).all()
-        async let approved = ReportGroup.query(on: db).filter(\.$approverID == personID).all()
-        let actor = Actor(
-            personID: personID,
-            communeID: person.communeID,
-            roles: person.roles,
-            aggregatedGroupIDs: Set(try await groups.map(\.groupID)),
-            supervisedCellIDs: Set(try await cells.map(\.cellID)),
-            unitIDs: Set(try await units.map(\.unitID)),
-            approvedGroupIDs: Set(try await approved.map { try $0.requireID() })
-        )
-        return CurrentUser(person: person, commune: commune, actor: actor, session: session)
-    }
-
-    /// The signed-in context for a person whose commune is at `version`: from `SignedInCache`
-    /// when it was built at that version, otherwise read and kept.
-    static func currentUser(personID: UUID, version: Int64, session: UserSession?, request: Request) async throws -> CurrentUser? {
-        let cache = request.application.signedInCache
-        guard request.application.giaobanConfig.pageCache else {
-            return try await currentUser(personID: personID, session: session, on: request.db)
-        }
-        let now = request.now
-        if let entry = cache.entry(personID: personID, version: version, at: now) {
-            return CurrentUser(person: entry.person, commune: entry.commune, actor: entry.actor, session: session)
-        }
-        guard let user = try await currentUser(personID: personID, session: session, on: request.db) else { return nil }
-        cache.store(.init(version: version, minute: MinuteGrain.minute(of: now), person: user.person, commune: user.commune,
-                          actor: user.actor))
-        return user
+        let sql = try SQLAccess.sql(db)
+        let row = try await sql.raw("""
+            SELECT \(unsafeRaw: SignedInContext.columns(sql, person: "p.id"))
+            FROM people p JOIN communes m ON m.id = p.commune_id
+            WHERE p.id = \(bind: personID) AND p.active = \(bind: true)
+            """).first()
+        return try row.map { try SignedInContext.user(from: $0, session: session) }
     }
 
     struct Versions: Sendable {
@@ -116,24 +89,85 @@ enum AccountQueries {
         var personal: Int64
     }
 
-    /// One query for what every signed-in request starts with: the live session or token row
-    /// with its person's commune version and own version.
-    static func credential<Credential: Model>(_ type: Credential.Type, tokenHash: String, now: Date,
-                                              on db: any Database) async throws -> (Credential, versions: Versions)? {
-        let row = try await SQLAccess.sql(db).raw("""
-            SELECT c.*, v.version AS commune_data_version, pv.version AS personal_data_version
+    /// One statement for what every signed-in request starts with: the live session or token row,
+    /// its person, their commune, what they aggregate, supervise, belong to and approve, and the
+    /// commune's and person's data versions. An inactive person's credential finds nothing.
+    static func signedIn<Credential: Model>(_ type: Credential.Type, tokenHash: String, now: Date,
+                                            on db: any Database) async throws -> (Credential, CurrentUser, versions: Versions)? {
+        let sql = try SQLAccess.sql(db)
+        let row = try await sql.raw("""
+            SELECT c.*, \(unsafeRaw: SignedInContext.columns(sql, person: "c.person_id")),
+                v.version AS commune_data_version, pv.version AS personal_data_version
             FROM \(ident: Credential.schema) c
             JOIN people p ON p.id = c.person_id
+            JOIN communes m ON m.id = p.commune_id
             LEFT JOIN commune_versions v ON v.commune_id = p.commune_id
             LEFT JOIN person_versions pv ON pv.person_id = c.person_id
-            WHERE c.token_hash = \(bind: tokenHash) AND c.expires_at > \(bind: now)
+            WHERE c.token_hash = \(bind: tokenHash) AND c.expires_at > \(bind: now) AND p.active = \(bind: true)
             LIMIT 1
             """).first()
         guard let row else { return nil }
         let versions = Versions(commune: try row.decode(column: "commune_data_version", as: Int64?.self) ?? 0,
                                 personal: try row.decode(column: "personal_data_version", as: Int64?.self) ?? 0)
-        return (try row.decode(fluentModel: Credential.self), versions)
+        let credential = try row.decode(fluentModel: Credential.self)
+        return (credential, try SignedInContext.user(from: row, session: credential as? UserSession), versions)
     }
+}
+
+/// The columns of the signed-in context and how a row of them becomes a `CurrentUser`. The person's
+/// and commune's columns come prefixed (`p__`, `m__`) beside the credential's own; the id sets as
+/// comma-separated text from one sub-select each, so the whole context is one round trip.
+enum SignedInContext {
+    static let personPrefix = "p__"
+    static let communePrefix = "m__"
+    private static let personColumns = Person().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
+    private static let communeColumns = Commune().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
+
+    /// The select list; `person` is the expression of the signed-in person's id.
+    static func columns(_ sql: any SQLDatabase, person: String) -> String {
+        let list: (String) -> String = sql.dialect.name == "postgresql"
+            ? { "string_agg(\($0)::text, ',')" } : { "group_concat(\($0), ',')" }
+        let personal = personColumns.map { "p.\($0) AS \(personPrefix)\($0)" }
+        let communal = communeColumns.map { "m.\($0) AS \(communePrefix)\($0)" }
+        let sets = [
+            "(SELECT \(list("gm.group_id")) FROM group_memberships gm WHERE gm.person_id = \(person) AND gm.kind = 'aggregator') AS aggregated_group_ids",
+            "(SELECT \(list("cs.cell_id")) FROM cell_supervisors cs WHERE cs.person_id = \(person)) AS supervised_cell_ids",
+            "(SELECT \(list("pu.unit_id")) FROM person_units pu WHERE pu.person_id = \(person)) AS unit_ids",
+            "(SELECT \(list("ag.id")) FROM report_groups ag WHERE ag.approver_id = \(person)) AS approved_group_ids",
+        ]
+        return (personal + communal + sets).joined(separator: ", ")
+    }
+
+    static func user(from row: any SQLRow, session: UserSession?) throws -> CurrentUser {
+        let person = try PrefixedRow(row: row, prefix: personPrefix).decode(fluentModel: Person.self)
+        let commune = try PrefixedRow(row: row, prefix: communePrefix).decode(fluentModel: Commune.self)
+        func ids(_ column: String) throws -> Set<UUID> {
+            let text = try row.decode(column: column, as: String?.self) ?? ""
+            return Set(text.split(separator: ",").compactMap { UUID(uuidString: String($0)) })
+        }
+        let personID = try person.requireID()
+        let actor = Actor(
+            personID: personID,
+            communeID: person.communeID,
+            roles: person.roles,
+            aggregatedGroupIDs: try ids("aggregated_group_ids"),
+            supervisedCellIDs: try ids("supervised_cell_ids"),
+            unitIDs: try ids("unit_ids"),
+            approvedGroupIDs: try ids("approved_group_ids")
+        )
+        return CurrentUser(person: person, commune: commune, actor: actor, session: session)
+    }
+}
+
+/// A row's columns that start with `prefix`, named without it: one model's part of a joined row.
+struct PrefixedRow: SQLRow {
+    let row: any SQLRow
+    let prefix: String
+
+    var allColumns: [String] { row.allColumns.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } }
+    func contains(column: String) -> Bool { row.contains(column: prefix + column) }
+    func decodeNil(column: String) throws -> Bool { try row.decodeNil(column: prefix + column) }
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try row.decode(column: prefix + column, as: type) }
 }
 
 /// Recognises the browser session cookie. A missing or expired session simply leaves the
@@ -144,10 +178,9 @@ struct SessionAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
             let now = request.now
-            if let (session, versions) = try await AccountQueries.credential(UserSession.self, tokenHash: SecretToken.hash(token),
-                                                                              now: now, on: request.db) {
-                request.currentUser = try await AccountQueries.currentUser(personID: session.personID, version: versions.commune,
-                                                                           session: session, request: request)
+            if let (session, user, versions) = try await AccountQueries.signedIn(UserSession.self, tokenHash: SecretToken.hash(token),
+                                                                                   now: now, on: request.db) {
+                request.currentUser = user
                 request.dataVersion = versions.commune
                 request.personalDataVersion = versions.personal
                 let lifetime = request.application.giaobanConfig.sessionLifetime
@@ -166,10 +199,8 @@ struct SessionAuthMiddleware: AsyncMiddleware {
 struct BearerAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            guard let (token, versions) = try await AccountQueries.credential(APIToken.self, tokenHash: SecretToken.hash(bearer.token),
-                                                                               now: request.now, on: request.db),
-                let user = try await AccountQueries.currentUser(personID: token.personID, version: versions.commune, session: nil,
-                                                                request: request)
+            guard let (_, user, versions) = try await AccountQueries.signedIn(APIToken.self, tokenHash: SecretToken.hash(bearer.token),
+                                                                               now: request.now, on: request.db)
             else {
                 throw AppError(.unauthorized, code: "invalid_token", message: "Mã truy cập không hợp lệ hoặc đã hết hạn.")
             }
