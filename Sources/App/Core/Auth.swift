@@ -125,8 +125,7 @@ enum SignedInContext {
 
     /// The select list; `person` is the expression of the signed-in person's id.
     static func columns(_ sql: any SQLDatabase, person: String) -> String {
-        let list: (String) -> String = sql.dialect.name == "postgresql"
-            ? { "string_agg(\($0)::text, ',')" } : { "group_concat(\($0), ',')" }
+        let list = { SQLAccess.idList(sql, $0) }
         let personal = personColumns.map { "p.\($0) AS \(personPrefix)\($0)" }
         let communal = communeColumns.map { "m.\($0) AS \(communePrefix)\($0)" }
         let sets = [
@@ -141,10 +140,7 @@ enum SignedInContext {
     static func user(from row: any SQLRow, session: UserSession?) throws -> CurrentUser {
         let person = try PrefixedRow(row: row, prefix: personPrefix).decode(fluentModel: Person.self)
         let commune = try PrefixedRow(row: row, prefix: communePrefix).decode(fluentModel: Commune.self)
-        func ids(_ column: String) throws -> Set<UUID> {
-            let text = try row.decode(column: column, as: String?.self) ?? ""
-            return Set(text.split(separator: ",").compactMap { UUID(uuidString: String($0)) })
-        }
+        func ids(_ column: String) throws -> Set<UUID> { try SQLAccess.ids(row, column) }
         let personID = try person.requireID()
         let actor = Actor(
             personID: personID,

@@ -19,4 +19,15 @@ enum SQLAccess {
         if let text = try? row.decode(column: column, as: String.self) { return text.uppercased() }
         return try row.decode(column: column, as: UUID.self).uuidString
     }
+
+    /// An aggregate of ids as comma-separated text, in the database's own spelling; read back with `ids(_:_:)`.
+    static func idList(_ sql: any SQLDatabase, _ expression: String) -> String {
+        sql.dialect.name == "postgresql" ? "string_agg(\(expression)::text, ',')" : "group_concat(\(expression), ',')"
+    }
+
+    /// The ids of an `idList` column (none when NULL).
+    static func ids(_ row: any SQLRow, _ column: String) throws -> Set<UUID> {
+        let text = try row.decode(column: column, as: String?.self) ?? ""
+        return Set(text.split(separator: ",").compactMap { UUID(uuidString: String($0)) })
+    }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import GiaoBanCore
 import Leaf
 import Vapor
@@ -36,6 +37,32 @@ struct Page<View: Encodable & Sendable>: Encodable, Sendable {
     var view: View
 }
 
+/// What the header needs beyond the signed-in context, in one statement: unread notifications, the
+/// active groups the person reports to, and when they first submitted this week's report.
+struct ChromeFacts: Sendable {
+    var week: ReportWeek
+    var unread: Int
+    var memberGroupIDs: Set<UUID>
+    var firstSubmittedAt: Date?
+
+    static func read(for user: CurrentUser, week: ReportWeek, on db: any Database) async throws -> ChromeFacts {
+        let sql = try SQLAccess.sql(db)
+        let row = try await sql.raw("""
+            SELECT
+              (SELECT COUNT(*) FROM notifications n WHERE n.person_id = \(bind: user.personID) AND n.read_at IS NULL) AS unread,
+              (SELECT \(unsafeRaw: SQLAccess.idList(sql, "gm.group_id")) FROM group_memberships gm
+                 JOIN report_groups g ON g.id = gm.group_id
+                 WHERE gm.person_id = \(bind: user.personID) AND gm.kind = 'member' AND g.active = \(bind: true)) AS member_group_ids,
+              (SELECT r.first_submitted_at FROM weekly_reports r
+                 WHERE r.person_id = \(bind: user.personID) AND r.week_id = \(bind: week.id.description)) AS first_submitted_at
+            """).first()
+        guard let row else { return ChromeFacts(week: week, unread: 0, memberGroupIDs: [], firstSubmittedAt: nil) }
+        return ChromeFacts(week: week, unread: try row.decode(column: "unread", as: Int.self),
+                           memberGroupIDs: try SQLAccess.ids(row, "member_group_ids"),
+                           firstSubmittedAt: try row.decode(column: "first_submitted_at", as: Date?.self))
+    }
+}
+
 /// Flash notices travel as `?notice=key` after a redirect; only known keys are shown.
 private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored", "report_submitted", "reminded", "schedule_published"]
 
@@ -44,9 +71,9 @@ extension Request {
                                              _ view: View, status: HTTPResponseStatus = .ok) async throws -> Response {
         var chrome = makeChrome(title: title, section: section)
         if let user = currentUser {
-            chrome.unreadCount = try await AppNotification.query(on: db).filter(\.$personID == user.personID)
-                .filter(\.$readAt == nil).count()
-            if let due = try await nextDue(for: user) {
+            let facts = try await ChromeFacts.read(for: user, week: user.commune.calendar.week(containing: now), on: db)
+            chrome.unreadCount = facts.unread
+            if let due = try await nextDue(for: user, facts: facts) {
                 chrome.nextDue = due.text
                 chrome.nextDueShort = due.short
                 chrome.nextDueOverdue = due.overdue
@@ -115,26 +142,19 @@ extension Request {
     }
 
     /// "Báo cáo tuần: còn 2 ngày 3 giờ", or this week's report overdue while it is still owed.
-    private func nextDue(for user: CurrentUser) async throws -> (text: String, short: String, overdue: Bool)? {
+    private func nextDue(for user: CurrentUser, facts: ChromeFacts) async throws -> (text: String, short: String, overdue: Bool)? {
         let calendar = user.commune.calendar
-        let week = calendar.week(containing: now)
+        let week = facts.week
         let due = calendar.deadlines(for: week).weeklyReport
-        let memberships = try await GroupMembership.query(on: db).filter(\.$personID == user.personID)
-            .filter(\.$kind == .member).all()
-        var owes = false
-        if !memberships.isEmpty && user.person.reportsWeekly {
-            owes = try await ReportGroup.query(on: db).filter(\.$id ~~ memberships.map(\.groupID))
-                .filter(\.$active == true).count() > 0
-        }
+        let owes = !facts.memberGroupIDs.isEmpty && user.person.reportsWeekly
         // Past the deadline, the ledger's own entry for this week (submission, leave, first day).
         var entry: LedgerEntry?
-        if owes, due > now, let submitted = try await WeeklyReport.query(on: db).filter(\.$personID == user.personID)
-            .filter(\.$weekID == week.id.description).first()?.firstSubmittedAt {
+        if owes, due > now, let submitted = facts.firstSubmittedAt {
             // Submitted before the deadline: on time, and the header moves on to what is next.
             entry = LedgerEntry(status: .onTime, submittedAt: submitted)
         }
         if owes, due <= now {
-            let me = LedgerService.Obligated(person: user.person, personID: user.personID, groupIDs: memberships.map(\.groupID),
+            let me = LedgerService.Obligated(person: user.person, personID: user.personID, groupIDs: Array(facts.memberGroupIDs),
                                              unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)
             entry = try await LedgerService.rows(for: [me], weeks: [week], calendar: calendar, now: now, on: db).first?.entry
         }
