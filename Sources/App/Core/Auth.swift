@@ -8,12 +8,20 @@ import Vapor
 struct CurrentUser: Sendable {
     let person: Person
     let commune: Commune
+    /// The commune's calendar, decoded once when the context is built (not at every use); a
+    /// commune whose calendar does not decode has no signed-in context (`StoredDataError`).
+    let calendar: CommuneCalendar
     let actor: Actor
     /// The browser session, when signed in through the web UI (absent for API tokens).
     let session: UserSession?
 
     var personID: UUID { actor.personID }
     var communeID: UUID { actor.communeID }
+
+    /// The same context for another request's session (the cached one is kept without it).
+    func with(session: UserSession?) -> CurrentUser {
+        CurrentUser(person: person, commune: commune, calendar: calendar, actor: actor, session: session)
+    }
 }
 
 enum SecretToken {
@@ -89,7 +97,7 @@ enum AccountQueries {
             supervisedCellIDs: Set(try await cells.map(\.cellID)),
             unitIDs: Set(try await units.map(\.unitID))
         )
-        return CurrentUser(person: person, commune: commune, actor: actor, session: session)
+        return CurrentUser(person: person, commune: commune, calendar: try commune.calendar, actor: actor, session: session)
     }
 
     /// The signed-in context for a person whose commune is at `version`: from `SignedInCache`
@@ -101,11 +109,10 @@ enum AccountQueries {
         }
         let now = request.now
         if let entry = cache.entry(personID: personID, version: version, at: now) {
-            return CurrentUser(person: entry.person, commune: entry.commune, actor: entry.actor, session: session)
+            return entry.user.with(session: session)
         }
         guard let user = try await currentUser(personID: personID, session: session, on: request.db) else { return nil }
-        cache.store(.init(version: version, minute: MinuteGrain.minute(of: now), person: user.person, commune: user.commune,
-                          actor: user.actor))
+        cache.store(.init(version: version, minute: MinuteGrain.minute(of: now), user: user.with(session: nil)))
         return user
     }
 

@@ -97,7 +97,7 @@ extension Request {
                 ]
                 adminNav = items.map { .init(href: $0.0, label: t($0.1), current: section == $0.2) }
             }
-            weekTitle = user.commune.calendar.week(containing: now).title
+            weekTitle = user.calendar.week(containing: now).title
         }
         let noticeKey = query[String.self, at: "notice"].flatMap { noticeKeys.contains($0) ? $0 : nil }
         return PageChrome(
@@ -117,7 +117,7 @@ extension Request {
 
     /// "Báo cáo tuần: còn 2 ngày 3 giờ", or this week's report overdue while it is still owed.
     private func nextDue(for user: CurrentUser) async throws -> (text: String, short: String, overdue: Bool)? {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let week = calendar.week(containing: now)
         let due = calendar.deadlines(for: week).weeklyReport
         let memberships = try await GroupMembership.query(on: db).filter(\.$personID == user.personID)

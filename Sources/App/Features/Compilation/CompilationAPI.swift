@@ -168,8 +168,8 @@ struct CompilationAPIController {
     func show(_ req: Request) async throws -> GroupWeekDTO {
         let (user, group, week) = try await load(req)
         guard CompilationService.mayRead(user.actor, group: group) else { throw AppError.forbidden }
-        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
-        return GroupWeekDTO(view, calendar: user.commune.calendar)
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.calendar)
     }
 
     private func act(_ req: Request, _ action: GroupWeekAction) async throws -> GroupWeekDTO {
@@ -178,12 +178,12 @@ struct CompilationAPIController {
         do {
             _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: body.comment ?? "",
                                                  summary: body.summary, confirmMissing: body.confirmMissing ?? false,
-                                                 calendar: user.commune.calendar, now: req.now, on: req.db)
+                                                 calendar: user.calendar, now: req.now, on: req.db)
         } catch let error as CompilationService.ActionError {
             throw Self.translate(error)
         }
-        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
-        return GroupWeekDTO(view, calendar: user.commune.calendar)
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.calendar)
     }
 
     func submit(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .submit) }
@@ -203,7 +203,7 @@ struct CompilationAPIController {
         } catch let error as CompilationService.ActionError {
             throw Self.translate(error)
         }
-        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
-        return GroupWeekDTO(view, calendar: user.commune.calendar)
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.calendar)
     }
 }

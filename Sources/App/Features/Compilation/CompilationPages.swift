@@ -87,7 +87,7 @@ struct CompilationPagesController {
 
     private func render(_ req: Request, user: CurrentUser, group: ReportGroup, week: ReportWeek, summary: String?,
                         errors: FieldErrors, confirmMissing: [String] = [], status: HTTPResponseStatus) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let view = try await CompilationService.view(group: group, week: week, calendar: calendar, now: req.now, on: req.db)
         let role = CompilationService.role(user.actor, group: group)
         let state = view.groupWeek.state
@@ -146,18 +146,18 @@ struct CompilationPagesController {
                 let action = GroupWeekAction(rawValue: name)!
                 _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: form.comment ?? "",
                                                      summary: form.summary, confirmMissing: form.confirmMissing == "true",
-                                                     calendar: user.commune.calendar, now: req.now, on: req.db)
+                                                     calendar: user.calendar, now: req.now, on: req.db)
             case "return":
                 if let personID = form.personId.flatMap(UUID.init(uuidString:)) {
                     _ = try await CompilationService.returnReport(group: group, week: week, personID: personID, comment: form.comment ?? "",
                                                                   actor: user.actor, now: req.now, on: req.db)
                 } else {
                     _ = try await CompilationService.act(.returnToAggregator, group: group, week: week, actor: user.actor,
-                                                         comment: form.comment ?? "", summary: nil, calendar: user.commune.calendar,
+                                                         comment: form.comment ?? "", summary: nil, calendar: user.calendar,
                                                          now: req.now, on: req.db)
                 }
             case "remind":
-                let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
+                let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
                 guard CompilationService.role(user.actor, group: group).isAggregator || user.actor.readsWholeCommune else { throw AppError.forbidden }
                 _ = try await CompilationService.remindMissing(view: view, actor: user.actor, now: req.now, on: req.db)
                 return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=reminded")
@@ -186,7 +186,7 @@ struct CompilationPagesController {
 
     func index(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let week = calendar.week(containing: req.now)
         let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
             .sort(\.$sortOrder).all().filter { CompilationService.mayRead(user.actor, group: $0) }

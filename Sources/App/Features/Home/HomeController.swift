@@ -63,7 +63,7 @@ struct HomeController {
 
     func index(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCalendar)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let now = req.now
         let week = calendar.week(containing: now)
         let deadlines = calendar.deadlines(for: week)
@@ -143,7 +143,7 @@ struct HomeController {
 
     /// The home page's answer to "have I done my report?" for the current week, and what is next.
     private func myReport(_ req: Request, user: CurrentUser, week: ReportWeek, memberships: [GroupMembership]) async throws -> MyReport {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let now = req.now
         let due = calendar.deadlines(for: week).weeklyReport
         let report = try await ReportService.find(personID: user.personID, week: week.id, on: req.db)

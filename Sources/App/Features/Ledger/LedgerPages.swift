@@ -71,7 +71,7 @@ struct LedgerPagesController {
     static func weekBoard(_ week: ReportWeek, user: CurrentUser, byStatus: Bool, now: Date, on db: any Database) async throws -> WeekBoard {
         let readable = LedgerService.readableGroups(user.actor)
         if let readable, readable.isEmpty { throw AppError.forbidden }
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db)
         let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: now, on: db)
         var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true)
@@ -105,13 +105,13 @@ struct LedgerPagesController {
         let user = try req.requireUser()
         let parameter = req.parameters.get("weekID") ?? ""
         if parameter == "current" {
-            return req.redirect(to: "/ledger/weeks/\(user.commune.calendar.week(containing: req.now).id)")
+            return req.redirect(to: "/ledger/weeks/\(user.calendar.week(containing: req.now).id)")
         }
         // `/ledger/weeks/{week}.xlsx`, as `/ledger/summary.xlsx` beside the summary page.
         if parameter.hasSuffix(".xlsx") { return try await weekExport(req, user: user, weekID: String(parameter.dropLast(5))) }
         let week = try WeekLookup.week(parameter, for: user, now: req.now)
         let byStatus = req.query[String.self, at: "sort"] == "status"
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let board = try await Self.weekBoard(week, user: user, byStatus: byStatus, now: req.now, on: req.db)
         let path = "/ledger/weeks/\(week.id)"
         let view = WeekView(weekID: week.id.description, title: week.title,
@@ -139,7 +139,7 @@ struct LedgerPagesController {
     /// with unit, groups, status, first submission and note, in the page's order.
     func weekExport(_ req: Request, user: CurrentUser, weekID: String) async throws -> Response {
         let week = try WeekLookup.week(weekID, for: user, now: req.now)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let board = try await Self.weekBoard(week, user: user, byStatus: req.query[String.self, at: "sort"] == "status",
                                              now: req.now, on: req.db)
         let due = calendar.deadlines(for: week).weeklyReport
@@ -173,7 +173,7 @@ struct LedgerPagesController {
               let person = try await Person.query(on: req.db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first()
         else { throw AppError.notFound() }
         guard try await LedgerService.mayRead(user.actor, personID: personID, on: req.db) else { throw AppError.forbidden }
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let obligated = try await LedgerService.obligated(communeID: user.communeID, personIDs: [personID], on: req.db)
         let rows = try await LedgerService.rows(for: obligated, weeks: LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now),
@@ -216,7 +216,7 @@ struct LedgerPagesController {
     }
 
     static func summary(_ req: Request, user: CurrentUser, year: Int, month: Int?) async throws -> Summary {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let weeks = month.map { LedgerService.weeks(ofMonth: $0, year: year, calendar: calendar, now: req.now) }
             ?? LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now)
         let people = try await LedgerService.obligated(communeID: user.communeID, on: req.db)
@@ -239,7 +239,7 @@ struct LedgerPagesController {
 
     func summary(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCommuneLedger)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let month = try Self.month(req)
         let summary = try await Self.summary(req, user: user, year: year, month: month)
@@ -266,7 +266,7 @@ struct LedgerPagesController {
     /// the annual evaluation.
     func summaryExport(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCommuneLedger)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let month = try Self.month(req)
         let summary = try await Self.summary(req, user: user, year: year, month: month)

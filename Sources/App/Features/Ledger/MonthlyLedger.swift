@@ -121,7 +121,7 @@ extension LedgerAPIController {
     /// admins; otherwise the caller's own units, themself, and the cells they are in charge of.
     func monthly(_ req: Request) async throws -> MonthlyLedgerDTO {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let yearText = req.query[String.self, at: "year"]
         let year = try yearText.map { try CellsAPIController.year($0) } ?? LocalDate.inZone(req.now, calendar.timeZone).year
         let (units, cells, people) = try await LedgerPagesController.monthlyScope(user.actor, on: req.db)
@@ -162,7 +162,7 @@ extension LedgerPagesController {
     /// `GET /ledger/monthly?year=`: the monthly reports and the cell reports of a year, month by month.
     func monthly(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let (units, cells, people) = try await Self.monthlyScope(user.actor, on: req.db)
         let unitRows = try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db)

@@ -30,7 +30,7 @@ struct MonthlyPagesController {
 
     func index(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let month = try MonthlyAPIController.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.isEmpty else { throw AppError.forbidden }
@@ -106,7 +106,7 @@ struct MonthlyPagesController {
     private func render(_ req: Request, user: CurrentUser, owner: MonthlyOwner, context: MonthlyService.Context, report: MonthlyReport?,
                         content: MonthlyReportContent, typed: ReportForm?, redrafted: Bool, canWrite: Bool, errors: FieldErrors,
                         status: HTTPResponseStatus = .ok) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let typedFigures = Dictionary((typed?.figures ?? []).compactMap { f in f.targetId.map { ($0, f) } }, uniquingKeysWith: { a, _ in a })
         let figures = content.figures.enumerated().map { index, figure -> FigureRow in
             let id = figure.targetId.uuidString
@@ -141,7 +141,7 @@ struct MonthlyPagesController {
         let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
         let redraft = req.query[String.self, at: "redraft"] == "1" && canWrite
         let content: MonthlyReportContent
-        if let stored = report?.content, !redraft { content = stored } else {
+        if let stored = try report?.content, !redraft { content = stored } else {
             content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
         }
         return try await render(req, user: user, owner: owner, context: context, report: report, content: content, typed: nil,
@@ -166,7 +166,7 @@ struct MonthlyPagesController {
         } catch let error as AppError where error.status == .unprocessableEntity {
             let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
             let content: MonthlyReportContent
-            if let stored = report?.content { content = stored } else {
+            if let stored = try report?.content { content = stored } else {
                 content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
             }
             return try await render(req, user: user, owner: owner, context: context, report: report, content: content, typed: form,
@@ -188,12 +188,12 @@ struct MonthlyPagesController {
 
     private func renderCompilation(_ req: Request, user: CurrentUser, month: ReportMonth, typed: MonthlyCompilationInput?,
                                    errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         let record = try await MonthlyService.compilation(communeID: user.communeID, month: month, on: req.db)
-        let units = overview.owners.map { owner -> CompiledUnit in
+        let units = try overview.owners.map { owner -> CompiledUnit in
             let report = overview.reports[owner.id]
-            let content = report?.status == .submitted ? report!.content : .empty
+            let content = report?.status == .submitted ? try report!.content : .empty
             return CompiledUnit(
                 name: owner.name, id: owner.id.uuidString,
                 status: LedgerPagesController.cell(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar),

@@ -59,7 +59,7 @@ enum ReminderService {
     /// monthly reports and cell reports of this and last month; who watches each for the missing list.
     static func obligations(commune: Commune, now: Date, on db: any Database) async throws -> Plan {
         let communeID = try commune.requireID()
-        let calendar = commune.calendar
+        let calendar = try commune.calendar
         let week = calendar.week(containing: now)
         let people = try await Person.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
         let office = people.filter { $0.roles.contains(.office) }.compactMap(\.id)
@@ -178,9 +178,9 @@ enum ReminderService {
     static func plan(commune: Commune, now: Date, on db: any Database, logger: Logger) async throws -> Int {
         let communeID = try commune.requireID()
         let integration = try await integration(communeID: communeID, on: db)
-        let settings = integration?.reminderSettings ?? .defaults
+        let settings = try integration?.reminderSettings ?? .defaults
         let plan = try await obligations(commune: commune, now: now, on: db)
-        let zone = commune.calendar.timeZone
+        let zone = try commune.calendar.timeZone
         // Keys already written recently; the unique index still guards against another server racing us.
         let recent = try await OutboxMessage.query(on: db).filter(\.$communeID == communeID)
             .filter(\.$createdAt >= now.addingTimeInterval(-2 * lookback - 86_400)).all().map(\.dedupeKey)

@@ -43,7 +43,7 @@ enum RollupService {
         var weekID = ""
         for commune in communes {
             let communeID = try commune.requireID()
-            let calendar = commune.calendar
+            let calendar = try commune.calendar
             let current = calendar.week(containing: now)
             weekID = current.id.description
             let weeks = LedgerService.weeks(ofYear: year, calendar: calendar, now: now)
@@ -73,7 +73,7 @@ enum RollupService {
 /// `GET /api/v1/rollups?year=` and the `/rollups` page, for regional accounts.
 struct RollupsController {
     static func year(_ req: Request, user: CurrentUser) throws -> Int {
-        guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else { return user.commune.calendar.week(containing: req.now).id.year }
+        guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else { return user.calendar.week(containing: req.now).id.year }
         return try CellsAPIController.year(raw)
     }
 
