@@ -482,6 +482,7 @@ enum Strings {
         "rollups_title": "Tổng hợp các xã",
         "rollups_hint": "Tỷ lệ nộp báo cáo tuần đúng hạn từ đầu năm và tiến độ chỉ tiêu của từng xã; tuần hiện tại",
         "rollups_none": "Chưa có xã nào thuộc địa bàn.",
+        "rollups_unreadable": "Cài đặt của các xã sau bị hỏng, không đọc được nên chưa có trong bảng (hãy báo quản trị hệ thống):",
         "rollups_commune": "Xã",
         "rollups_people": "Số người báo cáo",
         "rollups_this_week": "Tuần này đã nộp",
