@@ -12,7 +12,7 @@ struct CellPagesController {
     }
     struct CellSection: Encodable, Sendable {
         var id: String; var name: String; var rule: String?; var supervisors: String
-        var meetings: [MeetingRow]; var status: LedgerPagesController.StatusCell; var note: String
+        var meetings: [MeetingRow]; var status: LedgerCellView; var note: String
         var canRecord: Bool; var lastSubmitted: String?
     }
     struct IndexView: Encodable, Sendable {
@@ -60,7 +60,7 @@ struct CellPagesController {
                                rule: try cell.meetingRule.map { "\($0.day.title), \($0.start.text)–\($0.end.text)" },
                                supervisors: (supervisors[id] ?? []).compactMap { names[$0] }.joined(separator: ", "),
                                meetings: meetings,
-                               status: LedgerPagesController.cell(entry, calendar: calendar),
+                               status: LedgerCellView(entry, calendar: calendar),
                                note: notes[id] ?? reports[id]?.note ?? "",
                                canRecord: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: id)),
                                lastSubmitted: reports[id].map { calendar.vietnameseDateTime($0.lastSubmittedAt) })
@@ -244,7 +244,7 @@ struct CellPagesController {
 
     struct ReportRow: Encodable, Sendable {
         var name: String; var meetings: String; var attendance: String; var rate: String; var supervisor: Bool
-        var total: String; var rating: String; var status: LedgerPagesController.StatusCell; var note: String?
+        var total: String; var rating: String; var status: LedgerCellView; var note: String?
     }
     struct ReportView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String
@@ -268,7 +268,7 @@ struct CellPagesController {
                              supervisor: row.supervisorAttended,
                              total: row.score.map { VietnameseNumber.format($0.total, maxFractionDigits: 1) } ?? "—",
                              rating: row.rating?.title ?? "—",
-                             status: LedgerPagesController.cell(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar),
+                             status: LedgerCellView(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar),
                              note: compiled.notes[id])
         }
         let feedback = cells.flatMap { cell in (byCell[cell.id!] ?? []).filter { !$0.feedback.isEmpty }.map { "\(cell.name): \($0.feedback)" } }

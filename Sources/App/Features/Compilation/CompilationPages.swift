@@ -6,7 +6,7 @@ import Vapor
 /// The focal point's week page of a group, the groups list and the leaders' briefing view.
 struct CompilationPagesController {
     struct MemberRow: Encodable, Sendable {
-        var personID: String; var name: String; var cell: LedgerPagesController.StatusCell?
+        var personID: String; var name: String; var cell: LedgerCellView?
         var returned: Bool; var returnComment: String?; var canReturn: Bool
         /// Arrived after the week was compiled (nộp sau khi đã tổng hợp).
         var afterCompilation: Bool
@@ -98,7 +98,7 @@ struct CompilationPagesController {
         }
         let members = view.members.map { member in
             MemberRow(personID: member.personID.uuidString, name: member.person.fullName,
-                      cell: member.entry.map { LedgerPagesController.cell($0, calendar: calendar) },
+                      cell: member.entry.map { LedgerCellView($0, calendar: calendar) },
                       returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
                       canReturn: role.isAggregator && state.membersMayEdit && member.report?.status == .submitted && member.report?.returnedAt == nil,
                       afterCompilation: member.submittedAfterCompilation(view.groupWeek), filedOnBehalf: member.report?.filedByID != nil,

@@ -18,7 +18,7 @@ enum MemberReportPage {
         var groupID: String; var groupName: String; var weekID: String; var weekTitle: String
         var personID: String; var name: String
         var hasReport: Bool
-        var cell: LedgerPagesController.StatusCell?
+        var cell: LedgerCellView?
         var statusText: String
         var returned: ReportPageController.Returned?
         var lockReason: String?
@@ -118,7 +118,7 @@ enum MemberReportPage {
         }
         let lock = try await CompilationService.reportLock(personID: personID, week: week.id, everSubmitted: report?.firstSubmittedAt != nil,
                                                            returned: report?.returnedAt != nil, on: db)
-        let cell = member?.entry.map { LedgerPagesController.cell($0, calendar: calendar) }
+        let cell = member?.entry.map { LedgerCellView($0, calendar: calendar) }
         let statusText: String
         switch report?.status {
         case .submitted? where returned != nil: statusText = "Đã trả lại, chờ nộp lại"

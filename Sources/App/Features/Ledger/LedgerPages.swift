@@ -7,22 +7,6 @@ import Vapor
 /// The ledger pages: a week per group, a person's year, month/year summaries per person and per
 /// unit (with an .xlsx export), and the office's leave records.
 struct LedgerPagesController {
-    struct StatusCell: Encodable, Sendable {
-        var status: String
-        var label: String
-        var submittedAt: String?
-        var detail: String?
-    }
-
-    static func cell(_ entry: LedgerEntry, calendar: CommuneCalendar) -> StatusCell {
-        var detail: String?
-        if entry.status == .late { detail = LateText.vietnamese(seconds: entry.lateBySeconds) }
-        if entry.status == .excused { detail = entry.excuse?.reason }
-        return StatusCell(status: entry.status.rawValue,
-                          label: entry.status.vietnameseName,
-                          submittedAt: entry.submittedAt.map { calendar.vietnameseDateTime($0) }, detail: detail)
-    }
-
     struct TallyView: Encodable, Sendable {
         var onTime: Int; var late: Int; var missing: Int; var notDue: Int; var excused: Int; var rate: String
         init(_ tally: LedgerTally) {
@@ -34,8 +18,8 @@ struct LedgerPagesController {
     // MARK: Week
 
     /// One person of the week: their report is one report, judged once, whatever their groups.
-    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var groups: String; var units: String; var cell: StatusCell }
-    struct CompilationLine: Encodable, Sendable { var name: String; var members: Int; var cell: StatusCell? }
+    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var groups: String; var units: String; var cell: LedgerCellView }
+    struct CompilationLine: Encodable, Sendable { var name: String; var members: Int; var cell: LedgerCellView? }
     struct WeekView: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
         /// The commune's totals: every person who owes the week's report, counted once.
@@ -123,11 +107,11 @@ struct LedgerPagesController {
                             rows: board.lines.map { line in
                                 WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.person.fullName,
                                         groups: line.groups.joined(separator: ", "), units: line.units.joined(separator: ", "),
-                                        cell: Self.cell(line.row.entry, calendar: calendar))
+                                        cell: LedgerCellView(line.row.entry, calendar: calendar))
                             },
                             sortedByStatus: byStatus, sortByNameHref: path, sortByStatusHref: path + "?sort=status",
                             compilations: board.compilations.map { CompilationLine(name: $0.group.name, members: $0.members,
-                                                                                   cell: $0.entry.map { Self.cell($0, calendar: calendar) }) },
+                                                                                   cell: $0.entry.map { LedgerCellView($0, calendar: calendar) }) },
                             exportHref: path + ".xlsx" + (byStatus ? "?sort=status" : ""),
                             canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
                             canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
@@ -146,7 +130,7 @@ struct LedgerPagesController {
         let tally = board.totals
         let header = ["STT", "Họ và tên", "Đơn vị", "Nhóm báo cáo", "Tình trạng", "Nộp lần đầu", "Ghi chú"]
         let rows: [[XLSXWriter.Cell]] = board.lines.enumerated().map { index, line in
-            let cell = Self.cell(line.row.entry, calendar: calendar)
+            let cell = LedgerCellView(line.row.entry, calendar: calendar)
             return [.number(index + 1), .text(line.row.obligated.person.fullName), .text(line.units.joined(separator: ", ")),
                     .text(line.groups.joined(separator: ", ")), .text(cell.label), .text(cell.submittedAt ?? ""), .text(cell.detail ?? "")]
         }
@@ -161,7 +145,7 @@ struct LedgerPagesController {
 
     // MARK: A person's year
 
-    struct PersonWeekRow: Encodable, Sendable { var weekID: String; var title: String; var due: String; var cell: StatusCell }
+    struct PersonWeekRow: Encodable, Sendable { var weekID: String; var title: String; var due: String; var cell: LedgerCellView }
     struct PersonView: Encodable, Sendable {
         var personID: String; var name: String; var year: Int; var previousYear: Int; var nextYear: Int
         var weeks: [PersonWeekRow]; var tally: TallyView
@@ -181,7 +165,7 @@ struct LedgerPagesController {
         let view = PersonView(personID: personID.uuidString, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
                               weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
                                                                          due: calendar.vietnameseDateTime($0.dueAt),
-                                                                         cell: Self.cell($0.entry, calendar: calendar)) },
+                                                                         cell: LedgerCellView($0.entry, calendar: calendar)) },
                               tally: TallyView(LedgerTally(rows.map(\.entry))))
         return try await req.render("ledger/person", title: person.fullName, section: "ledger", view)
     }

@@ -149,7 +149,7 @@ extension LedgerPagesController {
         return (units, cells, people)
     }
 
-    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [StatusCell]; var tally: TallyView }
+    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [LedgerCellView]; var tally: TallyView }
     struct MonthlySection: Encodable, Sendable {
         var months: [String]; var rows: [MonthlyRowView]; var tally: TallyView
     }
@@ -168,7 +168,7 @@ extension LedgerPagesController {
         let unitRows = try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db)
         let personRows = try await MonthlyLedger.personRows(people: people, year: year, calendar: calendar, now: req.now, on: req.db)
         let cellRows = try await MonthlyLedger.cellRows(cells: cells, year: year, calendar: calendar, now: req.now, on: req.db)
-        let notOwed = StatusCell(status: "not_owed", label: req.t("ledger_not_owed"))
+        let notOwed = LedgerCellView(status: "not_owed", label: req.t("ledger_not_owed"))
         // Rows may owe different months (an official who joined in June): one column per month
         // owed by anyone, and "not owed" where a row has no obligation.
         func section(_ rows: [MonthlyLedger.Row]) -> MonthlySection {
@@ -180,7 +180,7 @@ extension LedgerPagesController {
                 rows: rows.map { row in
                     let byMonth = Dictionary(row.cells.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
                     return MonthlyRowView(name: row.name, cells: months.map { month in
-                        byMonth[month].map { Self.cell($0.entry, calendar: calendar) } ?? notOwed
+                        byMonth[month].map { LedgerCellView($0.entry, calendar: calendar) } ?? notOwed
                     }, tally: TallyView(row.tally))
                 },
                 tally: TallyView(tally))

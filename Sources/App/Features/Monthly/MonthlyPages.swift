@@ -7,7 +7,7 @@ import Vapor
 /// reports), and the compiled report with the office's assessment.
 struct MonthlyPagesController {
     struct UnitRow: Encodable, Sendable {
-        var id: String; var name: String; var status: LedgerPagesController.StatusCell; var state: String; var canWrite: Bool
+        var id: String; var name: String; var status: LedgerCellView; var state: String; var canWrite: Bool
         /// The report's page: "/monthly/{month}/units/{id}" or "/monthly/{month}/people/{id}".
         var href: String = ""
     }
@@ -36,7 +36,7 @@ struct MonthlyPagesController {
         guard AccessPolicy.allows(user.actor, .readMonthlyReports) || !overview.isEmpty else { throw AppError.forbidden }
         let rows = overview.units.map { unit in
             UnitRow(id: unit.id!.uuidString, name: unit.name,
-                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
+                    status: LedgerCellView(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
                     state: Self.stateLabel(overview.reports[unit.id!]),
                     canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)),
                     href: "/monthly/\(month)/units/\(unit.id!)")
@@ -45,7 +45,7 @@ struct MonthlyPagesController {
         for person in overview.people {
             people.append(UnitRow(
                 id: person.id!.uuidString, name: person.fullName,
-                status: LedgerPagesController.cell(overview.entry(person.id!, calendar: calendar, now: req.now),
+                status: LedgerCellView(overview.entry(person.id!, calendar: calendar, now: req.now),
                                                    calendar: calendar),
                 state: Self.stateLabel(overview.reports[person.id!]),
                 canWrite: try await MonthlyService.mayWrite(user.actor, person: person, on: req.db),
@@ -72,7 +72,7 @@ struct MonthlyPagesController {
     struct ReportView: Encodable, Sendable {
         /// `unitID`/`unitName` name the owner, a unit or an official; `path` is the form's address.
         var month: String; var unitID: String; var unitName: String; var title: String; var period: String; var weeks: String
-        var due: String; var state: String; var status: LedgerPagesController.StatusCell; var figures: [FigureRow]
+        var due: String; var state: String; var status: LedgerCellView; var figures: [FigureRow]
         var results: String; var shortcomings: String; var nextMonth: String; var proposals: String
         var canWrite: Bool; var redrafted: Bool; var submitted: Bool; var errors: FieldErrors
         var path = ""
@@ -124,7 +124,7 @@ struct MonthlyPagesController {
             title: "\(owner.name): báo cáo tháng \(context.month.vietnamese)", period: context.period.title,
             weeks: context.periodWeeks.map { "\($0.week)/\($0.year)" }.joined(separator: ", "),
             due: calendar.vietnameseDateTime(context.dueAt), state: Self.stateLabel(report),
-            status: LedgerPagesController.cell(entry, calendar: calendar), figures: figures,
+            status: LedgerCellView(entry, calendar: calendar), figures: figures,
             results: typed?.results ?? content.results, shortcomings: typed?.shortcomings ?? content.shortcomings,
             nextMonth: typed?.nextMonth ?? content.nextMonth, proposals: typed?.proposals ?? content.proposals,
             canWrite: canWrite, redrafted: redrafted,
@@ -177,7 +177,7 @@ struct MonthlyPagesController {
     // MARK: The compilation
 
     struct CompiledUnit: Encodable, Sendable {
-        var name: String; var id: String; var status: LedgerPagesController.StatusCell; var submitted: Bool
+        var name: String; var id: String; var status: LedgerCellView; var submitted: Bool
         var figures: [FigureRow]; var results: String; var shortcomings: String; var nextMonth: String; var proposals: String
     }
     struct CompilationView: Encodable, Sendable {
@@ -196,7 +196,7 @@ struct MonthlyPagesController {
             let content = report?.status == .submitted ? try report!.content : .empty
             return CompiledUnit(
                 name: owner.name, id: owner.id.uuidString,
-                status: LedgerPagesController.cell(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar),
+                status: LedgerCellView(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar),
                 submitted: report?.status == .submitted,
                 figures: content.figures.map {
                     FigureRow(targetId: $0.targetId.uuidString, code: $0.code, name: $0.name, unit: $0.unitOfMeasure, planned: Self.text($0.planned),
