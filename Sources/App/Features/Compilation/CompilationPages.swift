@@ -112,7 +112,7 @@ struct CompilationPagesController {
             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
             state: state.rawValue, stateLabel: state.vietnameseName,
             requiresApproval: requiresApproval,
-            due: HomeController.dueText(view.compilationDue, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: req.now, to: view.compilationDue),
+            due: DueWording.vietnamese(view.compilationDue, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: req.now, to: view.compilationDue),
             compiledAt: view.groupWeek.compiledAt.map { calendar.vietnameseDateTime($0) },
             approvedAt: view.groupWeek.approvedAt.map { calendar.vietnameseDateTime($0) },
             approverComment: view.groupWeek.approverComment, changedAfterApproval: view.groupWeek.changedAfterApproval,

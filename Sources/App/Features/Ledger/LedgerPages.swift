@@ -101,7 +101,7 @@ struct LedgerPagesController {
         let view = WeekView(weekID: week.id.description, title: week.title,
                             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
-                            due: HomeController.dueText(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
+                            due: DueWording.vietnamese(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
                             owed: board.lines.count, totals: TallyView(board.totals),
                             peopleNote: req.t("ledger_people_count", String(board.lines.count)),
                             rows: board.lines.map { line in

@@ -389,7 +389,7 @@ struct ReportPageController {
             status: statusText, submitted: report?.status == .submitted,
             submittedAt: report?.firstSubmittedAt.map { calendar.vietnameseDateTime($0) },
             late: lateBy > 0, lateText: lateBy > 0 ? LateText.vietnamese(seconds: lateBy) : nil,
-            due: HomeController.dueText(due, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: now, to: due), duePassed: due <= now,
+            due: DueWording.vietnamese(due, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: now, to: due), duePassed: due <= now,
             targets: targetRows, work: workRows, plans: planRows,
             ownTargets: targetRows.filter(\.own), otherTargets: targetRows.filter { !$0.own },
             othersOpen: targetRows.contains { !$0.own && $0.error != nil },

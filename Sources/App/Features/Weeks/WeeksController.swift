@@ -156,7 +156,7 @@ struct WeekPageController {
         let rows = [
             (req.t("deadline_weekly_report"), req.t("deadline_who_everyone"), deadlines.weeklyReport),
             (req.t("deadline_group_compilation"), req.t("deadline_who_aggregators"), deadlines.groupCompilation),
-        ].map { DeadlineRow(label: $0.0, who: $0.1, due: HomeController.dueText($0.2, calendar: calendar),
+        ].map { DeadlineRow(label: $0.0, who: $0.1, due: DueWording.vietnamese($0.2, calendar: calendar),
                             timeLeft: TimeLeft.vietnamese(from: now, to: $0.2), passed: $0.2 <= now) }
         let meetings = calendar.meetings(for: week, moves: moves).map { meeting in
             MeetingRow(slot: meeting.slotKey, title: meeting.title,
