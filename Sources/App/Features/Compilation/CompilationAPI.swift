@@ -152,19 +152,6 @@ struct CompilationAPIController {
         }
     }
 
-    static func translate(_ error: CompilationService.ActionError) -> AppError {
-        switch error {
-        case .flow(.forbidden(let message)): return AppError(.forbidden, code: "forbidden", message: message)
-        case .flow(.illegal(let message)): return AppError(.conflict, code: "illegal_transition", message: message)
-        case .invalid(let fields): return AppError.invalid(fields)
-        case .notFound(let message): return AppError.notFound(message)
-        case .membersStillReporting(let names):
-            return AppError(.conflict, code: "members_still_reporting",
-                            message: "Còn \(names.count) người chưa nộp và vẫn còn hạn: \(names.joined(separator: ", ")). Xác nhận để tổng hợp ngay (confirmMissing).",
-                            fields: ["members": names.joined(separator: ", ")])
-        }
-    }
-
     func show(_ req: Request) async throws -> GroupWeekDTO {
         let (user, group, week) = try await load(req)
         guard CompilationService.mayRead(user.actor, group: group) else { throw AppError.forbidden }
@@ -180,7 +167,7 @@ struct CompilationAPIController {
                                                  summary: body.summary, confirmMissing: body.confirmMissing ?? false,
                                                  calendar: user.calendar, now: req.now, on: req.db)
         } catch let error as CompilationService.ActionError {
-            throw Self.translate(error)
+            throw error.appError
         }
         let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
         return GroupWeekDTO(view, calendar: user.calendar)
@@ -201,7 +188,7 @@ struct CompilationAPIController {
             _ = try await CompilationService.returnReport(group: group, week: week, personID: personID, comment: body.comment ?? "",
                                                           actor: user.actor, now: req.now, on: req.db)
         } catch let error as CompilationService.ActionError {
-            throw Self.translate(error)
+            throw error.appError
         }
         let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
         return GroupWeekDTO(view, calendar: user.calendar)

@@ -174,7 +174,7 @@ struct CompilationPagesController {
                 return try await render(req, user: user, group: group, week: week, summary: form.summary,
                                         errors: .init(), confirmMissing: names, status: .conflict)
             }
-            throw CompilationAPIController.translate(error)
+            throw error.appError
         }
         return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=saved")
     }
