@@ -40,9 +40,9 @@ struct MonthlyTests {
         try await withTestApp { t in
             let (fixtures, culture) = try await Self.weeklyHistory(t)
             let commune = try #require(try await Commune.query(on: t.db).first())
-            var settings = commune.calendarSettings
+            var settings = try commune.calendarSettings
             settings.monthlyPeriodRule = .calendarMonth
-            commune.calendarSettings = settings
+            commune.setCalendarSettings(settings)
             try await commune.save(on: t.db)
             let nam = try await t.token(TestApp.Demo.reporter)
             let path = "/api/v1/monthly-reports/2021-08/units/\(try culture.requireID())"
@@ -132,9 +132,9 @@ struct MonthlyTests {
         try await withTestApp { t in
             let (_, culture) = try await Self.weeklyHistory(t)
             let commune = try #require(try await Commune.query(on: t.db).first())
-            var settings = commune.calendarSettings
+            var settings = try commune.calendarSettings
             settings.monthlyPeriodRule = .stateCutOff
-            commune.calendarSettings = settings
+            commune.setCalendarSettings(settings)
             try await commune.save(on: t.db)
             let draft = try await t.api(.GET, "/api/v1/monthly-reports/2021-08/units/\(try culture.requireID())/draft",
                                         token: try await t.token(TestApp.Demo.reporter))

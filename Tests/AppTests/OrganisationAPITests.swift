@@ -207,7 +207,7 @@ struct OrganisationAPITests {
             #expect(settings.status == .seeOther)
             let commune = try #require(try await Commune.query(on: t.db).first())
             #expect(commune.name == "Xã Sơn Kim 2")
-            #expect(commune.calendarSettings.weeklyReportDeadline.time.text == "17:00")
+            #expect(try commune.calendarSettings.weeklyReportDeadline.time.text == "17:00")
             let deactivate = try await browser.post("/admin/people/\(try hoa.requireID())/active", [("active", "false")])
             #expect(deactivate.status == .seeOther)
             #expect(try await t.person("hoa.lt").active == false)

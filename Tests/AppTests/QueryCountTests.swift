@@ -29,7 +29,7 @@ struct QueryCountTests {
     static func addPeople(_ range: ClosedRange<Int>, to group: ReportGroup, _ t: TestApp) async throws {
         let commune = try #require(try await Commune.query(on: t.db).first())
         let unit = try #require(try await OrgUnit.query(on: t.db).filter(\.$name == "Văn phòng - Thống kê").first())
-        let calendar = commune.calendar
+        let calendar = try commune.calendar
         for index in range {
             let person = Person(communeID: try commune.requireID(), fullName: "Người Thử \(index)", username: "thu\(index)",
                                 passwordHash: "x", roles: [.reporter])

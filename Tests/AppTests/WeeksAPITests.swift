@@ -119,9 +119,9 @@ struct WeeksAPITests {
     func otherZone() async throws {
         try await withTestApp { t in
             let commune = try #require(try await Commune.query(on: t.db).first())
-            var settings = commune.calendarSettings
+            var settings = try commune.calendarSettings
             settings.timeZoneIdentifier = "Asia/Tokyo"
-            commune.calendarSettings = settings
+            commune.setCalendarSettings(settings)
             try await commune.save(on: t.db)
             let token = try await t.token(TestApp.Demo.reporter)
             let week = try await t.api(.GET, "/api/v1/weeks/2021-W33", token: token).content.decode(WeekDTO.self)

@@ -8,12 +8,20 @@ import Vapor
 struct CurrentUser: Sendable {
     let person: Person
     let commune: Commune
+    /// The commune's calendar, decoded once when the context is built (not at every use); a
+    /// commune whose calendar does not decode has no signed-in context (`StoredDataError`).
+    let calendar: CommuneCalendar
     let actor: Actor
     /// The browser session, when signed in through the web UI (absent for API tokens).
     let session: UserSession?
 
     var personID: UUID { actor.personID }
     var communeID: UUID { actor.communeID }
+
+    /// The same context for another request's session (the cached one is kept without it).
+    func with(session: UserSession?) -> CurrentUser {
+        CurrentUser(person: person, commune: commune, calendar: calendar, actor: actor, session: session)
+    }
 }
 
 enum SecretToken {
@@ -151,7 +159,7 @@ enum SignedInContext {
             unitIDs: try ids("unit_ids"),
             approvedGroupIDs: try ids("approved_group_ids")
         )
-        return CurrentUser(person: person, commune: commune, actor: actor, session: session)
+        return CurrentUser(person: person, commune: commune, calendar: try commune.calendar, actor: actor, session: session)
     }
 }
 

@@ -74,6 +74,8 @@ struct AppErrorMiddleware: AsyncMiddleware {
             return appError
         case let calendarError as CalendarError:
             return calendarError.appError
+        case let stored as StoredDataError:
+            return stored.appError
         case is DecodingError:
             return AppError(.badRequest, code: "malformed_body", message: "Nội dung gửi lên không đúng định dạng JSON mong đợi.")
         case let abort as any AbortError:
@@ -102,7 +104,16 @@ struct AppErrorMiddleware: AsyncMiddleware {
 
     private func response(for error: any Error, request: Request) async -> Response {
         let appError = classify(error, request: request)
-        if appError.status.code >= 500 {
+        if let stored = error as? StoredDataError {
+            // Not critical (the server is fine), but an operator must repair the row: everything
+            // needed to find it is in the line.
+            var metadata = stored.logMetadata
+            metadata["request-id"] = .string(request.id)
+            if metadata["commune-id"] == nil, let communeID = request.currentUser?.communeID {
+                metadata["commune-id"] = .string(communeID.uuidString)
+            }
+            request.logger.error("Stored data unreadable: \(stored.table).\(stored.column)", metadata: metadata)
+        } else if appError.status.code >= 500 {
             request.logger.critical("Unhandled error: \(String(reflecting: error))", metadata: ["request-id": .string(request.id)])
         } else {
             request.logger.debug("Refused: \(appError.code) \(appError.message)")

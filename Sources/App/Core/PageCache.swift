@@ -8,14 +8,13 @@ import Vapor
 /// six to ten. The minute bounds what a change made behind the app's back (by hand in the
 /// database, a restored dump) can leave stale, as for pages.
 final class SignedInCache: Sendable {
-    struct Entry: @unchecked Sendable {
+    struct Entry: Sendable {
         // The models are never changed in place: handlers that change a person or commune load
         // their own copy, and the change moves the version on, which drops this entry.
         let version: Int64
         let minute: Int64
-        let person: Person
-        let commune: Commune
-        let actor: Actor
+        /// Kept without a session: each request brings its own.
+        let user: CurrentUser
     }
 
     private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
@@ -28,7 +27,7 @@ final class SignedInCache: Sendable {
     }
 
     func store(_ entry: Entry) {
-        guard let personID = entry.person.id else { return }
+        let personID = entry.user.personID
         entries.withLockedValue { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[personID] = entry
@@ -36,7 +35,7 @@ final class SignedInCache: Sendable {
     }
 
     func forget(communeID: UUID) {
-        entries.withLockedValue { entries in entries = entries.filter { $0.value.commune.id != communeID } }
+        entries.withLockedValue { entries in entries = entries.filter { $0.value.user.communeID != communeID } }
     }
 }
 

@@ -483,6 +483,7 @@ enum Strings {
         "rollups_title": "Tổng hợp các xã",
         "rollups_hint": "Tỷ lệ nộp báo cáo tuần đúng hạn từ đầu năm và tiến độ chỉ tiêu của từng xã; tuần hiện tại",
         "rollups_none": "Chưa có xã nào thuộc địa bàn.",
+        "rollups_unreadable": "Cài đặt của các xã sau bị hỏng, không đọc được nên chưa có trong bảng (hãy báo quản trị hệ thống):",
         "rollups_commune": "Xã",
         "rollups_people": "Số người báo cáo",
         "rollups_this_week": "Tuần này đã nộp",
@@ -828,6 +829,19 @@ enum Strings {
         // Errors
         "error_title": "Có lỗi",
         "error_back_home": "Về trang chủ",
+        // Stored data that does not decode (StoredDataError): what is broken, by table and column.
+        "stored_data_unreadable": "%@ bị hỏng, không đọc được. Hãy báo quản trị hệ thống.",
+        "stored_data_other": "Dữ liệu đã lưu (%@.%@)",
+        "stored_data_communes.calendar_json": "Cài đặt của xã (lịch làm việc)",
+        "stored_data_communes.days_off_json": "Cài đặt của xã (ngày nghỉ đã xác nhận)",
+        "stored_data_commune_integrations.reminders_json": "Cài đặt nhắc việc của xã",
+        "stored_data_party_cells.meeting_rule_json": "Lịch sinh hoạt của chi bộ",
+        "stored_data_monthly_reports.content_json": "Nội dung báo cáo tháng",
+        "stored_data_weekly_reports.draft_json": "Bản nháp báo cáo tuần",
+        "stored_data_cell_meetings.points_json": "Điểm đánh giá buổi sinh hoạt chi bộ",
+        "stored_data_schedule_publications.items_json": "Lịch tuần đã công bố",
+        "stored_data_meeting_rubrics.rubric_json": "Bảng tiêu chí đánh giá sinh hoạt chi bộ",
+        "stored_data_cell_rotation_plans.visits_json": "Kế hoạch dự sinh hoạt chi bộ",
         // The phone flow: menu, home, short form, locked report, a member's report (issue 17)
         "menu_open": "Menu",
         "header_due_weekly_short": "Hạn báo cáo tuần",

@@ -71,7 +71,7 @@ extension Request {
                                              _ view: View, status: HTTPResponseStatus = .ok) async throws -> Response {
         var chrome = makeChrome(title: title, section: section)
         if let user = currentUser {
-            let facts = try await ChromeFacts.read(for: user, week: user.commune.calendar.week(containing: now), on: db)
+            let facts = try await ChromeFacts.read(for: user, week: user.calendar.week(containing: now), on: db)
             chrome.unreadCount = facts.unread
             if let due = try await nextDue(for: user, facts: facts) {
                 chrome.nextDue = due.text
@@ -122,7 +122,7 @@ extension Request {
                 ]
                 adminNav = items.map { .init(href: $0.0, label: t($0.1), current: section == $0.2) }
             }
-            weekTitle = user.commune.calendar.week(containing: now).title
+            weekTitle = user.calendar.week(containing: now).title
         }
         let noticeKey = query[String.self, at: "notice"].flatMap { noticeKeys.contains($0) ? $0 : nil }
         return PageChrome(
@@ -143,7 +143,7 @@ extension Request {
 
     /// "Báo cáo tuần: còn 2 ngày 3 giờ", or this week's report overdue while it is still owed.
     private func nextDue(for user: CurrentUser, facts: ChromeFacts) async throws -> (text: String, short: String, overdue: Bool)? {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let week = facts.week
         let due = calendar.deadlines(for: week).weeklyReport
         let owes = !facts.memberGroupIDs.isEmpty && user.person.reportsWeekly

@@ -11,7 +11,7 @@ struct AccountAccessController {
 
     func page(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let tokens = try await APIToken.query(on: req.db).filter(\.$personID == user.personID).filter(\.$expiresAt > req.now)
             .sort(\.$createdAt, .descending).all()
         let feed = try await CalendarFeed.query(on: req.db).filter(\.$personID == user.personID).first()

@@ -221,7 +221,7 @@ struct AccountsController {
             try await APIToken(tokenHash: SecretToken.hash(token), personID: try person.requireID(),
                                createdAt: now, expiresAt: expires).save(on: req.db)
             let commune = try await Commune.find(person.communeID, on: req.db)
-            let calendar = commune?.calendar ?? CommuneCalendar()
+            let calendar = try commune?.calendar ?? CommuneCalendar()
             return try await TokenResponse(token: token, expiresAt: calendar.isoString(expires)).encodeResponse(status: .ok, for: req)
         case .wrongCredentials:
             throw AppError(.unauthorized, code: "invalid_credentials", message: "Tên đăng nhập hoặc mật khẩu không đúng.")

@@ -40,6 +40,12 @@ final class AuditEntry: Model, @unchecked Sendable {
         self.beforeJSON = before
         self.afterJSON = after
     }
+
+    /// The after snapshot as `T` for code that reads a known shape (the audit pages show any
+    /// JSON, see `JSONValue`); nil without one, `StoredDataError` when it does not decode.
+    func after<T: Decodable>(_ type: T.Type) throws -> T? {
+        try afterJSON.map { try decodeStored(T.self, from: $0, column: "after_json", communeID: communeID) }
+    }
 }
 
 enum AuditTrail {

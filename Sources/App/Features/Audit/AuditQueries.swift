@@ -29,9 +29,13 @@ indirect enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
+    /// The snapshot as JSON, nil without one. Unlike the typed JSON columns (`StoredDataError`),
+    /// a snapshot that does not parse is not an error here: the trail displays arbitrary JSON,
+    /// nothing is computed from it, so the raw text is shown as a string instead (nothing hidden,
+    /// nothing invented).
     static func parse(_ text: String?) -> JSONValue? {
         guard let text else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        return (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
     }
 }
 
@@ -118,7 +122,7 @@ struct AuditController {
     func list(_ req: Request) async throws -> ListDTO<AuditEntryDTO> {
         let user = try req.authorize(.readCommuneLedger)
         let filter = try AuditQueries.filter(req)
-        return ListDTO(items: try await AuditQueries.entries(communeID: user.communeID, filter: filter, calendar: user.commune.calendar, on: req.db))
+        return ListDTO(items: try await AuditQueries.entries(communeID: user.communeID, filter: filter, calendar: user.calendar, on: req.db))
     }
 
     struct Row: Encodable, Sendable {
@@ -163,7 +167,7 @@ struct AuditController {
         // One more than a page tells whether there is a next one.
         filter.limit = Self.pageSize + 1
         filter.offset = (page - 1) * Self.pageSize
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         var entries = try await AuditQueries.entries(communeID: user.communeID, filter: filter, calendar: calendar, on: req.db)
         let hasNext = entries.count > Self.pageSize
         entries = Array(entries.prefix(Self.pageSize))

@@ -82,7 +82,7 @@ enum CellDocuments {
     }
 
     static func response(for user: CurrentUser, month: ReportMonth, req: Request) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let cells = try await CellService.cells(for: user.actor, on: req.db)
         let compiled = try await CellService.compile(communeID: user.communeID, month: month, cells: cells, calendar: calendar,
                                                      now: req.now, on: req.db)

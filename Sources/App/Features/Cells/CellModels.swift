@@ -58,23 +58,41 @@ final class CellMeeting: Model, @unchecked Sendable {
     var meetingKind: CellMeetingKind { CellMeetingKind(rawValue: kind) ?? .regular }
     var localDate: LocalDate? { LocalDate(iso: date) }
 
-    var attendance: CellAttendance {
-        CellAttendance(summoned: summoned, present: present, absentWithReason: absentWithReason,
-                       absentWithoutReason: absentWithoutReason,
-                       absentWithReasonNames: StringList.decode(absentWithReasonNamesJSON),
-                       absentWithoutReasonNames: StringList.decode(absentWithoutReasonNamesJSON))
+    var absentWithReasonNames: [String] {
+        get throws { try decodeStoredList(String.self, from: absentWithReasonNamesJSON, column: "absent_with_reason_names", communeID: communeID) }
     }
 
+    var absentWithoutReasonNames: [String] {
+        get throws {
+            try decodeStoredList(String.self, from: absentWithoutReasonNamesJSON, column: "absent_without_reason_names", communeID: communeID)
+        }
+    }
+
+    var attendance: CellAttendance {
+        get throws {
+            CellAttendance(summoned: summoned, present: present, absentWithReason: absentWithReason,
+                           absentWithoutReason: absentWithoutReason,
+                           absentWithReasonNames: try absentWithReasonNames, absentWithoutReasonNames: try absentWithoutReasonNames)
+        }
+    }
+
+    /// Nil when the meeting was not scored; throws `StoredDataError` when the JSON does not decode.
     var points: [String: Decimal]? {
-        guard let pointsJSON, let raw = try? JSONDecoder().decode([String: String].self, from: Data(pointsJSON.utf8)) else { return nil }
-        return raw.compactMapValues(DecimalText.load)
+        get throws {
+            guard let pointsJSON else { return nil }
+            return try decodeStored([String: String].self, from: pointsJSON, column: "points_json", communeID: communeID)
+                .compactMapValues(DecimalText.load)
+        }
     }
 
     /// The stored score, rebuilt without the rubric (enough for the month's compilation).
     var score: RubricScore? {
-        guard let points, let year = rubricYear, let key = ratingKey, let total = scoreTotal.flatMap(DecimalText.load) else { return nil }
-        return RubricScore(year: year, points: points, total: total, maxTotal: points.values.reduce(0, +),
-                           rating: RatingThreshold(key: key, title: ratingTitle ?? key, minPoints: 0))
+        get throws {
+            guard let points = try points, let year = rubricYear, let key = ratingKey,
+                  let total = scoreTotal.flatMap(DecimalText.load) else { return nil }
+            return RubricScore(year: year, points: points, total: total, maxTotal: points.values.reduce(0, +),
+                               rating: RatingThreshold(key: key, title: ratingTitle ?? key, minPoints: 0))
+        }
     }
 }
 
@@ -117,7 +135,9 @@ final class MeetingRubricRecord: Model, @unchecked Sendable {
 
     init() {}
 
-    var rubric: MeetingRubric? { try? JSONDecoder().decode(MeetingRubric.self, from: Data(rubricJSON.utf8)) }
+    var rubric: MeetingRubric {
+        get throws { try decodeStored(MeetingRubric.self, from: rubricJSON, column: "rubric_json", communeID: communeID) }
+    }
 }
 
 /// A committee member's rotation plan for a year (`[CellRotation.Visit]` as JSON, cell keys being
@@ -138,16 +158,12 @@ final class CellRotationPlan: Model, @unchecked Sendable {
     init() {}
 
     var visits: [CellRotation.Visit] {
-        (try? JSONDecoder().decode([CellRotation.Visit].self, from: Data(visitsJSON.utf8))) ?? []
+        get throws { try decodeStoredList(CellRotation.Visit.self, from: visitsJSON, column: "visits_json", communeID: communeID) }
     }
 }
 
-/// Lists of names kept as a JSON array in one text column.
+/// Lists of names kept as a JSON array in one text column (read with `decodeStoredList`).
 enum StringList {
-    static func decode(_ text: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
-    }
-
     static func encode(_ items: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(items)) ?? Data("[]".utf8), as: UTF8.self)
     }

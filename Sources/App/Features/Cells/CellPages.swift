@@ -12,7 +12,7 @@ struct CellPagesController {
     }
     struct CellSection: Encodable, Sendable {
         var id: String; var name: String; var rule: String?; var supervisors: String
-        var meetings: [MeetingRow]; var status: LedgerPagesController.StatusCell; var note: String
+        var meetings: [MeetingRow]; var status: LedgerCellView; var note: String
         var canRecord: Bool; var lastSubmitted: String?
     }
     struct IndexView: Encodable, Sendable {
@@ -29,13 +29,13 @@ struct CellPagesController {
 
     func index(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let month = try Self.month(req, calendar: user.commune.calendar)
+        let month = try Self.month(req, calendar: user.calendar)
         return try await renderIndex(req, user: user, month: month, errors: .init(), errorCell: nil, notes: [:])
     }
 
     private func renderIndex(_ req: Request, user: CurrentUser, month: ReportMonth, errors: FieldErrors, errorCell: String?,
                              notes: [UUID: String], status: HTTPResponseStatus = .ok) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         // The menu's question, so that its link never answers 403 (a member in charge of cells
         // that are all inactive sees an empty list).
         guard AccessPolicy.allows(user.actor, .openCellMeetings) else { throw AppError.forbidden }
@@ -48,21 +48,21 @@ struct CellPagesController {
         let reports = Dictionary(try await CellService.monthReports(cellIDs: ids, months: [month], on: req.db).map { ($0.cellID, $0) },
                                  uniquingKeysWith: { a, _ in a })
         let byCell = Dictionary(grouping: compiled.meetings, by: \.cellID)
-        let sections = cells.map { cell -> CellSection in
+        let sections = try cells.map { cell -> CellSection in
             let id = cell.id!
-            let meetings = (byCell[id] ?? []).map { meeting in
+            let meetings = try (byCell[id] ?? []).map { meeting in
                 MeetingRow(id: meeting.id!.uuidString, date: meeting.localDate?.vietnamese ?? meeting.date, time: "\(meeting.start)–\(meeting.end)",
                            kind: meeting.meetingKind.title, attendance: "\(meeting.present)/\(meeting.summoned)",
-                           rate: meeting.attendance.rateText ?? "—", rating: meeting.ratingTitle,
+                           rate: try meeting.attendance.rateText ?? "—", rating: meeting.ratingTitle,
                            total: meeting.scoreTotal.flatMap(DecimalText.load).map { VietnameseNumber.format($0, maxFractionDigits: 1) },
                            supervisorAttended: meeting.supervisorAttended)
             }
             let entry = compiled.ledger[id] ?? LedgerEntry(status: .notDue)
             return CellSection(id: id.uuidString, name: cell.name,
-                               rule: cell.meetingRule.map { "\($0.day.title), \($0.start.text)–\($0.end.text)" },
+                               rule: try cell.meetingRule.map { "\($0.day.title), \($0.start.text)–\($0.end.text)" },
                                supervisors: (supervisors[id] ?? []).compactMap { names[$0] }.joined(separator: ", "),
                                meetings: meetings,
-                               status: LedgerPagesController.cell(entry, calendar: calendar),
+                               status: LedgerCellView(entry, calendar: calendar),
                                note: notes[id] ?? reports[id]?.note ?? "",
                                canRecord: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: id)),
                                lastSubmitted: reports[id].map { calendar.vietnameseDateTime($0.lastSubmittedAt) })
@@ -87,7 +87,7 @@ struct CellPagesController {
         let form = try req.content.decode(SubmitForm.self)
         do {
             _ = try await CellService.submitMonth(cell: cell, month: month, note: form.note, actor: user.actor, now: req.now,
-                                                  calendar: user.commune.calendar, on: req.db)
+                                                  calendar: user.calendar, on: req.db)
         } catch let error as AppError where error.status == .unprocessableEntity || error.status == .conflict {
             var errors = FieldErrors()
             errors["note"] = error.fields["note"] ?? error.message
@@ -159,21 +159,21 @@ struct CellPagesController {
             points: points.isEmpty ? nil : points)
     }
 
-    static func form(from meeting: CellMeeting) -> MeetingForm {
+    static func form(from meeting: CellMeeting) throws -> MeetingForm {
         MeetingForm(kind: meeting.kind, date: meeting.localDate?.vietnamese ?? meeting.date, start: meeting.start, end: meeting.end,
                     supervisorAttended: meeting.supervisorAttended ? "true" : "false",
                     summoned: String(meeting.summoned), present: String(meeting.present),
                     absentWithReason: String(meeting.absentWithReason), absentWithoutReason: String(meeting.absentWithoutReason),
-                    absentWithReasonNames: StringList.decode(meeting.absentWithReasonNamesJSON).joined(separator: "\n"),
-                    absentWithoutReasonNames: StringList.decode(meeting.absentWithoutReasonNamesJSON).joined(separator: "\n"),
+                    absentWithReasonNames: try meeting.absentWithReasonNames.joined(separator: "\n"),
+                    absentWithoutReasonNames: try meeting.absentWithoutReasonNames.joined(separator: "\n"),
                     chair: meeting.chair, secretary: meeting.secretary, content: meeting.content, conclusions: meeting.conclusions,
                     feedback: meeting.feedback,
-                    points: meeting.points?.mapValues { VietnameseNumber.format($0, maxFractionDigits: 2) })
+                    points: try meeting.points?.mapValues { VietnameseNumber.format($0, maxFractionDigits: 2) })
     }
 
     private func renderMeeting(_ req: Request, user: CurrentUser, cell: PartyCell, meetingID: String?, form: MeetingForm,
                                errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let dateText = form.date ?? ""
         let date = LocalDate(vietnamese: dateText) ?? LocalDate(iso: dateText) ?? LocalDate.inZone(req.now, calendar.timeZone)
         let rubric = try await CellService.rubric(year: date.year, communeID: user.communeID, on: req.db).rubric
@@ -193,9 +193,9 @@ struct CellPagesController {
         let user = try req.requireUser()
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         guard AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: try cell.requireID())) else { throw AppError.forbidden }
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let month = try Self.month(req, calendar: calendar)
-        let rule = cell.meetingRule
+        let rule = try cell.meetingRule
         let date = rule?.meetingDate(in: month) ?? LocalDate.inZone(req.now, calendar.timeZone)
         let form = MeetingForm(kind: "thuong_ky", date: date.vietnamese, start: rule?.start.text ?? "", end: rule?.end.text ?? "",
                                supervisorAttended: "true")
@@ -207,7 +207,7 @@ struct CellPagesController {
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         guard AccessPolicy.allows(user.actor, .readCell(cellID: try cell.requireID())) else { throw AppError.forbidden }
         let meeting = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
-        return try await renderMeeting(req, user: user, cell: cell, meetingID: meeting.id!.uuidString, form: Self.form(from: meeting), errors: .init())
+        return try await renderMeeting(req, user: user, cell: cell, meetingID: meeting.id!.uuidString, form: try Self.form(from: meeting), errors: .init())
     }
 
     func saveMeeting(_ req: Request) async throws -> Response {
@@ -246,7 +246,7 @@ struct CellPagesController {
 
     struct ReportRow: Encodable, Sendable {
         var name: String; var meetings: String; var attendance: String; var rate: String; var supervisor: Bool
-        var total: String; var rating: String; var status: LedgerPagesController.StatusCell; var note: String?
+        var total: String; var rating: String; var status: LedgerCellView; var note: String?
     }
     struct ReportView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String
@@ -257,7 +257,7 @@ struct CellPagesController {
     func report(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCellReports)
         let month = try CellsAPIController.month(req.parameters.get("month"))
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let cells = try await CellService.cells(for: user.actor, on: req.db)
         let compiled = try await CellService.compile(communeID: user.communeID, month: month, cells: cells, calendar: calendar,
                                                      now: req.now, on: req.db)
@@ -270,7 +270,7 @@ struct CellPagesController {
                              supervisor: row.supervisorAttended,
                              total: row.score.map { VietnameseNumber.format($0.total, maxFractionDigits: 1) } ?? "—",
                              rating: row.rating?.title ?? "—",
-                             status: LedgerPagesController.cell(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar),
+                             status: LedgerCellView(compiled.ledger[id] ?? LedgerEntry(status: .notDue), calendar: calendar),
                              note: compiled.notes[id])
         }
         let feedback = cells.flatMap { cell in (byCell[cell.id!] ?? []).filter { !$0.feedback.isEmpty }.map { "\(cell.name): \($0.feedback)" } }
@@ -341,7 +341,7 @@ struct CellPagesController {
     func rotation(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let year = try req.query[String.self, at: "year"].map { try CellsAPIController.year($0) }
-            ?? LocalDate.inZone(req.now, user.commune.calendar.timeZone).year
+            ?? LocalDate.inZone(req.now, user.calendar.timeZone).year
         var raw = req.query[String.self, at: "personId"].flatMap { $0.isEmpty ? nil : $0 }
         if raw == nil, !user.actor.isCellSupervisor, AccessPolicy.allows(user.actor, .manageRotation(personID: UUID())) {
             // The office opens the page for someone in charge of cells, not for themselves.
@@ -415,7 +415,7 @@ struct CellPagesController {
     func rubric(_ req: Request) async throws -> Response {
         let user = try req.authorize(.openCellMeetings)
         let year = try req.query[String.self, at: "year"].map { try CellsAPIController.year($0) }
-            ?? LocalDate.inZone(req.now, user.commune.calendar.timeZone).year
+            ?? LocalDate.inZone(req.now, user.calendar.timeZone).year
         let (rubric, stored) = try await CellService.rubric(year: year, communeID: user.communeID, on: req.db)
         let form = RubricForm(basis: rubric.basis,
                               criteria: rubric.criteria.map { .init(key: $0.key, title: $0.title, points: VietnameseNumber.format($0.maxPoints)) },

@@ -102,7 +102,7 @@ struct CellMeetingDTO: Content {
     var rating: String?
     var ratingTitle: String?
 
-    init(_ meeting: CellMeeting) {
+    init(_ meeting: CellMeeting) throws {
         id = meeting.id!
         cellId = meeting.cellID
         kind = meeting.kind
@@ -116,15 +116,15 @@ struct CellMeetingDTO: Content {
         present = meeting.present
         absentWithReason = meeting.absentWithReason
         absentWithoutReason = meeting.absentWithoutReason
-        absentWithReasonNames = StringList.decode(meeting.absentWithReasonNamesJSON)
-        absentWithoutReasonNames = StringList.decode(meeting.absentWithoutReasonNamesJSON)
-        attendanceRate = meeting.attendance.rate.map { NSDecimalNumber(decimal: $0 * 100).doubleValue }
+        absentWithReasonNames = try meeting.absentWithReasonNames
+        absentWithoutReasonNames = try meeting.absentWithoutReasonNames
+        attendanceRate = try meeting.attendance.rate.map { NSDecimalNumber(decimal: $0 * 100).doubleValue }
         chair = meeting.chair
         secretary = meeting.secretary
         content = meeting.content
         conclusions = meeting.conclusions
         feedback = meeting.feedback
-        points = meeting.points?.mapValues { NSDecimalNumber(decimal: $0).doubleValue }
+        points = try meeting.points?.mapValues { NSDecimalNumber(decimal: $0).doubleValue }
         rubricYear = meeting.rubricYear
         total = meeting.scoreTotal.flatMap(DecimalText.load).map { NSDecimalNumber(decimal: $0).doubleValue }
         rating = meeting.ratingKey
@@ -164,9 +164,8 @@ enum CellService {
 
     /// The rubric the commune set for `year`, or the letter's default.
     static func rubric(year: Int, communeID: UUID, on db: any Database) async throws -> (rubric: MeetingRubric, stored: Bool) {
-        if let record = try await MeetingRubricRecord.query(on: db).filter(\.$communeID == communeID).filter(\.$year == year).first(),
-           let rubric = record.rubric {
-            return (rubric, true)
+        if let record = try await MeetingRubricRecord.query(on: db).filter(\.$communeID == communeID).filter(\.$year == year).first() {
+            return (try record.rubric, true)
         }
         return (MeetingRubric.default(year: year), false)
     }
@@ -179,7 +178,7 @@ enum CellService {
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(rubric), as: UTF8.self)
         let existing = try await MeetingRubricRecord.query(on: db).filter(\.$communeID == communeID).filter(\.$year == rubric.year).first()
-        let before = existing?.rubric
+        let before = try existing?.rubric
         let record = existing ?? MeetingRubricRecord()
         record.communeID = communeID
         record.year = rubric.year
@@ -243,7 +242,7 @@ enum CellService {
         guard fields.isEmpty, let kind, let date, let start, let end else { throw AppError.invalid(fields) }
 
         let meeting = existing ?? CellMeeting()
-        let before = existing.map(CellMeetingDTO.init)
+        let before = try existing.map(CellMeetingDTO.init)
         meeting.communeID = cell.communeID
         meeting.cellID = try cell.requireID()
         meeting.kind = kind.rawValue
@@ -282,12 +281,12 @@ enum CellService {
         try await meeting.save(on: db)
         try await AuditTrail.record(on: db, communeID: cell.communeID, actorID: actor.personID, at: now, kind: "cell_meeting",
                                     action: existing == nil ? "create" : "update", subjectID: meeting.requireID(),
-                                    before: before, after: CellMeetingDTO(meeting))
+                                    before: before, after: try CellMeetingDTO(meeting))
         return meeting
     }
 
     static func deleteMeeting(_ meeting: CellMeeting, actor: Actor, now: Date, on db: any Database) async throws {
-        let before = CellMeetingDTO(meeting)
+        let before = try CellMeetingDTO(meeting)
         try await meeting.delete(on: db)
         try await AuditTrail.record(on: db, communeID: meeting.communeID, actorID: actor.personID, at: now, kind: "cell_meeting",
                                     action: "delete", subjectID: before.id, before: before, after: Optional<CellMeetingDTO>.none)
@@ -350,11 +349,11 @@ enum CellService {
         let ids = try cells.map { try $0.requireID() }
         let meetings = try await meetings(cellIDs: ids, month: month, on: db)
         let rubric = try await rubric(year: month.year, communeID: communeID, on: db).rubric
-        let outcomes = meetings.compactMap { meeting -> CellMonthlyReport.Outcome? in
+        let outcomes = try meetings.compactMap { meeting -> CellMonthlyReport.Outcome? in
             guard let date = meeting.localDate else { return nil }
             return CellMonthlyReport.Outcome(cellKey: meeting.cellID.uuidString, kind: meeting.meetingKind, date: date,
-                                             supervisorAttended: meeting.supervisorAttended, attendance: meeting.attendance,
-                                             score: meeting.score)
+                                             supervisorAttended: meeting.supervisorAttended, attendance: try meeting.attendance,
+                                             score: try meeting.score)
         }
         let report = CellMonthlyReport.compile(month: month, cells: cells.map { .init(key: $0.id!.uuidString, name: $0.name) },
                                                outcomes: outcomes, rubric: rubric)
@@ -380,11 +379,11 @@ enum CellService {
     }
 
     /// Cells with a meeting rule, as the rotation needs them; cells without one are listed apart.
-    static func rotationInput(_ cells: [PartyCell]) -> (cells: [CellRotation.Cell], withoutRule: [PartyCell]) {
+    static func rotationInput(_ cells: [PartyCell]) throws -> (cells: [CellRotation.Cell], withoutRule: [PartyCell]) {
         var usable: [CellRotation.Cell] = []
         var without: [PartyCell] = []
         for cell in cells {
-            if let rule = cell.meetingRule { usable.append(.init(key: cell.id!.uuidString, name: cell.name, rule: rule)) }
+            if let rule = try cell.meetingRule { usable.append(.init(key: cell.id!.uuidString, name: cell.name, rule: rule)) }
             else { without.append(cell) }
         }
         return (usable, without)
@@ -399,8 +398,8 @@ enum CellService {
     static func otherCommitments(personID: UUID, communeID: UUID, year: Int, on db: any Database) async throws -> [CellRotation.Attendance] {
         let entries = try await ScheduleEntry.query(on: db).filter(\.$communeID == communeID).filter(\.$hidden == false)
             .filter(\.$date >= "\(year)-01-01").filter(\.$date <= "\(year)-12-31").all()
-        return entries.compactMap { entry in
-            guard entry.chairID == personID || entry.participantIDs.contains(personID),
+        return try entries.compactMap { entry in
+            guard try entry.chairID == personID || entry.participantIDs.contains(personID),
                   let date = LocalDate(iso: entry.date), let start = LocalTime(string: entry.start), let end = LocalTime(string: entry.end)
             else { return nil }
             return CellRotation.Attendance(person: personID.uuidString, label: entry.title, date: date, start: start, end: end)
@@ -411,7 +410,7 @@ enum CellService {
     /// clash (nobody is planned into two meetings at once).
     static func saveRotation(personID: UUID, year: Int, visits: [CellRotation.Visit], communeID: UUID, actor: Actor, now: Date,
                              on db: any Database) async throws -> CellRotationPlan {
-        let cells = rotationInput(try await rotationCells(personID: personID, communeID: communeID, on: db)).cells
+        let cells = try rotationInput(try await rotationCells(personID: personID, communeID: communeID, on: db)).cells
         let plan = CellRotation.Plan(person: personID.uuidString, year: year, visits: visits.sorted { ($0.date, $0.start) < ($1.date, $1.start) })
         do { try CellRotation.validate(plan, cells: cells) } catch let error as CellMeetingError {
             throw AppError.invalid(["visits": error.vietnameseMessage])
@@ -422,7 +421,7 @@ enum CellService {
             throw AppError.conflict("Kế hoạch có \(clashes.count) chỗ trùng giờ.", fields: ["visits": clashes.map(\.message).joined(separator: " ")])
         }
         let existing = try await rotationPlan(personID: personID, year: year, on: db)
-        let before = existing?.visits
+        let before = try existing?.visits
         let record = existing ?? CellRotationPlan()
         record.communeID = communeID
         record.personID = personID

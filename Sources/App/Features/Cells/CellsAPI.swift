@@ -134,13 +134,13 @@ struct CellsAPIController {
     func listMeetings(_ req: Request) async throws -> ListDTO<CellMeetingDTO> {
         let (user, cell) = try await readableCell(req)
         let month = try req.query[String.self, at: "month"].map { try Self.month($0) }
-            ?? ReportMonth(LocalDate.inZone(req.now, user.commune.calendar.timeZone))
+            ?? ReportMonth(LocalDate.inZone(req.now, user.calendar.timeZone))
         return ListDTO(items: try await CellService.meetings(cellIDs: [cell.requireID()], month: month, on: req.db).map(CellMeetingDTO.init))
     }
 
     func showMeeting(_ req: Request) async throws -> CellMeetingDTO {
         let (_, cell) = try await readableCell(req)
-        return CellMeetingDTO(try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db))
+        return try CellMeetingDTO(try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db))
     }
 
     func createMeeting(_ req: Request) async throws -> Response {
@@ -154,7 +154,7 @@ struct CellsAPIController {
         let (user, cell) = try await writableCell(req)
         let existing = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
         let input = try req.decodeJSON(CellMeetingInput.self)
-        return CellMeetingDTO(try await CellService.saveMeeting(input, existing: existing, cell: cell, actor: user.actor, now: req.now, on: req.db))
+        return try CellMeetingDTO(try await CellService.saveMeeting(input, existing: existing, cell: cell, actor: user.actor, now: req.now, on: req.db))
     }
 
     func deleteMeeting(_ req: Request) async throws -> HTTPStatus {
@@ -170,7 +170,7 @@ struct CellsAPIController {
         let (user, cell) = try await writableCell(req)
         let month = try Self.month(req.parameters.get("month"))
         let input = req.body.data == nil ? SubmitCellMonthInput() : try req.decodeJSON(SubmitCellMonthInput.self)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let report = try await CellService.submitMonth(cell: cell, month: month, note: input.note, actor: user.actor, now: req.now,
                                                        calendar: calendar, on: req.db)
         let due = calendar.cellReportDeadline(year: month.year, month: month.month)
@@ -189,7 +189,7 @@ struct CellsAPIController {
         let month = try Self.month(req.parameters.get("month"))
         guard AccessPolicy.allows(user.actor, .openCellMeetings) else { throw AppError.forbidden }
         let cells = try await CellService.cells(for: user.actor, on: req.db)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let compiled = try await CellService.compile(communeID: user.communeID, month: month, cells: cells, calendar: calendar,
                                                      now: req.now, on: req.db)
         return CellCompilationDTO(compiled, calendar: calendar)
@@ -238,13 +238,13 @@ struct CellsAPIController {
     static func rotation(person: Person, year: Int, proposeAfresh: Bool, communeID: UUID, on db: any Database) async throws -> RotationDTO {
         let personID = try person.requireID()
         let cells = try await CellService.rotationCells(personID: personID, communeID: communeID, on: db)
-        let (usable, without) = CellService.rotationInput(cells)
+        let (usable, without) = try CellService.rotationInput(cells)
         let names = Dictionary(uniqueKeysWithValues: cells.map { ($0.id!.uuidString, $0.name) })
         let stored = proposeAfresh ? nil : try await CellService.rotationPlan(personID: personID, year: year, on: db)
         let busy = try await CellService.otherCommitments(personID: personID, communeID: communeID, year: year, on: db)
         let plan: CellRotation.Plan
         if let stored {
-            plan = CellRotation.Plan(person: personID.uuidString, year: year, visits: stored.visits)
+            plan = CellRotation.Plan(person: personID.uuidString, year: year, visits: try stored.visits)
         } else {
             do { plan = try CellRotation.propose(person: personID.uuidString, cells: usable, year: year, busy: busy) }
             catch let error as CellMeetingError { throw AppError.invalid(["visits": error.vietnameseMessage]) }

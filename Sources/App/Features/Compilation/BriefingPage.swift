@@ -44,7 +44,7 @@ struct BriefingPageController {
     /// Every group's view of the week, for the page and the document.
     static func load(user: CurrentUser, week: ReportWeek, now: Date, on db: any Database) async throws -> [GroupWeekView] {
         let groups = try await ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$sortOrder).all()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         return try await groups.concurrentMap { group in
             try await CompilationService.view(group: group, week: week, calendar: calendar, now: now, on: db)
         }
@@ -76,7 +76,7 @@ struct BriefingPageController {
 
     func show(_ req: Request) async throws -> Response {
         let user = try req.authorize(.viewBriefing)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         if req.parameters.get("weekID") == "current" {
             return req.redirect(to: "/briefing/\(calendar.week(containing: req.now).id)")
         }

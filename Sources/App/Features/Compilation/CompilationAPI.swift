@@ -152,24 +152,11 @@ struct CompilationAPIController {
         }
     }
 
-    static func translate(_ error: CompilationService.ActionError) -> AppError {
-        switch error {
-        case .flow(.forbidden(let message)): return AppError(.forbidden, code: "forbidden", message: message)
-        case .flow(.illegal(let message)): return AppError(.conflict, code: "illegal_transition", message: message)
-        case .invalid(let fields): return AppError.invalid(fields)
-        case .notFound(let message): return AppError.notFound(message)
-        case .membersStillReporting(let names):
-            return AppError(.conflict, code: "members_still_reporting",
-                            message: "Còn \(names.count) người chưa nộp và vẫn còn hạn: \(names.joined(separator: ", ")). Xác nhận để tổng hợp ngay (confirmMissing).",
-                            fields: ["members": names.joined(separator: ", ")])
-        }
-    }
-
     func show(_ req: Request) async throws -> GroupWeekDTO {
         let (user, group, week) = try await load(req)
         guard AccessPolicy.allows(user.actor, .readGroupWeek(group: GroupFacts(group))) else { throw AppError.forbidden }
-        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
-        return GroupWeekDTO(view, calendar: user.commune.calendar)
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.calendar)
     }
 
     private func act(_ req: Request, _ action: GroupWeekAction) async throws -> GroupWeekDTO {
@@ -178,12 +165,12 @@ struct CompilationAPIController {
         do {
             _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: body.comment ?? "",
                                                  summary: body.summary, confirmMissing: body.confirmMissing ?? false,
-                                                 calendar: user.commune.calendar, now: req.now, on: req.db)
+                                                 calendar: user.calendar, now: req.now, on: req.db)
         } catch let error as CompilationService.ActionError {
-            throw Self.translate(error)
+            throw error.appError
         }
-        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
-        return GroupWeekDTO(view, calendar: user.commune.calendar)
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.calendar)
     }
 
     func submit(_ req: Request) async throws -> GroupWeekDTO { try await act(req, .submit) }
@@ -201,9 +188,9 @@ struct CompilationAPIController {
             _ = try await CompilationService.returnReport(group: group, week: week, personID: personID, comment: body.comment ?? "",
                                                           actor: user.actor, now: req.now, on: req.db)
         } catch let error as CompilationService.ActionError {
-            throw Self.translate(error)
+            throw error.appError
         }
-        let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
-        return GroupWeekDTO(view, calendar: user.commune.calendar)
+        let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
+        return GroupWeekDTO(view, calendar: user.calendar)
     }
 }

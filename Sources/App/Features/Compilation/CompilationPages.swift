@@ -6,7 +6,7 @@ import Vapor
 /// The focal point's week page of a group, the groups list and the leaders' briefing view.
 struct CompilationPagesController {
     struct MemberRow: Encodable, Sendable {
-        var personID: String; var name: String; var cell: LedgerPagesController.StatusCell?
+        var personID: String; var name: String; var cell: LedgerCellView?
         var returned: Bool; var returnComment: String?; var canReturn: Bool
         /// Arrived after the week was compiled (nộp sau khi đã tổng hợp).
         var afterCompilation: Bool
@@ -87,7 +87,7 @@ struct CompilationPagesController {
 
     private func render(_ req: Request, user: CurrentUser, group: ReportGroup, week: ReportWeek, summary: String?,
                         errors: FieldErrors, confirmMissing: [String] = [], status: HTTPResponseStatus) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let view = try await CompilationService.view(group: group, week: week, calendar: calendar, now: req.now, on: req.db)
         let facts = GroupFacts(group)
         let state = view.groupWeek.state
@@ -97,7 +97,7 @@ struct CompilationPagesController {
         }
         let members = view.members.map { member in
             MemberRow(personID: member.personID.uuidString, name: member.person.fullName,
-                      cell: member.entry.map { LedgerPagesController.cell($0, calendar: calendar) },
+                      cell: member.entry.map { LedgerCellView($0, calendar: calendar) },
                       returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
                       canReturn: AccessPolicy.allows(user.actor, .returnMemberReport(group: facts, groupWeekState: state,
                                                                                      report: MemberReportStatus(member.report))),
@@ -112,7 +112,7 @@ struct CompilationPagesController {
             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
             state: state.rawValue, stateLabel: state.vietnameseName,
             requiresApproval: requiresApproval,
-            due: HomeController.dueText(view.compilationDue, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: req.now, to: view.compilationDue),
+            due: DueWording.vietnamese(view.compilationDue, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: req.now, to: view.compilationDue),
             compiledAt: view.groupWeek.compiledAt.map { calendar.vietnameseDateTime($0) },
             approvedAt: view.groupWeek.approvedAt.map { calendar.vietnameseDateTime($0) },
             approverComment: view.groupWeek.approverComment, changedAfterApproval: view.groupWeek.changedAfterApproval,
@@ -146,18 +146,18 @@ struct CompilationPagesController {
                 let action = GroupWeekAction(rawValue: name)!
                 _ = try await CompilationService.act(action, group: group, week: week, actor: user.actor, comment: form.comment ?? "",
                                                      summary: form.summary, confirmMissing: form.confirmMissing == "true",
-                                                     calendar: user.commune.calendar, now: req.now, on: req.db)
+                                                     calendar: user.calendar, now: req.now, on: req.db)
             case "return":
                 if let personID = form.personId.flatMap(UUID.init(uuidString:)) {
                     _ = try await CompilationService.returnReport(group: group, week: week, personID: personID, comment: form.comment ?? "",
                                                                   actor: user.actor, now: req.now, on: req.db)
                 } else {
                     _ = try await CompilationService.act(.returnToAggregator, group: group, week: week, actor: user.actor,
-                                                         comment: form.comment ?? "", summary: nil, calendar: user.commune.calendar,
+                                                         comment: form.comment ?? "", summary: nil, calendar: user.calendar,
                                                          now: req.now, on: req.db)
                 }
             case "remind":
-                let view = try await CompilationService.view(group: group, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
+                let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
                 guard AccessPolicy.allows(user.actor, .remindGroupMembers(group: GroupFacts(group))) else { throw AppError.forbidden }
                 _ = try await CompilationService.remindMissing(view: view, actor: user.actor, now: req.now, on: req.db)
                 return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=reminded")
@@ -174,7 +174,7 @@ struct CompilationPagesController {
                 return try await render(req, user: user, group: group, week: week, summary: form.summary,
                                         errors: .init(), confirmMissing: names, status: .conflict)
             }
-            throw CompilationAPIController.translate(error)
+            throw error.appError
         }
         return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=saved")
     }
@@ -188,7 +188,7 @@ struct CompilationPagesController {
         // The menu's question: whoever may read one group's week opens the list (empty when, say,
         // their only group is no longer active).
         let user = try req.authorize(.openGroupWeeks)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let week = calendar.week(containing: req.now)
         let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
             .sort(\.$sortOrder).all().filter { AccessPolicy.allows(user.actor, .readGroupWeek(group: GroupFacts($0))) }

@@ -175,12 +175,12 @@ enum CompilationService {
         let workItems = submittedIDs.isEmpty ? [] : try await ReportWorkItem.query(on: db).filter(\.$reportID ~~ submittedIDs).sort(\.$position).all()
         let planItems = submittedIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ submittedIDs)
             .sort(\.$date).sort(\.$start).all()
-        let work = workItems.compactMap { item -> GroupWeekView.WorkLine? in
-            guard let personID = personOfReport[item.reportID], item.belongs(to: groupID) else { return nil }
+        let work = try workItems.compactMap { item -> GroupWeekView.WorkLine? in
+            guard let personID = personOfReport[item.reportID], try item.belongs(to: groupID) else { return nil }
             return .init(personID: personID, fullName: names[personID] ?? "", item: item)
         }.sorted { (nameKeys[$0.personID] ?? noKey, $0.item.position) < (nameKeys[$1.personID] ?? noKey, $1.item.position) }
-        let plans = planItems.compactMap { item -> GroupWeekView.PlanLine? in
-            guard let personID = personOfReport[item.reportID], item.belongs(to: groupID) else { return nil }
+        let plans = try planItems.compactMap { item -> GroupWeekView.PlanLine? in
+            guard let personID = personOfReport[item.reportID], try item.belongs(to: groupID) else { return nil }
             return .init(personID: personID, fullName: names[personID] ?? "", item: item)
         }
 

@@ -223,7 +223,7 @@ extension CompilationAPIController {
         let group = try await CompilationService.group(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         guard AccessPolicy.allows(user.actor, .readGroupWeek(group: GroupFacts(group))) else { throw AppError.forbidden }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let view = try await CompilationService.view(group: group, week: week, calendar: calendar, now: req.now, on: req.db)
         // The signer is who compiled the report, else the group's first focal point.
         var aggregator: String?
@@ -242,7 +242,7 @@ extension BriefingPageController {
     func packDocument(_ req: Request) async throws -> Response {
         let user = try req.authorize(.viewBriefing)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let now = req.now, db = req.db
         let views = try await Self.load(user: user, week: week, now: now, on: db).concurrentMap { view in
             (view, try await Self.previousWeek(of: view, calendar: calendar, now: now, on: db))

@@ -18,7 +18,7 @@ enum MemberReportPage {
         var groupID: String; var groupName: String; var weekID: String; var weekTitle: String
         var personID: String; var name: String
         var hasReport: Bool
-        var cell: LedgerPagesController.StatusCell?
+        var cell: LedgerCellView?
         var statusText: String
         var returned: ReportPageController.Returned?
         var lockReason: String?
@@ -96,7 +96,7 @@ enum MemberReportPage {
                 names = Dictionary(uniqueKeysWithValues: try await Person.query(on: db).filter(\.$id ~~ Array(ids)).all().map { ($0.id!, $0.fullName) })
             }
             let due = calendar.deadlines(for: week).weeklyReport
-            history = entries.compactMap { entry in
+            history = try entries.compactMap { entry in
                 let who = names[entry.actorID] ?? ""
                 let text: String
                 switch entry.action {
@@ -106,7 +106,7 @@ enum MemberReportPage {
                     text = entry.action == "submit" ? "Nộp báo cáo (\(timing))" : "\(who) nộp thay (\(timing))"
                 case "update_after_submit": text = "Sửa sau khi nộp — \(who)"
                 case "return":
-                    let comment = entry.afterJSON.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }?["comment"] ?? ""
+                    let comment = try entry.after([String: String].self)?["comment"] ?? ""
                     text = "Trả lại — \(who): \(comment)"
                 case "confirm_forecast": text = "Xác nhận việc dự kiến đã làm — \(who)"
                 default: return nil
@@ -120,7 +120,7 @@ enum MemberReportPage {
         }
         let lock = try await CompilationService.reportLock(personID: personID, week: week.id, everSubmitted: report?.firstSubmittedAt != nil,
                                                            returned: report?.returnedAt != nil, on: db)
-        let cell = member?.entry.map { LedgerPagesController.cell($0, calendar: calendar) }
+        let cell = member?.entry.map { LedgerCellView($0, calendar: calendar) }
         let statusText: String
         switch report?.status {
         case .submitted? where returned != nil: statusText = "Đã trả lại, chờ nộp lại"
@@ -143,7 +143,7 @@ enum MemberReportPage {
     /// `GET /groups/{id}/weeks/{weekID}/members/{personID}`.
     static func show(_ req: Request) async throws -> Response {
         let (user, group, week, person) = try await resolve(req)
-        let model = try await load(group: group, week: week, person: person, actor: user.actor, calendar: user.commune.calendar,
+        let model = try await load(group: group, week: week, person: person, actor: user.actor, calendar: user.calendar,
                                    now: req.now, on: req.db)
         return try await req.render("groups/member-report", title: "\(person.fullName) · \(week.title)", section: "groups", model)
     }
@@ -158,6 +158,6 @@ enum MemberReportPage {
             throw AppError(.notFound, code: "report_not_found", message: "\(person.fullName) chưa nộp báo cáo tuần \(week.id.week)/\(week.id.year).")
         }
         return try await ReportService.dto(report, content: try await ReportService.content(of: report, on: req.db),
-                                           calendar: user.commune.calendar, on: req.db)
+                                           calendar: user.calendar, on: req.db)
     }
 }

@@ -157,7 +157,7 @@ enum BriefingConclusionsSection {
     static func setTyped(_ typed: Typed, on req: Request) { req.storage[TypedKey.self] = typed }
 
     static func load(_ req: Request, user: CurrentUser, week: ReportWeek) async throws -> View {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let now = req.now, db = req.db
         let record = try await ConclusionService.record(communeID: user.communeID, week: week.id, on: db)
         let meetings = try await ConclusionService.meetings(communeID: user.communeID, week: week, calendar: calendar, on: db)
@@ -270,7 +270,7 @@ struct BriefingConclusionsPageController {
         }
         let input = ConclusionService.Input(text: form.text ?? "", meetingKey: form.meeting, tasks: tasks)
         do {
-            try await ConclusionService.save(input, actor: user.actor, week: week, calendar: user.commune.calendar, now: req.now, on: req.db)
+            try await ConclusionService.save(input, actor: user.actor, week: week, calendar: user.calendar, now: req.now, on: req.db)
             return req.redirect(to: "/briefing/\(week.id)?notice=saved#conclusions")
         } catch let error as AppError where error.status == .unprocessableEntity || error.status == .conflict {
             var errors = FieldErrors()
@@ -320,7 +320,7 @@ struct BriefingTaskPages {
 
     static func tasks(for user: CurrentUser, all: Bool, now: Date, on db: any Database) async throws -> [BriefingTask] {
         // Everything assigned at briefings up to this week's (held or not).
-        let through = user.commune.calendar.week(after: user.commune.calendar.week(containing: now)).id
+        let through = user.calendar.week(after: user.calendar.week(containing: now)).id
         if all && AccessPolicy.allows(user.actor, .reportOnBriefingTask(assignee: .unit(UUID()))) {
             return try await BriefingTaskQueries.allOpenTasks(communeID: user.communeID, week: through, on: db)
         }
@@ -337,7 +337,7 @@ struct BriefingTaskPages {
         let canSeeAll = AccessPolicy.allows(user.actor, .reportOnBriefingTask(assignee: .unit(UUID())))
         let tasks = try await Self.tasks(for: user, all: all, now: req.now, on: req.db)
         let names = try await BriefingNames.assignees(tasks, on: req.db)
-        var rows = BriefingTaskRow.rows(tasks, names: names, calendar: user.commune.calendar, now: req.now)
+        var rows = BriefingTaskRow.rows(tasks, names: names, calendar: user.calendar, now: req.now)
         if let typed {
             let sent = Dictionary((typed.tasks ?? []).compactMap { task in task.id.map { ($0, task) } }, uniquingKeysWith: { a, _ in a })
             for index in rows.indices {

@@ -114,7 +114,7 @@ struct ConclusionsAPIController {
     func show(_ req: Request) async throws -> BriefingConclusionsDTO {
         let user = try req.requireUser()
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let record = try await ConclusionService.record(communeID: user.communeID, week: week.id, on: req.db)
         let tasks = try Self.readable(record, actor: user.actor)
         let meetings = try await ConclusionService.meetings(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
@@ -126,7 +126,7 @@ struct ConclusionsAPIController {
         let user = try req.authorize(.recordBriefingConclusions)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let body = try req.decodeJSON(BriefingConclusionsInput.self)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let record = try await ConclusionService.save(body.input, actor: user.actor, week: week, calendar: calendar, now: req.now, on: req.db)
         let meetings = try await ConclusionService.meetings(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
         return try await Self.dto(record, tasks: record.tasks, week: week, meetings: meetings, calendar: calendar, now: req.now, on: req.db)
@@ -139,14 +139,14 @@ struct ConclusionsAPIController {
         let task = try await ConclusionService.report(taskID: req.parameters.get("id"), state: body.state, report: body.report,
                                                       actor: user.actor, now: req.now, on: req.db)
         let names = try await BriefingNames.assignees([task], on: req.db)
-        return Self.dto(task, names: names, calendar: user.commune.calendar, now: req.now)
+        return Self.dto(task, names: names, calendar: user.calendar, now: req.now)
     }
 
     /// `GET /api/v1/briefings/{weekId}/conclusions.docx` (and the page's download).
     func document(_ req: Request) async throws -> Response {
         let user = try req.authorize(.viewBriefing)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let record = try await ConclusionService.record(communeID: user.communeID, week: week.id, on: req.db)
         guard let conclusion = record.conclusion else {
             throw AppError.notFound("Tuần \(week.id.week)/\(week.id.year) chưa có kết luận giao ban.")

@@ -31,7 +31,7 @@ struct DashboardController {
 
     func page(_ req: Request) async throws -> Response {
         let user = try req.authorize(.viewBriefing)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let week = calendar.week(containing: req.now)
         let year = week.id.year
         let weeksInYear = calendar.weeks(inYear: year).count

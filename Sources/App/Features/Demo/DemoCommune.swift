@@ -177,7 +177,7 @@ enum DemoCommune {
         ]
         for (name, supervisors, day, hours) in cells {
             let cell = PartyCell(communeID: communeID, name: name)
-            cell.meetingRule = CellMeetingRule(day: day, start: hours.0, end: hours.1)
+            cell.setMeetingRule(CellMeetingRule(day: day, start: hours.0, end: hours.1))
             try await cell.save(on: db)
             for id in ids(supervisors) { try await CellSupervisor(cellID: try cell.requireID(), personID: id).save(on: db) }
         }

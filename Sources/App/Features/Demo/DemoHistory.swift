@@ -42,7 +42,7 @@ enum DemoHistory {
     /// Loads `weeks` weeks of history ending with the week before the one containing `now`.
     static func load(communeID: UUID, weeks count: Int, now: Date, on db: any Database) async throws {
         guard let commune = try await Commune.find(communeID, on: db) else { return }
-        let calendar = commune.calendar
+        let calendar = try commune.calendar
         let current = calendar.week(containing: now)
         var weeks: [ReportWeek] = []
         var cursor = current
@@ -52,10 +52,10 @@ enum DemoHistory {
         }
         // The commune started using GiaoBan with the first week of this history: the weeks
         // before it were kept on paper and are owed to nobody here.
-        if let first = weeks.first, commune.calendarSettings.inUseSince == nil {
-            var settings = commune.calendarSettings
+        if let first = weeks.first, try commune.calendarSettings.inUseSince == nil {
+            var settings = try commune.calendarSettings
             settings.inUseSince = first.start
-            commune.calendarSettings = settings
+            commune.setCalendarSettings(settings)
             try await commune.save(on: db)
         }
         let people = try await LedgerService.obligated(communeID: communeID, on: db)

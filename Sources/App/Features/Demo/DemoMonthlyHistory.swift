@@ -20,7 +20,7 @@ enum DemoMonthlyHistory {
 
     static func load(communeID: UUID, months count: Int, now: Date, on db: any Database) async throws {
         guard let commune = try await Commune.find(communeID, on: db) else { return }
-        let calendar = commune.calendar
+        let calendar = try commune.calendar
         let today = LocalDate.inZone(now, calendar.timeZone)
         let months = (0...count).map { ReportMonth(today).adding(months: -$0) }.reversed()
         var random = DemoHistory.Generator(state: 84)
@@ -29,7 +29,7 @@ enum DemoMonthlyHistory {
         let supervisors = try await CellService.supervisors(of: cells.compactMap(\.id), on: db)
         for month in months {
             for (index, cell) in cells.enumerated() {
-                guard let rule = cell.meetingRule, let date = rule.meetingDate(in: month), date < today,
+                guard let rule = try cell.meetingRule, let date = rule.meetingDate(in: month), date < today,
                       let supervisorID = supervisors[cell.id!]?.first,
                       let supervisor = try await AccountQueries.currentUser(personID: supervisorID, session: nil, on: db) else { continue }
                 let summoned = random.int(12...40)

@@ -72,7 +72,7 @@ enum Generator {
         commune.regionID = regionID
         try await commune.create(on: db)
         let communeID = commune.id!
-        let calendar = commune.calendar
+        let calendar = try commune.calendar
         let units = unitNames.map { OrgUnit(id: UUID(), communeID: communeID, name: $0.0, kind: $0.1) }
         try await insert(units, on: db)
 
@@ -193,7 +193,7 @@ enum Generator {
                 plan.start = String(format: "%02d:00", random.int(7...15))
                 plan.end = String(format: "%02d:30", random.int(16...17))
                 plan.title = "Làm việc tại thôn \(random.int(1...6))"
-                plan.participantIDs = []
+                plan.setParticipantIDs([])
                 plans.append(plan)
             }
             for group in groups {

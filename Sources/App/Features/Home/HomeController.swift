@@ -53,24 +53,16 @@ struct HomeController {
         var next: String
     }
 
-    /// "Thứ Năm, 19/08/2021 lúc 20:00" in the commune's zone.
-    static func dueText(_ instant: Date, calendar: CommuneCalendar) -> String {
-        let date = LocalDate.inZone(instant, calendar.timeZone)
-        let minutes = Int(instant.timeIntervalSince(calendar.instant(date, LocalTime(hour: 0, minute: 0)!)) / 60)
-        let time = LocalTime(hour: minutes / 60, minute: minutes % 60)?.text ?? ""
-        return "\(date.weekday.vietnameseName), \(date.vietnamese) lúc \(time)"
-    }
-
     func index(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCalendar)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let now = req.now
         let week = calendar.week(containing: now)
         let deadlines = calendar.deadlines(for: week)
         let memberships = try await GroupMembership.query(on: req.db).filter(\.$personID == user.personID).all()
         let isReporter = memberships.contains { $0.kind == .member } || user.actor.roles.contains(.reporter)
         func row(_ label: String, _ who: String, _ due: Date, mine: Bool) -> DeadlineRow {
-            DeadlineRow(label: label, who: who, due: Self.dueText(due, calendar: calendar),
+            DeadlineRow(label: label, who: who, due: DueWording.vietnamese(due, calendar: calendar),
                         timeLeft: TimeLeft.vietnamese(from: now, to: due), passed: due <= now, mine: mine)
         }
         let weekly = [
@@ -143,7 +135,7 @@ struct HomeController {
 
     /// The home page's answer to "have I done my report?" for the current week, and what is next.
     private func myReport(_ req: Request, user: CurrentUser, week: ReportWeek, memberships: [GroupMembership]) async throws -> MyReport {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let now = req.now
         let due = calendar.deadlines(for: week).weeklyReport
         let report = try await ReportService.find(personID: user.personID, week: week.id, on: req.db)
@@ -163,8 +155,8 @@ struct HomeController {
         }
         let nextWeek = calendar.week(after: week)
         let next = standing.isDone
-            ? req.t("home_next_report", "\(nextWeek.id.week)", Self.dueText(calendar.deadlines(for: nextWeek).weeklyReport, calendar: calendar))
-            : req.t("home_next_report", "\(week.id.week)", "\(Self.dueText(due, calendar: calendar)) (\(TimeLeft.vietnamese(from: now, to: due)))")
+            ? req.t("home_next_report", "\(nextWeek.id.week)", DueWording.vietnamese(calendar.deadlines(for: nextWeek).weeklyReport, calendar: calendar))
+            : req.t("home_next_report", "\(week.id.week)", "\(DueWording.vietnamese(due, calendar: calendar)) (\(TimeLeft.vietnamese(from: now, to: due)))")
         let action: String
         switch standing {
         case .submitted: action = req.t("home_view_report")

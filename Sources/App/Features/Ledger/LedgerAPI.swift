@@ -86,7 +86,7 @@ struct LedgerAPIController {
         guard AccessPolicy.allows(user.actor, .readGroupLedgers) else { throw AppError.forbidden }
         let groups = LedgerService.readableGroups(user.actor)
         let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: groups, on: req.db)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: req.now, on: req.db)
         let compilations = try await LedgerService.compilationRows(communeID: user.communeID, groupIDs: groups, week: week,
                                                                    calendar: calendar, now: req.now, on: req.db)
@@ -102,7 +102,7 @@ struct LedgerAPIController {
     /// them), or without `personId` everyone's year summary (leaders, office, admin).
     func year(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let currentYear = calendar.week(containing: req.now).id.year
         let yearText = req.query[String.self, at: "year"]
         guard let year = yearText.map({ Int($0) }) ?? currentYear, (1900...9999).contains(year) else {

@@ -7,22 +7,6 @@ import Vapor
 /// The ledger pages: a week per group, a person's year, month/year summaries per person and per
 /// unit (with an .xlsx export), and the office's leave records.
 struct LedgerPagesController {
-    struct StatusCell: Encodable, Sendable {
-        var status: String
-        var label: String
-        var submittedAt: String?
-        var detail: String?
-    }
-
-    static func cell(_ entry: LedgerEntry, calendar: CommuneCalendar) -> StatusCell {
-        var detail: String?
-        if entry.status == .late { detail = LateText.vietnamese(seconds: entry.lateBySeconds) }
-        if entry.status == .excused { detail = entry.excuse?.reason }
-        return StatusCell(status: entry.status.rawValue,
-                          label: entry.status.vietnameseName,
-                          submittedAt: entry.submittedAt.map { calendar.vietnameseDateTime($0) }, detail: detail)
-    }
-
     struct TallyView: Encodable, Sendable {
         var onTime: Int; var late: Int; var missing: Int; var notDue: Int; var excused: Int; var rate: String
         init(_ tally: LedgerTally) {
@@ -34,8 +18,8 @@ struct LedgerPagesController {
     // MARK: Week
 
     /// One person of the week: their report is one report, judged once, whatever their groups.
-    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var groups: String; var units: String; var cell: StatusCell }
-    struct CompilationLine: Encodable, Sendable { var name: String; var members: Int; var cell: StatusCell? }
+    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var groups: String; var units: String; var cell: LedgerCellView }
+    struct CompilationLine: Encodable, Sendable { var name: String; var members: Int; var cell: LedgerCellView? }
     struct WeekView: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
         /// The commune's totals: every person who owes the week's report, counted once.
@@ -71,7 +55,7 @@ struct LedgerPagesController {
     static func weekBoard(_ week: ReportWeek, user: CurrentUser, byStatus: Bool, now: Date, on db: any Database) async throws -> WeekBoard {
         guard AccessPolicy.allows(user.actor, .readGroupLedgers) else { throw AppError.forbidden }
         let readable = LedgerService.readableGroups(user.actor)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db)
         let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: now, on: db)
         var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true)
@@ -105,29 +89,29 @@ struct LedgerPagesController {
         let user = try req.requireUser()
         let parameter = req.parameters.get("weekID") ?? ""
         if parameter == "current" {
-            return req.redirect(to: "/ledger/weeks/\(user.commune.calendar.week(containing: req.now).id)")
+            return req.redirect(to: "/ledger/weeks/\(user.calendar.week(containing: req.now).id)")
         }
         // `/ledger/weeks/{week}.xlsx`, as `/ledger/summary.xlsx` beside the summary page.
         if parameter.hasSuffix(".xlsx") { return try await weekExport(req, user: user, weekID: String(parameter.dropLast(5))) }
         let week = try WeekLookup.week(parameter, for: user, now: req.now)
         let byStatus = req.query[String.self, at: "sort"] == "status"
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let board = try await Self.weekBoard(week, user: user, byStatus: byStatus, now: req.now, on: req.db)
         let path = "/ledger/weeks/\(week.id)"
         let view = WeekView(weekID: week.id.description, title: week.title,
                             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
-                            due: HomeController.dueText(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
+                            due: DueWording.vietnamese(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
                             owed: board.lines.count, totals: TallyView(board.totals),
                             peopleNote: req.t("ledger_people_count", String(board.lines.count)),
                             rows: board.lines.map { line in
                                 WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.person.fullName,
                                         groups: line.groups.joined(separator: ", "), units: line.units.joined(separator: ", "),
-                                        cell: Self.cell(line.row.entry, calendar: calendar))
+                                        cell: LedgerCellView(line.row.entry, calendar: calendar))
                             },
                             sortedByStatus: byStatus, sortByNameHref: path, sortByStatusHref: path + "?sort=status",
                             compilations: board.compilations.map { CompilationLine(name: $0.group.name, members: $0.members,
-                                                                                   cell: $0.entry.map { Self.cell($0, calendar: calendar) }) },
+                                                                                   cell: $0.entry.map { LedgerCellView($0, calendar: calendar) }) },
                             exportHref: path + ".xlsx" + (byStatus ? "?sort=status" : ""),
                             canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
                             canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
@@ -139,14 +123,14 @@ struct LedgerPagesController {
     /// with unit, groups, status, first submission and note, in the page's order.
     func weekExport(_ req: Request, user: CurrentUser, weekID: String) async throws -> Response {
         let week = try WeekLookup.week(weekID, for: user, now: req.now)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let board = try await Self.weekBoard(week, user: user, byStatus: req.query[String.self, at: "sort"] == "status",
                                              now: req.now, on: req.db)
         let due = calendar.deadlines(for: week).weeklyReport
         let tally = board.totals
         let header = ["STT", "Họ và tên", "Đơn vị", "Nhóm báo cáo", "Tình trạng", "Nộp lần đầu", "Ghi chú"]
         let rows: [[XLSXWriter.Cell]] = board.lines.enumerated().map { index, line in
-            let cell = Self.cell(line.row.entry, calendar: calendar)
+            let cell = LedgerCellView(line.row.entry, calendar: calendar)
             return [.number(index + 1), .text(line.row.obligated.person.fullName), .text(line.units.joined(separator: ", ")),
                     .text(line.groups.joined(separator: ", ")), .text(cell.label), .text(cell.submittedAt ?? ""), .text(cell.detail ?? "")]
         }
@@ -161,7 +145,7 @@ struct LedgerPagesController {
 
     // MARK: A person's year
 
-    struct PersonWeekRow: Encodable, Sendable { var weekID: String; var title: String; var due: String; var cell: StatusCell }
+    struct PersonWeekRow: Encodable, Sendable { var weekID: String; var title: String; var due: String; var cell: LedgerCellView }
     struct PersonView: Encodable, Sendable {
         var personID: String; var name: String; var year: Int; var previousYear: Int; var nextYear: Int
         var weeks: [PersonWeekRow]; var tally: TallyView
@@ -175,7 +159,7 @@ struct LedgerPagesController {
         guard AccessPolicy.allows(user.actor, .readPersonReports(person: try await AccessFacts.person(person, on: req.db))) else {
             throw AppError.forbidden
         }
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let obligated = try await LedgerService.obligated(communeID: user.communeID, personIDs: [personID], on: req.db)
         let rows = try await LedgerService.rows(for: obligated, weeks: LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now),
@@ -183,7 +167,7 @@ struct LedgerPagesController {
         let view = PersonView(personID: personID.uuidString, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
                               weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
                                                                          due: calendar.vietnameseDateTime($0.dueAt),
-                                                                         cell: Self.cell($0.entry, calendar: calendar)) },
+                                                                         cell: LedgerCellView($0.entry, calendar: calendar)) },
                               tally: TallyView(LedgerTally(rows.map(\.entry))))
         return try await req.render("ledger/person", title: person.fullName, section: "ledger", view)
     }
@@ -218,7 +202,7 @@ struct LedgerPagesController {
     }
 
     static func summary(_ req: Request, user: CurrentUser, year: Int, month: Int?) async throws -> Summary {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let weeks = month.map { LedgerService.weeks(ofMonth: $0, year: year, calendar: calendar, now: req.now) }
             ?? LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now)
         let people = try await LedgerService.obligated(communeID: user.communeID, on: req.db)
@@ -241,7 +225,7 @@ struct LedgerPagesController {
 
     func summary(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCommuneLedger)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let month = try Self.month(req)
         let summary = try await Self.summary(req, user: user, year: year, month: month)
@@ -268,7 +252,7 @@ struct LedgerPagesController {
     /// the annual evaluation.
     func summaryExport(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCommuneLedger)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let month = try Self.month(req)
         let summary = try await Self.summary(req, user: user, year: year, month: month)

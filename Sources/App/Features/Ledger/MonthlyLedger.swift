@@ -121,7 +121,7 @@ extension LedgerAPIController {
     /// admins; otherwise the caller's own units, themself, and the cells they are in charge of.
     func monthly(_ req: Request) async throws -> MonthlyLedgerDTO {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let yearText = req.query[String.self, at: "year"]
         let year = try yearText.map { try CellsAPIController.year($0) } ?? LocalDate.inZone(req.now, calendar.timeZone).year
         let (units, cells, people) = try await LedgerPagesController.monthlyScope(user.actor, on: req.db)
@@ -149,7 +149,7 @@ extension LedgerPagesController {
         return (units, cells, people)
     }
 
-    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [StatusCell]; var tally: TallyView }
+    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [LedgerCellView]; var tally: TallyView }
     struct MonthlySection: Encodable, Sendable {
         var months: [String]; var rows: [MonthlyRowView]; var tally: TallyView
     }
@@ -162,13 +162,13 @@ extension LedgerPagesController {
     /// `GET /ledger/monthly?year=`: the monthly reports and the cell reports of a year, month by month.
     func monthly(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
         let (units, cells, people) = try await Self.monthlyScope(user.actor, on: req.db)
         let unitRows = try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db)
         let personRows = try await MonthlyLedger.personRows(people: people, year: year, calendar: calendar, now: req.now, on: req.db)
         let cellRows = try await MonthlyLedger.cellRows(cells: cells, year: year, calendar: calendar, now: req.now, on: req.db)
-        let notOwed = StatusCell(status: "not_owed", label: req.t("ledger_not_owed"))
+        let notOwed = LedgerCellView(status: "not_owed", label: req.t("ledger_not_owed"))
         // Rows may owe different months (an official who joined in June): one column per month
         // owed by anyone, and "not owed" where a row has no obligation.
         func section(_ rows: [MonthlyLedger.Row]) -> MonthlySection {
@@ -180,7 +180,7 @@ extension LedgerPagesController {
                 rows: rows.map { row in
                     let byMonth = Dictionary(row.cells.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
                     return MonthlyRowView(name: row.name, cells: months.map { month in
-                        byMonth[month].map { Self.cell($0.entry, calendar: calendar) } ?? notOwed
+                        byMonth[month].map { LedgerCellView($0.entry, calendar: calendar) } ?? notOwed
                     }, tally: TallyView(row.tally))
                 },
                 tally: TallyView(tally))

@@ -87,7 +87,7 @@ struct MonthlyAPIController {
 
     func list(_ req: Request) async throws -> MonthlyOverviewDTO {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let month = try Self.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
@@ -113,7 +113,7 @@ struct MonthlyAPIController {
     /// the caller's right to read (or write) it checked.
     static func owner(_ req: Request, write: Bool) async throws -> (CurrentUser, MonthlyOwner, MonthlyService.Context) {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         if req.parameters.get("personID") != nil {
             let person = try await MonthlyService.person(req.parameters.get("personID"), communeID: user.communeID, on: req.db)
             let facts = try await AccessFacts.person(person, on: req.db)
@@ -135,14 +135,14 @@ struct MonthlyAPIController {
         let (user, owner, context) = try await Self.owner(req, write: false)
         let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
         let draft = report == nil ? try await MonthlyService.draft(owner: owner, context: context, on: req.db) : nil
-        return MonthlyService.dto(owner: owner, context: context, report: report, draft: draft, calendar: user.commune.calendar, now: req.now)
+        return try MonthlyService.dto(owner: owner, context: context, report: report, draft: draft, calendar: user.calendar, now: req.now)
     }
 
     /// The automatic draft afresh (what "redraft" would put in the form), without saving anything.
     func draft(_ req: Request) async throws -> MonthlyReportDTO {
         let (user, owner, context) = try await Self.owner(req, write: true)
         let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
-        var dto = MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
+        var dto = try MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.calendar, now: req.now)
         dto.content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
         return dto
     }
@@ -151,26 +151,26 @@ struct MonthlyAPIController {
         let (user, owner, context) = try await Self.owner(req, write: true)
         let input = try req.decodeJSON(MonthlyReportInput.self)
         let report = try await MonthlyService.save(input, owner: owner, context: context, submit: false, actor: user.actor, now: req.now, on: req.db)
-        return MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
+        return try MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.calendar, now: req.now)
     }
 
     func submit(_ req: Request) async throws -> MonthlyReportDTO {
         let (user, owner, context) = try await Self.owner(req, write: true)
         let input = req.body.data == nil ? MonthlyReportInput() : try req.decodeJSON(MonthlyReportInput.self)
         let report = try await MonthlyService.save(input, owner: owner, context: context, submit: true, actor: user.actor, now: req.now, on: req.db)
-        return MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.commune.calendar, now: req.now)
+        return try MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.calendar, now: req.now)
     }
 
     static func compilation(user: CurrentUser, month: ReportMonth, now: Date, on db: any Database) async throws -> MonthlyCompilationDTO {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: db)
         let record = try await MonthlyService.compilation(communeID: user.communeID, month: month, on: db)
         return MonthlyCompilationDTO(
             month: month.description, assessment: record?.assessment ?? "", nextMonth: record?.nextMonth ?? "",
             updatedAt: record.map { calendar.isoString($0.updatedAt) },
-            reports: overview.owners.compactMap { owner in
+            reports: try overview.owners.compactMap { owner in
                 guard let report = overview.reports[owner.id], report.status == .submitted else { return nil }
-                return MonthlyService.dto(owner: owner, context: overview.context, report: report, draft: nil, calendar: calendar, now: now)
+                return try MonthlyService.dto(owner: owner, context: overview.context, report: report, draft: nil, calendar: calendar, now: now)
             })
     }
 
@@ -199,7 +199,7 @@ struct MonthlyAPIController {
 /// The compiled monthly report as a Word document of the Party Committee (Guideline 36-HD/VPTW).
 enum MonthlyDocuments {
     static func document(_ overview: MonthlyOverview, compilation: MonthlyCompilation?, commune: Commune, calendar: CommuneCalendar,
-                         now: Date) -> OfficialDocument {
+                         now: Date) throws -> OfficialDocument {
         let context = overview.context
         let month = context.month
         var body: [DocxBlock] = []
@@ -218,9 +218,9 @@ enum MonthlyDocuments {
         body.append(.heading("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", level: 1))
         var rows: [[DocxTable.Cell]] = []
         for owner in owners {
-            guard let report = overview.reports[owner.id], !report.content.figures.isEmpty else { continue }
+            guard let report = overview.reports[owner.id], try !report.content.figures.isEmpty else { continue }
             rows.append([DocxTable.Cell(owner.name, bold: true, columnSpan: 7)])
-            for figure in report.content.figures {
+            for figure in try report.content.figures {
                 rows.append([DocxTable.Cell(figure.code), DocxTable.Cell(figure.name), DocxTable.Cell(figure.unitOfMeasure, alignment: .center),
                              DocxTable.Cell(figure.planned.map { VietnameseNumber.format($0) } ?? "", alignment: .right),
                              DocxTable.Cell(figure.monthValue.map { VietnameseNumber.format($0) } ?? "—", alignment: .right),
@@ -238,12 +238,12 @@ enum MonthlyDocuments {
                 rows: rows, fontSize: 12)))
         }
 
-        func section(_ title: String, _ text: (MonthlyReportContent) -> String) {
+        func section(_ title: String, _ text: (MonthlyReportContent) -> String) throws {
             body.append(.heading(title, level: 1))
             var any = false
             for owner in owners {
                 guard let report = overview.reports[owner.id] else { continue }
-                let paragraphs = text(report.content).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+                let paragraphs = text(try report.content).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
                 guard !paragraphs.isEmpty else { continue }
                 any = true
                 body.append(.heading(owner.name, level: 2))
@@ -255,8 +255,8 @@ enum MonthlyDocuments {
         }
         // The heading names who reported: units, officials, or both (the commune's setting).
         let reporters = [overview.units.isEmpty ? nil : "CÁC ĐƠN VỊ", overview.people.isEmpty ? nil : "CÁN BỘ, CÔNG CHỨC"].compactMap { $0 }
-        section("KẾT QUẢ THỰC HIỆN NHIỆM VỤ" + (reporters.isEmpty ? "" : " CỦA " + reporters.joined(separator: " VÀ ")), \.results)
-        section("TỒN TẠI, HẠN CHẾ", \.shortcomings)
+        try section("KẾT QUẢ THỰC HIỆN NHIỆM VỤ" + (reporters.isEmpty ? "" : " CỦA " + reporters.joined(separator: " VÀ ")), \.results)
+        try section("TỒN TẠI, HẠN CHẾ", \.shortcomings)
 
         body.append(.heading("ĐÁNH GIÁ CHUNG", level: 1))
         let assessment = (compilation?.assessment ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
@@ -266,7 +266,7 @@ enum MonthlyDocuments {
         for paragraph in (compilation?.nextMonth ?? "").split(whereSeparator: \.isNewline).map(String.init) where !paragraph.isEmpty {
             body.append(.text(paragraph))
         }
-        section("ĐỀ XUẤT, KIẾN NGHỊ", \.proposals)
+        try section("ĐỀ XUẤT, KIẾN NGHỊ", \.proposals)
 
         return OfficialDocument(
             issuer: Letterhead.issuer(.party, commune: commune, documentNumber: "     -BC/ĐU"),
@@ -279,10 +279,10 @@ enum MonthlyDocuments {
     }
 
     static func response(for user: CurrentUser, month: ReportMonth, req: Request) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         let compilation = try await MonthlyService.compilation(communeID: user.communeID, month: month, on: req.db)
-        let document = document(overview, compilation: compilation, commune: user.commune, calendar: calendar, now: req.now)
+        let document = try document(overview, compilation: compilation, commune: user.commune, calendar: calendar, now: req.now)
         return try GroupDocuments.response(document, filename: "bao-cao-thang-\(month).docx", now: req.now)
     }
 }

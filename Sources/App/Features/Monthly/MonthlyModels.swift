@@ -61,9 +61,13 @@ final class MonthlyReport: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Throws `StoredDataError` when the stored JSON does not decode (never an empty report in its place).
     var content: MonthlyReportContent {
-        get { (try? JSONDecoder().decode(MonthlyReportContent.self, from: Data(contentJSON.utf8))) ?? .empty }
-        set { contentJSON = AuditTrail.json(newValue) }
+        get throws { try decodeStored(MonthlyReportContent.self, from: contentJSON, column: "content_json", communeID: communeID) }
+    }
+
+    func setContent(_ content: MonthlyReportContent) {
+        contentJSON = AuditTrail.json(content)
     }
 }
 

@@ -7,7 +7,7 @@ import Vapor
 /// reports), and the compiled report with the office's assessment.
 struct MonthlyPagesController {
     struct UnitRow: Encodable, Sendable {
-        var id: String; var name: String; var status: LedgerPagesController.StatusCell; var state: String; var canWrite: Bool
+        var id: String; var name: String; var status: LedgerCellView; var state: String; var canWrite: Bool
         /// The report's page: "/monthly/{month}/units/{id}" or "/monthly/{month}/people/{id}".
         var href: String = ""
     }
@@ -30,14 +30,14 @@ struct MonthlyPagesController {
 
     func index(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let month = try MonthlyAPIController.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         // The menu's question, so that its link never answers 403; the list holds what the user may see.
         guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         let rows = overview.units.map { unit in
             UnitRow(id: unit.id!.uuidString, name: unit.name,
-                    status: LedgerPagesController.cell(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
+                    status: LedgerCellView(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
                     state: Self.stateLabel(overview.reports[unit.id!]),
                     canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)),
                     href: "/monthly/\(month)/units/\(unit.id!)")
@@ -47,7 +47,7 @@ struct MonthlyPagesController {
         for person in overview.people {
             people.append(UnitRow(
                 id: person.id!.uuidString, name: person.fullName,
-                status: LedgerPagesController.cell(overview.entry(person.id!, calendar: calendar, now: req.now),
+                status: LedgerCellView(overview.entry(person.id!, calendar: calendar, now: req.now),
                                                    calendar: calendar),
                 state: Self.stateLabel(overview.reports[person.id!]),
                 canWrite: facts[person.id!].map { AccessPolicy.allows(user.actor, .writePersonMonthlyReport(person: $0)) } ?? false,
@@ -74,7 +74,7 @@ struct MonthlyPagesController {
     struct ReportView: Encodable, Sendable {
         /// `unitID`/`unitName` name the owner, a unit or an official; `path` is the form's address.
         var month: String; var unitID: String; var unitName: String; var title: String; var period: String; var weeks: String
-        var due: String; var state: String; var status: LedgerPagesController.StatusCell; var figures: [FigureRow]
+        var due: String; var state: String; var status: LedgerCellView; var figures: [FigureRow]
         var results: String; var shortcomings: String; var nextMonth: String; var proposals: String
         var canWrite: Bool; var redrafted: Bool; var submitted: Bool; var errors: FieldErrors
         var path = ""
@@ -109,7 +109,7 @@ struct MonthlyPagesController {
     private func render(_ req: Request, user: CurrentUser, owner: MonthlyOwner, context: MonthlyService.Context, report: MonthlyReport?,
                         content: MonthlyReportContent, typed: ReportForm?, redrafted: Bool, canWrite: Bool, errors: FieldErrors,
                         status: HTTPResponseStatus = .ok) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let typedFigures = Dictionary((typed?.figures ?? []).compactMap { f in f.targetId.map { ($0, f) } }, uniquingKeysWith: { a, _ in a })
         let figures = content.figures.enumerated().map { index, figure -> FigureRow in
             let id = figure.targetId.uuidString
@@ -127,7 +127,7 @@ struct MonthlyPagesController {
             title: "\(owner.name): báo cáo tháng \(context.month.vietnamese)", period: context.period.title,
             weeks: context.periodWeeks.map { "\($0.week)/\($0.year)" }.joined(separator: ", "),
             due: calendar.vietnameseDateTime(context.dueAt), state: Self.stateLabel(report),
-            status: LedgerPagesController.cell(entry, calendar: calendar), figures: figures,
+            status: LedgerCellView(entry, calendar: calendar), figures: figures,
             results: typed?.results ?? content.results, shortcomings: typed?.shortcomings ?? content.shortcomings,
             nextMonth: typed?.nextMonth ?? content.nextMonth, proposals: typed?.proposals ?? content.proposals,
             canWrite: canWrite, redrafted: redrafted,
@@ -144,7 +144,7 @@ struct MonthlyPagesController {
         let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
         let redraft = req.query[String.self, at: "redraft"] == "1" && canWrite
         let content: MonthlyReportContent
-        if let stored = report?.content, !redraft { content = stored } else {
+        if let stored = try report?.content, !redraft { content = stored } else {
             content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
         }
         return try await render(req, user: user, owner: owner, context: context, report: report, content: content, typed: nil,
@@ -169,7 +169,7 @@ struct MonthlyPagesController {
         } catch let error as AppError where error.status == .unprocessableEntity {
             let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
             let content: MonthlyReportContent
-            if let stored = report?.content { content = stored } else {
+            if let stored = try report?.content { content = stored } else {
                 content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
             }
             return try await render(req, user: user, owner: owner, context: context, report: report, content: content, typed: form,
@@ -180,7 +180,7 @@ struct MonthlyPagesController {
     // MARK: The compilation
 
     struct CompiledUnit: Encodable, Sendable {
-        var name: String; var id: String; var status: LedgerPagesController.StatusCell; var submitted: Bool
+        var name: String; var id: String; var status: LedgerCellView; var submitted: Bool
         var figures: [FigureRow]; var results: String; var shortcomings: String; var nextMonth: String; var proposals: String
     }
     struct CompilationView: Encodable, Sendable {
@@ -191,15 +191,15 @@ struct MonthlyPagesController {
 
     private func renderCompilation(_ req: Request, user: CurrentUser, month: ReportMonth, typed: MonthlyCompilationInput?,
                                    errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         let record = try await MonthlyService.compilation(communeID: user.communeID, month: month, on: req.db)
-        let units = overview.owners.map { owner -> CompiledUnit in
+        let units = try overview.owners.map { owner -> CompiledUnit in
             let report = overview.reports[owner.id]
-            let content = report?.status == .submitted ? report!.content : .empty
+            let content = report?.status == .submitted ? try report!.content : .empty
             return CompiledUnit(
                 name: owner.name, id: owner.id.uuidString,
-                status: LedgerPagesController.cell(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar),
+                status: LedgerCellView(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar),
                 submitted: report?.status == .submitted,
                 figures: content.figures.map {
                     FigureRow(targetId: $0.targetId.uuidString, code: $0.code, name: $0.name, unit: $0.unitOfMeasure, planned: Self.text($0.planned),

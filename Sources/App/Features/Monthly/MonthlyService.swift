@@ -125,7 +125,7 @@ enum MonthlyService {
 
     /// The facts of "may this user open the monthly reports?", the menu's and the list's question.
     static func openAction(_ user: CurrentUser) -> Action {
-        let reporters = user.commune.calendar.settings.monthlyReporters
+        let reporters = user.calendar.settings.monthlyReporters
         return .openMonthlyReports(communeAsksUnits: reporters.includesUnits,
                                    asksActorInPerson: reporters.includesPeople && user.person.reportsWeekly)
     }
@@ -317,17 +317,17 @@ enum MonthlyService {
                      on db: any Database) async throws -> MonthlyReport {
         let existing = try await stored(owner, month: context.month, on: db)
         let base: MonthlyReportContent
-        if let stored = existing?.content { base = stored } else { base = try await draft(owner: owner, context: context, on: db) }
+        if let stored = try existing?.content { base = stored } else { base = try await draft(owner: owner, context: context, on: db) }
         let content = try apply(input, to: base, submitting: submit || existing?.status == .submitted)
         let report = existing ?? MonthlyReport()
-        let before = existing?.content
+        let before = try existing?.content
         report.communeID = owner.communeID
         switch owner {
         case .unit(let unit): report.unitID = try unit.requireID()
         case .person(let person): report.personID = try person.requireID()
         }
         report.month = context.month.description
-        report.content = content
+        report.setContent(content)
         report.updatedAt = now
         report.updatedBy = actor.personID
         if existing == nil { report.status = .draft }
@@ -351,7 +351,7 @@ enum MonthlyService {
     }
 
     static func dto(owner: MonthlyOwner, context: Context, report: MonthlyReport?, draft: MonthlyReportContent?, calendar: CommuneCalendar,
-                    now: Date) -> MonthlyReportDTO {
+                    now: Date) throws -> MonthlyReportDTO {
         let entry = ledgerEntry(dueAt: context.dueAt, firstSubmittedAt: report?.firstSubmittedAt, calendar: calendar, now: now)
         var dto = MonthlyReportDTO(
             owner: owner.kind, month: context.month.description,
@@ -360,7 +360,7 @@ enum MonthlyService {
             status: report.map { $0.status.rawValue } ?? "new", ledgerStatus: entry.status.rawValue,
             dueAt: calendar.isoString(context.dueAt),
             firstSubmittedAt: report?.firstSubmittedAt.map(calendar.isoString), lastSubmittedAt: report?.lastSubmittedAt.map(calendar.isoString),
-            lateBySeconds: entry.lateBySeconds, submittedById: report?.submittedBy, content: report?.content ?? draft ?? .empty)
+            lateBySeconds: entry.lateBySeconds, submittedById: report?.submittedBy, content: try report?.content ?? draft ?? .empty)
         switch owner {
         case .unit(let unit): dto.unitId = unit.id; dto.unitName = unit.name
         case .person(let person): dto.personId = person.id; dto.personName = person.fullName

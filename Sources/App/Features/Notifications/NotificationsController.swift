@@ -19,7 +19,7 @@ struct NotificationsController {
 
     func page(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let rows = try await recent(user, on: req.db).map {
             Row(text: $0.text, url: $0.url, at: calendar.vietnameseDateTime($0.createdAt), unread: $0.readAt == nil)
         }
@@ -36,7 +36,7 @@ struct NotificationsController {
     /// `GET /api/v1/notifications`: the caller's latest notifications and the unread count.
     func list(_ req: Request) async throws -> ListDTO {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let items = try await recent(user, on: req.db)
         return ListDTO(unread: items.filter { $0.readAt == nil }.count,
                        items: items.map { NotificationDTO(id: $0.id!, kind: $0.kind, text: $0.text, url: $0.url,

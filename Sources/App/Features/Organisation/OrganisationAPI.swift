@@ -127,7 +127,7 @@ enum OrganisationQueries {
         return try cells.map { cell in
             let id = try cell.requireID()
             return CellDTO(id: id, name: cell.name, supervisorIds: (supervisors[id] ?? []).map(\.personID), active: cell.active,
-                           meetingRule: cell.meetingRule.map(MeetingRuleDTO.init))
+                           meetingRule: try cell.meetingRule.map(MeetingRuleDTO.init))
         }
     }
 

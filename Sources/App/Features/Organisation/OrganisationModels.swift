@@ -46,29 +46,37 @@ final class Commune: Model, @unchecked Sendable {
         self.inAppRemindersAccepted = false
     }
 
+    /// The calendar regime; throws `StoredDataError` when the stored JSON does not decode (a
+    /// default would be another zone and other deadlines, so another ledger, without a word).
     var calendarSettings: CalendarSettings {
-        get { (try? JSONDecoder().decode(CalendarSettings.self, from: Data(calendarJSON.utf8))) ?? .letterDefaults }
-        set { calendarJSON = Commune.encode(newValue) }
+        get throws { try decodeStored(CalendarSettings.self, from: calendarJSON, column: "calendar_json", communeID: id) }
     }
 
-    /// The confirmed days off, by year.
+    func setCalendarSettings(_ settings: CalendarSettings) {
+        calendarJSON = Commune.encode(settings)
+    }
+
+    /// The confirmed days off, by year; throws `StoredDataError` when the stored JSON does not decode.
     var confirmedDaysOff: [Int: [DayOff]] {
-        get {
-            let byYear = (try? JSONDecoder().decode([String: [DayOff]].self, from: Data(daysOffJSON.utf8))) ?? [:]
+        get throws {
+            let byYear = try decodeStored([String: [DayOff]].self, from: daysOffJSON, column: "days_off_json", communeID: id)
             return Dictionary(uniqueKeysWithValues: byYear.compactMap { key, days in Int(key).map { ($0, days) } })
         }
-        set {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            let byYear = Dictionary(uniqueKeysWithValues: newValue.map { (String($0.key), $0.value.sorted { $0.date < $1.date }) })
-            daysOffJSON = String(decoding: (try? encoder.encode(byYear)) ?? Data("{}".utf8), as: UTF8.self)
-        }
+    }
+
+    func setConfirmedDaysOff(_ daysOff: [Int: [DayOff]]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let byYear = Dictionary(uniqueKeysWithValues: daysOff.map { (String($0.key), $0.value.sorted { $0.date < $1.date }) })
+        daysOffJSON = String(decoding: (try? encoder.encode(byYear)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     /// Every rule of time of this commune: its regime and its days off. Every deadline, briefing
     /// and ledger row is computed from this one value, so days off apply everywhere at once.
+    /// Decoded afresh at each access: a signed-in request reads `CurrentUser.calendar`, decoded
+    /// once with the signed-in context.
     var calendar: CommuneCalendar {
-        CommuneCalendar(settings: calendarSettings, daysOff: DaysOffSchedule(confirmedYears: confirmedDaysOff))
+        get throws { CommuneCalendar(settings: try calendarSettings, daysOff: DaysOffSchedule(confirmedYears: try confirmedDaysOff)) }
     }
 
     private static func encode(_ settings: CalendarSettings) -> String {
@@ -305,9 +313,15 @@ final class PartyCell: Model, @unchecked Sendable {
         self.active = active
     }
 
+    /// Nil when unknown (no JSON); throws `StoredDataError` when the JSON is there but does not decode.
     var meetingRule: CellMeetingRule? {
-        get { meetingRuleJSON.flatMap { try? JSONDecoder().decode(CellMeetingRule.self, from: Data($0.utf8)) } }
-        set { meetingRuleJSON = newValue.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } }
+        get throws {
+            try meetingRuleJSON.map { try decodeStored(CellMeetingRule.self, from: $0, column: "meeting_rule_json", communeID: communeID) }
+        }
+    }
+
+    func setMeetingRule(_ rule: CellMeetingRule?) {
+        meetingRuleJSON = rule.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

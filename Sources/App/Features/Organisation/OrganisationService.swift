@@ -358,7 +358,7 @@ enum OrganisationService {
         return try await db.transaction { db in
             let cell = existing ?? PartyCell(communeID: communeID, name: name)
             cell.name = name
-            if let newRule { cell.meetingRule = newRule } else if input.clearMeetingRule == true { cell.meetingRule = nil }
+            if let newRule { cell.setMeetingRule(newRule) } else if input.clearMeetingRule == true { cell.setMeetingRule(nil) }
             if let active = input.active { cell.active = active }
             try await cell.save(on: db)
             let cellID = try cell.requireID()

@@ -72,8 +72,7 @@ struct SettingsPageController {
         Weekday.allCases.map { Choice(value: String(describing: $0), label: $0.vietnameseName, selected: String(describing: $0) == selected) }
     }
 
-    private static func form(from commune: Commune) -> Form {
-        let settings = commune.calendarSettings
+    private static func form(from commune: Commune, settings: CalendarSettings) -> Form {
         return Form(name: commune.name, timeZone: settings.timeZoneIdentifier,
                     weekStartDay: String(describing: settings.weekStartDay),
                     weeklyWeekday: String(describing: settings.weeklyReportDeadline.weekday),
@@ -119,7 +118,7 @@ struct SettingsPageController {
 
     func show(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        return try await render(req, form: Self.form(from: user.commune), errors: .init())
+        return try await render(req, form: Self.form(from: user.commune, settings: user.calendar.settings), errors: .init())
     }
 
     /// A commune with only a name, to print the default issuers' names for it.
@@ -145,7 +144,7 @@ struct SettingsPageController {
         }
         let weekly = deadline(form.weeklyWeekday, form.weeklyTime, "weeklyTime")
         let compilation = deadline(form.compilationWeekday, form.compilationTime, "compilationTime")
-        let current = user.commune.calendarSettings
+        let current = user.calendar.settings
         var slots: [MeetingSlot] = []
         for (index, slot) in (form.slots ?? []).enumerated() {
             let field = "slot\(index)"
@@ -200,7 +199,7 @@ struct SettingsPageController {
         // A fresh copy: the signed-in context is shared with other requests and never changed in place.
         guard let commune = try await Commune.find(user.communeID, on: req.db) else { throw AppError.unauthorized }
         commune.name = name
-        commune.calendarSettings = settings
+        commune.setCalendarSettings(settings)
         commune.partyParentBody = partyParent
         commune.stateParentBody = stateParent
         commune.partyBody = partyBody

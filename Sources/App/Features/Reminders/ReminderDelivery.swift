@@ -170,7 +170,7 @@ enum ReminderDelivery {
             }
             let commune = try await Commune.find(message.communeID, on: app.db)
             let recipient = try await Person.find(message.recipientID, on: app.db)
-            let calendar = commune?.calendar ?? CommuneCalendar()
+            let calendar = try commune?.calendar ?? CommuneCalendar()
             let payload = WebhookPayload(
                 event: message.purpose == "missing" ? "missing_list" : "reminder", id: try message.requireID(),
                 commune: commune?.name ?? "", kind: message.kind, purpose: message.purpose,

@@ -121,9 +121,14 @@ final class CommuneIntegration: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Throws `StoredDataError` when the stored JSON does not decode (the defaults would send
+    /// reminders at other times than the commune chose).
     var reminderSettings: ReminderSettings {
-        get { (try? JSONDecoder().decode(ReminderSettings.self, from: Data(remindersJSON.utf8))) ?? .defaults }
-        set { remindersJSON = AuditTrail.json(newValue) }
+        get throws { try decodeStored(ReminderSettings.self, from: remindersJSON, column: "reminders_json", communeID: communeID) }
+    }
+
+    func setReminderSettings(_ settings: ReminderSettings) {
+        remindersJSON = AuditTrail.json(settings)
     }
 }
 

@@ -19,6 +19,8 @@ enum ReminderService {
         var planned = 0
         var sent = 0
         var failed = 0
+        /// Communes left out because their stored data does not decode.
+        var skippedCommunes: [UUID] = []
     }
 
     static func integration(communeID: UUID, on db: any Database) async throws -> CommuneIntegration? {
@@ -26,6 +28,8 @@ enum ReminderService {
     }
 
     /// Plans every commune's reminders due at `now`, then delivers what the outbound channels owe.
+    /// A commune whose stored settings do not decode gets no reminders this tick (logged as an
+    /// error, every tick until repaired); the others still get theirs.
     static func tick(app: Application, now: Date, instance: String) async throws -> TickResult {
         var result = TickResult()
         for commune in try await Commune.query(on: app.db).all() {
@@ -33,6 +37,16 @@ enum ReminderService {
             let planned: Int
             do {
                 planned = try await plan(commune: commune, now: now, on: app.db, logger: app.logger)
+            } catch let stored as StoredDataError {
+                var metadata = stored.logMetadata
+                metadata["commune-id"] = .string(communeID.uuidString)
+                app.logger.error("Reminders skipped for a commune: stored data unreadable: \(stored.table).\(stored.column)",
+                                 metadata: metadata)
+                result.skippedCommunes.append(communeID)
+                // Planning reads the settings before writing, but should a later read fail, what
+                // was written must still reach the pages.
+                try? await DataVersion.changed(communeID: communeID, app: app, on: app.db)
+                continue
             } catch {
                 // Some messages may be in before the failure.
                 try? await DataVersion.changed(communeID: communeID, app: app, on: app.db)
@@ -59,7 +73,7 @@ enum ReminderService {
     /// monthly reports and cell reports of this and last month; who watches each for the missing list.
     static func obligations(commune: Commune, now: Date, on db: any Database) async throws -> Plan {
         let communeID = try commune.requireID()
-        let calendar = commune.calendar
+        let calendar = try commune.calendar
         let week = calendar.week(containing: now)
         let people = try await Person.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
         let office = people.filter { $0.roles.contains(.office) }.compactMap(\.id)
@@ -178,9 +192,9 @@ enum ReminderService {
     static func plan(commune: Commune, now: Date, on db: any Database, logger: Logger) async throws -> Int {
         let communeID = try commune.requireID()
         let integration = try await integration(communeID: communeID, on: db)
-        let settings = integration?.reminderSettings ?? .defaults
+        let settings = try integration?.reminderSettings ?? .defaults
         let plan = try await obligations(commune: commune, now: now, on: db)
-        let zone = commune.calendar.timeZone
+        let zone = try commune.calendar.timeZone
         // Keys already written recently; the unique index still guards against another server racing us.
         let recent = try await OutboxMessage.query(on: db).filter(\.$communeID == communeID)
             .filter(\.$createdAt >= now.addingTimeInterval(-2 * lookback - 86_400)).all().map(\.dedupeKey)

@@ -88,7 +88,7 @@ enum ReminderSettingsService {
         let fresh = CommuneIntegration()
         fresh.communeID = communeID
         fresh.webhookEnabled = false
-        fresh.reminderSettings = .defaults
+        fresh.setReminderSettings(.defaults)
         return fresh
     }
 
@@ -133,8 +133,8 @@ enum ReminderSettingsService {
         return webhook(integration, secret: shown)
     }
 
-    static func reminders(_ integration: CommuneIntegration) -> ReminderSettingsDTO {
-        let settings = integration.reminderSettings
+    static func reminders(_ integration: CommuneIntegration) throws -> ReminderSettingsDTO {
+        let settings = try integration.reminderSettings
         return ReminderSettingsDTO(leads: settings.leads.map(\.key), leadTitles: settings.leads.map(\.title),
                                    sendMissingListAfterDeadline: settings.sendMissingListAfterDeadline)
     }
@@ -162,12 +162,12 @@ enum ReminderSettingsService {
 
     static func saveReminders(_ settings: ReminderSettings, communeID: UUID, actorID: UUID, now: Date, on db: any Database) async throws -> ReminderSettingsDTO {
         let integration = try await integration(communeID: communeID, on: db)
-        let before = reminders(integration)
-        integration.reminderSettings = settings
+        let before = try reminders(integration)
+        integration.setReminderSettings(settings)
         try await integration.save(on: db)
         try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "settings", action: "reminders",
-                                    subjectID: integration.requireID(), before: before, after: reminders(integration))
-        return reminders(integration)
+                                    subjectID: integration.requireID(), before: before, after: try reminders(integration))
+        return try reminders(integration)
     }
 
     static func deliveries(communeID: UUID, limit: Int, calendar: CommuneCalendar, on db: any Database) async throws -> [DeliveryDTO] {
@@ -227,12 +227,12 @@ struct SettingsAPIController {
             limit = value
         }
         return ListDTO(items: try await ReminderSettingsService.deliveries(communeID: user.communeID, limit: limit,
-                                                                           calendar: user.commune.calendar, on: req.db))
+                                                                           calendar: user.calendar, on: req.db))
     }
 
     func reminders(_ req: Request) async throws -> ReminderSettingsDTO {
         let user = try req.requireUser()
-        return ReminderSettingsService.reminders(try await ReminderSettingsService.integration(communeID: user.communeID, on: req.db))
+        return try ReminderSettingsService.reminders(try await ReminderSettingsService.integration(communeID: user.communeID, on: req.db))
     }
 
     func putReminders(_ req: Request) async throws -> ReminderSettingsDTO {
@@ -287,7 +287,7 @@ struct ReminderSettingsPages {
     private func render(_ req: Request, user: CurrentUser, form: IntegrationsForm?, newSecret: String?, errors: FieldErrors,
                         status: HTTPResponseStatus = .ok) async throws -> Response {
         let integration = try await ReminderSettingsService.integration(communeID: user.communeID, on: req.db)
-        let settings = integration.reminderSettings
+        let settings = try integration.reminderSettings
         var dayBeforeTime = "15:00", beforeMinutes = "120", extra = ""
         var dayBefore = false, before = false
         for lead in settings.leads {
@@ -297,7 +297,7 @@ struct ReminderSettingsPages {
             case .before(let minutes): extra = String(minutes)
             }
         }
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let deliveries = try await ReminderSettingsService.deliveries(communeID: user.communeID, limit: 50, calendar: calendar, on: req.db)
         let view = IntegrationsView(
             url: form?.url ?? integration.webhookURL ?? "", enabled: form.map { $0.enabled == "true" } ?? integration.webhookEnabled,

@@ -43,8 +43,9 @@ final class WeeklyReport: Model, @unchecked Sendable {
         ]
     }
 
+    /// Nil without a draft; throws `StoredDataError` when the draft's JSON does not decode.
     var typedDraft: WeeklyReportInput? {
-        draftJSON.flatMap { try? JSONDecoder().decode(WeeklyReportInput.self, from: Data($0.utf8)) }
+        get throws { try draftJSON.map { try decodeStored(WeeklyReportInput.self, from: $0, column: "draft_json", communeID: communeID) } }
     }
 
     init() {}
@@ -161,9 +162,10 @@ final class ReportPlanItem: Model, @unchecked Sendable {
     }
 
     var participantIDs: [UUID] {
-        get { IDList.decode(participantJSON) }
-        set { participantJSON = IDList.encode(newValue) }
+        get throws { try decodeStoredList(UUID.self, from: participantJSON, column: "participant_ids", communeID: communeID) }
     }
+
+    func setParticipantIDs(_ ids: [UUID]) { participantJSON = IDList.encode(ids) }
 }
 
 struct CreateWeeklyReports: AsyncMigration {
@@ -228,32 +230,36 @@ struct CreateWeeklyReports: AsyncMigration {
 
 /// Lists of ids kept as a JSON array in one text column (read with their row, never queried).
 /// A line of a report that goes to some of its author's groups (work done, plans).
-protocol GroupedLine: AnyObject {
+protocol GroupedLine: Model where IDValue == UUID {
     var groupJSON: String { get set }
+    /// For the error when the groups do not decode; nil where the row does not carry it.
+    var lineCommuneID: UUID? { get }
 }
 
 extension GroupedLine {
     var groupIDs: [UUID] {
-        get { IDList.decode(groupJSON) }
-        set { groupJSON = IDList.encode(newValue) }
+        get throws { try decodeStoredList(UUID.self, from: groupJSON, column: "group_ids", communeID: lineCommuneID) }
     }
+
+    func setGroupIDs(_ ids: [UUID]) { groupJSON = IDList.encode(ids) }
 
     /// Whether the line belongs to `groupID`'s compilation: lines written before lines had
     /// groups belong to all of their author's groups.
-    func belongs(to groupID: UUID) -> Bool {
-        let groups = groupIDs
+    func belongs(to groupID: UUID) throws -> Bool {
+        let groups = try groupIDs
         return groups.isEmpty || groups.contains(groupID)
     }
 }
 
-extension ReportWorkItem: GroupedLine {}
-extension ReportPlanItem: GroupedLine {}
+extension ReportWorkItem: GroupedLine {
+    var lineCommuneID: UUID? { nil }
+}
+extension ReportPlanItem: GroupedLine {
+    var lineCommuneID: UUID? { communeID }
+}
 
+/// Id lists kept as a JSON array in one text column (read with `decodeStoredList`).
 enum IDList {
-    static func decode(_ text: String) -> [UUID] {
-        (try? JSONDecoder().decode([UUID].self, from: Data(text.utf8))) ?? []
-    }
-
     static func encode(_ ids: [UUID]) -> String {
         String(decoding: (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8), as: UTF8.self)
     }

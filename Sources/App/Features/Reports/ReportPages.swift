@@ -113,7 +113,7 @@ struct ReportPageController {
 
     func current(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return req.redirect(to: "/reports/\(user.commune.calendar.week(containing: req.now).id)")
+        return req.redirect(to: "/reports/\(user.calendar.week(containing: req.now).id)")
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -133,7 +133,7 @@ struct ReportPageController {
         let submit = form.action == "submit"
         do {
             try await ReportService.save(input, submit: submit, person: author, actorID: user.personID, week: week,
-                                         calendar: user.commune.calendar, now: req.now, on: req.db)
+                                         calendar: user.calendar, now: req.now, on: req.db)
             let personQuery = author.id == user.personID ? "?" : "?personId=\(author.id!)&"
             return req.redirect(to: "/reports/\(week.id)\(personQuery)notice=\(submit ? "report_submitted" : "saved")")
         } catch ReportService.SaveError.invalid(let problems) {
@@ -157,7 +157,7 @@ struct ReportPageController {
                                                       communeID: user.communeID, now: req.now, on: req.db) else {
             throw AppError.notFound("Không tìm thấy việc dự kiến này.")
         }
-        let next = user.commune.calendar.week(after: week)
+        let next = user.calendar.week(after: week)
         let query = author.id == user.personID ? "?" : "?personId=\(author.id!)&"
         return req.redirect(to: "/reports/\(next.id)\(query)notice=saved")
     }
@@ -183,14 +183,14 @@ struct ReportPageController {
         // autosave creates the report, which the focal point's page lists.
         req.changedOnlyForSelf = !created
         struct Saved: Content { var savedAt: String; var time: String }
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let savedAt = report.draftSavedAt ?? req.now
         return try await Saved(savedAt: calendar.isoString(savedAt), time: calendar.localTime(of: savedAt).text).encodeResponse(for: req)
     }
 
     private func render(_ req: Request, user: CurrentUser, author: Person, week: ReportWeek, typed: WeeklyReportInput?,
                         problems: [String: String], status: HTTPResponseStatus) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let now = req.now
         let db = req.db
         let authorID = try author.requireID()
@@ -204,7 +204,7 @@ struct ReportPageController {
         var input = typed
         var restoredDraftAt: String?
         var offered = false
-        if input == nil, let report, let draft = report.typedDraft {
+        if input == nil, let report, let draft = try report.typedDraft {
             input = draft
             restoredDraftAt = report.draftSavedAt.map { calendar.vietnameseDateTime($0) }
         }
@@ -231,13 +231,15 @@ struct ReportPageController {
         let entererIDs = Set(currentFigures.values.map(\.enteredByID))
         let enterers = entererIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
             .filter(\.$id ~~ Array(entererIDs)).all().map { ($0.id!, $0.fullName) })
+        // Figures from the saved report are stored text, shown in Vietnamese notation; typed ones as typed.
+        let figuresAreStored = try typed == nil && report?.typedDraft == nil
         var targetRows = try targets.enumerated().map { index, target in
             let id = try target.requireID()
             let typedFigure = typedFigures[id]
             let figureIndex = typedInput.figures.firstIndex { $0.targetID == id }
             let value: String
             if let typedFigure {
-                value = target.valueKind == .yesNo ? typedFigure.value : (typed == nil && report?.typedDraft == nil
+                value = target.valueKind == .yesNo ? typedFigure.value : (figuresAreStored
                     ? DecimalText.load(typedFigure.value).map { VietnameseNumber.format($0, maxFractionDigits: 6) } ?? typedFigure.value
                     : typedFigure.value)
             } else { value = "" }
@@ -335,7 +337,7 @@ struct ReportPageController {
         // Told at once: the plan items that clash with next week's published schedule.
         var clashes: [String] = []
         if let publication = try await ScheduleService.publication(communeID: user.communeID, week: planWeek.id, on: db) {
-            let published = ScheduleService.published(publication).filter { $0.sourceReportId != report?.id }.compactMap(\.domainItem)
+            let published = try ScheduleService.published(publication).filter { $0.sourceReportId != report?.id }.compactMap(\.domainItem)
             let publishedByID = Dictionary(published.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let rooms = try await ScheduleService.resources(communeID: user.communeID, on: db)
             let members = try await ScheduleService.unitMembers(communeID: user.communeID, on: db)
@@ -387,7 +389,7 @@ struct ReportPageController {
             status: statusText, submitted: report?.status == .submitted,
             submittedAt: report?.firstSubmittedAt.map { calendar.vietnameseDateTime($0) },
             late: lateBy > 0, lateText: lateBy > 0 ? LateText.vietnamese(seconds: lateBy) : nil,
-            due: HomeController.dueText(due, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: now, to: due), duePassed: due <= now,
+            due: DueWording.vietnamese(due, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: now, to: due), duePassed: due <= now,
             targets: targetRows, work: workRows, plans: planRows,
             ownTargets: targetRows.filter(\.own), otherTargets: targetRows.filter { !$0.own },
             othersOpen: targetRows.contains { !$0.own && $0.error != nil },

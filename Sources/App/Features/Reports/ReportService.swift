@@ -91,10 +91,10 @@ enum ReportService {
         return ReportContent(
             targets: try await figures.map { .init(targetId: $0.targetID, value: DecimalText.json($0.value) ?? 0, completed: $0.completed,
                                                    unusualJump: $0.unusualJump ? true : nil) },
-            work: try await work.map { .init(description: $0.description, quantity: DecimalText.json(DecimalText.load($0.quantityText)) ?? 0,
+            work: try await work.map { try .init(description: $0.description, quantity: DecimalText.json(DecimalText.load($0.quantityText)) ?? 0,
                                               unit: $0.unit, activityType: $0.activityType, place: $0.place, dates: $0.dates,
                                               groupIds: $0.groupIDs, forecast: $0.forecast) },
-            plans: try await plans.map { .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomId: $0.roomID,
+            plans: try await plans.map { try .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomId: $0.roomID,
                                                 place: $0.place, chairId: $0.chairID, participantIds: $0.participantIDs, preparedBy: $0.preparedBy,
                                                 groupIds: $0.groupIDs) },
             difficulties: report.difficulties)
@@ -287,7 +287,7 @@ enum ReportService {
             item.activityType = line.activityType
             item.place = line.place
             item.dates = line.dates
-            item.groupIDs = line.groupIDs
+            item.setGroupIDs(line.groupIDs)
             item.forecast = line.forecast
             return item
         }
@@ -304,9 +304,9 @@ enum ReportService {
             item.roomID = line.roomID
             item.place = line.place
             item.chairID = line.chairID
-            item.participantIDs = line.participantIDs
+            item.setParticipantIDs(line.participantIDs)
             item.preparedBy = line.preparedBy
-            item.groupIDs = line.groupIDs
+            item.setGroupIDs(line.groupIDs)
             return item
         }
         if !plans.isEmpty { try await plans.create(on: db) }

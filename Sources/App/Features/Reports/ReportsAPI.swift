@@ -70,8 +70,8 @@ struct ReportsAPIController {
         let author = try await ReportAuthor.resolve(req, user: user)
         do {
             let loaded = try await ReportService.save(input, submit: submit, person: author, actorID: user.personID, week: week,
-                                                      calendar: user.commune.calendar, now: req.now, on: req.db)
-            return try await ReportService.dto(loaded.report, content: loaded.content, calendar: user.commune.calendar, on: req.db)
+                                                      calendar: user.calendar, now: req.now, on: req.db)
+            return try await ReportService.dto(loaded.report, content: loaded.content, calendar: user.calendar, on: req.db)
         } catch ReportService.SaveError.invalid(let problems) {
             throw AppError.invalid(problems, message: "Báo cáo chưa hợp lệ, vui lòng kiểm tra các mục được nêu.")
         } catch ReportService.SaveError.locked(let message) {
@@ -118,7 +118,7 @@ struct ReportsAPIController {
               let report = try await ReportService.find(personID: authorID, week: week.id, on: req.db) else {
             throw AppError(.notFound, code: "forecast_not_found", message: "Không có việc dự kiến ở dòng này.")
         }
-        return try await ReportService.dto(report, content: try await ReportService.content(of: report, on: req.db), calendar: user.commune.calendar, on: req.db)
+        return try await ReportService.dto(report, content: try await ReportService.content(of: report, on: req.db), calendar: user.calendar, on: req.db)
     }
 
     /// `GET /api/v1/reports/{weekId}` (own) or `?personId=` (for those allowed to read it).
@@ -140,7 +140,7 @@ struct ReportsAPIController {
         guard let report = try await ReportService.find(personID: personID, week: week.id, on: req.db) else {
             throw AppError(.notFound, code: "report_not_found", message: "Chưa có báo cáo tuần \(week.id.week)/\(week.id.year).")
         }
-        return try await ReportService.dto(report, content: try await ReportService.content(of: report, on: req.db), calendar: user.commune.calendar, on: req.db)
+        return try await ReportService.dto(report, content: try await ReportService.content(of: report, on: req.db), calendar: user.calendar, on: req.db)
     }
 
     /// The stored report as typed input: submitting what is saved re-checks it, and an unusual

@@ -101,11 +101,11 @@ struct CalendarFeedsController {
             }
             owner = person
         }
-        let calendar = commune.calendar
+        let calendar = try commune.calendar
         var week = calendar.week(containing: calendar.week(containing: req.now).start.adding(days: -1))
         var items: [ScheduleItemDTO] = []
         for _ in 0..<5 {
-            items += ScheduleService.published(try await ScheduleService.publication(communeID: commune.id!, week: week.id, on: req.db))
+            items += try ScheduleService.published(try await ScheduleService.publication(communeID: commune.id!, week: week.id, on: req.db))
             week = calendar.week(containing: week.end.adding(days: 1))
         }
         var title = "Lịch công tác - \(commune.name)"

@@ -21,11 +21,11 @@ struct ScheduleAPIController {
     /// The office, leaders and admins see the working schedule; everyone else the published one.
     func show(_ req: Request) async throws -> ScheduleDTO {
         let (user, week) = try context(req)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
         let items = AccessPolicy.allows(user.actor, .manageSchedule)
             ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
-            : ScheduleService.published(publication)
+            : try ScheduleService.published(publication)
         return ScheduleDTO(week: week.id.description, published: publication != nil,
                            publishedAt: publication.map { calendar.isoString($0.publishedAt) }, items: items,
                            conflicts: try await ScheduleService.conflicts(items, communeID: user.communeID, on: req.db))
@@ -38,7 +38,7 @@ struct ScheduleAPIController {
     }
 
     private func existing(_ req: Request, user: CurrentUser, week: ReportWeek) async throws -> ScheduleItemDTO {
-        let items = try await ScheduleService.items(communeID: user.communeID, week: week, calendar: user.commune.calendar, on: req.db)
+        let items = try await ScheduleService.items(communeID: user.communeID, week: week, calendar: user.calendar, on: req.db)
         guard let id = req.parameters.get("itemID").flatMap(UUID.init(uuidString:)), let item = items.first(where: { $0.id == id }) else {
             throw AppError.notFound("Không có mục lịch này trong tuần.")
         }
@@ -119,8 +119,8 @@ struct ScheduleAPIController {
     }
 
     private func dayItems(_ user: CurrentUser, date: LocalDate, on db: any Database) async throws -> [ScheduleItemDTO] {
-        let week = user.commune.calendar.week(containing: date)
-        return try await ScheduleService.items(communeID: user.communeID, week: week, calendar: user.commune.calendar, on: db)
+        let week = user.calendar.week(containing: date)
+        return try await ScheduleService.items(communeID: user.communeID, week: week, calendar: user.calendar, on: db)
     }
 
     /// `GET /api/v1/rooms/{id}/free?date=&start=&end=` → `{"free", "busy": [items]}`.
@@ -166,7 +166,7 @@ extension ScheduleService {
     @discardableResult
     static func publish(user: CurrentUser, week: ReportWeek, confirmConflicts: Bool, now: Date,
                         on db: any Database) async throws -> [ScheduleConflictDTO] {
-        let items = try await items(communeID: user.communeID, week: week, calendar: user.commune.calendar, on: db)
+        let items = try await items(communeID: user.communeID, week: week, calendar: user.calendar, on: db)
         if !confirmConflicts {
             let open = try await conflicts(items, communeID: user.communeID, on: db)
             if !open.isEmpty { return open }

@@ -10,11 +10,11 @@ extension SchedulePageController {
     func document(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
         let items = AccessPolicy.allows(user.actor, .manageSchedule)
             ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
-            : ScheduleService.published(publication)
+            : try ScheduleService.published(publication)
         let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
         var rows: [[DocxTable.Cell]] = []
         for day in week.days {

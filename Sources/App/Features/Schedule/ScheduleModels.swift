@@ -40,13 +40,14 @@ final class ScheduleEntry: Model, @unchecked Sendable {
     init() {}
 
     var participantIDs: [UUID] {
-        get { IDList.decode(participantJSON) }
-        set { participantJSON = IDList.encode(newValue) }
+        get throws { try decodeStoredList(UUID.self, from: participantJSON, column: "participant_ids", communeID: communeID) }
     }
     var unitIDs: [UUID] {
-        get { IDList.decode(unitJSON) }
-        set { unitJSON = IDList.encode(newValue) }
+        get throws { try decodeStoredList(UUID.self, from: unitJSON, column: "unit_ids", communeID: communeID) }
     }
+
+    func setParticipantIDs(_ ids: [UUID]) { participantJSON = IDList.encode(ids) }
+    func setUnitIDs(_ ids: [UUID]) { unitJSON = IDList.encode(ids) }
 }
 
 /// The published state of a week's schedule: what everyone reads, frozen at publication.
@@ -64,6 +65,12 @@ final class SchedulePublication: Model, @unchecked Sendable {
     var properties: [any AnyProperty] { [_id, _communeID, _weekID, _publishedAt, _publishedBy, _itemsJSON] }
 
     init() {}
+
+    /// Throws `StoredDataError` when the stored JSON does not decode: an empty published schedule
+    /// in its place would tell everyone the week has no meetings.
+    var items: [ScheduleItemDTO] {
+        get throws { try decodeStoredList(ScheduleItemDTO.self, from: itemsJSON, column: "items_json", communeID: communeID) }
+    }
 }
 
 struct CreateSchedule: AsyncMigration {

@@ -43,7 +43,7 @@ struct SchedulePageController {
         let user = try req.requireUser()
         if req.parameters.get("weekID") == "current" {
             // Next week's schedule is what people look at once the week's plans are in.
-            let calendar = user.commune.calendar
+            let calendar = user.calendar
             return req.redirect(to: "/schedule/\(calendar.week(containing: req.now).id)")
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
@@ -52,11 +52,11 @@ struct SchedulePageController {
 
     private func render(_ req: Request, user: CurrentUser, week: ReportWeek, form: Form?, editing: ScheduleItemDTO?,
                         errors: FieldErrors, status: HTTPResponseStatus, publishError: String? = nil) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let canManage = AccessPolicy.allows(user.actor, .manageSchedule)
         let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
         let items = canManage ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
-                              : ScheduleService.published(publication)
+                              : try ScheduleService.published(publication)
         let conflicts = try await ScheduleService.conflicts(items, communeID: user.communeID, on: req.db)
         let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
         let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -130,7 +130,7 @@ struct SchedulePageController {
     }
 
     private func find(_ req: Request, user: CurrentUser, week: ReportWeek) async throws -> ScheduleItemDTO {
-        let items = try await ScheduleService.items(communeID: user.communeID, week: week, calendar: user.commune.calendar, on: req.db)
+        let items = try await ScheduleService.items(communeID: user.communeID, week: week, calendar: user.calendar, on: req.db)
         guard let id = req.parameters.get("itemID").flatMap(UUID.init(uuidString:)),
               let item = items.first(where: { $0.id == id && $0.origin != "meeting" }) else { throw AppError.notFound() }
         return item
@@ -194,7 +194,7 @@ struct RoomWeekController {
     func show(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let items = try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
         let titles = Dictionary(items.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })

@@ -66,10 +66,10 @@ enum ScheduleService {
         for plan in plans where !overridden.contains("\(plan.reportID):\(plan.position)") {
             guard let date = LocalDate(iso: plan.date), week.contains(date) else { continue }
             var chair = plan.chairID
-            var participants = plan.participantIDs
+            var participants = try plan.participantIDs
             let author = authors[plan.reportID]
             if let author {
-                (chair, participants) = PlanOwnership.booking(chair: plan.chairID, participants: plan.participantIDs, author: author)
+                (chair, participants) = PlanOwnership.booking(chair: plan.chairID, participants: participants, author: author)
             }
             result.append(ScheduleItemDTO(id: plan.id!, date: plan.date, start: plan.start, end: plan.end, title: plan.title,
                                           roomId: plan.roomID, place: plan.place, chairId: chair, participantIds: participants,
@@ -79,7 +79,7 @@ enum ScheduleService {
         for entry in entries where !entry.hidden {
             result.append(ScheduleItemDTO(id: entry.id!, date: entry.date, start: entry.start, end: entry.end, title: entry.title,
                                           roomId: entry.roomID, place: entry.place, chairId: entry.chairID,
-                                          participantIds: entry.participantIDs, unitIds: entry.unitIDs, preparedBy: entry.preparedBy,
+                                          participantIds: try entry.participantIDs, unitIds: try entry.unitIDs, preparedBy: entry.preparedBy,
                                           sourceReportId: entry.sourceReportID, origin: "office",
                                           ownerId: entry.sourceReportID.flatMap { authors[$0] }))
         }
@@ -163,9 +163,8 @@ enum ScheduleService {
         try await SchedulePublication.query(on: db).filter(\.$communeID == communeID).filter(\.$weekID == week.description).first()
     }
 
-    static func published(_ publication: SchedulePublication?) -> [ScheduleItemDTO] {
-        guard let publication else { return [] }
-        return (try? JSONDecoder().decode([ScheduleItemDTO].self, from: Data(publication.itemsJSON.utf8))) ?? []
+    static func published(_ publication: SchedulePublication?) throws -> [ScheduleItemDTO] {
+        try publication?.items ?? []
     }
 
     /// The office's input for an item, checked by the domain rules.
@@ -241,8 +240,8 @@ enum ScheduleService {
         entry.roomID = item.roomId
         entry.place = item.place?.isEmpty == true ? nil : item.place
         entry.chairID = item.chairId
-        entry.participantIDs = item.participantIds
-        entry.unitIDs = item.unitIds
+        entry.setParticipantIDs(item.participantIds)
+        entry.setUnitIDs(item.unitIds)
         entry.preparedBy = item.preparedBy?.isEmpty == true ? nil : item.preparedBy
         entry.updatedBy = actorID
         entry.updatedAt = now
@@ -269,8 +268,8 @@ enum ScheduleService {
             entry.start = plan.start
             entry.end = plan.end
             entry.title = plan.title
-            entry.participantIDs = []
-            entry.unitIDs = []
+            entry.setParticipantIDs([])
+            entry.setUnitIDs([])
             entry.sourcePlanKey = "\(plan.reportID):\(plan.position)"
             entry.sourceReportID = plan.reportID
             entry.hidden = true

@@ -127,8 +127,8 @@ enum SearchService {
         }
         let publications = try await SchedulePublication.query(on: db).filter(\.$communeID == user.communeID)
             .sort(\.$weekID, .descending).all()
-        return publications.flatMap { publication in
-            ScheduleService.published(publication).sorted { ($0.date, $0.start) > ($1.date, $1.start) }
+        return try publications.flatMap { publication in
+            try ScheduleService.published(publication).sorted { ($0.date, $0.start) > ($1.date, $1.start) }
                 .map { ScheduleHit(id: $0.id, weekID: publication.weekID, date: $0.date, start: $0.start, title: $0.title, place: $0.place) }
         }
     }

@@ -176,7 +176,7 @@ enum OneTimePasswords {
         let unitNames = try await PersonUnit.query(on: req.db).filter(\.$personID == personID).all().map(\.unitID)
         let units = unitNames.isEmpty ? [] : try await OrgUnit.query(on: req.db).filter(\.$id ~~ unitNames).all().sortedVietnamese(by: \.name).map(\.name)
         let now = req.now
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let sheet = LoginSlips.Sheet(communeName: user.commune.name, serverAddress: LoginSlips.serverAddress(req),
                                      issuedOn: LocalDate.inZone(now, calendar.timeZone).iso,
                                      slips: [LoginSlip(fullName: person.fullName, unitName: units.isEmpty ? nil : units.joined(separator: ", "),

@@ -255,7 +255,7 @@ enum PeopleImportService {
         let passwords = try await OneTimePasswords.make(count: newRows.count, hasher: { [req] in try await req.password.async.hash($0) })
         let passwordByRow = Dictionary(zip(newRows, passwords).map { ($0.imported.row, $1) }, uniquingKeysWith: { first, _ in first })
         let now = req.now
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let serverAddress = LoginSlips.serverAddress(req)
         let plan = outcome
         let result = try await db.transaction { db -> (created: [Int: UUID], units: [String: UUID], ticket: LoginSlips.Ticket?) in
@@ -340,7 +340,7 @@ struct PeopleImportAPIController {
         }
         let data = body.readData(length: body.readableBytes) ?? Data()
         let outcome = try await PeopleImportService.run(data, dryRun: dryRun, user: user, req: req)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         if !dryRun && !outcome.problems.isEmpty {
             let error = AppError.invalid([:], message: "Danh sách cán bộ còn \(outcome.problems.count) lỗi; chưa lưu người nào.")
             return try await outcome.dto(dryRun: dryRun, calendar: calendar, error: error).encodeResponse(status: .unprocessableEntity, for: req)
@@ -354,6 +354,6 @@ struct PeopleImportAPIController {
                                                         communeID: user.communeID, on: req.db)
         let (ticket, saved) = try await OneTimePasswords.reset(person, user: user, req: req)
         return OneTimePasswords.ResetResult(personId: try saved.requireID(), username: saved.username, mustChangePassword: true,
-                                            slipsUrl: ticket.url, slipsExpireAt: user.commune.calendar.isoString(ticket.expiresAt))
+                                            slipsUrl: ticket.url, slipsExpireAt: user.calendar.isoString(ticket.expiresAt))
     }
 }

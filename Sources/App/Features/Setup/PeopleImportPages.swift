@@ -33,7 +33,7 @@ struct PeopleImportPagesController {
 
     private func preview(_ req: Request, outcome: PeopleImportService.Outcome, fileName: String, content: String,
                          status: HTTPResponseStatus) async throws -> Response {
-        let dto = outcome.dto(dryRun: true, calendar: try req.requireUser().commune.calendar)
+        let dto = outcome.dto(dryRun: true, calendar: try req.requireUser().calendar)
         let rows = dto.people.map { item in
             PreviewRow(row: item.row, fullName: item.fullName, username: item.username, position: item.position ?? "",
                        unit: item.unitName ?? "", unitIsNew: item.unitAction == "create",
@@ -105,7 +105,7 @@ struct PeopleImportPagesController {
 
     private func expiry(_ ticket: LoginSlips.Ticket?, user: CurrentUser) -> String {
         guard let ticket else { return "" }
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let minutes = Int(ticket.expiresAt.timeIntervalSince(calendar.instant(LocalDate.inZone(ticket.expiresAt, calendar.timeZone),
                                                                                LocalTime(hour: 0, minute: 0)!)) / 60)
         return LocalTime(hour: minutes / 60, minute: minutes % 60)?.text ?? ""

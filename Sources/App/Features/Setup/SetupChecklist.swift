@@ -27,9 +27,9 @@ enum SetupChecklist {
     /// The name a fresh install gives the commune (`Bootstrap`): not yet a real name.
     static let placeholderNames: Set<String> = ["xa moi"]
 
-    static func load(commune: Commune, now: Date, sendmailConfigured: Bool, on db: any Database) async throws -> Model {
+    static func load(commune: Commune, calendar: CommuneCalendar, now: Date, sendmailConfigured: Bool,
+                     on db: any Database) async throws -> Model {
         let communeID = try commune.requireID()
-        let calendar = commune.calendar
         let today = LocalDate.inZone(now, calendar.timeZone)
         let reportYear = calendar.week(containing: now).id.year
         func t(_ key: String, _ arguments: String...) -> String {
@@ -105,7 +105,7 @@ enum SetupChecklist {
     }
 
     static func load(_ req: Request, user: CurrentUser) async throws -> Model {
-        try await load(commune: user.commune, now: req.now, sendmailConfigured: req.application.giaobanConfig.sendmailPath != nil,
+        try await load(commune: user.commune, calendar: user.calendar, now: req.now, sendmailConfigured: req.application.giaobanConfig.sendmailPath != nil,
                        on: req.db)
     }
 }
@@ -114,7 +114,7 @@ struct SetupController {
     /// `GET /api/v1/setup` (admin): always in Vietnamese, like every API answer.
     func api(_ req: Request) async throws -> SetupChecklist.Model {
         let user = try req.authorize(.manageOrganisation)
-        return try await SetupChecklist.load(commune: user.commune, now: req.now,
+        return try await SetupChecklist.load(commune: user.commune, calendar: user.calendar, now: req.now,
                                              sendmailConfigured: req.application.giaobanConfig.sendmailPath != nil, on: req.db)
     }
 

@@ -71,7 +71,7 @@ struct TargetPagesController {
     /// `GET /targets?year=&group=&week=`
     func index(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let currentYear = calendar.week(containing: req.now).id.year
         let weekRaw = req.query[String.self, at: "week"].flatMap { $0.isEmpty ? nil : $0 }
         let requestedWeek = try weekRaw.map { try calendar.week(parsing: $0) }
@@ -167,7 +167,7 @@ struct TargetPagesController {
         let year = (try? TargetParameters.year(req, required: false)) ?? nil
         let group = req.query[String.self, at: "group"]
         return try await form(req, user: user, id: nil,
-                              form: Form(year: String(year ?? user.commune.calendar.week(containing: req.now).id.year), groupId: group,
+                              form: Form(year: String(year ?? user.calendar.week(containing: req.now).id.year), groupId: group,
                                          valueKind: TargetValueKind.count.rawValue, yearToDateRule: YearToDateRule.sum.rawValue),
                               active: true, errors: .init())
     }
@@ -238,7 +238,7 @@ struct TargetPagesController {
     /// `GET /targets/import?year=`
     func importPage(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageTargets(groupID: nil))
-        let year = ((try? TargetParameters.year(req, required: false)) ?? nil) ?? user.commune.calendar.week(containing: req.now).id.year
+        let year = ((try? TargetParameters.year(req, required: false)) ?? nil) ?? user.calendar.week(containing: req.now).id.year
         return try await importForm(req, user: user, year: String(year), groupID: nil, errors: .init())
     }
 

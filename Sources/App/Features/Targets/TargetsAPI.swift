@@ -64,7 +64,7 @@ struct TargetsAPIController {
     func progress(_ req: Request) async throws -> TargetProgressDTO {
         let user = try req.requireUser()
         let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
-        let week = try Self.week(req, of: target, calendar: user.commune.calendar)
+        let week = try Self.week(req, of: target, calendar: user.calendar)
         let progress = try await TargetProgressQuery.progress(of: [target], through: week.id, on: req.db)
         guard let figures = progress[try target.requireID()] else { throw AppError.notFound() }
         return TargetProgressDTO(figures)
@@ -97,7 +97,7 @@ struct TargetsAPIController {
     func figure(_ req: Request) async throws -> FigureDTO {
         let user = try req.requireUser()
         let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let week = try Self.week(req, of: target, calendar: calendar)
         let figure = try await TargetFigures.current(targetIDs: [try target.requireID()], week: week.id, on: req.db).values.first
         return FigureDTO(week: week.id.description, value: figure.flatMap { DecimalText.json($0.value) }, enteredById: figure?.enteredByID,
@@ -137,7 +137,7 @@ struct TargetsAPIController {
     /// `GET /api/v1/targets/export.xlsx?year=&groupId=&week=` (and `/targets/export.xlsx` for the pages).
     func export(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let weekRaw = req.query[String.self, at: "week"].flatMap { $0.isEmpty ? nil : $0 }
         let requestedWeek = try weekRaw.map { try calendar.week(parsing: $0) }
         let year = try TargetParameters.year(req, required: false) ?? requestedWeek?.id.year ?? calendar.week(containing: req.now).id.year

@@ -80,10 +80,10 @@ enum DaysOffService {
         }
         try await db.transaction { db in
             guard let commune = try await Commune.find(communeID, on: db) else { throw AppError.unauthorized }
-            let before = commune.calendar.daysOff.year(year)
-            var confirmed = commune.confirmedDaysOff
+            let before = try commune.calendar.daysOff.year(year)
+            var confirmed = try commune.confirmedDaysOff
             confirmed[year] = list.days
-            commune.confirmedDaysOff = confirmed
+            commune.setConfirmedDaysOff(confirmed)
             try await commune.save(on: db)
             try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "settings", action: "days_off",
                                         subjectID: communeID, before: DaysOffDTO(before), after: DaysOffDTO(list))
@@ -93,7 +93,7 @@ enum DaysOffService {
 
     static func saveCalendar(_ input: CalendarSettingsInput, communeID: UUID, actorID: UUID, now: Date, on db: any Database) async throws -> CalendarSettings {
         guard let commune = try await Commune.find(communeID, on: db) else { throw AppError.unauthorized }
-        var settings = commune.calendarSettings
+        var settings = try commune.calendarSettings
         let before = CalendarSettingsDTO(settings)
         var problems: [String: String] = [:]
         if let zone = input.timeZone { settings.timeZoneIdentifier = zone }
@@ -122,7 +122,7 @@ enum DaysOffService {
         } catch let error as CalendarError {
             throw error.appError
         }
-        commune.calendarSettings = settings
+        commune.setCalendarSettings(settings)
         try await commune.save(on: db)
         try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "settings", action: "calendar",
                                     subjectID: communeID, before: before, after: CalendarSettingsDTO(settings))
@@ -142,7 +142,7 @@ struct DaysOffAPIController {
     /// `GET /api/v1/calendar/days-off?year=`
     func show(_ req: Request) async throws -> DaysOffDTO {
         let user = try req.authorize(.readCalendar)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         return DaysOffDTO(calendar.daysOff.year(try DaysOffService.year(req.query["year"], calendar: calendar, now: req.now)))
     }
 
@@ -154,7 +154,7 @@ struct DaysOffAPIController {
         if let yearText, Int(yearText) != input.year {
             throw AppError.invalid(["year": "Năm trong địa chỉ (\(yearText)) khác năm trong nội dung (\(input.year))."])
         }
-        let year = try DaysOffService.year(String(input.year), calendar: user.commune.calendar, now: req.now)
+        let year = try DaysOffService.year(String(input.year), calendar: user.calendar, now: req.now)
         var fields: [String: String] = [:]
         var days: [DayOff] = []
         for (index, day) in input.days.enumerated() {
@@ -173,7 +173,7 @@ struct DaysOffAPIController {
     /// `GET /api/v1/settings/calendar`
     func settings(_ req: Request) async throws -> CalendarSettingsDTO {
         let user = try req.authorize(.readCalendar)
-        return CalendarSettingsDTO(user.commune.calendarSettings)
+        return CalendarSettingsDTO(user.calendar.settings)
     }
 
     /// `PUT /api/v1/settings/calendar` (admin)
@@ -242,7 +242,7 @@ struct DaysOffPageController {
     private func render(_ req: Request, year: Int, rows: [RowForm], confirmed: Bool, errors: FieldErrors,
                         status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let mayEdit = AccessPolicy.allows(user.actor, .manageDaysOff)
         let shown = mayEdit ? rows + Array(repeating: RowForm(date: nil, name: nil, kind: nil), count: 3) : rows
         let view = View(
@@ -258,7 +258,7 @@ struct DaysOffPageController {
 
     func show(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCalendar)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try DaysOffService.year(req.query["year"], calendar: calendar, now: req.now)
         let list = calendar.daysOff.year(year)
         return try await render(req, year: year, rows: list.days.map { RowForm(date: $0.date.vietnamese, name: $0.name, kind: $0.kind.rawValue) },
@@ -267,7 +267,7 @@ struct DaysOffPageController {
 
     func save(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageDaysOff)
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let year = try DaysOffService.year(req.parameters.get("year"), calendar: calendar, now: req.now)
         let form = try req.content.decode(Form.self)
         // Blank rows are the spare lines of the form; a row with a date or a name is a day.

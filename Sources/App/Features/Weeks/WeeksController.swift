@@ -52,7 +52,7 @@ enum WeekLookup {
     /// The week named in a path parameter ("2021-W33", or "current"); a malformed or
     /// non-existent id is a 404 with a clear message, never a 500.
     static func week(_ raw: String?, for user: CurrentUser, now: Date) throws -> ReportWeek {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         guard let raw, raw != "current" else { return calendar.week(containing: now) }
         return try calendar.week(parsing: raw)
     }
@@ -67,7 +67,7 @@ struct WeeksAPIController {
 
     func current(_ req: Request) async throws -> WeekDTO {
         let user = try req.authorize(.readCalendar)
-        return try await dto(user.commune.calendar.week(containing: req.now), user: user, on: req.db)
+        return try await dto(user.calendar.week(containing: req.now), user: user, on: req.db)
     }
 
     /// `GET /api/v1/weeks?date=yyyy-MM-dd` → the week containing that day.
@@ -81,12 +81,12 @@ struct WeeksAPIController {
             throw AppError(.badRequest, code: "invalid_parameter", message: "Ngày không hợp lệ, cần dạng yyyy-MM-dd.",
                            fields: ["date": "Ngày không hợp lệ."])
         }
-        return try await dto(user.commune.calendar.week(containing: date), user: user, on: req.db)
+        return try await dto(user.calendar.week(containing: date), user: user, on: req.db)
     }
 
     private func dto(_ week: ReportWeek, user: CurrentUser, on db: any Database) async throws -> WeekDTO {
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: db)
-        return WeekDTO(week: week, calendar: user.commune.calendar, moves: moves)
+        return WeekDTO(week: week, calendar: user.calendar, moves: moves)
     }
 }
 
@@ -140,7 +140,7 @@ struct WeekPageController {
     func show(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCalendar)
         if req.parameters.get("weekID") == "current" {
-            let week = user.commune.calendar.week(containing: req.now)
+            let week = user.calendar.week(containing: req.now)
             return req.redirect(to: "/weeks/\(week.id)")
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
@@ -149,14 +149,14 @@ struct WeekPageController {
 
     func render(_ week: ReportWeek, user: CurrentUser, req: Request, form: MoveForm?, errors: FieldErrors,
                 status: HTTPResponseStatus) async throws -> Response {
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let now = req.now
         let deadlines = calendar.deadlines(for: week)
         let rows = [
             (req.t("deadline_weekly_report"), req.t("deadline_who_everyone"), deadlines.weeklyReport),
             (req.t("deadline_group_compilation"), req.t("deadline_who_aggregators"), deadlines.groupCompilation),
-        ].map { DeadlineRow(label: $0.0, who: $0.1, due: HomeController.dueText($0.2, calendar: calendar),
+        ].map { DeadlineRow(label: $0.0, who: $0.1, due: DueWording.vietnamese($0.2, calendar: calendar),
                             timeLeft: TimeLeft.vietnamese(from: now, to: $0.2), passed: $0.2 <= now) }
         let meetings = calendar.meetings(for: week, moves: moves).map { meeting in
             MeetingRow(slot: meeting.slotKey, title: meeting.title,
@@ -187,7 +187,7 @@ struct WeekPageController {
         let form = MoveForm(slot: input.slot ?? "", date: input.date ?? "", start: input.start ?? "",
                             end: input.end ?? "", reason: input.reason ?? "")
         var errors = FieldErrors()
-        let calendar = user.commune.calendar
+        let calendar = user.calendar
         if !calendar.settings.meetingSlots.contains(where: { $0.key == form.slot }) { errors["slot"] = req.t("err_required") }
         let date = LocalDate(vietnamese: form.date.trimmingCharacters(in: .whitespaces))
         if date == nil { errors["date"] = req.t("err_date") }

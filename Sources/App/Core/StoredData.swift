@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Text in a JSON column that is there but does not decode: a fault in the stored data (a bad
+/// hand edit, a restored dump from another version), never something to paper over with a
+/// default. A default calendar is another time zone and other deadlines, hence another ledger,
+/// so the accessors of JSON columns throw this instead (docs/decisions.md, issue 20).
+struct StoredDataError: Error, CustomStringConvertible, Sendable {
+    let table: String
+    let column: String
+    /// The row whose column does not decode, when it has an id.
+    let rowID: UUID?
+    /// The commune the row belongs to, for the log and for skipping just that commune.
+    let communeID: UUID?
+    /// What the decoder said (kept as text: `DecodingError` is not `Sendable`).
+    let underlying: String
+
+    var description: String {
+        "Stored JSON does not decode: \(table).\(column) of row \(rowID?.uuidString ?? "?")"
+            + " (commune \(communeID?.uuidString ?? "?")): \(underlying)"
+    }
+
+    /// What the user is told: which of the commune's data is unreadable and whom to tell.
+    var vietnameseMessage: String {
+        let what = Strings.vietnamese["stored_data_\(table).\(column)"] ?? Strings.text("stored_data_other", table, column)
+        return Strings.text("stored_data_unreadable", what)
+    }
+
+    /// Fields for the log line, so that an operator finds the row without reproducing the request.
+    var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = ["table": .string(table), "column": .string(column), "decoding-error": .string(underlying)]
+        if let rowID { metadata["row-id"] = .string(rowID.uuidString) }
+        if let communeID { metadata["commune-id"] = .string(communeID.uuidString) }
+        return metadata
+    }
+
+    var appError: AppError {
+        // 500: the request was fine, the server's own data is at fault, and only an operator can
+        // repair it. The code tells API clients it is not a passing failure worth retrying.
+        AppError(.internalServerError, code: "stored_data_unreadable", message: vietnameseMessage)
+    }
+}
+
+enum StoredJSON {
+    /// `text` decoded as `T`, or a `StoredDataError` naming where it was read from.
+    static func decode<T: Decodable>(_ type: T.Type, from text: String, table: String, column: String, rowID: UUID?,
+                                     communeID: UUID?) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw StoredDataError(table: table, column: column, rowID: rowID, communeID: communeID,
+                                  underlying: String(describing: error))
+        }
+    }
+}
+
+extension Model where IDValue == UUID {
+    /// A JSON column of this row decoded as `T`; throws `StoredDataError` when it does not decode.
+    func decodeStored<T: Decodable>(_ type: T.Type, from text: String, column: String, communeID: UUID?) throws -> T {
+        try StoredJSON.decode(T.self, from: text, table: Self.schema, column: column, rowID: id, communeID: communeID)
+    }
+
+    /// A JSON list column: empty text is an empty list (rows written before the column had a
+    /// value); any other text must decode, else `StoredDataError`.
+    func decodeStoredList<Element: Decodable>(_ type: Element.Type, from text: String, column: String,
+                                              communeID: UUID?) throws -> [Element] {
+        if text.allSatisfy(\.isWhitespace) { return [] }
+        return try decodeStored([Element].self, from: text, column: column, communeID: communeID)
+    }
+}
