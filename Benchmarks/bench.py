@@ -8,7 +8,8 @@ and prints requests/s, p50/p99 latency and the server's peak memory, next to the
 
 --sessions N spreads every route over N office accounts of N communes (c001.p004, c002.p004, …),
 each request the next one's, so that every page is built N times and the cache holds N copies.
---no-cache runs the server with GIAOBAN_PAGE_CACHE=off: every request builds its page.
+--no-cache sets GIAOBAN_PAGE_CACHE=off, for binaries made before issue 20 (which had a page cache):
+since then every request builds its page and the flag changes nothing.
 --bare runs Benchmarks/BareVapor (one plain-text route on the same Vapor) first, as the ceiling of
 /healthz. Every route is also timed one request at a time (median of 15, after one warm-up);
 --sequential-only skips wrk and prints only those.

@@ -5,8 +5,8 @@
 #   Benchmarks/run.sh                       # 150 communes x 60 people x 52 weeks, 15 s per route
 #   COMMUNES=20 DURATION=10s Benchmarks/run.sh
 #   Benchmarks/run.sh --sessions 24         # every route spread over 24 communes' office accounts
-#   Benchmarks/run.sh --no-cache            # every request builds its page (GIAOBAN_PAGE_CACHE=off)
-#   Benchmarks/run.sh --no-cache --sequential-only   # one request at a time only (median of 15)
+#   Benchmarks/run.sh --sessions 24         # each route spread over 24 communes
+#   Benchmarks/run.sh --sequential-only     # one request at a time only (median of 15)
 # The ceiling of /healthz is Benchmarks/BareVapor, the same Vapor with one plain-text route.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,8 +8,6 @@ import Vapor
 /// Wiring only: database, migrations, middleware, views and routes.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.giaobanConfig = config
-    app.signedInCache = SignedInCache()
-    app.pageCache = PageCache()
     // Templates, openapi.yaml and Public/ from the installation's folder, whatever the working
     // directory; without the templates, stop here rather than answer 500 on every page.
     if let search = config.homeSearch {

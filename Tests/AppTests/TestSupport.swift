@@ -111,11 +111,6 @@ struct TestApp: Sendable {
         try await second.asyncShutdown()
     }
 
-    /// Tells the caches that a test changed a commune's data behind the app's back (straight
-    /// through the database), as every request and background job that writes does.
-    func changedDirectly(_ communeID: UUID) async throws {
-        try await DataVersion.changed(communeID: communeID, app: app, on: db)
-    }
 
     func person(_ username: String) async throws -> Person {
         try #require(try await Person.query(on: db).filter(\.$username == username).first())

@@ -15,6 +15,10 @@ struct UpgradeTests {
     /// an upgrade from that version applies).
     static let lastMigrationOfFixture = "App.CreatePersonVersions"
 
+    /// Tables a later migration drops on purpose (`DropDataVersions`, issue 20): their rows are not
+    /// expected after the upgrade, and the tables are checked to be gone.
+    static let retiredTables: Set<String> = ["commune_versions", "person_versions"]
+
     enum Dialect { case sqlite, postgres }
 
     @Test("A database of commit df69a08's schema migrates to the current one with every row intact")
@@ -56,8 +60,9 @@ struct UpgradeTests {
             try await app.autoMigrate()
 
             #expect(try await Operations.pendingMigrations(on: app.db).isEmpty)
-            let after = try await Self.rows(sql, dialect, columns: columns)
-            for (table, rows) in before where table != "_fluent_migrations" {
+            let after = try await Self.rows(sql, dialect, columns: columns.filter { !Self.retiredTables.contains($0.key) })
+            #expect(Set(try await Self.columns(sql, dialect).keys).isDisjoint(with: Self.retiredTables))
+            for (table, rows) in before where table != "_fluent_migrations" && !Self.retiredTables.contains(table) {
                 #expect(after[table]?.count == rows.count, "\(table): \(rows.count) rows before, \(after[table]?.count ?? -1) after")
                 #expect(after[table] == rows, "\(table): rows changed by the upgrade")
             }
@@ -156,9 +161,8 @@ struct UpgradeTests {
         let app = try await Application.make(.testing)
         app.clock = ManualClock(Date(timeIntervalSince1970: 1_634_713_200))  // Wednesday 20/10/2021 14:00 in Hà Nội
         do {
-            var config = AppConfig(database: target.hasPrefix("postgres") ? .postgres(url: target) : .sqliteFile(target),
+            let config = AppConfig(database: target.hasPrefix("postgres") ? .postgres(url: target) : .sqliteFile(target),
                                    bcryptCost: 4, loadDemoData: true, migrateOnStart: false)
-            config.pageCache = false
             try await configure(app, config: config)
             let index = try #require(AppMigrations.all.firstIndex { $0.name == Self.lastMigrationOfFixture })
             try await app.autoMigrate()

@@ -35,10 +35,6 @@ public struct AppConfig: Sendable {
     /// Answer every request with `X-Query-Count` (the Fluent queries it ran): tests and
     /// benchmarks use it to catch N+1 queries. Off in production.
     public var exposeQueryCount = false
-    /// Keep rendered pages and API answers (`PageCache`) and the signed-in context
-    /// (`SignedInCache`) per commune data version. `GIAOBAN_PAGE_CACHE=off` turns both off, for
-    /// measuring the uncached path.
-    public var pageCache = true
     /// The address people sign in at, printed on login slips (`GIAOBAN_PUBLIC_URL`, e.g.
     /// `https://giaoban.sonkim2.vn`); nil: the address the admin's request came to.
     public var publicURL: String?
@@ -88,7 +84,7 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `DATABASE_PATH`, `GIAOBAN_ADMIN_PASSWORD`, `GIAOBAN_SECURE_COOKIES`,
     /// `GIAOBAN_BCRYPT_COST`, `GIAOBAN_SESSION_HOURS`, `GIAOBAN_REMINDER_SECONDS`, `GIAOBAN_SENDMAIL`,
-    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PAGE_CACHE`, `GIAOBAN_PUBLIC_URL`, `GIAOBAN_TRUSTED_PROXIES`,
+    /// `GIAOBAN_MAIL_FROM`, `GIAOBAN_PUBLIC_URL`, `GIAOBAN_TRUSTED_PROXIES`,
     /// `GIAOBAN_WEBHOOK_ALLOWED_HOSTS`, `GIAOBAN_HOME`, `GIAOBAN_METRICS_TOKEN` and `LOG_FORMAT`.
     public static func fromEnvironment(_ environment: Environment, plan: CommandLinePlan) -> AppConfig {
         let demo = plan.demo
@@ -117,7 +113,6 @@ public struct AppConfig: Sendable {
             sendmailPath: env["GIAOBAN_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: env["GIAOBAN_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "giaoban@localhost"
         )
-        config.pageCache = !["0", "false", "no", "off"].contains(env["GIAOBAN_PAGE_CACHE"]?.lowercased() ?? "")
         config.publicURL = env["GIAOBAN_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.trustedProxies = ClientAddress.trustedProxies(env["GIAOBAN_TRUSTED_PROXIES"])
         config.webhookAllowedHosts = WebhookHostPolicy.allowList(env["GIAOBAN_WEBHOOK_ALLOWED_HOSTS"])

@@ -18,10 +18,6 @@ struct CurrentUser: Sendable {
     var personID: UUID { actor.personID }
     var communeID: UUID { actor.communeID }
 
-    /// The same context for another request's session (the cached one is kept without it).
-    func with(session: UserSession?) -> CurrentUser {
-        CurrentUser(person: person, commune: commune, calendar: calendar, actor: actor, session: session)
-    }
 }
 
 enum SecretToken {
@@ -92,33 +88,23 @@ enum AccountQueries {
         return try row.map { try SignedInContext.user(from: $0, session: session) }
     }
 
-    struct Versions: Sendable {
-        var commune: Int64
-        var personal: Int64
-    }
-
     /// One statement for what every signed-in request starts with: the live session or token row,
-    /// its person, their commune, what they aggregate, supervise, belong to and approve, and the
-    /// commune's and person's data versions. An inactive person's credential finds nothing.
+    /// its person, their commune, and what they aggregate, supervise, belong to and approve.
+    /// An inactive person's credential finds nothing.
     static func signedIn<Credential: Model>(_ type: Credential.Type, tokenHash: String, now: Date,
-                                            on db: any Database) async throws -> (Credential, CurrentUser, versions: Versions)? {
+                                            on db: any Database) async throws -> (Credential, CurrentUser)? {
         let sql = try SQLAccess.sql(db)
         let row = try await sql.raw("""
-            SELECT c.*, \(unsafeRaw: SignedInContext.columns(sql, person: "c.person_id")),
-                v.version AS commune_data_version, pv.version AS personal_data_version
+            SELECT c.*, \(unsafeRaw: SignedInContext.columns(sql, person: "c.person_id"))
             FROM \(ident: Credential.schema) c
             JOIN people p ON p.id = c.person_id
             JOIN communes m ON m.id = p.commune_id
-            LEFT JOIN commune_versions v ON v.commune_id = p.commune_id
-            LEFT JOIN person_versions pv ON pv.person_id = c.person_id
             WHERE c.token_hash = \(bind: tokenHash) AND c.expires_at > \(bind: now) AND p.active = \(bind: true)
             LIMIT 1
             """).first()
         guard let row else { return nil }
-        let versions = Versions(commune: try row.decode(column: "commune_data_version", as: Int64?.self) ?? 0,
-                                personal: try row.decode(column: "personal_data_version", as: Int64?.self) ?? 0)
         let credential = try row.decode(fluentModel: Credential.self)
-        return (credential, try SignedInContext.user(from: row, session: credential as? UserSession), versions)
+        return (credential, try SignedInContext.user(from: row, session: credential as? UserSession))
     }
 }
 
@@ -182,11 +168,9 @@ struct SessionAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
             let now = request.now
-            if let (session, user, versions) = try await AccountQueries.signedIn(UserSession.self, tokenHash: SecretToken.hash(token),
+            if let (session, user) = try await AccountQueries.signedIn(UserSession.self, tokenHash: SecretToken.hash(token),
                                                                                    now: now, on: request.db) {
                 request.currentUser = user
-                request.dataVersion = versions.commune
-                request.personalDataVersion = versions.personal
                 let lifetime = request.application.giaobanConfig.sessionLifetime
                 // Sliding expiry, written at most every few minutes rather than on every request.
                 if request.currentUser != nil, session.expiresAt.timeIntervalSince(now) < lifetime - 300 {
@@ -203,14 +187,12 @@ struct SessionAuthMiddleware: AsyncMiddleware {
 struct BearerAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            guard let (_, user, versions) = try await AccountQueries.signedIn(APIToken.self, tokenHash: SecretToken.hash(bearer.token),
+            guard let (_, user) = try await AccountQueries.signedIn(APIToken.self, tokenHash: SecretToken.hash(bearer.token),
                                                                                now: request.now, on: request.db)
             else {
                 throw AppError(.unauthorized, code: "invalid_token", message: "Mã truy cập không hợp lệ hoặc đã hết hạn.")
             }
             request.currentUser = user
-            request.dataVersion = versions.commune
-            request.personalDataVersion = versions.personal
         }
         return try await next.respond(to: request)
     }

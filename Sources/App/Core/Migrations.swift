@@ -47,6 +47,7 @@ enum AppMigrations {
         CreateLoginSlips(),
         CreateBriefingConclusions(),
         UpdateMonthlyReportsAddPerson(),
+        DropDataVersions(),
     ]
 }
 

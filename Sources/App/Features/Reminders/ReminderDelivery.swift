@@ -69,8 +69,6 @@ enum ReminderDelivery {
                 sent += run.sent
                 failed += run.failed
                 if let error, firstError == nil { firstError = error }
-                // The integrations page shows every delivery's state (also what was saved before a failure).
-                if run.touched { try? await DataVersion.changed(communeID: run.communeID, app: app, on: db) }
             }
         }
         if let firstError { throw firstError }

@@ -43,17 +43,8 @@ enum ReminderService {
                 app.logger.error("Reminders skipped for a commune: stored data unreadable: \(stored.table).\(stored.column)",
                                  metadata: metadata)
                 result.skippedCommunes.append(communeID)
-                // Planning reads the settings before writing, but should a later read fail, what
-                // was written must still reach the pages.
-                try? await DataVersion.changed(communeID: communeID, app: app, on: app.db)
                 continue
-            } catch {
-                // Some messages may be in before the failure.
-                try? await DataVersion.changed(communeID: communeID, app: app, on: app.db)
-                throw error
             }
-            // New in-app notifications change the header's unread count on every page.
-            if planned > 0 { try await DataVersion.changed(communeID: communeID, app: app, on: app.db) }
             result.planned += planned
         }
         let delivered = try await ReminderDelivery.deliverDue(app: app, now: now, instance: instance)

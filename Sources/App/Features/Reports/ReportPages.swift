@@ -178,10 +178,7 @@ struct ReportPageController {
             try response.content.encode(APIErrorBody(error: .init(code: "report_locked", message: lock.message, fields: [:])), as: .json)
             return response
         }
-        let (report, created) = try await ReportService.autosave(form.input, person: author, week: week, now: req.now, on: req.db)
-        // Typing autosaved into an existing report changes only its author's form; the first
-        // autosave creates the report, which the focal point's page lists.
-        req.changedOnlyForSelf = !created
+        let (report, _) = try await ReportService.autosave(form.input, person: author, week: week, now: req.now, on: req.db)
         struct Saved: Content { var savedAt: String; var time: String }
         let calendar = user.calendar
         let savedAt = report.draftSavedAt ?? req.now
