@@ -35,7 +35,8 @@ def main():
     args = parser.parse_args()
     port = free_port()
     log = open("/tmp/giaoban-profile-server.log", "ab")
-    env = {"DATABASE_PATH": args.database, "GIAOBAN_REMINDER_SECONDS": "0", 
+    # GIAOBAN_PAGE_CACHE=off: for binaries made before issue 20, which had a page cache.
+    env = {"DATABASE_PATH": args.database, "GIAOBAN_REMINDER_SECONDS": "0", "GIAOBAN_PAGE_CACHE": "off",
            "LOG_LEVEL": "error", "GIAOBAN_SECURE_COOKIES": "false"}
     server, base = start_server(args.binary, port, log, env, command="serve", arguments=("--env", "production"))
     try:

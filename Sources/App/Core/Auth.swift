@@ -81,7 +81,7 @@ enum AccountQueries {
     static func currentUser(personID: UUID, session: UserSession?, on db: any Database) async throws -> CurrentUser? {
         let sql = try SQLAccess.sql(db)
         let row = try await sql.raw("""
-            SELECT \(unsafeRaw: SignedInContext.columns(sql, person: "p.id"))
+            SELECT \(unsafeRaw: SignedInContext.columns(sql, .person))
             FROM people p JOIN communes m ON m.id = p.commune_id
             WHERE p.id = \(bind: personID) AND p.active = \(bind: true)
             """).first()
@@ -95,7 +95,7 @@ enum AccountQueries {
                                             on db: any Database) async throws -> (Credential, CurrentUser)? {
         let sql = try SQLAccess.sql(db)
         let row = try await sql.raw("""
-            SELECT c.*, \(unsafeRaw: SignedInContext.columns(sql, person: "c.person_id"))
+            SELECT c.*, \(unsafeRaw: SignedInContext.columns(sql, .credential))
             FROM \(ident: Credential.schema) c
             JOIN people p ON p.id = c.person_id
             JOIN communes m ON m.id = p.commune_id
@@ -117,9 +117,22 @@ enum SignedInContext {
     private static let personColumns = Person().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
     private static let communeColumns = Commune().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
 
-    /// The select list; `person` is the expression of the signed-in person's id.
-    static func columns(_ sql: any SQLDatabase, person: String) -> String {
-        let list = { SQLAccess.idList(sql, $0) }
+    /// Where the person's id comes from: a credential row `c` joined to `p`, or `p` alone.
+    enum Anchor: String { case credential = "c.person_id", person = "p.id" }
+
+    private static let sqliteColumns = (credential: columns(dialect: "sqlite", person: Anchor.credential.rawValue),
+                                        person: columns(dialect: "sqlite", person: Anchor.person.rawValue))
+    private static let postgresColumns = (credential: columns(dialect: "postgresql", person: Anchor.credential.rawValue),
+                                          person: columns(dialect: "postgresql", person: Anchor.person.rawValue))
+
+    /// The select list, built once per dialect.
+    static func columns(_ sql: any SQLDatabase, _ anchor: Anchor) -> String {
+        let built = sql.dialect.name == "postgresql" ? postgresColumns : sqliteColumns
+        return anchor == .credential ? built.credential : built.person
+    }
+
+    private static func columns(dialect: String, person: String) -> String {
+        let list = { SQLAccess.idList(dialect: dialect, $0) }
         let personal = personColumns.map { "p.\($0) AS \(personPrefix)\($0)" }
         let communal = communeColumns.map { "m.\($0) AS \(communePrefix)\($0)" }
         let sets = [

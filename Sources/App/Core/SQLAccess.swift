@@ -22,7 +22,11 @@ enum SQLAccess {
 
     /// An aggregate of ids as comma-separated text, in the database's own spelling; read back with `ids(_:_:)`.
     static func idList(_ sql: any SQLDatabase, _ expression: String) -> String {
-        sql.dialect.name == "postgresql" ? "string_agg(\(expression)::text, ',')" : "group_concat(\(expression), ',')"
+        idList(dialect: sql.dialect.name, expression)
+    }
+
+    static func idList(dialect: String, _ expression: String) -> String {
+        dialect == "postgresql" ? "string_agg(\(expression)::text, ',')" : "group_concat(\(expression), ',')"
     }
 
     /// The ids of an `idList` column (none when NULL).

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import GiaoBanCore
 import Vapor
@@ -73,10 +74,13 @@ final class Commune: Model, @unchecked Sendable {
 
     /// Every rule of time of this commune: its regime and its days off. Every deadline, briefing
     /// and ledger row is computed from this one value, so days off apply everywhere at once.
-    /// Decoded afresh at each access: a signed-in request reads `CurrentUser.calendar`, decoded
-    /// once with the signed-in context.
+    /// A signed-in request reads `CurrentUser.calendar`, taken once with the signed-in context.
     var calendar: CommuneCalendar {
-        get throws { CommuneCalendar(settings: try calendarSettings, daysOff: DaysOffSchedule(confirmedYears: try confirmedDaysOff)) }
+        get throws {
+            try DecodedCalendars.shared.calendar(settingsJSON: calendarJSON, daysOffJSON: daysOffJSON) {
+                CommuneCalendar(settings: try calendarSettings, daysOff: DaysOffSchedule(confirmedYears: try confirmedDaysOff))
+            }
+        }
     }
 
     private static func encode(_ settings: CalendarSettings) -> String {
@@ -343,5 +347,26 @@ extension Sequence where Element == ReportGroup {
     var inDisplayOrder: [ReportGroup] {
         map { (order: $0.sortOrder, key: VietnameseCollation.key($0.name), group: $0) }
             .sorted { ($0.order, $0.key) < ($1.order, $1.key) }.map(\.group)
+    }
+}
+
+/// Calendars already decoded, keyed by the exact stored text they were decoded from. Every request
+/// needs its commune's calendar, and decoding two JSON columns is a measurable part of a page; the
+/// key is the content itself, so an entry can never be stale and no write has to tell this about a
+/// change (a changed column is a new key). Bounded: emptied when full.
+final class DecodedCalendars: Sendable {
+    static let shared = DecodedCalendars()
+    private let entries = NIOLockedValueBox<[String: CommuneCalendar]>([:])
+    private let capacity = 2_000
+
+    func calendar(settingsJSON: String, daysOffJSON: String, decode: () throws -> CommuneCalendar) throws -> CommuneCalendar {
+        let key = settingsJSON + "\u{0}" + daysOffJSON
+        if let known = entries.withLockedValue({ $0[key] }) { return known }
+        let decoded = try decode()
+        entries.withLockedValue { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = decoded
+        }
+        return decoded
     }
 }
