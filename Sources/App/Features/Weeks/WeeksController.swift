@@ -213,7 +213,8 @@ struct WeekPageController {
                     everyone.compactMap(\.id), communeID: user.communeID, kind: "briefing_moved",
                     text: "\(title) tuần \(week.id.week)/\(week.id.year) dời sang \(date.weekday.vietnameseName) \(date.vietnamese), \(start.text)–\(end.text). Lý do: \(reason)",
                     url: "/weeks/\(week.id)", now: req.now, on: req.db)
-                let back = input.back.map { AccountsController.safeNext($0) } ?? "/weeks/\(week.id)"
+                // `back` is the page the form was opened from, a local path checked like a sign-in `next`.
+                let back = input.back.map { LocalRedirect.afterSignIn($0) } ?? "/weeks/\(week.id)"
                 return req.redirect(to: back + (back.contains("?") ? "&" : "?") + "notice=week_move_done")
             } catch let error as CalendarError {
                 errors["date"] = error.vietnameseMessage
