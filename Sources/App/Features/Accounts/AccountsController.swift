@@ -104,7 +104,7 @@ struct AccountsController {
     }
 
     func loginPage(_ req: Request) async throws -> Response {
-        if req.currentUser != nil { return req.redirect(to: "/") }
+        if req.currentUser != nil { return req.redirect(to: .home) }
         let next = LocalRedirect.afterSignIn(req.query[String.self, at: "next"])
         return try await req.render("accounts/login", title: req.t("login_title"), section: "login",
                                     LoginView(username: "", next: next, error: nil))
@@ -151,7 +151,7 @@ struct AccountsController {
         if let session = req.currentUser?.session {
             try await session.delete(on: req.db)
         }
-        let response = req.redirect(to: "/login?notice=logged_out")
+        let response = req.redirect(to: .login(), notice: "logged_out")
         response.cookies[SessionAuthMiddleware.cookieName] = .expired
         return response
     }
@@ -176,7 +176,7 @@ struct AccountsController {
         }
         // Everything signed in with the old password is signed out, except this browser.
         try await PasswordChange.apply(new: new, user: user, keepSession: user.session?.id, keepTokenHash: nil, req: req)
-        return req.redirect(to: "/?notice=password_changed")
+        return req.redirect(to: .home, notice: "password_changed")
     }
 
     // MARK: API
