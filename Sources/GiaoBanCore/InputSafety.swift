@@ -62,6 +62,13 @@ public enum LocalRedirect {
         return next
     }
 
+    /// Where to go after signing in: `next` when it is a safe local path (`path(_:)`) other than
+    /// the sign-in page itself (which would loop), otherwise the home page.
+    public static func afterSignIn(_ next: String?) -> String {
+        guard let next = path(next), !next.hasPrefix("/login") else { return "/" }
+        return next
+    }
+
     private static func isSafe(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
         guard scalars.first == "/" else { return false }

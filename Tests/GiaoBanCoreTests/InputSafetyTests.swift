@@ -18,6 +18,20 @@ struct InputSafetyTests {
         #expect(LocalRedirect.path(nil) == nil)
     }
 
+    @Test("After signing in: a safe local `next`, never another site, never the sign-in page again; otherwise home")
+    func afterSignIn() {
+        for good in ["/", "/admin/units", "/reports/2021-W33?personId=1&notice=saved", "/search?q=%C4%91%E1%BA%B7ng"] {
+            #expect(LocalRedirect.afterSignIn(good) == good, "\(good)")
+        }
+        for hostile in ["//evil.com", "/\\evil.com", "https://evil.com", "http://evil.com/", "javascript:alert(1)", "/%2F%2Fevil",
+                        "/%2f/evil", "/%5Cevil.com", "/\r\nLocation: https://evil.com", "/%0D%0ALocation:%20https://evil.com",
+                        "/\u{0}a", "/%00a", "/\u{7F}", "/\t/evil.com", "evil.com", "", " /reports", "/login", "/login?next=/admin",
+                        "/%252F%252Fevil"] {
+            #expect(LocalRedirect.afterSignIn(hostile) == "/", "\(hostile.debugDescription)")
+        }
+        #expect(LocalRedirect.afterSignIn(nil) == "/")
+    }
+
     @Test("Text: NUL and controls go (newline and tab stay), bidi overrides and zero-width characters go")
     func cleanText() {
         #expect(InputText.clean("\u{0}nul") == "nul")

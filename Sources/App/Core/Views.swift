@@ -93,34 +93,32 @@ extension Request {
         if let user {
             // Each link is shown iff the policy allows the action its page checks, so the menu
             // never offers a 403 nor hides a page the person may open.
-            let ledger: (href: String, action: Action) = AccessPolicy.allows(user.actor, .readGroupLedgers)
-                ? ("/ledger/weeks/current", .readGroupLedgers)
-                : ("/ledger/people/\(user.personID)", .readPersonReports(person: PersonFacts(id: user.personID, communeID: user.communeID)))
-            let items: [(href: String, key: String, section: String, action: Action)] = [
-                ("/rollups", "nav_rollups", "rollups", .readRollups),
-                ("/", "nav_home", "home", .readHome),
-                ("/reports/current", "nav_report", "report", .readOwnReport),
-                ("/weeks/current", "nav_week", "week", .readCalendar),
-                ("/schedule/current", "nav_schedule", "schedule", .readCalendar),
-                ("/targets", "nav_targets", "targets", .readTargets),
-                ("/monthly", "nav_monthly", "monthly", MonthlyService.openAction(user)),
-                ("/cells", "nav_cell_meetings", "cell_meetings", .openCellMeetings),
-                ("/dashboard", "nav_dashboard", "dashboard", .viewBriefing),
-                ("/briefing/current", "nav_briefing", "briefing", .viewBriefing),
-                ("/groups", "nav_groups_week", "groups", .openGroupWeeks),
-                (ledger.href, "nav_ledger", "ledger", ledger.action),
+            let ledger: (route: SiteRoute, action: Action) = AccessPolicy.allows(user.actor, .readGroupLedgers)
+                ? (.currentLedgerWeek, .readGroupLedgers)
+                : (.ledgerPerson(user.personID), .readPersonReports(person: PersonFacts(id: user.personID, communeID: user.communeID)))
+            let items: [(route: SiteRoute, key: String, section: String, action: Action)] = [
+                (.rollups, "nav_rollups", "rollups", .readRollups),
+                (.home, "nav_home", "home", .readHome),
+                (.currentReport, "nav_report", "report", .readOwnReport),
+                (.currentWeek, "nav_week", "week", .readCalendar),
+                (.currentSchedule, "nav_schedule", "schedule", .readCalendar),
+                (.targets(), "nav_targets", "targets", .readTargets),
+                (.monthly(), "nav_monthly", "monthly", MonthlyService.openAction(user)),
+                (.cells(), "nav_cell_meetings", "cell_meetings", .openCellMeetings),
+                (.dashboard, "nav_dashboard", "dashboard", .viewBriefing),
+                (.currentBriefing, "nav_briefing", "briefing", .viewBriefing),
+                (.groups, "nav_groups_week", "groups", .openGroupWeeks),
+                (ledger.route, "nav_ledger", "ledger", ledger.action),
             ]
             nav = items.filter { AccessPolicy.allows(user.actor, $0.action) }
-                .map { .init(href: $0.href, label: t($0.key), current: section == $0.section) }
+                .map { .init(href: $0.route.path, label: t($0.key), current: section == $0.section) }
             if AccessPolicy.allows(user.actor, .manageOrganisation) {
-                let items: [(String, String, String)] = [
-                    ("/admin/setup", "nav_setup", "setup"),
-                    ("/admin/units", "nav_units", "units"), ("/admin/people", "nav_people", "people"),
-                    ("/admin/groups", "nav_groups", "groups"), ("/admin/rooms", "nav_rooms", "rooms"),
-                    ("/admin/cells", "nav_cells", "cells"), ("/admin/settings", "nav_settings", "settings"),
-                    ("/admin/integrations", "nav_integrations", "integrations"),
+                let items: [(SiteRoute.AdminSection, String)] = [
+                    (.setup, "nav_setup"), (.units, "nav_units"), (.people, "nav_people"), (.groups, "nav_groups"),
+                    (.rooms, "nav_rooms"), (.cells, "nav_cells"), (.settings, "nav_settings"), (.integrations, "nav_integrations"),
                 ]
-                adminNav = items.map { .init(href: $0.0, label: t($0.1), current: section == $0.2) }
+                // The admin menu's section names are the path segments.
+                adminNav = items.map { .init(href: SiteRoute.admin($0.0).path, label: t($0.1), current: section == $0.0.rawValue) }
             }
             weekTitle = user.calendar.week(containing: now).title
         }
@@ -186,8 +184,7 @@ enum ErrorPage {
 
     static func render(_ error: AppError, for request: Request) async -> Response {
         if error.status == .unauthorized {
-            let next = request.url.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
-            return request.redirect(to: "/login?next=\(next)")
+            return request.redirect(to: .login(next: request.url.path))
         }
         do {
             return try await request.render("error", title: request.t("error_title"), section: "",

@@ -28,7 +28,7 @@ struct AccountAccessController {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError.notFound() }
         try await APIToken.query(on: req.db).filter(\.$id == id).filter(\.$personID == user.personID).delete()
-        return req.redirect(to: "/account/access?notice=saved")
+        return req.redirect(to: .accountAccess, notice: "saved")
     }
 
     /// Removes the person's calendar feed: its address stops working (a new one is made when
@@ -36,6 +36,6 @@ struct AccountAccessController {
     func revokeFeed(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         try await CalendarFeed.query(on: req.db).filter(\.$personID == user.personID).delete()
-        return req.redirect(to: "/account/access?notice=saved")
+        return req.redirect(to: .accountAccess, notice: "saved")
     }
 }

@@ -104,8 +104,8 @@ struct AccountsController {
     }
 
     func loginPage(_ req: Request) async throws -> Response {
-        if req.currentUser != nil { return req.redirect(to: "/") }
-        let next = Self.safeNext(req.query[String.self, at: "next"])
+        if req.currentUser != nil { return req.redirect(to: .home) }
+        let next = LocalRedirect.afterSignIn(req.query[String.self, at: "next"])
         return try await req.render("accounts/login", title: req.t("login_title"), section: "login",
                                     LoginView(username: "", next: next, error: nil))
     }
@@ -113,7 +113,7 @@ struct AccountsController {
     func login(_ req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         let username = form.username ?? ""
-        let next = Self.safeNext(form.next)
+        let next = LocalRedirect.afterSignIn(form.next)
         switch try await SignIn.attempt(username: username, password: form.password ?? "", on: req) {
         case .success(let person):
             let response = req.redirect(to: next, redirectType: .normal)
@@ -151,7 +151,7 @@ struct AccountsController {
         if let session = req.currentUser?.session {
             try await session.delete(on: req.db)
         }
-        let response = req.redirect(to: "/login?notice=logged_out")
+        let response = req.redirect(to: .login(), notice: "logged_out")
         response.cookies[SessionAuthMiddleware.cookieName] = .expired
         return response
     }
@@ -176,15 +176,7 @@ struct AccountsController {
         }
         // Everything signed in with the old password is signed out, except this browser.
         try await PasswordChange.apply(new: new, user: user, keepSession: user.session?.id, keepTokenHash: nil, req: req)
-        return req.redirect(to: "/?notice=password_changed")
-    }
-
-    /// Only local paths: a `next` parameter must never send someone to another site.
-    /// The rule is `LocalRedirect.path` (GiaoBanCore): one `/`, no `//` or `/\\`, no control or
-    /// whitespace character as typed or percent-decoded; and never back to the sign-in page.
-    static func safeNext(_ next: String?) -> String {
-        guard let next = LocalRedirect.path(next), !next.hasPrefix("/login") else { return "/" }
-        return next
+        return req.redirect(to: .home, notice: "password_changed")
     }
 
     // MARK: API

@@ -138,15 +138,7 @@ struct AuditController {
 
     /// The page's address with the filters kept.
     static func href(_ filter: AuditQueries.Filter, page: Int) -> String {
-        var items: [URLQueryItem] = []
-        if let id = filter.personID { items.append(URLQueryItem(name: "personId", value: id.uuidString)) }
-        if let week = filter.week { items.append(URLQueryItem(name: "week", value: week)) }
-        if let kind = filter.kind { items.append(URLQueryItem(name: "kind", value: kind)) }
-        if page > 1 { items.append(URLQueryItem(name: "page", value: String(page))) }
-        var components = URLComponents()
-        components.path = "/audit"
-        components.queryItems = items.isEmpty ? nil : items
-        return components.string ?? "/audit"
+        SiteRoute.audit(personID: filter.personID, week: filter.week, kind: filter.kind, page: page > 1 ? page : nil).path
     }
 
     static func pretty(_ value: JSONValue?) -> String? {

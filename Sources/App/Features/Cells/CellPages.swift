@@ -94,7 +94,7 @@ struct CellPagesController {
             return try await renderIndex(req, user: user, month: month, errors: errors, errorCell: cell.id!.uuidString,
                                          notes: [cell.id!: form.note ?? ""], status: error.status)
         }
-        return req.redirect(to: "/cells?month=\(month)&notice=report_submitted")
+        return req.redirect(to: .cells(month: month), notice: "report_submitted")
     }
 
     // MARK: The meeting form
@@ -223,7 +223,7 @@ struct CellPagesController {
         if errors.isEmpty {
             do {
                 let meeting = try await CellService.saveMeeting(input, existing: existing, cell: cell, actor: user.actor, now: req.now, on: req.db)
-                return req.redirect(to: "/cells?month=\(meeting.month)&notice=saved")
+                return req.redirect(to: .cells(month: ReportMonth(meeting.month)), notice: "saved")
             } catch let error as AppError where error.status == .unprocessableEntity {
                 errors = FieldErrors(messages: error.fields)
             }
@@ -239,7 +239,7 @@ struct CellPagesController {
         let meeting = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
         let month = meeting.month
         try await CellService.deleteMeeting(meeting, actor: user.actor, now: req.now, on: req.db)
-        return req.redirect(to: "/cells?month=\(month)&notice=saved")
+        return req.redirect(to: .cells(month: ReportMonth(month)), notice: "saved")
     }
 
     // MARK: The month's compilation
@@ -376,7 +376,7 @@ struct CellPagesController {
             if !problems.isEmpty { throw AppError.invalid(["visits": problems.joined(separator: " ")]) }
             _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: CellsAPIController.visits(visits),
                                                    communeID: user.communeID, actor: user.actor, now: req.now, on: req.db)
-            return req.redirect(to: "/cells/rotation?year=\(year)&personId=\(person.id!)&notice=saved")
+            return req.redirect(to: .cellRotation(year: year, personID: person.id!), notice: "saved")
         } catch let error as AppError where error.status == .unprocessableEntity || error.status == .conflict {
             errors["visits"] = [error.message, error.fields["visits"]].compactMap { $0 }.joined(separator: " ")
             let dto = try await CellsAPIController.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
@@ -449,7 +449,7 @@ struct CellPagesController {
         if errors.isEmpty {
             do {
                 try await CellService.saveRubric(rubric, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
-                return req.redirect(to: "/cells/rubric?year=\(year)&notice=saved")
+                return req.redirect(to: .cellRubric(year: year), notice: "saved")
             } catch let error as AppError where error.status == .unprocessableEntity {
                 errors["rubric"] = error.fields["rubric"] ?? error.message
             }

@@ -78,7 +78,7 @@ struct BriefingPageController {
         let user = try req.authorize(.viewBriefing)
         let calendar = user.calendar
         if req.parameters.get("weekID") == "current" {
-            return req.redirect(to: "/briefing/\(calendar.week(containing: req.now).id)")
+            return req.redirect(to: .briefing(calendar.week(containing: req.now).id))
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let now = req.now, db = req.db

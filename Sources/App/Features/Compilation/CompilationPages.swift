@@ -81,7 +81,7 @@ struct CompilationPagesController {
 
     func show(_ req: Request) async throws -> Response {
         let (user, group, week) = try await load(req)
-        if req.parameters.get("weekID") == "current" { return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)") }
+        if req.parameters.get("weekID") == "current" { return req.redirect(to: .groupWeek(groupID: group.id!, week: week.id)) }
         return try await render(req, user: user, group: group, week: week, summary: nil, errors: .init(), status: .ok)
     }
 
@@ -103,8 +103,8 @@ struct CompilationPagesController {
                                                                                      report: MemberReportStatus(member.report))),
                       afterCompilation: member.submittedAfterCompilation(view.groupWeek), filedOnBehalf: member.report?.filedByID != nil,
                       fileHref: member.report?.firstSubmittedAt == nil && AccessPolicy.allows(user.actor, .fileReportOnBehalf(groupIDs: [view.groupID]))
-                        ? "/reports/\(week.id)?personId=\(member.personID)" : nil,
-                      href: MemberReportPage.path(groupID: view.groupID, week: week.id, personID: member.personID))
+                        ? SiteRoute.report(week: week.id, personID: member.personID).path : nil,
+                      href: SiteRoute.memberReport(groupID: view.groupID, week: week.id, personID: member.personID).path)
         }
         let page = WeekView(
             groupID: view.groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
@@ -160,7 +160,7 @@ struct CompilationPagesController {
                 let view = try await CompilationService.view(group: group, week: week, calendar: user.calendar, now: req.now, on: req.db)
                 guard AccessPolicy.allows(user.actor, .remindGroupMembers(group: GroupFacts(group))) else { throw AppError.forbidden }
                 _ = try await CompilationService.remindMissing(view: view, actor: user.actor, now: req.now, on: req.db)
-                return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=reminded")
+                return req.redirect(to: .groupWeek(groupID: group.id!, week: week.id), notice: "reminded")
             default:
                 throw AppError.notFound()
             }
@@ -176,7 +176,7 @@ struct CompilationPagesController {
             }
             throw error.appError
         }
-        return req.redirect(to: "/groups/\(group.id!)/weeks/\(week.id)?notice=saved")
+        return req.redirect(to: .groupWeek(groupID: group.id!, week: week.id), notice: "saved")
     }
 
     // MARK: Groups list

@@ -108,7 +108,7 @@ enum CompilationService {
             if groupWeek.state == .approved, let approver = group.approverID { recipients.append(approver) }
             try await notify(recipients, communeID: person.communeID, kind: "report_after_compilation",
                              text: "\(person.fullName) đã nộp báo cáo tuần \(week.id.week)/\(week.id.year) sau khi nhóm \(group.name) đã tổng hợp.",
-                             url: MemberReportPage.path(groupID: groupWeek.groupID, week: week.id, personID: personID), now: now, on: db)
+                             url: SiteRoute.memberReport(groupID: groupWeek.groupID, week: week.id, personID: personID).path, now: now, on: db)
         }
     }
 
@@ -270,7 +270,7 @@ enum CompilationService {
                                         action: action.rawValue, subjectID: try groupWeek.requireID(), weekID: week.id.description,
                                         before: ["state": before.rawValue],
                                         after: ["state": groupWeek.state.rawValue, "comment": cleanComment, "summary": groupWeek.summary])
-            let url = "/groups/\(groupID)/weeks/\(week.id)"
+            let url = SiteRoute.groupWeek(groupID: groupID, week: week.id).path
             let weekLabel = "tuần \(week.id.week)/\(week.id.year)"
             switch action {
             case .reopen:
@@ -327,7 +327,7 @@ enum CompilationService {
                                         before: String?.none, after: ["comment": cleanComment])
             try await notify([personID], communeID: group.communeID, kind: "report_returned",
                              text: "Báo cáo tuần \(week.id.week)/\(week.id.year) được trả lại: \(cleanComment)",
-                             url: "/reports/\(week.id)", now: now, on: db)
+                             url: SiteRoute.report(week: week.id).path, now: now, on: db)
             return report
         }
     }
@@ -337,7 +337,7 @@ enum CompilationService {
         let missing = view.members.filter { $0.report?.firstSubmittedAt == nil && $0.entry?.status != .excused }.map(\.personID)
         try await notify(missing, communeID: view.group.communeID, kind: "reminder",
                          text: "Nhắc nộp báo cáo tuần \(view.week.id.week)/\(view.week.id.year) (\(view.group.name)).",
-                         url: "/reports/\(view.week.id)", now: now, on: db)
+                         url: SiteRoute.report(week: view.week.id).path, now: now, on: db)
         return missing.count
     }
 }

@@ -29,11 +29,6 @@ enum MemberReportPage {
         var apiHref: String
     }
 
-    /// The path of the page: what the group-week page and the notifications link to.
-    static func path(groupID: UUID, week: ReportWeekID, personID: UUID) -> String {
-        "/groups/\(groupID)/weeks/\(week)/members/\(personID)"
-    }
-
     /// The group, week and member of the request, once the actor may read the member's report
     /// (`AccessPolicy.readPersonReports`) and the person is a member of the group.
     static func resolve(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek, Person) {
@@ -136,8 +131,8 @@ enum MemberReportPage {
             history: history,
             canReturn: AccessPolicy.allows(actor, .returnMemberReport(group: GroupFacts(group), groupWeekState: view.groupWeek.state,
                                                                       report: MemberReportStatus(report))),
-            groupHref: "/groups/\(groupID)/weeks/\(week.id)",
-            apiHref: "/api/v1/groups/\(groupID)/weeks/\(week.id)/members/\(personID)/report")
+            groupHref: SiteRoute.groupWeek(groupID: groupID, week: week.id).path,
+            apiHref: SiteRoute.memberReportAPI(groupID: groupID, week: week.id, personID: personID).path)
     }
 
     /// `GET /groups/{id}/weeks/{weekID}/members/{personID}`.

@@ -271,7 +271,7 @@ struct BriefingConclusionsPageController {
         let input = ConclusionService.Input(text: form.text ?? "", meetingKey: form.meeting, tasks: tasks)
         do {
             try await ConclusionService.save(input, actor: user.actor, week: week, calendar: user.calendar, now: req.now, on: req.db)
-            return req.redirect(to: "/briefing/\(week.id)?notice=saved#conclusions")
+            return req.redirect(to: .briefing(week.id), notice: "saved", fragment: "conclusions")
         } catch let error as AppError where error.status == .unprocessableEntity || error.status == .conflict {
             var errors = FieldErrors()
             var order: [String] = ["text", "meeting"]
@@ -302,7 +302,7 @@ struct BriefingConclusionsPageController {
 
 /// `/briefings/tasks`: the tasks the signed-in person reports on, one form for all of them.
 struct BriefingTaskPages {
-    static let path = "/briefings/tasks"
+    static let path = SiteRoute.briefingTasks().path
 
     struct PostedForm: Content, Sendable {
         struct Task: Content, Sendable { var id: String?; var state: String?; var report: String? }
@@ -379,6 +379,6 @@ struct BriefingTaskPages {
             try await ConclusionService.report(taskID: change.id, state: change.state, report: change.report, actor: user.actor,
                                                now: req.now, on: req.db)
         }
-        return req.redirect(to: "\(Self.path)?\(all ? "all=1&" : "")notice=saved")
+        return req.redirect(to: .briefingTasks(all: all), notice: "saved")
     }
 }

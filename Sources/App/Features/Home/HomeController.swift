@@ -93,7 +93,7 @@ struct HomeController {
            try await !MonthlyService.reporters(communeID: user.communeID, personIDs: [user.personID], on: req.db).isEmpty {
             var personal = row(req.t("deadline_monthly_personal", "\(reportMonth.1)/\(reportMonth.0)"), req.t("deadline_who_you"),
                                monthlyDue, mine: true)
-            personal.href = "/monthly/\(month)/people/\(user.personID)"
+            personal.href = SiteRoute.monthlyPerson(month: month, personID: user.personID).path
             monthly.append(personal)
         }
         let nextWeek = calendar.week(containing: week.end.adding(days: 1))
@@ -163,7 +163,7 @@ struct HomeController {
         case .returned: action = req.t("home_fix_report")
         case .onLeave, .toDo: action = req.t("home_open_report")
         }
-        return MyReport(text: standing.vietnamese(week: week.id, calendar: calendar), state: state, href: "/reports/\(week.id)",
+        return MyReport(text: standing.vietnamese(week: week.id, calendar: calendar), state: state, href: SiteRoute.report(week: week.id).path,
                         action: action, next: next)
     }
 

@@ -89,7 +89,7 @@ struct LedgerPagesController {
         let user = try req.requireUser()
         let parameter = req.parameters.get("weekID") ?? ""
         if parameter == "current" {
-            return req.redirect(to: "/ledger/weeks/\(user.calendar.week(containing: req.now).id)")
+            return req.redirect(to: .ledgerWeek(user.calendar.week(containing: req.now).id))
         }
         // `/ledger/weeks/{week}.xlsx`, as `/ledger/summary.xlsx` beside the summary page.
         if parameter.hasSuffix(".xlsx") { return try await weekExport(req, user: user, weekID: String(parameter.dropLast(5))) }
@@ -97,7 +97,7 @@ struct LedgerPagesController {
         let byStatus = req.query[String.self, at: "sort"] == "status"
         let calendar = user.calendar
         let board = try await Self.weekBoard(week, user: user, byStatus: byStatus, now: req.now, on: req.db)
-        let path = "/ledger/weeks/\(week.id)"
+        let path = SiteRoute.ledgerWeek(week.id).path
         let view = WeekView(weekID: week.id.description, title: week.title,
                             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
@@ -109,10 +109,10 @@ struct LedgerPagesController {
                                         groups: line.groups.joined(separator: ", "), units: line.units.joined(separator: ", "),
                                         cell: LedgerCellView(line.row.entry, calendar: calendar))
                             },
-                            sortedByStatus: byStatus, sortByNameHref: path, sortByStatusHref: path + "?sort=status",
+                            sortedByStatus: byStatus, sortByNameHref: path, sortByStatusHref: SiteRoute.ledgerWeek(week.id, byStatus: true).path,
                             compilations: board.compilations.map { CompilationLine(name: $0.group.name, members: $0.members,
                                                                                    cell: $0.entry.map { LedgerCellView($0, calendar: calendar) }) },
-                            exportHref: path + ".xlsx" + (byStatus ? "?sort=status" : ""),
+                            exportHref: SiteRoute.ledgerWeekExport(week.id, byStatus: byStatus).path,
                             canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
                             canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
                             notOwed: Self.notOwedReason(week, calendar: calendar))
@@ -244,7 +244,7 @@ struct LedgerPagesController {
                 SummaryRow(id: unit.id!.uuidString, name: unit.name, detail: "\(count)", tally: TallyView(tally))
             },
             total: TallyView(summary.total),
-            exportHref: "/ledger/summary.xlsx?year=\(year)" + (month.map { "&month=\($0)" } ?? ""))
+            exportHref: SiteRoute.ledgerSummaryExport(year: year, month: month).path)
         return try await req.render("ledger/summary", title: req.t("ledger_summary_title"), section: "ledger", view)
     }
 
@@ -338,7 +338,7 @@ struct LedgerPagesController {
                                         action: "create", subjectID: try record.requireID(), before: String?.none,
                                         after: ["person": person.fullName, "from": from.iso, "to": to.iso, "reason": reason])
         }
-        return req.redirect(to: "/ledger/leaves?notice=saved")
+        return req.redirect(to: .ledgerLeaves, notice: "saved")
     }
 
     func removeLeave(_ req: Request) async throws -> Response {
@@ -352,6 +352,6 @@ struct LedgerPagesController {
                                         after: String?.none)
             try await record.delete(on: db)
         }
-        return req.redirect(to: "/ledger/leaves?notice=saved")
+        return req.redirect(to: .ledgerLeaves, notice: "saved")
     }
 }

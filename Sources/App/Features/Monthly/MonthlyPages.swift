@@ -40,7 +40,7 @@ struct MonthlyPagesController {
                     status: LedgerCellView(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
                     state: Self.stateLabel(overview.reports[unit.id!]),
                     canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)),
-                    href: "/monthly/\(month)/units/\(unit.id!)")
+                    href: SiteRoute.monthlyUnit(month: month, unitID: unit.id!).path)
         }
         var people: [UnitRow] = []
         let facts = try await AccessFacts.people(overview.people, on: req.db)
@@ -51,7 +51,7 @@ struct MonthlyPagesController {
                                                    calendar: calendar),
                 state: Self.stateLabel(overview.reports[person.id!]),
                 canWrite: facts[person.id!].map { AccessPolicy.allows(user.actor, .writePersonMonthlyReport(person: $0)) } ?? false,
-                href: "/monthly/\(month)/people/\(person.id!)"))
+                href: SiteRoute.monthlyPerson(month: month, personID: person.id!).path))
         }
         let reporters = calendar.settings.monthlyReporters
         var view = IndexView(month: month.description, title: "Báo cáo tháng \(month.vietnamese)",
@@ -132,7 +132,7 @@ struct MonthlyPagesController {
             nextMonth: typed?.nextMonth ?? content.nextMonth, proposals: typed?.proposals ?? content.proposals,
             canWrite: canWrite, redrafted: redrafted,
             submitted: report?.status == .submitted, errors: errors)
-        view.path = "/monthly/\(context.month)/\(owner.pathSegment)"
+        view.path = owner.route(month: context.month).path
         view.personal = owner.isPerson
         view.onBehalfOf = owner.isPerson && owner.id != user.personID && canWrite ? owner.name : nil
         view.noTargets = req.t(owner.isPerson ? "monthly_person_no_targets" : "monthly_no_targets")
@@ -165,7 +165,7 @@ struct MonthlyPagesController {
         let submit = form.action == "submit"
         do {
             _ = try await MonthlyService.save(input, owner: owner, context: context, submit: submit, actor: user.actor, now: req.now, on: req.db)
-            return req.redirect(to: "/monthly/\(context.month)/\(owner.pathSegment)?notice=\(submit ? "report_submitted" : "saved")")
+            return req.redirect(to: owner.route(month: context.month), notice: submit ? "report_submitted" : "saved")
         } catch let error as AppError where error.status == .unprocessableEntity {
             let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
             let content: MonthlyReportContent
@@ -231,7 +231,7 @@ struct MonthlyPagesController {
         do {
             _ = try await MonthlyService.saveCompilation(assessment: form.assessment, nextMonth: form.nextMonth, communeID: user.communeID,
                                                          month: month, actor: user.actor, now: req.now, on: req.db)
-            return req.redirect(to: "/monthly/\(month)?notice=saved")
+            return req.redirect(to: .monthlyCompilation(month), notice: "saved")
         } catch let error as AppError where error.status == .unprocessableEntity {
             return try await renderCompilation(req, user: user, month: month, typed: form, errors: FieldErrors(messages: error.fields),
                                                status: .unprocessableEntity)

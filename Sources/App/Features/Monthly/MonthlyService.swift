@@ -74,11 +74,11 @@ enum MonthlyOwner: Sendable {
         case .person: "person"
         }
     }
-    /// The path segment after the month: "units/{id}" or "people/{id}" (pages and API alike).
-    var pathSegment: String {
+    /// The report's page for `month`: "/monthly/{month}/units/{id}" or "/monthly/{month}/people/{id}".
+    func route(month: ReportMonth) -> SiteRoute {
         switch self {
-        case .unit(let unit): "units/\(unit.id!)"
-        case .person(let person): "people/\(person.id!)"
+        case .unit(let unit): .monthlyUnit(month: month, unitID: unit.id!)
+        case .person(let person): .monthlyPerson(month: month, personID: person.id!)
         }
     }
     var isPerson: Bool { if case .person = self { true } else { false } }

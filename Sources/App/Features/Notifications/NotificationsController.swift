@@ -30,7 +30,7 @@ struct NotificationsController {
         let user = try req.requireUser()
         try await AppNotification.query(on: req.db).filter(\.$personID == user.personID).filter(\.$readAt == nil)
             .set(\.$readAt, to: req.now).update()
-        return req.redirect(to: "/notifications")
+        return req.redirect(to: .notifications)
     }
 
     /// `GET /api/v1/notifications`: the caller's latest notifications and the unread count.

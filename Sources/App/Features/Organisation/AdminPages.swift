@@ -74,7 +74,7 @@ struct AdminPagesController {
         do {
             _ = try await OrganisationService.saveUnit(.init(name: form.name ?? "", kind: form.kind ?? ""), existing: existing,
                                                        communeID: user.communeID, on: req.db)
-            return req.redirect(to: "/admin/units?notice=saved")
+            return req.redirect(to: .admin(.units), notice: "saved")
         } catch let failure as ValidationFailure {
             return try await unitForm(req, id: existing?.id?.uuidString, name: form.name ?? "", kind: form.kind,
                                       active: existing?.active ?? true, errors: .init(messages: failure.messages()),
@@ -87,7 +87,7 @@ struct AdminPagesController {
         let unit = try await OrganisationService.find(OrgUnit.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         unit.active = try req.content.decode(ToggleForm.self).active == "true"
         try await unit.save(on: req.db)
-        return req.redirect(to: "/admin/units?notice=saved")
+        return req.redirect(to: .admin(.units), notice: "saved")
     }
 
     // MARK: People
@@ -180,7 +180,7 @@ struct AdminPagesController {
         do {
             _ = try await OrganisationService.savePerson(input, existing: existing, communeID: user.communeID, actorID: user.personID, now: req.now,
                                                          hash: { try await req.password.async.hash($0) }, on: req.db)
-            return req.redirect(to: "/admin/people?notice=saved")
+            return req.redirect(to: .admin(.people), notice: "saved")
         } catch let failure as ValidationFailure {
             return try await personForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
                                         active: existing?.active ?? true, errors: .init(messages: failure.messages()),
@@ -198,7 +198,7 @@ struct AdminPagesController {
         } catch let failure as ValidationFailure {
             throw AppError(.conflict, code: "conflict", message: failure.messages().values.first ?? req.t("form_has_errors"))
         }
-        return req.redirect(to: "/admin/people?notice=saved")
+        return req.redirect(to: .admin(.people), notice: "saved")
     }
 
     // MARK: Groups
@@ -278,7 +278,7 @@ struct AdminPagesController {
                                                    requiresApproval: form.requiresApproval.map { $0.contains("true") } ?? (approver != nil))
         do {
             _ = try await OrganisationService.saveGroup(input, existing: existing, communeID: user.communeID, on: req.db)
-            return req.redirect(to: "/admin/groups?notice=saved")
+            return req.redirect(to: .admin(.groups), notice: "saved")
         } catch let failure as ValidationFailure {
             return try await groupForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
                                        active: existing?.active ?? true, errors: .init(messages: failure.messages()),
@@ -291,7 +291,7 @@ struct AdminPagesController {
         let group = try await OrganisationService.find(ReportGroup.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         group.active = try req.content.decode(ToggleForm.self).active == "true"
         try await group.save(on: req.db)
-        return req.redirect(to: "/admin/groups?notice=saved")
+        return req.redirect(to: .admin(.groups), notice: "saved")
     }
 
     // MARK: Rooms
@@ -344,7 +344,7 @@ struct AdminPagesController {
                                                       opensAt: form.opensAt ?? "", closesAt: form.closesAt ?? "")
             if capacity == nil { input.capacity = -1 }
             _ = try await OrganisationService.saveRoom(input, existing: existing, communeID: user.communeID, on: req.db)
-            return req.redirect(to: "/admin/rooms?notice=saved")
+            return req.redirect(to: .admin(.rooms), notice: "saved")
         } catch let failure as ValidationFailure {
             return try await render(req, "admin/room-form", existing == nil ? "room_new" : "room_edit", "rooms",
                                     RoomFormView(id: existing?.id?.uuidString, name: form.name ?? "", capacity: form.capacity ?? "",
@@ -359,7 +359,7 @@ struct AdminPagesController {
         let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         room.active = try req.content.decode(ToggleForm.self).active == "true"
         try await room.save(on: req.db)
-        return req.redirect(to: "/admin/rooms?notice=saved")
+        return req.redirect(to: .admin(.rooms), notice: "saved")
     }
 
     // MARK: Cells
@@ -458,7 +458,7 @@ struct AdminPagesController {
             _ = try await OrganisationService.saveCell(.init(name: form.name ?? "", supervisorIds: uuids(form.supervisorIds),
                                                              meetingRule: form.meetingRule, clearMeetingRule: form.meetingRule == nil),
                                                        existing: existing, communeID: user.communeID, on: req.db)
-            return req.redirect(to: "/admin/cells?notice=saved")
+            return req.redirect(to: .admin(.cells), notice: "saved")
         } catch let failure as ValidationFailure {
             var errors = FieldErrors(messages: failure.messages())
             if let rule = failure.arguments["meetingRule"] { errors["meetingRule"] = rule }
@@ -472,7 +472,7 @@ struct AdminPagesController {
         let cell = try await OrganisationService.find(PartyCell.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         cell.active = try req.content.decode(ToggleForm.self).active == "true"
         try await cell.save(on: req.db)
-        return req.redirect(to: "/admin/cells?notice=saved")
+        return req.redirect(to: .admin(.cells), notice: "saved")
     }
 }
 

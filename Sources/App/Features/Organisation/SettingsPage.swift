@@ -205,6 +205,6 @@ struct SettingsPageController {
         commune.partyBody = partyBody
         commune.stateBody = stateBody
         try await commune.save(on: req.db)
-        return req.redirect(to: "/admin/settings?notice=saved")
+        return req.redirect(to: .admin(.settings), notice: "saved")
     }
 }

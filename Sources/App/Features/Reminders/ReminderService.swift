@@ -160,19 +160,31 @@ enum ReminderService {
     static let personalSubjectPrefix = "person:"
 
     /// Where a reminder takes its reader.
+    /// The keys were written above from typed values (a week's or month's name, an id), so they
+    /// read back; one that does not (a stored-data fault) leads home rather than to a broken page.
     static func url(for reminder: PlannedReminder) -> String {
+        (route(for: reminder) ?? .home).path
+    }
+
+    private static func route(for reminder: PlannedReminder) -> SiteRoute? {
+        let week = ReportWeekID(reminder.periodKey)
+        let month = ReportMonth(reminder.periodKey)
         switch (reminder.purpose, reminder.kind) {
-        case (.beforeDeadline, .weeklyReport): return "/reports/\(reminder.periodKey)"
-        case (.beforeDeadline, .groupCompilation): return "/groups/\(reminder.subjectKey)/weeks/\(reminder.periodKey)"
+        case (.beforeDeadline, .weeklyReport): return week.map { .report(week: $0) }
+        case (.beforeDeadline, .groupCompilation):
+            guard let week, let groupID = UUID(uuidString: reminder.subjectKey) else { return nil }
+            return .groupWeek(groupID: groupID, week: week)
         case (.beforeDeadline, .monthlyReport):
+            guard let month else { return nil }
             if reminder.subjectKey.hasPrefix(personalSubjectPrefix) {
-                return "/monthly/\(reminder.periodKey)/people/\(reminder.subjectKey.dropFirst(personalSubjectPrefix.count))"
+                return UUID(uuidString: String(reminder.subjectKey.dropFirst(personalSubjectPrefix.count)))
+                    .map { .monthlyPerson(month: month, personID: $0) }
             }
-            return "/monthly/\(reminder.periodKey)/units/\(reminder.subjectKey)"
-        case (.beforeDeadline, .cellReport): return "/cells?month=\(reminder.periodKey)"
-        case (.missingList, .weeklyReport), (.missingList, .groupCompilation): return "/ledger/weeks/\(reminder.periodKey)"
-        case (.missingList, .monthlyReport): return "/monthly?month=\(reminder.periodKey)"
-        case (.missingList, .cellReport): return "/cells/reports/\(reminder.periodKey)"
+            return UUID(uuidString: reminder.subjectKey).map { .monthlyUnit(month: month, unitID: $0) }
+        case (.beforeDeadline, .cellReport): return month.map { .cells(month: $0) }
+        case (.missingList, .weeklyReport), (.missingList, .groupCompilation): return week.map { .ledgerWeek($0) }
+        case (.missingList, .monthlyReport): return month.map { .monthly(month: $0) }
+        case (.missingList, .cellReport): return month.map { .cellReport($0) }
         }
     }
 

@@ -262,7 +262,7 @@ struct ReminderSettingsPages {
                                 emailAddress: form.emailAddress)
         do {
             _ = try await ReminderSettingsService.saveChannels(input, personID: user.personID, on: req.db)
-            return req.redirect(to: "/account/channels?notice=saved")
+            return req.redirect(to: .accountChannels, notice: "saved")
         } catch let error as AppError where error.status == .unprocessableEntity {
             return try await req.render("accounts/channels", title: req.t("channels_title"), section: "account",
                                         ChannelsView(form: input, sendmail: req.application.giaobanConfig.sendmailPath != nil,
@@ -346,7 +346,7 @@ struct ReminderSettingsPages {
                 _ = try await ReminderSettingsService.saveReminders(reminders, communeID: user.communeID, actorID: user.personID,
                                                                     now: req.now, on: req.db)
                 newSecret = webhook.secret
-                if newSecret == nil { return req.redirect(to: "/admin/integrations?notice=saved") }
+                if newSecret == nil { return req.redirect(to: .admin(.integrations), notice: "saved") }
             } catch let error as AppError where error.status == .unprocessableEntity {
                 errors = FieldErrors(messages: error.fields)
             }

@@ -113,7 +113,7 @@ struct ReportPageController {
 
     func current(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return req.redirect(to: "/reports/\(user.calendar.week(containing: req.now).id)")
+        return req.redirect(to: .report(week: user.calendar.week(containing: req.now).id))
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -134,8 +134,8 @@ struct ReportPageController {
         do {
             try await ReportService.save(input, submit: submit, person: author, actorID: user.personID, week: week,
                                          calendar: user.calendar, now: req.now, on: req.db)
-            let personQuery = author.id == user.personID ? "?" : "?personId=\(author.id!)&"
-            return req.redirect(to: "/reports/\(week.id)\(personQuery)notice=\(submit ? "report_submitted" : "saved")")
+            let onBehalfOf = author.id == user.personID ? nil : author.id
+            return req.redirect(to: .report(week: week.id, personID: onBehalfOf), notice: submit ? "report_submitted" : "saved")
         } catch ReportService.SaveError.invalid(let problems) {
             // Keep the typed text on the server too, so a closed tab loses nothing.
             try await ReportService.autosave(input, person: author, week: week, now: req.now, on: req.db)
@@ -158,8 +158,8 @@ struct ReportPageController {
             throw AppError.notFound("Không tìm thấy việc dự kiến này.")
         }
         let next = user.calendar.week(after: week)
-        let query = author.id == user.personID ? "?" : "?personId=\(author.id!)&"
-        return req.redirect(to: "/reports/\(next.id)\(query)notice=saved")
+        let onBehalfOf = author.id == user.personID ? nil : author.id
+        return req.redirect(to: .report(week: next.id, personID: onBehalfOf), notice: "saved")
     }
 
     /// The form's background save: keeps what is typed, as typed (JSON answer for the script).
@@ -398,7 +398,7 @@ struct ReportPageController {
             onBehalfOf: onBehalf ? author.fullName : nil, personQuery: onBehalf ? "?personId=\(authorID)" : "",
             filedBy: filedBy, difficulties: typedInput.difficulties, difficultiesError: problems["difficulties"],
             chooseGroups: groups.count > 1, forecasts: forecasts,
-            previousWeekHref: "/reports/\(previousWeek.id)\(onBehalf ? "?personId=\(authorID)" : "")",
+            previousWeekHref: SiteRoute.report(week: previousWeek.id, personID: onBehalf ? authorID : nil).path,
             assignedTasks: assignedTasks.hasTasks ? assignedTasks : nil)
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
     }

@@ -226,10 +226,10 @@ enum ReportService {
                 let memberGroups = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
                 let returnerGroups = Set(try await GroupMembership.query(on: db).filter(\.$personID == returnedBy).filter(\.$kind == .aggregator).all().map(\.groupID))
                 let url = (memberGroups.first(where: returnerGroups.contains) ?? memberGroups.first)
-                    .map { MemberReportPage.path(groupID: $0, week: week.id, personID: personID) } ?? "/reports/\(week.id)?personId=\(personID)"
+                    .map { SiteRoute.memberReport(groupID: $0, week: week.id, personID: personID) } ?? .report(week: week.id, personID: personID)
                 try await CompilationService.notify([returnedBy], communeID: person.communeID, kind: "report_resubmitted",
                                                     text: "\(person.fullName) đã nộp lại báo cáo tuần \(week.id.week)/\(week.id.year).",
-                                                    url: url, now: now, on: db)
+                                                    url: url.path, now: now, on: db)
             }
             report.updatedAt = now
             report.draftJSON = nil

@@ -67,7 +67,7 @@ struct CalendarFeedsController {
         let user = try req.requireUser()
         try await CalendarFeed.query(on: req.db).filter(\.$personID == user.personID).delete()
         _ = try await Self.feed(communeID: user.communeID, personID: user.personID, now: req.now, on: req.db)
-        return req.redirect(to: "/calendar?notice=saved")
+        return req.redirect(to: .calendarFeeds, notice: "saved")
     }
 
     /// A new secret for the commune's feed (the office or the admin): the old address stops working,
@@ -79,7 +79,7 @@ struct CalendarFeedsController {
         try await AuditTrail.record(on: req.db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "settings",
                                     action: "calendar_feed_rotated", subjectID: user.communeID,
                                     before: Optional<String>.none, after: Optional<String>.none)
-        return req.redirect(to: "/calendar?notice=saved")
+        return req.redirect(to: .calendarFeeds, notice: "saved")
     }
 
     static func baseURL(_ req: Request) -> String {

@@ -44,7 +44,7 @@ struct SchedulePageController {
         if req.parameters.get("weekID") == "current" {
             // Next week's schedule is what people look at once the week's plans are in.
             let calendar = user.calendar
-            return req.redirect(to: "/schedule/\(calendar.week(containing: req.now).id)")
+            return req.redirect(to: .schedule(calendar.week(containing: req.now).id))
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         return try await render(req, user: user, week: week, form: nil, editing: nil, errors: .init(), status: .ok)
@@ -155,7 +155,7 @@ struct SchedulePageController {
         }
         _ = try await ScheduleService.save(item, replacing: existing, week: week, communeID: user.communeID, actorID: user.personID,
                                            now: req.now, on: req.db)
-        return req.redirect(to: "/schedule/\(week.id)?notice=saved")
+        return req.redirect(to: .schedule(week.id), notice: "saved")
     }
 
     func delete(_ req: Request) async throws -> Response {
@@ -163,7 +163,7 @@ struct SchedulePageController {
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let item = try await find(req, user: user, week: week)
         try await ScheduleService.remove(item, week: week, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
-        return req.redirect(to: "/schedule/\(week.id)?notice=saved")
+        return req.redirect(to: .schedule(week.id), notice: "saved")
     }
 
     /// Over open conflicts the office must tick "publish anyway": otherwise the page comes back
@@ -178,7 +178,7 @@ struct SchedulePageController {
             return try await render(req, user: user, week: week, form: nil, editing: nil, errors: .init(),
                                     status: .unprocessableEntity, publishError: req.t("schedule_publish_confirm_needed"))
         }
-        return req.redirect(to: "/schedule/\(week.id)?notice=schedule_published")
+        return req.redirect(to: .schedule(week.id), notice: "schedule_published")
     }
 }
 

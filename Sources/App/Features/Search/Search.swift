@@ -53,19 +53,22 @@ enum SearchService {
 
         var results: [SearchResultDTO] = []
         results += matcher.filter(people, passes[0]) { [$0.fullName] }.prefix(perKind).map {
-            SearchResultDTO(kind: "person", id: $0.id!, title: $0.fullName, url: "/ledger/people/\($0.id!)", detail: $0.position)
+            SearchResultDTO(kind: "person", id: $0.id!, title: $0.fullName, url: SiteRoute.ledgerPerson($0.id!).path, detail: $0.position)
         }
         // A target result opens the target's own row in the year's table.
         results += matcher.filter(targets, passes[1]) { [$0.name, $0.code] }.prefix(perKind).map {
             SearchResultDTO(kind: "target", id: $0.id!, title: "\($0.code) · \($0.name) (\($0.year))",
-                            url: TargetPagesController.rowPath(year: $0.year, groupID: $0.groupID, targetID: $0.id!), detail: nil)
+                            url: SiteRoute.targetRow(year: $0.year, groupID: $0.groupID, targetID: $0.id!).path, detail: nil)
         }
         // One result per report, newest week first, showing the line that matched.
         var seen = Set<UUID>()
         for line in matcher.filter(lines.all, passes[2], texts: { [$0.text] }) where seen.insert(line.report.id!).inserted {
             let report = line.report
+            // The week's year and number are written with its name, by the one initialiser.
+            let week = ReportWeekID(year: report.weekYear, week: report.weekNumber)
             let url = report.personID == user.personID || lines.groupOf[report.personID] == nil
-                ? "/reports/\(report.weekID)" : "/groups/\(lines.groupOf[report.personID]!)/weeks/\(report.weekID)"
+                ? SiteRoute.report(week: week).path
+                : SiteRoute.groupWeek(groupID: lines.groupOf[report.personID]!, week: week).path
             results.append(SearchResultDTO(kind: "report", id: report.id!,
                                            title: "Báo cáo tuần \(report.weekNumber)/\(report.weekYear) · \(lines.names[report.personID] ?? "")",
                                            url: url, detail: line.text))
@@ -73,7 +76,7 @@ enum SearchService {
         }
         results += matcher.filter(items, passes[3]) { [$0.title, $0.place] }.prefix(perKind).map {
             SearchResultDTO(kind: "schedule", id: $0.id, title: "\(LocalDate(iso: $0.date)?.vietnamese ?? $0.date) \($0.start) · \($0.title)",
-                            url: "/schedule/\($0.weekID)", detail: $0.place)
+                            url: Self.schedulePath($0.weekID), detail: $0.place)
         }
         return results
     }
@@ -113,6 +116,12 @@ enum SearchService {
         result.all = texts.compactMap { id, text in reportsByID[id].map { ReportLines.Line(report: $0, text: text) } }
             .sorted { $0.report.weekID > $1.report.weekID }
         return result
+    }
+
+    /// A schedule item's week page. Its week name was written from a `ReportWeekID`; one that does
+    /// not read back (a stored-data fault) still leads to the schedule, this week's.
+    static func schedulePath(_ weekID: String) -> String {
+        (ReportWeekID(weekID).map { SiteRoute.schedule($0) } ?? .currentSchedule).path
     }
 
     struct ScheduleHit { var id: UUID; var weekID: String; var date: String; var start: String; var title: String; var place: String? }

@@ -48,7 +48,7 @@ enum LoginSlips {
         var url: String { LoginSlips.path(token: token) }
     }
 
-    static func path(token: String) -> String { "/api/v1/people/slips/\(token).docx" }
+    static func path(token: String) -> String { SiteRoute.loginSlips(token: token).path }
 
     /// The key that seals a sheet: HKDF-SHA256 of the token (256 random bits), so that only the
     /// holder of the address can open the row.

@@ -17,7 +17,7 @@ struct PasswordChangeRequiredMiddleware: AsyncMiddleware {
             throw AppError(.forbidden, code: "password_change_required",
                            message: "Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu của riêng mình trước (PUT /api/v1/account/password).")
         }
-        return request.redirect(to: "/account/password", redirectType: .normal)
+        return request.redirect(to: .accountPassword)
     }
 }
 

@@ -88,7 +88,7 @@ struct PeopleImportPagesController {
         }
         let view = SlipsView(title: req.t("people_import_saved_title"),
                              summary: req.t("people_import_saved", String(outcome.created), String(outcome.updated)),
-                             slipsUrl: outcome.ticket?.url, expiresAt: expiry(outcome.ticket, user: user), backHref: "/admin/people")
+                             slipsUrl: outcome.ticket?.url, expiresAt: expiry(outcome.ticket, user: user), backHref: SiteRoute.admin(.people).path)
         return try await req.render("admin/slips", title: view.title, section: "people", view)
     }
 
@@ -99,7 +99,7 @@ struct PeopleImportPagesController {
                                                         communeID: user.communeID, on: req.db)
         let (ticket, _) = try await OneTimePasswords.reset(person, user: user, req: req)
         let view = SlipsView(title: req.t("people_reset_title"), summary: req.t("people_reset_done", person.fullName, person.username),
-                             slipsUrl: ticket.url, expiresAt: expiry(ticket, user: user), backHref: "/admin/people")
+                             slipsUrl: ticket.url, expiresAt: expiry(ticket, user: user), backHref: SiteRoute.admin(.people).path)
         return try await req.render("admin/slips", title: view.title, section: "people", view)
     }
 

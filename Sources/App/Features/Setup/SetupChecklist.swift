@@ -58,19 +58,19 @@ enum SetupChecklist {
         var items: [Item] = []
         let name = commune.name.trimmingCharacters(in: .whitespaces)
         items.append(Item(key: "commune_name", title: t("setup_commune_name"),
-                          done: !name.isEmpty && !placeholderNames.contains(VietnameseText.folded(name)), url: "/admin/settings",
+                          done: !name.isEmpty && !placeholderNames.contains(VietnameseText.folded(name)), url: SiteRoute.admin(.settings).path,
                           detail: t("setup_commune_name_detail", name)))
         let missingParents = [(commune.partyParentBody, "setup_party_parent"), (commune.stateParentBody, "setup_state_parent")]
             .filter { ($0.0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty }.map { t($0.1) }
-        items.append(Item(key: "letterhead", title: t("setup_letterhead"), done: missingParents.isEmpty, url: "/admin/settings#letterhead",
+        items.append(Item(key: "letterhead", title: t("setup_letterhead"), done: missingParents.isEmpty, url: SiteRoute.admin(.settings).path(fragment: "letterhead"),
                           detail: missingParents.isEmpty ? nil : t("setup_missing", missingParents.joined(separator: ", "))))
         items.append(Item(key: "in_use_since", title: t("setup_in_use_since"), done: calendar.settings.inUseSince != nil,
-                          url: "/admin/settings#inUseSince", detail: nil))
+                          url: SiteRoute.admin(.settings).path(fragment: "inUseSince"), detail: nil))
         items.append(Item(key: "days_off", title: t("setup_days_off", String(today.year)),
-                          done: calendar.daysOff.year(today.year).confirmed, url: "/calendar/days-off?year=\(today.year)", detail: nil))
-        items.append(Item(key: "units", title: t("setup_units"), done: units > 0, url: "/admin/units", detail: nil))
+                          done: calendar.daysOff.year(today.year).confirmed, url: SiteRoute.daysOff(year: today.year).path, detail: nil))
+        items.append(Item(key: "units", title: t("setup_units"), done: units > 0, url: SiteRoute.admin(.units).path, detail: nil))
         let staff = people.filter { $0.roles.contains(.reporter) }.count
-        items.append(Item(key: "people", title: t("setup_people"), done: staff > 0, url: "/admin/people/import",
+        items.append(Item(key: "people", title: t("setup_people"), done: staff > 0, url: SiteRoute.adminPeopleImport.path,
                           detail: t("setup_people_detail", String(staff))))
 
         let byGroup = Dictionary(grouping: memberships, by: \.groupID)
@@ -78,27 +78,27 @@ enum SetupChecklist {
             let rows = group.id.flatMap { byGroup[$0] } ?? []
             return !rows.contains { $0.kind == .aggregator } || !rows.contains { $0.kind == .member }
         }
-        items.append(Item(key: "groups", title: t("setup_groups"), done: !groups.isEmpty && incomplete.isEmpty, url: "/admin/groups",
+        items.append(Item(key: "groups", title: t("setup_groups"), done: !groups.isEmpty && incomplete.isEmpty, url: SiteRoute.admin(.groups).path,
                           detail: groups.isEmpty ? t("setup_groups_none")
                             : incomplete.isEmpty ? t("setup_groups_count", String(groups.count))
                             : t("setup_groups_incomplete", incomplete.map(\.name).joined(separator: ", "))))
         let needApprover = groups.filter { $0.requiresApproval && $0.approverID == nil }
         let approving = groups.filter { $0.requiresApproval || $0.approverID != nil }
         items.append(Item(key: "approvers", title: t("setup_approvers"), done: !approving.isEmpty && needApprover.isEmpty,
-                          url: needApprover.first?.id.map { "/admin/groups/\($0)" } ?? "/admin/groups",
+                          url: (needApprover.first?.id.map { SiteRoute.adminItem(.groups, $0) } ?? .admin(.groups)).path,
                           detail: approving.isEmpty ? t("setup_approvers_none")
                             : needApprover.isEmpty ? nil : t("setup_missing", needApprover.map(\.name).joined(separator: ", "))))
         items.append(Item(key: "targets", title: t("setup_targets", String(reportYear)), done: targets > 0,
-                          url: "/targets/import?year=\(reportYear)", detail: targets > 0 ? t("setup_targets_count", String(targets)) : nil))
-        items.append(Item(key: "rooms", title: t("setup_rooms"), done: rooms > 0, url: "/admin/rooms", detail: nil))
+                          url: SiteRoute.targetImport(year: reportYear).path, detail: targets > 0 ? t("setup_targets_count", String(targets)) : nil))
+        items.append(Item(key: "rooms", title: t("setup_rooms"), done: rooms > 0, url: SiteRoute.admin(.rooms).path, detail: nil))
         let supervised = Set(supervisors.map(\.cellID))
         let unsupervised = cells.filter { !($0.id.map(supervised.contains) ?? false) }
         items.append(Item(key: "cells", title: t("setup_cells"), done: !cells.isEmpty && unsupervised.isEmpty,
-                          url: unsupervised.first?.id.map { "/admin/cells/\($0)" } ?? "/admin/cells",
+                          url: (unsupervised.first?.id.map { SiteRoute.adminItem(.cells, $0) } ?? .admin(.cells)).path,
                           detail: unsupervised.isEmpty ? nil : t("setup_missing", unsupervised.map(\.name).joined(separator: ", "))))
         let webhook = integration.map { $0.webhookEnabled && !($0.webhookURL ?? "").isEmpty } ?? false
         items.append(Item(key: "reminders", title: t("setup_reminders"),
-                          done: webhook || sendmailConfigured || commune.inAppRemindersAccepted, url: "/admin/integrations",
+                          done: webhook || sendmailConfigured || commune.inAppRemindersAccepted, url: SiteRoute.admin(.integrations).path,
                           detail: webhook ? t("setup_reminders_webhook") : sendmailConfigured ? t("setup_reminders_email")
                             : commune.inAppRemindersAccepted ? t("setup_reminders_in_app") : nil))
         return Model(complete: items.allSatisfy(\.done), items: items)
@@ -142,6 +142,6 @@ struct SetupController {
         let accept = (try? req.content.decode(AcceptForm.self).accept) != "false"
         _ = try await CommuneSettingsService.save(CommuneSettingsInput(inAppRemindersAccepted: accept), communeID: user.communeID,
                                                   actorID: user.personID, now: req.now, on: req.db)
-        return req.redirect(to: "/admin/setup?notice=saved")
+        return req.redirect(to: .admin(.setup), notice: "saved")
     }
 }

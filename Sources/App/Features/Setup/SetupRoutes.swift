@@ -23,6 +23,6 @@ enum SetupRoutes {
         api.put("settings", "commune", use: settings.put)
         // The slips are read with the address alone (the token in it is the key), like a calendar
         // feed: a browser session or a bearer token is not needed, and not enough.
-        app.get("api", "v1", "people", "slips", ":file", use: LoginSlips.download)
+        app.get(SiteRoute.Pattern.api + SiteRoute.Pattern.loginSlips, use: LoginSlips.download)
     }
 }

@@ -8,12 +8,6 @@ import Vapor
 /// those who manage a group's targets, and the import with its preview. A refused form comes
 /// back with exactly what was typed and a message beside each field.
 struct TargetPagesController {
-    /// One target's row in its year's table (filtered to its group, so the row is near the top):
-    /// where a search result or a link about the target leads.
-    static func rowPath(year: Int, groupID: UUID, targetID: UUID) -> String {
-        "/targets?year=\(year)&group=\(groupID.uuidString)#target-\(targetID.uuidString)"
-    }
-
     // MARK: Labels
 
     private func kindLabel(_ kind: TargetValueKind, _ req: Request) -> String {
@@ -40,17 +34,6 @@ struct TargetPagesController {
 
     private func percentText(_ percent: Decimal?) -> String {
         percent.map { VietnameseNumber.format($0, maxFractionDigits: 1) + "%" } ?? ""
-    }
-
-    /// Unreserved URL characters: ids and week names ("2021-W33") stay readable in links.
-    private static let queryValueCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-
-    private func query(_ pairs: [(String, String?)]) -> String {
-        let parts = pairs.compactMap { key, value -> String? in
-            guard let value, !value.isEmpty else { return nil }
-            return "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: Self.queryValueCharacters) ?? value)"
-        }
-        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
     // MARK: The table
@@ -103,7 +86,6 @@ struct TargetPagesController {
             })
         }
         let share = YearToDate.straightLineShare(week: week.id.week, weeksInYear: WeekNaming.weeksInISOYear(week.id.year)) * 100
-        let groupText = groupID?.uuidString
         let weeks = calendar.weeks(inYear: year)
         let previous = weeks.last(where: { $0.id < week.id })
         let next = weeks.first(where: { $0.id > week.id })
@@ -116,11 +98,11 @@ struct TargetPagesController {
             behindCount: sections.flatMap(\.rows).filter(\.behind).count,
             sections: sections,
             canManage: AccessPolicy.allows(user.actor, .manageTargets(groupID: nil)),
-            exportHref: "/targets/export.xlsx" + query([("year", String(year)), ("groupId", groupText), ("week", week.id.description)]),
-            importHref: "/targets/import" + query([("year", String(year))]),
-            newHref: "/targets/new" + query([("year", String(year)), ("group", groupText)]),
-            previousWeekHref: previous.map { "/targets" + query([("year", String(year)), ("group", groupText), ("week", $0.id.description)]) },
-            nextWeekHref: next.map { "/targets" + query([("year", String(year)), ("group", groupText), ("week", $0.id.description)]) })
+            exportHref: SiteRoute.targetExport(year: year, groupID: groupID, week: week.id).path,
+            importHref: SiteRoute.targetImport(year: year).path,
+            newHref: SiteRoute.targetNew(year: year, groupID: groupID).path,
+            previousWeekHref: previous.map { SiteRoute.targets(year: year, groupID: groupID, week: $0.id).path },
+            nextWeekHref: next.map { SiteRoute.targets(year: year, groupID: groupID, week: $0.id).path })
         return try await req.render("targets/index", title: req.t("targets_title"), section: "targets", view)
     }
 
@@ -156,7 +138,7 @@ struct TargetPagesController {
             people: people.map { Choice(value: $0.id?.uuidString ?? "", label: $0.fullName, selected: $0.id?.uuidString == form.responsiblePersonId,
                                         hint: $0.position) },
             active: active, errors: errors,
-            backHref: "/targets" + query([("year", form.year), ("group", form.groupId)]))
+            backHref: SiteRoute.targets(year: form.year.flatMap { Int($0) }, groupID: form.groupId.flatMap(UUID.init(uuidString:))).path)
         return try await req.render("targets/form", title: req.t(id == nil ? "targets_new" : "targets_edit"), section: "targets",
                                     view, status: status)
     }
@@ -199,8 +181,7 @@ struct TargetPagesController {
             responsiblePersonID: .set(form.responsiblePersonId ?? ""))
         do {
             let target = try await TargetService.save(input, existing: existing, actor: user.actor, now: req.now, on: req.db)
-            return req.redirect(to: "/targets" + query([("year", String(target.year)), ("group", target.groupID.uuidString),
-                                                        ("notice", "saved")]))
+            return req.redirect(to: .targets(year: target.year, groupID: target.groupID), notice: "saved")
         } catch let failure as ValidationFailure {
             return try await self.form(req, user: user, id: existing?.id?.uuidString, form: form, active: existing?.active ?? true,
                                        errors: .init(messages: failure.messages()), status: .unprocessableEntity)
@@ -215,7 +196,7 @@ struct TargetPagesController {
         let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         let active = try req.content.decode(ToggleForm.self).active == "true"
         _ = try await TargetService.save(.init(active: active), existing: target, actor: user.actor, now: req.now, on: req.db)
-        return req.redirect(to: "/targets" + query([("year", String(target.year)), ("group", target.groupID.uuidString), ("notice", "saved")]))
+        return req.redirect(to: .targets(year: target.year, groupID: target.groupID), notice: "saved")
     }
 
     // MARK: Import
@@ -332,6 +313,6 @@ struct TargetPagesController {
             return try await preview(req, outcome: outcome, groupID: group?.id?.uuidString ?? "", fileName: form.fileName ?? "",
                                      content: content, status: .unprocessableEntity)
         }
-        return req.redirect(to: "/targets" + query([("year", String(year)), ("notice", "saved")]))
+        return req.redirect(to: .targets(year: year), notice: "saved")
     }
 }

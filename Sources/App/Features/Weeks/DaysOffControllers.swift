@@ -285,7 +285,7 @@ struct DaysOffPageController {
         }
         if errors.isEmpty {
             switch try await DaysOffService.save(year: year, days: days, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db) {
-            case .success: return req.redirect(to: "/calendar/days-off?year=\(year)&notice=saved")
+            case .success: return req.redirect(to: .daysOff(year: year), notice: "saved")
             case .failure(let problems):
                 for problem in problems.all { errors["row\(problem.index)"] = problem.message }
             }

@@ -141,7 +141,7 @@ struct WeekPageController {
         let user = try req.authorize(.readCalendar)
         if req.parameters.get("weekID") == "current" {
             let week = user.calendar.week(containing: req.now)
-            return req.redirect(to: "/weeks/\(week.id)")
+            return req.redirect(to: .week(week.id))
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         return try await render(week, user: user, req: req, form: nil, errors: .init(), status: .ok)
@@ -212,8 +212,9 @@ struct WeekPageController {
                 try await CompilationService.notify(
                     everyone.compactMap(\.id), communeID: user.communeID, kind: "briefing_moved",
                     text: "\(title) tuần \(week.id.week)/\(week.id.year) dời sang \(date.weekday.vietnameseName) \(date.vietnamese), \(start.text)–\(end.text). Lý do: \(reason)",
-                    url: "/weeks/\(week.id)", now: req.now, on: req.db)
-                let back = input.back.map { AccountsController.safeNext($0) } ?? "/weeks/\(week.id)"
+                    url: SiteRoute.week(week.id).path, now: req.now, on: req.db)
+                // `back` is the page the form was opened from, a local path checked like a sign-in `next`.
+                let back = input.back.map { LocalRedirect.afterSignIn($0) } ?? SiteRoute.week(week.id).path
                 return req.redirect(to: back + (back.contains("?") ? "&" : "?") + "notice=week_move_done")
             } catch let error as CalendarError {
                 errors["date"] = error.vietnameseMessage
@@ -230,6 +231,6 @@ struct WeekPageController {
         try await BriefingMoveRecord.query(on: req.db)
             .filter(\.$communeID == user.communeID).filter(\.$weekID == week.id.description)
             .filter(\.$slotKey == slot).delete()
-        return req.redirect(to: "/weeks/\(week.id)?notice=week_move_restored")
+        return req.redirect(to: .week(week.id), notice: "week_move_restored")
     }
 }
