@@ -136,6 +136,17 @@ extension WeeklyReportInput.PlanLine {
     }
 }
 
+extension WeeklyReportInput {
+    /// A number known exactly (a JSON number, a stored figure) as a reporter would type it, so the
+    /// rules read back the very same number: 1234.5 → "1.234,5", 12.345 → "12,345", 0.3 → "0,3".
+    /// Not `Decimal.description`: "12.345" reads as twelve thousand three hundred and forty-five
+    /// in Vietnamese notation. Every decimal is written out, so a number with more decimals than
+    /// are stored is refused by the rules rather than rounded here.
+    public static func typed(_ value: Decimal) -> String {
+        VietnameseNumber.format(value, maxFractionDigits: 38)
+    }
+}
+
 /// A checked weekly report, ready to store.
 public struct ValidatedWeeklyReport: Hashable, Sendable {
     public struct Figure: Hashable, Sendable {

@@ -27,6 +27,23 @@ struct WeeklyReportRulesTests {
         #expect(report.work[0].activityType == "CV")
     }
 
+    @Test("An exact number written as typed reads back as the same number, never as thousands or rounded")
+    func typedNumbersRoundTrip() throws {
+        let cases = ["0.3", "1.1", "12.345", "1200", "1234.5", "-0.5", "0", "0.0000001", "123456789012.123456",
+                     "0.30000000000000004", "98765432109876543210.5"]
+        for text in cases {
+            let value = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+            let typed = WeeklyReportInput.typed(value)
+            #expect(VietnameseNumber.parse(typed) == value, "\(text) → \(typed)")
+        }
+        #expect(WeeklyReportInput.typed(Decimal(string: "12.345")!) == "12,345")
+        #expect(WeeklyReportInput.typed(1200) == "1.200")
+        // A JSON number with more decimals than are stored reaches the rules whole, and is refused.
+        let input = WeeklyReportInput(figures: [.init(targetID: decimal, value: WeeklyReportInput.typed(Decimal(string: "0.30000000000000004")!),
+                                                      completed: true)])
+        #expect(WeeklyReportRules.validate(input, context: context).problems["targets[0].value"] == VietnameseNumber.tooPreciseMessage)
+    }
+
     @Test("Units, descriptions, unknown activity types and non-positive quantities are refused")
     func workProblems() {
         let input = WeeklyReportInput(work: [

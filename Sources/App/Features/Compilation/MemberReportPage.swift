@@ -64,7 +64,7 @@ enum MemberReportPage {
                 .map { ($0.id!, $0) })
             targets = content.targets.compactMap { figure in
                 guard let target = byID[figure.targetId] else { return nil }
-                let value = TargetProgressQuery.display(Decimal(figure.value), kind: target.valueKind)
+                let value = TargetProgressQuery.display(figure.value, kind: target.valueKind)
                 return Row(label: "\(target.code) \(target.name)", value: "\(value) \(target.valueKind == .yesNo ? "" : target.unitOfMeasure)"
                     .trimmingCharacters(in: .whitespaces),
                            detail: figure.unusualJump == true ? "Tăng bất thường, đã xác nhận" : nil)
@@ -72,7 +72,7 @@ enum MemberReportPage {
         }
         let work = (content?.work ?? []).map { line in
             WorkRow(description: line.description,
-                    quantity: "\(VietnameseNumber.format(Decimal(line.quantity), maxFractionDigits: VietnameseNumber.storedFractionDigits)) \(line.unit)",
+                    quantity: "\(VietnameseNumber.format(line.quantity, maxFractionDigits: VietnameseNumber.storedFractionDigits)) \(line.unit)",
                     place: line.place, dates: line.dates, forecast: line.forecast)
         }
         let plans = (content?.plans ?? []).map { plan in

@@ -6,43 +6,6 @@ import Vapor
 /// The weekly report form: quick on a phone, forgiving of Vietnamese number formats, and never
 /// losing what was typed (autosave as typed; a refused form comes back unchanged).
 struct ReportPageController {
-    struct Form: Content {
-        /// `inProgress` ticked: the figure is work still under way (not counted in the year to
-        /// date). The form used to ask the opposite ("Đã hoàn thành", pre-ticked); absent means done.
-        struct Figure: Content { var targetId: String?; var value: String?; var inProgress: String?; var confirmJump: String? }
-        struct Work: Content {
-            var description: String?; var quantity: String?; var unit: String?; var activityType: String?
-            var place: String?; var dates: String?; var groupIds: [String]?; var forecast: String?
-        }
-        struct Plan: Content {
-            var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?
-            var place: String?; var chairId: String?; var participantIds: [String]?; var preparedBy: String?
-            var groupIds: [String]?
-        }
-        var targets: [Figure]?
-        var work: [Work]?
-        var plans: [Plan]?
-        var difficulties: String?
-        var action: String?
-
-        var input: WeeklyReportInput {
-            WeeklyReportInput(
-                figures: (targets ?? []).compactMap { figure in
-                    guard let id = figure.targetId.flatMap(UUID.init(uuidString:)) else { return nil }
-                    return .init(targetID: id, value: figure.value ?? "", completed: figure.inProgress == nil,
-                                 confirmJump: figure.confirmJump != nil)
-                },
-                work: (work ?? []).map { .init(description: $0.description ?? "", quantity: $0.quantity ?? "", unit: $0.unit ?? "",
-                                               activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "",
-                                               groupIDs: $0.groupIds ?? [], forecast: $0.forecast != nil) },
-                plans: (plans ?? []).map { .init(date: $0.date ?? "", start: $0.start ?? "", end: $0.end ?? "", title: $0.title ?? "",
-                                                 roomID: $0.roomId ?? "", place: $0.place ?? "", chairID: $0.chairId ?? "",
-                                                 participantIDs: $0.participantIds ?? [], preparedBy: $0.preparedBy ?? "",
-                                                 groupIDs: $0.groupIds ?? []) },
-                difficulties: difficulties ?? "")
-        }
-    }
-
     struct TargetRow: Encodable, Sendable {
         var index: Int; var id: String; var code: String; var name: String; var unit: String; var yesNo: Bool
         var value: String; var completed: Bool; var yearToDate: String; var planned: String; var percent: String
@@ -128,9 +91,9 @@ struct ReportPageController {
         let user = try req.authorize(.writeOwnReport)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let author = try await ReportAuthor.resolve(req, user: user)
-        let form = try req.content.decode(Form.self)
-        let input = form.input
-        let submit = form.action == "submit"
+        let input = try ReportInputDecoder.decode(req)
+        // "Lưu" or "Nộp báo cáo": the button pressed, the form's only field that is not the report.
+        let submit = (try? req.content.get(String.self, at: "action")) == "submit"
         do {
             try await ReportService.save(input, submit: submit, person: author, actorID: user.personID, week: week,
                                          calendar: user.calendar, now: req.now, on: req.db)
@@ -167,7 +130,7 @@ struct ReportPageController {
         let user = try req.authorize(.writeOwnReport)
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let author = try await ReportAuthor.resolve(req, user: user)
-        let form = try req.content.decode(Form.self)
+        let input = try ReportInputDecoder.decode(req)
         // A locked report keeps nothing: the form must not say "Đã tự lưu" for it (409, with why).
         if let existing = try await ReportService.find(personID: author.requireID(), week: week.id, on: req.db),
            let lock = try await CompilationService.reportLock(personID: author.requireID(), week: week.id,
@@ -178,7 +141,7 @@ struct ReportPageController {
             try response.content.encode(APIErrorBody(error: .init(code: "report_locked", message: lock.message, fields: [:])), as: .json)
             return response
         }
-        let (report, _) = try await ReportService.autosave(form.input, person: author, week: week, now: req.now, on: req.db)
+        let (report, _) = try await ReportService.autosave(input, person: author, week: week, now: req.now, on: req.db)
         struct Saved: Content { var savedAt: String; var time: String }
         let calendar = user.calendar
         let savedAt = report.draftSavedAt ?? req.now
@@ -206,7 +169,7 @@ struct ReportPageController {
             restoredDraftAt = report.draftSavedAt.map { calendar.vietnameseDateTime($0) }
         }
         if input == nil, let report {
-            input = ReportsAPIController.input(from: try await ReportService.content(of: report, on: db))
+            input = try await ReportService.content(of: report, on: db).input
         }
         if input == nil {
             var start = WeeklyReportInput()
@@ -228,18 +191,12 @@ struct ReportPageController {
         let entererIDs = Set(currentFigures.values.map(\.enteredByID))
         let enterers = entererIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
             .filter(\.$id ~~ Array(entererIDs)).all().map { ($0.id!, $0.fullName) })
-        // Figures from the saved report are stored text, shown in Vietnamese notation; typed ones as typed.
-        let figuresAreStored = try typed == nil && report?.typedDraft == nil
         var targetRows = try targets.enumerated().map { index, target in
             let id = try target.requireID()
             let typedFigure = typedFigures[id]
             let figureIndex = typedInput.figures.firstIndex { $0.targetID == id }
-            let value: String
-            if let typedFigure {
-                value = target.valueKind == .yesNo ? typedFigure.value : (figuresAreStored
-                    ? DecimalText.load(typedFigure.value).map { VietnameseNumber.format($0, maxFractionDigits: 6) } ?? typedFigure.value
-                    : typedFigure.value)
-            } else { value = "" }
+            // Typed figures as typed; a saved report's are already in Vietnamese notation (`ReportContent.input`).
+            let value = typedFigure?.value ?? ""
             let p = progress[id]
             return TargetRow(index: index, id: id.uuidString, code: target.code, name: target.name, unit: target.unitOfMeasure,
                              yesNo: target.valueKind == .yesNo, value: value, completed: typedFigure?.completed ?? true,
@@ -291,7 +248,7 @@ struct ReportPageController {
         // Blank lines to fill: three on an empty report, one more after what is written ("+ Thêm dòng" adds more).
         workLines.append(contentsOf: Array(repeating: WeeklyReportInput.WorkLine(), count: workLines.isEmpty ? 3 : 1))
         let workRows = workLines.enumerated().map { index, line in
-            WorkRow(index: index, description: line.description, quantity: Self.readable(line.quantity, typed: typed != nil || restoredDraftAt != nil),
+            WorkRow(index: index, description: line.description, quantity: line.quantity,
                     unit: line.unit,
                     activityTypes: [Choice(value: "", label: "—", selected: line.activityType.isEmpty)]
                         + types.map { Choice(value: $0.code, label: $0.name, selected: $0.code == line.activityType, hint: $0.defaultUnit) },
@@ -401,12 +358,6 @@ struct ReportPageController {
             previousWeekHref: SiteRoute.report(week: previousWeek.id, personID: onBehalf ? authorID : nil).path,
             assignedTasks: assignedTasks.hasTasks ? assignedTasks : nil)
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
-    }
-
-    /// Numbers stored in canonical form show in Vietnamese format; typed text shows as typed.
-    private static func readable(_ quantity: String, typed: Bool) -> String {
-        guard !typed, let value = DecimalText.load(quantity) else { return quantity }
-        return VietnameseNumber.format(value, maxFractionDigits: 6)
     }
 
     /// The summary's problems in the order of the form, each linking to its field's id.

@@ -3,18 +3,19 @@ import Foundation
 import GiaoBanCore
 import Vapor
 
-/// The stored content of a report, as one value: what the API returns and what the audit trail
-/// keeps before and after each correction.
+/// The stored content of a report, as one value: the read model the API (`ReportDTO`), the form
+/// (`input`) and the focal point's page answer from, and what the audit trail keeps before and
+/// after each correction. Figures are `Decimal` as stored, and encode as exact JSON numbers.
 struct ReportContent: Content, Equatable {
     struct Figure: Content, Equatable {
         var targetId: UUID
-        var value: Double
+        var value: Decimal
         var completed: Bool
         var unusualJump: Bool?
     }
     struct Work: Content, Equatable {
         var description: String
-        var quantity: Double
+        var quantity: Decimal
         var unit: String
         var activityType: String?
         var place: String?
@@ -41,8 +42,26 @@ struct ReportContent: Content, Equatable {
     var plans: [Plan]
     /// Khó khăn, vướng mắc, đề xuất, kiến nghị.
     var difficulties: String?
+
+    /// The stored report as typed input, numbers as a reporter writes them ("1.234,5"): what the
+    /// form shows of a saved report, and what submitting what is saved re-checks (an unusual jump
+    /// the reporter confirmed stays confirmed).
+    var input: WeeklyReportInput {
+        WeeklyReportInput(
+            figures: targets.map { .init(targetID: $0.targetId, value: WeeklyReportInput.typed($0.value), completed: $0.completed,
+                                         confirmJump: $0.unusualJump == true) },
+            work: work.map { .init(description: $0.description, quantity: WeeklyReportInput.typed($0.quantity), unit: $0.unit,
+                                   activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "",
+                                   groupIDs: $0.groupIds.map(\.uuidString), forecast: $0.forecast) },
+            plans: plans.map { .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomID: $0.roomId?.uuidString ?? "",
+                                     place: $0.place ?? "", chairID: $0.chairId?.uuidString ?? "",
+                                     participantIDs: $0.participantIds.map(\.uuidString), preparedBy: $0.preparedBy ?? "",
+                                     groupIDs: $0.groupIds.map(\.uuidString)) },
+            difficulties: difficulties ?? "")
+    }
 }
 
+/// The API's report: its content (`ReportContent`'s lines, same field names) and its state.
 struct ReportDTO: Content {
     var id: UUID
     var personId: UUID
@@ -89,9 +108,9 @@ enum ReportService {
         async let work = ReportWorkItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         async let plans = ReportPlanItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         return ReportContent(
-            targets: try await figures.map { .init(targetId: $0.targetID, value: DecimalText.json($0.value) ?? 0, completed: $0.completed,
+            targets: try await figures.map { .init(targetId: $0.targetID, value: $0.value, completed: $0.completed,
                                                    unusualJump: $0.unusualJump ? true : nil) },
-            work: try await work.map { try .init(description: $0.description, quantity: DecimalText.json(DecimalText.load($0.quantityText)) ?? 0,
+            work: try await work.map { try .init(description: $0.description, quantity: DecimalText.load($0.quantityText) ?? 0,
                                               unit: $0.unit, activityType: $0.activityType, place: $0.place, dates: $0.dates,
                                               groupIds: $0.groupIDs, forecast: $0.forecast) },
             plans: try await plans.map { try .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomId: $0.roomID,

@@ -6,7 +6,8 @@ import Vapor
 /// the form to propose (the reporter accepts it; nothing is rewritten silently). The rule is
 /// `QuantityInput` in GiaoBanCore, so the form and the server never disagree.
 enum WorkLineProposal {
-    struct Split: Content, Equatable { var quantity: String; var quantityValue: Double; var unit: String }
+    /// `quantityValue` is the exact number, encoded as a JSON number from its decimal digits.
+    struct Split: Content, Equatable { var quantity: String; var quantityValue: Decimal; var unit: String }
     struct Answer: Content, Equatable {
         var text: String
         /// Set when the whole text is a quantity with its unit ("3 buổi"): what the quantity field becomes.
@@ -23,7 +24,7 @@ enum WorkLineProposal {
             throw AppError(.unprocessableEntity, code: "too_long", message: "Quá dài (tối đa \(WeeklyReportRules.maxTextLength) ký tự).")
         }
         func dto(_ split: QuantityInput.Split?) -> Split? {
-            split.map { Split(quantity: $0.quantityText, quantityValue: NSDecimalNumber(decimal: $0.quantity).doubleValue, unit: $0.unit) }
+            split.map { Split(quantity: $0.quantityText, quantityValue: $0.quantity, unit: $0.unit) }
         }
         return Answer(text: text, split: dto(QuantityInput.split(text)), proposal: dto(QuantityInput.propose(text)))
     }
