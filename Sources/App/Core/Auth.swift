@@ -114,8 +114,6 @@ enum AccountQueries {
 enum SignedInContext {
     static let personPrefix = "p__"
     static let communePrefix = "m__"
-    private static let personColumns = Person().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
-    private static let communeColumns = Commune().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
 
     /// Where the person's id comes from: a credential row `c` joined to `p`, or `p` alone.
     enum Anchor: String { case credential = "c.person_id", person = "p.id" }
@@ -133,8 +131,8 @@ enum SignedInContext {
 
     private static func columns(dialect: String, person: String) -> String {
         let list = { SQLAccess.idList(dialect: dialect, $0) }
-        let personal = personColumns.map { "p.\($0) AS \(personPrefix)\($0)" }
-        let communal = communeColumns.map { "m.\($0) AS \(communePrefix)\($0)" }
+        let personal = [SQLAccess.prefixedColumns(Person.self, alias: "p", prefix: personPrefix)]
+        let communal = [SQLAccess.prefixedColumns(Commune.self, alias: "m", prefix: communePrefix)]
         let sets = [
             "(SELECT \(list("gm.group_id")) FROM group_memberships gm WHERE gm.person_id = \(person) AND gm.kind = 'aggregator') AS aggregated_group_ids",
             "(SELECT \(list("cs.cell_id")) FROM cell_supervisors cs WHERE cs.person_id = \(person)) AS supervised_cell_ids",

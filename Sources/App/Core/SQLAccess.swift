@@ -34,4 +34,16 @@ enum SQLAccess {
         let text = try row.decode(column: column, as: String?.self) ?? ""
         return Set(text.split(separator: ",").compactMap { UUID(uuidString: String($0)) })
     }
+
+    /// The same ids in a stable order (the aggregate's order is the database's choice).
+    static func sortedIDs(_ row: any SQLRow, _ column: String) throws -> [UUID] {
+        try ids(row, column).sorted { $0.uuidString < $1.uuidString }
+    }
+
+    /// `alias.column AS prefixcolumn, …` for every stored field of a model, to read it from a joined
+    /// row through `PrefixedRow`.
+    static func prefixedColumns<M: Model>(_ model: M.Type, alias: String, prefix: String) -> String {
+        M().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
+            .map { "\(alias).\($0) AS \(prefix)\($0)" }.joined(separator: ", ")
+    }
 }

@@ -29,26 +29,37 @@ enum LedgerService {
     /// point's); `personIDs` to some people.
     static func obligated(communeID: UUID, groupIDs: Set<UUID>? = nil, personIDs: Set<UUID>? = nil,
                           on db: any Database) async throws -> [Obligated] {
-        var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
-        if let groupIDs { groupQuery = groupQuery.filter(\.$id ~~ Array(groupIDs)) }
-        let groups = try await groupQuery.all()
-        let ids = try groups.map { try $0.requireID() }
-        guard !ids.isEmpty else { return [] }
-        var memberships = try await GroupMembership.query(on: db).filter(\.$groupID ~~ ids).filter(\.$kind == .member).all()
-        if let personIDs { memberships = memberships.filter { personIDs.contains($0.personID) } }
-        let groupsByPerson = Dictionary(grouping: memberships, by: \.personID).mapValues { $0.map(\.groupID) }
-        let people = groupsByPerson.isEmpty ? [] : try await Person.query(on: db)
-            .filter(\.$id ~~ Array(groupsByPerson.keys)).filter(\.$active == true).filter(\.$reportsWeekly == true)
-            .all().sortedByVietnameseName(\.fullName)
-        let personIDList = try people.map { try $0.requireID() }
-        let units = personIDList.isEmpty ? [] : try await PersonUnit.query(on: db).filter(\.$personID ~~ personIDList).all()
-        let unitsByPerson = Dictionary(grouping: units, by: \.personID).mapValues { $0.map(\.unitID) }
-        return try people.map { person in
-            let id = try person.requireID()
-            return Obligated(person: person, personID: id, groupIDs: groupsByPerson[id] ?? [], unitIDs: unitsByPerson[id] ?? [],
-                             duty: person.reportingDuty)
+        if let groupIDs, groupIDs.isEmpty { return [] }
+        if let personIDs, personIDs.isEmpty { return [] }
+        let sql = try SQLAccess.sql(db)
+        // One statement: the people, with the (chosen) active groups they are members of and their
+        // units as id lists. A person is listed iff that group list is not empty.
+        var groupFilter: SQLQueryString = "g.commune_id = \(bind: communeID) AND g.active = \(bind: true)"
+        if let groupIDs { groupFilter = groupFilter + " AND g.id IN (\(binds: Array(groupIDs)))" }
+        var personFilter: SQLQueryString = ""
+        if let personIDs { personFilter = " AND p.id IN (\(binds: Array(personIDs)))" }
+        let memberGroups: SQLQueryString = """
+            FROM group_memberships gm JOIN report_groups g ON g.id = gm.group_id
+            WHERE gm.person_id = p.id AND gm.kind = 'member' AND \(groupFilter)
+            """
+        let query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.personColumns),
+              (SELECT \(unsafeRaw: SQLAccess.idList(sql, "gm.group_id")) \(memberGroups)) AS group_ids,
+              (SELECT \(unsafeRaw: SQLAccess.idList(sql, "pu.unit_id")) FROM person_units pu WHERE pu.person_id = p.id) AS unit_ids
+            FROM people p
+            WHERE p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(personFilter)
+              AND EXISTS (SELECT 1 \(memberGroups))
+            """
+        let rows = try await sql.raw(query).all()
+        let people = try rows.map { row -> Obligated in
+            let person = try PrefixedRow(row: row, prefix: "p__").decode(fluentModel: Person.self)
+            return Obligated(person: person, personID: try person.requireID(), groupIDs: try SQLAccess.sortedIDs(row, "group_ids"),
+                             unitIDs: try SQLAccess.sortedIDs(row, "unit_ids"), duty: person.reportingDuty)
         }
+        return people.sortedByVietnameseName(\.person.fullName)
     }
+
+    private static let personColumns = SQLAccess.prefixedColumns(Person.self, alias: "p", prefix: "p__")
 
     /// The ledger rows of some weeks for some people: only the weeks each person owes (see
     /// `LedgerRules.owesWeeklyReport`): a week that is not owed is no row, so it counts nowhere.
