@@ -126,41 +126,21 @@ enum CompilationService {
 
     static func view(group: ReportGroup, week: ReportWeek, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> GroupWeekView {
         let groupID = try group.requireID()
-        let groupWeek = try await groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
-        let memberships = try await GroupMembership.query(on: db).filter(\.$groupID == groupID).all()
-        let aggregatorIDs = memberships.filter { $0.kind == .aggregator }.map(\.personID)
-
-        let obligated = try await LedgerService.obligated(communeID: group.communeID, groupIDs: [groupID], on: db)
-        let rows = try await LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
-        let entries = Dictionary(rows.map { ($0.obligated.personID, $0.entry) }, uniquingKeysWith: { first, _ in first })
-        let memberIDs = obligated.map(\.personID)
-        let reports = memberIDs.isEmpty ? [] : try await WeeklyReport.query(on: db)
-            .filter(\.$personID ~~ memberIDs).filter(\.$weekID == week.id.description).all()
+        // Four independent reads run side by side (each waits on the database's threads): the
+        // group's week and focal points, the members with their ledger and reports, the targets
+        // with their figures, and the commune's activity types.
+        async let groupWeekRead = groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
+        async let aggregatorRead = aggregatorIDs(groupID: groupID, on: db)
+        async let membersRead = members(of: group, week: week, calendar: calendar, now: now, on: db)
+        async let targetsRead = targetLines(of: group, week: week, on: db)
+        async let typesRead = ActivityType.query(on: db).filter(\.$communeID == group.communeID).all()
+        let (groupWeek, aggregatorIDs) = (try await groupWeekRead, try await aggregatorRead)
+        let (obligated, entries, reports) = try await membersRead
         let reportByPerson = Dictionary(reports.map { ($0.personID, $0) }, uniquingKeysWith: { first, _ in first })
         let members = obligated.map { GroupWeekView.Member(person: $0.person, personID: $0.personID, entry: entries[$0.personID],
                                                             report: reportByPerson[$0.personID]) }
 
-        // The merged table: the group's targets of the year, this week and year to date.
-        let targets = try await Target.query(on: db).filter(\.$groupID == groupID).filter(\.$year == week.id.year)
-            .filter(\.$active == true).sort(\.$sortOrder).sort(\.$code).all()
-        let progress = try await TargetProgressQuery.progress(of: targets, through: week.id, on: db)
-        let units = try await OrgUnit.query(on: db).filter(\.$communeID == group.communeID).all()
-        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
-        let weeksInYear = WeekNaming.weeksInISOYear(week.id.year)
-        let figures = try await TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
-        let enterers = Set(figures.values.map(\.enteredByID))
-        let entererNames = enterers.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
-            .filter(\.$id ~~ Array(enterers)).all().map { ($0.id!, $0.fullName) })
-        let targetLines = targets.map { target in
-            let p = progress[target.id!]
-            let figure = figures[target.id!]
-            return GroupWeekView.TargetLine(
-                target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
-                behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
-                                              rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear),
-                enteredBy: figure.flatMap { entererNames[$0.enteredByID] }, enteredByID: figure?.enteredByID,
-                unusualJump: figure?.unusualJump ?? false)
-        }
+        let targetLines = try await targetsRead
 
         // The members' other work and plans that belong to this group, from submitted reports, in
         // two queries: a line goes to the groups its author chose, so a person in three groups
@@ -185,7 +165,7 @@ enum CompilationService {
         }
 
         // Totals per activity type and unit (lines without a type are counted by their unit).
-        let types = try await ActivityType.query(on: db).filter(\.$communeID == group.communeID).all()
+        let types = try await typesRead
         let typeNames = Dictionary(uniqueKeysWithValues: types.map { ($0.code, $0.name) })
         let activityTotals = WorkTotals.byActivity(work.map {
             WorkQuantity(description: $0.item.description, quantity: DecimalText.load($0.item.quantityText) ?? 0,
@@ -200,6 +180,46 @@ enum CompilationService {
         return GroupWeekView(group: group, groupID: groupID, week: week, groupWeek: groupWeek, aggregatorIDs: aggregatorIDs,
                              members: members, targets: targetLines, activityTotals: activityTotals, work: work, plans: plans,
                              difficulties: difficulties, compilationDue: calendar.deadlines(for: week).groupCompilation)
+    }
+
+    /// The group's members who owe this week, their ledger entries and their reports of the week.
+    private static func members(of group: ReportGroup, week: ReportWeek, calendar: CommuneCalendar, now: Date,
+                                on db: any Database) async throws
+        -> (obligated: [LedgerService.Obligated], entries: [UUID: LedgerEntry], reports: [WeeklyReport]) {
+        let obligated = try await LedgerService.obligated(communeID: group.communeID, groupIDs: [try group.requireID()], on: db)
+        let memberIDs = obligated.map(\.personID)
+        async let rowsRead = LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
+        async let reportsRead = memberIDs.isEmpty ? [] : WeeklyReport.query(on: db)
+            .filter(\.$personID ~~ memberIDs).filter(\.$weekID == week.id.description).all()
+        let entries = Dictionary(try await rowsRead.map { ($0.obligated.personID, $0.entry) }, uniquingKeysWith: { first, _ in first })
+        return (obligated, entries, try await reportsRead)
+    }
+
+    /// The merged table: the group's targets of the year, this week and year to date.
+    private static func targetLines(of group: ReportGroup, week: ReportWeek, on db: any Database) async throws -> [GroupWeekView.TargetLine] {
+        let groupID = try group.requireID()
+        let targets = try await Target.query(on: db).filter(\.$groupID == groupID).filter(\.$year == week.id.year)
+            .filter(\.$active == true).sort(\.$sortOrder).sort(\.$code).all()
+        async let progressRead = TargetProgressQuery.progress(of: targets, through: week.id, on: db)
+        async let unitsRead = OrgUnit.query(on: db).filter(\.$communeID == group.communeID).all()
+        async let figuresRead = TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
+        let (progress, units, figures) = (try await progressRead, try await unitsRead, try await figuresRead)
+        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        let weeksInYear = WeekNaming.weeksInISOYear(week.id.year)
+        let enterers = Set(figures.values.map(\.enteredByID))
+        let entererNames = enterers.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
+            .filter(\.$id ~~ Array(enterers)).all().map { ($0.id!, $0.fullName) })
+        let targetLines = targets.map { target in
+            let p = progress[target.id!]
+            let figure = figures[target.id!]
+            return GroupWeekView.TargetLine(
+                target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
+                behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
+                                              rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear),
+                enteredBy: figure.flatMap { entererNames[$0.enteredByID] }, enteredByID: figure?.enteredByID,
+                unusualJump: figure?.unusualJump ?? false)
+        }
+        return targetLines
     }
 
     // MARK: Actions
