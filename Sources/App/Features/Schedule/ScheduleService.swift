@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import GiaoBanCore
 import Vapor
@@ -151,11 +152,20 @@ enum ScheduleService {
                          personID: dto.personId, unitID: dto.unitId)
     }
 
+    /// The names of the commune's people, rooms and units by id, in one statement of two columns
+    /// (the schedule names whoever and whatever its items refer to, active or not).
     static func nameLookup(communeID: UUID, on db: any Database) async throws -> [UUID: String] {
+        let rows = try await SQLAccess.sql(db).raw("""
+            SELECT id, full_name AS name FROM people WHERE commune_id = \(bind: communeID)
+            UNION ALL SELECT id, name FROM rooms WHERE commune_id = \(bind: communeID)
+            UNION ALL SELECT id, name FROM units WHERE commune_id = \(bind: communeID)
+            """).all()
         var names: [UUID: String] = [:]
-        for person in try await Person.query(on: db).filter(\.$communeID == communeID).all() { names[person.id!] = person.fullName }
-        for room in try await Room.query(on: db).filter(\.$communeID == communeID).all() { names[room.id!] = room.name }
-        for unit in try await OrgUnit.query(on: db).filter(\.$communeID == communeID).all() { names[unit.id!] = unit.name }
+        names.reserveCapacity(rows.count)
+        for row in rows {
+            guard let id = UUID(uuidString: try SQLAccess.idText(row, "id")) else { continue }
+            names[id] = try row.decode(column: "name", as: String.self)
+        }
         return names
     }
 
