@@ -56,16 +56,22 @@ struct LedgerPagesController {
         guard AccessPolicy.allows(user.actor, .readGroupLedgers) else { throw AppError.forbidden }
         let readable = LedgerService.readableGroups(user.actor)
         let calendar = user.calendar
-        let people = try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db)
-        let rows = try await LedgerService.rows(for: people, weeks: [week], calendar: calendar, now: now, on: db)
+        // Independent reads side by side: the people and their rows, the groups, the units, the
+        // groups' compilations.
+        async let rowsRead = LedgerService.rows(for: try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db),
+                                                weeks: [week], calendar: calendar, now: now, on: db)
         var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true)
         if let readable { groupQuery = groupQuery.filter(\.$id ~~ Array(readable)) }
-        let groups = try await groupQuery.all().inDisplayOrder
+        async let groupsRead = groupQuery.all()
+        async let unitsRead = OrganisationQueries.units(communeID: user.communeID, on: db)
+        async let compilationsRead = LedgerService.compilationRows(communeID: user.communeID, groupIDs: readable, week: week,
+                                                                   calendar: calendar, now: now, on: db)
+        let rows = try await rowsRead
+        let groups = try await groupsRead.inDisplayOrder
         let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
         let groupOrder = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1.id!, $0) })
-        let unitNames = Dictionary(uniqueKeysWithValues: try await OrganisationQueries.units(communeID: user.communeID, on: db).map { ($0.id!, $0.name) })
-        let compilations = try await LedgerService.compilationRows(communeID: user.communeID, groupIDs: readable, week: week,
-                                                                   calendar: calendar, now: now, on: db)
+        let unitNames = Dictionary(uniqueKeysWithValues: try await unitsRead.map { ($0.id!, $0.name) })
+        let compilations = try await compilationsRead
         let compilationByGroup = Dictionary(uniqueKeysWithValues: compilations.map { ($0.group.id!, $0.entry) })
         // `rows` come in the order of `obligated`: Vietnamese order of names.
         var lines = rows.map { row in
