@@ -100,21 +100,6 @@ struct SubmitCellMonthInput: Content { var note: String? }
 
 /// `/api/v1/cells/...`: meetings, the month's reports and their compilation, rubrics, rotations.
 struct CellsAPIController {
-    static func month(_ raw: String?) throws -> ReportMonth {
-        guard let raw, let month = ReportMonth(raw), (2000...2100).contains(month.year) else {
-            throw AppError(.badRequest, code: "invalid_parameter", message: "Tháng không hợp lệ (dạng yyyy-MM, ví dụ 2021-08).",
-                           fields: ["month": "Tháng không hợp lệ."])
-        }
-        return month
-    }
-
-    static func year(_ raw: String?) throws -> Int {
-        guard let raw, let year = Int(raw), (2000...2100).contains(year) else {
-            throw AppError(.badRequest, code: "invalid_parameter", message: "Năm không hợp lệ.", fields: ["year": "Năm không hợp lệ."])
-        }
-        return year
-    }
-
     private func readableCell(_ req: Request) async throws -> (CurrentUser, PartyCell) {
         let user = try req.requireUser()
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
@@ -133,7 +118,7 @@ struct CellsAPIController {
 
     func listMeetings(_ req: Request) async throws -> ListDTO<CellMeetingDTO> {
         let (user, cell) = try await readableCell(req)
-        let month = try req.query[String.self, at: "month"].map { try Self.month($0) }
+        let month = try req.query[String.self, at: "month"].map { try PathParameter.month($0) }
             ?? ReportMonth(LocalDate.inZone(req.now, user.calendar.timeZone))
         return ListDTO(items: try await CellService.meetings(cellIDs: [cell.requireID()], month: month, on: req.db).map(CellMeetingDTO.init))
     }
@@ -168,7 +153,7 @@ struct CellsAPIController {
 
     func submitMonth(_ req: Request) async throws -> CellMonthReportDTO {
         let (user, cell) = try await writableCell(req)
-        let month = try Self.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         let input = req.body.data == nil ? SubmitCellMonthInput() : try req.decodeJSON(SubmitCellMonthInput.self)
         let calendar = user.calendar
         let report = try await CellService.submitMonth(cell: cell, month: month, note: input.note, actor: user.actor, now: req.now,
@@ -186,7 +171,7 @@ struct CellsAPIController {
     /// cells (members in charge).
     func compilation(_ req: Request) async throws -> CellCompilationDTO {
         let user = try req.requireUser()
-        let month = try Self.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         guard AccessPolicy.allows(user.actor, .openCellMeetings) else { throw AppError.forbidden }
         let cells = try await CellService.cells(for: user.actor, on: req.db)
         let calendar = user.calendar
@@ -197,7 +182,7 @@ struct CellsAPIController {
 
     func compilationDocument(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCellReports)
-        let month = try Self.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         return try await CellDocuments.response(for: user, month: month, req: req)
     }
 
@@ -205,14 +190,14 @@ struct CellsAPIController {
 
     func rubric(_ req: Request) async throws -> RubricDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let (rubric, stored) = try await CellService.rubric(year: year, communeID: user.communeID, on: req.db)
         return RubricDTO(year: year, stored: stored, maxTotal: NSDecimalNumber(decimal: rubric.maxTotal).doubleValue, rubric: rubric)
     }
 
     func putRubric(_ req: Request) async throws -> RubricDTO {
         let user = try req.authorize(.manageRubric)
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         var rubric = try req.decodeJSON(MeetingRubric.self)
         rubric.year = year
         try await CellService.saveRubric(rubric, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
@@ -264,14 +249,14 @@ struct CellsAPIController {
 
     func showRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let person = try await rotationPerson(req, user: user)
         return try await Self.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
     }
 
     func proposeRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let person = try await rotationPerson(req, user: user)
         return try await Self.rotation(person: person, year: year, proposeAfresh: true, communeID: user.communeID, on: req.db)
     }
@@ -292,7 +277,7 @@ struct CellsAPIController {
 
     func putRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let person = try await rotationPerson(req, user: user)
         let input = try req.decodeJSON(RotationInput.self)
         _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: Self.visits(input.visits),

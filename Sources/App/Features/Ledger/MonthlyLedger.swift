@@ -123,7 +123,7 @@ extension LedgerAPIController {
         let user = try req.requireUser()
         let calendar = user.calendar
         let yearText = req.query[String.self, at: "year"]
-        let year = try yearText.map { try CellsAPIController.year($0) } ?? LocalDate.inZone(req.now, calendar.timeZone).year
+        let year = try yearText.map { try PathParameter.year($0) } ?? LocalDate.inZone(req.now, calendar.timeZone).year
         let (units, cells, people) = try await LedgerPagesController.monthlyScope(user.actor, on: req.db)
         return MonthlyLedgerDTO(year: year,
                                 units: try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db),

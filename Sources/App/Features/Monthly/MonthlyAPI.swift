@@ -79,16 +79,10 @@ struct MonthlyOverview: Sendable {
 /// `/api/v1/monthly-reports/...`: each unit's monthly report (drafted from its weekly reports),
 /// and the month's compilation for the Standing Committee, the Executive Committee and the district.
 struct MonthlyAPIController {
-    static func month(_ req: Request, parameter: Bool) throws -> ReportMonth? {
-        let raw = parameter ? req.parameters.get("month") : req.query[String.self, at: "month"]
-        guard let raw, !raw.isEmpty else { return nil }
-        return try CellsAPIController.month(raw)
-    }
-
     func list(_ req: Request) async throws -> MonthlyOverviewDTO {
         let user = try req.requireUser()
         let calendar = user.calendar
-        let month = try Self.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
+        let month = try PathParameter.month(req, inPath: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         return MonthlyOverviewDTO(
@@ -119,7 +113,7 @@ struct MonthlyAPIController {
             let facts = try await AccessFacts.person(person, on: req.db)
             let allowed = AccessPolicy.allows(user.actor, write ? .writePersonMonthlyReport(person: facts) : .readPersonMonthlyReport(person: facts))
             guard allowed else { throw AppError.forbidden }
-            guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+            guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
             try await MonthlyService.requireOwed(person, month: month, calendar: calendar, on: req.db)
             return (user, .person(person), MonthlyService.context(month, calendar: calendar))
         }
@@ -127,7 +121,7 @@ struct MonthlyAPIController {
         let unitID = try unit.requireID()
         let allowed = AccessPolicy.allows(user.actor, write ? .writeMonthlyReport(unitID: unitID) : .readUnitMonthlyReport(unitID: unitID))
         guard allowed else { throw AppError.forbidden }
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return (user, .unit(unit), MonthlyService.context(month, calendar: calendar))
     }
 
@@ -176,13 +170,13 @@ struct MonthlyAPIController {
 
     func showCompilation(_ req: Request) async throws -> MonthlyCompilationDTO {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await Self.compilation(user: user, month: month, now: req.now, on: req.db)
     }
 
     func putCompilation(_ req: Request) async throws -> MonthlyCompilationDTO {
         let user = try req.authorize(.compileMonthlyReports)
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         let input = try req.decodeJSON(MonthlyCompilationInput.self)
         _ = try await MonthlyService.saveCompilation(assessment: input.assessment, nextMonth: input.nextMonth, communeID: user.communeID,
                                                      month: month, actor: user.actor, now: req.now, on: req.db)
@@ -191,7 +185,7 @@ struct MonthlyAPIController {
 
     func document(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await MonthlyDocuments.response(for: user, month: month, req: req)
     }
 }

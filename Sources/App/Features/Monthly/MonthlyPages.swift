@@ -31,7 +31,7 @@ struct MonthlyPagesController {
     func index(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let calendar = user.calendar
-        let month = try MonthlyAPIController.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
+        let month = try PathParameter.month(req, inPath: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         // The menu's question, so that its link never answers 403; the list holds what the user may see.
         guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
@@ -220,13 +220,13 @@ struct MonthlyPagesController {
 
     func compilation(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try MonthlyAPIController.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await renderCompilation(req, user: user, month: month, typed: nil, errors: .init())
     }
 
     func saveCompilation(_ req: Request) async throws -> Response {
         let user = try req.authorize(.compileMonthlyReports)
-        guard let month = try MonthlyAPIController.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         let form = try req.content.decode(MonthlyCompilationInput.self)
         do {
             _ = try await MonthlyService.saveCompilation(assessment: form.assessment, nextMonth: form.nextMonth, communeID: user.communeID,
@@ -240,7 +240,7 @@ struct MonthlyPagesController {
 
     func document(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try MonthlyAPIController.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await MonthlyDocuments.response(for: user, month: month, req: req)
     }
 }
