@@ -94,7 +94,7 @@ struct MonthlyPagesController {
     }
 
     private func load(_ req: Request) async throws -> (CurrentUser, MonthlyOwner, MonthlyService.Context, Bool) {
-        let (user, owner, context) = try await MonthlyAPIController.owner(req, write: false)
+        let (user, owner, context) = try await MonthlyOwner.resolve(req, write: false)
         let canWrite: Bool
         switch owner {
         case .unit(let unit): canWrite = AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!))
