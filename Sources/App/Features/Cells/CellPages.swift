@@ -351,7 +351,7 @@ struct CellPagesController {
         }
         let person = try await rotationPerson(req, user: user, raw: raw)
         let afresh = req.query[String.self, at: "propose"] == "1"
-        let dto = try await CellsAPIController.rotation(person: person, year: year, proposeAfresh: afresh, communeID: user.communeID, on: req.db)
+        let dto = try await RotationDTO.load(person: person, year: year, proposeAfresh: afresh, communeID: user.communeID, on: req.db)
         return try await renderRotation(req, user: user, person: person, dto: dto, rows: nil, errors: .init())
     }
 
@@ -374,12 +374,12 @@ struct CellPagesController {
         var errors = FieldErrors()
         do {
             if !problems.isEmpty { throw AppError.invalid(["visits": problems.joined(separator: " ")]) }
-            _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: CellsAPIController.visits(visits),
+            _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: RotationInput.rotationVisits(visits),
                                                    communeID: user.communeID, actor: user.actor, now: req.now, on: req.db)
             return req.redirect(to: .cellRotation(year: year, personID: person.id!), notice: "saved")
         } catch let error as AppError where error.status == .unprocessableEntity || error.status == .conflict {
             errors["visits"] = [error.message, error.fields["visits"]].compactMap { $0 }.joined(separator: " ")
-            let dto = try await CellsAPIController.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
+            let dto = try await RotationDTO.load(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
             return try await renderRotation(req, user: user, person: person, dto: dto, rows: filled, errors: errors, status: error.status)
         }
     }
