@@ -11,8 +11,8 @@ struct BriefingPageController {
     struct GroupCard: Encodable, Sendable {
         var id: String; var name: String; var state: String; var stateLabel: String; var summary: String
         var tally: LedgerPagesController.TallyView; var previousOnTime: Int
-        var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [CompilationPagesController.TotalRow]
-        var difficulties: [CompilationPagesController.DifficultyRow]
+        var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [GroupWeekRows.TotalRow]
+        var difficulties: [GroupWeekRows.DifficultyRow]
     }
     struct MeetingRow: Encodable, Sendable { var title: String; var day: String; var time: String; var moved: Bool }
     /// The commune's headline, first on the page (`BriefingHeadline`).
@@ -106,8 +106,8 @@ struct BriefingPageController {
                               planned: TargetProgressQuery.display($0.target.planned, kind: $0.target.valueKind),
                               percent: TargetProgressQuery.displayPercent($0.progress?.percent).nonEmpty ?? "0%")
                 },
-                changes: changes, totals: CompilationPagesController.totalRows(current.activityTotals),
-                difficulties: current.difficulties.map { .init(name: $0.fullName, text: $0.text) })
+                changes: changes, totals: GroupWeekRows.totals(current.activityTotals),
+                difficulties: GroupWeekRows.difficulties(current.difficulties))
         }
         let headline = Self.headline(views.map(\.0))
         let firstBehind = views.first { view, _ in view.targets.contains(where: \.behindPlan) }?.0.groupID
