@@ -10,7 +10,7 @@ struct BriefingPageController {
     struct ChangeRow: Encodable, Sendable { var code: String; var name: String; var before: String; var after: String }
     struct GroupCard: Encodable, Sendable {
         var id: String; var name: String; var state: String; var stateLabel: String; var summary: String
-        var tally: LedgerPagesController.TallyView; var previousOnTime: Int
+        var tally: LedgerTallyView; var previousOnTime: Int
         var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [GroupWeekRows.TotalRow]
         var difficulties: [GroupWeekRows.DifficultyRow]
     }

@@ -28,7 +28,7 @@ struct CompilationPagesController {
         var state: String; var stateLabel: String; var requiresApproval: Bool
         var due: String; var timeLeft: String; var compiledAt: String?; var approvedAt: String?; var approverComment: String?
         var changedAfterApproval: Bool
-        var members: [MemberRow]; var tally: LedgerPagesController.TallyView
+        var members: [MemberRow]; var tally: LedgerTallyView
         var units: [GroupWeekRows.UnitSection]; var totals: [GroupWeekRows.TotalRow]; var work: [WorkRow]; var plans: [PlanRow]
         var summary: String
         var difficulties: [GroupWeekRows.DifficultyRow]

@@ -149,13 +149,13 @@ extension LedgerPagesController {
         return (units, cells, people)
     }
 
-    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [LedgerCellView]; var tally: TallyView }
+    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [LedgerCellView]; var tally: LedgerTallyView }
     struct MonthlySection: Encodable, Sendable {
-        var months: [String]; var rows: [MonthlyRowView]; var tally: TallyView
+        var months: [String]; var rows: [MonthlyRowView]; var tally: LedgerTallyView
     }
     struct MonthlyView: Encodable, Sendable {
         var year: Int; var previousYear: Int; var nextYear: Int; var unitMonths: [String]; var cellMonths: [String]
-        var units: [MonthlyRowView]; var cells: [MonthlyRowView]; var unitTally: TallyView; var cellTally: TallyView
+        var units: [MonthlyRowView]; var cells: [MonthlyRowView]; var unitTally: LedgerTallyView; var cellTally: LedgerTallyView
         var people: MonthlySection; var asksUnits: Bool; var asksPeople: Bool
     }
 
@@ -181,9 +181,9 @@ extension LedgerPagesController {
                     let byMonth = Dictionary(row.cells.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
                     return MonthlyRowView(name: row.name, cells: months.map { month in
                         byMonth[month].map { LedgerCellView($0.entry, calendar: calendar) } ?? notOwed
-                    }, tally: TallyView(row.tally))
+                    }, tally: LedgerTallyView(row.tally))
                 },
-                tally: TallyView(tally))
+                tally: LedgerTallyView(tally))
         }
         let unitSection = section(unitRows)
         let cellSection = section(cellRows)

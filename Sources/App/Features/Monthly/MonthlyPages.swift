@@ -13,7 +13,7 @@ struct MonthlyPagesController {
     }
     struct IndexView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String; var period: String
-        var units: [UnitRow]; var canRead: Bool; var tally: LedgerPagesController.TallyView
+        var units: [UnitRow]; var canRead: Bool; var tally: LedgerTallyView
         /// The officials' personal reports (when the commune asks people for them).
         var people: [UnitRow] = []
         var asksUnits = true
@@ -186,7 +186,7 @@ struct MonthlyPagesController {
     struct CompilationView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String; var period: String
         var units: [CompiledUnit]; var assessment: String; var nextMonth: String; var canCompile: Bool; var updatedAt: String?
-        var tally: LedgerPagesController.TallyView; var errors: FieldErrors
+        var tally: LedgerTallyView; var errors: FieldErrors
     }
 
     private func renderCompilation(_ req: Request, user: CurrentUser, month: ReportMonth, typed: MonthlyCompilationInput?,
