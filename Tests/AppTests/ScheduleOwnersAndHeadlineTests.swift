@@ -208,7 +208,7 @@ struct ScheduleOwnersAndHeadlineTests {
             // The people counted are the distinct members of the groups who owe a report.
             let user = try #require(try await AccountQueries.currentUser(personID: try await t.person(TestApp.Demo.leader).requireID(),
                                                                          session: nil, on: t.db))
-            let views = try await BriefingPageController.load(user: user, week: try user.calendar.week(try #require(ReportWeekID("2021-W33"))),
+            let views = try await BriefingWeek.load(user: user, week: try user.calendar.week(try #require(ReportWeekID("2021-W33"))),
                                                               now: t.clock.now(), on: t.db)
             let due = Set(views.flatMap(\.members).filter { [.onTime, .late, .missing].contains($0.entry?.status) }.map(\.personID))
             #expect(onTime.last == due.count)
