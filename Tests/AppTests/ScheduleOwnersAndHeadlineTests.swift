@@ -77,7 +77,7 @@ struct ScheduleOwnersAndHeadlineTests {
             #expect(try await t.api(.POST, "/api/v1/schedule/2021-W34/publish?confirmConflicts=true", token: office).status == .ok)
 
             // The trip is in Nam's own calendar feed.
-            let feed = try await CalendarFeedsController.feed(communeID: nam.communeID, personID: namID, now: t.clock.now(), on: t.db)
+            let feed = try await CalendarFeed.feed(communeID: nam.communeID, personID: namID, now: t.clock.now(), on: t.db)
             let ics = try await t.app.testing().sendRequest(.GET, "/calendar/\(feed.token).ics")
             #expect(ics.status == .ok)
             let summaries = ics.body.string.components(separatedBy: "\r\n").filter { $0.hasPrefix("SUMMARY:") }
