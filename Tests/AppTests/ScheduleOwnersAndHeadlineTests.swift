@@ -77,7 +77,7 @@ struct ScheduleOwnersAndHeadlineTests {
             #expect(try await t.api(.POST, "/api/v1/schedule/2021-W34/publish?confirmConflicts=true", token: office).status == .ok)
 
             // The trip is in Nam's own calendar feed.
-            let feed = try await CalendarFeedsController.feed(communeID: nam.communeID, personID: namID, now: t.clock.now(), on: t.db)
+            let feed = try await CalendarFeed.feed(communeID: nam.communeID, personID: namID, now: t.clock.now(), on: t.db)
             let ics = try await t.app.testing().sendRequest(.GET, "/calendar/\(feed.token).ics")
             #expect(ics.status == .ok)
             let summaries = ics.body.string.components(separatedBy: "\r\n").filter { $0.hasPrefix("SUMMARY:") }
@@ -208,7 +208,7 @@ struct ScheduleOwnersAndHeadlineTests {
             // The people counted are the distinct members of the groups who owe a report.
             let user = try #require(try await AccountQueries.currentUser(personID: try await t.person(TestApp.Demo.leader).requireID(),
                                                                          session: nil, on: t.db))
-            let views = try await BriefingPageController.load(user: user, week: try user.calendar.week(try #require(ReportWeekID("2021-W33"))),
+            let views = try await BriefingWeek.load(user: user, week: try user.calendar.week(try #require(ReportWeekID("2021-W33"))),
                                                               now: t.clock.now(), on: t.db)
             let due = Set(views.flatMap(\.members).filter { [.onTime, .late, .missing].contains($0.entry?.status) }.map(\.personID))
             #expect(onTime.last == due.count)

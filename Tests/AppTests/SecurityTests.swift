@@ -318,8 +318,8 @@ struct SecurityTests {
     func calendarFeeds() async throws {
         try await withTestApp { t in
             let nam = try await t.person(TestApp.Demo.reporter)
-            let personal = try await CalendarFeedsController.feed(communeID: nam.communeID, personID: try nam.requireID(), now: t.clock.now(), on: t.db)
-            let commune = try await CalendarFeedsController.feed(communeID: nam.communeID, personID: nil, now: t.clock.now(), on: t.db)
+            let personal = try await CalendarFeed.feed(communeID: nam.communeID, personID: try nam.requireID(), now: t.clock.now(), on: t.db)
+            let commune = try await CalendarFeed.feed(communeID: nam.communeID, personID: nil, now: t.clock.now(), on: t.db)
             #expect(try await t.app.testing().sendRequest(.GET, "/calendar/\(personal.token).ics").status == .ok)
             nam.active = false
             try await nam.save(on: t.db)
@@ -334,7 +334,7 @@ struct SecurityTests {
             #expect(try await office.get("/calendar").body.string.contains("/calendar/commune/regenerate"))
             #expect(try await office.post("/calendar/commune/regenerate", []).status == .seeOther)
             #expect(try await t.app.testing().sendRequest(.GET, "/calendar/\(commune.token).ics").status == .notFound, "the old address stops")
-            let fresh = try await CalendarFeedsController.feed(communeID: nam.communeID, personID: nil, now: t.clock.now(), on: t.db)
+            let fresh = try await CalendarFeed.feed(communeID: nam.communeID, personID: nil, now: t.clock.now(), on: t.db)
             #expect(fresh.token != commune.token)
             #expect(try await t.app.testing().sendRequest(.GET, "/calendar/\(fresh.token).ics").status == .ok)
         }
@@ -424,7 +424,7 @@ struct SecurityTests {
             #expect(try await t.api(.DELETE, "/api/v1/auth/token", token: nil).status == .unauthorized)
 
             let nam = try await t.person(TestApp.Demo.reporter)
-            let feed = try await CalendarFeedsController.feed(communeID: nam.communeID, personID: try nam.requireID(), now: t.clock.now(), on: t.db)
+            let feed = try await CalendarFeed.feed(communeID: nam.communeID, personID: try nam.requireID(), now: t.clock.now(), on: t.db)
             let browser = t.browser()
             try await browser.login(TestApp.Demo.reporter)
             let page = try await browser.get("/account/access")
@@ -457,7 +457,7 @@ struct SecurityTests {
                 #expect(file.headers.first(name: .cacheControl)?.contains("no-store") == true, "\(path)")
             }
             let personNam = try await t.person(TestApp.Demo.reporter)
-            let feed = try await CalendarFeedsController.feed(communeID: personNam.communeID, personID: nil, now: t.clock.now(), on: t.db)
+            let feed = try await CalendarFeed.feed(communeID: personNam.communeID, personID: nil, now: t.clock.now(), on: t.db)
             let ics = try await t.app.testing().sendRequest(.GET, "/calendar/\(feed.token).ics")
             #expect(ics.headers.first(name: .cacheControl)?.contains("no-store") == true)
             #expect(try await office.get("/css/app.css").headers.first(name: .cacheControl)?.contains("public") == true)

@@ -22,7 +22,7 @@ struct CellPagesController {
     }
 
     static func month(_ req: Request, calendar: CommuneCalendar) throws -> ReportMonth {
-        if let raw = req.query[String.self, at: "month"], !raw.isEmpty { return try CellsAPIController.month(raw) }
+        if let raw = req.query[String.self, at: "month"], !raw.isEmpty { return try PathParameter.month(raw) }
         let today = LocalDate.inZone(req.now, calendar.timeZone)
         return CellReportPeriod.reportMonthDue(on: today, dueDay: calendar.settings.cellReportDueDay)
     }
@@ -83,7 +83,7 @@ struct CellPagesController {
         let user = try req.requireUser()
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         guard AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: try cell.requireID())) else { throw AppError.forbidden }
-        let month = try CellsAPIController.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         let form = try req.content.decode(SubmitForm.self)
         do {
             _ = try await CellService.submitMonth(cell: cell, month: month, note: form.note, actor: user.actor, now: req.now,
@@ -256,7 +256,7 @@ struct CellPagesController {
 
     func report(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCellReports)
-        let month = try CellsAPIController.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         let calendar = user.calendar
         let cells = try await CellService.cells(for: user.actor, on: req.db)
         let compiled = try await CellService.compile(communeID: user.communeID, month: month, cells: cells, calendar: calendar,
@@ -286,7 +286,7 @@ struct CellPagesController {
 
     func reportDocument(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCellReports)
-        return try await CellDocuments.response(for: user, month: try CellsAPIController.month(req.parameters.get("month")), req: req)
+        return try await CellDocuments.response(for: user, month: try PathParameter.month(req.parameters.get("month")), req: req)
     }
 
     // MARK: Rotation
@@ -340,7 +340,7 @@ struct CellPagesController {
 
     func rotation(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let year = try req.query[String.self, at: "year"].map { try CellsAPIController.year($0) }
+        let year = try req.query[String.self, at: "year"].map { try PathParameter.year($0) }
             ?? LocalDate.inZone(req.now, user.calendar.timeZone).year
         var raw = req.query[String.self, at: "personId"].flatMap { $0.isEmpty ? nil : $0 }
         if raw == nil, !user.actor.isCellSupervisor, AccessPolicy.allows(user.actor, .manageRotation(personID: UUID())) {
@@ -351,13 +351,13 @@ struct CellPagesController {
         }
         let person = try await rotationPerson(req, user: user, raw: raw)
         let afresh = req.query[String.self, at: "propose"] == "1"
-        let dto = try await CellsAPIController.rotation(person: person, year: year, proposeAfresh: afresh, communeID: user.communeID, on: req.db)
+        let dto = try await RotationDTO.load(person: person, year: year, proposeAfresh: afresh, communeID: user.communeID, on: req.db)
         return try await renderRotation(req, user: user, person: person, dto: dto, rows: nil, errors: .init())
     }
 
     func saveRotation(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let year = try CellsAPIController.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let form = try req.content.decode(RotationForm.self)
         let person = try await rotationPerson(req, user: user, raw: form.personId)
         let filled = (form.rows ?? []).filter { row in
@@ -374,12 +374,12 @@ struct CellPagesController {
         var errors = FieldErrors()
         do {
             if !problems.isEmpty { throw AppError.invalid(["visits": problems.joined(separator: " ")]) }
-            _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: CellsAPIController.visits(visits),
+            _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: RotationInput.rotationVisits(visits),
                                                    communeID: user.communeID, actor: user.actor, now: req.now, on: req.db)
             return req.redirect(to: .cellRotation(year: year, personID: person.id!), notice: "saved")
         } catch let error as AppError where error.status == .unprocessableEntity || error.status == .conflict {
             errors["visits"] = [error.message, error.fields["visits"]].compactMap { $0 }.joined(separator: " ")
-            let dto = try await CellsAPIController.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
+            let dto = try await RotationDTO.load(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
             return try await renderRotation(req, user: user, person: person, dto: dto, rows: filled, errors: errors, status: error.status)
         }
     }
@@ -414,7 +414,7 @@ struct CellPagesController {
 
     func rubric(_ req: Request) async throws -> Response {
         let user = try req.authorize(.openCellMeetings)
-        let year = try req.query[String.self, at: "year"].map { try CellsAPIController.year($0) }
+        let year = try req.query[String.self, at: "year"].map { try PathParameter.year($0) }
             ?? LocalDate.inZone(req.now, user.calendar.timeZone).year
         let (rubric, stored) = try await CellService.rubric(year: year, communeID: user.communeID, on: req.db)
         let form = RubricForm(basis: rubric.basis,
@@ -425,7 +425,7 @@ struct CellPagesController {
 
     func saveRubric(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageRubric)
-        let year = try CellsAPIController.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let form = try req.content.decode(RubricForm.self)
         var errors = FieldErrors()
         func filled(_ rows: [RubricForm.Row]?) -> [RubricForm.Row] {

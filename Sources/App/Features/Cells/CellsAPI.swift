@@ -100,21 +100,6 @@ struct SubmitCellMonthInput: Content { var note: String? }
 
 /// `/api/v1/cells/...`: meetings, the month's reports and their compilation, rubrics, rotations.
 struct CellsAPIController {
-    static func month(_ raw: String?) throws -> ReportMonth {
-        guard let raw, let month = ReportMonth(raw), (2000...2100).contains(month.year) else {
-            throw AppError(.badRequest, code: "invalid_parameter", message: "Tháng không hợp lệ (dạng yyyy-MM, ví dụ 2021-08).",
-                           fields: ["month": "Tháng không hợp lệ."])
-        }
-        return month
-    }
-
-    static func year(_ raw: String?) throws -> Int {
-        guard let raw, let year = Int(raw), (2000...2100).contains(year) else {
-            throw AppError(.badRequest, code: "invalid_parameter", message: "Năm không hợp lệ.", fields: ["year": "Năm không hợp lệ."])
-        }
-        return year
-    }
-
     private func readableCell(_ req: Request) async throws -> (CurrentUser, PartyCell) {
         let user = try req.requireUser()
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
@@ -133,7 +118,7 @@ struct CellsAPIController {
 
     func listMeetings(_ req: Request) async throws -> ListDTO<CellMeetingDTO> {
         let (user, cell) = try await readableCell(req)
-        let month = try req.query[String.self, at: "month"].map { try Self.month($0) }
+        let month = try req.query[String.self, at: "month"].map { try PathParameter.month($0) }
             ?? ReportMonth(LocalDate.inZone(req.now, user.calendar.timeZone))
         return ListDTO(items: try await CellService.meetings(cellIDs: [cell.requireID()], month: month, on: req.db).map(CellMeetingDTO.init))
     }
@@ -168,7 +153,7 @@ struct CellsAPIController {
 
     func submitMonth(_ req: Request) async throws -> CellMonthReportDTO {
         let (user, cell) = try await writableCell(req)
-        let month = try Self.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         let input = req.body.data == nil ? SubmitCellMonthInput() : try req.decodeJSON(SubmitCellMonthInput.self)
         let calendar = user.calendar
         let report = try await CellService.submitMonth(cell: cell, month: month, note: input.note, actor: user.actor, now: req.now,
@@ -186,7 +171,7 @@ struct CellsAPIController {
     /// cells (members in charge).
     func compilation(_ req: Request) async throws -> CellCompilationDTO {
         let user = try req.requireUser()
-        let month = try Self.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         guard AccessPolicy.allows(user.actor, .openCellMeetings) else { throw AppError.forbidden }
         let cells = try await CellService.cells(for: user.actor, on: req.db)
         let calendar = user.calendar
@@ -197,7 +182,7 @@ struct CellsAPIController {
 
     func compilationDocument(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readCellReports)
-        let month = try Self.month(req.parameters.get("month"))
+        let month = try PathParameter.month(req.parameters.get("month"))
         return try await CellDocuments.response(for: user, month: month, req: req)
     }
 
@@ -205,14 +190,14 @@ struct CellsAPIController {
 
     func rubric(_ req: Request) async throws -> RubricDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let (rubric, stored) = try await CellService.rubric(year: year, communeID: user.communeID, on: req.db)
         return RubricDTO(year: year, stored: stored, maxTotal: NSDecimalNumber(decimal: rubric.maxTotal).doubleValue, rubric: rubric)
     }
 
     func putRubric(_ req: Request) async throws -> RubricDTO {
         let user = try req.authorize(.manageRubric)
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         var rubric = try req.decodeJSON(MeetingRubric.self)
         rubric.year = year
         try await CellService.saveRubric(rubric, communeID: user.communeID, actorID: user.personID, now: req.now, on: req.db)
@@ -235,68 +220,27 @@ struct CellsAPIController {
         return person
     }
 
-    static func rotation(person: Person, year: Int, proposeAfresh: Bool, communeID: UUID, on db: any Database) async throws -> RotationDTO {
-        let personID = try person.requireID()
-        let cells = try await CellService.rotationCells(personID: personID, communeID: communeID, on: db)
-        let (usable, without) = try CellService.rotationInput(cells)
-        let names = Dictionary(uniqueKeysWithValues: cells.map { ($0.id!.uuidString, $0.name) })
-        let stored = proposeAfresh ? nil : try await CellService.rotationPlan(personID: personID, year: year, on: db)
-        let busy = try await CellService.otherCommitments(personID: personID, communeID: communeID, year: year, on: db)
-        let plan: CellRotation.Plan
-        if let stored {
-            plan = CellRotation.Plan(person: personID.uuidString, year: year, visits: try stored.visits)
-        } else {
-            do { plan = try CellRotation.propose(person: personID.uuidString, cells: usable, year: year, busy: busy) }
-            catch let error as CellMeetingError { throw AppError.invalid(["visits": error.vietnameseMessage]) }
-        }
-        let clashes = CellRotation.check(plan, cells: usable, otherCommitments: busy)
-        return RotationDTO(
-            personId: personID, year: year, saved: stored != nil,
-            visits: plan.visits.compactMap { visit in
-                UUID(uuidString: visit.cellKey).map {
-                    .init(cellId: $0, cellName: names[visit.cellKey], date: visit.date.iso, start: visit.start.text, end: visit.end.text)
-                }
-            },
-            cells: usable.compactMap { cell in UUID(uuidString: cell.key).map { .init(cellId: $0, name: cell.name, meetingRule: MeetingRuleDTO(cell.rule)) } },
-            cellsWithoutMeetingRule: without.map { .init(cellId: $0.id!, name: $0.name, meetingRule: nil) },
-            clashes: clashes.map(\.message))
-    }
-
     func showRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let person = try await rotationPerson(req, user: user)
-        return try await Self.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
+        return try await RotationDTO.load(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
     }
 
     func proposeRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let person = try await rotationPerson(req, user: user)
-        return try await Self.rotation(person: person, year: year, proposeAfresh: true, communeID: user.communeID, on: req.db)
-    }
-
-    static func visits(_ input: [RotationInput.Visit]) throws -> [CellRotation.Visit] {
-        var problems: [String] = []
-        let visits = input.enumerated().compactMap { index, visit -> CellRotation.Visit? in
-            guard let date = LocalDate(iso: visit.date) ?? LocalDate(vietnamese: visit.date),
-                  let start = LocalTime(string: visit.start), let end = LocalTime(string: visit.end) else {
-                problems.append("Dòng \(index + 1): ngày hoặc giờ không hợp lệ.")
-                return nil
-            }
-            return CellRotation.Visit(cellKey: visit.cellId.uuidString, date: date, start: start, end: end)
-        }
-        if !problems.isEmpty { throw AppError.invalid(["visits": problems.joined(separator: " ")]) }
-        return visits
+        return try await RotationDTO.load(person: person, year: year, proposeAfresh: true, communeID: user.communeID, on: req.db)
     }
 
     func putRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
-        let year = try Self.year(req.parameters.get("year"))
+        let year = try PathParameter.year(req.parameters.get("year"))
         let person = try await rotationPerson(req, user: user)
         let input = try req.decodeJSON(RotationInput.self)
-        _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: Self.visits(input.visits),
+        _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: RotationInput.rotationVisits(input.visits),
                                                communeID: user.communeID, actor: user.actor, now: req.now, on: req.db)
-        return try await Self.rotation(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
+        return try await RotationDTO.load(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
     }
 }

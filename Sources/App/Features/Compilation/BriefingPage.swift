@@ -10,9 +10,9 @@ struct BriefingPageController {
     struct ChangeRow: Encodable, Sendable { var code: String; var name: String; var before: String; var after: String }
     struct GroupCard: Encodable, Sendable {
         var id: String; var name: String; var state: String; var stateLabel: String; var summary: String
-        var tally: LedgerPagesController.TallyView; var previousOnTime: Int
-        var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [CompilationPagesController.TotalRow]
-        var difficulties: [CompilationPagesController.DifficultyRow]
+        var tally: LedgerTallyView; var previousOnTime: Int
+        var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [GroupWeekRows.TotalRow]
+        var difficulties: [GroupWeekRows.DifficultyRow]
     }
     struct MeetingRow: Encodable, Sendable { var title: String; var day: String; var time: String; var moved: Bool }
     /// The commune's headline, first on the page (`BriefingHeadline`).
@@ -34,35 +34,6 @@ struct BriefingPageController {
         var conclusions: BriefingConclusionsSection.View? = nil
     }
 
-    /// What the briefing compares with: each target's year-to-date figure and the on-time count
-    /// of the week before (a previous week in another year has other targets: nothing to compare).
-    struct PreviousWeek: Sendable {
-        var yearToDate: [UUID: Decimal]
-        var onTime: Int
-    }
-
-    /// Every group's view of the week, for the page and the document.
-    static func load(user: CurrentUser, week: ReportWeek, now: Date, on db: any Database) async throws -> [GroupWeekView] {
-        let groups = try await ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$sortOrder).all()
-        let calendar = user.calendar
-        return try await groups.concurrentMap { group in
-            try await CompilationService.view(group: group, week: week, calendar: calendar, now: now, on: db)
-        }
-    }
-
-    /// The week before, only as far as the page compares: far cheaper than a second group view.
-    static func previousWeek(of view: GroupWeekView, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> PreviousWeek {
-        let previous = calendar.week(containing: view.week.start.adding(days: -1))
-        var yearToDate: [UUID: Decimal] = [:]
-        if previous.id.year == view.week.id.year {
-            let progress = try await TargetProgressQuery.progress(of: view.targets.map(\.target), through: previous.id, on: db)
-            for (id, line) in progress { if let value = line.yearToDate { yearToDate[id] = value } }
-        }
-        let obligated = try await LedgerService.obligated(communeID: view.group.communeID, groupIDs: [view.groupID], on: db)
-        let rows = try await LedgerService.rows(for: obligated, weeks: [previous], calendar: calendar, now: now, on: db)
-        return PreviousWeek(yearToDate: yearToDate, onTime: rows.filter { $0.entry.status == .onTime }.count)
-    }
-
     /// The commune's headline from every group's week: compiled groups, people on time (each
     /// person once), targets behind plan, and the late and missing by name.
     static func headline(_ views: [GroupWeekView]) -> BriefingHeadline {
@@ -82,8 +53,8 @@ struct BriefingPageController {
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let now = req.now, db = req.db
-        let views = try await Self.load(user: user, week: week, now: now, on: db).concurrentMap { view in
-            (view, try await Self.previousWeek(of: view, calendar: calendar, now: now, on: db))
+        let views = try await BriefingWeek.load(user: user, week: week, now: now, on: db).concurrentMap { view in
+            (view, try await BriefingWeek.previousWeek(of: view, calendar: calendar, now: now, on: db))
         }
         let cards = views.map { current, before in
             let changes = current.targets.compactMap { line -> ChangeRow? in
@@ -106,8 +77,8 @@ struct BriefingPageController {
                               planned: TargetProgressQuery.display($0.target.planned, kind: $0.target.valueKind),
                               percent: TargetProgressQuery.displayPercent($0.progress?.percent).nonEmpty ?? "0%")
                 },
-                changes: changes, totals: CompilationPagesController.totalRows(current.activityTotals),
-                difficulties: current.difficulties.map { .init(name: $0.fullName, text: $0.text) })
+                changes: changes, totals: GroupWeekRows.totals(current.activityTotals),
+                difficulties: GroupWeekRows.difficulties(current.difficulties))
         }
         let headline = Self.headline(views.map(\.0))
         let firstBehind = views.first { view, _ in view.targets.contains(where: \.behindPlan) }?.0.groupID

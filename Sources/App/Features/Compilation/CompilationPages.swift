@@ -17,16 +17,6 @@ struct CompilationPagesController {
         /// The member's whole report for the week.
         var href: String
     }
-    struct TargetRow: Encodable, Sendable {
-        var code: String; var name: String; var unit: String; var value: String; var yearToDate: String
-        var planned: String; var percent: String; var behind: Bool
-        /// Who entered this week's figure; whether it jumped more than tenfold (confirmed by them).
-        var enteredBy: String? = nil
-        var unusual: Bool = false
-    }
-    struct DifficultyRow: Encodable, Sendable { var name: String; var text: String }
-    struct UnitSection: Encodable, Sendable { var unit: String; var targets: [TargetRow] }
-    struct TotalRow: Encodable, Sendable { var name: String; var unit: String; var quantity: String; var lines: Int }
     struct WorkRow: Encodable, Sendable {
         var name: String; var description: String; var quantity: String; var place: String?; var dates: String?
         var forecast: Bool = false
@@ -38,37 +28,15 @@ struct CompilationPagesController {
         var state: String; var stateLabel: String; var requiresApproval: Bool
         var due: String; var timeLeft: String; var compiledAt: String?; var approvedAt: String?; var approverComment: String?
         var changedAfterApproval: Bool
-        var members: [MemberRow]; var tally: LedgerPagesController.TallyView
-        var units: [UnitSection]; var totals: [TotalRow]; var work: [WorkRow]; var plans: [PlanRow]
+        var members: [MemberRow]; var tally: LedgerTallyView
+        var units: [GroupWeekRows.UnitSection]; var totals: [GroupWeekRows.TotalRow]; var work: [WorkRow]; var plans: [PlanRow]
         var summary: String
-        var difficulties: [DifficultyRow]
+        var difficulties: [GroupWeekRows.DifficultyRow]
         var isAggregator: Bool; var canSubmit: Bool; var canApprove: Bool; var canUnlock: Bool; var canRemind: Bool
         var canReopen: Bool
         /// Members who may still submit in time, named when compiling early asks for confirmation.
         var confirmMissing: [String]
         var errors: FieldErrors
-    }
-
-    static func targetRows(_ lines: [GroupWeekView.TargetLine]) -> [UnitSection] {
-        var order: [String] = []
-        var sections: [String: [TargetRow]] = [:]
-        for line in lines {
-            let unit = line.responsibleUnit ?? "Chưa giao đơn vị"
-            if sections[unit] == nil { order.append(unit) }
-            let kind = line.target.valueKind
-            sections[unit, default: []].append(TargetRow(
-                code: line.target.code, name: line.target.name, unit: line.target.unitOfMeasure,
-                value: TargetProgressQuery.display(line.progress?.weekValue, kind: kind),
-                yearToDate: TargetProgressQuery.display(line.progress?.yearToDate, kind: kind),
-                planned: TargetProgressQuery.display(line.target.planned, kind: kind),
-                percent: TargetProgressQuery.displayPercent(line.progress?.percent), behind: line.behindPlan,
-                enteredBy: line.enteredBy, unusual: line.unusualJump))
-        }
-        return order.map { UnitSection(unit: $0, targets: sections[$0] ?? []) }
-    }
-
-    static func totalRows(_ totals: [GroupWeekView.ActivityTotal]) -> [TotalRow] {
-        totals.map { TotalRow(name: $0.name, unit: $0.unit, quantity: VietnameseNumber.format($0.quantity), lines: $0.lines) }
     }
 
     private func load(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek) {
@@ -117,7 +85,7 @@ struct CompilationPagesController {
             approvedAt: view.groupWeek.approvedAt.map { calendar.vietnameseDateTime($0) },
             approverComment: view.groupWeek.approverComment, changedAfterApproval: view.groupWeek.changedAfterApproval,
             members: members, tally: .init(MemberTally(view.members.map(\.entry)).tally),
-            units: Self.targetRows(view.targets), totals: Self.totalRows(view.activityTotals),
+            units: GroupWeekRows.targets(view.targets), totals: GroupWeekRows.totals(view.activityTotals),
             work: view.work.map { WorkRow(name: $0.fullName, description: $0.item.description,
                                           quantity: "\(VietnameseNumber.format(DecimalText.load($0.item.quantityText) ?? 0)) \($0.item.unit)",
                                           place: $0.item.place, dates: $0.item.dates, forecast: $0.item.forecast) },
@@ -127,7 +95,7 @@ struct CompilationPagesController {
                                time: "\(plan.item.start) – \(plan.item.end)", title: plan.item.title, place: plan.item.place)
             },
             summary: summary ?? view.groupWeek.summary,
-            difficulties: view.difficulties.map { DifficultyRow(name: $0.fullName, text: $0.text) },
+            difficulties: GroupWeekRows.difficulties(view.difficulties),
             isAggregator: GroupWeekActor(user.actor, group: facts).isAggregator, canSubmit: allowed(.submit), canApprove: allowed(.approve),
             canUnlock: allowed(.unlock), canRemind: AccessPolicy.allows(user.actor, .remindGroupMembers(group: facts)), canReopen: allowed(.reopen),
             confirmMissing: confirmMissing, errors: errors)

@@ -123,7 +123,7 @@ enum GroupDocuments {
     /// behind plan, difficulties and proposals, next week's key items) — the letter asks for
     /// short reports that show results, not every line of every person. Each person's lines go to
     /// an appendix, off unless asked for.
-    static func briefingPack(_ views: [(GroupWeekView, BriefingPageController.PreviousWeek)], week: ReportWeek, commune: Commune,
+    static func briefingPack(_ views: [(GroupWeekView, BriefingWeek.PreviousWeek)], week: ReportWeek, commune: Commune,
                              meetings: [Meeting], date: LocalDate, appendix: Bool) -> OfficialDocument {
         var body: [DocxBlock] = [.heading("LỊCH GIAO BAN", level: 1, numbered: false)]
         for meeting in meetings {
@@ -154,7 +154,7 @@ enum GroupDocuments {
     /// for one page; the rest is counted ("và 4 nội dung khác").
     static let packListLimit = 6
 
-    static func briefingGroupPage(_ view: GroupWeekView, previous: BriefingPageController.PreviousWeek, number: Int) -> [DocxBlock] {
+    static func briefingGroupPage(_ view: GroupWeekView, previous: BriefingWeek.PreviousWeek, number: Int) -> [DocxBlock] {
         var body: [DocxBlock] = []
         func limited(_ lines: [String]) -> [DocxBlock] {
             guard !lines.isEmpty else { return [.text("Không có.")] }
@@ -244,8 +244,8 @@ extension BriefingPageController {
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let calendar = user.calendar
         let now = req.now, db = req.db
-        let views = try await Self.load(user: user, week: week, now: now, on: db).concurrentMap { view in
-            (view, try await Self.previousWeek(of: view, calendar: calendar, now: now, on: db))
+        let views = try await BriefingWeek.load(user: user, week: week, now: now, on: db).concurrentMap { view in
+            (view, try await BriefingWeek.previousWeek(of: view, calendar: calendar, now: now, on: db))
         }
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let document = GroupDocuments.briefingPack(views, week: week, commune: user.commune,

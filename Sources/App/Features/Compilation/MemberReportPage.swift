@@ -20,7 +20,7 @@ enum MemberReportPage {
         var hasReport: Bool
         var cell: LedgerCellView?
         var statusText: String
-        var returned: ReportPageController.Returned?
+        var returned: ReportReturnView?
         var lockReason: String?
         var targets: [Row]; var work: [WorkRow]; var plans: [PlanRow]; var difficulties: String?
         var history: [Event]
@@ -81,7 +81,7 @@ enum MemberReportPage {
                            title: plan.title, place: plan.place)
         }
 
-        var returned: ReportPageController.Returned?
+        var returned: ReportReturnView?
         var names: [UUID: String] = [:]
         var history: [Event] = []
         if let report, let reportID = report.id {

@@ -25,3 +25,14 @@ struct LedgerCellView: Encodable, Sendable {
                   submittedAt: entry.submittedAt.map { calendar.vietnameseDateTime($0) }, detail: detail)
     }
 }
+
+/// A count of ledger entries (on time, late, missing, not yet due, excused) and the on-time
+/// rate, as the ledger, group-week, briefing and monthly pages all show it: one type so that a
+/// tally reads the same on every page.
+struct LedgerTallyView: Encodable, Sendable {
+    var onTime: Int; var late: Int; var missing: Int; var notDue: Int; var excused: Int; var rate: String
+    init(_ tally: LedgerTally) {
+        onTime = tally.onTime; late = tally.late; missing = tally.missing; notDue = tally.notDue; excused = tally.excused
+        rate = tally.onTimeRate.map { VietnameseNumber.format($0, maxFractionDigits: 1) + "%" } ?? "—"
+    }
+}

@@ -7,14 +7,6 @@ import Vapor
 /// The ledger pages: a week per group, a person's year, month/year summaries per person and per
 /// unit (with an .xlsx export), and the office's leave records.
 struct LedgerPagesController {
-    struct TallyView: Encodable, Sendable {
-        var onTime: Int; var late: Int; var missing: Int; var notDue: Int; var excused: Int; var rate: String
-        init(_ tally: LedgerTally) {
-            onTime = tally.onTime; late = tally.late; missing = tally.missing; notDue = tally.notDue; excused = tally.excused
-            rate = tally.onTimeRate.map { VietnameseNumber.format($0, maxFractionDigits: 1) + "%" } ?? "—"
-        }
-    }
-
     // MARK: Week
 
     /// One person of the week: their report is one report, judged once, whatever their groups.
@@ -23,7 +15,7 @@ struct LedgerPagesController {
     struct WeekView: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
         /// The commune's totals: every person who owes the week's report, counted once.
-        var owed: Int; var totals: TallyView; var peopleNote: String
+        var owed: Int; var totals: LedgerTallyView; var peopleNote: String
         var rows: [WeekRow]; var sortedByStatus: Bool; var sortByNameHref: String; var sortByStatusHref: String
         var compilations: [CompilationLine]; var exportHref: String
         var canSummarise: Bool; var canManageLeave: Bool
@@ -108,7 +100,7 @@ struct LedgerPagesController {
                             previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
                             nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
                             due: DueWording.vietnamese(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
-                            owed: board.lines.count, totals: TallyView(board.totals),
+                            owed: board.lines.count, totals: LedgerTallyView(board.totals),
                             peopleNote: req.t("ledger_people_count", String(board.lines.count)),
                             rows: board.lines.map { line in
                                 WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.person.fullName,
@@ -154,7 +146,7 @@ struct LedgerPagesController {
     struct PersonWeekRow: Encodable, Sendable { var weekID: String; var title: String; var due: String; var cell: LedgerCellView }
     struct PersonView: Encodable, Sendable {
         var personID: String; var name: String; var year: Int; var previousYear: Int; var nextYear: Int
-        var weeks: [PersonWeekRow]; var tally: TallyView
+        var weeks: [PersonWeekRow]; var tally: LedgerTallyView
     }
 
     func person(_ req: Request) async throws -> Response {
@@ -174,7 +166,7 @@ struct LedgerPagesController {
                               weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
                                                                          due: calendar.vietnameseDateTime($0.dueAt),
                                                                          cell: LedgerCellView($0.entry, calendar: calendar)) },
-                              tally: TallyView(LedgerTally(rows.map(\.entry))))
+                              tally: LedgerTallyView(LedgerTally(rows.map(\.entry))))
         return try await req.render("ledger/person", title: person.fullName, section: "ledger", view)
     }
 
@@ -194,10 +186,10 @@ struct LedgerPagesController {
 
     // MARK: Summaries
 
-    struct SummaryRow: Encodable, Sendable { var id: String; var name: String; var detail: String; var tally: TallyView }
+    struct SummaryRow: Encodable, Sendable { var id: String; var name: String; var detail: String; var tally: LedgerTallyView }
     struct SummaryView: Encodable, Sendable {
         var year: Int; var month: Int?; var periodTitle: String; var months: [Choice]; var years: [Choice]
-        var people: [SummaryRow]; var units: [SummaryRow]; var total: TallyView; var exportHref: String
+        var people: [SummaryRow]; var units: [SummaryRow]; var total: LedgerTallyView; var exportHref: String
     }
 
     struct Summary {
@@ -244,12 +236,12 @@ struct LedgerPagesController {
             years: (max(2021, currentYear - 4)...currentYear).reversed().map { Choice(value: String($0), label: String($0), selected: $0 == year) },
             people: summary.people.map { person, tally in
                 SummaryRow(id: person.personID.uuidString, name: person.person.fullName,
-                           detail: person.unitIDs.compactMap { unitNames[$0] }.joined(separator: ", "), tally: TallyView(tally))
+                           detail: person.unitIDs.compactMap { unitNames[$0] }.joined(separator: ", "), tally: LedgerTallyView(tally))
             },
             units: summary.units.map { unit, tally, count in
-                SummaryRow(id: unit.id!.uuidString, name: unit.name, detail: "\(count)", tally: TallyView(tally))
+                SummaryRow(id: unit.id!.uuidString, name: unit.name, detail: "\(count)", tally: LedgerTallyView(tally))
             },
-            total: TallyView(summary.total),
+            total: LedgerTallyView(summary.total),
             exportHref: SiteRoute.ledgerSummaryExport(year: year, month: month).path)
         return try await req.render("ledger/summary", title: req.t("ledger_summary_title"), section: "ledger", view)
     }

@@ -8,6 +8,21 @@ import Vapor
 /// report (due before the 10th of the next month), with the same statuses and on-time rates as
 /// the weekly reports. A fixed number of queries per call.
 enum MonthlyLedger {
+    /// Whose monthly obligations an actor sees: all for the commune's readers, else their own.
+    static func scope(_ actor: Actor, on db: any Database) async throws -> ([OrgUnit], [PartyCell], [Person]) {
+        let whole = AccessPolicy.allows(actor, .readCommuneLedger)
+        var unitQuery = OrgUnit.query(on: db).filter(\.$communeID == actor.communeID).filter(\.$active == true)
+        var cellQuery = PartyCell.query(on: db).filter(\.$communeID == actor.communeID).filter(\.$active == true)
+        if !whole {
+            unitQuery = unitQuery.filter(\.$id ~~ Array(actor.unitIDs))
+            cellQuery = cellQuery.filter(\.$id ~~ Array(actor.supervisedCellIDs))
+        }
+        let units = whole || !actor.unitIDs.isEmpty ? try await unitQuery.all().sortedVietnamese(by: \.name) : []
+        let cells = whole || !actor.supervisedCellIDs.isEmpty ? try await cellQuery.all().sortedVietnamese(by: \.name) : []
+        let people = try await MonthlyService.reporters(communeID: actor.communeID, personIDs: whole ? nil : [actor.personID], on: db)
+        return (units, cells, people)
+    }
+
     struct Cell: Sendable {
         var month: ReportMonth
         var dueAt: Date
@@ -123,8 +138,8 @@ extension LedgerAPIController {
         let user = try req.requireUser()
         let calendar = user.calendar
         let yearText = req.query[String.self, at: "year"]
-        let year = try yearText.map { try CellsAPIController.year($0) } ?? LocalDate.inZone(req.now, calendar.timeZone).year
-        let (units, cells, people) = try await LedgerPagesController.monthlyScope(user.actor, on: req.db)
+        let year = try yearText.map { try PathParameter.year($0) } ?? LocalDate.inZone(req.now, calendar.timeZone).year
+        let (units, cells, people) = try await MonthlyLedger.scope(user.actor, on: req.db)
         return MonthlyLedgerDTO(year: year,
                                 units: try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db),
                                 people: try await MonthlyLedger.personRows(people: people, year: year, calendar: calendar, now: req.now, on: req.db),
@@ -134,28 +149,13 @@ extension LedgerAPIController {
 }
 
 extension LedgerPagesController {
-    /// Whose monthly obligations an actor sees: all for the commune's readers, else their own.
-    static func monthlyScope(_ actor: Actor, on db: any Database) async throws -> ([OrgUnit], [PartyCell], [Person]) {
-        let whole = AccessPolicy.allows(actor, .readCommuneLedger)
-        var unitQuery = OrgUnit.query(on: db).filter(\.$communeID == actor.communeID).filter(\.$active == true)
-        var cellQuery = PartyCell.query(on: db).filter(\.$communeID == actor.communeID).filter(\.$active == true)
-        if !whole {
-            unitQuery = unitQuery.filter(\.$id ~~ Array(actor.unitIDs))
-            cellQuery = cellQuery.filter(\.$id ~~ Array(actor.supervisedCellIDs))
-        }
-        let units = whole || !actor.unitIDs.isEmpty ? try await unitQuery.all().sortedVietnamese(by: \.name) : []
-        let cells = whole || !actor.supervisedCellIDs.isEmpty ? try await cellQuery.all().sortedVietnamese(by: \.name) : []
-        let people = try await MonthlyService.reporters(communeID: actor.communeID, personIDs: whole ? nil : [actor.personID], on: db)
-        return (units, cells, people)
-    }
-
-    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [LedgerCellView]; var tally: TallyView }
+    struct MonthlyRowView: Encodable, Sendable { var name: String; var cells: [LedgerCellView]; var tally: LedgerTallyView }
     struct MonthlySection: Encodable, Sendable {
-        var months: [String]; var rows: [MonthlyRowView]; var tally: TallyView
+        var months: [String]; var rows: [MonthlyRowView]; var tally: LedgerTallyView
     }
     struct MonthlyView: Encodable, Sendable {
         var year: Int; var previousYear: Int; var nextYear: Int; var unitMonths: [String]; var cellMonths: [String]
-        var units: [MonthlyRowView]; var cells: [MonthlyRowView]; var unitTally: TallyView; var cellTally: TallyView
+        var units: [MonthlyRowView]; var cells: [MonthlyRowView]; var unitTally: LedgerTallyView; var cellTally: LedgerTallyView
         var people: MonthlySection; var asksUnits: Bool; var asksPeople: Bool
     }
 
@@ -164,7 +164,7 @@ extension LedgerPagesController {
         let user = try req.requireUser()
         let calendar = user.calendar
         let year = try Self.year(req, calendar: calendar)
-        let (units, cells, people) = try await Self.monthlyScope(user.actor, on: req.db)
+        let (units, cells, people) = try await MonthlyLedger.scope(user.actor, on: req.db)
         let unitRows = try await MonthlyLedger.unitRows(units: units, year: year, calendar: calendar, now: req.now, on: req.db)
         let personRows = try await MonthlyLedger.personRows(people: people, year: year, calendar: calendar, now: req.now, on: req.db)
         let cellRows = try await MonthlyLedger.cellRows(cells: cells, year: year, calendar: calendar, now: req.now, on: req.db)
@@ -181,9 +181,9 @@ extension LedgerPagesController {
                     let byMonth = Dictionary(row.cells.map { ($0.month, $0) }, uniquingKeysWith: { a, _ in a })
                     return MonthlyRowView(name: row.name, cells: months.map { month in
                         byMonth[month].map { LedgerCellView($0.entry, calendar: calendar) } ?? notOwed
-                    }, tally: TallyView(row.tally))
+                    }, tally: LedgerTallyView(row.tally))
                 },
-                tally: TallyView(tally))
+                tally: LedgerTallyView(tally))
         }
         let unitSection = section(unitRows)
         let cellSection = section(cellRows)

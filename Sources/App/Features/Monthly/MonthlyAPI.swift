@@ -79,16 +79,10 @@ struct MonthlyOverview: Sendable {
 /// `/api/v1/monthly-reports/...`: each unit's monthly report (drafted from its weekly reports),
 /// and the month's compilation for the Standing Committee, the Executive Committee and the district.
 struct MonthlyAPIController {
-    static func month(_ req: Request, parameter: Bool) throws -> ReportMonth? {
-        let raw = parameter ? req.parameters.get("month") : req.query[String.self, at: "month"]
-        guard let raw, !raw.isEmpty else { return nil }
-        return try CellsAPIController.month(raw)
-    }
-
     func list(_ req: Request) async throws -> MonthlyOverviewDTO {
         let user = try req.requireUser()
         let calendar = user.calendar
-        let month = try Self.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
+        let month = try PathParameter.month(req, inPath: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         return MonthlyOverviewDTO(
@@ -109,30 +103,8 @@ struct MonthlyAPIController {
             })
     }
 
-    /// The report a request names: `units/{unitID}` or `people/{personID}` after the month, with
-    /// the caller's right to read (or write) it checked.
-    static func owner(_ req: Request, write: Bool) async throws -> (CurrentUser, MonthlyOwner, MonthlyService.Context) {
-        let user = try req.requireUser()
-        let calendar = user.calendar
-        if req.parameters.get("personID") != nil {
-            let person = try await MonthlyService.person(req.parameters.get("personID"), communeID: user.communeID, on: req.db)
-            let facts = try await AccessFacts.person(person, on: req.db)
-            let allowed = AccessPolicy.allows(user.actor, write ? .writePersonMonthlyReport(person: facts) : .readPersonMonthlyReport(person: facts))
-            guard allowed else { throw AppError.forbidden }
-            guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
-            try await MonthlyService.requireOwed(person, month: month, calendar: calendar, on: req.db)
-            return (user, .person(person), MonthlyService.context(month, calendar: calendar))
-        }
-        let unit = try await MonthlyService.unit(req.parameters.get("unitID"), communeID: user.communeID, on: req.db)
-        let unitID = try unit.requireID()
-        let allowed = AccessPolicy.allows(user.actor, write ? .writeMonthlyReport(unitID: unitID) : .readUnitMonthlyReport(unitID: unitID))
-        guard allowed else { throw AppError.forbidden }
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
-        return (user, .unit(unit), MonthlyService.context(month, calendar: calendar))
-    }
-
     func show(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, owner, context) = try await Self.owner(req, write: false)
+        let (user, owner, context) = try await MonthlyOwner.resolve(req, write: false)
         let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
         let draft = report == nil ? try await MonthlyService.draft(owner: owner, context: context, on: req.db) : nil
         return try MonthlyService.dto(owner: owner, context: context, report: report, draft: draft, calendar: user.calendar, now: req.now)
@@ -140,7 +112,7 @@ struct MonthlyAPIController {
 
     /// The automatic draft afresh (what "redraft" would put in the form), without saving anything.
     func draft(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, owner, context) = try await Self.owner(req, write: true)
+        let (user, owner, context) = try await MonthlyOwner.resolve(req, write: true)
         let report = try await MonthlyService.stored(owner, month: context.month, on: req.db)
         var dto = try MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.calendar, now: req.now)
         dto.content = try await MonthlyService.draft(owner: owner, context: context, on: req.db)
@@ -148,14 +120,14 @@ struct MonthlyAPIController {
     }
 
     func put(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, owner, context) = try await Self.owner(req, write: true)
+        let (user, owner, context) = try await MonthlyOwner.resolve(req, write: true)
         let input = try req.decodeJSON(MonthlyReportInput.self)
         let report = try await MonthlyService.save(input, owner: owner, context: context, submit: false, actor: user.actor, now: req.now, on: req.db)
         return try MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.calendar, now: req.now)
     }
 
     func submit(_ req: Request) async throws -> MonthlyReportDTO {
-        let (user, owner, context) = try await Self.owner(req, write: true)
+        let (user, owner, context) = try await MonthlyOwner.resolve(req, write: true)
         let input = req.body.data == nil ? MonthlyReportInput() : try req.decodeJSON(MonthlyReportInput.self)
         let report = try await MonthlyService.save(input, owner: owner, context: context, submit: true, actor: user.actor, now: req.now, on: req.db)
         return try MonthlyService.dto(owner: owner, context: context, report: report, draft: nil, calendar: user.calendar, now: req.now)
@@ -176,13 +148,13 @@ struct MonthlyAPIController {
 
     func showCompilation(_ req: Request) async throws -> MonthlyCompilationDTO {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await Self.compilation(user: user, month: month, now: req.now, on: req.db)
     }
 
     func putCompilation(_ req: Request) async throws -> MonthlyCompilationDTO {
         let user = try req.authorize(.compileMonthlyReports)
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         let input = try req.decodeJSON(MonthlyCompilationInput.self)
         _ = try await MonthlyService.saveCompilation(assessment: input.assessment, nextMonth: input.nextMonth, communeID: user.communeID,
                                                      month: month, actor: user.actor, now: req.now, on: req.db)
@@ -191,7 +163,7 @@ struct MonthlyAPIController {
 
     func document(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try Self.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await MonthlyDocuments.response(for: user, month: month, req: req)
     }
 }

@@ -13,7 +13,7 @@ struct MonthlyPagesController {
     }
     struct IndexView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String; var period: String
-        var units: [UnitRow]; var canRead: Bool; var tally: LedgerPagesController.TallyView
+        var units: [UnitRow]; var canRead: Bool; var tally: LedgerTallyView
         /// The officials' personal reports (when the commune asks people for them).
         var people: [UnitRow] = []
         var asksUnits = true
@@ -31,7 +31,7 @@ struct MonthlyPagesController {
     func index(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         let calendar = user.calendar
-        let month = try MonthlyAPIController.month(req, parameter: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
+        let month = try PathParameter.month(req, inPath: false) ?? MonthlyService.currentMonth(calendar: calendar, now: req.now)
         // The menu's question, so that its link never answers 403; the list holds what the user may see.
         guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
@@ -94,7 +94,7 @@ struct MonthlyPagesController {
     }
 
     private func load(_ req: Request) async throws -> (CurrentUser, MonthlyOwner, MonthlyService.Context, Bool) {
-        let (user, owner, context) = try await MonthlyAPIController.owner(req, write: false)
+        let (user, owner, context) = try await MonthlyOwner.resolve(req, write: false)
         let canWrite: Bool
         switch owner {
         case .unit(let unit): canWrite = AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!))
@@ -186,7 +186,7 @@ struct MonthlyPagesController {
     struct CompilationView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String; var period: String
         var units: [CompiledUnit]; var assessment: String; var nextMonth: String; var canCompile: Bool; var updatedAt: String?
-        var tally: LedgerPagesController.TallyView; var errors: FieldErrors
+        var tally: LedgerTallyView; var errors: FieldErrors
     }
 
     private func renderCompilation(_ req: Request, user: CurrentUser, month: ReportMonth, typed: MonthlyCompilationInput?,
@@ -220,13 +220,13 @@ struct MonthlyPagesController {
 
     func compilation(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try MonthlyAPIController.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await renderCompilation(req, user: user, month: month, typed: nil, errors: .init())
     }
 
     func saveCompilation(_ req: Request) async throws -> Response {
         let user = try req.authorize(.compileMonthlyReports)
-        guard let month = try MonthlyAPIController.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         let form = try req.content.decode(MonthlyCompilationInput.self)
         do {
             _ = try await MonthlyService.saveCompilation(assessment: form.assessment, nextMonth: form.nextMonth, communeID: user.communeID,
@@ -240,7 +240,7 @@ struct MonthlyPagesController {
 
     func document(_ req: Request) async throws -> Response {
         let user = try req.authorize(.readMonthlyReports)
-        guard let month = try MonthlyAPIController.month(req, parameter: true) else { throw AppError.notFound() }
+        guard let month = try PathParameter.month(req, inPath: true) else { throw AppError.notFound() }
         return try await MonthlyDocuments.response(for: user, month: month, req: req)
     }
 }

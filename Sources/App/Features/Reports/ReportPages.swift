@@ -56,7 +56,7 @@ struct ReportPageController {
         /// The person's plan items that clash with next week's published schedule.
         var scheduleClashes: [String]
         /// Set while the focal point has sent the report back: who, when and what to fix.
-        var returned: Returned?
+        var returned: ReportReturnView?
         /// Set when someone files for the author (nộp thay): the author's name, and the query
         /// that keeps the author in every link and form of the page.
         var onBehalfOf: String?
@@ -72,7 +72,6 @@ struct ReportPageController {
         /// "Việc được giao tại giao ban": the briefing's tasks the author reports on this week.
         var assignedTasks: AssignedTasksBlock?
     }
-    struct Returned: Encodable, Sendable { var by: String; var at: String; var comment: String }
 
     func current(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -313,11 +312,11 @@ struct ReportPageController {
             }
         }
 
-        var returned: Returned?
+        var returned: ReportReturnView?
         if let report, let returnedAt = report.returnedAt {
             var returner: Person?
             if let returnedBy = report.returnedBy { returner = try await Person.find(returnedBy, on: db) }
-            returned = Returned(by: returner?.fullName ?? "", at: calendar.vietnameseDateTime(returnedAt),
+            returned = ReportReturnView(by: returner?.fullName ?? "", at: calendar.vietnameseDateTime(returnedAt),
                                 comment: report.returnComment ?? "")
         }
 

@@ -91,7 +91,7 @@ enum RollupService {
 struct RollupsController {
     static func year(_ req: Request, user: CurrentUser) throws -> Int {
         guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else { return user.calendar.week(containing: req.now).id.year }
-        return try CellsAPIController.year(raw)
+        return try PathParameter.year(raw)
     }
 
     func api(_ req: Request) async throws -> RollupsDTO {

@@ -23,6 +23,16 @@ final class CalendarFeed: Model, @unchecked Sendable {
         self.token = token
         self.createdAt = createdAt
     }
+
+    /// The feed of a person (or, with `personID` nil, of the commune), created on first use.
+    static func feed(communeID: UUID, personID: UUID?, now: Date, on db: any Database) async throws -> CalendarFeed {
+        var query = CalendarFeed.query(on: db).filter(\.$communeID == communeID)
+        query = personID.map { id in query.filter(\.$personID == id) } ?? query.filter(\.$personID == nil)
+        if let existing = try await query.first() { return existing }
+        let feed = CalendarFeed(communeID: communeID, personID: personID, token: SecretToken.make(), createdAt: now)
+        try await feed.save(on: db)
+        return feed
+    }
 }
 
 struct CreateCalendarFeeds: AsyncMigration {
@@ -39,23 +49,13 @@ struct CreateCalendarFeeds: AsyncMigration {
 }
 
 struct CalendarFeedsController {
-    /// The feed of a person (or, with `personID` nil, of the commune), created on first use.
-    static func feed(communeID: UUID, personID: UUID?, now: Date, on db: any Database) async throws -> CalendarFeed {
-        var query = CalendarFeed.query(on: db).filter(\.$communeID == communeID)
-        query = personID.map { id in query.filter(\.$personID == id) } ?? query.filter(\.$personID == nil)
-        if let existing = try await query.first() { return existing }
-        let feed = CalendarFeed(communeID: communeID, personID: personID, token: SecretToken.make(), createdAt: now)
-        try await feed.save(on: db)
-        return feed
-    }
-
     struct View: Encodable, Sendable { var personal: String; var commune: String; var mayRotateCommune: Bool }
 
     /// The page with the two subscription addresses.
     func page(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let personal = try await Self.feed(communeID: user.communeID, personID: user.personID, now: req.now, on: req.db)
-        let commune = try await Self.feed(communeID: user.communeID, personID: nil, now: req.now, on: req.db)
+        let personal = try await CalendarFeed.feed(communeID: user.communeID, personID: user.personID, now: req.now, on: req.db)
+        let commune = try await CalendarFeed.feed(communeID: user.communeID, personID: nil, now: req.now, on: req.db)
         let base = Self.baseURL(req)
         return try await req.render("schedule/calendar", title: req.t("calendar_title"), section: "schedule",
                                     View(personal: "\(base)/calendar/\(personal.token).ics", commune: "\(base)/calendar/\(commune.token).ics",
@@ -66,7 +66,7 @@ struct CalendarFeedsController {
     func regenerate(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
         try await CalendarFeed.query(on: req.db).filter(\.$personID == user.personID).delete()
-        _ = try await Self.feed(communeID: user.communeID, personID: user.personID, now: req.now, on: req.db)
+        _ = try await CalendarFeed.feed(communeID: user.communeID, personID: user.personID, now: req.now, on: req.db)
         return req.redirect(to: .calendarFeeds, notice: "saved")
     }
 
@@ -75,7 +75,7 @@ struct CalendarFeedsController {
     func regenerateCommune(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageSchedule)
         try await CalendarFeed.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$personID == nil).delete()
-        _ = try await Self.feed(communeID: user.communeID, personID: nil, now: req.now, on: req.db)
+        _ = try await CalendarFeed.feed(communeID: user.communeID, personID: nil, now: req.now, on: req.db)
         try await AuditTrail.record(on: req.db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "settings",
                                     action: "calendar_feed_rotated", subjectID: user.communeID,
                                     before: Optional<String>.none, after: Optional<String>.none)

@@ -73,6 +73,10 @@ struct PeopleImportDTO: Content {
 /// at all. New people get a username proposed from their name and a one-time password printed
 /// on a slip; people already there (same username, or same name in the same unit) are updated.
 enum PeopleImportService {
+    /// The largest staff list upload the import takes: one limit for the page and the API, so a
+    /// file that one accepts the other does not refuse.
+    static let maxUpload: ByteCount = "5mb"
+
     struct Row: Sendable {
         var imported: ImportedPerson
         var existing: Person?
@@ -326,8 +330,6 @@ enum PeopleImportService {
 
 /// `POST /api/v1/people/import?dryRun=` and `POST /api/v1/people/{id}/password-reset`.
 struct PeopleImportAPIController {
-    static let maxBody: ByteCount = "5mb"
-
     func importList(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
         if let type = req.headers.contentType, !TargetParameters.acceptsUpload(type) {
