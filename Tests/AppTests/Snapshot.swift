@@ -63,11 +63,27 @@ enum UnstableOrder: String, Sendable {
     case reportFigures = "a report's target figures (ReportService.content) are unsorted"
     /// The two items of a schedule conflict come in id order (random UUIDs).
     case scheduleConflictItems = "the items of a schedule conflict are listed in id order"
+    /// `DemoHistory.load` draws activity types by index from an unsorted `ActivityType` query, so
+    /// the demo's work lines differ between SQLite and PostgreSQL (same draws, other types).
+    /// Only a known issue on PostgreSQL; SQLite checks these snapshots fully.
+    case demoActivityTypesOnPostgres = "the demo's work lines depend on the storage order of activity types (DemoHistory.load)"
+
+    var applies: Bool {
+        switch self {
+        case .demoActivityTypesOnPostgres:
+            return !(ProcessInfo.processInfo.environment["GIAOBAN_TEST_POSTGRES_URL"] ?? "").isEmpty
+        case .focalPoints, .reportFigures, .scheduleConflictItems: return true
+        }
+    }
 }
 
 /// `assertSnapshot` for a page with a known unstable ordering (see `UnstableOrder`).
 func assertSnapshot(of text: String, named name: String, as format: SnapshotFormat = .html, unstable: [UnstableOrder],
                     fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) {
+    let unstable = unstable.filter(\.applies)
+    guard !unstable.isEmpty else {
+        return assertSnapshot(of: text, named: name, as: format, fileID: fileID, filePath: filePath, line: line, column: column)
+    }
     withKnownIssue(Comment(rawValue: "Unstable ordering: " + unstable.map(\.rawValue).joined(separator: "; ")), isIntermittent: true) {
         assertSnapshot(of: text, named: name, as: format, fileID: fileID, filePath: filePath, line: line, column: column)
     }
