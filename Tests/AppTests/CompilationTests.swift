@@ -241,14 +241,10 @@ struct BriefingAndDocumentTests {
             let page = try await leader.get("/briefing/2021-W33")
             #expect(page.status == .ok)
             let html = page.body.string
-            for name in ["Khối chính quyền", "Khối Đảng, Mặt trận, đoàn thể", "Nông thôn mới", "Phòng chống Covid-19"] {
-                #expect(html.contains(name))
-            }
-            #expect(html.contains("Thay đổi so với tuần trước"))
+            // Every group and the sections' headings: the snapshot `PageSnapshotTests.briefing`.
             // XH04 had no figure before week 33; Nam's 7 is the change.
             let xh04 = try #require(html.components(separatedBy: "<td>XH04</td>").dropFirst().first?.components(separatedBy: "</tr>").first)
             #expect(xh04.contains("<td class=\"num\">—</td><td class=\"num\">7</td>"))
-            #expect(html.contains("Chỉ tiêu chậm so với kế hoạch"))
             #expect(try await leader.get("/briefing/current").location == "/briefing/2021-W33")
             // Moving the briefing from here notifies everyone and comes back to the briefing.
             let moved = try await leader.post("/weeks/2021-W33/move", [("slot", "general"), ("date", "23/08/2021"), ("start", "07:30"),
