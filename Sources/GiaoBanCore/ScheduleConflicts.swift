@@ -101,7 +101,10 @@ public struct ScheduleConflict: Hashable, Codable, Sendable, CustomStringConvert
     /// The conflict's items, for a list of every conflict of the week (the publish warning):
     /// "«Họp A» (Thứ Hai 14/12, 08:00–10:00, Phòng họp tầng 2) và «Họp B» (…)".
     public func vietnameseItems(_ items: [UUID: ScheduleItem], name: (UUID) -> String?) -> String {
-        itemIDs.compactMap { items[$0] }.map { Self.vietnameseItem($0, name: name) }.joined(separator: " và ")
+        // In the order of the week (day, start, title), not of the ids, which are random.
+        itemIDs.compactMap { items[$0] }
+            .sorted { ($0.date, $0.start, $0.title, $0.id.uuidString) < ($1.date, $1.start, $1.title, $1.id.uuidString) }
+            .map { Self.vietnameseItem($0, name: name) }.joined(separator: " và ")
     }
 
     /// "«title» (Thứ Hai 14/12, 08:00–10:00, room; chủ trì: Đ/c …)".

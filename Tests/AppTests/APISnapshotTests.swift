@@ -22,24 +22,21 @@ struct APISnapshotTests {
         try await withDemoHistory { t in
             let government = try await t.group("Khối chính quyền")
             assertSnapshot(of: try await answer(t, "/api/v1/groups/\(government)/weeks/\(Self.week)", as: TestApp.Demo.office),
-                           named: "group-week", as: .json,
-                           unstable: [.demoActivityTypesOnPostgres])
+                           named: "group-week", as: .json)
         }
     }
 
     @Test("GET /api/v1/ledger/{week}, as the office")
     func ledgerWeek() async throws {
         try await withDemoHistory { t in
-            assertSnapshot(of: try await answer(t, "/api/v1/ledger/\(Self.week)", as: TestApp.Demo.office), named: "ledger-week", as: .json,
-                           unstable: [.focalPoints])
+            assertSnapshot(of: try await answer(t, "/api/v1/ledger/\(Self.week)", as: TestApp.Demo.office), named: "ledger-week", as: .json)
         }
     }
 
     @Test("GET /api/v1/reports/{week}, as the reporter")
     func report() async throws {
         try await withDemoHistory { t in
-            assertSnapshot(of: try await answer(t, "/api/v1/reports/\(Self.week)", as: TestApp.Demo.reporter), named: "report", as: .json,
-                           unstable: [.focalPoints, .reportFigures, .demoActivityTypesOnPostgres])
+            assertSnapshot(of: try await answer(t, "/api/v1/reports/\(Self.week)", as: TestApp.Demo.reporter), named: "report", as: .json)
         }
     }
 }

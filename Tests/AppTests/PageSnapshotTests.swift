@@ -66,8 +66,7 @@ struct PageSnapshotTests {
     @Test("The reporter's submitted report of 2021-W33 and the form of the current week")
     func reportForm() async throws {
         try await withDemoHistory { t in
-            assertSnapshot(of: try await t.page("/reports/\(Self.week)", as: TestApp.Demo.reporter), named: "report-2021-W33-reporter",
-                           unstable: [.focalPoints, .demoActivityTypesOnPostgres])
+            assertSnapshot(of: try await t.page("/reports/\(Self.week)", as: TestApp.Demo.reporter), named: "report-2021-W33-reporter")
             assertSnapshot(of: try await t.page("/reports/2021-W34", as: TestApp.Demo.reporter), named: "report-2021-W34-reporter")
         }
     }
@@ -77,7 +76,7 @@ struct PageSnapshotTests {
         try await withDemoHistory { t in
             let government = try await t.group("Khối chính quyền")
             assertSnapshot(of: try await t.page("/groups/\(government)/weeks/\(Self.week)", as: TestApp.Demo.office),
-                           named: "group-week-focal-point", unstable: [.demoActivityTypesOnPostgres])
+                           named: "group-week-focal-point")
         }
     }
 
@@ -87,7 +86,7 @@ struct PageSnapshotTests {
             let government = try await t.group("Khối chính quyền")
             let nam = try await t.person(TestApp.Demo.reporter).requireID()
             assertSnapshot(of: try await t.page("/groups/\(government)/weeks/\(Self.week)/members/\(nam)", as: TestApp.Demo.office),
-                           named: "member-report", unstable: [.focalPoints, .reportFigures, .demoActivityTypesOnPostgres])
+                           named: "member-report")
         }
     }
 
@@ -109,16 +108,14 @@ struct PageSnapshotTests {
     @Test("The briefing of 2021-W33, as the leader")
     func briefing() async throws {
         try await withDemoHistory { t in
-            assertSnapshot(of: try await t.page("/briefing/\(Self.week)", as: TestApp.Demo.leader), named: "briefing-leader",
-                           unstable: [.demoActivityTypesOnPostgres])
+            assertSnapshot(of: try await t.page("/briefing/\(Self.week)", as: TestApp.Demo.leader), named: "briefing-leader")
         }
     }
 
     @Test("The schedule of 2021-W33, as the office")
     func schedule() async throws {
         try await withDemoHistory { t in
-            assertSnapshot(of: try await t.page("/schedule/\(Self.week)", as: TestApp.Demo.office), named: "schedule-office",
-                           unstable: [.scheduleConflictItems])
+            assertSnapshot(of: try await t.page("/schedule/\(Self.week)", as: TestApp.Demo.office), named: "schedule-office")
         }
     }
 

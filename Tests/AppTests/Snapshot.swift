@@ -52,43 +52,6 @@ func assertSnapshot(of text: String, named name: String, as format: SnapshotForm
         """, sourceLocation: location)
 }
 
-/// Orderings the app does not fix yet (found by these snapshots; a real bug: a page must order
-/// deterministically). The snapshot is still compared, but a mismatch is a known intermittent
-/// issue until the app sorts these lists; then drop the wrapper and re-record.
-enum UnstableOrder: String, Sendable {
-    /// `CompilationService.aggregatorIDs` has no sort: the focal points in a locked report's
-    /// message and the ledger API's `aggregatorIds` come in storage order.
-    case focalPoints = "focal points of a group (CompilationService.aggregatorIDs) are unsorted"
-    /// `ReportService.content` loads a report's figures without a sort.
-    case reportFigures = "a report's target figures (ReportService.content) are unsorted"
-    /// The two items of a schedule conflict come in id order (random UUIDs).
-    case scheduleConflictItems = "the items of a schedule conflict are listed in id order"
-    /// `DemoHistory.load` draws activity types by index from an unsorted `ActivityType` query, so
-    /// the demo's work lines differ between SQLite and PostgreSQL (same draws, other types).
-    /// Only a known issue on PostgreSQL; SQLite checks these snapshots fully.
-    case demoActivityTypesOnPostgres = "the demo's work lines depend on the storage order of activity types (DemoHistory.load)"
-
-    var applies: Bool {
-        switch self {
-        case .demoActivityTypesOnPostgres:
-            return !(ProcessInfo.processInfo.environment["GIAOBAN_TEST_POSTGRES_URL"] ?? "").isEmpty
-        case .focalPoints, .reportFigures, .scheduleConflictItems: return true
-        }
-    }
-}
-
-/// `assertSnapshot` for a page with a known unstable ordering (see `UnstableOrder`).
-func assertSnapshot(of text: String, named name: String, as format: SnapshotFormat = .html, unstable: [UnstableOrder],
-                    fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) {
-    let unstable = unstable.filter(\.applies)
-    guard !unstable.isEmpty else {
-        return assertSnapshot(of: text, named: name, as: format, fileID: fileID, filePath: filePath, line: line, column: column)
-    }
-    withKnownIssue(Comment(rawValue: "Unstable ordering: " + unstable.map(\.rawValue).joined(separator: "; ")), isIntermittent: true) {
-        assertSnapshot(of: text, named: name, as: format, fileID: fileID, filePath: filePath, line: line, column: column)
-    }
-}
-
 /// The first differing lines of two texts, with line numbers (`-` reference, `+` actual).
 func snapshotDiff(expected: String, actual: String, limit: Int = 8) -> String {
     let old = expected.split(separator: "\n", omittingEmptySubsequences: false)

@@ -640,9 +640,10 @@ struct PlanOwnershipTests {
         // From the other side, the reporter's item is named.
         #expect(conflict.vietnameseClashDetail(from: meeting.id, items: items) { F.names[$0] }
             == "Trùng với «Lịch 1» (Thứ Hai 18/08, 09:00–11:00; chủ trì: Đ/c Hồ Sỹ Nam)")
-        // Both items, for the week's list.
+        // Both items, for the week's list, in the order of the week (the 08:00 meeting first),
+        // whatever the order of their ids.
         #expect(conflict.vietnameseItems(items) { F.names[$0] }
-            == "«Lịch 1» (Thứ Hai 18/08, 09:00–11:00; chủ trì: Đ/c Hồ Sỹ Nam) và «Họp Ban chỉ đạo NTM» (Thứ Hai 18/08, 08:00–10:00, Phòng họp tầng 2; chủ trì: Đ/c Lê Văn Hải)")
+            == "«Họp Ban chỉ đạo NTM» (Thứ Hai 18/08, 08:00–10:00, Phòng họp tầng 2; chủ trì: Đ/c Lê Văn Hải) và «Lịch 1» (Thứ Hai 18/08, 09:00–11:00; chủ trì: Đ/c Hồ Sỹ Nam)")
         // An hours conflict, or an unknown item, has nothing to clash with.
         #expect(ScheduleConflict(kind: .hours, itemIDs: [mine.id], roomID: F.hall.id)
             .vietnameseClashDetail(from: mine.id, items: items) { F.names[$0] } == "")

@@ -58,8 +58,12 @@ enum CompilationService {
             ?? GroupWeek(communeID: communeID, groupID: groupID, week: week, now: now)
     }
 
+    /// The group's focal points, in Vietnamese order of their names (the same on every database).
     static func aggregatorIDs(groupID: UUID, on db: any Database) async throws -> [UUID] {
-        try await GroupMembership.query(on: db).filter(\.$groupID == groupID).filter(\.$kind == .aggregator).all().map(\.personID)
+        try await GroupMembership.query(on: db).filter(\.$groupID == groupID).filter(\.$kind == .aggregator)
+            .join(Person.self, on: \GroupMembership.$personID == \Person.$id).all()
+            .map { (id: $0.personID, name: try $0.joined(Person.self).fullName) }
+            .sortedByVietnameseName(\.name).map(\.id)
     }
 
     /// A submitted report's lock (a group of its author compiled or approved the week, see

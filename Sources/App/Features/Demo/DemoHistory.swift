@@ -59,7 +59,7 @@ enum DemoHistory {
             try await commune.save(on: db)
         }
         let people = try await LedgerService.obligated(communeID: communeID, on: db)
-        let types = try await ActivityType.query(on: db).filter(\.$communeID == communeID).all()
+        let types = try await ActivityType.query(on: db).filter(\.$communeID == communeID).sort(\.$code).all()
         let rooms = try await Room.query(on: db).filter(\.$communeID == communeID).all()
         var random = Generator(state: 2021)
         let allGroups = try await ReportGroup.query(on: db).filter(\.$communeID == communeID).all()

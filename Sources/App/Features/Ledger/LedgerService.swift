@@ -50,10 +50,15 @@ enum LedgerService {
             WHERE p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(personFilter)
               AND EXISTS (SELECT 1 \(memberGroups))
             """
-        let rows = try await sql.raw(query).all()
+        // The groups in their display order, so that each person's list reads the same everywhere.
+        async let rowsRead = sql.raw(query).all()
+        let groupOrder = Dictionary(uniqueKeysWithValues: try await ReportGroup.query(on: db).filter(\.$communeID == communeID).all()
+            .inDisplayOrder.enumerated().map { ($1.id!, $0) })
+        let rows = try await rowsRead
         let people = try rows.map { row -> Obligated in
             let person = try PrefixedRow(row: row, prefix: "p__").decode(fluentModel: Person.self)
-            return Obligated(person: person, personID: try person.requireID(), groupIDs: try SQLAccess.sortedIDs(row, "group_ids"),
+            return Obligated(person: person, personID: try person.requireID(),
+                             groupIDs: try SQLAccess.ids(row, "group_ids").sorted { (groupOrder[$0] ?? .max, $0.uuidString) < (groupOrder[$1] ?? .max, $1.uuidString) },
                              unitIDs: try SQLAccess.sortedIDs(row, "unit_ids"), duty: person.reportingDuty)
         }
         return people.sortedByVietnameseName(\.person.fullName)
@@ -117,8 +122,12 @@ enum LedgerService {
         guard !ids.isEmpty else { return [] }
         let weeks = try await GroupWeek.query(on: db).filter(\.$groupID ~~ ids).filter(\.$weekID == week.id.description).all()
         let firstCompiled = Dictionary(weeks.map { ($0.groupID, $0.firstCompiledAt) }, uniquingKeysWith: { first, _ in first })
-        let aggregators = Dictionary(grouping: try await GroupMembership.query(on: db).filter(\.$groupID ~~ ids)
-            .filter(\.$kind == .aggregator).all(), by: \.groupID).mapValues { $0.map(\.personID) }
+        // Each group's focal points in Vietnamese order of their names (the same on every database).
+        let memberships = try await GroupMembership.query(on: db).filter(\.$groupID ~~ ids).filter(\.$kind == .aggregator)
+            .join(Person.self, on: \GroupMembership.$personID == \Person.$id).all()
+            .map { (group: $0.groupID, person: $0.personID, name: try $0.joined(Person.self).fullName) }
+            .sortedByVietnameseName(\.name)
+        let aggregators = Dictionary(grouping: memberships, by: \.group).mapValues { $0.map(\.person) }
         let due = calendar.deadlines(for: week).groupCompilation
         let dueDay = LocalDate.inZone(due, calendar.timeZone)
         return groups.map { group in

@@ -104,7 +104,10 @@ enum ReportService {
 
     static func content(of report: WeeklyReport, on db: any Database) async throws -> ReportContent {
         let id = try report.requireID()
-        async let figures = ReportFigure.query(on: db).filter(\.$reportID == id).all()
+        // In the targets' own order (the table's), the same on every database.
+        async let figures = ReportFigure.query(on: db).filter(\.$reportID == id)
+            .join(Target.self, on: \ReportFigure.$targetID == \Target.$id)
+            .sort(Target.self, \.$sortOrder).sort(Target.self, \.$code).all()
         async let work = ReportWorkItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         async let plans = ReportPlanItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         return ReportContent(

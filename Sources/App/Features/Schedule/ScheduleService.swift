@@ -90,7 +90,16 @@ enum ScheduleService {
                                           end: meeting.end.text, title: meeting.title, roomId: nil, place: nil, chairId: nil,
                                           participantIds: [], unitIds: [], preparedBy: "Văn phòng", sourceReportId: nil, origin: "meeting"))
         }
-        return result.sorted { ($0.date, $0.start, $0.end, $0.title) < ($1.date, $1.start, $1.end, $1.title) }
+        // Same time and title (two officials' "làm việc với thôn…"): by whose it is, then where, so
+        // that the order never depends on random ids.
+        let names = try await nameLookup(communeID: communeID, on: db)
+        func tieBreak(_ item: ScheduleItemDTO) -> String {
+            [item.ownerId, item.chairId, item.roomId].map { $0.flatMap { names[$0] } ?? "" }.joined(separator: "\u{1}")
+                + "\u{1}" + (item.place ?? "")
+        }
+        return result.map { (item: $0, key: tieBreak($0)) }
+            .sorted { ($0.item.date, $0.item.start, $0.item.end, $0.item.title, $0.key) < ($1.item.date, $1.item.start, $1.item.end, $1.item.title, $1.key) }
+            .map(\.item)
     }
 
     static func resources(communeID: UUID, on db: any Database) async throws -> [ScheduleResource] {
