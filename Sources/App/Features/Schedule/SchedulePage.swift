@@ -55,10 +55,10 @@ struct SchedulePageController {
         let calendar = user.calendar
         let canManage = AccessPolicy.allows(user.actor, .manageSchedule)
         let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
-        let items = canManage ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, on: req.db)
-                              : try ScheduleService.published(publication)
-        let conflicts = try await ScheduleService.conflicts(items, communeID: user.communeID, on: req.db)
         let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
+        let items = canManage ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, names: names, on: req.db)
+                              : try ScheduleService.published(publication)
+        let conflicts = try await ScheduleService.conflicts(items, communeID: user.communeID, names: names, on: req.db)
         let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let days = week.days.map { day in
             DayRow(label: "\(day.weekday.vietnameseName) \(day.vietnamese)", items: items.filter { $0.date == day.iso }.map { item in

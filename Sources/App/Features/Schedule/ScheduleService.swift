@@ -53,7 +53,9 @@ enum ScheduleService {
     }
 
     /// The working schedule of a week, as the office sees it.
-    static func items(communeID: UUID, week: ReportWeek, calendar: CommuneCalendar, on db: any Database) async throws -> [ScheduleItemDTO] {
+    /// `names` (from `nameLookup`) when the caller has them already, so a page reads them once.
+    static func items(communeID: UUID, week: ReportWeek, calendar: CommuneCalendar, names known: [UUID: String]? = nil,
+                      on db: any Database) async throws -> [ScheduleItemDTO] {
         let previous = calendar.week(containing: week.start.adding(days: -1))
         let entries = try await ScheduleEntry.query(on: db).filter(\.$communeID == communeID).filter(\.$weekID == week.id.description).all()
         let overridden = Set(entries.compactMap(\.sourcePlanKey))
@@ -92,7 +94,8 @@ enum ScheduleService {
         }
         // Same time and title (two officials' "làm việc với thôn…"): by whose it is, then where, so
         // that the order never depends on random ids.
-        let names = try await nameLookup(communeID: communeID, on: db)
+        let names: [UUID: String]
+        if let known { names = known } else { names = try await nameLookup(communeID: communeID, on: db) }
         func tieBreak(_ item: ScheduleItemDTO) -> String {
             [item.ownerId, item.chairId, item.roomId].map { $0.flatMap { names[$0] } ?? "" }.joined(separator: "\u{1}")
                 + "\u{1}" + (item.place ?? "")
@@ -116,11 +119,13 @@ enum ScheduleService {
         return Dictionary(grouping: links, by: \.unitID).mapValues { Set($0.map(\.personID)) }
     }
 
-    static func conflicts(_ items: [ScheduleItemDTO], communeID: UUID, on db: any Database) async throws -> [ScheduleConflictDTO] {
+    static func conflicts(_ items: [ScheduleItemDTO], communeID: UUID, names known: [UUID: String]? = nil,
+                          on db: any Database) async throws -> [ScheduleConflictDTO] {
         let rooms = try await resources(communeID: communeID, on: db)
         let members = try await unitMembers(communeID: communeID, on: db)
         let found = ScheduleConflicts.detect(items: items.compactMap(\.domainItem), rooms: rooms, unitMembers: members)
-        let names = try await nameLookup(communeID: communeID, on: db)
+        let names: [UUID: String]
+        if let known { names = known } else { names = try await nameLookup(communeID: communeID, on: db) }
         let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return found.map {
             ScheduleConflictDTO(kind: $0.kind.rawValue, itemIds: $0.itemIDs, roomId: $0.roomID, personId: $0.personID, unitId: $0.unitID,
