@@ -117,33 +117,70 @@ public enum VietnameseCollation {
             digits = ""
         }
         for character in text {
-            if character.isASCII, character.isNumber {
-                digits.append(character)
+            if let ascii = character.asciiValue {
+                if ascii >= 0x30, ascii <= 0x39 {
+                    digits.append(character)
+                    continue
+                }
+                flushDigits()
+                // Plain Latin letters and ASCII signs need no decomposition (most of a name).
+                elements.append(asciiElements[Int(ascii)])
                 continue
             }
             flushDigits()
-            // Split the character into its base and its marks; the tone marks set the word's
-            // tone, the vowel marks (breve, circumflex, horn) make a letter of their own.
-            var base = ""
-            for scalar in String(character).decomposedStringWithCanonicalMapping.unicodeScalars {
-                if let mark = Tone(mark: scalar) {
-                    if tone == .level { tone = mark }
-                } else {
-                    base.unicodeScalars.append(scalar)
-                }
+            if let letter = precomposedLetters[character] {
+                // A precomposed Vietnamese letter (ấ, ự, đ…), looked up instead of decomposed.
+                elements.append(letter.element)
+                if tone == .level, let mark = letter.tone { tone = mark }
+                continue
             }
-            let letter = base.precomposedStringWithCanonicalMapping
-            if let rank = letterRank[letter] {
-                elements.append(Element(rank: 1, value: rank))
-            } else if let first = base.unicodeScalars.first, let rank = letterRank[String(first)] {
-                // A Latin letter with a mark Vietnamese does not use (ç, ñ…) sorts as its base letter.
-                elements.append(Element(rank: 1, value: rank))
-            } else {
-                elements.append(Element(rank: 2, value: UInt64(letter.unicodeScalars.first?.value ?? 0)))
-            }
+            let (element, mark) = decomposedElement(character)
+            elements.append(element)
+            if tone == .level, let mark { tone = mark }
         }
         flushDigits()
         return Word(elements: elements, tone: tone)
+    }
+
+    /// What the slow path gives for each ASCII character (index = the ASCII value).
+    static let asciiElements: [Element] = (0..<128).map { decomposedElement(Character(Unicode.Scalar(UInt8($0)))).element }
+
+    /// Every lower-case letter of the alphabet with every tone, precomposed (NFC), with what
+    /// decomposing it gives. Names are lower-cased before they are split into words.
+    static let precomposedLetters: [Character: (element: Element, tone: Tone?)] = {
+        var table: [Character: (element: Element, tone: Tone?)] = [:]
+        let toneMarks: [Unicode.Scalar?] = [nil, "\u{0300}", "\u{0309}", "\u{0303}", "\u{0301}", "\u{0323}"]
+        for letter in alphabet {
+            for mark in toneMarks {
+                let text = (mark.map { letter + String(Character($0)) } ?? letter).precomposedStringWithCanonicalMapping
+                guard text.count == 1, let character = text.first, !character.isASCII else { continue }
+                table[character] = decomposedElement(character)
+            }
+        }
+        return table
+    }()
+
+    /// A character's element and tone mark, by canonical decomposition.
+    static func decomposedElement(_ character: Character) -> (element: Element, tone: Tone?) {
+        // Split the character into its base and its marks; the tone marks set the word's tone,
+        // the vowel marks (breve, circumflex, horn) make a letter of their own.
+        var tone: Tone?
+        var base = ""
+        for scalar in String(character).decomposedStringWithCanonicalMapping.unicodeScalars {
+            if let mark = Tone(mark: scalar) {
+                if tone == nil { tone = mark }
+            } else {
+                base.unicodeScalars.append(scalar)
+            }
+        }
+        let letter = base.precomposedStringWithCanonicalMapping
+        if let rank = letterRank[letter] {
+            return (Element(rank: 1, value: rank), tone)
+        } else if let first = base.unicodeScalars.first, let rank = letterRank[String(first)] {
+            // A Latin letter with a mark Vietnamese does not use (ç, ñ…) sorts as its base letter.
+            return (Element(rank: 1, value: rank), tone)
+        }
+        return (Element(rank: 2, value: UInt64(letter.unicodeScalars.first?.value ?? 0)), tone)
     }
 }
 

@@ -89,4 +89,27 @@ struct VietnameseCollationTests {
         // Extra spaces do not change the order.
         #expect(VietnameseCollation.personKey("  Nguyễn   Văn  An ").collatesEqual(VietnameseCollation.personKey("Nguyễn Văn An")))
     }
+
+    @Test("the letter tables give what decomposing each character gives, in NFC and NFD")
+    func lookupTablesMatchDecomposition() {
+        // Every Vietnamese letter with every tone, both cases, precomposed and decomposed, plus
+        // ASCII signs and letters with marks Vietnamese does not use.
+        let vowels = "aăâeêioôơuưy"
+        let marks = ["", "\u{0300}", "\u{0309}", "\u{0303}", "\u{0301}", "\u{0323}"]
+        var samples: [String] = ["đ", "Đ", "ç", "ñ", "ü", "ß", "中", "-", "(", "~", "_", "@"]
+        for vowel in vowels { for mark in marks { samples.append(String(vowel) + mark) } }
+        samples += samples.map { $0.uppercased() }
+        samples += (0x21..<0x7F).compactMap { Unicode.Scalar($0).map { String(Character($0)) } }
+        for sample in samples {
+            for form in [sample.precomposedStringWithCanonicalMapping, sample.decomposedStringWithCanonicalMapping] {
+                let lowered = form.lowercased()
+                guard let character = lowered.first, lowered.count == 1, !(character.isASCII && character.isNumber) else { continue }
+                let expected = VietnameseCollation.decomposedElement(character)
+                let word = VietnameseCollation.word(Substring(lowered))
+                #expect(word.elements == [expected.element], "\(sample)")
+                #expect(word.tone == (expected.tone ?? .level), "\(sample)")
+            }
+        }
+        #expect(VietnameseCollation.precomposedLetters.count > 80)
+    }
 }
