@@ -61,6 +61,8 @@ let package = Package(
                 "GiaoBanOffice",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            // The snapshot references are read from the source tree (`Snapshot.swift`), not bundled.
+            exclude: ["__Snapshots__"],
             resources: [.copy("Fixtures")]
         ),
     ]

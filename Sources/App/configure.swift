@@ -49,6 +49,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["errorSummary"] = ErrorSummaryTag()
     app.leaf.tags["t"] = StringsTag()
+    app.leaf.tags["options"] = OptionsTag()
     app.routes.defaultMaxBodySize = "2mb"
     // Pages shrink to a fifth over a weak connection; clients that do not ask get them plain.
     app.http.server.configuration.responseCompression = .enabled
