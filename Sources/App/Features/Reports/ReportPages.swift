@@ -154,9 +154,12 @@ struct ReportPageController {
         let db = req.db
         let authorID = try author.requireID()
         let onBehalf = authorID != user.personID
-        let report = try await ReportService.find(personID: authorID, week: week.id, on: db)
         let planWeek = calendar.week(containing: week.end.adding(days: 1))
         let previousWeek = calendar.week(containing: week.start.adding(days: -1))
+        let reads = try await ReportFormReads.load(author: author, week: week, previousWeek: previousWeek.id, typed: typed != nil,
+                                                   calendar: calendar, now: now, on: db)
+        let report = reads.report
+        let names = reads.names
 
         // What the form shows: what was just typed, else the autosaved typing, else the saved
         // report, else last week's plan as this week's starting list.
@@ -167,29 +170,23 @@ struct ReportPageController {
             input = draft
             restoredDraftAt = report.draftSavedAt.map { calendar.vietnameseDateTime($0) }
         }
-        if input == nil, let report {
-            input = try await ReportService.content(of: report, on: db).input
+        if input == nil, report != nil {
+            input = reads.saved
         }
         if input == nil {
             var start = WeeklyReportInput()
-            if let last = try await ReportService.find(personID: authorID, week: previousWeek.id, on: db) {
-                let plans = try await ReportPlanItem.query(on: db).filter(\.$reportID == last.requireID()).sort(\.$position).all()
-                start.work = plans.map { plan in
-                    .init(description: plan.title, dates: LocalDate(iso: plan.date)?.vietnamese ?? plan.date)
-                }
-                offered = !plans.isEmpty
+            start.work = reads.lastWeekPlans.map { plan in
+                .init(description: plan.title, dates: LocalDate(iso: plan.date)?.vietnamese ?? plan.date)
             }
+            offered = !reads.lastWeekPlans.isEmpty
             input = start
         }
         let typedInput = input ?? WeeklyReportInput()
 
-        let targets = try await ReportService.responsibleTargets(for: author, year: week.id.year, on: db)
-        let progress = try await TargetProgressQuery.progress(of: targets, through: ReportWeekID(year: week.id.year, week: week.id.week - 1), on: db)
+        let targets = reads.targets
+        let progress = reads.progress
         let typedFigures = Dictionary(typedInput.figures.map { ($0.targetID, $0) }, uniquingKeysWith: { first, _ in first })
-        let currentFigures = try await TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
-        let entererIDs = Set(currentFigures.values.map(\.enteredByID))
-        let enterers = entererIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
-            .filter(\.$id ~~ Array(entererIDs)).all().map { ($0.id!, $0.fullName) })
+        let currentFigures = reads.currentFigures
         var targetRows = try targets.enumerated().map { index, target in
             let id = try target.requireID()
             let typedFigure = typedFigures[id]
@@ -206,22 +203,19 @@ struct ReportPageController {
                              noSelected: ["0", "chua dat", "khong"].contains(VietnameseText.folded(value)),
                              error: figureIndex.flatMap { problems["targets[\($0)].value"] ?? problems["targets[\($0)].targetId"] },
                              current: currentFigures[id].map { figure in
-                                 "\(TargetProgressQuery.display(figure.value, kind: target.valueKind)) — \(enterers[figure.enteredByID] ?? ""), \(calendar.vietnameseDateTime(figure.enteredAt))"
+                                 "\(TargetProgressQuery.display(figure.value, kind: target.valueKind)) — \(names[figure.enteredByID] ?? ""), \(calendar.vietnameseDateTime(figure.enteredAt))"
                              },
                              askConfirmJump: figureIndex.flatMap { problems["targets[\($0)].value"] }?.hasPrefix("Số liệu tăng bất thường") == true
                                  || typedFigure?.confirmJump == true,
                              confirmJump: typedFigure?.confirmJump == true)
         }
         // The author's own targets first; the rest of their groups' behind "Chỉ tiêu khác của nhóm".
-        let targetIDs = targets.compactMap(\.id)
-        let entries = targetIDs.isEmpty ? [] : try await TargetWeekFigure.query(on: db).filter(\.$weekYear == week.id.year)
-            .filter(\.$targetID ~~ targetIDs).field(\.$targetID).field(\.$enteredByID).all()
-            .map { ReportTargetSplit.Entry(targetID: $0.targetID, enteredBy: $0.enteredByID) }
+        let entries = reads.entries
         let onForm = Set(targetRows.filter { !$0.value.isEmpty || $0.error != nil }.compactMap { UUID(uuidString: $0.id) })
         let own = ReportTargetSplit.own(targets.map { .init(id: $0.id!, namedPersonID: $0.responsiblePersonID) }, authorID: authorID,
                                         entries: entries, onForm: onForm)
         for index in targetRows.indices { targetRows[index].own = own.contains(UUID(uuidString: targetRows[index].id)!) }
-        let groups = try await ReportService.authorGroups(author, on: db)
+        let groups = reads.groups
         let defaultGroups = ReportService.defaultGroups(groups, targets: targets)
         func groupChoices(_ typed: [String]) -> [Choice] {
             let chosen = typed.isEmpty ? defaultGroups.map(\.uuidString) : typed
@@ -233,16 +227,12 @@ struct ReportPageController {
             return !chosen.isEmpty && chosen != Set(defaultGroups.map(\.uuidString))
         }
         // Last week's lines that were forecasts: confirmed in one tap.
-        var forecasts: [ForecastRow] = []
-        if let last = try await ReportService.find(personID: authorID, week: previousWeek.id, on: db), last.status == .submitted {
-            forecasts = try await ReportWorkItem.query(on: db).filter(\.$reportID == last.requireID()).filter(\.$forecast == true)
-                .sort(\.$position).all().map { item in
-                    ForecastRow(id: String(item.position),
-                                text: "\(item.description): \(VietnameseNumber.format(DecimalText.load(item.quantityText) ?? 0)) \(item.unit)")
-                }
+        let forecasts = reads.forecasts.map { item in
+            ForecastRow(id: String(item.position),
+                        text: "\(item.description): \(VietnameseNumber.format(DecimalText.load(item.quantityText) ?? 0)) \(item.unit)")
         }
 
-        let types = try await ActivityType.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
+        let types = reads.activityTypes
         var workLines = typedInput.work
         // Blank lines to fill: three on an empty report, one more after what is written ("+ Thêm dòng" adds more).
         workLines.append(contentsOf: Array(repeating: WeeklyReportInput.WorkLine(), count: workLines.isEmpty ? 3 : 1))
@@ -259,8 +249,8 @@ struct ReportPageController {
                         || problems["work[\(index)].activityType"] != nil || problems["work[\(index)].groupIds"] != nil)
         }
 
-        let rooms = try await Room.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
-        let people = try await Person.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
+        let rooms = reads.rooms
+        let people = reads.people.filter(\.active)
         var planLines = typedInput.plans
         planLines.append(contentsOf: Array(repeating: WeeklyReportInput.PlanLine(), count: planLines.isEmpty ? 2 : 1))
         let planRows = planLines.enumerated().map { index, line in
@@ -274,8 +264,8 @@ struct ReportPageController {
                     + rooms.map { Choice(value: $0.id!.uuidString, label: "\($0.name) (\($0.capacity))", selected: $0.id!.uuidString == line.roomID) },
                 place: line.place,
                 chairs: [Choice(value: "", label: "—", selected: line.chairID.isEmpty)]
-                    + people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id!.uuidString == line.chairID) },
-                participants: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: line.participantIDs.contains($0.id!.uuidString)) },
+                    + people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: $0.id.uuidString == line.chairID) },
+                participants: people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: line.participantIDs.contains($0.id.uuidString)) },
                 preparedBy: line.preparedBy,
                 dateError: problems["plans[\(index)].date"], startError: problems["plans[\(index)].start"],
                 endError: problems["plans[\(index)].end"], titleError: problems["plans[\(index)].title"],
@@ -314,19 +304,13 @@ struct ReportPageController {
 
         var returned: ReportReturnView?
         if let report, let returnedAt = report.returnedAt {
-            var returner: Person?
-            if let returnedBy = report.returnedBy { returner = try await Person.find(returnedBy, on: db) }
-            returned = ReportReturnView(by: returner?.fullName ?? "", at: calendar.vietnameseDateTime(returnedAt),
-                                comment: report.returnComment ?? "")
+            returned = ReportReturnView(by: report.returnedBy.flatMap { names[$0] } ?? "", at: calendar.vietnameseDateTime(returnedAt),
+                                        comment: report.returnComment ?? "")
         }
 
-        let authorUnitIDs = Set(try await PersonUnit.query(on: db).filter(\.$personID == authorID).all().map(\.unitID))
-        let assignedTasks = try await BriefingTaskQueries.reportBlock(personID: authorID, unitIDs: authorUnitIDs, week: week.id,
-                                                                      calendar: calendar, now: now, on: db)
-        let lock = try await CompilationService.reportLock(personID: authorID, week: week.id, everSubmitted: report?.firstSubmittedAt != nil,
-                                                           returned: report?.returnedAt != nil, on: db)
-        var filedBy: String?
-        if let filerID = report?.filedByID { filedBy = try await Person.find(filerID, on: db)?.fullName }
+        let assignedTasks = reads.assignedTasks
+        let lock = reads.lock
+        let filedBy = report?.filedByID.flatMap { names[$0] }
         let due = calendar.deadlines(for: week).weeklyReport
         let lateBy = report?.firstSubmittedAt.map { Int($0.timeIntervalSince(due)) } ?? 0
         let statusText: String

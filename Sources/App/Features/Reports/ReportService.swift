@@ -148,8 +148,13 @@ enum ReportService {
     static func responsibleTargets(for person: Person, year: Int, on db: any Database) async throws -> [Target] {
         let personID = try person.requireID()
         let unitIDs = try await PersonUnit.query(on: db).filter(\.$personID == personID).all().map(\.unitID)
-        return try await Target.query(on: db)
-            .filter(\.$communeID == person.communeID).filter(\.$year == year).filter(\.$active == true)
+        return try await responsibleTargets(personID: personID, communeID: person.communeID, unitIDs: unitIDs, year: year, on: db)
+    }
+
+    /// The same, for a caller that has read the person's units already.
+    static func responsibleTargets(personID: UUID, communeID: UUID, unitIDs: [UUID], year: Int, on db: any Database) async throws -> [Target] {
+        try await Target.query(on: db)
+            .filter(\.$communeID == communeID).filter(\.$year == year).filter(\.$active == true)
             .group(.or) { group in
                 group.filter(\.$responsiblePersonID == personID)
                 if !unitIDs.isEmpty { group.filter(\.$responsibleUnitID ~~ unitIDs) }
