@@ -58,7 +58,8 @@ enum LedgerService {
         let people = try rows.map { row -> Obligated in
             let person = try PrefixedRow(row: row, prefix: "p__").decode(fluentModel: Person.self)
             return Obligated(person: person, personID: try person.requireID(),
-                             groupIDs: try SQLAccess.ids(row, "group_ids").sorted { (groupOrder[$0] ?? .max, $0.uuidString) < (groupOrder[$1] ?? .max, $1.uuidString) },
+                             groupIDs: try SQLAccess.sortedIDs(row, "group_ids").enumerated()
+                                 .sorted { (groupOrder[$0.element] ?? .max, $0.offset) < (groupOrder[$1.element] ?? .max, $1.offset) }.map(\.element),
                              unitIDs: try SQLAccess.sortedIDs(row, "unit_ids"), duty: person.reportingDuty)
         }
         return people.sortedByVietnameseName(\.person.fullName)

@@ -100,7 +100,7 @@ struct ReportFormReads: Sendable {
         let rows = try await SQLAccess.sql(db).select().column("id").column("full_name").column("active")
             .from(Person.schema).where("commune_id", .equal, communeID).all()
         return try rows.compactMap { row -> PersonName? in
-            guard let id = UUID(uuidString: try SQLAccess.idText(row, "id")) else { return nil }
+            guard let id = try SQLAccess.id(row, "id") else { return nil }
             return PersonName(id: id, fullName: try row.decode(column: "full_name", as: String.self),
                               active: try row.decode(column: "active", as: Bool.self))
         }.sortedByVietnameseName(\.fullName)
@@ -115,8 +115,7 @@ struct ReportFormReads: Sendable {
             .from(TargetWeekFigure.schema).where("week_year", .equal, year).where("target_id", .in, targetIDs)
             .groupBy("target_id").groupBy("entered_by").all()
         return try rows.flatMap { row -> [ReportTargetSplit.Entry] in
-            guard let target = UUID(uuidString: try SQLAccess.idText(row, "target_id")),
-                  let enterer = UUID(uuidString: try SQLAccess.idText(row, "entered_by")) else { return [] }
+            guard let target = try SQLAccess.id(row, "target_id"), let enterer = try SQLAccess.id(row, "entered_by") else { return [] }
             return Array(repeating: ReportTargetSplit.Entry(targetID: target, enteredBy: enterer),
                          count: try row.decode(column: "figures", as: Int.self))
         }

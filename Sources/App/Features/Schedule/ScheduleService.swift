@@ -177,7 +177,7 @@ enum ScheduleService {
         var names: [UUID: String] = [:]
         names.reserveCapacity(rows.count)
         for row in rows {
-            guard let id = UUID(uuidString: try SQLAccess.idText(row, "id")) else { continue }
+            guard let id = try SQLAccess.id(row, "id") else { continue }
             names[id] = try row.decode(column: "name", as: String.self)
         }
         return names

@@ -67,7 +67,44 @@ enum DecimalText {
     }
 
     static func load(_ text: String) -> Decimal? {
-        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        plain(text) ?? Decimal(string: text, locale: posix)
+    }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// What `store` writes ("-1234.5": a sign, digits, a point), read without a locale or a
+    /// scanner: a year of a group's figures is thousands of them per page. Nil for anything
+    /// else (more than 18 digits, an exponent…), which `Decimal(string:)` then reads.
+    static func plain(_ text: String) -> Decimal? {
+        var significand: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var negative = false
+        var seenPoint = false
+        var first = true
+        for byte in text.utf8 {
+            defer { first = false }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard digits < 18 else { return nil }
+                significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if significand > 0 || seenPoint { digits += 1 }
+                if seenPoint { fractionDigits += 1 }
+            case UInt8(ascii: "-") where first: negative = true
+            case UInt8(ascii: "."):
+                guard !seenPoint else { return nil }
+                seenPoint = true
+            default: return nil
+            }
+        }
+        guard digits > 0 || significand == 0, text.utf8.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        // Trailing zeros of the fraction say nothing: 1.50 is 1.5, as the scanner reads it.
+        while fractionDigits > 0, significand % 10 == 0, significand > 0 {
+            significand /= 10
+            fractionDigits -= 1
+        }
+        if significand == 0 { return Decimal(0) }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(significand))
     }
 
     /// A JSON number for the API (Double is what JSON has; figures have few digits).
