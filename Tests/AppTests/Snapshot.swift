@@ -87,11 +87,17 @@ enum SnapshotNormaliser {
     static func replacingCSRF(_ text: String) -> String {
         var text = text
         var seen: Set<String> = []
-        while let token = Browser.extractCSRF(text), !token.isEmpty, !seen.contains(token) {
+        while let token = Browser.extractCSRF(text) ?? jsonCSRF(text), !token.isEmpty, !seen.contains(token) {
             seen.insert(token)
             text = text.replacingOccurrences(of: token, with: "<csrf>")
         }
         return text
+    }
+
+    /// The token a page model carries (`"csrf": "…"`).
+    static func jsonCSRF(_ text: String) -> String? {
+        guard let match = text.firstMatch(of: /"csrf": "([^"<]+)"/) else { return nil }
+        return String(match.output.1)
     }
 
     private static let uuid = try! NSRegularExpression(

@@ -183,10 +183,11 @@ final class Browser: @unchecked Sendable {
     func setCookie(_ name: String, _ value: String) { cookies.withLockedValue { $0[name] = value } }
 
     @discardableResult
-    func get(_ path: String) async throws -> TestingHTTPResponse {
+    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
         let header = cookieHeader
         let response = try await app.testing().sendRequest(.GET, path, beforeRequest: { req in
             if !header.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: header) }
+            req.headers.add(contentsOf: extra)
         })
         remember(response)
         return response

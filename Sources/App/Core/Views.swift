@@ -37,6 +37,21 @@ struct Page<View: Encodable & Sendable>: Encodable, Sendable {
     var view: View
 }
 
+/// The model a page is rendered from, as JSON instead of HTML: only in the testing environment
+/// and only when asked by header, so that tests snapshot what a page shows apart from how its
+/// template lays it out (`PageModelSnapshotTests`).
+enum PageModel {
+    static let header = "X-GiaoBan-Page-Model"
+
+    static func response<View: Encodable & Sendable>(_ page: Page<View>, status: HTTPResponseStatus) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let response = Response(status: status, body: .init(data: try encoder.encode(page)))
+        response.headers.contentType = .json
+        return response
+    }
+}
+
 /// What the header needs beyond the signed-in context, in one statement: unread notifications, the
 /// active groups the person reports to, and when they first submitted this week's report.
 struct ChromeFacts: Sendable {
@@ -80,6 +95,9 @@ extension Request {
             }
         }
         let page = Page(chrome: chrome, view: view)
+        if application.environment == .testing, headers.first(name: PageModel.header) != nil {
+            return try PageModel.response(page, status: status)
+        }
         let rendered = try await self.view.render(template, page).encodeResponse(for: self)
         rendered.status = status
         return rendered

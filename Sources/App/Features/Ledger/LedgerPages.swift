@@ -236,7 +236,7 @@ struct LedgerPagesController {
             years: (max(2021, currentYear - 4)...currentYear).reversed().map { Choice(value: String($0), label: String($0), selected: $0 == year) },
             people: summary.people.map { person, tally in
                 SummaryRow(id: person.personID.uuidString, name: person.person.fullName,
-                           detail: person.unitIDs.compactMap { unitNames[$0] }.joined(separator: ", "), tally: LedgerTallyView(tally))
+                           detail: person.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "), tally: LedgerTallyView(tally))
             },
             units: summary.units.map { unit, tally, count in
                 SummaryRow(id: unit.id!.uuidString, name: unit.name, detail: "\(count)", tally: LedgerTallyView(tally))
