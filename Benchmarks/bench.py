@@ -203,7 +203,7 @@ def main():
 
     who = f"user {args.user}" if args.sessions == 1 else f"{args.sessions} office accounts of {args.sessions} communes in turn"
     print(f"\nwrk -t2 -c{args.connections} -d{args.duration} on {os.cpu_count()} cores; database {args.database}; {who}; "
-          ("GIAOBAN_PAGE_CACHE=off (binaries before issue 20)" if args.no_cache else "every page built"))
+          + ("GIAOBAN_PAGE_CACHE=off (binaries before issue 20)" if args.no_cache else "every page built"))
     if bare:
         share = f" (/healthz at {rows[0][3][0] / bare[0] * 100:.1f} % of it)" if rows[0][3] else ""
         print(f"bare Vapor /healthz (Benchmarks/BareVapor): {bare[0]:.0f} req/s, p50 {bare[1]:.2f} ms, p99 {bare[2]:.2f} ms{share}")
