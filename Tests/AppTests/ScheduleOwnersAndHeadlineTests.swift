@@ -209,7 +209,7 @@ struct ScheduleOwnersAndHeadlineTests {
             let user = try #require(try await AccountQueries.currentUser(personID: try await t.person(TestApp.Demo.leader).requireID(),
                                                                          session: nil, on: t.db))
             let views = try await BriefingWeek.load(user: user, week: try user.calendar.week(try #require(ReportWeekID("2021-W33"))),
-                                                              now: t.clock.now(), on: t.db)
+                                                    now: t.clock.now(), on: t.db).map(\.0)
             let due = Set(views.flatMap(\.members).filter { [.onTime, .late, .missing].contains($0.entry?.status) }.map(\.personID))
             #expect(onTime.last == due.count)
             let behind = HTMLCheck.text(try figure("behind"))

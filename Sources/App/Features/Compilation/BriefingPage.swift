@@ -53,9 +53,7 @@ struct BriefingPageController {
         }
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let now = req.now, db = req.db
-        let views = try await BriefingWeek.load(user: user, week: week, now: now, on: db).concurrentMap { view in
-            (view, try await BriefingWeek.previousWeek(of: view, calendar: calendar, now: now, on: db))
-        }
+        let views = try await BriefingWeek.load(user: user, week: week, now: now, on: db)
         let cards = views.map { current, before in
             let changes = current.targets.compactMap { line -> ChangeRow? in
                 let after = line.progress?.yearToDate

@@ -129,101 +129,112 @@ enum CompilationService {
     }
 
     static func view(group: ReportGroup, week: ReportWeek, calendar: CommuneCalendar, now: Date, on db: any Database) async throws -> GroupWeekView {
-        let groupID = try group.requireID()
-        // Four independent reads run side by side (each waits on the database's threads): the
-        // group's week and focal points, the members with their ledger and reports, the targets
-        // with their figures, and the commune's activity types.
-        async let groupWeekRead = groupWeek(groupID: groupID, communeID: group.communeID, week: week.id, now: now, on: db)
-        async let aggregatorRead = aggregatorIDs(groupID: groupID, on: db)
-        async let membersRead = members(of: group, week: week, calendar: calendar, now: now, on: db)
-        async let targetsRead = targetLines(of: group, week: week, on: db)
-        async let typesRead = ActivityType.query(on: db).filter(\.$communeID == group.communeID).all()
-        let (groupWeek, aggregatorIDs) = (try await groupWeekRead, try await aggregatorRead)
-        let (obligated, entries, reports) = try await membersRead
-        let reportByPerson = Dictionary(reports.map { ($0.personID, $0) }, uniquingKeysWith: { first, _ in first })
-        let members = obligated.map { GroupWeekView.Member(person: $0.person, personID: $0.personID, entry: entries[$0.personID],
-                                                            report: reportByPerson[$0.personID]) }
-
-        let targetLines = try await targetsRead
-
-        // The members' other work and plans that belong to this group, from submitted reports, in
-        // two queries: a line goes to the groups its author chose, so a person in three groups
-        // does not count it three times.
-        let submitted = reports.filter { $0.status == .submitted }
-        let submittedIDs = try submitted.map { try $0.requireID() }
-        let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
-        let names = Dictionary(uniqueKeysWithValues: obligated.map { ($0.personID, $0.person.fullName) })
-        // People in the order of a Vietnamese list (given name first), each person's lines in their order.
-        let nameKeys = names.mapValues { VietnameseCollation.personKey($0) }
-        let noKey = VietnameseCollation.personKey("")
-        let workItems = submittedIDs.isEmpty ? [] : try await ReportWorkItem.query(on: db).filter(\.$reportID ~~ submittedIDs).sort(\.$position).all()
-        let planItems = submittedIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ submittedIDs)
-            .sort(\.$date).sort(\.$start).all()
-        let work = try workItems.compactMap { item -> GroupWeekView.WorkLine? in
-            guard let personID = personOfReport[item.reportID], try item.belongs(to: groupID) else { return nil }
-            return .init(personID: personID, fullName: names[personID] ?? "", item: item)
-        }.sorted { (nameKeys[$0.personID] ?? noKey, $0.item.position) < (nameKeys[$1.personID] ?? noKey, $1.item.position) }
-        let plans = try planItems.compactMap { item -> GroupWeekView.PlanLine? in
-            guard let personID = personOfReport[item.reportID], try item.belongs(to: groupID) else { return nil }
-            return .init(personID: personID, fullName: names[personID] ?? "", item: item)
-        }
-
-        // Totals per activity type and unit (lines without a type are counted by their unit).
-        let types = try await typesRead
-        let typeNames = Dictionary(uniqueKeysWithValues: types.map { ($0.code, $0.name) })
-        let activityTotals = WorkTotals.byActivity(work.map {
-            WorkQuantity(description: $0.item.description, quantity: DecimalText.load($0.item.quantityText) ?? 0,
-                         unit: $0.item.unit, activityType: $0.item.activityType)
-        }, typeNames: typeNames)
-
-        let difficulties = submitted.compactMap { report -> GroupWeekView.Difficulty? in
-            guard let text = report.difficulties, !text.isEmpty else { return nil }
-            return .init(personID: report.personID, fullName: names[report.personID] ?? "", text: text)
-        }.sorted { (nameKeys[$0.personID] ?? noKey) < (nameKeys[$1.personID] ?? noKey) }
-
-        return GroupWeekView(group: group, groupID: groupID, week: week, groupWeek: groupWeek, aggregatorIDs: aggregatorIDs,
-                             members: members, targets: targetLines, activityTotals: activityTotals, work: work, plans: plans,
-                             difficulties: difficulties, compilationDue: calendar.deadlines(for: week).groupCompilation)
+        try await views(of: [group], week: week, calendar: calendar, now: now, on: db)[0]
     }
 
-    /// The group's members who owe this week, their ledger entries and their reports of the week.
-    private static func members(of group: ReportGroup, week: ReportWeek, calendar: CommuneCalendar, now: Date,
-                                on db: any Database) async throws
-        -> (obligated: [LedgerService.Obligated], entries: [UUID: LedgerEntry], reports: [WeeklyReport]) {
-        let obligated = try await LedgerService.obligated(communeID: group.communeID, groupIDs: [try group.requireID()], on: db)
+    /// The week of several groups of one commune (all of them, for the briefing), from one pass
+    /// over the week: each read covers every group at once, in three rounds of statements run side
+    /// by side (the groups' weeks, focal points, members, targets, units and activity types; then
+    /// the members' ledger and reports, the targets' figures and who entered them; then the
+    /// submitted reports' lines). A fixed number of statements however many groups.
+    static func views(of groups: [ReportGroup], week: ReportWeek, calendar: CommuneCalendar, now: Date,
+                      on db: any Database) async throws -> [GroupWeekView] {
+        guard let communeID = groups.first?.communeID else { return [] }
+        let groupIDs = try groups.map { try $0.requireID() }
+
+        async let groupWeeksRead = GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.id.description).all()
+        async let aggregatorsRead = GroupMembership.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$kind == .aggregator)
+            .join(Person.self, on: \GroupMembership.$personID == \Person.$id).all()
+            .map { (group: $0.groupID, person: $0.personID, name: try $0.joined(Person.self).fullName) }
+        async let obligatedRead = LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), on: db)
+        async let targetsRead = Target.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$year == week.id.year)
+            .filter(\.$active == true).sort(\.$sortOrder).sort(\.$code).all()
+        async let unitsRead = OrgUnit.query(on: db).filter(\.$communeID == communeID).all()
+        async let typesRead = ActivityType.query(on: db).filter(\.$communeID == communeID).all()
+
+        let obligated = try await obligatedRead
+        let targets = try await targetsRead
         let memberIDs = obligated.map(\.personID)
         async let rowsRead = LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
         async let reportsRead = memberIDs.isEmpty ? [] : WeeklyReport.query(on: db)
             .filter(\.$personID ~~ memberIDs).filter(\.$weekID == week.id.description).all()
-        let entries = Dictionary(try await rowsRead.map { ($0.obligated.personID, $0.entry) }, uniquingKeysWith: { first, _ in first })
-        return (obligated, entries, try await reportsRead)
-    }
-
-    /// The merged table: the group's targets of the year, this week and year to date.
-    private static func targetLines(of group: ReportGroup, week: ReportWeek, on db: any Database) async throws -> [GroupWeekView.TargetLine] {
-        let groupID = try group.requireID()
-        let targets = try await Target.query(on: db).filter(\.$groupID == groupID).filter(\.$year == week.id.year)
-            .filter(\.$active == true).sort(\.$sortOrder).sort(\.$code).all()
         async let progressRead = TargetProgressQuery.progress(of: targets, through: week.id, on: db)
-        async let unitsRead = OrgUnit.query(on: db).filter(\.$communeID == group.communeID).all()
         async let figuresRead = TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
-        let (progress, units, figures) = (try await progressRead, try await unitsRead, try await figuresRead)
-        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
-        let weeksInYear = WeekNaming.weeksInISOYear(week.id.year)
+
+        let reports = try await reportsRead
+        let submitted = reports.filter { $0.status == .submitted }
+        let submittedIDs = try submitted.map { try $0.requireID() }
+        async let workRead = submittedIDs.isEmpty ? [] : ReportWorkItem.query(on: db).filter(\.$reportID ~~ submittedIDs).sort(\.$position).all()
+        async let plansRead = submittedIDs.isEmpty ? [] : ReportPlanItem.query(on: db).filter(\.$reportID ~~ submittedIDs)
+            .sort(\.$date).sort(\.$start).all()
+
+        let figures = try await figuresRead
         let enterers = Set(figures.values.map(\.enteredByID))
-        let entererNames = enterers.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Person.query(on: db)
-            .filter(\.$id ~~ Array(enterers)).all().map { ($0.id!, $0.fullName) })
-        let targetLines = targets.map { target in
-            let p = progress[target.id!]
-            let figure = figures[target.id!]
-            return GroupWeekView.TargetLine(
-                target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
-                behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
-                                              rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear),
-                enteredBy: figure.flatMap { entererNames[$0.enteredByID] }, enteredByID: figure?.enteredByID,
-                unusualJump: figure?.unusualJump ?? false)
+        let knownNames = Dictionary(obligated.map { ($0.personID, $0.person.fullName) }, uniquingKeysWith: { first, _ in first })
+        // Who entered a figure is usually a member already read; others (a former member) by name.
+        let otherEnterers = enterers.subtracting(knownNames.keys)
+        let others: [(UUID, String)] = otherEnterers.isEmpty ? [] : try await Person.query(on: db)
+            .filter(\.$id ~~ Array(otherEnterers)).all().map { ($0.id!, $0.fullName) }
+        let entererNames = knownNames.merging(others) { first, _ in first }
+
+        let groupWeeks = Dictionary(try await groupWeeksRead.map { ($0.groupID, $0) }, uniquingKeysWith: { first, _ in first })
+        // Each group's focal points in Vietnamese order of their names (the same on every database).
+        let aggregators = Dictionary(grouping: try await aggregatorsRead.sortedByVietnameseName(\.name), by: \.group).mapValues { $0.map(\.person) }
+        let entries = Dictionary(try await rowsRead.map { ($0.obligated.personID, $0.entry) }, uniquingKeysWith: { first, _ in first })
+        let reportByPerson = Dictionary(reports.map { ($0.personID, $0) }, uniquingKeysWith: { first, _ in first })
+        let progress = try await progressRead
+        let unitNames = Dictionary(uniqueKeysWithValues: try await unitsRead.map { ($0.id!, $0.name) })
+        let typeNames = Dictionary(try await typesRead.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let workItems = try await workRead
+        let planItems = try await plansRead
+        let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
+        // People in the order of a Vietnamese list (given name first), each person's lines in their order.
+        let nameKeys = knownNames.mapValues { VietnameseCollation.personKey($0) }
+        let noKey = VietnameseCollation.personKey("")
+        let weeksInYear = WeekNaming.weeksInISOYear(week.id.year)
+        let compilationDue = calendar.deadlines(for: week).groupCompilation
+
+        return try groups.map { group in
+            let groupID = try group.requireID()
+            let people = obligated.filter { $0.groupIDs.contains(groupID) }
+            let members = people.map { GroupWeekView.Member(person: $0.person, personID: $0.personID, entry: entries[$0.personID],
+                                                            report: reportByPerson[$0.personID]) }
+            let memberIDs = Set(people.map(\.personID))
+            let targetLines = targets.filter { $0.groupID == groupID }.map { target in
+                let p = progress[target.id!]
+                let figure = figures[target.id!]
+                return GroupWeekView.TargetLine(
+                    target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
+                    behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
+                                                  rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear),
+                    enteredBy: figure.flatMap { entererNames[$0.enteredByID] }, enteredByID: figure?.enteredByID,
+                    unusualJump: figure?.unusualJump ?? false)
+            }
+            // A line goes to the groups its author chose, so a person in three groups does not
+            // count it three times.
+            let work = try workItems.compactMap { item -> GroupWeekView.WorkLine? in
+                guard let personID = personOfReport[item.reportID], memberIDs.contains(personID), try item.belongs(to: groupID) else { return nil }
+                return .init(personID: personID, fullName: knownNames[personID] ?? "", item: item)
+            }.sorted { (nameKeys[$0.personID] ?? noKey, $0.item.position) < (nameKeys[$1.personID] ?? noKey, $1.item.position) }
+            let plans = try planItems.compactMap { item -> GroupWeekView.PlanLine? in
+                guard let personID = personOfReport[item.reportID], memberIDs.contains(personID), try item.belongs(to: groupID) else { return nil }
+                return .init(personID: personID, fullName: knownNames[personID] ?? "", item: item)
+            }
+            // Totals per activity type and unit (lines without a type are counted by their unit).
+            let activityTotals = WorkTotals.byActivity(work.map {
+                WorkQuantity(description: $0.item.description, quantity: DecimalText.load($0.item.quantityText) ?? 0,
+                             unit: $0.item.unit, activityType: $0.item.activityType)
+            }, typeNames: typeNames)
+            let difficulties = submitted.compactMap { report -> GroupWeekView.Difficulty? in
+                guard memberIDs.contains(report.personID), let text = report.difficulties, !text.isEmpty else { return nil }
+                return .init(personID: report.personID, fullName: knownNames[report.personID] ?? "", text: text)
+            }.sorted { (nameKeys[$0.personID] ?? noKey) < (nameKeys[$1.personID] ?? noKey) }
+            return GroupWeekView(group: group, groupID: groupID, week: week,
+                                 groupWeek: groupWeeks[groupID] ?? GroupWeek(communeID: group.communeID, groupID: groupID, week: week.id, now: now),
+                                 aggregatorIDs: aggregators[groupID] ?? [], members: members, targets: targetLines,
+                                 activityTotals: activityTotals, work: work, plans: plans, difficulties: difficulties,
+                                 compilationDue: compilationDue)
         }
-        return targetLines
     }
 
     // MARK: Actions

@@ -244,9 +244,7 @@ extension BriefingPageController {
         let week = try WeekLookup.week(req.parameters.get("weekID"), for: user, now: req.now)
         let calendar = user.calendar
         let now = req.now, db = req.db
-        let views = try await BriefingWeek.load(user: user, week: week, now: now, on: db).concurrentMap { view in
-            (view, try await BriefingWeek.previousWeek(of: view, calendar: calendar, now: now, on: db))
-        }
+        let views = try await BriefingWeek.load(user: user, week: week, now: now, on: db)
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let document = GroupDocuments.briefingPack(views, week: week, commune: user.commune,
                                                    meetings: calendar.meetings(for: week, moves: moves),
