@@ -7,10 +7,6 @@ import SQLKit
 /// statements run side by side (each round needs the one before: the reports, then what hangs on
 /// them and on the targets). Plain columns through SQL where the form needs only a name or a pair.
 struct ReportFormReads: Sendable {
-    /// A person of the commune as the form names them (chairs, participants, who entered a figure,
-    /// who returned or filed the report).
-    struct PersonName: Sendable { var id: UUID; var fullName: String; var active: Bool }
-
     var report: WeeklyReport?
     var previous: WeeklyReport?
     /// What the saved report holds (read only when the form shows it: nothing typed and no draft).
@@ -47,7 +43,7 @@ struct ReportFormReads: Sendable {
         async let groups = ReportService.authorGroups(author, on: db)
         async let activityTypes = ActivityType.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
         async let rooms = Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
-        async let people = peopleNames(communeID: communeID, on: db)
+        async let people = PersonName.all(communeID: communeID, on: db)
         let reports = try await reportRows
         let report = reports.first { $0.weekID == week.id.description }
         let previous = reports.first { $0.weekID == previousWeek.description }
@@ -92,18 +88,6 @@ struct ReportFormReads: Sendable {
         guard let report else { return [] }
         return try await ReportWorkItem.query(on: db).filter(\.$reportID == report.requireID()).filter(\.$forecast == true)
             .sort(\.$position).all()
-    }
-
-    /// The commune's people as (id, name, active), in Vietnamese order: the form's lists and
-    /// every name it shows come from this one read.
-    static func peopleNames(communeID: UUID, on db: any Database) async throws -> [PersonName] {
-        let rows = try await SQLAccess.sql(db).select().column("id").column("full_name").column("active")
-            .from(Person.schema).where("commune_id", .equal, communeID).all()
-        return try rows.compactMap { row -> PersonName? in
-            guard let id = try SQLAccess.id(row, "id") else { return nil }
-            return PersonName(id: id, fullName: try row.decode(column: "full_name", as: String.self),
-                              active: try row.decode(column: "active", as: Bool.self))
-        }.sortedByVietnameseName(\.fullName)
     }
 
     /// Who has entered a figure of which of these targets in the year: one entry per week's

@@ -54,11 +54,21 @@ struct SchedulePageController {
                         errors: FieldErrors, status: HTTPResponseStatus, publishError: String? = nil) async throws -> Response {
         let calendar = user.calendar
         let canManage = AccessPolicy.allows(user.actor, .manageSchedule)
-        let publication = try await ScheduleService.publication(communeID: user.communeID, week: week.id, on: req.db)
-        let names = try await ScheduleService.nameLookup(communeID: user.communeID, on: req.db)
-        let items = canManage ? try await ScheduleService.items(communeID: user.communeID, week: week, calendar: calendar, names: names, on: req.db)
+        let communeID = user.communeID, db = req.db
+        // The independent reads side by side; the rooms serve the form, the room finder and the clashes.
+        async let publicationRead = ScheduleService.publication(communeID: communeID, week: week.id, on: db)
+        async let namesRead = ScheduleService.nameLookup(communeID: communeID, on: db)
+        async let roomsRead = Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
+        async let peopleRead = PersonName.all(communeID: communeID, on: db)
+        async let unitsRead = OrgUnit.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
+        async let membersRead = ScheduleService.unitMembers(communeID: communeID, on: db)
+        let names = try await namesRead
+        let publication = try await publicationRead
+        let items = canManage ? try await ScheduleService.items(communeID: communeID, week: week, calendar: calendar, names: names, on: db)
                               : try ScheduleService.published(publication)
-        let conflicts = try await ScheduleService.conflicts(items, communeID: user.communeID, names: names, on: req.db)
+        let rooms = try await roomsRead.sortedVietnamese(by: \.name)
+        let resources = rooms.map(ScheduleService.resource)
+        let conflicts = ScheduleService.conflicts(items, rooms: resources, unitMembers: try await membersRead, names: names)
         let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let days = week.days.map { day in
             DayRow(label: "\(day.weekday.vietnameseName) \(day.vietnamese)", items: items.filter { $0.date == day.iso }.map { item in
@@ -76,9 +86,8 @@ struct SchedulePageController {
         let source = editing
         let typed = form
         let selectedDate = typed?.date ?? source.flatMap { LocalDate(iso: $0.date)?.vietnamese } ?? ""
-        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
-        let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedByVietnameseName(\.fullName)
-        let units = try await OrgUnit.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true).all().sortedVietnamese(by: \.name)
+        let people = try await peopleRead.filter(\.active)
+        let units = try await unitsRead.sortedVietnamese(by: \.name)
         let roomID = typed?.roomId ?? source?.roomId?.uuidString ?? ""
         let chairID = typed?.chairId ?? source?.chairId?.uuidString ?? ""
         let participantIDs = Set(typed?.participantIds ?? source?.participantIds.map(\.uuidString) ?? [])
@@ -91,8 +100,8 @@ struct SchedulePageController {
                 + rooms.map { Choice(value: $0.id!.uuidString, label: "\($0.name) (\($0.capacity))", selected: $0.id!.uuidString == roomID) },
             place: typed?.place ?? source?.place ?? "",
             chairs: [Choice(value: "", label: "—", selected: chairID.isEmpty)]
-                + people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id!.uuidString == chairID) },
-            participants: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: participantIDs.contains($0.id!.uuidString)) },
+                + people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: $0.id.uuidString == chairID) },
+            participants: people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: participantIDs.contains($0.id.uuidString)) },
             units: units.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: unitIDs.contains($0.id!.uuidString)) },
             preparedBy: typed?.preparedBy ?? source?.preparedBy ?? "")
         // "Find a free room": date, time and capacity from the query string.
@@ -105,7 +114,6 @@ struct SchedulePageController {
                let to = LocalTime(string: finder.end), to > from {
                 let dayItems = try await ScheduleService.items(communeID: user.communeID, week: calendar.week(containing: date),
                                                                calendar: calendar, on: req.db).compactMap(\.domainItem)
-                let resources = try await ScheduleService.resources(communeID: user.communeID, on: req.db)
                 finder.rooms = RoomFinder.free(rooms: resources, items: dayItems, date: date, start: from, end: to,
                                                capacity: Int(finder.capacity) ?? 0)
                     .map { FreeRoom(id: $0.id.uuidString, name: $0.name, capacity: $0.capacity) }

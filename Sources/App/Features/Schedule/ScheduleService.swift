@@ -106,26 +106,36 @@ enum ScheduleService {
     }
 
     static func resources(communeID: UUID, on db: any Database) async throws -> [ScheduleResource] {
-        try await Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
-            .map { ScheduleResource(id: $0.id!, name: $0.name, kind: $0.resourceKind.flatMap(ScheduleResource.Kind.init(rawValue:)) ?? .room,
-                                    capacity: $0.capacity, opensAt: $0.opensAt.flatMap(LocalTime.init(string:)),
-                                    closesAt: $0.closesAt.flatMap(LocalTime.init(string:))) }
+        try await Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all().map(resource)
     }
 
+    /// A room (or hall, or car) as the schedule books it.
+    static func resource(_ room: Room) -> ScheduleResource {
+        ScheduleResource(id: room.id!, name: room.name, kind: room.resourceKind.flatMap(ScheduleResource.Kind.init(rawValue:)) ?? .room,
+                         capacity: room.capacity, opensAt: room.opensAt.flatMap(LocalTime.init(string:)),
+                         closesAt: room.closesAt.flatMap(LocalTime.init(string:)))
+    }
+
+    /// Each unit's people, in one statement.
     static func unitMembers(communeID: UUID, on db: any Database) async throws -> [UUID: Set<UUID>] {
-        let units = try await OrgUnit.query(on: db).filter(\.$communeID == communeID).all().compactMap(\.id)
-        guard !units.isEmpty else { return [:] }
-        let links = try await PersonUnit.query(on: db).filter(\.$unitID ~~ units).all()
+        let links = try await PersonUnit.query(on: db).join(OrgUnit.self, on: \PersonUnit.$unitID == \OrgUnit.$id)
+            .filter(OrgUnit.self, \.$communeID == communeID).all()
         return Dictionary(grouping: links, by: \.unitID).mapValues { Set($0.map(\.personID)) }
     }
 
     static func conflicts(_ items: [ScheduleItemDTO], communeID: UUID, names known: [UUID: String]? = nil,
                           on db: any Database) async throws -> [ScheduleConflictDTO] {
-        let rooms = try await resources(communeID: communeID, on: db)
-        let members = try await unitMembers(communeID: communeID, on: db)
-        let found = ScheduleConflicts.detect(items: items.compactMap(\.domainItem), rooms: rooms, unitMembers: members)
+        async let rooms = resources(communeID: communeID, on: db)
+        async let members = unitMembers(communeID: communeID, on: db)
         let names: [UUID: String]
         if let known { names = known } else { names = try await nameLookup(communeID: communeID, on: db) }
+        return conflicts(items, rooms: try await rooms, unitMembers: try await members, names: names)
+    }
+
+    /// The clashes among `items`, worded, from what the caller has read.
+    static func conflicts(_ items: [ScheduleItemDTO], rooms: [ScheduleResource], unitMembers members: [UUID: Set<UUID>],
+                          names: [UUID: String]) -> [ScheduleConflictDTO] {
+        let found = ScheduleConflicts.detect(items: items.compactMap(\.domainItem), rooms: rooms, unitMembers: members)
         let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return found.map {
             ScheduleConflictDTO(kind: $0.kind.rawValue, itemIds: $0.itemIDs, roomId: $0.roomID, personId: $0.personID, unitId: $0.unitID,
