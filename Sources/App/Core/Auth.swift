@@ -210,47 +210,63 @@ struct BearerAuthMiddleware: AsyncMiddleware {
 }
 
 /// Requires a signed-in user on every route below it.
-struct RequireUserMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        _ = try request.requireUser()
-        return try await next.respond(to: request)
+///
+/// This and the other middleware that await nothing are future-based: an async middleware costs a
+/// task and two thread hops on every request it passes.
+struct RequireUserMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        do {
+            _ = try request.requireUser()
+        } catch {
+            return request.eventLoop.makeFailedFuture(error)
+        }
+        return next.respond(to: request)
     }
 }
 
 /// Refuses every route below it unless the policy allows `action`.
-struct RequireActionMiddleware: AsyncMiddleware {
+struct RequireActionMiddleware: Middleware {
     let action: Action
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        try request.authorize(action)
-        return try await next.respond(to: request)
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        do {
+            try request.authorize(action)
+        } catch {
+            return request.eventLoop.makeFailedFuture(error)
+        }
+        return next.respond(to: request)
     }
 }
 
 /// Protects every state-changing browser request against cross-site forgery. A signed-in user's
 /// token lives with their session; an anonymous visitor (the login form) gets a token in its own
 /// cookie (double submit). The token travels as the `_csrf` form field or the `X-CSRF-Token` header.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     static let cookieName = "giaoban_csrf"
     static let fieldName = "_csrf"
     private struct NewTokenKey: StorageKey { typealias Value = String }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
-            _ = try await request.body.collect(max: 2 << 20).get()
-            let sent = request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(request)
-            guard let expected = Self.expectedToken(for: request), let sent,
-                  sent.utf8.count == expected.utf8.count, Self.constantTimeEquals(sent, expected) else {
-                throw AppError(.forbidden, code: "csrf_failed",
-                               message: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let checked: EventLoopFuture<Void>
+        if [.GET, .HEAD, .OPTIONS].contains(request.method) {
+            checked = request.eventLoop.makeSucceededVoidFuture()
+        } else {
+            checked = request.body.collect(max: 2 << 20).flatMapThrowing { _ in
+                let sent = request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(request)
+                guard let expected = Self.expectedToken(for: request), let sent,
+                      sent.utf8.count == expected.utf8.count, Self.constantTimeEquals(sent, expected) else {
+                    throw AppError(.forbidden, code: "csrf_failed",
+                                   message: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
+                }
             }
         }
-        let response = try await next.respond(to: request)
-        if let fresh = request.storage[NewTokenKey.self] {
-            response.cookies[Self.cookieName] = HTTPCookies.Value(
-                string: fresh, maxAge: 12 * 3600, path: "/",
-                isSecure: request.application.giaobanConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
+        return checked.flatMap { next.respond(to: request) }.map { response in
+            if let fresh = request.storage[NewTokenKey.self] {
+                response.cookies[Self.cookieName] = HTTPCookies.Value(
+                    string: fresh, maxAge: 12 * 3600, path: "/",
+                    isSecure: request.application.giaobanConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
+            }
+            return response
         }
-        return response
     }
 
     /// The `_csrf` field. A plain form is read as it came (not through the input boundary, whose
@@ -290,9 +306,12 @@ struct CSRFMiddleware: AsyncMiddleware {
 }
 
 /// Headers every response carries: no framing, no sniffing, no referrer leaks.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+struct SecurityHeadersMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in Self.secure(response, for: request) }
+    }
+
+    static func secure(_ response: Response, for request: Request) -> Response {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")

@@ -282,16 +282,15 @@ public struct PlainLogHandler: LogHandler {
 /// path or query, which may carry a calendar-feed token), status, duration in milliseconds, and
 /// the signed-in person's id. Replaces Vapor's `RouteLoggingMiddleware`, which logs the raw path
 /// before the answer. Also feeds the Prometheus counters (`AppMetrics`).
-struct RequestLogMiddleware: AsyncMiddleware {
+struct RequestLogMiddleware: Middleware {
     let metrics: AppMetrics
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = DispatchTime.now().uptimeNanoseconds
-        do {
-            let response = try await next.respond(to: request)
+        return next.respond(to: request).map { response in
             record(request, status: response.status.code, start: start)
             return response
-        } catch {
+        }.flatMapErrorThrowing { error in
             record(request, status: (error as? any AbortError)?.status.code ?? 500, start: start)
             throw error
         }

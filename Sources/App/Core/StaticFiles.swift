@@ -5,7 +5,7 @@ import Vapor
 /// asks the file system about every request's path (a thread hop and a `stat`) before the router
 /// sees it; pages and API routes never name a file, so they skip that work. The prefixes are read
 /// from `Public/` itself at start-up: a new folder or file there is served without registering it.
-struct StaticFilesMiddleware: AsyncMiddleware {
+struct StaticFilesMiddleware: Middleware {
     private let files: FileMiddleware
     /// `/css/`, `/js/` for folders; `/favicon.svg` for files at the top.
     let prefixes: [String]
@@ -29,10 +29,10 @@ struct StaticFilesMiddleware: AsyncMiddleware {
         prefixes.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.method == .GET || request.method == .HEAD, mayNameAFile(request.url.path) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
-        return try await files.respond(to: request, chainingTo: next)
+        return files.respond(to: request, chainingTo: next)
     }
 }

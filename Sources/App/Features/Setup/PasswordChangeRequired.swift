@@ -5,19 +5,20 @@ import Vapor
 /// A person signed in with a one-time password chooses their own before anything else: every
 /// page answers 303 to `/account/password`, every API route 403 `password_change_required`,
 /// except signing out and changing the password.
-struct PasswordChangeRequiredMiddleware: AsyncMiddleware {
+struct PasswordChangeRequiredMiddleware: Middleware {
     static let allowedPaths: Set<String> = ["/logout", "/account/password", "/api/v1/account/password"]
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    /// Future-based: it awaits nothing, and an async middleware costs a task on every request.
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard let user = request.currentUser, user.person.mustChangePassword,
               !Self.allowedPaths.contains(request.url.path) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         if request.url.path.hasPrefix("/api/") {
-            throw AppError(.forbidden, code: "password_change_required",
-                           message: "Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu của riêng mình trước (PUT /api/v1/account/password).")
+            return request.eventLoop.makeFailedFuture(AppError(.forbidden, code: "password_change_required",
+                message: "Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu của riêng mình trước (PUT /api/v1/account/password)."))
         }
-        return request.redirect(to: .accountPassword)
+        return request.eventLoop.makeSucceededFuture(request.redirect(to: .accountPassword))
     }
 }
 
