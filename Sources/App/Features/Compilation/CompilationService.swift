@@ -46,6 +46,15 @@ struct GroupWeekView: Sendable {
     var plans: [PlanLine]
     var difficulties: [Difficulty]
     var compilationDue: Date
+    /// What the briefing compares with, when asked for (`views(…comparingWith:)`).
+    var weekBefore: WeekBefore?
+
+    /// Each target's year-to-date figure and the members' on-time count of the week before (a
+    /// week before in another year has other targets: no figures to compare).
+    struct WeekBefore: Sendable {
+        var yearToDate: [UUID: Decimal]
+        var onTime: Int
+    }
 }
 
 enum CompilationService {
@@ -137,8 +146,10 @@ enum CompilationService {
     /// by side (the groups' weeks, focal points, members, targets, units and activity types; then
     /// the members' ledger and reports, the targets' figures and who entered them; then the
     /// submitted reports' lines). A fixed number of statements however many groups.
+    ///
+    /// `comparingWith`: also the week before, from the same reads (`GroupWeekView.weekBefore`).
     static func views(of groups: [ReportGroup], week: ReportWeek, calendar: CommuneCalendar, now: Date,
-                      on db: any Database) async throws -> [GroupWeekView] {
+                      comparingWith previous: ReportWeek? = nil, on db: any Database) async throws -> [GroupWeekView] {
         guard let communeID = groups.first?.communeID else { return [] }
         let groupIDs = try groups.map { try $0.requireID() }
 
@@ -155,10 +166,11 @@ enum CompilationService {
         let obligated = try await obligatedRead
         let targets = try await targetsRead
         let memberIDs = obligated.map(\.personID)
-        async let rowsRead = LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
+        async let rowsRead = LedgerService.rows(for: obligated, weeks: [week] + (previous.map { [$0] } ?? []), calendar: calendar, now: now, on: db)
         async let reportsRead = memberIDs.isEmpty ? [] : WeeklyReport.query(on: db)
             .filter(\.$personID ~~ memberIDs).filter(\.$weekID == week.id.description).all()
-        async let progressRead = TargetProgressQuery.progress(of: targets, through: week.id, on: db)
+        async let figuresOfYear = TargetProgressQuery.completedFigures(of: targets.compactMap(\.id), year: week.id.year,
+                                                                      throughWeek: week.id.week, on: db)
         async let figuresRead = TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
 
         let reports = try await reportsRead
@@ -180,9 +192,16 @@ enum CompilationService {
         let groupWeeks = Dictionary(try await groupWeeksRead.map { ($0.groupID, $0) }, uniquingKeysWith: { first, _ in first })
         // Each group's focal points in Vietnamese order of their names (the same on every database).
         let aggregators = Dictionary(grouping: try await aggregatorsRead.sortedByVietnameseName(\.name), by: \.group).mapValues { $0.map(\.person) }
-        let entries = Dictionary(try await rowsRead.map { ($0.obligated.personID, $0.entry) }, uniquingKeysWith: { first, _ in first })
+        let rows = try await rowsRead
+        let entries = Dictionary(rows.filter { $0.week.id == week.id }.map { ($0.obligated.personID, $0.entry) },
+                                 uniquingKeysWith: { first, _ in first })
+        let onTimeBefore = Set(rows.filter { $0.week.id == previous?.id && $0.entry.status == .onTime }.map(\.obligated.personID))
         let reportByPerson = Dictionary(reports.map { ($0.personID, $0) }, uniquingKeysWith: { first, _ in first })
-        let progress = try await progressRead
+        let yearFigures = try await figuresOfYear
+        let progress = try TargetProgressQuery.progress(of: targets, figures: yearFigures, through: week.id)
+        let progressBefore = try previous.map { previous in
+            previous.id.year == week.id.year ? try TargetProgressQuery.progress(of: targets, figures: yearFigures, through: previous.id) : [:]
+        }
         let unitNames = Dictionary(uniqueKeysWithValues: try await unitsRead.map { ($0.id!, $0.name) })
         let typeNames = Dictionary(try await typesRead.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         let workItems = try await workRead
@@ -229,11 +248,16 @@ enum CompilationService {
                 guard memberIDs.contains(report.personID), let text = report.difficulties, !text.isEmpty else { return nil }
                 return .init(personID: report.personID, fullName: knownNames[report.personID] ?? "", text: text)
             }.sorted { (nameKeys[$0.personID] ?? noKey) < (nameKeys[$1.personID] ?? noKey) }
+            let weekBefore = progressBefore.map { before in
+                GroupWeekView.WeekBefore(yearToDate: Dictionary(targetLines.compactMap { line in
+                                             before[line.target.id!]?.yearToDate.map { (line.target.id!, $0) } }, uniquingKeysWith: { first, _ in first }),
+                                         onTime: memberIDs.intersection(onTimeBefore).count)
+            }
             return GroupWeekView(group: group, groupID: groupID, week: week,
                                  groupWeek: groupWeeks[groupID] ?? GroupWeek(communeID: group.communeID, groupID: groupID, week: week.id, now: now),
                                  aggregatorIDs: aggregators[groupID] ?? [], members: members, targets: targetLines,
                                  activityTotals: activityTotals, work: work, plans: plans, difficulties: difficulties,
-                                 compilationDue: compilationDue)
+                                 compilationDue: compilationDue, weekBefore: weekBefore)
         }
     }
 

@@ -20,11 +20,17 @@ enum TargetProgressQuery {
     static func progress(of targets: [Target], through week: ReportWeekID, on db: any Database) async throws -> [UUID: TargetProgress] {
         let ids = try targets.map { try $0.requireID() }
         guard !ids.isEmpty else { return [:] }
-        let byTarget = try await completedFigures(of: ids, year: week.year, throughWeek: week.week, on: db)
+        return try progress(of: targets, figures: try await completedFigures(of: ids, year: week.year, throughWeek: week.week, on: db),
+                            through: week)
+    }
+
+    /// The same from figures read already (`completedFigures` through this week or a later one of
+    /// the year): one read serves the briefing's week and the week before.
+    static func progress(of targets: [Target], figures byTarget: [UUID: [WeeklyFigure]], through week: ReportWeekID) throws -> [UUID: TargetProgress] {
         var result: [UUID: TargetProgress] = [:]
         for target in targets {
             let id = try target.requireID()
-            let weekly = byTarget[id] ?? []
+            let weekly = (byTarget[id] ?? []).filter { $0.weekIndex <= week.week }
             let thisWeek = weekly.filter { $0.weekIndex == week.week }
             let ytd = target.year == week.year ? YearToDate.value(rule: target.yearToDateRule, figures: weekly, throughWeek: week.week) : nil
             result[id] = TargetProgress(
