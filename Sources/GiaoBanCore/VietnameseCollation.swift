@@ -22,17 +22,42 @@ public enum VietnameseCollation {
     /// The sort key of a text. Compute it once per item (`sortedVietnamese(by:)` does) rather than
     /// in a comparator: building it decomposes the text.
     public static func key(_ text: String) -> SortKey {
-        SortKey(words: words(text), tieBreak: text)
+        memo.value(for: text, kind: 0) { SortKey(words: words(text), tieBreak: text) }
     }
 
     /// The sort key of a person's full name as Vietnamese lists order people: by the given name
     /// (the last word), then by the family and middle names in their written order.
     /// "Nguyễn Văn An" < "Trần An" < "Lê Thị Ánh" < "Phạm Văn Bình".
     public static func personKey(_ fullName: String) -> SortKey {
-        var parts = fullName.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        guard parts.count > 1 else { return key(fullName) }
-        let given = parts.removeLast()
-        return SortKey(words: words(given) + words(parts.joined(separator: " ")), tieBreak: fullName)
+        memo.value(for: fullName, kind: 1) {
+            var parts = fullName.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            guard parts.count > 1 else { return SortKey(words: words(fullName), tieBreak: fullName) }
+            let given = parts.removeLast()
+            return SortKey(words: words(given) + words(parts.joined(separator: " ")), tieBreak: fullName)
+        }
+    }
+
+    /// Keys already computed, by text: the same names and unit names are sorted on every page. A
+    /// key depends only on its text, so the memo is never stale; it is emptied when it gets large.
+    static let memo = KeyMemo(limit: 50_000)
+
+    final class KeyMemo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var keys: [Int: [String: SortKey]] = [:]
+        private var count = 0
+        let limit: Int
+
+        init(limit: Int) { self.limit = limit }
+
+        func value(for text: String, kind: Int, compute: () -> SortKey) -> SortKey {
+            if let known = lock.withLock({ keys[kind]?[text] }) { return known }
+            let key = compute()
+            lock.withLock {
+                if count >= limit { keys = [:]; count = 0 }
+                if keys[kind, default: [:]].updateValue(key, forKey: text) == nil { count += 1 }
+            }
+            return key
+        }
     }
 
     /// `a` comes before `b` in Vietnamese order.

@@ -112,4 +112,21 @@ struct VietnameseCollationTests {
         }
         #expect(VietnameseCollation.precomposedLetters.count > 80)
     }
+
+    @Test("keys are remembered by text and kind: a name's person key is not its plain key; a full memo starts again")
+    func keyMemo() {
+        let name = "Nguyễn Văn An"
+        #expect(VietnameseCollation.key(name) == VietnameseCollation.key(name))
+        #expect(VietnameseCollation.personKey(name) == VietnameseCollation.personKey(name))
+        #expect(VietnameseCollation.key(name) != VietnameseCollation.personKey(name))
+        let memo = VietnameseCollation.KeyMemo(limit: 2)
+        var computed = 0
+        func key(_ text: String) -> VietnameseCollation.SortKey {
+            memo.value(for: text, kind: 0) { computed += 1; return VietnameseCollation.SortKey(words: VietnameseCollation.words(text), tieBreak: text) }
+        }
+        #expect(key("An") == key("An") && computed == 1)
+        #expect(key("Bình") < key("Đặng") && computed == 3)
+        // The limit was reached: the memo starts again, and its answers stay right.
+        #expect(key("An") < key("Bình") && computed == 5)
+    }
 }
