@@ -75,6 +75,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(GenerateCommand(), as: "generate")
     try routes(app)
+    RequestLogMiddleware.labelRoutes(app.routes)
 }
 
 /// What an empty database needs before anyone can sign in.

@@ -315,14 +315,20 @@ struct SecurityHeadersMiddleware: Middleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if response.headers.contentType == .html {
+        // The media type as plain text: Vapor's `contentType` parses every parameter of the header,
+        // which showed in the profile of the smallest answer.
+        let type = mediaType(response.headers.first(name: .contentType))
+        if type == "text/html" {
             response.headers.replaceOrAdd(name: "Content-Security-Policy",
                                           value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
             response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-        } else if request.url.path.hasPrefix("/css/") || request.url.path.hasPrefix("/js/") {
+            return response
+        }
+        let path = request.url.path
+        if path.hasPrefix("/css/") || path.hasPrefix("/js/") {
             // Static files: kept a day, then revalidated cheaply with their ETag.
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=86400")
-        } else if Self.isPrivate(response.headers.contentType, path: request.url.path) {
+        } else if Self.isPrivate(type, path: path) {
             // A person's data — API answers, documents, spreadsheets, calendar feeds — is never
             // kept by a browser, a shared computer's disk or a proxy in between.
             response.headers.replaceOrAdd(name: "Cache-Control", value: "private, no-store")
@@ -330,17 +336,22 @@ struct SecurityHeadersMiddleware: Middleware {
         return response
     }
 
-    static let privateTypes: [HTTPMediaType] = [
-        .json,
-        HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        HTTPMediaType(type: "text", subType: "calendar"),
-        HTTPMediaType(type: "text", subType: "csv"),
+    static let privateTypes: Set<String> = [
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/calendar",
+        "text/csv",
     ]
 
-    static func isPrivate(_ type: HTTPMediaType?, path: String) -> Bool {
-        if path.hasPrefix("/api/v1/") || path.hasPrefix("/calendar/") { return true }
-        guard let type else { return false }
-        return privateTypes.contains { $0.type == type.type && $0.subType == type.subType }
+    /// `text/html` of `Text/HTML; charset=utf-8`: the type and subtype, lower-cased, no parameters.
+    static func mediaType(_ header: String?) -> String {
+        guard let header else { return "" }
+        let end = header.firstIndex(of: ";") ?? header.endIndex
+        return header[..<end].trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    static func isPrivate(_ type: String, path: String) -> Bool {
+        path.hasPrefix("/api/v1/") || path.hasPrefix("/calendar/") || privateTypes.contains(type)
     }
 }

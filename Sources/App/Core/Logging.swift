@@ -316,8 +316,20 @@ struct RequestLogMiddleware: Middleware {
     /// `(unmatched)` for anything else; a bounded set of labels for metrics.
     static func routeLabel(_ request: Request, status: UInt) -> String {
         if let route = request.route {
-            return "/" + route.path.map(\.description).joined(separator: "/")
+            return route.userInfo[labelKey] as? String ?? label(of: route)
         }
         return status == 404 ? "(unmatched)" : "(static)"
+    }
+
+    static func label(of route: Route) -> String {
+        "/" + route.path.map(\.description).joined(separator: "/")
+    }
+
+    private static let labelKey = "giaoban.routeLabel"
+
+    /// Writes each route's label once, when the routes are registered, instead of joining its path
+    /// on every request.
+    static func labelRoutes(_ routes: Routes) {
+        for route in routes.all { route.userInfo[labelKey] = label(of: route) }
     }
 }
