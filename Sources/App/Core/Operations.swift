@@ -91,7 +91,9 @@ enum MetricsAccess {
 /// `RequestLogMiddleware`; the database figures are read when `/metrics` is scraped.
 final class AppMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let requests = NIOLockedValueBox<[String: (Counter, DurationHistogram)]>([:])
+    /// A request's metric series, found without building a string per request.
+    private struct RequestKey: Hashable { var method: String; var status: UInt; var route: String }
+    private let requests = NIOLockedValueBox<[RequestKey: (Counter, DurationHistogram)]>([:])
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -148,7 +150,7 @@ final class AppMetrics: Sendable {
     }
 
     func recordRequest(method: String, route: String, status: UInt, nanoseconds: UInt64) {
-        let key = "\(method) \(status) \(route)"
+        let key = RequestKey(method: method, status: status, route: route)
         let (counter, histogram) = requests.withLockedValue { known in
             if let pair = known[key] { return pair }
             let pair = (

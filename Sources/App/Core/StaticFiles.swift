@@ -25,12 +25,19 @@ struct StaticFilesMiddleware: Middleware {
         }
     }
 
-    func mayNameAFile(_ path: String) -> Bool {
+    /// `/css/app.css` of `/css/app.css?v=2`; a file's name is never percent-encoded here, so a
+    /// raw target that is not a plain path simply names no file and goes on to the routes.
+    static func rawPath(_ target: String) -> Substring {
+        target[..<(target.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? target.endIndex)]
+    }
+
+    func mayNameAFile(_ path: some StringProtocol) -> Bool {
         prefixes.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
     }
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard request.method == .GET || request.method == .HEAD, mayNameAFile(request.url.path) else {
+        // The raw target before the path: `request.url.path` parses the URI on every call.
+        guard request.method == .GET || request.method == .HEAD, mayNameAFile(Self.rawPath(request.url.string)) else {
             return next.respond(to: request)
         }
         return files.respond(to: request, chainingTo: next)
