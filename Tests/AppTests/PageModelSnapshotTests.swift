@@ -48,11 +48,20 @@ struct PageModelSnapshotTests {
         }
     }
 
-    @Test("The model is answered only in the testing environment's tests that ask for it: a plain request gets HTML")
+    @Test("Without the header a page answers its HTML; outside the testing environment the header is ignored")
     func htmlByDefault() async throws {
         try await withTestApp { t in
-            let html = try await t.page("/", as: TestApp.Demo.reporter)
-            #expect(html.hasPrefix("<!DOCTYPE html>") || html.contains("<html"))
+            let browser = t.browser()
+            try await browser.login(TestApp.Demo.reporter)
+            let response = try await browser.get("/")
+            #expect(response.headers.contentType == .html)
+            #expect(response.body.string.contains("<html"))
+        }
+        let asked: HTTPHeaders = [PageModel.header: "1"]
+        #expect(PageModel.isAsked(environment: .testing, headers: asked))
+        #expect(!PageModel.isAsked(environment: .testing, headers: [:]))
+        for environment in [Environment.production, .development, .custom(name: "staging")] {
+            #expect(!PageModel.isAsked(environment: environment, headers: asked), "\(environment.name)")
         }
     }
 }

@@ -43,6 +43,11 @@ struct Page<View: Encodable & Sendable>: Encodable, Sendable {
 enum PageModel {
     static let header = "X-GiaoBan-Page-Model"
 
+    /// Only a test asks: a server in any other environment renders HTML whatever the headers say.
+    static func isAsked(environment: Environment, headers: HTTPHeaders) -> Bool {
+        environment == .testing && headers.first(name: header) != nil
+    }
+
     static func response<View: Encodable & Sendable>(_ page: Page<View>, status: HTTPResponseStatus) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -95,7 +100,7 @@ extension Request {
             }
         }
         let page = Page(chrome: chrome, view: view)
-        if application.environment == .testing, headers.first(name: PageModel.header) != nil {
+        if PageModel.isAsked(environment: application.environment, headers: headers) {
             return try PageModel.response(page, status: status)
         }
         let rendered = try await self.view.render(template, page).encodeResponse(for: self)
