@@ -48,6 +48,7 @@ enum AppMigrations {
         CreateBriefingConclusions(),
         UpdateMonthlyReportsAddPerson(),
         DropDataVersions(),
+        CreateReadPathIndexes(),
     ]
 }
 
@@ -57,6 +58,28 @@ struct CreateCoveringIndexes: IndexMigration {
     static let indexes: [IndexSpec] = [
         ("idx_report_figures_progress", ReportFigure.schema, "target_id, week_year, week_number, submitted, completed, value"),
         ("idx_weekly_reports_person_week_first", WeeklyReport.schema, "person_id, week_id, first_submitted_at"),
+    ]
+}
+
+/// Indexes for reads that scanned a whole table, found by `Benchmarks/query-plans.py` on a
+/// province of 150 communes (issue 20): a group's targets (every group week, report form and
+/// briefing: 6,000 rows scanned for 10), a unit's people (the schedule, 8,850 rows, 3.7 ms), the
+/// groups a person approves (the signed-in context, on every request), a person's tokens and
+/// feeds (the access page), and tables empty in the
+/// generated data that a real commune fills week after week (schedule items, leaves, calendar
+/// feeds, sign-in attempts by address).
+struct CreateReadPathIndexes: IndexMigration {
+    static let indexes: [IndexSpec] = [
+        ("idx_targets_group_year", Target.schema, "group_id, year"),
+        ("idx_person_units_unit", PersonUnit.schema, "unit_id"),
+        ("idx_report_groups_approver", ReportGroup.schema, "approver_id"),
+        ("idx_cell_supervisors_person", CellSupervisor.schema, "person_id"),
+        ("idx_schedule_items_commune_week", ScheduleEntry.schema, "commune_id, week_id"),
+        ("idx_schedule_items_commune_date", ScheduleEntry.schema, "commune_id, date"),
+        ("idx_leaves_commune_from", LeaveRecord.schema, "commune_id, from_date"),
+        ("idx_calendar_feeds_person_commune", CalendarFeed.schema, "person_id, commune_id"),
+        ("idx_api_tokens_person", APIToken.schema, "person_id"),
+        ("idx_login_attempts_address_at", LoginAttempt.schema, "remote_address, at"),
     ]
 }
 

@@ -316,11 +316,8 @@ struct CellPagesController {
         let chooser = AccessPolicy.allows(user.actor, .manageRotation(personID: UUID()))
         var people: [Choice] = []
         if chooser {
-            let links = try await CellSupervisor.query(on: req.db).all()
-            let ids = Array(Set(links.map(\.personID)))
-            let supervisors = ids.isEmpty ? [] : try await Person.query(on: req.db).filter(\.$communeID == user.communeID)
-                .filter(\.$id ~~ ids).all().sortedByVietnameseName(\.fullName)
-            people = supervisors.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == person.id) }
+            people = try await CellService.supervisors(communeID: user.communeID, on: req.db)
+                .map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == person.id) }
         }
         func cellChoices(_ selected: String?) -> [Choice] {
             dto.cells.map { Choice(value: $0.cellId.uuidString, label: $0.name, selected: $0.cellId.uuidString == selected) }
@@ -345,9 +342,7 @@ struct CellPagesController {
         var raw = req.query[String.self, at: "personId"].flatMap { $0.isEmpty ? nil : $0 }
         if raw == nil, !user.actor.isCellSupervisor, AccessPolicy.allows(user.actor, .manageRotation(personID: UUID())) {
             // The office opens the page for someone in charge of cells, not for themselves.
-            let links = try await CellSupervisor.query(on: req.db).all()
-            raw = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$id ~~ links.map(\.personID))
-                .all().sortedByVietnameseName(\.fullName).first?.id?.uuidString
+            raw = try await CellService.supervisors(communeID: user.communeID, on: req.db).first?.id?.uuidString
         }
         let person = try await rotationPerson(req, user: user, raw: raw)
         let afresh = req.query[String.self, at: "propose"] == "1"

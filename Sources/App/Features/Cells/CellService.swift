@@ -154,6 +154,16 @@ enum CellService {
         return try await query.all().sortedVietnamese(by: \.name)
     }
 
+    /// The commune's people in charge of a party cell, each once, in Vietnamese order of their names
+    /// (one statement from the commune's people: the links of other communes are never read).
+    static func supervisors(communeID: UUID, on db: any Database) async throws -> [Person] {
+        var seen = Set<UUID>()
+        return try await Person.query(on: db).filter(\.$communeID == communeID)
+            .join(CellSupervisor.self, on: \Person.$id == \CellSupervisor.$personID).all()
+            .filter { seen.insert($0.id!).inserted }
+            .sortedByVietnameseName(\.fullName)
+    }
+
     static func supervisors(of cellIDs: [UUID], on db: any Database) async throws -> [UUID: [UUID]] {
         guard !cellIDs.isEmpty else { return [:] }
         return Dictionary(grouping: try await CellSupervisor.query(on: db).filter(\.$cellID ~~ cellIDs).all(), by: \.cellID)
