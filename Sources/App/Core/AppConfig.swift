@@ -32,7 +32,7 @@ public struct AppConfig: Sendable {
     public var sendmailPath: String?
     /// The sender of e-mail reminders.
     public var mailFrom: String
-    /// Answer every request with `X-Query-Count` (the Fluent queries it ran): tests and
+    /// Answer every request with `X-Query-Count` (the statements it sent, Fluent's and plain SQL): tests and
     /// benchmarks use it to catch N+1 queries. Off in production.
     public var exposeQueryCount = false
     /// The address people sign in at, printed on login slips (`GIAOBAN_PUBLIC_URL`, e.g.

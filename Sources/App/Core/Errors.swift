@@ -1,5 +1,6 @@
 import Fluent
 import FluentSQLiteDriver
+import NIOConcurrencyHelpers
 import Vapor
 import GiaoBanCore
 
@@ -129,14 +130,43 @@ struct AppErrorMiddleware: Middleware {
     }
 }
 
-/// Records the request's Fluent queries and reports how many in `X-Query-Count`, so that a test
-/// can check that a page's query count does not grow with the data (no N+1).
+/// Counts the statements the request sends to the database and reports how many in
+/// `X-Query-Count`, so that a test can check that a page's statement count does not grow with the
+/// data (no N+1). Every statement counts, Fluent's and plain SQL alike, on both drivers: each is
+/// logged ("Executing query", with its `sql`) through the request's logger, which this wraps.
 struct QueryCountMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        request.fluent.history.start()
+        let counter = StatementCounter(forwardingTo: request.logger)
+        request.logger = Logger(label: request.logger.label) { _ in counter }
         let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "X-Query-Count", value: String(request.fluent.history.queries.count))
+        response.headers.replaceOrAdd(name: "X-Query-Count", value: String(counter.count))
         return response
+    }
+}
+
+/// A log handler that counts the events carrying a statement (`sql` metadata) and passes every
+/// event the original logger would have written on to it.
+struct StatementCounter: LogHandler {
+    private let statements = NIOLockedValueBox(0)
+    private let original: Logger
+    var metadata: Logger.Metadata = [:]
+    /// Statements are logged at debug level: this handler hears them whatever the original's level.
+    var logLevel: Logger.Level = .debug
+
+    init(forwardingTo original: Logger) { self.original = original }
+
+    var count: Int { statements.withLockedValue { $0 } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        if event.metadata?["sql"] != nil { statements.withLockedValue { $0 += 1 } }
+        guard event.level >= original.logLevel else { return }
+        original.log(level: event.level, event.message, metadata: metadata.merging(event.metadata ?? [:]) { _, new in new },
+                     source: event.source, file: event.file, function: event.function, line: event.line)
     }
 }
 

@@ -153,22 +153,22 @@ enum CompilationService {
         guard let communeID = groups.first?.communeID else { return [] }
         let groupIDs = try groups.map { try $0.requireID() }
 
-        async let groupWeeksRead = GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.id.description).all()
+        async let groupWeeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(binds: groupIDs)) AND week_id = \(bind: week.id.description)", on: db)
         async let aggregatorsRead = GroupMembership.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$kind == .aggregator)
             .join(Person.self, on: \GroupMembership.$personID == \Person.$id).all()
             .map { (group: $0.groupID, person: $0.personID, name: try $0.joined(Person.self).fullName) }
         async let obligatedRead = LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), on: db)
-        async let targetsRead = Target.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$year == week.id.year)
-            .filter(\.$active == true).sort(\.$sortOrder).sort(\.$code).all()
-        async let unitsRead = OrgUnit.query(on: db).filter(\.$communeID == communeID).all()
-        async let typesRead = ActivityType.query(on: db).filter(\.$communeID == communeID).all()
+        async let targetsRead = SQLAccess.models(Target.self, where: "group_id IN (\(binds: groupIDs)) AND year = \(bind: week.id.year) AND active = \(bind: true)",
+                                                 orderBy: [\Target.$sortOrder, \Target.$code], on: db)
+        async let unitsRead = SQLAccess.models(OrgUnit.self, where: "commune_id = \(bind: communeID)", on: db)
+        async let typesRead = SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID)", on: db)
 
         let obligated = try await obligatedRead
         let targets = try await targetsRead
         let memberIDs = obligated.map(\.personID)
         async let rowsRead = LedgerService.rows(for: obligated, weeks: [week] + (previous.map { [$0] } ?? []), calendar: calendar, now: now, on: db)
-        async let reportsRead = memberIDs.isEmpty ? [] : WeeklyReport.query(on: db)
-            .filter(\.$personID ~~ memberIDs).filter(\.$weekID == week.id.description).all()
+        async let reportsRead = memberIDs.isEmpty ? [] : SQLAccess.models(WeeklyReport.self,
+            where: "person_id IN (\(binds: memberIDs)) AND week_id = \(bind: week.id.description)", on: db)
         async let figuresOfYear = TargetProgressQuery.completedFigures(of: targets.compactMap(\.id), year: week.id.year,
                                                                       throughWeek: week.id.week, on: db)
         async let figuresRead = TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
@@ -176,9 +176,10 @@ enum CompilationService {
         let reports = try await reportsRead
         let submitted = reports.filter { $0.status == .submitted }
         let submittedIDs = try submitted.map { try $0.requireID() }
-        async let workRead = submittedIDs.isEmpty ? [] : ReportWorkItem.query(on: db).filter(\.$reportID ~~ submittedIDs).sort(\.$position).all()
-        async let plansRead = submittedIDs.isEmpty ? [] : ReportPlanItem.query(on: db).filter(\.$reportID ~~ submittedIDs)
-            .sort(\.$date).sort(\.$start).all()
+        async let workRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportWorkItem.self, where: "report_id IN (\(binds: submittedIDs))",
+                                                                         orderBy: [\ReportWorkItem.$position], on: db)
+        async let plansRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(binds: submittedIDs))",
+                                                                          orderBy: [\ReportPlanItem.$date, \ReportPlanItem.$start], on: db)
 
         let figures = try await figuresRead
         let enterers = Set(figures.values.map(\.enteredByID))

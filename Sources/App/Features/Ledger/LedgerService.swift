@@ -52,7 +52,7 @@ enum LedgerService {
             """
         // The groups in their display order, so that each person's list reads the same everywhere.
         async let rowsRead = sql.raw(query).all()
-        let groupOrder = Dictionary(uniqueKeysWithValues: try await ReportGroup.query(on: db).filter(\.$communeID == communeID).all()
+        let groupOrder = Dictionary(uniqueKeysWithValues: try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID)", on: db)
             .inDisplayOrder.enumerated().map { ($1.id!, $0) })
         let rows = try await rowsRead
         let people = try rows.map { row -> Obligated in
@@ -87,7 +87,7 @@ enum LedgerService {
                 try row.decode(column: "first_submitted_at", as: Date.self)
         }
         let personTexts = Dictionary(uniqueKeysWithValues: people.map { ($0.personID, $0.personID.uuidString) })
-        let leaves = Dictionary(grouping: try await LeaveRecord.query(on: db).filter(\.$personID ~~ personIDs).all(), by: \.personID)
+        let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(binds: personIDs))", on: db), by: \.personID)
             .mapValues { $0.compactMap(\.period) }
         var rows: [Row] = []
         rows.reserveCapacity(people.count * weeks.count)
