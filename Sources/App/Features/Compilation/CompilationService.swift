@@ -88,10 +88,11 @@ enum CompilationService {
     static func reportLock(personID: UUID, week: ReportWeekID, everSubmitted: Bool, returned: Bool,
                            on db: any Database) async throws -> ReportLockInfo? {
         guard everSubmitted, !returned else { return nil }
-        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
+        let groupIDs = try await ReportService.memberGroupIDs(personID: personID, on: db)
         guard !groupIDs.isEmpty else { return nil }
-        let weeks = try await GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.description).all()
-        let groups = try await ReportGroup.query(on: db).filter(\.$id ~~ groupIDs).sort(\.$sortOrder).all()
+        async let weeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(binds: groupIDs)) AND week_id = \(bind: week.description)", on: db)
+        let groups = try await SQLAccess.models(ReportGroup.self, where: "id IN (\(binds: groupIDs))", orderBy: [\ReportGroup.$sortOrder], on: db)
+        let weeks = try await weeksRead
         let states = Dictionary(weeks.map { ($0.groupID, $0.state) }, uniquingKeysWith: { first, _ in first })
         guard let lock = ReportLock.of(everSubmitted: everSubmitted, returned: returned,
                                        groupStates: groups.map { (groupID: $0.id!, state: states[$0.id!] ?? .open) }),
@@ -111,7 +112,7 @@ enum CompilationService {
     /// points (and the approver, once approved) are told, so that they can reopen and take it in.
     static func notifyLateArrival(person: Person, week: ReportWeek, now: Date, on db: any Database) async throws {
         let personID = try person.requireID()
-        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
+        let groupIDs = try await ReportService.memberGroupIDs(personID: personID, on: db)
         guard !groupIDs.isEmpty else { return }
         let compiled = try await GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.id.description)
             .filter(\.$state ~~ [.compiled, .approved]).all()
@@ -127,7 +128,7 @@ enum CompilationService {
 
     /// Marks the person's groups whose approved week was unlocked as "changed after approval".
     static func flagChangeAfterApproval(personID: UUID, week: ReportWeekID, on db: any Database) async throws {
-        let groupIDs = try await GroupMembership.query(on: db).filter(\.$personID == personID).filter(\.$kind == .member).all().map(\.groupID)
+        let groupIDs = try await ReportService.memberGroupIDs(personID: personID, on: db)
         guard !groupIDs.isEmpty else { return }
         let unlocked = try await GroupWeek.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$weekID == week.description)
             .filter(\.$state == .unlocked).all()

@@ -104,8 +104,8 @@ struct HomeController {
                          timeLeft: TimeLeft.vietnamese(from: now, to: meeting.startInstant), moved: meeting.moved)
         }
         let groupIDs = Set(memberships.map(\.groupID))
-        let groups = groupIDs.isEmpty ? [] : try await ReportGroup.query(on: req.db)
-            .filter(\.$id ~~ groupIDs).filter(\.$active == true).sort(\.$sortOrder).all()
+        let groups = groupIDs.isEmpty ? [] : try await SQLAccess.models(ReportGroup.self, where: "id IN (\(binds: Array(groupIDs))) AND active = \(bind: true)",
+                                                                        orderBy: [\ReportGroup.$sortOrder], on: req.db)
         let groupRows = groups.map { group in
             let kinds = memberships.filter { $0.groupID == group.id }.map(\.kind)
             let role = kinds.contains(.aggregator) ? req.t("group_aggregators") : req.t("group_members")

@@ -37,12 +37,12 @@ struct ReportFormReads: Sendable {
         let authorID = try author.requireID()
         let communeID = author.communeID
 
-        async let reportRows = WeeklyReport.query(on: db).filter(\.$personID == authorID)
-            .filter(\.$weekID ~~ [week.id.description, previousWeek.description]).all()
-        async let unitRows = PersonUnit.query(on: db).filter(\.$personID == authorID).all()
+        async let reportRows = SQLAccess.models(WeeklyReport.self,
+            where: "person_id = \(bind: authorID) AND week_id IN (\(bind: week.id.description), \(bind: previousWeek.description))", on: db)
+        async let unitRows = SQLAccess.models(PersonUnit.self, where: "person_id = \(bind: authorID)", on: db)
         async let groups = ReportService.authorGroups(author, on: db)
-        async let activityTypes = ActivityType.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
-        async let rooms = Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
+        async let activityTypes = SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)", on: db)
+        async let rooms = SQLAccess.models(Room.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)", on: db)
         async let people = PersonName.all(communeID: communeID, on: db)
         let reports = try await reportRows
         let report = reports.first { $0.weekID == week.id.description }

@@ -165,8 +165,8 @@ enum ReportService {
 
     static func context(for person: Person, week: ReportWeek, calendar: CommuneCalendar, on db: any Database) async throws -> WeeklyReportContext {
         let targets = try await responsibleTargets(for: person, year: week.id.year, on: db)
-        async let types = ActivityType.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
-        async let rooms = Room.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
+        async let types = SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: person.communeID) AND active = \(bind: true)", on: db)
+        async let rooms = SQLAccess.models(Room.self, where: "commune_id = \(bind: person.communeID) AND active = \(bind: true)", on: db)
         async let people = Person.query(on: db).filter(\.$communeID == person.communeID).filter(\.$active == true).all()
         let groups = try await authorGroups(person, on: db)
         let previousWeek = calendar.week(before: week)
@@ -188,9 +188,15 @@ enum ReportService {
 
     /// The active groups the person reports in, in the commune's order.
     static func authorGroups(_ person: Person, on db: any Database) async throws -> [ReportGroup] {
-        let ids = try await GroupMembership.query(on: db).filter(\.$personID == person.requireID()).filter(\.$kind == .member).all().map(\.groupID)
-        guard !ids.isEmpty else { return [] }
-        return try await ReportGroup.query(on: db).filter(\.$id ~~ ids).filter(\.$active == true).sort(\.$sortOrder).all()
+        try await SQLAccess.models(ReportGroup.self, where: """
+            active = \(bind: true) AND id IN (SELECT group_id FROM group_memberships WHERE person_id = \(bind: person.requireID()) AND kind = 'member')
+            """, orderBy: [\ReportGroup.$sortOrder], on: db)
+    }
+
+    /// The groups a person is a member of (reports in), active or not.
+    static func memberGroupIDs(personID: UUID, on db: any Database) async throws -> [UUID] {
+        try await SQLAccess.sql(db).raw("SELECT group_id FROM group_memberships WHERE person_id = \(bind: personID) AND kind = 'member'")
+            .all().compactMap { try SQLAccess.id($0, "group_id") }
     }
 
     /// Where a line goes when its author chose no group: their only group; or the one group all

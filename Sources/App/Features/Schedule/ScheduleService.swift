@@ -57,13 +57,14 @@ enum ScheduleService {
     static func items(communeID: UUID, week: ReportWeek, calendar: CommuneCalendar, names known: [UUID: String]? = nil,
                       on db: any Database) async throws -> [ScheduleItemDTO] {
         let previous = calendar.week(containing: week.start.adding(days: -1))
-        let entries = try await ScheduleEntry.query(on: db).filter(\.$communeID == communeID).filter(\.$weekID == week.id.description).all()
-        let overridden = Set(entries.compactMap(\.sourcePlanKey))
+        async let entriesRead = SQLAccess.models(ScheduleEntry.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: week.id.description)", on: db)
         // Plans made last week for this week.
-        let reports = try await WeeklyReport.query(on: db).filter(\.$communeID == communeID)
-            .filter(\.$weekID == previous.id.description).all()
+        let reports = try await SQLAccess.models(WeeklyReport.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: previous.id.description)", on: db)
         let reportIDs = reports.compactMap(\.id)
-        let plans = reportIDs.isEmpty ? [] : try await ReportPlanItem.query(on: db).filter(\.$reportID ~~ reportIDs).all()
+        async let plansRead = reportIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(binds: reportIDs))", on: db)
+        let entries = try await entriesRead
+        let overridden = Set(entries.compactMap(\.sourcePlanKey))
+        let plans = try await plansRead
         let authors = Dictionary(reports.compactMap { report in report.id.map { ($0, report.personID) } }, uniquingKeysWith: { a, _ in a })
         var result: [ScheduleItemDTO] = []
         for plan in plans where !overridden.contains("\(plan.reportID):\(plan.position)") {
@@ -194,7 +195,7 @@ enum ScheduleService {
     }
 
     static func publication(communeID: UUID, week: ReportWeekID, on db: any Database) async throws -> SchedulePublication? {
-        try await SchedulePublication.query(on: db).filter(\.$communeID == communeID).filter(\.$weekID == week.description).first()
+        try await SQLAccess.models(SchedulePublication.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: week.description)", on: db).first
     }
 
     static func published(_ publication: SchedulePublication?) throws -> [ScheduleItemDTO] {

@@ -45,10 +45,9 @@ final class BriefingMoveRecord: Model, @unchecked Sendable {
     }
 
     static func moves(communeID: UUID, weeks: [ReportWeekID], on db: any Database) async throws -> [BriefingMove] {
-        try await BriefingMoveRecord.query(on: db)
-            .filter(\.$communeID == communeID)
-            .filter(\.$weekID ~~ weeks.map(\.description))
-            .all()
+        guard !weeks.isEmpty else { return [] }
+        return try await SQLAccess.models(BriefingMoveRecord.self,
+                                          where: "commune_id = \(bind: communeID) AND week_id IN (\(binds: weeks.map(\.description)))", on: db)
             .compactMap(\.move)
     }
 }
