@@ -89,6 +89,8 @@ enum SiteRoute: Hashable, Sendable {
     /// One room's bookings in a week.
     case roomWeek(roomID: UUID, week: ReportWeekID)
     case calendarFeeds
+    /// A calendar feed (read by calendar apps): the token in its name is the key.
+    case calendarFeed(token: String)
     /// A new address for the person's own feed (form target).
     case calendarRegenerate
     /// A new address for the commune's feed (form target).
@@ -121,8 +123,9 @@ enum SiteRoute: Hashable, Sendable {
     /// The compiled text of the month (form target).
     case monthlyCompilationText(ReportMonth)
     case monthlyDocument(ReportMonth)
-    case monthlyUnit(month: ReportMonth, unitID: UUID)
-    case monthlyPerson(month: ReportMonth, personID: UUID)
+    /// A unit's monthly report; `redraft` fills the form afresh from the period's weekly reports.
+    case monthlyUnit(month: ReportMonth, unitID: UUID, redraft: Bool = false)
+    case monthlyPerson(month: ReportMonth, personID: UUID, redraft: Bool = false)
 
     // Targets.
     case targets(year: Int? = nil, groupID: UUID? = nil, week: ReportWeekID? = nil)
@@ -444,6 +447,7 @@ enum SiteRoute: Hashable, Sendable {
         case .scheduleDocument(let week): return plain(P.scheduleDocument.fill(week.description))
         case .roomWeek(let roomID, let week): return plain(P.roomWeek.fill(roomID.uuidString, week.description))
         case .calendarFeeds: return plain(P.calendarFeeds.fill())
+        case .calendarFeed(let token): return plain(P.calendarFeed.fill(token + ".ics"))
         case .calendarRegenerate: return plain(P.calendarRegenerate.fill())
         case .calendarRegenerateCommune: return plain(P.calendarRegenerateCommune.fill())
         case .daysOff(let year): return (P.daysOff.fill(), query([("year", year.map(String.init))]), nil)
@@ -469,8 +473,10 @@ enum SiteRoute: Hashable, Sendable {
         case .monthlyCompilation(let month): return plain(P.monthlyCompilation.fill(month.description))
         case .monthlyCompilationText(let month): return plain(P.monthlyCompilationText.fill(month.description))
         case .monthlyDocument(let month): return plain(P.monthlyDocument.fill(month.description))
-        case .monthlyUnit(let month, let unitID): return plain(P.monthlyUnit.fill(month.description, unitID.uuidString))
-        case .monthlyPerson(let month, let personID): return plain(P.monthlyPerson.fill(month.description, personID.uuidString))
+        case .monthlyUnit(let month, let unitID, let redraft):
+            return (P.monthlyUnit.fill(month.description, unitID.uuidString), query([("redraft", redraft ? "1" : nil)]), nil)
+        case .monthlyPerson(let month, let personID, let redraft):
+            return (P.monthlyPerson.fill(month.description, personID.uuidString), query([("redraft", redraft ? "1" : nil)]), nil)
 
         case .targets(let year, let groupID, let week):
             return (P.targets.fill(), query([("year", year.map(String.init)), ("group", groupID?.uuidString), ("week", week?.description)]), nil)
