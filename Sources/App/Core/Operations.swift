@@ -8,9 +8,9 @@ import Vapor
 /// What an operator's tools read: `/healthz` (the process answers), `/readyz` (the database
 /// answers and every migration is applied) and `/metrics` (Prometheus text format).
 enum Operations {
-    static func register(_ app: Application) {
-        app.get("readyz", use: readiness)
-        app.get("metrics", use: metrics)
+    static func register(_ site: PatternRoutes<SiteRoute.Pattern>) {
+        site.get(.readiness, use: readiness)
+        site.get(.metrics, use: metrics)
     }
 
     /// 200 `ready` only when the database answers and `_fluent_migrations` holds every migration

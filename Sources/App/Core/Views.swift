@@ -27,6 +27,19 @@ struct PageChrome: Encodable, Sendable {
     var csrf: String
     var flash: String?
     var unreadCount: Int
+    var links = Links()
+
+    /// The layout's own addresses: the brand, the bell, the account menu, signing out, and this
+    /// week's report (linked from an overdue deadline).
+    struct Links: Encodable, Sendable {
+        var home = SiteRoute.home.path
+        var notifications = SiteRoute.notifications.path
+        var search = SiteRoute.search.path
+        var password = SiteRoute.accountPassword.path
+        var access = SiteRoute.accountAccess.path
+        var logoutAction = SiteRoute.logout.path
+        var currentReport = SiteRoute.currentReport.path
+    }
 }
 
 /// Every page renders `{ chrome, view }`: the layout's model and the page's own. The words of the UI
@@ -203,6 +216,7 @@ enum ErrorPage {
     struct View: Encodable, Sendable {
         var status: Int
         var message: String
+        var homeHref = SiteRoute.home.path
     }
 
     static func render(_ error: AppError, for request: Request) async -> Response {

@@ -5,9 +5,15 @@ import Vapor
 /// `/account/access`: what can reach a person's data without their password — the API tokens
 /// they were issued and their calendar feed — each listed and revocable by them.
 struct AccountAccessController {
-    struct TokenRow: Encodable, Sendable { var id: UUID; var createdAt: String; var expiresAt: String }
+    struct TokenRow: Encodable, Sendable {
+        var id: UUID; var createdAt: String; var expiresAt: String
+        var revokeAction: String
+    }
     struct FeedRow: Encodable, Sendable { var createdAt: String }
-    struct View: Encodable, Sendable { var tokens: [TokenRow]; var feed: FeedRow? }
+    struct View: Encodable, Sendable {
+        var tokens: [TokenRow]; var feed: FeedRow?
+        var feedRevokeAction = SiteRoute.accountCalendarRevoke.path
+    }
 
     func page(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -16,8 +22,10 @@ struct AccountAccessController {
             .sort(\.$createdAt, .descending).all()
         let feed = try await CalendarFeed.query(on: req.db).filter(\.$personID == user.personID).first()
         let view = View(tokens: try tokens.map {
-                            TokenRow(id: try $0.requireID(), createdAt: calendar.vietnameseDateTime($0.createdAt),
-                                     expiresAt: calendar.vietnameseDateTime($0.expiresAt))
+                            let id = try $0.requireID()
+                            return TokenRow(id: id, createdAt: calendar.vietnameseDateTime($0.createdAt),
+                                            expiresAt: calendar.vietnameseDateTime($0.expiresAt),
+                                            revokeAction: SiteRoute.accountTokenRevoke(id).path)
                         },
                         feed: feed.map { FeedRow(createdAt: calendar.vietnameseDateTime($0.createdAt)) })
         return try await req.render("accounts/access", title: req.t("access_title"), section: "access", view)

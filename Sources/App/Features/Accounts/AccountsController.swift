@@ -83,6 +83,7 @@ struct AccountsController {
         var username: String
         var next: String
         var error: String?
+        var action = SiteRoute.login().path
     }
 
     struct LoginForm: Content {
@@ -95,6 +96,7 @@ struct AccountsController {
         var errors: FieldErrors
         /// Signed in with a one-time password from a login slip: must choose their own first.
         var oneTime = false
+        var action = SiteRoute.accountPassword.path
     }
 
     struct PasswordForm: Content {

@@ -131,6 +131,7 @@ struct AuditController {
     struct View: Encodable, Sendable {
         var rows: [Row]; var people: [Choice]; var kinds: [Choice]; var week: String
         var page: Int; var previousHref: String?; var nextHref: String?; var rangeText: String
+        var action = SiteRoute.audit().path
     }
 
     /// Entries per page: the page stays well under the 100 KB budget (137 KB unpaginated).

@@ -9,16 +9,19 @@ struct CellPagesController {
     struct MeetingRow: Encodable, Sendable {
         var id: String; var date: String; var time: String; var kind: String; var attendance: String; var rate: String
         var rating: String?; var total: String?; var supervisorAttended: Bool
+        var href: String
     }
     struct CellSection: Encodable, Sendable {
         var id: String; var name: String; var rule: String?; var supervisors: String
         var meetings: [MeetingRow]; var status: LedgerCellView; var note: String
         var canRecord: Bool; var lastSubmitted: String?
+        var newMeetingHref: String; var submitAction: String
     }
     struct IndexView: Encodable, Sendable {
         var month: String; var title: String; var previous: String; var next: String; var due: String
         var cells: [CellSection]; var canReadAll: Bool; var canRotate: Bool; var canManageRubric: Bool; var year: Int
         var errors: FieldErrors; var errorCell: String?
+        var previousHref: String; var nextHref: String; var compiledHref: String; var rotationHref: String; var rubricHref: String
     }
 
     static func month(_ req: Request, calendar: CommuneCalendar) throws -> ReportMonth {
@@ -55,7 +58,8 @@ struct CellPagesController {
                            kind: meeting.meetingKind.title, attendance: "\(meeting.present)/\(meeting.summoned)",
                            rate: try meeting.attendance.rateText ?? "—", rating: meeting.ratingTitle,
                            total: meeting.scoreTotal.flatMap(DecimalText.load).map { VietnameseNumber.format($0, maxFractionDigits: 1) },
-                           supervisorAttended: meeting.supervisorAttended)
+                           supervisorAttended: meeting.supervisorAttended,
+                           href: SiteRoute.cellMeeting(cellID: id, meetingID: meeting.id!).path)
             }
             let entry = compiled.ledger[id] ?? LedgerEntry(status: .notDue)
             return CellSection(id: id.uuidString, name: cell.name,
@@ -65,7 +69,9 @@ struct CellPagesController {
                                status: LedgerCellView(entry, calendar: calendar),
                                note: notes[id] ?? reports[id]?.note ?? "",
                                canRecord: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: id)),
-                               lastSubmitted: reports[id].map { calendar.vietnameseDateTime($0.lastSubmittedAt) })
+                               lastSubmitted: reports[id].map { calendar.vietnameseDateTime($0.lastSubmittedAt) },
+                               newMeetingHref: SiteRoute.cellMeetingNew(cellID: id, month: month).path,
+                               submitAction: SiteRoute.cellReportSubmit(cellID: id, month: month).path)
         }
         let view = IndexView(month: month.description, title: "Sinh hoạt chi bộ tháng \(month.vietnamese)",
                              previous: month.previous.description, next: month.next.description,
@@ -73,7 +79,10 @@ struct CellPagesController {
                              canReadAll: AccessPolicy.allows(user.actor, .readCellReports),
                              canRotate: AccessPolicy.allows(user.actor, .manageRotation(personID: user.personID)),
                              canManageRubric: AccessPolicy.allows(user.actor, .manageRubric), year: month.year,
-                             errors: errors, errorCell: errorCell)
+                             errors: errors, errorCell: errorCell,
+                             previousHref: SiteRoute.cells(month: month.previous).path, nextHref: SiteRoute.cells(month: month.next).path,
+                             compiledHref: SiteRoute.cellReport(month).path, rotationHref: SiteRoute.cellRotation(year: month.year).path,
+                             rubricHref: SiteRoute.cellRubric(year: month.year).path)
         return try await req.render("cells/index", title: view.title, section: "cell_meetings", view, status: status)
     }
 
@@ -124,6 +133,11 @@ struct CellPagesController {
         var cellID: String; var cellName: String; var meetingID: String?; var month: String
         var form: MeetingForm; var kinds: [Choice]; var criteria: [CriterionField]; var rubricYear: Int; var maxTotal: String
         var thresholds: String; var errors: FieldErrors; var canEdit: Bool
+        /// The month's cell meetings page (back, and cancel).
+        var backHref: String
+        /// A new meeting, or the meeting being edited.
+        var action: String
+        var deleteAction: String?
     }
 
     private static func lines(_ text: String?) -> [String] {
@@ -171,21 +185,25 @@ struct CellPagesController {
                     points: try meeting.points?.mapValues { VietnameseNumber.format($0, maxFractionDigits: 2) })
     }
 
-    private func renderMeeting(_ req: Request, user: CurrentUser, cell: PartyCell, meetingID: String?, form: MeetingForm,
+    private func renderMeeting(_ req: Request, user: CurrentUser, cell: PartyCell, meetingID: UUID?, form: MeetingForm,
                                errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
         let calendar = user.calendar
         let dateText = form.date ?? ""
         let date = LocalDate(vietnamese: dateText) ?? LocalDate(iso: dateText) ?? LocalDate.inZone(req.now, calendar.timeZone)
         let rubric = try await CellService.rubric(year: date.year, communeID: user.communeID, on: req.db).rubric
+        let cellID = cell.id!
         let view = MeetingView(
-            cellID: cell.id!.uuidString, cellName: cell.name, meetingID: meetingID, month: ReportMonth(date).description, form: form,
+            cellID: cellID.uuidString, cellName: cell.name, meetingID: meetingID?.uuidString, month: ReportMonth(date).description, form: form,
             kinds: CellMeetingKind.allCases.map { Choice(value: $0.rawValue, label: $0.title, selected: $0.rawValue == (form.kind ?? "thuong_ky")) },
             criteria: rubric.criteria.map { CriterionField(key: $0.key, title: $0.title, max: VietnameseNumber.format($0.maxPoints),
                                                             value: form.points?[$0.key] ?? "") },
             rubricYear: rubric.year, maxTotal: VietnameseNumber.format(rubric.maxTotal),
             thresholds: rubric.thresholds.map { "\($0.title) ≥ \(VietnameseNumber.format($0.minPoints))" }.joined(separator: "; "),
             errors: errors,
-            canEdit: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: cell.id!)))
+            canEdit: AccessPolicy.allows(user.actor, .recordCellMeeting(cellID: cellID)),
+            backHref: SiteRoute.cells(month: ReportMonth(date)).path,
+            action: meetingID.map { SiteRoute.cellMeeting(cellID: cellID, meetingID: $0).path } ?? SiteRoute.cellMeetings(cellID: cellID).path,
+            deleteAction: meetingID.map { SiteRoute.cellMeetingDelete(cellID: cellID, meetingID: $0).path })
         return try await req.render("cells/meeting", title: "\(cell.name): \(req.t("cell_meeting_title"))", section: "cell_meetings", view, status: status)
     }
 
@@ -207,7 +225,7 @@ struct CellPagesController {
         let cell = try await CellService.cell(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         guard AccessPolicy.allows(user.actor, .readCell(cellID: try cell.requireID())) else { throw AppError.forbidden }
         let meeting = try await CellService.meeting(req.parameters.get("meetingID"), cellID: cell.requireID(), on: req.db)
-        return try await renderMeeting(req, user: user, cell: cell, meetingID: meeting.id!.uuidString, form: try Self.form(from: meeting), errors: .init())
+        return try await renderMeeting(req, user: user, cell: cell, meetingID: meeting.id!, form: try Self.form(from: meeting), errors: .init())
     }
 
     func saveMeeting(_ req: Request) async throws -> Response {
@@ -228,7 +246,7 @@ struct CellPagesController {
                 errors = FieldErrors(messages: error.fields)
             }
         }
-        return try await renderMeeting(req, user: user, cell: cell, meetingID: existing?.id?.uuidString, form: form, errors: errors,
+        return try await renderMeeting(req, user: user, cell: cell, meetingID: existing?.id, form: form, errors: errors,
                                        status: .unprocessableEntity)
     }
 
@@ -252,6 +270,7 @@ struct CellPagesController {
         var month: String; var title: String; var previous: String; var next: String; var due: String
         var rows: [ReportRow]; var ratingCounts: [Choice]; var unrated: Int; var attendanceRate: String
         var held: Int; var total: Int; var supervised: Int; var feedback: [String]; var rubricYear: Int
+        var previousHref: String; var nextHref: String; var documentHref: String
     }
 
     func report(_ req: Request) async throws -> Response {
@@ -280,7 +299,9 @@ struct CellPagesController {
                               ratingCounts: report.ratingCounts.map { Choice(value: String($0.count), label: $0.rating.title, selected: false) },
                               unrated: report.unratedCells, attendanceRate: CellDocuments.percent(report.attendanceRate),
                               held: report.cellsWithRegularMeeting, total: report.rows.count, supervised: report.cellsAttendedBySupervisor,
-                              feedback: feedback, rubricYear: compiled.rubric.year)
+                              feedback: feedback, rubricYear: compiled.rubric.year,
+                              previousHref: SiteRoute.cellReport(month.previous).path, nextHref: SiteRoute.cellReport(month.next).path,
+                              documentHref: SiteRoute.cellReportDocument(month).path)
         return try await req.render("cells/report", title: view.title, section: "cell_meetings", view)
     }
 
@@ -296,6 +317,12 @@ struct CellPagesController {
         var year: Int; var previousYear: Int; var nextYear: Int; var personID: String; var personName: String; var people: [Choice]; var choosePerson: Bool
         var saved: Bool; var rows: [VisitRow]; var cellRules: [Choice]; var withoutRule: [String]; var clashes: [String]
         var errors: FieldErrors
+        var previousYearHref: String; var nextYearHref: String
+        /// The same plan proposed afresh from the cells' meeting rules.
+        var proposeHref: String
+        /// The person chooser asks this page again (a GET form: its own fields make the query).
+        var chooseAction = SiteRoute.cellRotation().path
+        var action: String
     }
     struct RotationForm: Content {
         struct Row: Content { var date: String?; var start: String?; var end: String?; var cellId: String? }
@@ -331,7 +358,11 @@ struct CellPagesController {
             saved: dto.saved,
             rows: padded.enumerated().map { VisitRow(index: $0, number: $0 + 1, date: $1.date ?? "", start: $1.start ?? "", end: $1.end ?? "", cells: cellChoices($1.cellId)) },
             cellRules: dto.cells.map { Choice(value: $0.name, label: $0.meetingRule?.title ?? "", selected: false) },
-            withoutRule: dto.cellsWithoutMeetingRule.map(\.name), clashes: dto.clashes, errors: errors)
+            withoutRule: dto.cellsWithoutMeetingRule.map(\.name), clashes: dto.clashes, errors: errors,
+            previousYearHref: SiteRoute.cellRotation(year: dto.year - 1, personID: person.id).path,
+            nextYearHref: SiteRoute.cellRotation(year: dto.year + 1, personID: person.id).path,
+            proposeHref: SiteRoute.cellRotation(year: dto.year, personID: person.id, propose: true).path,
+            action: SiteRoute.cellRotationYear(dto.year).path)
         return try await req.render("cells/rotation", title: "\(req.t("rotation_title")) \(dto.year)", section: "cell_meetings", view, status: status)
     }
 
@@ -385,6 +416,7 @@ struct CellPagesController {
     struct RubricView: Encodable, Sendable {
         var year: Int; var previousYear: Int; var nextYear: Int; var basis: String; var stored: Bool; var criteria: [RubricRow]; var thresholds: [RubricRow]
         var maxTotal: String; var canEdit: Bool; var errors: FieldErrors
+        var previousYearHref: String; var nextYearHref: String; var action: String
     }
     struct RubricForm: Content {
         struct Row: Content { var key: String?; var title: String?; var points: String? }
@@ -403,7 +435,9 @@ struct CellPagesController {
         let total = (form.criteria ?? []).compactMap { $0.points.flatMap(VietnameseNumber.parse) }.reduce(0, +)
         let view = RubricView(year: year, previousYear: year - 1, nextYear: year + 1, basis: form.basis ?? "", stored: stored, criteria: rows(form.criteria, extra: 2),
                               thresholds: rows(form.thresholds, extra: 1), maxTotal: VietnameseNumber.format(total),
-                              canEdit: AccessPolicy.allows(user.actor, .manageRubric), errors: errors)
+                              canEdit: AccessPolicy.allows(user.actor, .manageRubric), errors: errors,
+                              previousYearHref: SiteRoute.cellRubric(year: year - 1).path, nextYearHref: SiteRoute.cellRubric(year: year + 1).path,
+                              action: SiteRoute.cellRubricYear(year).path)
         return try await req.render("cells/rubric", title: "\(req.t("rubric_title")) \(year)", section: "cell_meetings", view, status: status)
     }
 

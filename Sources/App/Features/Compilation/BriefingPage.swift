@@ -13,6 +13,7 @@ struct BriefingPageController {
         var tally: LedgerTallyView; var previousOnTime: Int
         var behind: [BehindRow]; var changes: [ChangeRow]; var totals: [GroupWeekRows.TotalRow]
         var difficulties: [GroupWeekRows.DifficultyRow]
+        var href: String
     }
     struct MeetingRow: Encodable, Sendable { var title: String; var day: String; var time: String; var moved: Bool }
     /// The commune's headline, first on the page (`BriefingHeadline`).
@@ -32,6 +33,12 @@ struct BriefingPageController {
         var slots: [Choice]; var moveDate: String
         /// The "Kết luận giao ban" section (`briefing/conclusions.leaf`).
         var conclusions: BriefingConclusionsSection.View? = nil
+        var previousHref: String
+        var nextHref: String
+        var packHref: String
+        var moveAction: String
+        /// Where the move form returns to: this page.
+        var moveBack: String
     }
 
     /// The commune's headline from every group's week: compiled groups, people on time (each
@@ -76,7 +83,8 @@ struct BriefingPageController {
                               percent: TargetProgressQuery.displayPercent($0.progress?.percent).nonEmpty ?? "0%")
                 },
                 changes: changes, totals: GroupWeekRows.totals(current.activityTotals),
-                difficulties: GroupWeekRows.difficulties(current.difficulties))
+                difficulties: GroupWeekRows.difficulties(current.difficulties),
+                href: SiteRoute.groupWeek(groupID: current.groupID, week: week.id).path)
         }
         let headline = Self.headline(views.map(\.0))
         let firstBehind = views.first { view, _ in view.targets.contains(where: \.behindPlan) }?.0.groupID
@@ -89,12 +97,16 @@ struct BriefingPageController {
         let meetings = calendar.meetings(for: week, moves: moves).map {
             MeetingRow(title: $0.title, day: "\($0.date.weekday.vietnameseName) \($0.date.vietnamese)", time: "\($0.start.text) – \($0.end.text)", moved: $0.moved)
         }
+        let previous = calendar.week(containing: week.start.adding(days: -1)).id
+        let next = calendar.week(containing: week.end.adding(days: 1)).id
         var view = View(weekID: week.id.description, title: week.title,
-                        previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
-                        nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+                        previousID: previous.description, nextID: next.description,
                         headline: headlineView, meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing),
                         slots: calendar.settings.meetingSlots.enumerated().map { Choice(value: $0.element.key, label: $0.element.title, selected: $0.offset == 0) },
-                        moveDate: week.end.adding(days: 3).vietnamese)
+                        moveDate: week.end.adding(days: 3).vietnamese,
+                        previousHref: SiteRoute.briefing(previous).path, nextHref: SiteRoute.briefing(next).path,
+                        packHref: SiteRoute.briefingPack(week.id).path, moveAction: SiteRoute.weekMove(week.id).path,
+                        moveBack: SiteRoute.briefing(week.id).path)
         view.conclusions = try await BriefingConclusionsSection.load(req, user: user, week: week)
         return try await req.render("briefing", title: req.t("briefing_title"), section: "briefing", view)
     }

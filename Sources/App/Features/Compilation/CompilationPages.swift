@@ -37,6 +37,23 @@ struct CompilationPagesController {
         /// Members who may still submit in time, named when compiling early asks for confirmation.
         var confirmMissing: [String]
         var errors: FieldErrors
+        var previousHref: String; var nextHref: String; var documentHref: String
+        /// The week's ledger (linked when the group changed after approval).
+        var ledgerHref: String
+        var actions: FormActions
+    }
+
+    /// Where each of the page's forms posts, one address per `SiteRoute.GroupWeekForm`.
+    struct FormActions: Encodable, Sendable {
+        var remind: String; var submit: String; var approve: String; var unlock: String; var reopen: String
+        /// Returns a member's report or the group's compilation.
+        var returnReport: String
+
+        init(groupID: UUID, week: ReportWeekID) {
+            func path(_ form: SiteRoute.GroupWeekForm) -> String { SiteRoute.groupWeekAction(groupID: groupID, week: week, form).path }
+            (remind, submit, approve, unlock, reopen, returnReport) =
+                (path(.remind), path(.submit), path(.approve), path(.unlock), path(.reopen), path(.returnReport))
+        }
     }
 
     private func load(_ req: Request) async throws -> (CurrentUser, ReportGroup, ReportWeek) {
@@ -74,10 +91,11 @@ struct CompilationPagesController {
                         ? SiteRoute.report(week: week.id, personID: member.personID).path : nil,
                       href: SiteRoute.memberReport(groupID: view.groupID, week: week.id, personID: member.personID).path)
         }
+        let previous = calendar.week(containing: week.start.adding(days: -1)).id
+        let next = calendar.week(containing: week.end.adding(days: 1)).id
         let page = WeekView(
             groupID: view.groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
-            previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
-            nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+            previousID: previous.description, nextID: next.description,
             state: state.rawValue, stateLabel: state.vietnameseName,
             requiresApproval: requiresApproval,
             due: DueWording.vietnamese(view.compilationDue, calendar: calendar), timeLeft: TimeLeft.vietnamese(from: req.now, to: view.compilationDue),
@@ -98,7 +116,11 @@ struct CompilationPagesController {
             difficulties: GroupWeekRows.difficulties(view.difficulties),
             isAggregator: GroupWeekActor(user.actor, group: facts).isAggregator, canSubmit: allowed(.submit), canApprove: allowed(.approve),
             canUnlock: allowed(.unlock), canRemind: AccessPolicy.allows(user.actor, .remindGroupMembers(group: facts)), canReopen: allowed(.reopen),
-            confirmMissing: confirmMissing, errors: errors)
+            confirmMissing: confirmMissing, errors: errors,
+            previousHref: SiteRoute.groupWeek(groupID: view.groupID, week: previous).path,
+            nextHref: SiteRoute.groupWeek(groupID: view.groupID, week: next).path,
+            documentHref: SiteRoute.groupWeekDocument(groupID: view.groupID, week: week.id).path,
+            ledgerHref: SiteRoute.ledgerWeek(week.id).path, actions: FormActions(groupID: view.groupID, week: week.id))
         return try await req.render("groups/week", title: "\(group.name) · \(week.title)", section: "groups", page, status: status)
     }
 
@@ -149,7 +171,11 @@ struct CompilationPagesController {
 
     // MARK: Groups list
 
-    struct GroupRow: Encodable, Sendable { var id: String; var name: String; var state: String; var stateLabel: String; var role: String }
+    struct GroupRow: Encodable, Sendable {
+        var id: String; var name: String; var state: String; var stateLabel: String; var role: String
+        /// The group's page for the week.
+        var href: String
+    }
     struct GroupsView: Encodable, Sendable { var weekID: String; var weekTitle: String; var groups: [GroupRow] }
 
     func index(_ req: Request) async throws -> Response {
@@ -168,7 +194,8 @@ struct CompilationPagesController {
             let role = GroupWeekActor(user.actor, group: GroupFacts(group))
             return GroupRow(id: group.id!.uuidString, name: group.name, state: state.rawValue,
                             stateLabel: state.vietnameseName,
-                            role: role.isAggregator ? req.t("group_aggregators") : role.isApprover ? req.t("group_approver_role") : "")
+                            role: role.isAggregator ? req.t("group_aggregators") : role.isApprover ? req.t("group_approver_role") : "",
+                            href: SiteRoute.groupWeek(groupID: group.id!, week: week.id).path)
         }
         return try await req.render("groups/index", title: req.t("groups_week_title"), section: "groups",
                                     GroupsView(weekID: week.id.description, weekTitle: week.title, groups: rows))

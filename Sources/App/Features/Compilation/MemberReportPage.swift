@@ -27,6 +27,8 @@ enum MemberReportPage {
         var canReturn: Bool
         var groupHref: String
         var apiHref: String
+        /// Returns the report to its author (the group week's "return" form).
+        var returnAction: String
     }
 
     /// The group, week and member of the request, once the actor may read the member's report
@@ -132,7 +134,8 @@ enum MemberReportPage {
             canReturn: AccessPolicy.allows(actor, .returnMemberReport(group: GroupFacts(group), groupWeekState: view.groupWeek.state,
                                                                       report: MemberReportStatus(report))),
             groupHref: SiteRoute.groupWeek(groupID: groupID, week: week.id).path,
-            apiHref: SiteRoute.memberReportAPI(groupID: groupID, week: week.id, personID: personID).path)
+            apiHref: SiteRoute.memberReportAPI(groupID: groupID, week: week.id, personID: personID).path,
+            returnAction: SiteRoute.groupWeekAction(groupID: groupID, week: week.id, .returnReport).path)
     }
 
     /// `GET /groups/{id}/weeks/{weekID}/members/{personID}`.

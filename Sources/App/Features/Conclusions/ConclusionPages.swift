@@ -142,6 +142,8 @@ enum BriefingConclusionsSection {
         var errors: FieldErrors
         var errorOrder: String
         var problem: String?
+        var documentHref: String
+        var action: String
     }
 
     /// The posted form, as typed, when it was refused.
@@ -197,7 +199,8 @@ enum BriefingConclusionsSection {
             tasks: BriefingTaskRow.rows(record.tasks, names: names, calendar: calendar, now: now),
             lookBack: BriefingTaskRow.rows(lookBackTasks, names: names, calendar: calendar, now: now),
             canEdit: canEdit, notYet: notYet, form: form, errors: typed?.errors ?? .init(), errorOrder: typed?.errorOrder ?? "",
-            problem: typed?.problem)
+            problem: typed?.problem, documentHref: SiteRoute.briefingConclusionsDocument(week.id).path,
+            action: SiteRoute.briefingConclusions(week.id).path)
     }
 
     static let blankRows = 3
@@ -316,6 +319,9 @@ struct BriefingTaskPages {
         var canSeeAll: Bool
         var errors: FieldErrors
         var errorOrder: String
+        var mineHref = SiteRoute.briefingTasks().path
+        var allHref = SiteRoute.briefingTasks(all: true).path
+        var action = SiteRoute.briefingTasks().path
     }
 
     static func tasks(for user: CurrentUser, all: Bool, now: Date, on db: any Database) async throws -> [BriefingTask] {

@@ -20,6 +20,9 @@ struct DashboardController {
         var missingSVG: String; var missing: [MissingRow]; var missingLabel: String
         /// The people whose report is overdue, each counted once; nil before the deadline.
         var missingNote: String
+        var ledgerSummaryHref = SiteRoute.ledgerSummary().path
+        var ledgerMonthlyHref = SiteRoute.ledgerMonthly().path
+        var auditHref = SiteRoute.audit().path
     }
 
     /// The charts' layout width: a 360 px phone's card is about 295 px wide.

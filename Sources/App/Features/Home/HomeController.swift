@@ -29,6 +29,7 @@ struct HomeController {
     struct View: Encodable, Sendable {
         var weekID: String
         var weekTitle: String
+        var weekHref: String
         var deadlines: [DeadlineRow]
         var monthly: [DeadlineRow]
         var briefing: BriefingView?
@@ -41,6 +42,11 @@ struct HomeController {
         var assignedTasks: String? = nil
         /// The person's own weekly report, said plainly: done, late, returned, on leave or to do.
         var myReport: MyReport? = nil
+        var setupHref = SiteRoute.admin(.setup).path
+        var tasksHref = SiteRoute.briefingTasks().path
+        var monthlyHref = SiteRoute.monthly().path
+        var cellsHref = SiteRoute.cells().path
+        var ledgerMonthlyHref = SiteRoute.ledgerMonthly().path
     }
     struct MyReport: Encodable, Sendable {
         /// "Đã nộp báo cáo tuần 49 lúc 19:42 (Thứ Năm 03/12) ✓".
@@ -111,7 +117,7 @@ struct HomeController {
             let role = kinds.contains(.aggregator) ? req.t("group_aggregators") : req.t("group_members")
             return GroupRow(name: group.name, role: role)
         }
-        var view = View(weekID: week.id.description, weekTitle: week.title, deadlines: weekly, monthly: monthly,
+        var view = View(weekID: week.id.description, weekTitle: week.title, weekHref: SiteRoute.week(week.id).path, deadlines: weekly, monthly: monthly,
                         briefing: briefing, groups: groupRows)
         if AccessPolicy.allows(user.actor, .manageOrganisation) {
             let checklist = try await SetupChecklist.load(req, user: user)

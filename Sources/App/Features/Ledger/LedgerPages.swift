@@ -10,7 +10,11 @@ struct LedgerPagesController {
     // MARK: Week
 
     /// One person of the week: their report is one report, judged once, whatever their groups.
-    struct WeekRow: Encodable, Sendable { var personID: String; var name: String; var groups: String; var units: String; var cell: LedgerCellView }
+    struct WeekRow: Encodable, Sendable {
+        var personID: String; var name: String; var groups: String; var units: String; var cell: LedgerCellView
+        /// The person's year in the ledger.
+        var href: String
+    }
     struct CompilationLine: Encodable, Sendable { var name: String; var members: Int; var cell: LedgerCellView? }
     struct WeekView: Encodable, Sendable {
         var weekID: String; var title: String; var previousID: String; var nextID: String; var due: String
@@ -21,6 +25,10 @@ struct LedgerPagesController {
         var canSummarise: Bool; var canManageLeave: Bool
         /// Why nobody owes this week's report, when nobody does.
         var notOwed: String?
+        var previousHref: String; var nextHref: String
+        var summaryHref = SiteRoute.ledgerSummary().path
+        var leavesHref = SiteRoute.ledgerLeaves.path
+        var monthlyHref = SiteRoute.ledgerMonthly().path
     }
 
     /// Why a week owes no report: a week of holidays, or before the commune used GiaoBan.
@@ -96,16 +104,18 @@ struct LedgerPagesController {
         let calendar = user.calendar
         let board = try await Self.weekBoard(week, user: user, byStatus: byStatus, now: req.now, on: req.db)
         let path = SiteRoute.ledgerWeek(week.id).path
+        let previous = calendar.week(containing: week.start.adding(days: -1)).id
+        let next = calendar.week(containing: week.end.adding(days: 1)).id
         let view = WeekView(weekID: week.id.description, title: week.title,
-                            previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
-                            nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+                            previousID: previous.description, nextID: next.description,
                             due: DueWording.vietnamese(calendar.deadlines(for: week).weeklyReport, calendar: calendar),
                             owed: board.lines.count, totals: LedgerTallyView(board.totals),
                             peopleNote: req.t("ledger_people_count", String(board.lines.count)),
                             rows: board.lines.map { line in
                                 WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.person.fullName,
                                         groups: line.groups.joined(separator: ", "), units: line.units.joined(separator: ", "),
-                                        cell: LedgerCellView(line.row.entry, calendar: calendar))
+                                        cell: LedgerCellView(line.row.entry, calendar: calendar),
+                                        href: SiteRoute.ledgerPerson(line.row.obligated.personID).path)
                             },
                             sortedByStatus: byStatus, sortByNameHref: path, sortByStatusHref: SiteRoute.ledgerWeek(week.id, byStatus: true).path,
                             compilations: board.compilations.map { CompilationLine(name: $0.group.name, members: $0.members,
@@ -113,7 +123,8 @@ struct LedgerPagesController {
                             exportHref: SiteRoute.ledgerWeekExport(week.id, byStatus: byStatus).path,
                             canSummarise: AccessPolicy.allows(user.actor, .readCommuneLedger),
                             canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
-                            notOwed: Self.notOwedReason(week, calendar: calendar))
+                            notOwed: Self.notOwedReason(week, calendar: calendar),
+                            previousHref: SiteRoute.ledgerWeek(previous).path, nextHref: SiteRoute.ledgerWeek(next).path)
         return try await req.render("ledger/week", title: req.t("ledger_title"), section: "ledger", view)
     }
 
@@ -143,10 +154,15 @@ struct LedgerPagesController {
 
     // MARK: A person's year
 
-    struct PersonWeekRow: Encodable, Sendable { var weekID: String; var title: String; var due: String; var cell: LedgerCellView }
+    struct PersonWeekRow: Encodable, Sendable {
+        var weekID: String; var title: String; var due: String; var cell: LedgerCellView
+        /// The week's ledger.
+        var href: String
+    }
     struct PersonView: Encodable, Sendable {
         var personID: String; var name: String; var year: Int; var previousYear: Int; var nextYear: Int
         var weeks: [PersonWeekRow]; var tally: LedgerTallyView
+        var previousYearHref: String; var nextYearHref: String; var monthlyHref: String
     }
 
     func person(_ req: Request) async throws -> Response {
@@ -165,8 +181,12 @@ struct LedgerPagesController {
         let view = PersonView(personID: personID.uuidString, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
                               weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
                                                                          due: calendar.vietnameseDateTime($0.dueAt),
-                                                                         cell: LedgerCellView($0.entry, calendar: calendar)) },
-                              tally: LedgerTallyView(LedgerTally(rows.map(\.entry))))
+                                                                         cell: LedgerCellView($0.entry, calendar: calendar),
+                                                                         href: SiteRoute.ledgerWeek($0.week.id).path) },
+                              tally: LedgerTallyView(LedgerTally(rows.map(\.entry))),
+                              previousYearHref: SiteRoute.ledgerPerson(personID, year: year - 1).path,
+                              nextYearHref: SiteRoute.ledgerPerson(personID, year: year + 1).path,
+                              monthlyHref: SiteRoute.ledgerMonthly(year: year).path)
         return try await req.render("ledger/person", title: person.fullName, section: "ledger", view)
     }
 
@@ -186,10 +206,15 @@ struct LedgerPagesController {
 
     // MARK: Summaries
 
-    struct SummaryRow: Encodable, Sendable { var id: String; var name: String; var detail: String; var tally: LedgerTallyView }
+    struct SummaryRow: Encodable, Sendable {
+        var id: String; var name: String; var detail: String; var tally: LedgerTallyView
+        /// A person's year in the ledger (a unit's row links nowhere).
+        var href: String? = nil
+    }
     struct SummaryView: Encodable, Sendable {
         var year: Int; var month: Int?; var periodTitle: String; var months: [Choice]; var years: [Choice]
         var people: [SummaryRow]; var units: [SummaryRow]; var total: LedgerTallyView; var exportHref: String
+        var action = SiteRoute.ledgerSummary().path
     }
 
     struct Summary {
@@ -236,7 +261,8 @@ struct LedgerPagesController {
             years: (max(2021, currentYear - 4)...currentYear).reversed().map { Choice(value: String($0), label: String($0), selected: $0 == year) },
             people: summary.people.map { person, tally in
                 SummaryRow(id: person.personID.uuidString, name: person.person.fullName,
-                           detail: person.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "), tally: LedgerTallyView(tally))
+                           detail: person.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "), tally: LedgerTallyView(tally),
+                           href: SiteRoute.ledgerPerson(person.personID, year: year).path)
             },
             units: summary.units.map { unit, tally, count in
                 SummaryRow(id: unit.id!.uuidString, name: unit.name, detail: "\(count)", tally: LedgerTallyView(tally))
@@ -283,10 +309,14 @@ struct LedgerPagesController {
 
     // MARK: Leave
 
-    struct LeaveRow: Encodable, Sendable { var id: String; var name: String; var from: String; var to: String; var reason: String }
+    struct LeaveRow: Encodable, Sendable {
+        var id: String; var name: String; var from: String; var to: String; var reason: String
+        var deleteAction: String
+    }
     struct LeaveForm: Content { var personId: String?; var from: String?; var to: String?; var reason: String? }
     struct LeaveView: Encodable, Sendable {
         var leaves: [LeaveRow]; var people: [Choice]; var from: String; var to: String; var reason: String; var errors: FieldErrors
+        var action = SiteRoute.ledgerLeaves.path
     }
 
     private func renderLeaves(_ req: Request, user: CurrentUser, form: LeaveForm, errors: FieldErrors,
@@ -297,7 +327,8 @@ struct LedgerPagesController {
         let view = LeaveView(
             leaves: records.map { LeaveRow(id: $0.id!.uuidString, name: names[$0.personID] ?? "",
                                            from: LocalDate(iso: $0.fromDate)?.vietnamese ?? $0.fromDate,
-                                           to: LocalDate(iso: $0.toDate)?.vietnamese ?? $0.toDate, reason: $0.reason) },
+                                           to: LocalDate(iso: $0.toDate)?.vietnamese ?? $0.toDate, reason: $0.reason,
+                                           deleteAction: SiteRoute.ledgerLeaveDelete($0.id!).path) },
             people: [Choice(value: "", label: "—", selected: form.personId == nil)]
                 + people.filter(\.active).map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id!.uuidString == form.personId) },
             from: form.from ?? "", to: form.to ?? "", reason: form.reason ?? "", errors: errors)

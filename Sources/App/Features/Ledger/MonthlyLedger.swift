@@ -157,6 +157,7 @@ extension LedgerPagesController {
         var year: Int; var previousYear: Int; var nextYear: Int; var unitMonths: [String]; var cellMonths: [String]
         var units: [MonthlyRowView]; var cells: [MonthlyRowView]; var unitTally: LedgerTallyView; var cellTally: LedgerTallyView
         var people: MonthlySection; var asksUnits: Bool; var asksPeople: Bool
+        var previousYearHref: String; var nextYearHref: String
     }
 
     /// `GET /ledger/monthly?year=`: the monthly reports and the cell reports of a year, month by month.
@@ -191,7 +192,9 @@ extension LedgerPagesController {
         let view = MonthlyView(year: year, previousYear: year - 1, nextYear: year + 1,
                                unitMonths: unitSection.months, cellMonths: cellSection.months,
                                units: unitSection.rows, cells: cellSection.rows, unitTally: unitSection.tally, cellTally: cellSection.tally,
-                               people: section(personRows), asksUnits: reporters.includesUnits, asksPeople: reporters.includesPeople)
+                               people: section(personRows), asksUnits: reporters.includesUnits, asksPeople: reporters.includesPeople,
+                               previousYearHref: SiteRoute.ledgerMonthly(year: year - 1).path,
+                               nextYearHref: SiteRoute.ledgerMonthly(year: year + 1).path)
         return try await req.render("ledger/monthly", title: req.t("ledger_monthly_title"), section: "ledger", view)
     }
 }

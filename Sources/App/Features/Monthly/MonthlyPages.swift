@@ -18,6 +18,7 @@ struct MonthlyPagesController {
         var people: [UnitRow] = []
         var asksUnits = true
         var asksPeople = false
+        var previousHref = ""; var nextHref = ""; var compilationHref = ""
     }
 
     static func stateLabel(_ report: MonthlyReport?) -> String {
@@ -60,6 +61,9 @@ struct MonthlyPagesController {
                              units: rows, canRead: AccessPolicy.allows(user.actor, .readMonthlyReports),
                              tally: .init(LedgerTally(overview.owners.map { overview.entry($0.id, calendar: calendar, now: req.now) })))
         view.people = people
+        view.previousHref = SiteRoute.monthly(month: month.previous).path
+        view.nextHref = SiteRoute.monthly(month: month.next).path
+        view.compilationHref = SiteRoute.monthlyCompilation(month).path
         view.asksUnits = reporters.includesUnits
         view.asksPeople = reporters.includesPeople
         return try await req.render("monthly/index", title: view.title, section: "monthly", view)
@@ -82,6 +86,10 @@ struct MonthlyPagesController {
         /// The official's name when someone else (the office, a focal point) is writing it.
         var onBehalfOf: String? = nil
         var noTargets = ""
+        /// The form afresh from the period's weekly reports.
+        var redraftHref = ""
+        /// The month's list of reports.
+        var listHref = ""
     }
     struct ReportForm: Content {
         struct Figure: Content { var targetId: String?; var monthValue: String?; var yearToDate: String?; var note: String? }
@@ -133,6 +141,8 @@ struct MonthlyPagesController {
             canWrite: canWrite, redrafted: redrafted,
             submitted: report?.status == .submitted, errors: errors)
         view.path = owner.route(month: context.month).path
+        view.redraftHref = owner.route(month: context.month, redraft: true).path
+        view.listHref = SiteRoute.monthly(month: context.month).path
         view.personal = owner.isPerson
         view.onBehalfOf = owner.isPerson && owner.id != user.personID && canWrite ? owner.name : nil
         view.noTargets = req.t(owner.isPerson ? "monthly_person_no_targets" : "monthly_no_targets")
@@ -187,6 +197,7 @@ struct MonthlyPagesController {
         var month: String; var title: String; var previous: String; var next: String; var due: String; var period: String
         var units: [CompiledUnit]; var assessment: String; var nextMonth: String; var canCompile: Bool; var updatedAt: String?
         var tally: LedgerTallyView; var errors: FieldErrors
+        var previousHref: String; var nextHref: String; var documentHref: String; var action: String
     }
 
     private func renderCompilation(_ req: Request, user: CurrentUser, month: ReportMonth, typed: MonthlyCompilationInput?,
@@ -214,7 +225,9 @@ struct MonthlyPagesController {
             units: units, assessment: typed?.assessment ?? record?.assessment ?? "", nextMonth: typed?.nextMonth ?? record?.nextMonth ?? "",
             canCompile: AccessPolicy.allows(user.actor, .compileMonthlyReports),
             updatedAt: record.map { calendar.vietnameseDateTime($0.updatedAt) },
-            tally: .init(LedgerTally(overview.owners.map { overview.entry($0.id, calendar: calendar, now: req.now) })), errors: errors)
+            tally: .init(LedgerTally(overview.owners.map { overview.entry($0.id, calendar: calendar, now: req.now) })), errors: errors,
+            previousHref: SiteRoute.monthlyCompilation(month.previous).path, nextHref: SiteRoute.monthlyCompilation(month.next).path,
+            documentHref: SiteRoute.monthlyDocument(month).path, action: SiteRoute.monthlyCompilationText(month).path)
         return try await req.render("monthly/compilation", title: view.title, section: "monthly", view, status: status)
     }
 

@@ -75,10 +75,10 @@ enum MonthlyOwner: Sendable {
         }
     }
     /// The report's page for `month`: "/monthly/{month}/units/{id}" or "/monthly/{month}/people/{id}".
-    func route(month: ReportMonth) -> SiteRoute {
+    func route(month: ReportMonth, redraft: Bool = false) -> SiteRoute {
         switch self {
-        case .unit(let unit): .monthlyUnit(month: month, unitID: unit.id!)
-        case .person(let person): .monthlyPerson(month: month, personID: person.id!)
+        case .unit(let unit): .monthlyUnit(month: month, unitID: unit.id!, redraft: redraft)
+        case .person(let person): .monthlyPerson(month: month, personID: person.id!, redraft: redraft)
         }
     }
     var isPerson: Bool { if case .person = self { true } else { false } }

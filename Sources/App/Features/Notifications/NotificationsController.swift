@@ -6,7 +6,11 @@ import Vapor
 /// The in-app notification centre: reminders, returned reports, moved briefings.
 struct NotificationsController {
     struct Row: Encodable, Sendable { var text: String; var url: String; var at: String; var unread: Bool }
-    struct View: Encodable, Sendable { var rows: [Row] }
+    struct View: Encodable, Sendable {
+        var rows: [Row]
+        var markReadAction = SiteRoute.notificationsRead.path
+        var channelsHref = SiteRoute.accountChannels.path
+    }
 
     struct NotificationDTO: Content {
         var id: UUID; var kind: String; var text: String; var url: String; var createdAt: String; var read: Bool

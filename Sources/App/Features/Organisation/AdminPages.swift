@@ -23,12 +23,25 @@ struct AdminPagesController {
 
     struct ToggleForm: Content { var active: String? }
 
+    /// Where an item's form posts: the collection for a new item, the item itself for an edit.
+    static func formAction(_ collection: SiteRoute.AdminCollection, _ id: UUID?) -> String {
+        id.map { SiteRoute.adminItem(collection, $0).path } ?? SiteRoute.admin(collection.section).path
+    }
+
     // MARK: Units
 
-    struct UnitRow: Encodable, Sendable { var id: String; var name: String; var kind: String; var people: Int; var active: Bool }
-    struct UnitsView: Encodable, Sendable { var units: [UnitRow] }
+    struct UnitRow: Encodable, Sendable {
+        var id: String; var name: String; var kind: String; var people: Int; var active: Bool
+        var editHref: String; var activeAction: String
+    }
+    struct UnitsView: Encodable, Sendable {
+        var units: [UnitRow]
+        var newHref = SiteRoute.adminNew(.units).path
+    }
     struct UnitFormView: Encodable, Sendable {
         var id: String?; var name: String; var kinds: [Choice]; var active: Bool; var errors: FieldErrors
+        var action: String
+        var cancelHref = SiteRoute.admin(.units).path
     }
     struct UnitForm: Content { var name: String?; var kind: String? }
 
@@ -39,19 +52,22 @@ struct AdminPagesController {
         let links = unitIDs.isEmpty ? [] : try await PersonUnit.query(on: req.db).filter(\.$unitID ~~ unitIDs).all()
         let counts = Dictionary(grouping: links, by: \.unitID).mapValues(\.count)
         let rows = try units.map { unit in
-            UnitRow(id: try unit.requireID().uuidString, name: unit.name,
-                    kind: unit.kind.vietnameseName,
-                    people: counts[try unit.requireID()] ?? 0, active: unit.active)
+            let id = try unit.requireID()
+            return UnitRow(id: id.uuidString, name: unit.name,
+                           kind: unit.kind.vietnameseName,
+                           people: counts[id] ?? 0, active: unit.active,
+                           editHref: SiteRoute.adminItem(.units, id).path, activeAction: SiteRoute.adminItemActive(.units, id).path)
         }
         return try await render(req, "admin/units", "units_title", "units", UnitsView(units: rows))
     }
 
-    private func unitForm(_ req: Request, id: String?, name: String, kind: String?, active: Bool, errors: FieldErrors,
+    private func unitForm(_ req: Request, id: UUID?, name: String, kind: String?, active: Bool, errors: FieldErrors,
                           status: HTTPResponseStatus = .ok) async throws -> Response {
         let kinds = UnitKind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnameseName,
                                                    selected: $0.rawValue == kind) }
         return try await render(req, "admin/unit-form", id == nil ? "unit_new" : "unit_edit", "units",
-                                UnitFormView(id: id, name: name, kinds: kinds, active: active, errors: errors), status: status)
+                                UnitFormView(id: id?.uuidString, name: name, kinds: kinds, active: active, errors: errors,
+                                             action: Self.formAction(.units, id)), status: status)
     }
 
     func newUnit(_ req: Request) async throws -> Response {
@@ -62,7 +78,7 @@ struct AdminPagesController {
     func editUnit(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
         let unit = try await OrganisationService.find(OrgUnit.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
-        return try await unitForm(req, id: unit.id?.uuidString, name: unit.name, kind: unit.kind.rawValue, active: unit.active, errors: .init())
+        return try await unitForm(req, id: unit.id, name: unit.name, kind: unit.kind.rawValue, active: unit.active, errors: .init())
     }
 
     func saveUnit(_ req: Request) async throws -> Response {
@@ -76,7 +92,7 @@ struct AdminPagesController {
                                                        communeID: user.communeID, on: req.db)
             return req.redirect(to: .admin(.units), notice: "saved")
         } catch let failure as ValidationFailure {
-            return try await unitForm(req, id: existing?.id?.uuidString, name: form.name ?? "", kind: form.kind,
+            return try await unitForm(req, id: existing?.id, name: form.name ?? "", kind: form.kind,
                                       active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                       status: .unprocessableEntity)
         }
@@ -95,13 +111,24 @@ struct AdminPagesController {
     struct PersonRow: Encodable, Sendable {
         var id: String; var fullName: String; var username: String; var position: String?
         var units: String; var roles: String; var active: Bool; var mustChangePassword = false
+        var editHref: String; var activeAction: String
+        /// Gives the person a new one-time password.
+        var passwordAction: String
     }
-    struct PeopleView: Encodable, Sendable { var people: [PersonRow]; var query: String }
+    struct PeopleView: Encodable, Sendable {
+        var people: [PersonRow]; var query: String
+        var newHref = SiteRoute.adminNew(.people).path
+        var importHref = SiteRoute.adminPeopleImport.path
+        /// The search asks this page again (a GET form: its own field makes the query).
+        var searchAction = SiteRoute.admin(.people).path
+    }
     struct PersonFormView: Encodable, Sendable {
         var id: String?; var fullName: String; var username: String; var position: String
         var units: [Choice]; var roles: [Choice]; var active: Bool
         var joinedOn: String; var leftOn: String; var reportsWeekly: Bool; var errors: FieldErrors
         var phone = ""
+        var action: String
+        var cancelHref = SiteRoute.admin(.people).path
     }
     struct PersonForm: Content {
         var fullName: String?; var username: String?; var password: String?; var position: String?
@@ -127,12 +154,15 @@ struct AdminPagesController {
                       units: person.unitIds.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "),
                       roles: person.roles.compactMap(Role.init(rawValue:)).map { $0.vietnameseName }
                         .joined(separator: ", "),
-                      active: person.active, mustChangePassword: person.mustChangePassword)
+                      active: person.active, mustChangePassword: person.mustChangePassword,
+                      editHref: SiteRoute.adminItem(.people, person.id).path,
+                      activeAction: SiteRoute.adminItemActive(.people, person.id).path,
+                      passwordAction: SiteRoute.adminPersonPassword(person.id).path)
         }
         return try await render(req, "admin/people", "people_title", "people", PeopleView(people: rows, query: query))
     }
 
-    private func personForm(_ req: Request, communeID: UUID, id: String?, form: PersonForm, active: Bool, errors: FieldErrors,
+    private func personForm(_ req: Request, communeID: UUID, id: UUID?, form: PersonForm, active: Bool, errors: FieldErrors,
                             status: HTTPResponseStatus = .ok) async throws -> Response {
         let selectedUnits = Set(uuids(form.unitIds))
         let units = try await OrganisationQueries.units(communeID: communeID, on: req.db).filter(\.active).map {
@@ -141,10 +171,10 @@ struct AdminPagesController {
         let selectedRoles = Set(form.roles ?? [])
         let roles = Role.allCases.map { Choice(value: $0.rawValue, label: $0.vietnameseName,
                                                selected: selectedRoles.contains($0.rawValue)) }
-        let view = PersonFormView(id: id, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
+        let view = PersonFormView(id: id?.uuidString, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
                                   units: units, roles: roles, active: active, joinedOn: form.joinedOn ?? "", leftOn: form.leftOn ?? "",
                                   reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true, errors: errors,
-                                  phone: form.phone ?? "")
+                                  phone: form.phone ?? "", action: Self.formAction(.people, id))
         return try await render(req, "admin/person-form", id == nil ? "person_new" : "person_edit", "people", view, status: status)
     }
 
@@ -162,7 +192,7 @@ struct AdminPagesController {
                               joinedOn: dto.joinedOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
                               leftOn: dto.leftOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
                               reportsWeekly: [dto.reportsWeekly ? "true" : "false"], phone: dto.phone)
-        return try await personForm(req, communeID: user.communeID, id: dto.id.uuidString, form: form, active: dto.active, errors: .init())
+        return try await personForm(req, communeID: user.communeID, id: dto.id, form: form, active: dto.active, errors: .init())
     }
 
     func savePerson(_ req: Request) async throws -> Response {
@@ -182,7 +212,7 @@ struct AdminPagesController {
                                                          hash: { try await req.password.async.hash($0) }, on: req.db)
             return req.redirect(to: .admin(.people), notice: "saved")
         } catch let failure as ValidationFailure {
-            return try await personForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
+            return try await personForm(req, communeID: user.communeID, id: existing?.id, form: form,
                                         active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                         status: .unprocessableEntity)
         }
@@ -205,12 +235,18 @@ struct AdminPagesController {
 
     struct GroupRow: Encodable, Sendable {
         var id: String; var name: String; var aggregators: String; var memberCount: Int; var approver: String?; var active: Bool
+        var editHref: String; var activeAction: String
     }
-    struct GroupsView: Encodable, Sendable { var groups: [GroupRow] }
+    struct GroupsView: Encodable, Sendable {
+        var groups: [GroupRow]
+        var newHref = SiteRoute.adminNew(.groups).path
+    }
     struct GroupFormView: Encodable, Sendable {
         var id: String?; var name: String; var aggregators: [Choice]; var members: [Choice]; var approvers: [Choice]
         var active: Bool; var errors: FieldErrors
         var issuingBodies: [Choice] = []; var requiresApproval = false
+        var action: String
+        var cancelHref = SiteRoute.admin(.groups).path
     }
     struct GroupForm: Content {
         var name: String?; var aggregatorIds: [String]?; var memberIds: [String]?; var approverId: String?
@@ -228,25 +264,27 @@ struct AdminPagesController {
         let rows = groups.map { group in
             GroupRow(id: group.id.uuidString, name: group.name,
                      aggregators: group.aggregatorIds.compactMap { names[$0] }.joined(separator: ", "),
-                     memberCount: group.memberIds.count, approver: group.approverId.flatMap { names[$0] }, active: group.active)
+                     memberCount: group.memberIds.count, approver: group.approverId.flatMap { names[$0] }, active: group.active,
+                     editHref: SiteRoute.adminItem(.groups, group.id).path, activeAction: SiteRoute.adminItemActive(.groups, group.id).path)
         }
         return try await render(req, "admin/groups", "groups_title", "groups", GroupsView(groups: rows))
     }
 
-    private func groupForm(_ req: Request, communeID: UUID, id: String?, form: GroupForm, active: Bool, errors: FieldErrors,
+    private func groupForm(_ req: Request, communeID: UUID, id: UUID?, form: GroupForm, active: Bool, errors: FieldErrors,
                            status: HTTPResponseStatus = .ok) async throws -> Response {
         let approver = form.approverId.flatMap(UUID.init(uuidString:))
         var approvers = try await peopleChoices(req, communeID: communeID, selected: approver.map { [$0] } ?? [])
         approvers.insert(Choice(value: "", label: req.t("group_no_approver"), selected: approver == nil), at: 0)
         let view = GroupFormView(
-            id: id, name: form.name ?? "",
+            id: id?.uuidString, name: form.name ?? "",
             aggregators: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.aggregatorIds))),
             members: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.memberIds))),
             approvers: approvers, active: active, errors: errors,
             issuingBodies: IssuingKind.allCases.map {
                 Choice(value: $0.rawValue, label: req.t("group_issuer_" + $0.rawValue), selected: $0.rawValue == (form.issuingBody ?? "state"))
             },
-            requiresApproval: form.requiresApproval?.contains("true") ?? (approver != nil))
+            requiresApproval: form.requiresApproval?.contains("true") ?? (approver != nil),
+            action: Self.formAction(.groups, id))
         return try await render(req, "admin/group-form", id == nil ? "group_new" : "group_edit", "groups", view, status: status)
     }
 
@@ -262,7 +300,7 @@ struct AdminPagesController {
         let form = GroupForm(name: dto.name, aggregatorIds: dto.aggregatorIds.map(\.uuidString),
                              memberIds: dto.memberIds.map(\.uuidString), approverId: dto.approverId?.uuidString,
                              issuingBody: dto.issuingBody, requiresApproval: [dto.requiresApproval ? "true" : "false"])
-        return try await groupForm(req, communeID: user.communeID, id: dto.id.uuidString, form: form, active: dto.active, errors: .init())
+        return try await groupForm(req, communeID: user.communeID, id: dto.id, form: form, active: dto.active, errors: .init())
     }
 
     func saveGroup(_ req: Request) async throws -> Response {
@@ -280,7 +318,7 @@ struct AdminPagesController {
             _ = try await OrganisationService.saveGroup(input, existing: existing, communeID: user.communeID, on: req.db)
             return req.redirect(to: .admin(.groups), notice: "saved")
         } catch let failure as ValidationFailure {
-            return try await groupForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
+            return try await groupForm(req, communeID: user.communeID, id: existing?.id, form: form,
                                        active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                        status: .unprocessableEntity)
         }
@@ -296,10 +334,27 @@ struct AdminPagesController {
 
     // MARK: Rooms
 
-    struct RoomsView: Encodable, Sendable { var rooms: [RoomDTO] }
+    /// A room of the list: the API's room (`RoomDTO`) and where its page and its switch are.
+    struct RoomRow: Encodable, Sendable {
+        var id: UUID; var name: String; var capacity: Int; var active: Bool; var kind: String; var opensAt: String?; var closesAt: String?
+        var editHref: String; var activeAction: String
+
+        init(_ room: RoomDTO) {
+            (id, name, capacity, active, kind, opensAt, closesAt) =
+                (room.id, room.name, room.capacity, room.active, room.kind, room.opensAt, room.closesAt)
+            editHref = SiteRoute.adminItem(.rooms, room.id).path
+            activeAction = SiteRoute.adminItemActive(.rooms, room.id).path
+        }
+    }
+    struct RoomsView: Encodable, Sendable {
+        var rooms: [RoomRow]
+        var newHref = SiteRoute.adminNew(.rooms).path
+    }
     struct RoomFormView: Encodable, Sendable {
         var id: String?; var name: String; var capacity: String; var active: Bool; var errors: FieldErrors
         var kinds: [Choice] = []; var opensAt: String = ""; var closesAt: String = ""
+        var action: String
+        var cancelHref = SiteRoute.admin(.rooms).path
     }
     struct RoomForm: Content { var name: String?; var capacity: String?; var kind: String?; var opensAt: String?; var closesAt: String? }
 
@@ -309,14 +364,15 @@ struct AdminPagesController {
 
     func rooms(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedVietnamese(by: \.name).map(RoomDTO.init)
+        let rooms = try await Room.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedVietnamese(by: \.name).map { RoomRow(try RoomDTO($0)) }
         return try await render(req, "admin/rooms", "rooms_title", "rooms", RoomsView(rooms: rooms))
     }
 
     func newRoom(_ req: Request) async throws -> Response {
         try req.authorize(.manageOrganisation)
         return try await render(req, "admin/room-form", "room_new", "rooms",
-                                RoomFormView(id: nil, name: "", capacity: "", active: true, errors: .init(), kinds: Self.kindChoices(nil)))
+                                RoomFormView(id: nil, name: "", capacity: "", active: true, errors: .init(), kinds: Self.kindChoices(nil),
+                                             action: Self.formAction(.rooms, nil)))
     }
 
     func editRoom(_ req: Request) async throws -> Response {
@@ -325,7 +381,7 @@ struct AdminPagesController {
         return try await render(req, "admin/room-form", "room_edit", "rooms",
                                 RoomFormView(id: room.id?.uuidString, name: room.name, capacity: String(room.capacity), active: room.active,
                                              errors: .init(), kinds: Self.kindChoices(room.resourceKind), opensAt: room.opensAt ?? "",
-                                             closesAt: room.closesAt ?? ""))
+                                             closesAt: room.closesAt ?? "", action: Self.formAction(.rooms, room.id)))
     }
 
     func saveRoom(_ req: Request) async throws -> Response {
@@ -349,7 +405,8 @@ struct AdminPagesController {
             return try await render(req, "admin/room-form", existing == nil ? "room_new" : "room_edit", "rooms",
                                     RoomFormView(id: existing?.id?.uuidString, name: form.name ?? "", capacity: form.capacity ?? "",
                                                  active: existing?.active ?? true, errors: .init(messages: failure.messages()),
-                                                 kinds: Self.kindChoices(form.kind), opensAt: form.opensAt ?? "", closesAt: form.closesAt ?? ""),
+                                                 kinds: Self.kindChoices(form.kind), opensAt: form.opensAt ?? "", closesAt: form.closesAt ?? "",
+                                                 action: Self.formAction(.rooms, existing?.id)),
                                     status: .unprocessableEntity)
         }
     }
@@ -364,11 +421,19 @@ struct AdminPagesController {
 
     // MARK: Cells
 
-    struct CellRow: Encodable, Sendable { var id: String; var name: String; var supervisors: String; var active: Bool }
-    struct CellsView: Encodable, Sendable { var cells: [CellRow] }
+    struct CellRow: Encodable, Sendable {
+        var id: String; var name: String; var supervisors: String; var active: Bool
+        var editHref: String; var activeAction: String
+    }
+    struct CellsView: Encodable, Sendable {
+        var cells: [CellRow]
+        var newHref = SiteRoute.adminNew(.cells).path
+    }
     struct CellFormView: Encodable, Sendable {
         var id: String?; var name: String; var supervisors: [Choice]; var active: Bool; var errors: FieldErrors
         var ruleKinds: [Choice]; var ruleDay: String; var ordinals: [Choice]; var weekdays: [Choice]; var ruleStart: String; var ruleEnd: String
+        var action: String
+        var cancelHref = SiteRoute.admin(.cells).path
     }
     /// `ruleKind` is "none", "day" (day `ruleDay` of the month) or "weekday" (the `ruleOrdinal`-th `ruleWeekday`).
     struct CellForm: Content {
@@ -410,14 +475,16 @@ struct AdminPagesController {
         let names = Dictionary(uniqueKeysWithValues: try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all()
             .map { (try $0.requireID(), $0.fullName) })
         let rows = cells.map { CellRow(id: $0.id.uuidString, name: $0.name,
-                                       supervisors: $0.supervisorIds.compactMap { names[$0] }.joined(separator: ", "), active: $0.active) }
+                                       supervisors: $0.supervisorIds.compactMap { names[$0] }.joined(separator: ", "), active: $0.active,
+                                       editHref: SiteRoute.adminItem(.cells, $0.id).path,
+                                       activeAction: SiteRoute.adminItemActive(.cells, $0.id).path) }
         return try await render(req, "admin/cells", "cells_title", "cells", CellsView(cells: rows))
     }
 
-    private func cellForm(_ req: Request, communeID: UUID, id: String?, form: CellForm, active: Bool, errors: FieldErrors,
+    private func cellForm(_ req: Request, communeID: UUID, id: UUID?, form: CellForm, active: Bool, errors: FieldErrors,
                           status: HTTPResponseStatus = .ok) async throws -> Response {
         let kind = form.ruleKind ?? "none"
-        let view = CellFormView(id: id, name: form.name ?? "",
+        let view = CellFormView(id: id?.uuidString, name: form.name ?? "",
                                 supervisors: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.supervisorIds))),
                                 active: active, errors: errors,
                                 ruleKinds: [("none", "Chưa cố định"), ("day", "Theo ngày trong tháng"), ("weekday", "Theo thứ trong tuần")].map {
@@ -429,7 +496,7 @@ struct AdminPagesController {
                                 },
                                 weekdays: Weekday.allCases.map { Choice(value: String(describing: $0), label: $0.vietnameseName,
                                                                         selected: String(describing: $0) == form.ruleWeekday) },
-                                ruleStart: form.ruleStart ?? "", ruleEnd: form.ruleEnd ?? "")
+                                ruleStart: form.ruleStart ?? "", ruleEnd: form.ruleEnd ?? "", action: Self.formAction(.cells, id))
         return try await render(req, "admin/cell-form", id == nil ? "cell_new" : "cell_edit", "cells", view, status: status)
     }
 
@@ -442,7 +509,7 @@ struct AdminPagesController {
         let user = try req.authorize(.manageOrganisation)
         let cell = try await OrganisationService.find(PartyCell.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let dto = try await OrganisationQueries.cells(communeID: user.communeID, ids: [cell.requireID()], on: req.db)[0]
-        return try await cellForm(req, communeID: user.communeID, id: dto.id.uuidString,
+        return try await cellForm(req, communeID: user.communeID, id: dto.id,
                                   form: CellForm(name: dto.name, supervisorIds: dto.supervisorIds.map(\.uuidString), rule: cell.meetingRule),
                                   active: dto.active, errors: .init())
     }
@@ -462,7 +529,7 @@ struct AdminPagesController {
         } catch let failure as ValidationFailure {
             var errors = FieldErrors(messages: failure.messages())
             if let rule = failure.arguments["meetingRule"] { errors["meetingRule"] = rule }
-            return try await cellForm(req, communeID: user.communeID, id: existing?.id?.uuidString, form: form,
+            return try await cellForm(req, communeID: user.communeID, id: existing?.id, form: form,
                                       active: existing?.active ?? true, errors: errors, status: .unprocessableEntity)
         }
     }

@@ -66,6 +66,8 @@ struct SettingsPageController {
         /// The names printed when the issuer fields are left empty.
         var partyBodyDefault = ""
         var stateBodyDefault = ""
+        var action = SiteRoute.admin(.settings).path
+        var daysOffHref = SiteRoute.daysOff().path
     }
 
     private static func weekdayChoices(_ selected: String?) -> [Choice] {

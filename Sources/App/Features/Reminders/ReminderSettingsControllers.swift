@@ -245,7 +245,10 @@ struct SettingsAPIController {
 /// The pages: each person's channels (`/account/channels`) and the admin's integrations
 /// (`/admin/integrations`: webhook, reminder timing, delivery log).
 struct ReminderSettingsPages {
-    struct ChannelsView: Encodable, Sendable { var form: ChannelsDTO; var sendmail: Bool; var errors: FieldErrors }
+    struct ChannelsView: Encodable, Sendable {
+        var form: ChannelsDTO; var sendmail: Bool; var errors: FieldErrors
+        var action = SiteRoute.accountChannels.path
+    }
     struct ChannelsForm: Content { var inApp: String?; var webhook: String?; var email: String?; var emailAddress: String? }
 
     func channels(_ req: Request) async throws -> Response {
@@ -277,6 +280,7 @@ struct ReminderSettingsPages {
         var url: String; var enabled: Bool; var hasSecret: Bool; var newSecret: String?
         var dayBefore: Bool; var dayBeforeTime: String; var before: Bool; var beforeMinutes: String; var extraMinutes: String
         var missingList: Bool; var deliveries: [DeliveryRow]; var errors: FieldErrors
+        var action = SiteRoute.admin(.integrations).path
     }
     struct IntegrationsForm: Content {
         var url: String?; var enabled: String?; var regenerateSecret: String?

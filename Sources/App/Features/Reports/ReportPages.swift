@@ -37,7 +37,11 @@ struct ReportPageController {
     /// A problem of a refused form, linking to its field.
     struct Problem: Encodable, Sendable { var text: String; var href: String }
     /// Last week's forecast line, to confirm in one tap.
-    struct ForecastRow: Encodable, Sendable { var id: String; var text: String }
+    struct ForecastRow: Encodable, Sendable {
+        var id: String; var text: String
+        /// Confirms the line as done (a form of last week's report).
+        var confirmAction: String
+    }
     struct View: Encodable, Sendable {
         var weekID: String; var weekTitle: String; var planWeekTitle: String
         var previousID: String; var nextID: String
@@ -57,10 +61,9 @@ struct ReportPageController {
         var scheduleClashes: [String]
         /// Set while the focal point has sent the report back: who, when and what to fix.
         var returned: ReportReturnView?
-        /// Set when someone files for the author (nộp thay): the author's name, and the query
-        /// that keeps the author in every link and form of the page.
+        /// Set when someone files for the author (nộp thay): the author's name. Every link and
+        /// form of the page then keeps the author (`SiteRoute.report(week:personID:)`).
         var onBehalfOf: String?
-        var personQuery: String
         /// Who filed the submitted report, when not its author.
         var filedBy: String?
         var difficulties: String
@@ -71,6 +74,12 @@ struct ReportPageController {
         var previousWeekHref: String
         /// "Việc được giao tại giao ban": the briefing's tasks the author reports on this week.
         var assignedTasks: AssignedTasksBlock?
+        var nextWeekHref: String
+        var action: String
+        /// Where the form's script saves what is typed, as typed.
+        var autosaveAction: String
+        /// Where the form's script asks for the quantity a work line's text suggests.
+        var proposalHref: String
     }
 
     func current(_ req: Request) async throws -> Response {
@@ -229,7 +238,9 @@ struct ReportPageController {
         // Last week's lines that were forecasts: confirmed in one tap.
         let forecasts = reads.forecasts.map { item in
             ForecastRow(id: String(item.position),
-                        text: "\(item.description): \(VietnameseNumber.format(DecimalText.load(item.quantityText) ?? 0)) \(item.unit)")
+                        text: "\(item.description): \(VietnameseNumber.format(DecimalText.load(item.quantityText) ?? 0)) \(item.unit)",
+                        confirmAction: SiteRoute.reportForecastConfirm(week: previousWeek.id, index: item.position,
+                                                                       personID: onBehalf ? authorID : nil).path)
         }
 
         let types = reads.activityTypes
@@ -335,11 +346,15 @@ struct ReportPageController {
             restoredNotice: restoredDraftAt.map { req.t("report_restored_server", $0) }, lockReason: lock?.message,
             updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
             storageKey: "giaoban-report-\(authorID.uuidString)-\(week.id)", scheduleClashes: clashes, returned: returned,
-            onBehalfOf: onBehalf ? author.fullName : nil, personQuery: onBehalf ? "?personId=\(authorID)" : "",
+            onBehalfOf: onBehalf ? author.fullName : nil,
             filedBy: filedBy, difficulties: typedInput.difficulties, difficultiesError: problems["difficulties"],
             chooseGroups: groups.count > 1, forecasts: forecasts,
             previousWeekHref: SiteRoute.report(week: previousWeek.id, personID: onBehalf ? authorID : nil).path,
-            assignedTasks: assignedTasks.hasTasks ? assignedTasks : nil)
+            assignedTasks: assignedTasks.hasTasks ? assignedTasks : nil,
+            nextWeekHref: SiteRoute.report(week: planWeek.id, personID: onBehalf ? authorID : nil).path,
+            action: SiteRoute.report(week: week.id, personID: onBehalf ? authorID : nil).path,
+            autosaveAction: SiteRoute.reportAutosave(week: week.id, personID: onBehalf ? authorID : nil).path,
+            proposalHref: SiteRoute.reportProposal.path)
         return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
     }
 

@@ -49,7 +49,11 @@ struct CreateCalendarFeeds: AsyncMigration {
 }
 
 struct CalendarFeedsController {
-    struct View: Encodable, Sendable { var personal: String; var commune: String; var mayRotateCommune: Bool }
+    struct View: Encodable, Sendable {
+        var personal: String; var commune: String; var mayRotateCommune: Bool
+        var regenerateAction = SiteRoute.calendarRegenerate.path
+        var regenerateCommuneAction = SiteRoute.calendarRegenerateCommune.path
+    }
 
     /// The page with the two subscription addresses.
     func page(_ req: Request) async throws -> Response {
@@ -58,7 +62,7 @@ struct CalendarFeedsController {
         let commune = try await CalendarFeed.feed(communeID: user.communeID, personID: nil, now: req.now, on: req.db)
         let base = Self.baseURL(req)
         return try await req.render("schedule/calendar", title: req.t("calendar_title"), section: "schedule",
-                                    View(personal: "\(base)/calendar/\(personal.token).ics", commune: "\(base)/calendar/\(commune.token).ics",
+                                    View(personal: base + SiteRoute.calendarFeed(token: personal.token).path, commune: base + SiteRoute.calendarFeed(token: commune.token).path,
                                          mayRotateCommune: AccessPolicy.allows(user.actor, .manageSchedule)))
     }
 

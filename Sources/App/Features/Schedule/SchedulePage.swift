@@ -11,13 +11,20 @@ struct SchedulePageController {
         var preparedBy: String; var origin: String; var conflicts: [String]; var editable: Bool
         /// The author of the weekly plan the item comes from; nil for the office's items.
         var owner: String?
+        var editHref: String; var deleteAction: String
     }
     struct DayRow: Encodable, Sendable { var label: String; var items: [ItemRow] }
     struct FormView: Encodable, Sendable {
         var id: String?; var dates: [Choice]; var start: String; var end: String; var title: String; var rooms: [Choice]
         var place: String; var chairs: [Choice]; var participants: [Choice]; var units: [Choice]; var preparedBy: String
+        /// A new item, or the item being edited.
+        var action: String
     }
-    struct FreeRoom: Encodable, Sendable { var id: String; var name: String; var capacity: Int }
+    struct FreeRoom: Encodable, Sendable {
+        var id: String; var name: String; var capacity: Int
+        /// The room's bookings in the page's week.
+        var weekHref: String
+    }
     struct RoomFinderView: Encodable, Sendable {
         var date: String; var start: String; var end: String; var capacity: String; var searched: Bool; var rooms: [FreeRoom]; var error: String?
     }
@@ -28,6 +35,10 @@ struct SchedulePageController {
         var finder: RoomFinderView; var allRooms: [FreeRoom]
         /// Set when the office tried to publish over conflicts without ticking the confirmation.
         var publishError: String?
+        var previousHref: String; var nextHref: String; var publishAction: String; var documentHref: String
+        var calendarHref = SiteRoute.calendarFeeds.path
+        /// The room finder asks this page again and comes back to its own section.
+        var freeRoomsAction: String
     }
     struct Form: Content {
         var date: String?; var start: String?; var end: String?; var title: String?; var roomId: String?; var place: String?
@@ -80,7 +91,9 @@ struct SchedulePageController {
                 }
                 return ItemRow(id: item.id.uuidString, time: "\(item.start) – \(item.end)", title: item.title, place: text.place,
                                chair: text.chair, participants: text.participants, preparedBy: text.preparedBy, origin: item.origin,
-                               conflicts: clashes, editable: canManage && item.origin != "meeting", owner: text.owner.map(Comrade.title))
+                               conflicts: clashes, editable: canManage && item.origin != "meeting", owner: text.owner.map(Comrade.title),
+                               editHref: SiteRoute.scheduleItem(week: week.id, itemID: item.id).path,
+                               deleteAction: SiteRoute.scheduleItemDelete(week: week.id, itemID: item.id).path)
             })
         }
         let source = editing
@@ -103,7 +116,8 @@ struct SchedulePageController {
                 + people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: $0.id.uuidString == chairID) },
             participants: people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: participantIDs.contains($0.id.uuidString)) },
             units: units.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: unitIDs.contains($0.id!.uuidString)) },
-            preparedBy: typed?.preparedBy ?? source?.preparedBy ?? "")
+            preparedBy: typed?.preparedBy ?? source?.preparedBy ?? "",
+            action: source.map { SiteRoute.scheduleItem(week: week.id, itemID: $0.id).path } ?? SiteRoute.scheduleItems(week.id).path)
         // "Find a free room": date, time and capacity from the query string.
         var finder = RoomFinderView(date: req.query[String.self, at: "freeDate"] ?? "", start: req.query[String.self, at: "freeStart"] ?? "",
                                     end: req.query[String.self, at: "freeEnd"] ?? "", capacity: req.query[String.self, at: "freeCapacity"] ?? "",
@@ -116,19 +130,26 @@ struct SchedulePageController {
                                                                calendar: calendar, on: req.db).compactMap(\.domainItem)
                 finder.rooms = RoomFinder.free(rooms: resources, items: dayItems, date: date, start: from, end: to,
                                                capacity: Int(finder.capacity) ?? 0)
-                    .map { FreeRoom(id: $0.id.uuidString, name: $0.name, capacity: $0.capacity) }
+                    .map { FreeRoom(id: $0.id.uuidString, name: $0.name, capacity: $0.capacity,
+                                    weekHref: SiteRoute.roomWeek(roomID: $0.id, week: week.id).path) }
             } else {
                 finder.error = req.t("err_free_room_query")
             }
         }
+        let previous = calendar.week(containing: week.start.adding(days: -1)).id
+        let next = calendar.week(containing: week.end.adding(days: 1)).id
         let view = View(weekID: week.id.description, title: week.title,
-                        previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
-                        nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+                        previousID: previous.description, nextID: next.description,
                         canManage: canManage, published: publication != nil,
                         publishedAt: publication.map { calendar.vietnameseDateTime($0.publishedAt) },
                         days: days, conflicts: canManage ? conflicts.map(Self.conflictLine) : [], form: formView, errors: errors,
-                        finder: finder, allRooms: rooms.map { FreeRoom(id: $0.id!.uuidString, name: $0.name, capacity: $0.capacity) },
-                        publishError: publishError)
+                        finder: finder,
+                        allRooms: rooms.map { FreeRoom(id: $0.id!.uuidString, name: $0.name, capacity: $0.capacity,
+                                                       weekHref: SiteRoute.roomWeek(roomID: $0.id!, week: week.id).path) },
+                        publishError: publishError,
+                        previousHref: SiteRoute.schedule(previous).path, nextHref: SiteRoute.schedule(next).path,
+                        publishAction: SiteRoute.schedulePublish(week.id).path, documentHref: SiteRoute.scheduleDocument(week.id).path,
+                        freeRoomsAction: SiteRoute.schedule(week.id).path(fragment: "free-rooms"))
         return try await req.render("schedule/week", title: req.t("schedule_title"), section: "schedule", view, status: status)
     }
 
@@ -197,6 +218,7 @@ struct RoomWeekController {
     struct View: Encodable, Sendable {
         var roomID: String; var name: String; var capacity: Int; var hours: String
         var weekID: String; var title: String; var previousID: String; var nextID: String; var days: [Day]
+        var previousHref: String; var nextHref: String; var scheduleHref: String
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -211,10 +233,14 @@ struct RoomWeekController {
             Day(label: "\(day.date.weekday.vietnameseName) \(day.date.vietnamese)",
                 items: day.items.map { Row(time: "\($0.start.text) – \($0.end.text)", title: titles[$0.id] ?? $0.title) })
         }
+        let previous = calendar.week(containing: week.start.adding(days: -1)).id
+        let next = calendar.week(containing: week.end.adding(days: 1)).id
         let view = View(roomID: room.id!.uuidString, name: room.name, capacity: room.capacity, hours: resource?.vietnameseHours ?? "",
                         weekID: week.id.description, title: week.title,
-                        previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
-                        nextID: calendar.week(containing: week.end.adding(days: 1)).id.description, days: days)
+                        previousID: previous.description, nextID: next.description, days: days,
+                        previousHref: SiteRoute.roomWeek(roomID: room.id!, week: previous).path,
+                        nextHref: SiteRoute.roomWeek(roomID: room.id!, week: next).path,
+                        scheduleHref: SiteRoute.schedule(week.id).path)
         return try await req.render("schedule/room", title: room.name, section: "schedule", view)
     }
 }

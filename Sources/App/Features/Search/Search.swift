@@ -160,7 +160,10 @@ struct SearchController {
     }
 
     struct Row: Encodable, Sendable { var kind: String; var title: String; var url: String; var detail: String? }
-    struct View: Encodable, Sendable { var query: String; var results: [Row]; var searched: Bool; var error: String? }
+    struct View: Encodable, Sendable {
+        var query: String; var results: [Row]; var searched: Bool; var error: String?
+        var action = SiteRoute.search.path
+    }
 
     func page(_ req: Request) async throws -> Response {
         let user = try req.requireUser()

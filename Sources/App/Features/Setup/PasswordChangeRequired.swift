@@ -6,7 +6,7 @@ import Vapor
 /// page answers 303 to `/account/password`, every API route 403 `password_change_required`,
 /// except signing out and changing the password.
 struct PasswordChangeRequiredMiddleware: Middleware {
-    static let allowedPaths: Set<String> = ["/logout", "/account/password", "/api/v1/account/password"]
+    static let allowedPaths: Set<String> = [SiteRoute.logout.path, SiteRoute.accountPassword.path, APIRoute.accountPassword.address]
 
     /// Future-based: it awaits nothing, and an async middleware costs a task on every request.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {

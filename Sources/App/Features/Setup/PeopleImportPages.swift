@@ -7,7 +7,11 @@ import Vapor
 /// `/admin/people/import`: upload the staff list, see what it would do, confirm; then the login
 /// slips to download once. `/admin/people/{id}/password`: a new one-time password and its slip.
 struct PeopleImportPagesController {
-    struct FormView: Encodable, Sendable { var errors: FieldErrors }
+    struct FormView: Encodable, Sendable {
+        var errors: FieldErrors
+        var action = SiteRoute.adminPeopleImport.path
+        var cancelHref = SiteRoute.admin(.people).path
+    }
     struct Upload: Content { var file: File? }
 
     private func form(_ req: Request, errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -29,6 +33,9 @@ struct PeopleImportPagesController {
     struct PreviewView: Encodable, Sendable {
         var fileName: String; var content: String; var rows: [PreviewRow]; var problems: [ProblemRow]; var canConfirm: Bool
         var summary: String; var problemsTitle: String; var newUnits: String?
+        var confirmAction = SiteRoute.adminPeopleImportConfirm.path
+        /// Back to the upload form (cancel, or upload a corrected list).
+        var uploadHref = SiteRoute.adminPeopleImport.path
     }
 
     private func preview(_ req: Request, outcome: PeopleImportService.Outcome, fileName: String, content: String,
@@ -73,6 +80,7 @@ struct PeopleImportPagesController {
 
     struct SlipsView: Encodable, Sendable {
         var title: String; var summary: String; var slipsUrl: String?; var expiresAt: String; var backHref: String
+        var setupHref = SiteRoute.admin(.setup).path
     }
 
     /// `POST /admin/people/import/confirm`: saves the previewed list, all or nothing, then offers the slips.

@@ -123,6 +123,8 @@ struct SetupController {
         var doneCount: Int
         var totalCount: Int
         var remindersDone: Bool
+        var inAppRemindersAction = SiteRoute.adminSetupInAppReminders.path
+        var integrationsHref = SiteRoute.admin(.integrations).path
     }
 
     /// `GET /admin/setup`

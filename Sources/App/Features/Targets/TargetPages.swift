@@ -42,6 +42,7 @@ struct TargetPagesController {
         var index: Int; var id: String; var code: String; var name: String; var unit: String; var kind: String; var rule: String
         var planned: String; var thisWeek: String; var yearToDate: String; var percent: String; var responsible: String
         var behind: Bool; var active: Bool; var canEdit: Bool
+        var editHref: String?
     }
     struct SectionView: Encodable, Sendable { var name: String; var rows: [RowView] }
     struct IndexView: Encodable, Sendable {
@@ -49,6 +50,8 @@ struct TargetPagesController {
         var shareText: String; var behindCount: Int; var sections: [SectionView]; var canManage: Bool
         var exportHref: String; var importHref: String; var newHref: String
         var previousWeekHref: String?; var nextWeekHref: String?
+        /// The filter asks this page again (a GET form: its own fields make the query).
+        var filterAction = SiteRoute.targets().path
     }
 
     /// `GET /targets?year=&group=&week=`
@@ -82,7 +85,8 @@ struct TargetPagesController {
                                yearToDate: display(row.progress?.yearToDate, kind: target.valueKind, req),
                                percent: percentText(row.progress?.percent), responsible: row.responsible,
                                behind: row.behind, active: target.active,
-                               canEdit: AccessPolicy.allows(user.actor, .manageTargets(groupID: target.groupID)))
+                               canEdit: AccessPolicy.allows(user.actor, .manageTargets(groupID: target.groupID)),
+                               editHref: target.id.map { SiteRoute.target($0).path })
             })
         }
         let share = YearToDate.straightLineShare(week: week.id.week, weeksInYear: WeekNaming.weeksInISOYear(week.id.year)) * 100
@@ -117,9 +121,12 @@ struct TargetPagesController {
         var id: String?; var year: String; var groups: [Choice]; var code: String; var name: String; var unitOfMeasure: String
         var planned: String; var kinds: [Choice]; var rules: [Choice]; var units: [Choice]; var people: [Choice]
         var active: Bool; var errors: FieldErrors; var backHref: String
+        /// A new target, or the target being edited.
+        var action: String
+        var activeAction: String?
     }
 
-    private func form(_ req: Request, user: CurrentUser, id: String?, form: Form, active: Bool, errors: FieldErrors,
+    private func form(_ req: Request, user: CurrentUser, id: UUID?, form: Form, active: Bool, errors: FieldErrors,
                       status: HTTPResponseStatus = .ok) async throws -> Response {
         async let groupsQuery = ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).all().inDisplayOrder
         async let unitsQuery = OrganisationQueries.units(communeID: user.communeID, on: req.db)
@@ -129,7 +136,7 @@ struct TargetPagesController {
         let units = try await unitsQuery.filter { $0.active || $0.id?.uuidString == form.responsibleUnitId }
         let people = try await peopleQuery
         let view = FormView(
-            id: id, year: form.year ?? "",
+            id: id?.uuidString, year: form.year ?? "",
             groups: groups.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == form.groupId) },
             code: form.code ?? "", name: form.name ?? "", unitOfMeasure: form.unitOfMeasure ?? "", planned: form.planned ?? "",
             kinds: TargetValueKind.allCases.map { Choice(value: $0.rawValue, label: kindLabel($0, req), selected: $0.rawValue == form.valueKind) },
@@ -138,7 +145,9 @@ struct TargetPagesController {
             people: people.map { Choice(value: $0.id?.uuidString ?? "", label: $0.fullName, selected: $0.id?.uuidString == form.responsiblePersonId,
                                         hint: $0.position) },
             active: active, errors: errors,
-            backHref: SiteRoute.targets(year: form.year.flatMap { Int($0) }, groupID: form.groupId.flatMap(UUID.init(uuidString:))).path)
+            backHref: SiteRoute.targets(year: form.year.flatMap { Int($0) }, groupID: form.groupId.flatMap(UUID.init(uuidString:))).path,
+            action: id.map { SiteRoute.target($0).path } ?? SiteRoute.targets().path,
+            activeAction: id.map { SiteRoute.targetActive($0).path })
         return try await req.render("targets/form", title: req.t(id == nil ? "targets_new" : "targets_edit"), section: "targets",
                                     view, status: status)
     }
@@ -163,7 +172,7 @@ struct TargetPagesController {
                         unitOfMeasure: target.unitOfMeasure, planned: display(target.planned, kind: target.valueKind, req),
                         valueKind: target.valueKind.rawValue, yearToDateRule: target.yearToDateRule.rawValue,
                         responsibleUnitId: target.responsibleUnitID?.uuidString, responsiblePersonId: target.responsiblePersonID?.uuidString)
-        return try await self.form(req, user: user, id: target.id?.uuidString, form: form, active: target.active, errors: .init())
+        return try await self.form(req, user: user, id: target.id, form: form, active: target.active, errors: .init())
     }
 
     /// `POST /targets` and `POST /targets/{id}`.
@@ -183,7 +192,7 @@ struct TargetPagesController {
             let target = try await TargetService.save(input, existing: existing, actor: user.actor, now: req.now, on: req.db)
             return req.redirect(to: .targets(year: target.year, groupID: target.groupID), notice: "saved")
         } catch let failure as ValidationFailure {
-            return try await self.form(req, user: user, id: existing?.id?.uuidString, form: form, active: existing?.active ?? true,
+            return try await self.form(req, user: user, id: existing?.id, form: form, active: existing?.active ?? true,
                                        errors: .init(messages: failure.messages()), status: .unprocessableEntity)
         }
     }
@@ -203,6 +212,8 @@ struct TargetPagesController {
 
     struct ImportFormView: Encodable, Sendable {
         var year: String; var groups: [Choice]; var errors: FieldErrors
+        var action = SiteRoute.targetImport().path
+        var cancelHref = SiteRoute.targets().path
     }
     struct Upload: Content { var year: String?; var groupId: String?; var file: File? }
 
@@ -231,6 +242,9 @@ struct TargetPagesController {
     struct PreviewView: Encodable, Sendable {
         var year: Int; var groupId: String; var fileName: String; var content: String
         var rows: [PreviewRow]; var problems: [ProblemRow]; var canConfirm: Bool; var summary: String; var problemsTitle: String
+        var confirmAction = SiteRoute.targetImportConfirm.path
+        /// Back to the upload form (cancel, or upload a corrected file).
+        var uploadHref: String
     }
 
     private func preview(_ req: Request, outcome: TargetImportService.Outcome, groupID: String, fileName: String, content: String,
@@ -254,7 +268,8 @@ struct TargetPagesController {
             canConfirm: outcome.problems.isEmpty && !outcome.rows.isEmpty,
             summary: req.t("targets_preview_summary", String(outcome.rows.count), String(outcome.year),
                            String(outcome.created), String(outcome.updated)),
-            problemsTitle: req.t("targets_preview_problems", String(outcome.problems.count)))
+            problemsTitle: req.t("targets_preview_problems", String(outcome.problems.count)),
+            uploadHref: SiteRoute.targetImport(year: outcome.year).path)
         return try await req.render("targets/preview", title: req.t("targets_preview_title"), section: "targets", view, status: status)
     }
 

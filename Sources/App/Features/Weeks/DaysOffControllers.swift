@@ -212,6 +212,7 @@ struct DaysOffPageController {
         var rows: [RowView]
         var weeks: [WeekEffect]
         var errors: FieldErrors
+        var previousYearHref: String; var nextYearHref: String; var action: String
     }
 
     private static func kinds(_ selected: String?) -> [Choice] {
@@ -252,7 +253,9 @@ struct DaysOffPageController {
                 return RowView(index: index, date: row.date ?? "", weekday: date?.weekday.vietnameseName ?? "", name: row.name ?? "",
                                kinds: Self.kinds(row.kind), error: errors["row\(index)"])
             },
-            weeks: Self.effects(year: year, calendar: calendar), errors: errors)
+            weeks: Self.effects(year: year, calendar: calendar), errors: errors,
+            previousYearHref: SiteRoute.daysOff(year: year - 1).path, nextYearHref: SiteRoute.daysOff(year: year + 1).path,
+            action: SiteRoute.daysOffYear(year).path)
         return try await req.render("calendar/days-off", title: req.t("days_off_title"), section: "week", view, status: status)
     }
 

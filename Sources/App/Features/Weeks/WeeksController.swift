@@ -125,6 +125,10 @@ struct WeekPageController {
         var slots: [Choice]
         var form: MoveForm
         var errors: FieldErrors
+        var previousHref: String
+        var nextHref: String
+        var moveAction: String
+        var restoreAction: String
     }
 
     struct MoveInput: Content {
@@ -170,12 +174,15 @@ struct WeekPageController {
                                    start: "07:30", end: "09:30", reason: "")
         let chosen = form ?? defaultForm
         let slots = calendar.settings.meetingSlots.map { Choice(value: $0.key, label: $0.title, selected: $0.key == chosen.slot) }
+        let previous = calendar.week(containing: week.start.adding(days: -1)).id
+        let next = calendar.week(containing: week.end.adding(days: 1)).id
         let view = View(weekID: week.id.description, title: week.title,
-                        previousID: calendar.week(containing: week.start.adding(days: -1)).id.description,
-                        nextID: calendar.week(containing: week.end.adding(days: 1)).id.description,
+                        previousID: previous.description, nextID: next.description,
                         deadlines: rows, meetings: meetings,
                         canMove: AccessPolicy.allows(user.actor, .moveBriefing),
-                        slots: slots, form: chosen, errors: errors)
+                        slots: slots, form: chosen, errors: errors,
+                        previousHref: SiteRoute.week(previous).path, nextHref: SiteRoute.week(next).path,
+                        moveAction: SiteRoute.weekMove(week.id).path, restoreAction: SiteRoute.weekRestore(week.id).path)
         return try await req.render("weeks/show", title: week.title, section: "week", view, status: status)
     }
 
