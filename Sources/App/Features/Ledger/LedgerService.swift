@@ -74,13 +74,11 @@ enum LedgerService {
         guard !people.isEmpty, !weeks.isEmpty else { return [] }
         let personIDs = people.map(\.personID)
         // Three columns of the submitted reports only: a year of a commune is thousands of rows.
-        let submissions = try await SQLAccess.sql(db).select()
-            .column("person_id").column("week_id").column("first_submitted_at")
-            .from(WeeklyReport.schema)
-            .where("person_id", .in, personIDs)
-            .where("week_id", .in, weeks.map(\.id.description))
-            .where("first_submitted_at", .isNot, SQLLiteral.null)
-            .all()
+        let submissions = try await SQLAccess.sql(db).raw("""
+            SELECT person_id, week_id, first_submitted_at FROM weekly_reports
+            WHERE person_id IN (\(binds: personIDs)) AND week_id IN (\(binds: weeks.map(\.id.description)))
+              AND first_submitted_at IS NOT NULL
+            """).all()
         var firstSubmission: [String: [String: Date]] = [:]  // week id → person id text → instant
         for row in submissions {
             firstSubmission[try row.decode(column: "week_id", as: String.self), default: [:]][try SQLAccess.idText(row, "person_id")] =

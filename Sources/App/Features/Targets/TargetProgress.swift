@@ -50,14 +50,12 @@ enum TargetProgressQuery {
     static func completedFigures(of targetIDs: [UUID], year: Int, throughWeek: Int,
                                  on db: any Database) async throws -> [UUID: [WeeklyFigure]] {
         guard !targetIDs.isEmpty else { return [:] }
-        let rows = try await SQLAccess.sql(db).select()
-            .column("target_id").column("week_number").column("value")
-            .from(TargetWeekFigure.schema)
-            .where("target_id", .in, targetIDs)
-            .where("week_year", .equal, year)
-            .where("week_number", .lessThanOrEqual, throughWeek)
-            .where("completed", .equal, true)
-            .all()
+        // Plain SQL text: SQLKit's builder escapes every identifier anew on every call.
+        let rows = try await SQLAccess.sql(db).raw("""
+            SELECT target_id, week_number, value FROM target_week_figures
+            WHERE target_id IN (\(binds: targetIDs)) AND week_year = \(bind: year) AND week_number <= \(bind: throughWeek)
+              AND completed = \(bind: true)
+            """).all()
         let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.uuidString, $0) })
         var result: [UUID: [WeeklyFigure]] = [:]
         for row in rows {
