@@ -69,7 +69,10 @@ public enum VietnameseCollation {
         let tieBreak: String
 
         public static func < (lhs: SortKey, rhs: SortKey) -> Bool {
-            if lhs.words != rhs.words { return lhs.words.lexicographicallyPrecedes(rhs.words) }
+            // One pass over the words: comparing them for equality first and then in order went
+            // over every letter of both names twice, per comparison of a sort.
+            let sign = Word.order(lhs.words, rhs.words)
+            if sign != 0 { return sign < 0 }
             return lhs.tieBreak.unicodeScalars.lexicographicallyPrecedes(rhs.tieBreak.unicodeScalars)
         }
 
@@ -81,9 +84,28 @@ public enum VietnameseCollation {
         var elements: [Element]
         var tone: Tone
 
-        static func < (lhs: Word, rhs: Word) -> Bool {
-            if lhs.elements != rhs.elements { return lhs.elements.lexicographicallyPrecedes(rhs.elements) }
-            return lhs.tone < rhs.tone
+        static func < (lhs: Word, rhs: Word) -> Bool { order(lhs, rhs) < 0 }
+
+        /// Negative, zero or positive as `lhs` comes before, with or after `rhs`: the letters in
+        /// order (a word that is the start of another comes first), then the tone.
+        static func order(_ lhs: Word, _ rhs: Word) -> Int {
+            let count = min(lhs.elements.count, rhs.elements.count)
+            for index in 0..<count {
+                let sign = Element.order(lhs.elements[index], rhs.elements[index])
+                if sign != 0 { return sign }
+            }
+            if lhs.elements.count != rhs.elements.count { return lhs.elements.count < rhs.elements.count ? -1 : 1 }
+            return lhs.tone == rhs.tone ? 0 : (lhs.tone < rhs.tone ? -1 : 1)
+        }
+
+        /// Two lists of words compared the same way, word by word.
+        static func order(_ lhs: [Word], _ rhs: [Word]) -> Int {
+            let count = min(lhs.count, rhs.count)
+            for index in 0..<count {
+                let sign = order(lhs[index], rhs[index])
+                if sign != 0 { return sign }
+            }
+            return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
         }
     }
 
@@ -94,8 +116,14 @@ public enum VietnameseCollation {
         /// Digits of a number beyond what `value` holds keep their order through this text.
         var long: String = ""
 
-        static func < (lhs: Element, rhs: Element) -> Bool {
-            (lhs.rank, lhs.value, lhs.long) < (rhs.rank, rhs.value, rhs.long)
+        static func < (lhs: Element, rhs: Element) -> Bool { order(lhs, rhs) < 0 }
+
+        static func order(_ lhs: Element, _ rhs: Element) -> Int {
+            if lhs.rank != rhs.rank { return lhs.rank < rhs.rank ? -1 : 1 }
+            if lhs.value != rhs.value { return lhs.value < rhs.value ? -1 : 1 }
+            // Only numbers longer than `value` holds have a `long` part: most elements skip this.
+            if lhs.long.isEmpty && rhs.long.isEmpty { return 0 }
+            return lhs.long == rhs.long ? 0 : (lhs.long < rhs.long ? -1 : 1)
         }
     }
 

@@ -129,4 +129,40 @@ struct VietnameseCollationTests {
         // The limit was reached: the memo starts again, and its answers stay right.
         #expect(key("An") < key("Bình") && computed == 5)
     }
+
+    /// The comparison as it was written before it became one pass (equality of the word lists
+    /// first, then their order; elements as tuples), kept here as the reference.
+    static func referencePrecedes(_ lhs: VietnameseCollation.SortKey, _ rhs: VietnameseCollation.SortKey) -> Bool {
+        func elementPrecedes(_ a: VietnameseCollation.Element, _ b: VietnameseCollation.Element) -> Bool {
+            (a.rank, a.value, a.long) < (b.rank, b.value, b.long)
+        }
+        func wordPrecedes(_ a: VietnameseCollation.Word, _ b: VietnameseCollation.Word) -> Bool {
+            if a.elements != b.elements { return a.elements.lexicographicallyPrecedes(b.elements, by: elementPrecedes) }
+            return a.tone < b.tone
+        }
+        if lhs.words != rhs.words { return lhs.words.lexicographicallyPrecedes(rhs.words, by: wordPrecedes) }
+        return lhs.tieBreak.unicodeScalars.lexicographicallyPrecedes(rhs.tieBreak.unicodeScalars)
+    }
+
+    @Test("the one-pass comparison orders every pair as the reference does, both ways")
+    func onePassComparison() {
+        let pieces = ["an", "ăn", "ân", "ấn", "Ân", "anh", "a", "b", "Bình", "bình", "Đặng", "dặng", "12", "9", "123456789012345678901234567890",
+                      "123456789012345678901234567891", "x-1", "Nguyễn", "Nguyen", "Văn", "Thị", "Ánh", "Anh", "  ", "é", "Ü", ""]
+        var generator = SystemRandomNumberGenerator()
+        var texts = pieces
+        for _ in 0..<400 {
+            let count = Int.random(in: 1...4, using: &generator)
+            texts.append((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: " "))
+        }
+        for kind in 0..<2 {
+            let keys = texts.map { kind == 0 ? VietnameseCollation.key($0) : VietnameseCollation.personKey($0) }
+            var disagreements: [String] = []
+            for (i, a) in keys.enumerated() {
+                for (j, b) in keys.enumerated() where (a < b) != Self.referencePrecedes(a, b) {
+                    disagreements.append("\(texts[i]) / \(texts[j])")
+                }
+            }
+            #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+        }
+    }
 }
