@@ -25,7 +25,7 @@ struct PersonalMonthlyTests {
         let groupID = try #require(memberships.first?.groupID)
         let inGroup = try await GroupMembership.query(on: t.db).filter(\.$groupID == groupID).all()
         let aggregatorID = try #require(inGroup.first { $0.kind == .aggregator }?.personID)
-        let obligated = try await LedgerService.obligated(communeID: nam.communeID, on: t.db).map(\.person)
+        let obligated = try await MonthlyService.reporters(communeID: nam.communeID, on: t.db)
         let member = try #require(obligated.first { $0.id != nam.id && $0.id != aggregatorID && !$0.roles.contains(.office) })
         return (member, try #require(try await Person.find(aggregatorID, on: t.db)))
     }

@@ -47,7 +47,7 @@ struct BriefingPageController {
         BriefingHeadline(groups: views.map { view in
             BriefingHeadline.Group(
                 compiled: [.compiled, .approved].contains(view.groupWeek.state),
-                members: view.members.map { .init(personID: $0.personID, name: $0.person.fullName, entry: $0.entry) },
+                members: view.members.map { .init(personID: $0.personID, name: $0.fullName, entry: $0.entry) },
                 behindTargetIDs: view.targets.filter(\.behindPlan).compactMap { $0.target.id })
         })
     }

@@ -100,7 +100,7 @@ struct GroupWeekDTO: Content {
         approverComment = groupWeek.approverComment
         changedAfterApproval = groupWeek.changedAfterApproval
         members = view.members.map {
-            Member(personId: $0.personID, fullName: $0.person.fullName, status: $0.entry?.status.rawValue,
+            Member(personId: $0.personID, fullName: $0.fullName, status: $0.entry?.status.rawValue,
                    submittedAt: $0.entry?.submittedAt.map(calendar.isoString), lateBySeconds: $0.entry?.lateBySeconds ?? 0,
                    returned: $0.report?.returnedAt != nil, returnComment: $0.report?.returnComment,
                    submittedAfterCompilation: $0.submittedAfterCompilation(groupWeek), filedById: $0.report?.filedByID)

@@ -81,7 +81,7 @@ struct CompilationPagesController {
             AccessPolicy.allows(user.actor, .actOnGroupWeek(action, group: facts, state: state))
         }
         let members = view.members.map { member in
-            MemberRow(personID: member.personID.uuidString, name: member.person.fullName,
+            MemberRow(personID: member.personID.uuidString, name: member.fullName,
                       cell: member.entry.map { LedgerCellView($0, calendar: calendar) },
                       returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
                       canReturn: AccessPolicy.allows(user.actor, .returnMemberReport(group: facts, groupWeekState: state,

@@ -7,7 +7,7 @@ import Vapor
 /// the merged target table, totals per activity type, everyone's other work and plans.
 struct GroupWeekView: Sendable {
     struct Member: Sendable {
-        var person: Person
+        var fullName: String
         var personID: UUID
         var entry: LedgerEntry?
         var report: WeeklyReport?
@@ -184,7 +184,7 @@ enum CompilationService {
 
         let figures = try await figuresRead
         let enterers = Set(figures.values.map(\.enteredByID))
-        let knownNames = Dictionary(obligated.map { ($0.personID, $0.person.fullName) }, uniquingKeysWith: { first, _ in first })
+        let knownNames = Dictionary(obligated.map { ($0.personID, $0.fullName) }, uniquingKeysWith: { first, _ in first })
         // Who entered a figure is usually a member already read; others (a former member) by name.
         let otherEnterers = enterers.subtracting(knownNames.keys)
         let others: [(UUID, String)] = otherEnterers.isEmpty ? [] : try await Person.query(on: db)
@@ -218,7 +218,7 @@ enum CompilationService {
         return try groups.map { group in
             let groupID = try group.requireID()
             let people = obligated.filter { $0.groupIDs.contains(groupID) }
-            let members = people.map { GroupWeekView.Member(person: $0.person, personID: $0.personID, entry: entries[$0.personID],
+            let members = people.map { GroupWeekView.Member(fullName: $0.fullName, personID: $0.personID, entry: entries[$0.personID],
                                                             report: reportByPerson[$0.personID]) }
             let memberIDs = Set(people.map(\.personID))
             let targetLines = targets.filter { $0.groupID == groupID }.map { target in
@@ -280,7 +280,7 @@ enum CompilationService {
         let obligated = try await LedgerService.obligated(communeID: group.communeID, groupIDs: [try group.requireID()], on: db)
         return try await LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
             .filter { $0.entry.status == .notDue }
-            .map(\.obligated.person.fullName)
+            .map(\.obligated.fullName)
     }
 
     static func notify(_ personIDs: [UUID], communeID: UUID, kind: String, text: String, url: String, now: Date, on db: any Database) async throws {

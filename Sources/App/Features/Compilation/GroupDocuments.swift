@@ -47,7 +47,7 @@ enum GroupDocuments {
 
     static func groupBody(_ view: GroupWeekView, numbered: Bool = true) -> [DocxBlock] {
         var body: [DocxBlock] = []
-        let missing = view.members.filter { $0.entry?.status == .missing }.map(\.person.fullName)
+        let missing = view.members.filter { $0.entry?.status == .missing }.map(\.fullName)
         body.append(.heading("TÌNH HÌNH NỘP BÁO CÁO", level: 1, numbered: numbered))
         // The same tally as the group's page: every member in one part, the parts adding up.
         body.append(.text(MemberTally(view.members.map(\.entry)).vietnameseSentence
@@ -163,8 +163,8 @@ enum GroupDocuments {
             return blocks
         }
         body.append(.heading("\(romanNumeral(number)). \(view.group.name.uppercased())", level: 1, numbered: false))
-        let missing = view.members.filter { $0.entry?.status == .missing }.map(\.person.fullName)
-        let late = view.members.filter { $0.entry?.status == .late }.map(\.person.fullName)
+        let missing = view.members.filter { $0.entry?.status == .missing }.map(\.fullName)
+        let late = view.members.filter { $0.entry?.status == .late }.map(\.fullName)
         // The same tally as the group's page and compiled report, every member counted once.
         var status = "\(view.groupWeek.state.vietnameseName). \(MemberTally(view.members.map(\.entry)).vietnameseSentence.dropLast())"
             + " (tuần trước đúng hạn \(previous.onTime))"

@@ -94,7 +94,7 @@ struct DashboardController {
         for group in groups {
             let outstanding = overdue.filter { $0.obligated.groupIDs.contains(group.id!) }
             missing.append(MissingRow(group: group.name, count: outstanding.count,
-                                      names: outstanding.map(\.obligated.person.fullName).joined(separator: ", ")))
+                                      names: outstanding.map(\.obligated.fullName).joined(separator: ", ")))
         }
         let missingLabel = "chưa nộp (quá hạn)"
         let missingNote = req.now < due ? req.t("dashboard_not_due_yet", calendar.vietnameseDateTime(due))

@@ -59,6 +59,7 @@ enum DemoHistory {
             try await commune.save(on: db)
         }
         let people = try await LedgerService.obligated(communeID: communeID, on: db)
+        let personOf = Dictionary(uniqueKeysWithValues: try await MonthlyService.reporters(communeID: communeID, on: db).map { ($0.id!, $0) })
         let types = try await ActivityType.query(on: db).filter(\.$communeID == communeID).sort(\.$code).all()
         let rooms = try await Room.query(on: db).filter(\.$communeID == communeID).all()
         var random = Generator(state: 2021)
@@ -67,12 +68,13 @@ enum DemoHistory {
             let due = calendar.deadlines(for: week).weeklyReport
             let planWeek = calendar.week(containing: week.end.adding(days: 1))
             for member in people {
+                guard let person = personOf[member.personID] else { continue }
                 let roll = random.int(0...99)
                 guard roll < 92 else { continue } // missing
                 // On time: Tuesday to Thursday evening; late: Friday morning.
                 let submittedAt = roll < 80 ? due.addingTimeInterval(-Double(random.int(1...50)) * 3600)
                                             : due.addingTimeInterval(Double(random.int(1...14)) * 3600 + Double(random.int(0...3599)))
-                let targets = try await ReportService.responsibleTargets(for: member.person, year: week.id.year, on: db)
+                let targets = try await ReportService.responsibleTargets(for: person, year: week.id.year, on: db)
                 var input = WeeklyReportInput()
                 for target in targets where random.chance(60) {
                     // Roughly the weekly share of the plan (or near the plan for "latest" figures).
@@ -106,7 +108,7 @@ enum DemoHistory {
                                              roomID: random.chance(40) && !rooms.isEmpty ? rooms[random.int(0...(rooms.count - 1))].id!.uuidString : "",
                                              place: "", chairID: "", participantIDs: [], preparedBy: ""))
                 }
-                try await ReportService.save(input, submit: true, person: member.person, actorID: member.personID, week: week,
+                try await ReportService.save(input, submit: true, person: person, actorID: member.personID, week: week,
                                              calendar: calendar, now: submittedAt, on: db)
             }
             // The focal points compile by Friday 14:00; the Covid group's approver approves.

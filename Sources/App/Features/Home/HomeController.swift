@@ -96,7 +96,7 @@ struct HomeController {
         // An official who owes a personal monthly report gets it on their home page, with the way in.
         if reporters.includesPeople, let month = ReportMonth(year: reportMonth.0, month: reportMonth.1),
            MonthlyDuty.personOwes(month, duty: user.person.reportingDuty, calendar: calendar),
-           try await !MonthlyService.reporters(communeID: user.communeID, personIDs: [user.personID], on: req.db).isEmpty {
+           try await !LedgerService.obligated(communeID: user.communeID, personIDs: [user.personID], on: req.db).isEmpty {
             var personal = row(req.t("deadline_monthly_personal", "\(reportMonth.1)/\(reportMonth.0)"), req.t("deadline_who_you"),
                                monthlyDue, mine: true)
             personal.href = SiteRoute.monthlyPerson(month: month, personID: user.personID).path
@@ -146,7 +146,7 @@ struct HomeController {
         let due = calendar.deadlines(for: week).weeklyReport
         let report = try await ReportService.find(personID: user.personID, week: week.id, on: req.db)
         // Leave excuses the week (the ledger's own reading of it).
-        let me = LedgerService.Obligated(person: user.person, personID: user.personID,
+        let me = LedgerService.Obligated(personID: user.personID, fullName: user.person.fullName,
                                          groupIDs: memberships.filter { $0.kind == .member }.map(\.groupID),
                                          unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)
         let entry = try await LedgerService.rows(for: [me], weeks: [week], calendar: calendar, now: now, on: req.db).first?.entry

@@ -73,7 +73,7 @@ struct LedgerYearDTO: Content {
 
 struct LedgerAPIController {
     static func row(_ row: LedgerService.Row, calendar: CommuneCalendar) -> LedgerRowDTO {
-        LedgerRowDTO(personId: row.obligated.personID, fullName: row.obligated.person.fullName, groupIds: row.obligated.groupIDs,
+        LedgerRowDTO(personId: row.obligated.personID, fullName: row.obligated.fullName, groupIds: row.obligated.groupIDs,
                      status: row.entry.status.rawValue, submittedAt: row.entry.submittedAt.map(calendar.isoString),
                      lateBySeconds: row.entry.lateBySeconds, dueAt: calendar.isoString(row.dueAt), excuse: row.entry.excuse?.reason)
     }
@@ -131,7 +131,7 @@ struct LedgerAPIController {
         let rows = try await LedgerService.rows(for: people, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
         let byPerson = Dictionary(grouping: rows, by: \.obligated.personID)
         let dto = LedgerYearDTO(year: year, people: people.map { person in
-            .init(personId: person.personID, fullName: person.person.fullName, unitIds: person.unitIDs,
+            .init(personId: person.personID, fullName: person.fullName, unitIds: person.unitIDs,
                   summary: LedgerTallyDTO(LedgerTally((byPerson[person.personID] ?? []).map(\.entry))))
         })
         return try await dto.encodeResponse(for: req)

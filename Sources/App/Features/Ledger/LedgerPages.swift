@@ -112,7 +112,7 @@ struct LedgerPagesController {
                             owed: board.lines.count, totals: LedgerTallyView(board.totals),
                             peopleNote: req.t("ledger_people_count", String(board.lines.count)),
                             rows: board.lines.map { line in
-                                WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.person.fullName,
+                                WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.fullName,
                                         groups: line.groups.joined(separator: ", "), units: line.units.joined(separator: ", "),
                                         cell: LedgerCellView(line.row.entry, calendar: calendar),
                                         href: SiteRoute.ledgerPerson(line.row.obligated.personID).path)
@@ -140,7 +140,7 @@ struct LedgerPagesController {
         let header = ["STT", "Họ và tên", "Đơn vị", "Nhóm báo cáo", "Tình trạng", "Nộp lần đầu", "Ghi chú"]
         let rows: [[XLSXWriter.Cell]] = board.lines.enumerated().map { index, line in
             let cell = LedgerCellView(line.row.entry, calendar: calendar)
-            return [.number(index + 1), .text(line.row.obligated.person.fullName), .text(line.units.joined(separator: ", ")),
+            return [.number(index + 1), .text(line.row.obligated.fullName), .text(line.units.joined(separator: ", ")),
                     .text(line.groups.joined(separator: ", ")), .text(cell.label), .text(cell.submittedAt ?? ""), .text(cell.detail ?? "")]
         }
         let totals = "Phải nộp: \(board.lines.count) · Đúng hạn: \(tally.onTime) · Muộn: \(tally.late) · Chưa nộp: \(tally.missing)"
@@ -260,7 +260,7 @@ struct LedgerPagesController {
                 + (1...12).map { Choice(value: String($0), label: "Tháng \($0)", selected: $0 == month) },
             years: (max(2021, currentYear - 4)...currentYear).reversed().map { Choice(value: String($0), label: String($0), selected: $0 == year) },
             people: summary.people.map { person, tally in
-                SummaryRow(id: person.personID.uuidString, name: person.person.fullName,
+                SummaryRow(id: person.personID.uuidString, name: person.fullName,
                            detail: person.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "), tally: LedgerTallyView(tally),
                            href: SiteRoute.ledgerPerson(person.personID, year: year).path)
             },
@@ -292,7 +292,7 @@ struct LedgerPagesController {
             name: "Theo cán bộ", title: "TỔNG HỢP CHẤP HÀNH CHẾ ĐỘ BÁO CÁO TUẦN THEO CÁN BỘ", commune: user.commune.name, period: period,
             header: ["STT", "Họ và tên", "Đơn vị"] + header,
             rows: summary.people.enumerated().map { index, entry in
-                [.number(index + 1), .text(entry.0.person.fullName),
+                [.number(index + 1), .text(entry.0.fullName),
                  .text(entry.0.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "))] + figures(entry.1)
             } + [[.empty, .text("Tổng cộng", bold: true), .empty] + figures(summary.total, bold: true)],
             columnWidths: [6, 28, 26, 11, 9, 11, 14, 13, 16])

@@ -8,9 +8,11 @@ import Vapor
 /// group memberships and the office's leave records. A fixed number of queries per call, however
 /// many people or weeks.
 enum LedgerService {
+    /// Someone who may owe weekly reports: what the ledgers, the group weeks and the briefing show
+    /// of them, read as plain columns (decoding whole `Person` models was a tenth of the briefing).
     struct Obligated: Sendable {
-        var person: Person
         var personID: UUID
+        var fullName: String
         var groupIDs: [UUID]
         var unitIDs: [UUID]
         var duty: ReportingDuty
@@ -43,7 +45,7 @@ enum LedgerService {
             WHERE gm.person_id = p.id AND gm.kind = 'member' AND \(groupFilter)
             """
         let query: SQLQueryString = """
-            SELECT \(unsafeRaw: Self.personColumns),
+            SELECT p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly,
               (SELECT \(unsafeRaw: SQLAccess.idList(sql, "gm.group_id")) \(memberGroups)) AS group_ids,
               (SELECT \(unsafeRaw: SQLAccess.idList(sql, "pu.unit_id")) FROM person_units pu WHERE pu.person_id = p.id) AS unit_ids
             FROM people p
@@ -56,16 +58,17 @@ enum LedgerService {
             .inDisplayOrder.enumerated().map { ($1.id!, $0) })
         let rows = try await rowsRead
         let people = try rows.map { row -> Obligated in
-            let person = try PrefixedRow(row: row, prefix: "p__").decode(fluentModel: Person.self)
-            return Obligated(person: person, personID: try person.requireID(),
+            guard let id = try SQLAccess.id(row, "id") else { throw SQLAccess.NotSQL() }
+            let duty = ReportingDuty(joinedOn: try row.decode(column: "joined_on", as: String?.self).flatMap(LocalDate.init(iso:)),
+                                     leftOn: try row.decode(column: "left_on", as: String?.self).flatMap(LocalDate.init(iso:)),
+                                     reportsWeekly: try row.decode(column: "reports_weekly", as: Bool.self))
+            return Obligated(personID: id, fullName: try row.decode(column: "full_name", as: String.self),
                              groupIDs: try SQLAccess.sortedIDs(row, "group_ids").enumerated()
                                  .sorted { (groupOrder[$0.element] ?? .max, $0.offset) < (groupOrder[$1.element] ?? .max, $1.offset) }.map(\.element),
-                             unitIDs: try SQLAccess.sortedIDs(row, "unit_ids"), duty: person.reportingDuty)
+                             unitIDs: try SQLAccess.sortedIDs(row, "unit_ids"), duty: duty)
         }
-        return people.sortedByVietnameseName(\.person.fullName)
+        return people.sortedByVietnameseName(\.fullName)
     }
-
-    private static let personColumns = SQLAccess.prefixedColumns(Person.self, alias: "p", prefix: "p__")
 
     /// The ledger rows of some weeks for some people: only the weeks each person owes (see
     /// `LedgerRules.owesWeeklyReport`): a week that is not owed is no row, so it counts nowhere.

@@ -167,7 +167,7 @@ enum MonthlyService {
     /// An official's report for `month` exists to be written when they owe it (``MonthlyDuty``),
     /// or when one was saved before (a setting changed since: nothing written is hidden).
     static func requireOwed(_ person: Person, month: ReportMonth, calendar: CommuneCalendar, on db: any Database) async throws {
-        let reporter = try await !reporters(communeID: person.communeID, personIDs: [person.requireID()], on: db).isEmpty
+        let reporter = try await !LedgerService.obligated(communeID: person.communeID, personIDs: [person.requireID()], on: db).isEmpty
         if reporter, MonthlyDuty.personOwes(month, duty: person.reportingDuty, calendar: calendar) { return }
         if try await stored(.person(person), month: month, on: db) != nil { return }
         let reason: String
@@ -187,7 +187,12 @@ enum MonthlyService {
     /// members of the commune's groups who file them, ``LedgerService/obligated``), so the
     /// two regimes name the same people. `personIDs` narrows to some.
     static func reporters(communeID: UUID, personIDs: Set<UUID>? = nil, on db: any Database) async throws -> [Person] {
-        try await LedgerService.obligated(communeID: communeID, personIDs: personIDs, on: db).map(\.person)
+        let obligated = try await LedgerService.obligated(communeID: communeID, personIDs: personIDs, on: db)
+        guard !obligated.isEmpty else { return [] }
+        // In the obligated people's order (Vietnamese order of their names).
+        let people = Dictionary(uniqueKeysWithValues: try await SQLAccess.models(Person.self, where: "id IN (\(binds: obligated.map(\.personID)))", on: db)
+            .map { ($0.id!, $0) })
+        return obligated.compactMap { people[$0.personID] }
     }
 
     /// The officials who owe a personal report for `month` and whom `actor` may see: everyone

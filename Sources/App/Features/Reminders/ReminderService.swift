@@ -77,7 +77,7 @@ enum ReminderService {
         let title = "báo cáo tuần \(week.id.week)/\(week.id.year)"
         let weekly = rows.map { row in
             Obligation(kind: .weeklyReport, periodKey: week.id.description, subjectKey: row.obligated.personID.uuidString,
-                       subjectName: row.obligated.person.fullName, title: title, recipients: [row.obligated.personID],
+                       subjectName: row.obligated.fullName, title: title, recipients: [row.obligated.personID],
                        dueAt: row.dueAt, submitted: row.entry.submittedAt != nil, excused: row.entry.status == .excused)
         }
         obligations += weekly
