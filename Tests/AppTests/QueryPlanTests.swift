@@ -103,4 +103,14 @@ struct QueryPlanTests {
             #expect(found.isEmpty, "statements that read a whole table:\n\(found.joined(separator: "\n"))")
         }
     }
+
+    @Test("An empty IN list matches no row, on SQLite and on PostgreSQL (which refuses `IN ()`)")
+    func emptyList() async throws {
+        try await withTestApp { t in
+            let none: [UUID] = []
+            #expect(try await SQLAccess.models(Person.self, where: "id IN (\(list: none))", on: t.db).isEmpty)
+            let someone = try #require(try await Person.query(on: t.db).first()?.id)
+            #expect(try await SQLAccess.models(Person.self, where: "id IN (\(list: [someone]))", on: t.db).map(\.id) == [someone])
+        }
+    }
 }

@@ -150,10 +150,14 @@ struct StatementCounter: LogHandler {
     private let statements = NIOLockedValueBox(0)
     private let original: Logger
     var metadata: Logger.Metadata = [:]
-    /// Statements are logged at debug level: this handler hears them whatever the original's level.
-    var logLevel: Logger.Level = .debug
+    /// Statements are logged at debug level: this handler hears them (and anything finer the
+    /// original hears) whatever the original's level.
+    var logLevel: Logger.Level
 
-    init(forwardingTo original: Logger) { self.original = original }
+    init(forwardingTo original: Logger) {
+        self.original = original
+        logLevel = min(.debug, original.logLevel)
+    }
 
     var count: Int { statements.withLockedValue { $0 } }
 

@@ -8,6 +8,8 @@ import SQLKit
 /// whole models. Both drivers GiaoBan runs on (SQLite and PostgreSQL) are SQL databases.
 enum SQLAccess {
     struct NotSQL: Error {}
+    /// A stored id that is not a UUID (the database was written by something else than GiaoBan).
+    struct UnreadableID: Error { var column: String }
 
     static func sql(_ db: any Database) throws -> any SQLDatabase {
         guard let sql = db as? any SQLDatabase else { throw NotSQL() }
@@ -121,5 +123,14 @@ enum SQLAccess {
     static func prefixedColumns<M: Model>(_ model: M.Type, alias: String, prefix: String) -> String {
         M().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap(\.keys).map(\.description)
             .map { "\(alias).\($0) AS \(prefix)\($0)" }.joined(separator: ", ")
+    }
+}
+
+extension SQLQueryString.StringInterpolation {
+    /// The values of an `IN (…)` list, each a bind. An empty list becomes `NULL`, which matches no
+    /// row on either database: PostgreSQL refuses `IN ()` as a syntax error (SQLite accepts it),
+    /// and Fluent's own filters turned an empty list into a false condition the same way.
+    mutating func appendInterpolation(list values: [any Encodable & Sendable]) {
+        if values.isEmpty { appendLiteral("NULL") } else { appendInterpolation(binds: values) }
     }
 }

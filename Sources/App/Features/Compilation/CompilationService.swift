@@ -90,8 +90,8 @@ enum CompilationService {
         guard everSubmitted, !returned else { return nil }
         let groupIDs = try await ReportService.memberGroupIDs(personID: personID, on: db)
         guard !groupIDs.isEmpty else { return nil }
-        async let weeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(binds: groupIDs)) AND week_id = \(bind: week.description)", on: db)
-        let groups = try await SQLAccess.models(ReportGroup.self, where: "id IN (\(binds: groupIDs))", orderBy: [\ReportGroup.$sortOrder], on: db)
+        async let weeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: week.description)", on: db)
+        let groups = try await SQLAccess.models(ReportGroup.self, where: "id IN (\(list: groupIDs))", orderBy: [\ReportGroup.$sortOrder], on: db)
         let weeks = try await weeksRead
         let states = Dictionary(weeks.map { ($0.groupID, $0.state) }, uniquingKeysWith: { first, _ in first })
         guard let lock = ReportLock.of(everSubmitted: everSubmitted, returned: returned,
@@ -154,12 +154,12 @@ enum CompilationService {
         guard let communeID = groups.first?.communeID else { return [] }
         let groupIDs = try groups.map { try $0.requireID() }
 
-        async let groupWeeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(binds: groupIDs)) AND week_id = \(bind: week.id.description)", on: db)
+        async let groupWeeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: week.id.description)", on: db)
         async let aggregatorsRead = GroupMembership.query(on: db).filter(\.$groupID ~~ groupIDs).filter(\.$kind == .aggregator)
             .join(Person.self, on: \GroupMembership.$personID == \Person.$id).all()
             .map { (group: $0.groupID, person: $0.personID, name: try $0.joined(Person.self).fullName) }
         async let obligatedRead = LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), on: db)
-        async let targetsRead = SQLAccess.models(Target.self, where: "group_id IN (\(binds: groupIDs)) AND year = \(bind: week.id.year) AND active = \(bind: true)",
+        async let targetsRead = SQLAccess.models(Target.self, where: "group_id IN (\(list: groupIDs)) AND year = \(bind: week.id.year) AND active = \(bind: true)",
                                                  orderBy: [\Target.$sortOrder, \Target.$code], on: db)
         async let unitsRead = SQLAccess.models(OrgUnit.self, where: "commune_id = \(bind: communeID)", on: db)
         async let typesRead = SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID)", on: db)
@@ -169,7 +169,7 @@ enum CompilationService {
         let memberIDs = obligated.map(\.personID)
         async let rowsRead = LedgerService.rows(for: obligated, weeks: [week] + (previous.map { [$0] } ?? []), calendar: calendar, now: now, on: db)
         async let reportsRead = memberIDs.isEmpty ? [] : SQLAccess.models(WeeklyReport.self,
-            where: "person_id IN (\(binds: memberIDs)) AND week_id = \(bind: week.id.description)", on: db)
+            where: "person_id IN (\(list: memberIDs)) AND week_id = \(bind: week.id.description)", on: db)
         async let figuresOfYear = TargetProgressQuery.completedFigures(of: targets.compactMap(\.id), year: week.id.year,
                                                                       throughWeek: week.id.week, on: db)
         async let figuresRead = TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
@@ -177,9 +177,9 @@ enum CompilationService {
         let reports = try await reportsRead
         let submitted = reports.filter { $0.status == .submitted }
         let submittedIDs = try submitted.map { try $0.requireID() }
-        async let workRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportWorkItem.self, where: "report_id IN (\(binds: submittedIDs))",
+        async let workRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportWorkItem.self, where: "report_id IN (\(list: submittedIDs))",
                                                                          orderBy: [\ReportWorkItem.$position], on: db)
-        async let plansRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(binds: submittedIDs))",
+        async let plansRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(list: submittedIDs))",
                                                                           orderBy: [\ReportPlanItem.$date, \ReportPlanItem.$start], on: db)
 
         let figures = try await figuresRead

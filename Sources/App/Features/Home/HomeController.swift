@@ -110,7 +110,7 @@ struct HomeController {
                          timeLeft: TimeLeft.vietnamese(from: now, to: meeting.startInstant), moved: meeting.moved)
         }
         let groupIDs = Set(memberships.map(\.groupID))
-        let groups = groupIDs.isEmpty ? [] : try await SQLAccess.models(ReportGroup.self, where: "id IN (\(binds: Array(groupIDs))) AND active = \(bind: true)",
+        let groups = groupIDs.isEmpty ? [] : try await SQLAccess.models(ReportGroup.self, where: "id IN (\(list: Array(groupIDs))) AND active = \(bind: true)",
                                                                         orderBy: [\ReportGroup.$sortOrder], on: req.db)
         let groupRows = groups.map { group in
             let kinds = memberships.filter { $0.groupID == group.id }.map(\.kind)

@@ -37,9 +37,9 @@ enum LedgerService {
         // One statement: the people, with the (chosen) active groups they are members of and their
         // units as id lists. A person is listed iff that group list is not empty.
         var groupFilter: SQLQueryString = "g.commune_id = \(bind: communeID) AND g.active = \(bind: true)"
-        if let groupIDs { groupFilter = groupFilter + " AND g.id IN (\(binds: Array(groupIDs)))" }
+        if let groupIDs { groupFilter = groupFilter + " AND g.id IN (\(list: Array(groupIDs)))" }
         var personFilter: SQLQueryString = ""
-        if let personIDs { personFilter = " AND p.id IN (\(binds: Array(personIDs)))" }
+        if let personIDs { personFilter = " AND p.id IN (\(list: Array(personIDs)))" }
         let memberGroups: SQLQueryString = """
             FROM group_memberships gm JOIN report_groups g ON g.id = gm.group_id
             WHERE gm.person_id = p.id AND gm.kind = 'member' AND \(groupFilter)
@@ -58,7 +58,7 @@ enum LedgerService {
             .inDisplayOrder.enumerated().map { ($1.id!, $0) })
         let rows = try await rowsRead
         let people = try rows.map { row -> Obligated in
-            guard let id = try SQLAccess.id(row, "id") else { throw SQLAccess.NotSQL() }
+            guard let id = try SQLAccess.id(row, "id") else { throw SQLAccess.UnreadableID(column: "people.id") }
             let duty = ReportingDuty(joinedOn: try row.decode(column: "joined_on", as: String?.self).flatMap(LocalDate.init(iso:)),
                                      leftOn: try row.decode(column: "left_on", as: String?.self).flatMap(LocalDate.init(iso:)),
                                      reportsWeekly: try row.decode(column: "reports_weekly", as: Bool.self))
@@ -79,7 +79,7 @@ enum LedgerService {
         // Three columns of the submitted reports only: a year of a commune is thousands of rows.
         let submissions = try await SQLAccess.sql(db).raw("""
             SELECT person_id, week_id, first_submitted_at FROM weekly_reports
-            WHERE person_id IN (\(binds: personIDs)) AND week_id IN (\(binds: weeks.map(\.id.description)))
+            WHERE person_id IN (\(list: personIDs)) AND week_id IN (\(list: weeks.map(\.id.description)))
               AND first_submitted_at IS NOT NULL
             """).all()
         var firstSubmission: [String: [String: Date]] = [:]  // week id → person id text → instant
@@ -88,7 +88,7 @@ enum LedgerService {
                 try row.decode(column: "first_submitted_at", as: Date.self)
         }
         let personTexts = Dictionary(uniqueKeysWithValues: people.map { ($0.personID, $0.personID.uuidString) })
-        let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(binds: personIDs))", on: db), by: \.personID)
+        let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(list: personIDs))", on: db), by: \.personID)
             .mapValues { $0.compactMap(\.period) }
         var rows: [Row] = []
         rows.reserveCapacity(people.count * weeks.count)

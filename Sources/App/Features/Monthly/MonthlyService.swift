@@ -190,7 +190,7 @@ enum MonthlyService {
         let obligated = try await LedgerService.obligated(communeID: communeID, personIDs: personIDs, on: db)
         guard !obligated.isEmpty else { return [] }
         // In the obligated people's order (Vietnamese order of their names).
-        let people = Dictionary(uniqueKeysWithValues: try await SQLAccess.models(Person.self, where: "id IN (\(binds: obligated.map(\.personID)))", on: db)
+        let people = Dictionary(uniqueKeysWithValues: try await SQLAccess.models(Person.self, where: "id IN (\(list: obligated.map(\.personID)))", on: db)
             .map { ($0.id!, $0) })
         return obligated.compactMap { people[$0.personID] }
     }

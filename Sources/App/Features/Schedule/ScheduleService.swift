@@ -61,7 +61,7 @@ enum ScheduleService {
         // Plans made last week for this week.
         let reports = try await SQLAccess.models(WeeklyReport.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: previous.id.description)", on: db)
         let reportIDs = reports.compactMap(\.id)
-        async let plansRead = reportIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(binds: reportIDs))", on: db)
+        async let plansRead = reportIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(list: reportIDs))", on: db)
         let entries = try await entriesRead
         let overridden = Set(entries.compactMap(\.sourcePlanKey))
         let plans = try await plansRead

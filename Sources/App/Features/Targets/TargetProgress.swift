@@ -53,7 +53,7 @@ enum TargetProgressQuery {
         // Plain SQL text: SQLKit's builder escapes every identifier anew on every call.
         let rows = try await SQLAccess.sql(db).raw("""
             SELECT target_id, week_number, value FROM target_week_figures
-            WHERE target_id IN (\(binds: targetIDs)) AND week_year = \(bind: year) AND week_number <= \(bind: throughWeek)
+            WHERE target_id IN (\(list: targetIDs)) AND week_year = \(bind: year) AND week_number <= \(bind: throughWeek)
               AND completed = \(bind: true)
             """).all()
         let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.uuidString, $0) })

@@ -64,7 +64,7 @@ enum TargetFigures {
     /// The current figures of some targets for one week.
     static func current(targetIDs: [UUID], week: ReportWeekID, on db: any Database) async throws -> [UUID: TargetWeekFigure] {
         guard !targetIDs.isEmpty else { return [:] }
-        let rows = try await SQLAccess.models(TargetWeekFigure.self, where: "target_id IN (\(binds: targetIDs)) AND week_year = \(bind: week.year) AND week_number = \(bind: week.week)", on: db)
+        let rows = try await SQLAccess.models(TargetWeekFigure.self, where: "target_id IN (\(list: targetIDs)) AND week_year = \(bind: week.year) AND week_number = \(bind: week.week)", on: db)
         return Dictionary(rows.map { ($0.targetID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -47,7 +47,7 @@ final class BriefingMoveRecord: Model, @unchecked Sendable {
     static func moves(communeID: UUID, weeks: [ReportWeekID], on db: any Database) async throws -> [BriefingMove] {
         guard !weeks.isEmpty else { return [] }
         return try await SQLAccess.models(BriefingMoveRecord.self,
-                                          where: "commune_id = \(bind: communeID) AND week_id IN (\(binds: weeks.map(\.description)))", on: db)
+                                          where: "commune_id = \(bind: communeID) AND week_id IN (\(list: weeks.map(\.description)))", on: db)
             .compactMap(\.move)
     }
 }
