@@ -66,19 +66,8 @@ private enum SchedFixture {
 
 // MARK: - Brute force reference and generated weeks
 
-/// SplitMix64 (Steele, Lea & Flood): a tiny seeded generator so generated weeks are reproducible.
-private struct SchedSplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The core's seeded generator (`SplitMix64`), so generated weeks are reproducible.
+private extension SplitMix64 {
 
     mutating func uuid() -> UUID {
         func hex(_ value: UInt64) -> String {
@@ -153,7 +142,7 @@ private struct GeneratedWeek {
     var items: [ScheduleItem] = []
 
     init(seed: UInt64, count: Int = 300) {
-        var rng = SchedSplitMix64(seed: seed)
+        var rng = SplitMix64(state: seed)
         let t = { (minutes: Int) in LocalTime(minutesFromMidnight: minutes)! }
         rooms = [
             ScheduleResource(id: rng.uuid(), name: "Hội trường", capacity: 120, opensAt: t(7 * 60), closesAt: t(17 * 60 + 30),
@@ -482,7 +471,7 @@ struct GeneratedScheduleTests {
     func shuffled(seed: UInt64) {
         let week = GeneratedWeek(seed: seed)
         let reference = ScheduleConflicts.detect(items: week.items, rooms: week.rooms, unitMembers: week.unitMembers)
-        var rng = SchedSplitMix64(seed: seed &* 31)
+        var rng = SplitMix64(state: seed &* 31)
         for _ in 0..<5 {
             let items = week.items.shuffled(using: &rng)
             #expect(ScheduleConflicts.detect(items: items, rooms: week.rooms.shuffled(using: &rng),
@@ -494,7 +483,7 @@ struct GeneratedScheduleTests {
     @Test("the generator is deterministic")
     func deterministic() {
         #expect(GeneratedWeek(seed: 11).items == GeneratedWeek(seed: 11).items)
-        var rng = SchedSplitMix64(seed: 0)
+        var rng = SplitMix64(state: 0)
         #expect(rng.next() == 0xE220_A839_7B1D_CDAF)  // SplitMix64 reference value for seed 0
     }
 }

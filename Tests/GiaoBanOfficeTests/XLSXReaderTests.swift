@@ -1,4 +1,5 @@
 import Foundation
+import GiaoBanCore
 import Testing
 @testable import GiaoBanOffice
 

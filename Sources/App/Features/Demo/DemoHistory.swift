@@ -7,16 +7,11 @@ import Vapor
 /// and the briefing have something to show: most people report on time, some late, a few not
 /// at all; the focal points compile; the Covid group's approver approves. Deterministic.
 enum DemoHistory {
-    /// A small deterministic generator (SplitMix64), so every demo start looks the same.
+    /// The core's seeded generator with the draws the demo makes, so every demo start looks the same.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        private var source: SplitMix64
+        init(state: UInt64) { source = SplitMix64(state: state) }
+        mutating func next() -> UInt64 { source.next() }
         mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
         mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
     }
