@@ -99,8 +99,9 @@ enum SQLAccess {
             // The columns come from the model's own properties, so a sort cannot name a column that is not there.
             let model = M()
             let columns = order.map { path -> String in
-                guard let property = model[keyPath: path] as? any AnyQueryableProperty else { preconditionFailure("\(path) is not a stored property") }
-                return property.path.map(\.description).joined(separator: ".")
+                guard let property = model[keyPath: path] as? any AnyQueryableProperty, property.path.count == 1
+                else { preconditionFailure("\(path) is not a stored column of \(M.schema)") }
+                return property.path[0].description
             }
             statement = statement + " ORDER BY \(unsafeRaw: columns.joined(separator: ", "))"
         }

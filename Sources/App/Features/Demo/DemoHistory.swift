@@ -54,7 +54,7 @@ enum DemoHistory {
             try await commune.save(on: db)
         }
         let people = try await LedgerService.obligated(communeID: communeID, on: db)
-        let personOf = Dictionary(uniqueKeysWithValues: try await MonthlyService.reporters(communeID: communeID, on: db).map { ($0.id!, $0) })
+        let personOf = Dictionary(uniqueKeysWithValues: try await Person.query(on: db).filter(\.$communeID == communeID).all().map { ($0.id!, $0) })
         let types = try await ActivityType.query(on: db).filter(\.$communeID == communeID).sort(\.$code).all()
         let rooms = try await Room.query(on: db).filter(\.$communeID == communeID).all()
         var random = Generator(state: 2021)

@@ -59,9 +59,9 @@ enum LedgerService {
         let rows = try await rowsRead
         let people = try rows.map { row -> Obligated in
             guard let id = try SQLAccess.id(row, "id") else { throw SQLAccess.UnreadableID(column: "people.id") }
-            let duty = ReportingDuty(joinedOn: try row.decode(column: "joined_on", as: String?.self).flatMap(LocalDate.init(iso:)),
-                                     leftOn: try row.decode(column: "left_on", as: String?.self).flatMap(LocalDate.init(iso:)),
-                                     reportsWeekly: try row.decode(column: "reports_weekly", as: Bool.self))
+            let duty = Person.reportingDuty(joinedOn: try row.decode(column: "joined_on", as: String?.self),
+                                            leftOn: try row.decode(column: "left_on", as: String?.self),
+                                            reportsWeekly: try row.decode(column: "reports_weekly", as: Bool.self))
             return Obligated(personID: id, fullName: try row.decode(column: "full_name", as: String.self),
                              groupIDs: try SQLAccess.sortedIDs(row, "group_ids").enumerated()
                                  .sorted { (groupOrder[$0.element] ?? .max, $0.offset) < (groupOrder[$1.element] ?? .max, $1.offset) }.map(\.element),

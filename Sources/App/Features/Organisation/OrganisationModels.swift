@@ -165,6 +165,11 @@ final class Person: Model, @unchecked Sendable {
 
     /// What the person owes as a weekly reporter.
     var reportingDuty: ReportingDuty {
+        Self.reportingDuty(joinedOn: joinedOn, leftOn: leftOn, reportsWeekly: reportsWeekly)
+    }
+
+    /// The duty from the stored columns (ISO dates as text), for reads that select only those.
+    static func reportingDuty(joinedOn: String?, leftOn: String?, reportsWeekly: Bool) -> ReportingDuty {
         ReportingDuty(joinedOn: joinedOn.flatMap(LocalDate.init(iso:)), leftOn: leftOn.flatMap(LocalDate.init(iso:)),
                       reportsWeekly: reportsWeekly)
     }
