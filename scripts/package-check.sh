@@ -24,7 +24,7 @@ echo "== unpacking $(basename "$TARBALL") into $WORK/opt"
 mkdir -p "$WORK/opt" "$WORK/data" "$WORK/elsewhere"
 tar -C "$WORK/opt" -xzf "$TARBALL"
 HOME_DIR="$(ls -d "$WORK"/opt/giaoban-*)"
-for f in giaoban VERSION Resources/Views/layout.leaf Resources/openapi.yaml Public/css/app.css \
+for f in giaoban VERSION Resources/Views/error.leaf Resources/openapi.yaml Public/css/app.css \
          deploy/giaoban.service deploy/giaoban-backup.service deploy/giaoban-backup.timer \
          deploy/giaoban.env.example deploy/nginx-giaoban.conf; do
   [ -e "$HOME_DIR/$f" ] || fail "missing $f in the package"

@@ -188,6 +188,31 @@ struct CompilationTests {
         }
     }
 
+    @Test("A compilation returned from the page without a reason comes back as a 422 with the message at the field, not a server error")
+    func refusedReturnOnThePage() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let covid = try await Self.group(t, "Phòng chống Covid-19")
+            let page = "/groups/\(try covid.requireID())/weeks/2021-W33"
+            let secretary = try await t.token(DemoCommune.username(for: "Lê Văn Phúc"))
+            #expect(try await t.api(.POST, "/api/v1/groups/\(try covid.requireID())/weeks/2021-W33/submit", token: secretary,
+                                    json: Body(summary: "Không có ca mắc mới.", confirmMissing: true)).status == .ok)
+            let approver = t.browser()
+            try await approver.login(TestApp.Demo.approver)
+            #expect(try await approver.get(page).status == .ok)
+            // The Leaf template this page had listed the errors with a loop over a dictionary,
+            // which Leaf refused: the refusal was a 500.
+            let refused = try await approver.post(page + "/return", [("comment", "  ")])
+            #expect(refused.status == .unprocessableEntity)
+            let html = refused.body.string
+            #expect(html.contains(#"<div class="field wide has-error"><label for="return-comment">"#))
+            #expect(html.contains(#"<p class="error">Ghi rõ lý do trả lại để đầu mối bổ sung.</p>"#))
+            #expect(html.contains(#"<p class="alert" role="alert">Ghi rõ lý do trả lại để đầu mối bổ sung. </p>"#))
+            let state = try await t.api(.GET, "/api/v1/groups/\(try covid.requireID())/weeks/2021-W33", token: secretary)
+            #expect(try state.content.decode(GroupWeekDTO.self).state == "compiled", "nothing was returned")
+        }
+    }
+
     @Test("The pages: groups list and week page for focal points and leaders, refused to others; actions from the page")
     func pages() async throws {
         try await withTestApp { t in

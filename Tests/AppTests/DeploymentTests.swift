@@ -35,7 +35,7 @@ struct DeploymentTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gb-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("Resources/Views"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Data("x".utf8).write(to: folder.appendingPathComponent("Resources/Views/layout.leaf"))
+        try Data("x".utf8).write(to: folder.appendingPathComponent(AppHome.marker))
         let installed = try AppHome.locate(setting: nil, executable: folder.path + "/giaoban", workingDirectory: "/")
         #expect(installed == folder.path + "/")
         // A checkout run with `swift run`: the binary under .build has no templates, the working directory has.

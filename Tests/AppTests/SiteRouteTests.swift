@@ -418,24 +418,31 @@ struct SiteRouteTests {
         }
     }
 
-    /// Every `attribute="/…"` of the templates (a link, a form target, a script's address, a
-    /// hidden field), as (file, attribute, value).
+    /// Every `attribute="/…"` of the templates and of the views written in Swift (a link, a form
+    /// target, a script's address, a hidden field), as (file, attribute, value).
     static func templatePaths() throws -> [(file: String, attribute: String, value: String)] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let views = root.appendingPathComponent("Resources/Views")
-        let files = FileManager.default.enumerator(at: views, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "leaf" } ?? []
+        func files(under folder: String, _ isView: (URL) -> Bool) -> [URL] {
+            FileManager.default.enumerator(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.filter(isView) ?? []
+        }
+        let templates = files(under: "Resources/Views") { $0.pathExtension == "leaf" }
+        // A compiled view is a Swift file that builds `HTML` (the layout, the hottest pages).
+        let compiled = files(under: "Sources/App") {
+            $0.pathExtension == "swift" && ((try? String(contentsOf: $0, encoding: .utf8))?.contains("-> HTML") ?? false)
+        }
         let pattern = try NSRegularExpression(pattern: #"([A-Za-z-]+)="(/[^"]*)""#)
         var paths: [(String, String, String)] = []
-        for file in files {
+        for file in templates + compiled {
             let text = try String(contentsOf: file, encoding: .utf8)
             let range = NSRange(text.startIndex..., in: text)
             for match in pattern.matches(in: text, range: range) {
-                paths.append((file.path.replacingOccurrences(of: views.path + "/", with: ""),
+                paths.append((file.path.replacingOccurrences(of: root.path + "/", with: ""),
                               String(text[Range(match.range(at: 1), in: text)!]), String(text[Range(match.range(at: 2), in: text)!])))
             }
         }
-        #expect(files.count > 40, "the templates were read")
+        #expect(templates.count > 40, "the templates were read")
+        #expect(compiled.contains { $0.lastPathComponent == "PageLayout.swift" }, "the compiled views were read")
         return paths
     }
 

@@ -8,7 +8,7 @@ import Vapor
 /// would otherwise be "healthy" and answer 500 on every page.
 public enum AppHome {
     /// A file every installation has; its absence means the folder is not a GiaoBan home.
-    static let marker = "Resources/Views/layout.leaf"
+    static let marker = "Resources/Views/error.leaf"
 
     public struct Missing: Error, CustomStringConvertible, Sendable {
         /// The folders looked in, in order.

@@ -99,9 +99,32 @@ struct ChromeFacts: Sendable {
 /// Flash notices travel as `?notice=key` after a redirect; only known keys are shown.
 private let noticeKeys: Set<String> = ["saved", "logged_out", "password_changed", "week_move_done", "week_move_restored", "report_submitted", "reminded", "schedule_published"]
 
+/// A page model that renders its own body in Swift (`HTML`) instead of through a Leaf template:
+/// the pages read most (issue 20; docs/decisions.md, "Compiled views").
+protocol CompiledView: Encodable, Sendable {
+    func body(chrome: PageChrome) -> HTML
+}
+
 extension Request {
+    /// A page whose body is a Leaf template (`Resources/Views/<template>.leaf`), in the layout.
     func render<View: Encodable & Sendable>(_ template: String, title: String, section: String,
                                              _ view: View, status: HTTPResponseStatus = .ok) async throws -> Response {
+        try await respond(title: title, section: section, view, status: status) { page in
+            let rendered = try await self.view.render(template, page)
+            return HTML(rendered: String(buffer: rendered.data))
+        }
+    }
+
+    /// A page whose body is Swift (`CompiledView`), in the layout.
+    func render<View: CompiledView>(title: String, section: String, _ view: View,
+                                     status: HTTPResponseStatus = .ok) async throws -> Response {
+        try await respond(title: title, section: section, view, status: status) { page in
+            page.view.body(chrome: page.chrome)
+        }
+    }
+
+    private func respond<View: Encodable & Sendable>(title: String, section: String, _ view: View, status: HTTPResponseStatus,
+                                                      body: (Page<View>) async throws -> HTML) async throws -> Response {
         var chrome = makeChrome(title: title, section: section)
         if let user = currentUser {
             let facts = try await ChromeFacts.read(for: user, week: user.calendar.week(containing: now), on: db)
@@ -116,9 +139,10 @@ extension Request {
         if PageModel.isAsked(environment: application.environment, headers: headers) {
             return try PageModel.response(page, status: status)
         }
-        let rendered = try await self.view.render(template, page).encodeResponse(for: self)
-        rendered.status = status
-        return rendered
+        let html = PageLayout.page(chrome, body: try await body(page))
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: html.text))
     }
 
     private func makeChrome(title: String, section: String) -> PageChrome {

@@ -121,7 +121,7 @@ struct CompilationPagesController {
             nextHref: SiteRoute.groupWeek(groupID: view.groupID, week: next).path,
             documentHref: SiteRoute.groupWeekDocument(groupID: view.groupID, week: week.id).path,
             ledgerHref: SiteRoute.ledgerWeek(week.id).path, actions: FormActions(groupID: view.groupID, week: week.id))
-        return try await req.render("groups/week", title: "\(group.name) · \(week.title)", section: "groups", page, status: status)
+        return try await req.render(title: "\(group.name) · \(week.title)", section: "groups", page, status: status)
     }
 
     struct ActionForm: Content { var comment: String?; var summary: String?; var personId: String?; var confirmMissing: String? }

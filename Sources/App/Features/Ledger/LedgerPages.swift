@@ -125,7 +125,7 @@ struct LedgerPagesController {
                             canManageLeave: AccessPolicy.allows(user.actor, .manageLeave),
                             notOwed: Self.notOwedReason(week, calendar: calendar),
                             previousHref: SiteRoute.ledgerWeek(previous).path, nextHref: SiteRoute.ledgerWeek(next).path)
-        return try await req.render("ledger/week", title: req.t("ledger_title"), section: "ledger", view)
+        return try await req.render(title: req.t("ledger_title"), section: "ledger", view)
     }
 
     /// The week as .xlsx: title, commune and period on top, the totals, then one row per person
