@@ -21,6 +21,8 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
 
     mutating func append(_ other: HTML) { text += other.text }
 
+    static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(rendered: lhs.text + rhs.text) }
+
     /// The pieces one after another (a `#for` body).
     static func joined(_ pieces: some Sequence<HTML>) -> HTML {
         var result = HTML.empty
@@ -79,5 +81,44 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
             default: text.unicodeScalars.append(scalar)
             }
         }
+    }
+}
+
+extension HTML {
+    /// The box at the top of a refused form that lists every message, each linking to its field,
+    /// so a keyboard or screen-reader user can jump straight to what needs fixing (`#errorSummary`).
+    /// `fields` gives the form's fields in the order it shows them, `key` or `key:elementID` when
+    /// the input's id differs from the key; messages for other keys follow in key order.
+    static func errorSummary(_ errors: FieldErrors, fields: String) -> HTML {
+        guard !errors.isEmpty else { return .empty }
+        let declared = fields.split(separator: " ").map { part -> (key: String, id: String) in
+            let pieces = part.split(separator: ":", maxSplits: 1).map(String.init)
+            return (pieces[0], pieces.count > 1 ? pieces[1] : pieces[0])
+        }
+        let declaredKeys = Set(declared.map(\.key))
+        let ordered = declared.filter { errors[$0.key] != nil }
+            + errors.messages.keys.filter { !declaredKeys.contains($0) }.sorted().map { (key: $0, id: $0) }
+        var html: HTML = #"<div class="alert error-summary" role="alert" id="error-summary" tabindex="-1"><p><strong>\#(t: "form_has_errors")</strong></p><ul>"#
+        for field in ordered {
+            guard let message = errors[field.key], !message.isEmpty else { continue }
+            html.append("<li><a href=\"#\(field.id)\">\(message)</a></li>")
+        }
+        html.append("</ul></div>")
+        return html
+    }
+
+    /// The `<option>`s of a `<select>` (`#options`): each choice's value and label, `selected`,
+    /// and its hint as `hintAttribute` when given. The report form's people lists are hundreds of
+    /// options, which Leaf resolved parameter by parameter in a loop.
+    static func options(_ choices: [Choice], hintAttribute: String? = nil) -> HTML {
+        var html = HTML.empty
+        html.text.reserveCapacity(choices.count * 64)
+        for choice in choices {
+            html.append("<option value=\"\(choice.value)\"")
+            if let hintAttribute, let hint = choice.hint { html.append(" \(HTML(rendered: hintAttribute))=\"\(hint)\"") }
+            if choice.selected { html.append(" selected") }
+            html.append(">\(choice.label)</option>")
+        }
+        return html
     }
 }

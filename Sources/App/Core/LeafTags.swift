@@ -10,22 +10,9 @@ import Vapor
 struct ErrorSummaryTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let errors = ctx.parameters.first?.dictionary, !errors.isEmpty else { return .string("") }
-        let heading = Strings.vietnamese["form_has_errors"] ?? ""
-        let declared = (ctx.parameters.count > 1 ? ctx.parameters[1].string ?? "" : "")
-            .split(separator: " ").map { part -> (key: String, id: String) in
-                let pieces = part.split(separator: ":", maxSplits: 1).map(String.init)
-                return (pieces[0], pieces.count > 1 ? pieces[1] : pieces[0])
-            }
-        let declaredKeys = Set(declared.map(\.key))
-        let ordered = declared.filter { errors[$0.key] != nil }
-            + errors.keys.filter { !declaredKeys.contains($0) }.sorted().map { (key: $0, id: $0) }
-        var html = #"<div class="alert error-summary" role="alert" id="error-summary" tabindex="-1">"#
-        html += "<p><strong>\(heading.htmlEscaped())</strong></p><ul>"
-        for field in ordered {
-            guard let message = errors[field.key]?.string, !message.isEmpty else { continue }
-            html += "<li><a href=\"#\(field.id.htmlEscaped())\">\(message.htmlEscaped())</a></li>"
-        }
-        return .string(html + "</ul></div>")
+        let messages = errors.compactMapValues(\.string)
+        let fields = ctx.parameters.count > 1 ? ctx.parameters[1].string ?? "" : ""
+        return .string(HTML.errorSummary(FieldErrors(messages: messages), fields: fields).text)
     }
 }
 
@@ -46,21 +33,14 @@ struct StringsTag: LeafTag {
 /// people lists are hundreds of options, and Leaf resolves every parameter of a loop body anew.
 struct OptionsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
-        guard let choices = ctx.parameters.first?.array else { return .string("") }
+        guard let list = ctx.parameters.first?.array else { return .string("") }
         let hintAttribute = ctx.parameters.count > 1 ? ctx.parameters[1].string : nil
-        var html = ""
-        html.reserveCapacity(choices.count * 64)
-        for choice in choices {
-            guard let fields = choice.dictionary else { continue }
-            html += "<option value=\""
-            html += (fields["value"]?.string ?? "").htmlEscaped()
-            html += "\""
-            if let hintAttribute, let hint = fields["hint"], !hint.isNil {
-                html += " \(hintAttribute)=\"" + (hint.string ?? "").htmlEscaped() + "\""
-            }
-            if fields["selected"]?.bool == true { html += " selected" }
-            html += ">" + (fields["label"]?.string ?? "").htmlEscaped() + "</option>"
+        let choices = list.compactMap { choice -> Choice? in
+            guard let fields = choice.dictionary else { return nil }
+            let hint = fields["hint"].flatMap { $0.isNil ? nil : ($0.string ?? "") }
+            return Choice(value: fields["value"]?.string ?? "", label: fields["label"]?.string ?? "",
+                          selected: fields["selected"]?.bool == true, hint: hint)
         }
-        return .string(html)
+        return .string(HTML.options(choices, hintAttribute: hintAttribute).text)
     }
 }

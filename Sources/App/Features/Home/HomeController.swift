@@ -136,7 +136,7 @@ struct HomeController {
             view.myReport = mine
             if mine.state == "done" || mine.state == "leave" { view.deadlines[0].done = true }
         }
-        return try await req.render("home", title: req.t("home_title"), section: "home", view)
+        return try await req.render(title: req.t("home_title"), section: "home", view)
     }
 
     /// The home page's answer to "have I done my report?" for the current week, and what is next.

@@ -150,7 +150,7 @@ struct SchedulePageController {
                         previousHref: SiteRoute.schedule(previous).path, nextHref: SiteRoute.schedule(next).path,
                         publishAction: SiteRoute.schedulePublish(week.id).path, documentHref: SiteRoute.scheduleDocument(week.id).path,
                         freeRoomsAction: SiteRoute.schedule(week.id).path(fragment: "free-rooms"))
-        return try await req.render("schedule/week", title: req.t("schedule_title"), section: "schedule", view, status: status)
+        return try await req.render(title: req.t("schedule_title"), section: "schedule", view, status: status)
     }
 
     /// A line of the week's conflict list: what clashes, and between which items.
