@@ -355,7 +355,7 @@ struct ReportPageController {
             action: SiteRoute.report(week: week.id, personID: onBehalf ? authorID : nil).path,
             autosaveAction: SiteRoute.reportAutosave(week: week.id, personID: onBehalf ? authorID : nil).path,
             proposalHref: SiteRoute.reportProposal.path)
-        return try await req.render("reports/form", title: week.title, section: "report", view, status: status)
+        return try await req.render(title: week.title, section: "report", view, status: status)
     }
 
     /// The summary's problems in the order of the form, each linking to its field's id.
