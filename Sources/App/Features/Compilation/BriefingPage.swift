@@ -31,7 +31,7 @@ struct BriefingPageController {
         var headline: HeadlineView
         var meetings: [MeetingRow]; var groups: [GroupCard]; var canMove: Bool
         var slots: [Choice]; var moveDate: String
-        /// The "Kết luận giao ban" section (`briefing/conclusions.leaf`).
+        /// The "Kết luận giao ban" section (`BriefingConclusionsSection.View.body`).
         var conclusions: BriefingConclusionsSection.View? = nil
         var previousHref: String
         var nextHref: String
@@ -108,7 +108,7 @@ struct BriefingPageController {
                         packHref: SiteRoute.briefingPack(week.id).path, moveAction: SiteRoute.weekMove(week.id).path,
                         moveBack: SiteRoute.briefing(week.id).path)
         view.conclusions = try await BriefingConclusionsSection.load(req, user: user, week: week)
-        return try await req.render("briefing", title: req.t("briefing_title"), section: "briefing", view)
+        return try await req.render(title: req.t("briefing_title"), section: "briefing", view)
     }
 }
 
