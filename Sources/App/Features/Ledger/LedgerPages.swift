@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import GiaoBanCore
 import GiaoBanOffice
@@ -56,23 +57,19 @@ struct LedgerPagesController {
         guard AccessPolicy.allows(user.actor, .readGroupLedgers) else { throw AppError.forbidden }
         let readable = LedgerService.readableGroups(user.actor)
         let calendar = user.calendar
-        // Independent reads side by side: the people and their rows, the groups, the units, the
-        // groups' compilations.
+        // Independent reads side by side: the people and their rows, the groups and their
+        // compilations, the units.
         async let rowsRead = LedgerService.rows(for: try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db),
                                                 weeks: [week], calendar: calendar, now: now, on: db)
-        var groupQuery = ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true)
-        if let readable { groupQuery = groupQuery.filter(\.$id ~~ Array(readable)) }
-        async let groupsRead = groupQuery.all()
-        async let unitsRead = OrganisationQueries.units(communeID: user.communeID, on: db)
-        async let compilationsRead = LedgerService.compilationRows(communeID: user.communeID, groupIDs: readable, week: week,
-                                                                   calendar: calendar, now: now, on: db)
-        let rows = try await rowsRead
+        let readableCondition: SQLQueryString = readable.map { " AND id IN (\(list: Array($0)))" } ?? ""
+        async let groupsRead = SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: user.communeID) AND active = \(bind: true)" + readableCondition, on: db)
+        async let unitsRead = SQLAccess.models(OrgUnit.self, where: "commune_id = \(bind: user.communeID)", on: db)
         let groups = try await groupsRead.inDisplayOrder
+        let compilationByGroup = try await LedgerService.compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
+        let rows = try await rowsRead
         let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
         let groupOrder = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1.id!, $0) })
         let unitNames = Dictionary(uniqueKeysWithValues: try await unitsRead.map { ($0.id!, $0.name) })
-        let compilations = try await compilationsRead
-        let compilationByGroup = Dictionary(uniqueKeysWithValues: compilations.map { ($0.group.id!, $0.entry) })
         // `rows` come in the order of `obligated`: Vietnamese order of names.
         var lines = rows.map { row in
             WeekBoard.Line(row: row,

@@ -122,21 +122,33 @@ enum LedgerService {
         let groups = try await query.sort(\.$sortOrder).all()
         let ids = groups.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
-        let weeks = try await GroupWeek.query(on: db).filter(\.$groupID ~~ ids).filter(\.$weekID == week.id.description).all()
-        let firstCompiled = Dictionary(weeks.map { ($0.groupID, $0.firstCompiledAt) }, uniquingKeysWith: { first, _ in first })
+        async let entriesRead = compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
         // Each group's focal points in Vietnamese order of their names (the same on every database).
         let memberships = try await GroupMembership.query(on: db).filter(\.$groupID ~~ ids).filter(\.$kind == .aggregator)
             .join(Person.self, on: \GroupMembership.$personID == \Person.$id).all()
             .map { (group: $0.groupID, person: $0.personID, name: try $0.joined(Person.self).fullName) }
             .sortedByVietnameseName(\.name)
         let aggregators = Dictionary(grouping: memberships, by: \.group).mapValues { $0.map(\.person) }
+        let entries = try await entriesRead
+        let due = calendar.deadlines(for: week).groupCompilation
+        return groups.compactMap { group in
+            entries[group.id!].map { CompilationRow(group: group, aggregatorIDs: aggregators[group.id!] ?? [], dueAt: due, entry: $0) }
+        }
+    }
+
+    /// Each group's entry for its compiled report of the week (nothing when the week owes none),
+    /// from the groups the caller has read: one statement, the groups' weeks.
+    static func compilationEntries(of groups: [ReportGroup], week: ReportWeek, calendar: CommuneCalendar, now: Date,
+                                   on db: any Database) async throws -> [UUID: LedgerEntry] {
+        let ids = groups.compactMap(\.id)
+        guard LedgerRules.owesCompilation(week, calendar: calendar), !ids.isEmpty else { return [:] }
+        let weeks = try await SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: ids)) AND week_id = \(bind: week.id.description)", on: db)
+        let firstCompiled = Dictionary(weeks.map { ($0.groupID, $0.firstCompiledAt) }, uniquingKeysWith: { first, _ in first })
         let due = calendar.deadlines(for: week).groupCompilation
         let dueDay = LocalDate.inZone(due, calendar.timeZone)
-        return groups.map { group in
-            CompilationRow(group: group, aggregatorIDs: aggregators[group.id!] ?? [], dueAt: due,
-                           entry: LedgerRules.entry(dueAt: due, dueDay: dueDay, firstSubmittedAt: firstCompiled[group.id!] ?? nil,
-                                                    now: now, leaves: []))
-        }
+        return Dictionary(uniqueKeysWithValues: ids.map { id in
+            (id, LedgerRules.entry(dueAt: due, dueDay: dueDay, firstSubmittedAt: firstCompiled[id] ?? nil, now: now, leaves: []))
+        })
     }
 
     /// The weeks of a year that have begun by `now` (a year's ledger does not list the future).
