@@ -123,12 +123,7 @@ enum LedgerService {
         let ids = groups.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         async let entriesRead = compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
-        // Each group's focal points in Vietnamese order of their names (the same on every database).
-        let memberships = try await GroupMembership.query(on: db).filter(\.$groupID ~~ ids).filter(\.$kind == .aggregator)
-            .join(Person.self, on: \GroupMembership.$personID == \Person.$id).all()
-            .map { (group: $0.groupID, person: $0.personID, name: try $0.joined(Person.self).fullName) }
-            .sortedByVietnameseName(\.name)
-        let aggregators = Dictionary(grouping: memberships, by: \.group).mapValues { $0.map(\.person) }
+        let aggregators = try await CompilationService.focalPoints(of: ids, on: db)
         let entries = try await entriesRead
         let due = calendar.deadlines(for: week).groupCompilation
         return groups.compactMap { group in
