@@ -122,3 +122,15 @@ extension HTML {
         return html
     }
 }
+
+extension HTML {
+    /// The week pager at the top of a week's page: the week before and the week after.
+    static func weekPager(label: HTML, previous: String, next: String) -> HTML {
+        """
+        <nav class="pager" aria-label="\(label)">
+          <a href="\(previous)" rel="prev">← \(t: "week_previous")</a>
+          <a href="\(next)" rel="next">\(t: "week_next") →</a>
+        </nav>
+        """
+    }
+}

@@ -3,10 +3,7 @@
 extension BriefingPageController.View: CompiledView {
     func body(chrome: PageChrome) -> HTML {
         """
-        <nav class="pager" aria-label="\(t: "briefing_title")">
-          <a href="\(previousHref)" rel="prev">← \(t: "week_previous")</a>
-          <a href="\(nextHref)" rel="next">\(t: "week_next") →</a>
-        </nav>
+        \(HTML.weekPager(label: "\(t: "briefing_title")", previous: previousHref, next: nextHref))
         <div class="page-head">
           <h1>\(t: "briefing_title") · \(title)</h1>
           <a class="button secondary" href="\(packHref)" download>\(t: "briefing_docx")</a>

@@ -3,10 +3,7 @@
 extension CompilationPagesController.WeekView: CompiledView {
     func body(chrome: PageChrome) -> HTML {
         """
-        <nav class="pager" aria-label="\(groupName)">
-          <a href="\(previousHref)" rel="prev">← \(t: "week_previous")</a>
-          <a href="\(nextHref)" rel="next">\(t: "week_next") →</a>
-        </nav>
+        \(HTML.weekPager(label: "\(groupName)", previous: previousHref, next: nextHref))
         <div class="page-head">
           <h1>\(groupName) · \(weekTitle)</h1>
           <a class="button secondary" href="\(documentHref)" download>\(t: "group_docx")</a>
@@ -200,32 +197,36 @@ extension CompilationPagesController.WeekView: CompiledView {
 
     private func approvalSection(csrf: String) -> HTML {
         let commentError = errors["comment"]
-        let approve: HTML? = canApprove ? """
-        <form method="post" action="\(actions.approve)" class="grid-form">
-            <input type="hidden" name="_csrf" value="\(csrf)">
-            <div class="field wide"><label for="approve-comment">\(t: "group_approver_comment")</label><input id="approve-comment" name="comment"></div>
-            <button type="submit" class="button primary">\(t: "group_approve")</button>
-          </form>
-          <form method="post" action="\(actions.returnReport)" class="grid-form">
-            <input type="hidden" name="_csrf" value="\(csrf)">
-            <div class="field wide\(if: commentError != nil, " has-error")"><label for="return-comment">\(t: "group_return_reason")</label><input id="return-comment" name="comment">
-            \(commentError.map { message -> HTML in #"<p class="error">\#(message)</p>"# })</div>
-            <button type="submit" class="button secondary">\(t: "group_return_compiled")</button>
-          </form>
-        """ : nil
-        let unlock: HTML? = canUnlock ? """
-        <form method="post" action="\(actions.unlock)" class="grid-form">
-            <input type="hidden" name="_csrf" value="\(csrf)">
-            <div class="field wide"><label for="unlock-comment">\(t: "group_unlock_reason")</label><input id="unlock-comment" name="comment"></div>
-            <button type="submit" class="button secondary">\(t: "group_unlock")</button>
-          </form>
-        """ : nil
+        var approve: HTML?
+        if canApprove {
+            approve = Self.commentForm(action: actions.approve, csrf: csrf, id: "approve-comment", label: "\(t: "group_approver_comment")",
+                                       button: "\(t: "group_approve")", primary: true)
+            approve?.append("\n  ")
+            approve?.append(Self.commentForm(action: actions.returnReport, csrf: csrf, id: "return-comment", label: "\(t: "group_return_reason")",
+                                             button: "\(t: "group_return_compiled")", primary: false, errorSlot: true, error: commentError))
+        }
+        let unlock: HTML? = canUnlock
+            ? Self.commentForm(action: actions.unlock, csrf: csrf, id: "unlock-comment", label: "\(t: "group_unlock_reason")",
+                               button: "\(t: "group_unlock")", primary: false)
+            : nil
         return """
         <section class="card">
           <h2>\(t: "group_approval")</h2>
           \(approve)
           \(unlock)
         </section>
+        """
+    }
+
+    /// A decision on the compiled report with its comment: approve, return, unlock.
+    private static func commentForm(action: String, csrf: String, id: String, label: HTML, button: HTML, primary: Bool,
+                                    errorSlot: Bool = false, error: String? = nil) -> HTML {
+        """
+        <form method="post" action="\(action)" class="grid-form">
+            <input type="hidden" name="_csrf" value="\(csrf)">
+            <div class="field wide\(if: error != nil, " has-error")"><label for="\(id)">\(label)</label><input id="\(id)" name="comment">\(if: errorSlot, "\n    ")\(error.map { message -> HTML in #"<p class="error">\#(message)</p>"# })</div>
+            <button type="submit" class="button \(primary ? "primary" : "secondary")">\(button)</button>
+          </form>
         """
     }
 }

@@ -3,10 +3,7 @@
 extension LedgerPagesController.WeekView: CompiledView {
     func body(chrome: PageChrome) -> HTML {
         """
-        <nav class="pager" aria-label="\(t: "ledger_title")">
-          <a href="\(previousHref)" rel="prev">← \(t: "week_previous")</a>
-          <a href="\(nextHref)" rel="next">\(t: "week_next") →</a>
-        </nav>
+        \(HTML.weekPager(label: "\(t: "ledger_title")", previous: previousHref, next: nextHref))
         <div class="page-head">
           <h1>\(t: "ledger_title") · \(title)</h1>
           <p>

@@ -3,10 +3,7 @@
 extension ReportPageController.View: CompiledView {
     func body(chrome: PageChrome) -> HTML {
         """
-        <nav class="pager" aria-label="\(t: "report_title")">
-          <a href="\(previousWeekHref)" rel="prev">← \(t: "week_previous")</a>
-          <a href="\(nextWeekHref)" rel="next">\(t: "week_next") →</a>
-        </nav>
+        \(HTML.weekPager(label: "\(t: "report_title")", previous: previousWeekHref, next: nextWeekHref))
         <h1 class="week-heading">\(t: "report_title") · \(weekTitle)</h1>
         \(onBehalfOf.map { name -> HTML in #"<p class="notice warning" id="on-behalf">\#(t: "report_on_behalf") <strong>\#(name)</strong>. \#(t: "report_on_behalf_hint")</p>"# })
         \(statusLine)

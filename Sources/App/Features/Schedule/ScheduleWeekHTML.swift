@@ -8,10 +8,7 @@ extension SchedulePageController.View: CompiledView {
             : nil
         let publication: HTML = published ? "\(t: "schedule_published_at") \(publishedAt ?? "")" : "\(t: "schedule_not_published")"
         return """
-        <nav class="pager" aria-label="\(t: "schedule_title")">
-          <a href="\(previousHref)" rel="prev">← \(t: "week_previous")</a>
-          <a href="\(nextHref)" rel="next">\(t: "week_next") →</a>
-        </nav>
+        \(HTML.weekPager(label: "\(t: "schedule_title")", previous: previousHref, next: nextHref))
         \(chrome.communeName.map { name -> HTML in #"<p class="print-only">\#(name)</p>"# })
         <div class="page-head">
           <h1>\(t: "schedule_title") · \(title)</h1>
