@@ -12,8 +12,9 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
 
     init(stringLiteral value: String) { text = value }
     init(stringInterpolation: StringInterpolation) { text = stringInterpolation.text }
-    /// Markup that is already HTML (another renderer's output), taken as it is.
-    init(rendered text: String) { self.text = text }
+    /// Text that is already HTML (Leaf's output, a template's own attribute name), taken as it
+    /// is: the one way around the escaping, so it is named to stand out.
+    init(alreadyEscaped text: String) { self.text = text }
 
     var description: String { text }
 
@@ -21,12 +22,17 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
 
     mutating func append(_ other: HTML) { text += other.text }
 
-    static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(rendered: lhs.text + rhs.text) }
+    static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(alreadyEscaped: lhs.text + rhs.text) }
 
-    /// The pieces one after another (a `#for` body).
-    static func joined(_ pieces: some Sequence<HTML>) -> HTML {
+    /// The pieces one after another (a `#for` body), with `separator` between two pieces.
+    static func joined(_ pieces: some Sequence<HTML>, separator: HTML = .empty) -> HTML {
         var result = HTML.empty
-        for piece in pieces { result.append(piece) }
+        var first = true
+        for piece in pieces {
+            if !first { result.append(separator) }
+            result.append(piece)
+            first = false
+        }
         return result
     }
 
@@ -110,12 +116,12 @@ extension HTML {
     /// The `<option>`s of a `<select>` (`#options`): each choice's value and label, `selected`,
     /// and its hint as `hintAttribute` when given. The report form's people lists are hundreds of
     /// options, which Leaf resolved parameter by parameter in a loop.
-    static func options(_ choices: [Choice], hintAttribute: String? = nil) -> HTML {
+    static func options(_ choices: [Choice], hintAttribute: HTML? = nil) -> HTML {
         var html = HTML.empty
         html.text.reserveCapacity(choices.count * 64)
         for choice in choices {
             html.append("<option value=\"\(choice.value)\"")
-            if let hintAttribute, let hint = choice.hint { html.append(" \(HTML(rendered: hintAttribute))=\"\(hint)\"") }
+            if let hintAttribute, let hint = choice.hint { html.append(" \(hintAttribute)=\"\(hint)\"") }
             if choice.selected { html.append(" selected") }
             html.append(">\(choice.label)</option>")
         }
@@ -132,5 +138,20 @@ extension HTML {
           <a href="\(next)" rel="next">\(t: "week_next") →</a>
         </nav>
         """
+    }
+}
+
+extension HTML {
+    /// A refused field's message under it, `<p class="error">`, with `id="<field>-error"` when the
+    /// field points to it (`invalid(_:describedBy:)`); nothing when the field has no error.
+    static func fieldError(_ message: String?, id field: String? = nil) -> HTML? {
+        guard let message else { return nil }
+        guard let field else { return #"<p class="error">\#(message)</p>"# }
+        return #"<p class="error" id="\#(field)-error">\#(message)</p>"#
+    }
+
+    /// ` aria-invalid="true" aria-describedby="<field>-error"` on a refused field's input.
+    static func invalid(_ message: String?, describedBy field: String) -> HTML? {
+        message == nil ? nil : #" aria-invalid="true" aria-describedby="\#(field)-error""#
     }
 }

@@ -41,6 +41,6 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
             return Choice(value: fields["value"]?.string ?? "", label: fields["label"]?.string ?? "",
                           selected: fields["selected"]?.bool == true, hint: hint)
         }
-        return .string(HTML.options(choices, hintAttribute: hintAttribute).text)
+        return .string(HTML.options(choices, hintAttribute: hintAttribute.map(HTML.init(alreadyEscaped:))).text)
     }
 }

@@ -111,7 +111,7 @@ extension Request {
                                              _ view: View, status: HTTPResponseStatus = .ok) async throws -> Response {
         try await respond(title: title, section: section, view, status: status) { page in
             let rendered = try await self.view.render(template, page)
-            return HTML(rendered: String(buffer: rendered.data))
+            return HTML(alreadyEscaped: String(buffer: rendered.data))
         }
     }
 

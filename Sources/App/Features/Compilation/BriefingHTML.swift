@@ -25,12 +25,12 @@ extension BriefingPageController.View: CompiledView {
     private var headlineCard: HTML {
         let h = headline
         let behind: HTML = h.behindHref.map { href -> HTML in #"<a href="\#(href)">\#(h.behindPlan)</a>"# } ?? "\(h.behindPlan)"
-        let late: HTML = h.late.isEmpty ? "\(t: "headline_nobody")" : HTML.joined(h.late.enumerated().map { index, p -> HTML in
-            #"<span class="person">\#(p.name)\#(p.detail.map { detail -> HTML in " <small>(\(detail))</small>" })</span>\#(if: index < h.late.count - 1, ", ")"#
-        })
-        let missing: HTML = h.missing.isEmpty ? "\(t: "headline_nobody")" : HTML.joined(h.missing.enumerated().map { index, p -> HTML in
-            #"<span class="person">\#(p.name)</span>\#(if: index < h.missing.count - 1, ", ")"#
-        })
+        let late: HTML = h.late.isEmpty ? "\(t: "headline_nobody")" : HTML.joined(h.late.map { p -> HTML in
+            #"<span class="person">\#(p.name)\#(p.detail.map { detail -> HTML in " <small>(\(detail))</small>" })</span>"#
+        }, separator: ", ")
+        let missing: HTML = h.missing.isEmpty ? "\(t: "headline_nobody")" : HTML.joined(h.missing.map { p -> HTML in
+            #"<span class="person">\#(p.name)</span>"#
+        }, separator: ", ")
         return """
         <section class="card headline" id="headline" aria-labelledby="headline-title">
           <h2 id="headline-title">\(t: "headline_title")</h2>
@@ -186,12 +186,12 @@ extension BriefingConclusionsSection.View {
               <div class="field\(if: meetingError != nil, " has-error")">
                 <label for="meeting">\(t: "concl_meeting")</label>
                 <select id="meeting" name="meeting">\(HTML.options(form.meetings))</select>
-                \(meetingError.map { error -> HTML in #"<p class="error">\#(error)</p>"# })
+                \(HTML.fieldError(meetingError))
               </div>
               <div class="field\(if: textError != nil, " has-error")">
                 <label for="text">\(t: "concl_text")</label>
-                <textarea id="text" name="text" rows="6"\(if: textError != nil, #" aria-invalid="true" aria-describedby="text-error""#)>\(form.text)</textarea>
-                \(textError.map { error -> HTML in #"<p class="error" id="text-error">\#(error)</p>"# })
+                <textarea id="text" name="text" rows="6"\(HTML.invalid(textError, describedBy: "text"))>\(form.text)</textarea>
+                \(HTML.fieldError(textError, id: "text"))
               </div>
               <h3>\(t: "concl_tasks")</h3>
               <p class="hint">\(t: "concl_task_hint")</p>
@@ -204,12 +204,6 @@ extension BriefingConclusionsSection.View {
 
     private static func taskFields(_ row: BriefingConclusionsSection.FormRow) -> HTML {
         let i = row.index
-        func invalid(_ error: String?, _ field: String) -> HTML? {
-            error == nil ? nil : #" aria-invalid="true" aria-describedby="task\#(i)-\#(field)-error""#
-        }
-        func message(_ error: String?, _ field: String) -> HTML? {
-            error.map { error -> HTML in #"<p class="error" id="task\#(i)-\#(field)-error">\#(error)</p>"# }
-        }
         let hasError = row.contentError != nil || row.assigneeError != nil || row.dueError != nil
         return """
               <fieldset class="line\(if: hasError, " has-error")">
@@ -217,22 +211,22 @@ extension BriefingConclusionsSection.View {
                 <input type="hidden" name="tasks[\(i)][id]" value="\(row.id)">
                 <div class="field wide">
                   <label for="task\(i)-content">\(t: "concl_task_content")</label>
-                  <input id="task\(i)-content" name="tasks[\(i)][content]" value="\(row.content)"\(invalid(row.contentError, "content"))>
-                  \(message(row.contentError, "content"))
+                  <input id="task\(i)-content" name="tasks[\(i)][content]" value="\(row.content)"\(HTML.invalid(row.contentError, describedBy: "task\(i)-content"))>
+                  \(HTML.fieldError(row.contentError, id: "task\(i)-content"))
                 </div>
                 <div class="field">
                   <label for="task\(i)-assignee">\(t: "concl_task_assignee")</label>
-                  <select id="task\(i)-assignee" name="tasks[\(i)][assignee]"\(invalid(row.assigneeError, "assignee"))>
+                  <select id="task\(i)-assignee" name="tasks[\(i)][assignee]"\(HTML.invalid(row.assigneeError, describedBy: "task\(i)-assignee"))>
                     <option value="">—</option>
                     <optgroup label="\(t: "concl_units")">\(HTML.options(row.units))</optgroup>
                     <optgroup label="\(t: "concl_people")">\(HTML.options(row.people))</optgroup>
                   </select>
-                  \(message(row.assigneeError, "assignee"))
+                  \(HTML.fieldError(row.assigneeError, id: "task\(i)-assignee"))
                 </div>
                 <div class="field">
                   <label for="task\(i)-due">\(t: "concl_task_due")</label>
-                  <input id="task\(i)-due" name="tasks[\(i)][dueOn]" value="\(row.due)" inputmode="numeric" placeholder="dd/mm/yyyy" autocomplete="off"\(invalid(row.dueError, "due"))>
-                  \(message(row.dueError, "due"))
+                  <input id="task\(i)-due" name="tasks[\(i)][dueOn]" value="\(row.due)" inputmode="numeric" placeholder="dd/mm/yyyy" autocomplete="off"\(HTML.invalid(row.dueError, describedBy: "task\(i)-due"))>
+                  \(HTML.fieldError(row.dueError, id: "task\(i)-due"))
                 </div>
               </fieldset>
 

@@ -197,14 +197,12 @@ extension CompilationPagesController.WeekView: CompiledView {
 
     private func approvalSection(csrf: String) -> HTML {
         let commentError = errors["comment"]
-        var approve: HTML?
-        if canApprove {
-            approve = Self.commentForm(action: actions.approve, csrf: csrf, id: "approve-comment", label: "\(t: "group_approver_comment")",
-                                       button: "\(t: "group_approve")", primary: true)
-            approve?.append("\n  ")
-            approve?.append(Self.commentForm(action: actions.returnReport, csrf: csrf, id: "return-comment", label: "\(t: "group_return_reason")",
-                                             button: "\(t: "group_return_compiled")", primary: false, errorSlot: true, error: commentError))
-        }
+        let approve: HTML? = canApprove
+            ? Self.commentForm(action: actions.approve, csrf: csrf, id: "approve-comment", label: "\(t: "group_approver_comment")",
+                               button: "\(t: "group_approve")", primary: true)
+                + Self.commentForm(action: actions.returnReport, csrf: csrf, id: "return-comment", label: "\(t: "group_return_reason")",
+                                   button: "\(t: "group_return_compiled")", primary: false, error: commentError)
+            : nil
         let unlock: HTML? = canUnlock
             ? Self.commentForm(action: actions.unlock, csrf: csrf, id: "unlock-comment", label: "\(t: "group_unlock_reason")",
                                button: "\(t: "group_unlock")", primary: false)
@@ -220,11 +218,11 @@ extension CompilationPagesController.WeekView: CompiledView {
 
     /// A decision on the compiled report with its comment: approve, return, unlock.
     private static func commentForm(action: String, csrf: String, id: String, label: HTML, button: HTML, primary: Bool,
-                                    errorSlot: Bool = false, error: String? = nil) -> HTML {
+                                    error: String? = nil) -> HTML {
         """
         <form method="post" action="\(action)" class="grid-form">
             <input type="hidden" name="_csrf" value="\(csrf)">
-            <div class="field wide\(if: error != nil, " has-error")"><label for="\(id)">\(label)</label><input id="\(id)" name="comment">\(if: errorSlot, "\n    ")\(error.map { message -> HTML in #"<p class="error">\#(message)</p>"# })</div>
+            <div class="field wide\(if: error != nil, " has-error")"><label for="\(id)">\(label)</label><input id="\(id)" name="comment">\(HTML.fieldError(error))</div>
             <button type="submit" class="button \(primary ? "primary" : "secondary")">\(button)</button>
           </form>
         """

@@ -141,7 +141,7 @@ extension ReportPageController.View: CompiledView {
             <h2><label for="difficulties">\(t: "report_difficulties")</label></h2>
             <p class="hint" id="difficulties-hint">\(t: "report_difficulties_hint")</p>
             <textarea id="difficulties" name="difficulties" rows="2" aria-describedby="difficulties-hint"\(if: difficultiesError != nil, #" aria-invalid="true""#)>\(difficulties)</textarea>
-            \(difficultiesError.map { error -> HTML in #"<p class="error">\#(error)</p>"# })
+            \(HTML.fieldError(difficultiesError))
           </section>
 
           </fieldset>
@@ -172,7 +172,7 @@ extension ReportPageController.View: CompiledView {
 
     /// One target's figure for the week (what `reports/target-row.leaf` was).
     private static func targetRow(_ row: ReportPageController.TargetRow) -> HTML {
-        let invalid: HTML? = row.error == nil ? nil : #" aria-invalid="true" aria-describedby="t\#(row.index)-error""#
+        let invalid = HTML.invalid(row.error, describedBy: "t\(row.index)")
         let field: HTML = row.yesNo ? """
         <select id="t\(row.index)-value" name="targets[\(row.index)][value]"\(invalid)>
         <option value="">—</option>
@@ -198,21 +198,11 @@ extension ReportPageController.View: CompiledView {
         </div>
         </div>
         \(row.current.map { current -> HTML in #"<p class="hint current-figure">\#(t: "report_current_figure"): \#(current)</p>"# })
-        \(row.error.map { error -> HTML in #"<p class="error" id="t\#(row.index)-error">\#(error)</p>"# })
+        \(HTML.fieldError(row.error, id: "t\(row.index)"))
         \(confirm)
         </div>
 
         """
-    }
-
-    /// ` aria-invalid="true" aria-describedby="<id>-error"` when the field has an error.
-    private static func invalid(_ error: String?, _ id: String) -> HTML? {
-        error == nil ? nil : #" aria-invalid="true" aria-describedby="\#(id)-error""#
-    }
-
-    /// `<p class="error" id="<id>-error">message</p>` when the field has an error.
-    private static func error(_ message: String?, _ id: String) -> HTML? {
-        message.map { message -> HTML in #"<p class="error" id="\#(id)-error">\#(message)</p>"# }
     }
 
     private func groupChecks(_ groups: [Choice], name: String) -> HTML {
@@ -228,7 +218,7 @@ extension ReportPageController.View: CompiledView {
         <fieldset class="field checks compact\(if: row.groupError != nil, " has-error")" id="w\(i)-groups" tabindex="-1">
         <legend>\(t: "report_groups")</legend>
         \(groupChecks(row.groups, name: "work[\(i)][groupIds][]"))
-        \(row.groupError.map { error -> HTML in #"<p class="error">\#(error)</p>"# })
+        \(HTML.fieldError(row.groupError))
         </fieldset>
         """ : nil
         return """
@@ -237,20 +227,20 @@ extension ReportPageController.View: CompiledView {
         \(if: row.fromPlan, #"<p class="hint from-plan">\#(t: "report_work_from_plan")</p>"#)
         <div class="field">
         <label for="w\(i)-description" class="sr-only">\(t: "report_work_description")</label>
-        <input id="w\(i)-description" name="work[\(i)][description]" value="\(row.description)" placeholder="\(t: "report_work_description")" data-describes\(Self.invalid(row.descriptionError, "w\(i)-description"))>
-        \(Self.error(row.descriptionError, "w\(i)-description"))
+        <input id="w\(i)-description" name="work[\(i)][description]" value="\(row.description)" placeholder="\(t: "report_work_description")" data-describes\(HTML.invalid(row.descriptionError, describedBy: "w\(i)-description"))>
+        \(HTML.fieldError(row.descriptionError, id: "w\(i)-description"))
         <p class="proposal" data-proposal hidden></p>
         </div>
         <div class="pair">
         <div class="field">
         <label for="w\(i)-quantity">\(t: "report_work_quantity")</label>
-        <input id="w\(i)-quantity" name="work[\(i)][quantity]" value="\(row.quantity)" autocomplete="off" data-quantity\(Self.invalid(row.quantityError, "w\(i)-quantity"))>
-        \(Self.error(row.quantityError, "w\(i)-quantity"))
+        <input id="w\(i)-quantity" name="work[\(i)][quantity]" value="\(row.quantity)" autocomplete="off" data-quantity\(HTML.invalid(row.quantityError, describedBy: "w\(i)-quantity"))>
+        \(HTML.fieldError(row.quantityError, id: "w\(i)-quantity"))
         </div>
         <div class="field">
         <label for="w\(i)-unit">\(t: "report_work_unit")</label>
-        <input id="w\(i)-unit" name="work[\(i)][unit]" value="\(row.unit)" data-unit\(Self.invalid(row.unitError, "w\(i)-unit"))>
-        \(Self.error(row.unitError, "w\(i)-unit"))
+        <input id="w\(i)-unit" name="work[\(i)][unit]" value="\(row.unit)" data-unit\(HTML.invalid(row.unitError, describedBy: "w\(i)-unit"))>
+        \(HTML.fieldError(row.unitError, id: "w\(i)-unit"))
         </div>
         </div>
         <details class="more"\(if: row.moreOpen, " open")>
@@ -258,7 +248,7 @@ extension ReportPageController.View: CompiledView {
         <div class="field">
         <label for="w\(i)-type">\(t: "report_work_type")</label>
         <select id="w\(i)-type" name="work[\(i)][activityType]">\(HTML.options(row.activityTypes, hintAttribute: "data-unit"))</select>
-        \(row.activityTypeError.map { error -> HTML in #"<p class="error">\#(error)</p>"# })
+        \(HTML.fieldError(row.activityTypeError))
         </div>
         <div class="field">
         <label for="w\(i)-place">\(t: "report_work_place")</label>
@@ -291,31 +281,31 @@ extension ReportPageController.View: CompiledView {
         <div class="triple">
         <div class="field">
         <label for="p\(i)-date">\(t: "report_plan_date")</label>
-        <select id="p\(i)-date" name="plans[\(i)][date]"\(Self.invalid(row.dateError, "p\(i)-date"))>\(HTML.options(row.dates))</select>
+        <select id="p\(i)-date" name="plans[\(i)][date]"\(HTML.invalid(row.dateError, describedBy: "p\(i)-date"))>\(HTML.options(row.dates))</select>
         </div>
         <div class="field">
         <label for="p\(i)-start">\(t: "report_plan_start")</label>
-        <input id="p\(i)-start" name="plans[\(i)][start]" value="\(row.start)" inputmode="decimal" placeholder="7h30" autocomplete="off"\(Self.invalid(row.startError, "p\(i)-start"))>
+        <input id="p\(i)-start" name="plans[\(i)][start]" value="\(row.start)" inputmode="decimal" placeholder="7h30" autocomplete="off"\(HTML.invalid(row.startError, describedBy: "p\(i)-start"))>
         </div>
         <div class="field">
         <label for="p\(i)-end">\(t: "report_plan_end")</label>
-        <input id="p\(i)-end" name="plans[\(i)][end]" value="\(row.end)" inputmode="decimal" placeholder="11h" autocomplete="off"\(Self.invalid(row.endError, "p\(i)-end"))>
+        <input id="p\(i)-end" name="plans[\(i)][end]" value="\(row.end)" inputmode="decimal" placeholder="11h" autocomplete="off"\(HTML.invalid(row.endError, describedBy: "p\(i)-end"))>
         </div>
         </div>
-        \(Self.error(row.dateError, "p\(i)-date"))
-        \(Self.error(row.startError, "p\(i)-start"))
-        \(Self.error(row.endError, "p\(i)-end"))
+        \(HTML.fieldError(row.dateError, id: "p\(i)-date"))
+        \(HTML.fieldError(row.startError, id: "p\(i)-start"))
+        \(HTML.fieldError(row.endError, id: "p\(i)-end"))
         <div class="field">
         <label for="p\(i)-title" class="sr-only">\(t: "report_plan_title")</label>
-        <input id="p\(i)-title" name="plans[\(i)][title]" value="\(row.title)" placeholder="\(t: "report_plan_title")"\(Self.invalid(row.titleError, "p\(i)-title"))>
-        \(Self.error(row.titleError, "p\(i)-title"))
+        <input id="p\(i)-title" name="plans[\(i)][title]" value="\(row.title)" placeholder="\(t: "report_plan_title")"\(HTML.invalid(row.titleError, describedBy: "p\(i)-title"))>
+        \(HTML.fieldError(row.titleError, id: "p\(i)-title"))
         </div>
         <details class="more"\(if: row.moreOpen, " open")>
         <summary>\(t: "report_plan_more")</summary>
         <div class="field">
         <label for="p\(i)-room">\(t: "report_plan_room")</label>
         <select id="p\(i)-room" name="plans[\(i)][roomId]">\(HTML.options(row.rooms))</select>
-        \(row.roomError.map { error -> HTML in #"<p class="error">\#(error)</p>"# })
+        \(HTML.fieldError(row.roomError))
         </div>
         <div class="field">
         <label for="p\(i)-place">\(t: "report_plan_place")</label>

@@ -30,7 +30,7 @@ extension SchedulePageController.View: CompiledView {
 
     private func conflictsBox(csrf: String) -> HTML {
         let anyway: HTML = published ? "\(t: "schedule_republish_anyway")" : "\(t: "schedule_publish_anyway")"
-        let invalid: HTML? = publishError == nil ? nil : #" aria-invalid="true" aria-describedby="confirmConflicts-error" autofocus"#
+        let invalid = HTML.invalid(publishError, describedBy: "confirmConflicts").map { $0 + " autofocus" }
         return """
         <div class="alert no-print" role="alert" id="conflicts">
         <form method="post" action="\(publishAction)" id="publish-form">
@@ -39,7 +39,7 @@ extension SchedulePageController.View: CompiledView {
           <ul id="open-conflicts">\(each: conflicts, { "<li>\($0)</li>" })</ul>
           <div class="field\(if: publishError != nil, " has-error")">
             <label class="check"><input type="checkbox" name="confirmConflicts" value="on" id="confirmConflicts"\(invalid)> \(t: "schedule_publish_confirm")</label>
-            \(publishError.map { error -> HTML in #"<p class="error" id="confirmConflicts-error">\#(error)</p>"# })
+            \(HTML.fieldError(publishError, id: "confirmConflicts"))
           </div>
           <button type="submit" class="button primary">\(anyway)</button>
         </form>
@@ -86,9 +86,7 @@ extension SchedulePageController.View: CompiledView {
                 ? "<p>\(t: "free_room_none")</p>"
                 : #"<ul class="plain">\#(each: finder.rooms, { #"<li><a href="\#($0.weekHref)">\#($0.name)</a> (\#($0.capacity))</li>"# })</ul>"#
         }
-        let roomLinks = HTML.joined(allRooms.enumerated().map { index, room -> HTML in
-            #"<a href="\#(room.weekHref)">\#(room.name)</a>\#(if: index < allRooms.count - 1, " · ")"#
-        })
+        let roomLinks = HTML.joined(allRooms.map { room -> HTML in #"<a href="\#(room.weekHref)">\#(room.name)</a>"# }, separator: " · ")
         return """
         <section class="card no-print" id="free-rooms">
           <h2>\(t: "free_room_title")</h2>
@@ -99,7 +97,7 @@ extension SchedulePageController.View: CompiledView {
             <div class="field"><label for="freeCapacity">\(t: "room_capacity")</label><input id="freeCapacity" name="freeCapacity" value="\(finder.capacity)" inputmode="numeric"></div>
             <button type="submit" class="button secondary">\(t: "search")</button>
           </form>
-          \(finder.error.map { error -> HTML in #"<p class="error">\#(error)</p>"# })
+          \(HTML.fieldError(finder.error))
           \(found)
           <p class="hint">\(t: "room_week_links"): \(roomLinks)</p>
         </section>
@@ -109,7 +107,7 @@ extension SchedulePageController.View: CompiledView {
     /// A field's error class and message, when the refused form has one for it.
     private func fieldError(_ key: String) -> (mark: HTML, message: HTML?) {
         guard let message = errors[key] else { return ("", nil) }
-        return (" has-error", #"<p class="error">\#(message)</p>"#)
+        return (" has-error", HTML.fieldError(message))
     }
 
     private func itemForm(csrf: String) -> HTML {
