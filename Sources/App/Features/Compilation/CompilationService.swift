@@ -174,7 +174,7 @@ enum CompilationService {
         async let obligatedRead = LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), on: db)
         async let targetsRead = SQLAccess.models(Target.self, where: "group_id IN (\(list: groupIDs)) AND year = \(bind: week.id.year) AND active = \(bind: true)",
                                                  orderBy: [\Target.$sortOrder, \Target.$code], on: db)
-        async let unitsRead = SQLAccess.models(OrgUnit.self, where: "commune_id = \(bind: communeID)", on: db)
+        async let unitsRead = OrganisationQueries.units(communeID: communeID, on: db)
         async let typesRead = SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID)", on: db)
 
         let obligated = try await obligatedRead

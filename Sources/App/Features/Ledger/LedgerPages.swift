@@ -1,5 +1,4 @@
 import Fluent
-import SQLKit
 import Foundation
 import GiaoBanCore
 import GiaoBanOffice
@@ -61,10 +60,9 @@ struct LedgerPagesController {
         // compilations, the units.
         async let rowsRead = LedgerService.rows(for: try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db),
                                                 weeks: [week], calendar: calendar, now: now, on: db)
-        let readableCondition: SQLQueryString = readable.map { " AND id IN (\(list: Array($0)))" } ?? ""
-        async let groupsRead = SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: user.communeID) AND active = \(bind: true)" + readableCondition, on: db)
-        async let unitsRead = SQLAccess.models(OrgUnit.self, where: "commune_id = \(bind: user.communeID)", on: db)
-        let groups = try await groupsRead.inDisplayOrder
+        async let groupsRead = LedgerService.activeGroups(communeID: user.communeID, groupIDs: readable, on: db)
+        async let unitsRead = OrganisationQueries.units(communeID: user.communeID, on: db)
+        let groups = try await groupsRead
         let compilationByGroup = try await LedgerService.compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
         let rows = try await rowsRead
         let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })

@@ -117,9 +117,7 @@ enum LedgerService {
     static func compilationRows(communeID: UUID, groupIDs: Set<UUID>?, week: ReportWeek, calendar: CommuneCalendar, now: Date,
                                 on db: any Database) async throws -> [CompilationRow] {
         guard LedgerRules.owesCompilation(week, calendar: calendar) else { return [] }
-        var query = ReportGroup.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true)
-        if let groupIDs { query = query.filter(\.$id ~~ Array(groupIDs)) }
-        let groups = try await query.sort(\.$sortOrder).all()
+        let groups = try await activeGroups(communeID: communeID, groupIDs: groupIDs, on: db)
         let ids = groups.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         async let entriesRead = compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
@@ -129,6 +127,14 @@ enum LedgerService {
         return groups.compactMap { group in
             entries[group.id!].map { CompilationRow(group: group, aggregatorIDs: aggregators[group.id!] ?? [], dueAt: due, entry: $0) }
         }
+    }
+
+    /// The commune's active groups (only `groupIDs` when given: the groups a focal point reads), in
+    /// display order.
+    static func activeGroups(communeID: UUID, groupIDs: Set<UUID>?, on db: any Database) async throws -> [ReportGroup] {
+        let readable: SQLQueryString = groupIDs.map { " AND id IN (\(list: Array($0)))" } ?? ""
+        return try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)" + readable,
+                                          on: db).inDisplayOrder
     }
 
     /// Each group's entry for its compiled report of the week (nothing when the week owes none),

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import GiaoBanCore
 import Vapor
 
@@ -131,8 +132,10 @@ enum OrganisationQueries {
         }
     }
 
+    /// A commune's units in Vietnamese order of their names (a few rows, read as plain SQL: the
+    /// group week, the briefing and the ledger's week read them on every request).
     static func units(communeID: UUID, on db: any Database) async throws -> [OrgUnit] {
-        try await OrgUnit.query(on: db).filter(\.$communeID == communeID).all().sortedVietnamese(by: \.name)
+        try await SQLAccess.models(OrgUnit.self, where: "commune_id = \(bind: communeID)", on: db).sortedVietnamese(by: \.name)
     }
 }
 
