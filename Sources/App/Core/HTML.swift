@@ -1,3 +1,5 @@
+import LeafKit
+
 /// Markup written in Swift, for the layout and the pages read most (issue 20: Leaf was a sixth of
 /// the group week's time). A `String` interpolated into it is always escaped, in text and in
 /// attribute values alike, exactly as Leaf escapes `#(…)` (`& " ' < >`); only another `HTML`, a
@@ -70,22 +72,14 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
         }
     }
 
-    /// Leaf's `htmlEscaped()`, byte for byte, without building a string per character: most values
-    /// (names, numbers, dates) have nothing to escape and are copied whole.
+    /// Leaf's own `htmlEscaped()`, so a Swift view and a template escape alike; most values (names,
+    /// numbers, dates) have nothing to escape and are copied whole, without LeafKit building a
+    /// string scalar by scalar.
     static func escape(_ value: String, into text: inout String) {
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x22 || $0 == 0x27 || $0 == 0x3C || $0 == 0x3E }) else {
+        if value.utf8.contains(where: { $0 == 0x26 || $0 == 0x22 || $0 == 0x27 || $0 == 0x3C || $0 == 0x3E }) {
+            text += value.htmlEscaped()
+        } else {
             text += value
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": text += "&amp;"
-            case "\"": text += "&quot;"
-            case "'": text += "&#39;"
-            case "<": text += "&lt;"
-            case ">": text += "&gt;"
-            default: text.unicodeScalars.append(scalar)
-            }
         }
     }
 }
