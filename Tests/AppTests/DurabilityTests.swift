@@ -21,6 +21,25 @@ struct DurabilityTests {
         }
     }
 
+    @Test("A throwaway database leaves no file behind when its app shuts down")
+    func scratchDatabaseDeleted() async throws {
+        let app = try await Application.make(.testing)
+        let path: String
+        do {
+            try await configure(app, config: AppConfig(database: .sqliteMemory, bcryptCost: 4, migrateOnStart: false))
+            try await app.autoMigrate()
+            struct File: Decodable { var file: String }
+            path = try #require(try await (app.db as! any SQLDatabase).raw("PRAGMA database_list").first(decoding: File.self)?.file)
+            #expect(FileManager.default.fileExists(atPath: path), "the database is a file while the app runs")
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+    }
+
     @Test("`backup` copies the live database consistently; `restore` brings it back after checking it")
     func backupAndRestore() async throws {
         try await withTestApp(sharedDatabase: true) { t in

@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SQLKit
 import SQLiteNIO
+import Vapor
 
 /// How GiaoBan uses SQLite with several connections (one per event loop) on one file:
 ///
@@ -215,5 +216,15 @@ enum SQLiteTuning {
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
             onPrepared { ($0 as! any SQLDatabase).execute(sql: query, onRow) }
         }
+    }
+}
+
+/// The file behind a throwaway SQLite database (`AppConfig.DatabaseChoice.sqliteMemory`),
+/// deleted with its journal when the app shuts down.
+struct ScratchDatabaseFile: LifecycleHandler {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("giaoban-scratch-\(UUID().uuidString).sqlite").path
+
+    func shutdownAsync(_ application: Application) async {
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
