@@ -128,11 +128,10 @@ struct LedgerAPIController {
         }
         try req.authorize(.readCommuneLedger)
         let people = try await LedgerService.obligated(communeID: user.communeID, on: req.db)
-        let rows = try await LedgerService.rows(for: people, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
-        let byPerson = Dictionary(grouping: rows, by: \.obligated.personID)
+        let tallies = try await LedgerService.tallies(for: people, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
         let dto = LedgerYearDTO(year: year, people: people.map { person in
             .init(personId: person.personID, fullName: person.fullName, unitIds: person.unitIDs,
-                  summary: LedgerTallyDTO(LedgerTally((byPerson[person.personID] ?? []).map(\.entry))))
+                  summary: LedgerTallyDTO(tallies[person.personID] ?? LedgerTally()))
         })
         return try await dto.encodeResponse(for: req)
     }

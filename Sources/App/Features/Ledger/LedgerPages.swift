@@ -224,8 +224,7 @@ struct LedgerPagesController {
         let weeks = month.map { LedgerService.weeks(ofMonth: $0, year: year, calendar: calendar, now: req.now) }
             ?? LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now)
         let people = try await LedgerService.obligated(communeID: user.communeID, on: req.db)
-        let rows = try await LedgerService.rows(for: people, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
-        let byPerson = Dictionary(grouping: rows, by: \.obligated.personID).mapValues { LedgerTally($0.map(\.entry)) }
+        let byPerson = try await LedgerService.tallies(for: people, weeks: weeks, calendar: calendar, now: req.now, on: req.db)
         let units = try await OrganisationQueries.units(communeID: user.communeID, on: req.db)
         let unitRows: [(OrgUnit, LedgerTally, Int)] = try units.compactMap { unit in
             let id = try unit.requireID()

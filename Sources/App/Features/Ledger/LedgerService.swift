@@ -74,35 +74,60 @@ enum LedgerService {
     /// `LedgerRules.owesWeeklyReport`): a week that is not owed is no row, so it counts nowhere.
     static func rows(for people: [Obligated], weeks: [ReportWeek], calendar: CommuneCalendar, now: Date,
                      on db: any Database) async throws -> [Row] {
-        guard !people.isEmpty, !weeks.isEmpty else { return [] }
-        let personIDs = people.map(\.personID)
-        // Three columns of the submitted reports only: a year of a commune is thousands of rows.
-        let submissions = try await SQLAccess.sql(db).raw("""
-            SELECT person_id, week_id, first_submitted_at FROM weekly_reports
-            WHERE person_id IN (\(list: personIDs)) AND week_id IN (\(list: weeks.map(\.id.description)))
-              AND first_submitted_at IS NOT NULL
-            """).all()
-        var firstSubmission: [String: [String: Date]] = [:]  // week id → person id text → instant
-        for row in submissions {
-            firstSubmission[try row.decode(column: "week_id", as: String.self), default: [:]][try SQLAccess.idText(row, "person_id")] =
-                try row.decode(column: "first_submitted_at", as: Date.self)
-        }
-        let personTexts = Dictionary(uniqueKeysWithValues: people.map { ($0.personID, $0.personID.uuidString) })
-        let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(list: personIDs))", on: db), by: \.personID)
-            .mapValues { $0.compactMap(\.period) }
         var rows: [Row] = []
-        rows.reserveCapacity(people.count * weeks.count)
-        for week in weeks {
-            guard let (due, dueDay) = LedgerRules.weeklyReportDue(week, calendar: calendar) else { continue }
-            let submittedThisWeek = firstSubmission[week.id.description] ?? [:]
-            for person in people where person.duty.owesReport(dueDay: dueDay) {
-                let entry = LedgerRules.entry(dueAt: due, dueDay: dueDay,
-                                              firstSubmittedAt: personTexts[person.personID].flatMap { submittedThisWeek[$0] },
-                                              now: now, leaves: leaves[person.personID] ?? [])
-                rows.append(Row(obligated: person, week: week, dueAt: due, entry: entry))
-            }
+        try await walk(people, weeks: weeks, calendar: calendar, now: now, on: db) { person, week, due, entry in
+            rows.append(Row(obligated: people[person], week: week, dueAt: due, entry: entry))
         }
         return rows
+    }
+
+    /// Each person's tally over some weeks (the same entries as ``rows(for:weeks:calendar:now:on:)``,
+    /// counted as they are made: a commune's year is 3,000 of them, and the year's ledger shows
+    /// only the counts). Everyone in `people` has a tally, empty when they owed nothing.
+    static func tallies(for people: [Obligated], weeks: [ReportWeek], calendar: CommuneCalendar, now: Date,
+                        on db: any Database) async throws -> [UUID: LedgerTally] {
+        var tallies = [LedgerTally](repeating: LedgerTally(), count: people.count)
+        try await walk(people, weeks: weeks, calendar: calendar, now: now, on: db) { person, _, _, entry in
+            tallies[person].add(entry)
+        }
+        return Dictionary(uniqueKeysWithValues: zip(people.map(\.personID), tallies))
+    }
+
+    /// Every owed (person, week) of `people` × `weeks` with its ledger entry, week by week and in
+    /// the order of `people` within a week; `visit` gets the person's index in `people`.
+    private static func walk(_ people: [Obligated], weeks: [ReportWeek], calendar: CommuneCalendar, now: Date, on db: any Database,
+                             _ visit: (_ person: Int, _ week: ReportWeek, _ due: Date, _ entry: LedgerEntry) -> Void) async throws {
+        guard !people.isEmpty, !weeks.isEmpty else { return }
+        let personIDs = people.map(\.personID)
+        let weekIDs = weeks.map(\.id.description)
+        // Three columns of the submitted reports only, between the first and the last week asked
+        // for (week ids sort as the weeks fall): a list of a year's weeks made SQLite seek the
+        // index once per person and week (3,000 times for a commune), a range once per person.
+        let submissions = try await SQLAccess.sql(db).raw("""
+            SELECT person_id, week_id, first_submitted_at FROM weekly_reports
+            WHERE person_id IN (\(list: personIDs)) AND week_id >= \(bind: weekIDs.min()!) AND week_id <= \(bind: weekIDs.max()!)
+              AND first_submitted_at IS NOT NULL
+            """).all()
+        let personIndex = Dictionary(people.enumerated().map { ($1.personID.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
+        let weekIndex = Dictionary(weekIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        // The first submission of person p in week w at [w * people.count + p]; rows of weeks in
+        // the range but not asked for are skipped.
+        var firstSubmission = [Date?](repeating: nil, count: people.count * weeks.count)
+        for row in submissions {
+            guard let week = weekIndex[try row.decode(column: "week_id", as: String.self)],
+                  let person = personIndex[try SQLAccess.idText(row, "person_id")] else { continue }
+            firstSubmission[week * people.count + person] = try row.decode(column: "first_submitted_at", as: Date.self)
+        }
+        let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(list: personIDs))", on: db), by: \.personID)
+            .mapValues { $0.compactMap(\.period) }
+        let leavesByIndex = people.map { leaves[$0.personID] ?? [] }
+        for (w, week) in weeks.enumerated() {
+            guard let (due, dueDay) = LedgerRules.weeklyReportDue(week, calendar: calendar) else { continue }
+            for p in people.indices where people[p].duty.owesReport(dueDay: dueDay) {
+                visit(p, week, due, LedgerRules.entry(dueAt: due, dueDay: dueDay, firstSubmittedAt: firstSubmission[w * people.count + p],
+                                                     now: now, leaves: leavesByIndex[p]))
+            }
+        }
     }
 
     struct CompilationRow: Sendable {
