@@ -7,7 +7,7 @@ shares of the parts that matter (Leaf, Fluent/SQLKit, SQLite itself, thread swit
     python3 Benchmarks/profile.py BINARY DATABASE PATH [--seconds 15] [--user c001.p004]
 
 PATH may use GROUP and WEEK for the user's first group and the current week, e.g.
-/groups/GROUP/weeks/WEEK. Needs `perf` (linux-perf). Used for docs/performance.md (issue 20).
+/groups/GROUP/weeks/WEEK; an /api/ path is requested with the user's bearer token. Needs `perf` (linux-perf). Used for docs/performance.md (issue 20).
 """
 import argparse, http.cookiejar, os, re, subprocess, sys, time, urllib.parse, urllib.request
 
@@ -46,8 +46,11 @@ def main():
         csrf = re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
         opener.open(base + "/login", urllib.parse.urlencode({"username": args.user, "password": DEMO_PASSWORD, "_csrf": csrf}).encode())
         path = args.path
+        token = sign_in(base, args.user)
+        if path.startswith("/api/"):
+            # The API takes the bearer token, not the session cookie.
+            opener.addheaders = [("Authorization", "Bearer " + token)]
         if "GROUP" in path or "WEEK" in path:
-            token = sign_in(base, args.user)
             path = path.replace("GROUP", call(base, "GET", "/api/v1/groups", token)[1]["items"][0]["id"])
             path = path.replace("WEEK", call(base, "GET", "/api/v1/weeks/current", token)[1]["id"])
         for _ in range(3):

@@ -135,7 +135,7 @@ enum SQLiteTuning {
 
         /// Runs `body` on a connection that has run the pragmas: directly when this event loop's
         /// connection is known to have, otherwise on the connection after preparing it.
-        private func onPrepared<T: Sendable>(_ body: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        func onPrepared<T: Sendable>(_ body: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
             if inTransaction || prepared.isPrepared(loop: base.eventLoop) { return body(base) }
             let prepared = self.prepared
             let loop = base.eventLoop

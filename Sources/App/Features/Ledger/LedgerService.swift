@@ -103,20 +103,19 @@ enum LedgerService {
         // Three columns of the submitted reports only, between the first and the last week asked
         // for (week ids sort as the weeks fall): a list of a year's weeks made SQLite seek the
         // index once per person and week (3,000 times for a commune), a range once per person.
-        let submissions = try await SQLAccess.sql(db).raw("""
+        let submissions = try await SQLAccess.plainRows("""
             SELECT person_id, week_id, first_submitted_at FROM weekly_reports
             WHERE person_id IN (\(list: personIDs)) AND week_id >= \(bind: weekIDs.min()!) AND week_id <= \(bind: weekIDs.max()!)
               AND first_submitted_at IS NOT NULL
-            """).all()
+            """, on: db)
         let personIndex = Dictionary(people.enumerated().map { ($1.personID.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
         let weekIndex = Dictionary(weekIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         // The first submission of person p in week w at [w * people.count + p]; rows of weeks in
         // the range but not asked for are skipped.
         var firstSubmission = [Date?](repeating: nil, count: people.count * weeks.count)
         for row in submissions {
-            guard let week = weekIndex[try row.decode(column: "week_id", as: String.self)],
-                  let person = personIndex[try SQLAccess.idText(row, "person_id")] else { continue }
-            firstSubmission[week * people.count + person] = try row.decode(column: "first_submitted_at", as: Date.self)
+            guard let week = weekIndex[try row.string("week_id")], let person = personIndex[try row.idText("person_id")] else { continue }
+            firstSubmission[week * people.count + person] = try row.date("first_submitted_at")
         }
         let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(list: personIDs))", on: db), by: \.personID)
             .mapValues { $0.compactMap(\.period) }

@@ -51,18 +51,17 @@ enum TargetProgressQuery {
                                  on db: any Database) async throws -> [UUID: [WeeklyFigure]] {
         guard !targetIDs.isEmpty else { return [:] }
         // Plain SQL text: SQLKit's builder escapes every identifier anew on every call.
-        let rows = try await SQLAccess.sql(db).raw("""
+        let rows = try await SQLAccess.plainRows("""
             SELECT target_id, week_number, value FROM target_week_figures
             WHERE target_id IN (\(list: targetIDs)) AND week_year = \(bind: year) AND week_number <= \(bind: throughWeek)
               AND completed = \(bind: true)
-            """).all()
+            """, on: db)
         let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.uuidString, $0) })
         var result: [UUID: [WeeklyFigure]] = [:]
         for row in rows {
-            guard let targetID = idOfText[try SQLAccess.idText(row, "target_id")] else { continue }
-            let value = DecimalText.load(try row.decode(column: "value", as: String.self)) ?? 0
-            result[targetID, default: []]
-                .append(WeeklyFigure(weekIndex: try row.decode(column: "week_number", as: Int.self), value: value, completed: true))
+            guard let targetID = idOfText[try row.idText("target_id")] else { continue }
+            let value = DecimalText.load(try row.string("value")) ?? 0
+            result[targetID, default: []].append(WeeklyFigure(weekIndex: try row.int("week_number"), value: value, completed: true))
         }
         return result
     }
