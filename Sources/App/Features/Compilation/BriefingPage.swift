@@ -94,7 +94,8 @@ struct BriefingPageController {
             late: headline.late.map { .init(name: $0.name, detail: LateText.vietnamese(seconds: $0.lateBySeconds)) },
             missing: headline.missing.map { .init(name: $0.name, detail: nil) })
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
-        let meetings = calendar.meetings(for: week, moves: moves).map {
+        let weekMeetings = calendar.meetings(for: week, moves: moves)
+        let meetings = weekMeetings.map {
             MeetingRow(title: $0.title, day: "\($0.date.weekday.vietnameseName) \($0.date.vietnamese)", time: "\($0.start.text) – \($0.end.text)", moved: $0.moved)
         }
         let previous = calendar.week(containing: week.start.adding(days: -1)).id
@@ -107,7 +108,7 @@ struct BriefingPageController {
                         previousHref: SiteRoute.briefing(previous).path, nextHref: SiteRoute.briefing(next).path,
                         packHref: SiteRoute.briefingPack(week.id).path, moveAction: SiteRoute.weekMove(week.id).path,
                         moveBack: SiteRoute.briefing(week.id).path)
-        view.conclusions = try await BriefingConclusionsSection.load(req, user: user, week: week)
+        view.conclusions = try await BriefingConclusionsSection.load(req, user: user, week: week, meetings: weekMeetings)
         return try await req.render(title: req.t("briefing_title"), section: "briefing", view)
     }
 }

@@ -10,7 +10,7 @@ enum BriefingWeek {
     /// Every group's view of the week and what each is compared with, for the page and the
     /// document: one pass over the commune's week and the week before (`CompilationService.views`).
     static func load(user: CurrentUser, week: ReportWeek, now: Date, on db: any Database) async throws -> [(GroupWeekView, PreviousWeek)] {
-        let groups = try await ReportGroup.query(on: db).filter(\.$communeID == user.communeID).filter(\.$active == true).sort(\.$sortOrder).all()
+        let groups = try await LedgerService.activeGroups(communeID: user.communeID, groupIDs: nil, on: db)
         let calendar = user.calendar
         let previous = calendar.week(containing: week.start.adding(days: -1))
         return try await CompilationService.views(of: groups, week: week, calendar: calendar, now: now, comparingWith: previous, on: db)

@@ -171,7 +171,7 @@ enum CompilationService {
 
         async let groupWeeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: week.id.description)", on: db)
         async let aggregatorsRead = focalPoints(of: groupIDs, on: db)
-        async let obligatedRead = LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), on: db)
+        async let obligatedRead = LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), groupsInOrder: groups.inDisplayOrder, on: db)
         async let targetsRead = SQLAccess.models(Target.self, where: "group_id IN (\(list: groupIDs)) AND year = \(bind: week.id.year) AND active = \(bind: true)",
                                                  orderBy: [\Target.$sortOrder, \Target.$code], on: db)
         async let unitsRead = OrganisationQueries.units(communeID: communeID, on: db)

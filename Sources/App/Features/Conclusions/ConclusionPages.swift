@@ -158,11 +158,17 @@ enum BriefingConclusionsSection {
 
     static func setTyped(_ typed: Typed, on req: Request) { req.storage[TypedKey.self] = typed }
 
-    static func load(_ req: Request, user: CurrentUser, week: ReportWeek) async throws -> View {
+    /// `meetings`: the week's briefings when the caller has them (the briefing page lists them).
+    static func load(_ req: Request, user: CurrentUser, week: ReportWeek, meetings known: [Meeting]? = nil) async throws -> View {
         let calendar = user.calendar
         let now = req.now, db = req.db
         let record = try await ConclusionService.record(communeID: user.communeID, week: week.id, on: db)
-        let meetings = try await ConclusionService.meetings(communeID: user.communeID, week: week, calendar: calendar, on: db)
+        let meetings: [Meeting]
+        if let known {
+            meetings = known
+        } else {
+            meetings = try await ConclusionService.meetings(communeID: user.communeID, week: week, calendar: calendar, on: db)
+        }
         // Last week's tasks and older ones still not done.
         let previous = calendar.week(before: week)
         let earlier = try await BriefingTask.query(on: db).filter(\.$communeID == user.communeID)

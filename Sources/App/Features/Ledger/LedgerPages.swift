@@ -58,11 +58,11 @@ struct LedgerPagesController {
         let calendar = user.calendar
         // Independent reads side by side: the people and their rows, the groups and their
         // compilations, the units.
-        async let rowsRead = LedgerService.rows(for: try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable, on: db),
-                                                weeks: [week], calendar: calendar, now: now, on: db)
-        async let groupsRead = LedgerService.activeGroups(communeID: user.communeID, groupIDs: readable, on: db)
         async let unitsRead = OrganisationQueries.units(communeID: user.communeID, on: db)
-        let groups = try await groupsRead
+        let groups = try await LedgerService.activeGroups(communeID: user.communeID, groupIDs: readable, on: db)
+        async let rowsRead = LedgerService.rows(for: try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable,
+                                                                                      groupsInOrder: groups, on: db),
+                                                weeks: [week], calendar: calendar, now: now, on: db)
         let compilationByGroup = try await LedgerService.compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
         let rows = try await rowsRead
         let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })

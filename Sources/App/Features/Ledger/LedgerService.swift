@@ -28,9 +28,11 @@ enum LedgerService {
     /// Everyone who may owe a weekly report: active members of the commune's active groups who
     /// file weekly (leaders whose work the office compiles do not). Which weeks they owe is
     /// ``rows(for:weeks:calendar:now:on:)``'s answer. `groupIDs` narrows to some groups (a focal
-    /// point's); `personIDs` to some people.
+    /// point's); `personIDs` to some people. `groupsInOrder`: the groups in display order when the
+    /// caller has read them already (at least every active group of `groupIDs`); otherwise they
+    /// are read here.
     static func obligated(communeID: UUID, groupIDs: Set<UUID>? = nil, personIDs: Set<UUID>? = nil,
-                          on db: any Database) async throws -> [Obligated] {
+                          groupsInOrder: [ReportGroup]? = nil, on db: any Database) async throws -> [Obligated] {
         if let groupIDs, groupIDs.isEmpty { return [] }
         if let personIDs, personIDs.isEmpty { return [] }
         let sql = try SQLAccess.sql(db)
@@ -54,8 +56,13 @@ enum LedgerService {
             """
         // The groups in their display order, so that each person's list reads the same everywhere.
         async let rowsRead = sql.raw(query).all()
-        let groupOrder = Dictionary(uniqueKeysWithValues: try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID)", on: db)
-            .inDisplayOrder.enumerated().map { ($1.id!, $0) })
+        let ordered: [ReportGroup]
+        if let groupsInOrder {
+            ordered = groupsInOrder
+        } else {
+            ordered = try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID)", on: db).inDisplayOrder
+        }
+        let groupOrder = Dictionary(ordered.enumerated().map { ($1.id!, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = try await rowsRead
         let people = try rows.map { row -> Obligated in
             guard let id = try SQLAccess.id(row, "id") else { throw SQLAccess.UnreadableID(column: "people.id") }
