@@ -67,17 +67,18 @@ struct SchedulePageController {
         let canManage = AccessPolicy.allows(user.actor, .manageSchedule)
         let communeID = user.communeID, db = req.db
         // The independent reads side by side; the rooms serve the form, the room finder and the clashes.
+        // People, rooms and units are read whole (former ones too): an older item may name them.
         async let publicationRead = ScheduleService.publication(communeID: communeID, week: week.id, on: db)
-        async let namesRead = ScheduleService.nameLookup(communeID: communeID, on: db)
-        async let roomsRead = Room.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
-        async let peopleRead = PersonName.all(communeID: communeID, on: db)
-        async let unitsRead = OrgUnit.query(on: db).filter(\.$communeID == communeID).filter(\.$active == true).all()
+        async let allRoomsRead = SQLAccess.models(Room.self, where: "commune_id = \(bind: communeID)", on: db)
+        async let allPeopleRead = PersonName.all(communeID: communeID, on: db)
+        async let allUnitsRead = OrganisationQueries.units(communeID: communeID, on: db)
         async let membersRead = ScheduleService.unitMembers(communeID: communeID, on: db)
-        let names = try await namesRead
+        let allPeople = try await allPeopleRead, allRooms = try await allRoomsRead, allUnits = try await allUnitsRead
+        let names = ScheduleService.nameLookup(people: allPeople, rooms: allRooms, units: allUnits)
         let publication = try await publicationRead
         let items = canManage ? try await ScheduleService.items(communeID: communeID, week: week, calendar: calendar, names: names, on: db)
                               : try ScheduleService.published(publication)
-        let rooms = try await roomsRead.sortedVietnamese(by: \.name)
+        let rooms = allRooms.filter(\.active).sortedVietnamese(by: \.name)
         let resources = rooms.map(ScheduleService.resource)
         let conflicts = ScheduleService.conflicts(items, rooms: resources, unitMembers: try await membersRead, names: names)
         let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -99,8 +100,8 @@ struct SchedulePageController {
         let source = editing
         let typed = form
         let selectedDate = typed?.date ?? source.flatMap { LocalDate(iso: $0.date)?.vietnamese } ?? ""
-        let people = try await peopleRead.filter(\.active)
-        let units = try await unitsRead.sortedVietnamese(by: \.name)
+        let people = allPeople.filter(\.active)
+        let units = allUnits.filter(\.active)
         let roomID = typed?.roomId ?? source?.roomId?.uuidString ?? ""
         let chairID = typed?.chairId ?? source?.chairId?.uuidString ?? ""
         let participantIDs = Set(typed?.participantIds ?? source?.participantIds.map(\.uuidString) ?? [])

@@ -59,13 +59,13 @@ enum ScheduleService {
         let previous = calendar.week(containing: week.start.adding(days: -1))
         async let entriesRead = SQLAccess.models(ScheduleEntry.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: week.id.description)", on: db)
         // Plans made last week for this week.
-        let reports = try await SQLAccess.models(WeeklyReport.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: previous.id.description)", on: db)
-        let reportIDs = reports.compactMap(\.id)
+        // Only which report is whose: a report's draft and the rest are not needed here.
+        let authors = try await reportAuthors(communeID: communeID, week: previous.id, on: db)
+        let reportIDs = Array(authors.keys)
         async let plansRead = reportIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(list: reportIDs))", on: db)
         let entries = try await entriesRead
         let overridden = Set(entries.compactMap(\.sourcePlanKey))
         let plans = try await plansRead
-        let authors = Dictionary(reports.compactMap { report in report.id.map { ($0, report.personID) } }, uniquingKeysWith: { a, _ in a })
         var result: [ScheduleItemDTO] = []
         for plan in plans where !overridden.contains("\(plan.reportID):\(plan.position)") {
             guard let date = LocalDate(iso: plan.date), week.contains(date) else { continue }
@@ -119,9 +119,28 @@ enum ScheduleService {
 
     /// Each unit's people, in one statement.
     static func unitMembers(communeID: UUID, on db: any Database) async throws -> [UUID: Set<UUID>] {
-        let links = try await PersonUnit.query(on: db).join(OrgUnit.self, on: \PersonUnit.$unitID == \OrgUnit.$id)
-            .filter(OrgUnit.self, \.$communeID == communeID).all()
-        return Dictionary(grouping: links, by: \.unitID).mapValues { Set($0.map(\.personID)) }
+        let rows = try await SQLAccess.sql(db).raw("""
+            SELECT pu.unit_id, pu.person_id FROM person_units pu JOIN units u ON u.id = pu.unit_id WHERE u.commune_id = \(bind: communeID)
+            """).all()
+        var members: [UUID: Set<UUID>] = [:]
+        for row in rows {
+            guard let unit = try SQLAccess.id(row, "unit_id"), let person = try SQLAccess.id(row, "person_id") else { continue }
+            members[unit, default: []].insert(person)
+        }
+        return members
+    }
+
+    /// The author of each weekly report of a commune's week, by report id.
+    static func reportAuthors(communeID: UUID, week: ReportWeekID, on db: any Database) async throws -> [UUID: UUID] {
+        let rows = try await SQLAccess.sql(db).raw("""
+            SELECT id, person_id FROM weekly_reports WHERE commune_id = \(bind: communeID) AND week_id = \(bind: week.description)
+            """).all()
+        var authors: [UUID: UUID] = [:]
+        for row in rows {
+            guard let report = try SQLAccess.id(row, "id"), let person = try SQLAccess.id(row, "person_id") else { continue }
+            authors[report] = person
+        }
+        return authors
     }
 
     static func conflicts(_ items: [ScheduleItemDTO], communeID: UUID, names known: [UUID: String]? = nil,
@@ -156,6 +175,7 @@ enum ScheduleService {
         var owner: String?
     }
 
+    /// Plain names of an item's people, rooms and units (no honorific: `Comrade.title` adds it).
     static func rowText(_ item: ScheduleItemDTO, names: [UUID: String]) -> RowText {
         func name(_ id: UUID?) -> String? { id.flatMap { names[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
         func orDash(_ parts: [String?]) -> String {
@@ -170,15 +190,24 @@ enum ScheduleService {
                        owner: owner)
     }
 
-    /// Plain names of the commune's people, rooms and units (no honorific: `Comrade.title` adds it).
     /// The domain conflict behind an API conflict (to describe it from one of its items).
     static func domainConflict(_ dto: ScheduleConflictDTO) -> ScheduleConflict {
         ScheduleConflict(kind: ConflictKind(rawValue: dto.kind) ?? .person, itemIDs: dto.itemIds, roomID: dto.roomId,
                          personID: dto.personId, unitID: dto.unitId)
     }
 
-    /// The names of the commune's people, rooms and units by id, in one statement of two columns
+    /// The names of the commune's people, rooms and units by id, from all of them read already
     /// (the schedule names whoever and whatever its items refer to, active or not).
+    static func nameLookup(people: [PersonName], rooms: [Room], units: [OrgUnit]) -> [UUID: String] {
+        var names: [UUID: String] = [:]
+        names.reserveCapacity(people.count + rooms.count + units.count)
+        for person in people { names[person.id] = person.fullName }
+        for room in rooms { if let id = room.id { names[id] = room.name } }
+        for unit in units { if let id = unit.id { names[id] = unit.name } }
+        return names
+    }
+
+    /// The same in one statement of two columns.
     static func nameLookup(communeID: UUID, on db: any Database) async throws -> [UUID: String] {
         let rows = try await SQLAccess.sql(db).raw("""
             SELECT id, full_name AS name FROM people WHERE commune_id = \(bind: communeID)
