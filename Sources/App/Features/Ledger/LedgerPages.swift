@@ -263,7 +263,7 @@ struct LedgerPagesController {
             },
             total: LedgerTallyView(summary.total),
             exportHref: SiteRoute.ledgerSummaryExport(year: year, month: month).path)
-        return try await req.render("ledger/summary", title: req.t("ledger_summary_title"), section: "ledger", view)
+        return try await req.render(title: req.t("ledger_summary_title"), section: "ledger", view)
     }
 
     /// The summary as an .xlsx workbook (a sheet per person and one per unit), for emulation and
