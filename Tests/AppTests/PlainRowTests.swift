@@ -32,6 +32,15 @@ struct PlainRowTests {
                 #expect(try row.date("first_submitted_at") == reference.decode(column: "first_submitted_at", as: Date.self))
             }
             #expect(try plain.contains { try $0.date("first_submitted_at") == report.firstSubmittedAt })
+            let people: SQLQueryString = "SELECT id, full_name, active FROM people ORDER BY id"
+            let plainPeople = try await SQLAccess.plainRows(people, on: t.db)
+            let peopleViaSQLKit = try await SQLAccess.sql(t.db).raw(people).all()
+            #expect(plainPeople.count == peopleViaSQLKit.count)
+            for (row, reference) in zip(plainPeople, peopleViaSQLKit) {
+                #expect(try row.id("id") == SQLAccess.id(reference, "id"))
+                #expect(try row.bool("active") == reference.decode(column: "active", as: Bool.self))
+            }
+            #expect(try plainPeople.contains { try !$0.bool("active") } == peopleViaSQLKit.contains { try !$0.decode(column: "active", as: Bool.self) })
             // A column that is not there, or not of the type asked for, is an error, not a default.
             #expect(throws: (any Error).self) { try plain[0].int("no_such_column") }
             #expect(throws: (any Error).self) { try plain[0].date("week_id") }

@@ -51,6 +51,21 @@ struct PlainRow {
         }
     }
 
+    func bool(_ column: String) throws -> Bool {
+        switch storage {
+        case .sqlite(let row): return try sqlite(row, column, as: Bool.self)
+        case .sql(let row): return try row.decode(column: column, as: Bool.self)
+        }
+    }
+
+    /// An id column (see `SQLAccess.id`); nil when it is not a UUID.
+    func id(_ column: String) throws -> UUID? {
+        switch storage {
+        case .sqlite(let row): return SQLAccess.uuid(try sqlite(row, column, as: String.self))
+        case .sql(let row): return try SQLAccess.id(row, column)
+        }
+    }
+
     /// An id column as `UUID.uuidString` text (see `SQLAccess.idText`).
     func idText(_ column: String) throws -> String {
         switch storage {

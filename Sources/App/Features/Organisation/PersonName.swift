@@ -12,12 +12,10 @@ struct PersonName: Sendable {
 
     /// The commune's people, active or not, in Vietnamese order (given name first), in one statement.
     static func all(communeID: UUID, on db: any Database) async throws -> [PersonName] {
-        let rows = try await SQLAccess.sql(db).select().column("id").column("full_name").column("active")
-            .from(Person.schema).where("commune_id", .equal, communeID).all()
+        let rows = try await SQLAccess.plainRows("SELECT id, full_name, active FROM people WHERE commune_id = \(bind: communeID)", on: db)
         return try rows.compactMap { row -> PersonName? in
-            guard let id = try SQLAccess.id(row, "id") else { return nil }
-            return PersonName(id: id, fullName: try row.decode(column: "full_name", as: String.self),
-                              active: try row.decode(column: "active", as: Bool.self))
+            guard let id = try row.id("id") else { return nil }
+            return PersonName(id: id, fullName: try row.string("full_name"), active: try row.bool("active"))
         }.sortedByVietnameseName(\.fullName)
     }
 }
