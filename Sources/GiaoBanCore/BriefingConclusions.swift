@@ -87,7 +87,7 @@ public enum BriefingTaskRules {
     /// `briefingDay` is the day of the briefing that assigns it: a task cannot be due before it.
     public static func problems(_ draft: BriefingTaskDraft, briefingDay: LocalDate) -> [String: String] {
         var problems: [String: String] = [:]
-        let content = draft.content.trimmingCharacters(in: .whitespacesAndNewlines)
+        let content = draft.content.trimmedWhitespaceAndNewlines
         if content.isEmpty {
             problems["content"] = "Ghi nội dung việc được giao."
         } else if content.count > maxContentLength {
@@ -120,7 +120,7 @@ public enum BriefingTaskRules {
     /// What is wrong with an assignee's report: "report" when it is too long, or missing while
     /// the task is reported not done (the briefing needs to know why).
     public static func reportProblems(state: BriefingTaskState, report: String) -> [String: String] {
-        let text = report.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = report.trimmedWhitespaceAndNewlines
         if text.count > maxReportLength { return ["report": "Quá dài (tối đa \(maxReportLength) ký tự)."] }
         if state == .notDone && text.isEmpty { return ["report": "Ghi rõ lý do chưa thực hiện và hướng xử lý."] }
         return [:]

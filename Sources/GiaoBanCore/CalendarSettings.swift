@@ -165,16 +165,16 @@ public struct CalendarSettings: Hashable, Codable, Sendable {
     public func validated() throws -> CalendarSettings {
         func fail(_ message: String) -> CalendarError { .invalidSettings(message) }
 
-        let zoneID = timeZoneIdentifier.trimmingCharacters(in: .whitespacesAndNewlines)
+        let zoneID = timeZoneIdentifier.trimmedWhitespaceAndNewlines
         guard !zoneID.isEmpty, zoneID == timeZoneIdentifier, TimeZone(identifier: zoneID) != nil else {
             throw fail("Múi giờ “\(timeZoneIdentifier)” không hợp lệ (ví dụ đúng: Asia/Ho_Chi_Minh).")
         }
         var keys = Set<String>()
         for slot in meetingSlots {
-            let key = slot.key.trimmingCharacters(in: .whitespacesAndNewlines)
+            let key = slot.key.trimmedWhitespaceAndNewlines
             guard !key.isEmpty else { throw fail("Mỗi cuộc họp giao ban phải có mã.") }
             guard keys.insert(key).inserted else { throw fail("Mã cuộc họp “\(key)” bị trùng.") }
-            guard !slot.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard !slot.title.trimmedWhitespaceAndNewlines.isEmpty else {
                 throw fail("Cuộc họp “\(key)” chưa có tên.")
             }
             guard slot.end > slot.start else {

@@ -159,12 +159,12 @@ public struct MeetingRubric: Hashable, Codable, Sendable {
         var keys = Set<String>()
         for (index, criterion) in criteria.enumerated() {
             let name = Self.name(of: criterion.title, key: criterion.key, position: index + 1)
-            if criterion.key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if criterion.key.trimmedWhitespaceAndNewlines.isEmpty {
                 problems.append("Tiêu chí thứ \(index + 1) chưa có mã.")
             } else if !keys.insert(criterion.key).inserted {
                 problems.append("Mã tiêu chí “\(criterion.key)” bị trùng.")
             }
-            if criterion.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if criterion.title.trimmedWhitespaceAndNewlines.isEmpty {
                 problems.append("Tiêu chí thứ \(index + 1) chưa có tên.")
             }
             if criterion.maxPoints.isNaN || criterion.maxPoints <= 0 {
@@ -180,12 +180,12 @@ public struct MeetingRubric: Hashable, Codable, Sendable {
         var ratingKeys = Set<String>()
         for (index, threshold) in thresholds.enumerated() {
             let name = Self.name(of: threshold.title, key: threshold.key, position: index + 1)
-            if threshold.key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if threshold.key.trimmedWhitespaceAndNewlines.isEmpty {
                 problems.append("Mức xếp loại thứ \(index + 1) chưa có mã.")
             } else if !ratingKeys.insert(threshold.key).inserted {
                 problems.append("Mã xếp loại “\(threshold.key)” bị trùng.")
             }
-            if threshold.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if threshold.title.trimmedWhitespaceAndNewlines.isEmpty {
                 problems.append("Mức xếp loại thứ \(index + 1) chưa có tên.")
             }
             if threshold.minPoints.isNaN || threshold.minPoints < 0 {
@@ -247,8 +247,8 @@ public struct MeetingRubric: Hashable, Codable, Sendable {
 
     /// "“Tốt”", or the key / position when the title is blank.
     private static func name(of title: String, key: String, position: Int) -> String {
-        if !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "“\(title)”" }
-        if !key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "“\(key)”" }
+        if !title.trimmedWhitespaceAndNewlines.isEmpty { return "“\(title)”" }
+        if !key.trimmedWhitespaceAndNewlines.isEmpty { return "“\(key)”" }
         return "thứ \(position)"
     }
 
@@ -320,7 +320,7 @@ public struct CellAttendance: Hashable, Codable, Sendable {
         var seen = Set<String>()
         var reported = Set<String>()
         for name in absentWithReasonNames + absentWithoutReasonNames {
-            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = name.trimmedWhitespaceAndNewlines
             if trimmed.isEmpty {
                 if reported.insert("").inserted { problems.append("Tên đảng viên vắng mặt không được để trống.") }
             } else if !seen.insert(trimmed).inserted, reported.insert(trimmed).inserted {

@@ -318,8 +318,8 @@ public enum CellRotation {
         }
         var keys = Set<String>()
         for (index, cell) in cells.enumerated() {
-            let name = cell.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "thứ \(index + 1)" : "“\(cell.name)”"
-            if cell.key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let name = cell.name.trimmedWhitespaceAndNewlines.isEmpty ? "thứ \(index + 1)" : "“\(cell.name)”"
+            if cell.key.trimmedWhitespaceAndNewlines.isEmpty {
                 problems.append("Chi bộ \(name) chưa có mã.")
             } else if !keys.insert(cell.key).inserted {
                 problems.append("Mã chi bộ “\(cell.key)” bị trùng.")

@@ -112,7 +112,7 @@ extension DaysOffYear {
             if day.date.year != year {
                 problems.append(Problem(index: index, message: "Ngày \(day.date.vietnamese) không thuộc năm \(year)."))
             }
-            if day.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if day.name.trimmedWhitespaceAndNewlines.isEmpty {
                 problems.append(Problem(index: index, message: "Ghi tên ngày nghỉ, ví dụ “Quốc khánh”."))
             }
             if day.name.count > maxNameLength {

@@ -87,7 +87,7 @@ public enum QuantityInput {
         let clean = VietnameseText.nfc(text)
         let number = clean.prefix { $0.isASCIIDigit || $0 == "." || $0 == "," }
         guard !number.isEmpty, let quantity = VietnameseNumber.parse(String(number)) else { return nil }
-        let unit = clean.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
+        let unit = clean.dropFirst(number.count).trimmedWhitespace
         let words = unit.split(separator: " ")
         guard !words.isEmpty, words.count <= 4, let first = unit.first, first.isLetter || first == "%" else { return nil }
         // Digits belong to a unit only in m2, m3, km2: "7h30" is a time, not 7 "h30".

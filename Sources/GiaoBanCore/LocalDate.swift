@@ -49,7 +49,7 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     /// Parses the Vietnamese `dd/MM/yyyy` form, also unpadded `d/M/yyyy`. Outer whitespace is
     /// ignored (this is what people type into forms); the year must have four digits.
     public init?(vietnamese: String) {
-        let parts = vietnamese.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = vietnamese.trimmedWhitespaceAndNewlines
             .split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3,
               (1...2).contains(parts[0].utf8.count), (1...2).contains(parts[1].utf8.count), parts[2].utf8.count == 4,

@@ -15,7 +15,7 @@ public struct LocalTime: Hashable, Comparable, Codable, Sendable, CustomStringCo
     /// Parses "HH:mm" or "H:mm" (minutes always two digits). Outer whitespace is ignored.
     /// The Vietnamese notation used in official letters is accepted as well: "20h", "7h30", "16h05".
     public init?(string: String) {
-        let b = Array(string.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        let b = Array(string.trimmedWhitespaceAndNewlines.utf8)
         let colon = b.firstIndex(of: UInt8(ascii: ":"))
         let hMark = b.firstIndex { $0 == UInt8(ascii: "h") || $0 == UInt8(ascii: "H") }
         if let colon {

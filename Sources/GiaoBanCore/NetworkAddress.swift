@@ -10,7 +10,7 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// decimal, but also `0x7f000001`, `2130706433`, `0177.0.0.1` and `127.1`. IPv6 may be in
     /// brackets and carry a zone (`[fe80::1%eth0]`). Not a literal: `nil`.
     public init?(literal raw: String) {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        var text = raw.trimmedWhitespace
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
         if text.hasSuffix("."), !text.contains(":") { text.removeLast() }
         if text.contains(":") {
@@ -155,7 +155,7 @@ public enum WebhookHostPolicy {
 
     /// The host as it is compared with the allow-list: lower case, no brackets, no final dot.
     public static func canonicalHost(_ host: String) -> String {
-        var text = host.trimmingCharacters(in: .whitespaces).lowercased()
+        var text = host.trimmedWhitespace.lowercased()
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
         while text.hasSuffix(".") { text.removeLast() }
         return text
@@ -215,7 +215,7 @@ public enum ClientAddress {
 
     /// An address as compared: an IP literal in its canonical spelling, anything else lower case.
     static func normalise(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedWhitespace
         if let address = IPAddress(literal: trimmed) {
             if case .v6(let b) = address, b[0..<10].allSatisfy({ $0 == 0 }), b[10] == 0xFF, b[11] == 0xFF {
                 return IPAddress.v4(UInt32(b[12]) << 24 | UInt32(b[13]) << 16 | UInt32(b[14]) << 8 | UInt32(b[15])).description

@@ -64,7 +64,7 @@ public struct ScheduleConflict: Hashable, Codable, Sendable, CustomStringConvert
     /// As ``vietnameseDescription(names:)``, with the names looked up by a function.
     public func vietnameseDescription(name: (UUID) -> String?) -> String {
         func lookup(_ id: UUID?) -> String? {
-            guard let id, let text = name(id)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            guard let id, let text = name(id)?.trimmedWhitespaceAndNewlines, !text.isEmpty else { return nil }
             return text
         }
         let count = itemIDs.count
@@ -110,7 +110,7 @@ public struct ScheduleConflict: Hashable, Codable, Sendable, CustomStringConvert
     /// "«title» (Thứ Hai 14/12, 08:00–10:00, room; chủ trì: Đ/c …)".
     static func vietnameseItem(_ item: ScheduleItem, name: (UUID) -> String?) -> String {
         func clean(_ id: UUID?) -> String? {
-            guard let id, let text = name(id)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            guard let id, let text = name(id)?.trimmedWhitespaceAndNewlines, !text.isEmpty else { return nil }
             return text
         }
         var facts = ["\(item.date.weekday.vietnameseName) \(item.date.dayMonth)", "\(item.start.text)–\(item.end.text)"]

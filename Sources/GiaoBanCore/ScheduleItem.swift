@@ -74,7 +74,7 @@ public struct ScheduleItem: Hashable, Codable, Sendable, Identifiable {
     /// A chair who is also listed as a participant is not a problem.
     public func validate() -> [String] {
         var problems: [String] = []
-        if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if title.trimmedWhitespaceAndNewlines.isEmpty {
             problems.append("Chưa nhập nội dung công việc.")
         }
         if end <= start {
@@ -173,7 +173,7 @@ public struct ScheduleResource: Hashable, Codable, Sendable, Identifiable {
     /// Problems with the resource description, in Vietnamese; empty if it is fine.
     public func validate() -> [String] {
         var problems: [String] = []
-        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if name.trimmedWhitespaceAndNewlines.isEmpty {
             problems.append("Chưa nhập tên \(kind.vietnameseName.lowercased()).")
         }
         if capacity < 0 {

@@ -79,7 +79,7 @@ public enum StaffAccounts {
         guard !folded.isEmpty else { return nil }
         let parts = folded.replacingOccurrences(of: " va ", with: ",")
             .split { ",;/+\n".contains($0) }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmedWhitespace }
             .filter { !$0.isEmpty }
         var roles = Set<Role>()
         var unknown: [String] = []

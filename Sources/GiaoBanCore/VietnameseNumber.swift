@@ -14,7 +14,7 @@ public enum VietnameseNumber {
     /// - Nothing else: no exponent ("1e5"), no spaces inside, no leading or trailing separator
     ///   (",5", "5,", ".5"), no "+". Empty → nil.
     public static func parse(_ text: String) -> Decimal? {
-        var body = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var body = Substring(text.trimmedWhitespaceAndNewlines)
         let negative = body.first == "-"
         if negative { body = body.dropFirst() }
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }) else { return nil }

@@ -5,7 +5,7 @@ public enum VietnameseText {
     /// Unicode NFC (precomposed), outer whitespace and newlines trimmed, without the characters
     /// `InputText` never keeps (controls, bidi overrides, zero-width). Inner text is otherwise untouched.
     public static func nfc(_ s: String) -> String {
-        InputText.clean(s).precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        InputText.clean(s).precomposedStringWithCanonicalMapping.trimmedWhitespaceAndNewlines
     }
 
     /// Search key: lowercase, diacritics removed, đ/Đ → d, outer whitespace trimmed and inner

@@ -45,7 +45,7 @@ public enum Weekday: Int, CaseIterable, Codable, Sendable {
     /// - the ISO number "1"…"7" (Monday = 1);
     /// - the Vietnamese short form "T2"…"T7", "CN".
     public init?(string: String) {
-        let s = string.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let s = string.trimmedWhitespaceAndNewlines.lowercased()
         for day in Weekday.allCases {
             if s == day.englishName || s == String(day.englishName.prefix(3))
                 || s == String(day.rawValue) || s == day.shortVietnamese.lowercased() {

@@ -40,7 +40,7 @@ public struct WeeklyReportInput: Hashable, Codable, Sendable {
             self.forecast = forecast
         }
         public var isBlank: Bool {
-            [description, quantity, unit, place, dates].allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            [description, quantity, unit, place, dates].allSatisfy { $0.trimmedWhitespaceAndNewlines.isEmpty }
         }
     }
 
@@ -71,7 +71,7 @@ public struct WeeklyReportInput: Hashable, Codable, Sendable {
             self.preparedBy = preparedBy
         }
         public var isBlank: Bool {
-            [date, start, end, title, place, preparedBy].allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            [date, start, end, title, place, preparedBy].allSatisfy { $0.trimmedWhitespaceAndNewlines.isEmpty }
                 && roomID.isEmpty && chairID.isEmpty && participantIDs.isEmpty
         }
     }
@@ -217,7 +217,7 @@ public enum FigurePlausibility {
 
     /// Whether the target is a rate in % whose plan is at most 100 (a coverage rate).
     public static func isCoverageRate(_ facts: TargetFacts) -> Bool {
-        let unit = VietnameseText.folded(facts.unitOfMeasure).trimmingCharacters(in: .whitespaces)
+        let unit = VietnameseText.folded(facts.unitOfMeasure).trimmedWhitespace
         guard unit == "%" || unit == "phan tram" || unit.hasSuffix("(%)") || unit.hasPrefix("%") else { return false }
         return (facts.planned ?? 100) <= 100
     }
@@ -302,7 +302,7 @@ public enum WeeklyReportRules {
         var seenTargets: Set<UUID> = []
         for (index, figure) in input.figures.enumerated() {
             let key = "targets[\(index)]"
-            let raw = figure.value.trimmingCharacters(in: .whitespaces)
+            let raw = figure.value.trimmedWhitespace
             guard let kind = context.targets[figure.targetID] else {
                 problems["\(key).targetId"] = "Chỉ tiêu không tồn tại hoặc không thuộc trách nhiệm của bạn."
                 continue
@@ -355,7 +355,7 @@ public enum WeeklyReportRules {
             let problemsBefore = problems.count
             let description = clean(line.description)
             var unit = clean(line.unit)
-            var quantityText = line.quantity.trimmingCharacters(in: .whitespaces)
+            var quantityText = line.quantity.trimmedWhitespace
             // "3 buổi" typed in the quantity: the number is the quantity and the rest its unit.
             if VietnameseNumber.parse(quantityText) == nil, let split = QuantityInput.split(quantityText) {
                 if unit.isEmpty || VietnameseText.folded(unit) == VietnameseText.folded(split.unit) {
@@ -382,7 +382,7 @@ public enum WeeklyReportRules {
             }
             if unit.isEmpty { problems["\(key).unit"] = "Thiếu đơn vị tính (ví dụ: báo cáo, hộ, lượt, buổi)." }
             checkLength(unit, "\(key).unit")
-            let type = line.activityType.trimmingCharacters(in: .whitespaces)
+            let type = line.activityType.trimmedWhitespace
             if !type.isEmpty && !context.activityTypes.contains(type) { problems["\(key).activityType"] = "Loại công việc không có trong danh mục." }
             let place = clean(line.place), dates = clean(line.dates)
             checkLength(place, "\(key).place")
@@ -401,7 +401,7 @@ public enum WeeklyReportRules {
         for (index, line) in input.plans.prefix(maxLines).enumerated() where !line.isBlank {
             let key = "plans[\(index)]"
             let problemsBefore = problems.count
-            let dateText = line.date.trimmingCharacters(in: .whitespaces)
+            let dateText = line.date.trimmedWhitespace
             let date = LocalDate(iso: dateText) ?? LocalDate(vietnamese: dateText)
             if date == nil {
                 problems["\(key).date"] = "Ngày theo dạng dd/mm/yyyy."
@@ -451,7 +451,7 @@ public enum WeeklyReportRules {
                                    groupIDs: groups))
             }
         }
-        let difficulties = VietnameseText.nfc(input.difficulties).trimmingCharacters(in: .whitespacesAndNewlines)
+        let difficulties = VietnameseText.nfc(input.difficulties).trimmedWhitespaceAndNewlines
         if difficulties.count > maxDifficultiesLength {
             problems["difficulties"] = "Quá dài (tối đa \(maxDifficultiesLength) ký tự): ghi ngắn gọn khó khăn và đề xuất chính."
         }
@@ -468,7 +468,7 @@ extension WeeklyReportRules {
         var result = input
         for index in result.work.indices {
             let line = result.work[index]
-            let quantity = line.quantity.trimmingCharacters(in: .whitespaces)
+            let quantity = line.quantity.trimmedWhitespace
             guard VietnameseNumber.parse(quantity) == nil, let split = QuantityInput.split(quantity) else { continue }
             let unit = VietnameseText.nfc(line.unit)
             guard unit.isEmpty || VietnameseText.folded(unit) == VietnameseText.folded(split.unit) else { continue }

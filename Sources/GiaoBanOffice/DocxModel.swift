@@ -36,7 +36,7 @@ public struct IssuingBody: Hashable, Sendable {
 
     /// "Số 62-BC/ĐU" (Party) or "Số: 15/BC-UBND" (state); nil without a number.
     public var numberLine: String? {
-        guard let number = documentNumber?.trimmingCharacters(in: .whitespacesAndNewlines), !number.isEmpty else { return nil }
+        guard let number = documentNumber?.trimmedWhitespaceAndNewlines, !number.isEmpty else { return nil }
         return kind == .party ? "Số \(number)" : "Số: \(number)"
     }
 }
@@ -195,12 +195,12 @@ public struct DocxRecipients: Hashable, Sendable {
     }
 
     private static func bare(_ line: String) -> String {
-        var text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = line.trimmedWhitespaceAndNewlines
         while let first = text.first, first == "-" || first == "–" || first == "+" || first == "•" {
-            text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces)
+            text = String(text.dropFirst()).trimmedWhitespace
         }
         while let last = text.last, last == ";" || last == "." || last == "," {
-            text = String(text.dropLast()).trimmingCharacters(in: .whitespaces)
+            text = String(text.dropLast()).trimmedWhitespace
         }
         return text
     }
@@ -307,7 +307,7 @@ public struct OfficialDocument: Hashable, Sendable {
     /// "Sơn Kim 2, ngày 20 tháng 8 năm 2021". Days under 10 and the months 1 and 2 get a leading
     /// zero ("ngày 05 tháng 02 năm 2021"), as both Decree 30 and Guideline 36 require.
     public static func placeAndDate(place: String, date: LocalDate?) -> String {
-        let place = place.trimmingCharacters(in: .whitespacesAndNewlines)
+        let place = place.trimmedWhitespaceAndNewlines
         let prefix = place.isEmpty ? "" : place + ", "
         guard let date else { return prefix + "ngày      tháng      năm 20     " }
         let day = date.day < 10 ? "0\(date.day)" : "\(date.day)"

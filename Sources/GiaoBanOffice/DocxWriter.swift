@@ -75,7 +75,7 @@ public enum DocxWriter {
     static func propertiesTitle(_ document: OfficialDocument) -> String {
         if let title = document.propertiesTitle { return title }
         let pieces = ([document.title] + document.subtitle + [document.subject ?? ""])
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { $0.trimmedWhitespaceAndNewlines }
             .filter { !$0.isEmpty }
         return pieces.joined(separator: " ")
     }
@@ -428,7 +428,7 @@ enum DocxXML {
     }
 
     static func looksLikeNumber(_ text: String) -> Bool {
-        var body = Substring(text.trimmingCharacters(in: .whitespaces))
+        var body = Substring(text.trimmedWhitespace)
         if let first = body.first, "+-−".contains(first) { body = body.dropFirst() }
         if body.last == "%" { body = body.dropLast() }
         guard let first = body.first, first.isASCII, first.isNumber,
@@ -601,7 +601,7 @@ struct DocxDocumentBuilder {
 
     func titleBlock() -> String {
         var xml = ""
-        let title = document.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = document.title.trimmedWhitespaceAndNewlines
         let lines = document.subtitle.compactMap(nonEmpty)
         guard !title.isEmpty || !lines.isEmpty else { return "" }
         var format = P(style: "GBTitle", keepNext: true, alignment: .center, spacingBefore: 240, spacingAfter: 0)
@@ -871,7 +871,7 @@ struct DocxDocumentBuilder {
     }
 
     func nonEmpty(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = text?.trimmedWhitespaceAndNewlines, !text.isEmpty else { return nil }
         return text
     }
 }

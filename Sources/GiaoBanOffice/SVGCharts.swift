@@ -544,7 +544,7 @@ struct SVGCanvas {
             if textWidth(result + String(character) + "…", size: size, bold: bold) > maxWidth { break }
             result.append(character)
         }
-        return result.trimmingCharacters(in: .whitespaces) + "…"
+        return result.trimmedWhitespace + "…"
     }
 
     /// A coordinate with at most two decimals and "." (never locale-dependent), "-0" avoided.

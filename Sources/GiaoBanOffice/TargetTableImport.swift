@@ -420,7 +420,7 @@ public enum TargetTableImport {
     static func startsWithSectionMarker(_ text: String) -> Bool {
         guard let space = text.firstIndex(of: " ") else { return false }
         var marker = String(text[..<space])
-        let rest = text[space...].trimmingCharacters(in: .whitespaces)
+        let rest = text[space...].trimmedWhitespace
         guard !rest.isEmpty else { return false }
         let separated = marker.hasSuffix(".") || marker.hasSuffix(")") || rest.hasPrefix("-") || rest.hasPrefix("–")
         if marker.hasSuffix(".") || marker.hasSuffix(")") { marker.removeLast() }

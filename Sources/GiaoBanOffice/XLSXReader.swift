@@ -1,4 +1,5 @@
 import Foundation
+import GiaoBanCore
 import ZIPFoundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -487,7 +488,7 @@ private final class WorksheetHandler: SAXHandler {
 
         switch cellType {
         case "s":
-            guard let raw = valueText?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let raw = valueText?.trimmedWhitespace, !raw.isEmpty else { return nil }
             guard let index = Int(raw), index >= 0, index < sharedStrings.count else {
                 throw SpreadsheetError(.invalidCell, "Ô \(reference) của trang tính “\(sheetName)” tham chiếu tới chuỗi không tồn tại; tệp bị hỏng.")
             }
@@ -499,7 +500,7 @@ private final class WorksheetHandler: SAXHandler {
             guard valueText != nil || formula != nil else { return nil }
             return textCell(XMLSupport.decodeOOXMLEscapes(valueText ?? ""))
         case "b":
-            guard let raw = valueText?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let raw = valueText?.trimmedWhitespace, !raw.isEmpty else { return nil }
             let value = raw == "1" || raw.lowercased() == "true"
             return XLSXCell(row: cellRow, column: cellColumn, value: .boolean(value), formula: formula,
                             numberFormat: format.code, displayString: value ? "TRUE" : "FALSE")
@@ -508,11 +509,11 @@ private final class WorksheetHandler: SAXHandler {
             return XLSXCell(row: cellRow, column: cellColumn, value: .error(raw), formula: formula,
                             numberFormat: format.code, displayString: raw)
         case "d":
-            guard let raw = valueText?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let raw = valueText?.trimmedWhitespace, !raw.isEmpty else { return nil }
             return textCell(Self.isoDateDisplay(raw))
         default:
             if let inlineText { return textCell(XMLSupport.decodeOOXMLEscapes(inlineText)) }
-            guard let raw = valueText?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { return nil }
+            guard let raw = valueText?.trimmedWhitespaceAndNewlines, !raw.isEmpty else { return nil }
             guard raw.utf8.count <= 400, let number = Double(raw), number.isFinite else {
                 throw SpreadsheetError(.invalidCell, "Ô \(reference) của trang tính “\(sheetName)” có giá trị số không hợp lệ (“\(raw.prefix(30))”).")
             }

@@ -126,3 +126,28 @@ struct TimeLeftTests {
         #expect(TimeLeft.vietnamese(from: CalFixture.instant("2021-08-20T22:05:00+07:00"), to: deadline) == "quá hạn 1 ngày 2 giờ")
     }
 }
+
+@Suite("Trimming white space")
+struct TrimmingTests {
+    /// Scalars around and inside the values: ASCII and Unicode spaces, newlines, Vietnamese
+    /// letters, combining marks, emoji.
+    static let alphabet: [Unicode.Scalar] = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{2003}", "\u{2028}",
+                                             "\u{2029}", "\u{3000}", "\u{200B}", "\u{FEFF}", "\u{180E}", "\u{1680}", "\u{00AD}", "a", "Đ", "ễ", "\u{0301}", "-", "1", "😀"]
+
+    @Test("Same as Foundation's trimmingCharacters on random strings and on the edge cases")
+    func sameAsFoundation() {
+        var random = SplitMix64(state: 20)
+        var samples = ["", " ", "\n", "Nguyễn Văn A", " Nguyễn ", "\u{A0}x\u{A0}", "x\u{2028}", "\u{0301}", "a\u{0301} ", "\t\n"]
+        for _ in 0..<3_000 {
+            let length = Int.random(in: 0...6, using: &random)
+            samples.append(String(String.UnicodeScalarView((0..<length).map { _ in Self.alphabet.randomElement(using: &random)! })))
+        }
+        for sample in samples {
+            #expect(sample.trimmedWhitespace == sample.trimmingCharacters(in: .whitespaces), "\(sample.unicodeScalars.map(\.value))")
+            #expect(sample.trimmedWhitespaceAndNewlines == sample.trimmingCharacters(in: .whitespacesAndNewlines),
+                    "\(sample.unicodeScalars.map(\.value))")
+            let inner = sample.dropFirst()
+            #expect(inner.trimmedWhitespace == inner.trimmingCharacters(in: .whitespaces))
+        }
+    }
+}

@@ -348,7 +348,7 @@ struct SecurityHeadersMiddleware: Middleware {
     static func mediaType(_ header: String?) -> String {
         guard let header else { return "" }
         let end = header.firstIndex(of: ";") ?? header.endIndex
-        return header[..<end].trimmingCharacters(in: .whitespaces).lowercased()
+        return header[..<end].trimmedWhitespace.lowercased()
     }
 
     static func isPrivate(_ type: String, path: String) -> Bool {

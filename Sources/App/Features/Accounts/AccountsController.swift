@@ -25,7 +25,7 @@ enum SignIn {
     /// address) run one after another — SQLite's write lock (`BEGIN IMMEDIATE`), PostgreSQL
     /// advisory locks — so parallel guesses cannot all see a count under the limit.
     static func attempt(username rawUsername: String, password: String, on request: Request) async throws -> Outcome {
-        let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let username = rawUsername.trimmedWhitespaceAndNewlines.lowercased()
         let now = request.now
         let address = request.clientAddress
         let decision: (attempt: LoginAttempt?, lockedUntil: Date?) = try await request.db.transaction { db in

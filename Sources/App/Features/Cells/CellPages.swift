@@ -145,7 +145,7 @@ struct CellPagesController {
     }
 
     private static func int(_ text: String?, field: String, into errors: inout FieldErrors) -> Int {
-        let trimmed = (text ?? "").trimmingCharacters(in: .whitespaces)
+        let trimmed = (text ?? "").trimmedWhitespace
         if trimmed.isEmpty { return 0 }
         guard let value = Int(trimmed), value >= 0, value <= 100_000 else {
             errors["attendance"] = "Số đảng viên phải là số nguyên không âm."
@@ -157,7 +157,7 @@ struct CellPagesController {
     static func input(from form: MeetingForm, errors: inout FieldErrors) -> CellMeetingInput {
         var points: [String: Decimal] = [:]
         for (key, raw) in form.points ?? [:] {
-            let text = raw.trimmingCharacters(in: .whitespaces)
+            let text = raw.trimmedWhitespace
             guard !text.isEmpty else { continue }
             guard let value = VietnameseNumber.parse(text) else { errors["points"] = "Điểm “\(text)” không phải là số."; continue }
             points[key] = value
@@ -387,7 +387,7 @@ struct CellPagesController {
         let form = try req.content.decode(RotationForm.self)
         let person = try await rotationPerson(req, user: user, raw: form.personId)
         let filled = (form.rows ?? []).filter { row in
-            [row.date, row.start, row.end, row.cellId].contains { !($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+            [row.date, row.start, row.end, row.cellId].contains { !($0 ?? "").trimmedWhitespace.isEmpty }
         }
         var problems: [String] = []
         let visits = filled.enumerated().compactMap { index, row -> RotationInput.Visit? in
@@ -458,17 +458,17 @@ struct CellPagesController {
         let form = try req.content.decode(RubricForm.self)
         var errors = FieldErrors()
         func filled(_ rows: [RubricForm.Row]?) -> [RubricForm.Row] {
-            (rows ?? []).filter { ![$0.key, $0.title, $0.points].allSatisfy { ($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty } }
+            (rows ?? []).filter { ![$0.key, $0.title, $0.points].allSatisfy { ($0 ?? "").trimmedWhitespace.isEmpty } }
         }
         func number(_ text: String?) -> Decimal {
-            guard let value = VietnameseNumber.parse((text ?? "").trimmingCharacters(in: .whitespaces)) else {
+            guard let value = VietnameseNumber.parse((text ?? "").trimmedWhitespace) else {
                 errors["rubric"] = "Điểm “\(text ?? "")” không phải là số."
                 return .nan
             }
             return value
         }
         func key(_ row: RubricForm.Row) -> String {
-            let typed = (row.key ?? "").trimmingCharacters(in: .whitespaces)
+            let typed = (row.key ?? "").trimmedWhitespace
             return typed.isEmpty ? VietnameseText.folded(row.title ?? "").replacingOccurrences(of: " ", with: "_") : typed
         }
         let rubric = MeetingRubric(

@@ -223,11 +223,11 @@ enum CellService {
         var fields: [String: String] = [:]
         let kind = CellMeetingKind(rawValue: input.kind ?? CellMeetingKind.regular.rawValue)
         if kind == nil { fields["kind"] = "Loại buổi sinh hoạt phải là “thuong_ky” (thường kỳ) hoặc “bat_thuong” (bất thường)." }
-        let dateText = (input.date ?? "").trimmingCharacters(in: .whitespaces)
+        let dateText = (input.date ?? "").trimmedWhitespace
         let date = LocalDate(iso: dateText) ?? LocalDate(vietnamese: dateText)
         if date == nil { fields["date"] = dateText.isEmpty ? "Cần ghi ngày sinh hoạt." : "Ngày “\(dateText)” không hợp lệ (dạng dd/mm/yyyy)." }
-        let start = LocalTime(string: (input.start ?? "").trimmingCharacters(in: .whitespaces))
-        let end = LocalTime(string: (input.end ?? "").trimmingCharacters(in: .whitespaces))
+        let start = LocalTime(string: (input.start ?? "").trimmedWhitespace)
+        let end = LocalTime(string: (input.end ?? "").trimmedWhitespace)
         if start == nil { fields["start"] = "Giờ bắt đầu không hợp lệ (dạng 07:30)." }
         if end == nil { fields["end"] = "Giờ kết thúc không hợp lệ (dạng 10:30)." }
         if let start, let end, end <= start { fields["end"] = "Giờ kết thúc phải sau giờ bắt đầu." }

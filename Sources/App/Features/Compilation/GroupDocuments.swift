@@ -11,7 +11,7 @@ enum GroupDocuments {
     static func place(of commune: Commune) -> String {
         var name = commune.name
         if let bracket = name.firstIndex(of: "(") { name = String(name[..<bracket]) }
-        name = name.trimmingCharacters(in: .whitespaces)
+        name = name.trimmedWhitespace
         for prefix in ["Xã ", "xã ", "Phường ", "Thị trấn "] where name.hasPrefix(prefix) {
             name = String(name.dropFirst(prefix.count))
         }
@@ -67,7 +67,7 @@ enum GroupDocuments {
         body.append(.heading("KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT, KIẾN NGHỊ", level: 1, numbered: numbered))
         body.append(contentsOf: difficultyLines(view))
         body.append(.heading("NHẬN XÉT, ĐÁNH GIÁ CHUNG", level: 1, numbered: numbered))
-        let summary = view.groupWeek.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = view.groupWeek.summary.trimmedWhitespaceAndNewlines
         for paragraph in (summary.isEmpty ? ["(Đầu mối chưa ghi nhận xét.)"] : summary.components(separatedBy: "\n")) where !paragraph.isEmpty {
             body.append(.text(paragraph))
         }
@@ -171,7 +171,7 @@ enum GroupDocuments {
         if !late.isEmpty { status += "; muộn: \(late.joined(separator: ", "))" }
         if !missing.isEmpty { status += "; chưa nộp: \(missing.joined(separator: ", "))" }
         body.append(.text(status + "."))
-        let summary = view.groupWeek.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = view.groupWeek.summary.trimmedWhitespaceAndNewlines
         if !summary.isEmpty { body.append(.text("Nhận xét của đầu mối: " + summary.replacingOccurrences(of: "\n", with: " "))) }
 
         body.append(.heading("Số liệu thay đổi trong tuần", level: 2, numbered: false))

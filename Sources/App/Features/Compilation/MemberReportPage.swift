@@ -68,7 +68,7 @@ enum MemberReportPage {
                 guard let target = byID[figure.targetId] else { return nil }
                 let value = TargetProgressQuery.display(figure.value, kind: target.valueKind)
                 return Row(label: "\(target.code) \(target.name)", value: "\(value) \(target.valueKind == .yesNo ? "" : target.unitOfMeasure)"
-                    .trimmingCharacters(in: .whitespaces),
+                    .trimmedWhitespace,
                            detail: figure.unusualJump == true ? "Tăng bất thường, đã xác nhận" : nil)
             }
         }

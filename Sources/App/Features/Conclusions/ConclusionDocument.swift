@@ -40,7 +40,7 @@ enum ConclusionDocument {
         let opening = meeting.map { "Ngày \($0.date.vietnamese), \(issuer.concluder)" }
             ?? issuer.concluder.prefix(1).uppercased() + issuer.concluder.dropFirst()
         body.append(.text("\(opening) chủ trì cuộc họp \(meetingName) \(weekName) (từ \(week.start.dayMonth) đến \(week.end.vietnamese)). Sau khi nghe báo cáo kết quả thực hiện nhiệm vụ trong tuần và ý kiến của các đại biểu dự họp, \(issuer.concluder) kết luận như sau:"))
-        let paragraphs = conclusion.text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let paragraphs = conclusion.text.components(separatedBy: "\n").map { $0.trimmedWhitespace }.filter { !$0.isEmpty }
         if !paragraphs.isEmpty {
             body.append(.heading("KẾT LUẬN CHUNG", level: 1))
             for paragraph in paragraphs { body.append(.text(paragraph)) }

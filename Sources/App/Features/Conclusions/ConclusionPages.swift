@@ -199,7 +199,7 @@ enum BriefingConclusionsSection {
         let conclusion = record.conclusion
         return View(
             weekID: week.id.description, recorded: conclusion != nil,
-            paragraphs: (conclusion?.text ?? "").components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            paragraphs: (conclusion?.text ?? "").components(separatedBy: "\n").map { $0.trimmedWhitespace }.filter { !$0.isEmpty },
             recordedLine: recordedLine,
             meetingTitle: conclusion.flatMap { c in meetings.first { $0.slotKey == c.meetingKey }?.title },
             tasks: BriefingTaskRow.rows(record.tasks, names: names, calendar: calendar, now: now),
@@ -268,8 +268,8 @@ struct BriefingConclusionsPageController {
         var rowOf: [Int] = []
         var tasks: [ConclusionService.TaskInput] = []
         for (index, row) in (form.tasks ?? []).enumerated() {
-            let assignee = (row.assignee ?? "").trimmingCharacters(in: .whitespaces)
-            let blank = [row.content, row.dueOn, row.id].allSatisfy { ($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } && assignee.isEmpty
+            let assignee = (row.assignee ?? "").trimmedWhitespace
+            let blank = [row.content, row.dueOn, row.id].allSatisfy { ($0 ?? "").trimmedWhitespaceAndNewlines.isEmpty } && assignee.isEmpty
             if blank { continue }
             rowOf.append(index)
             tasks.append(.init(id: row.id, content: row.content ?? "",

@@ -70,14 +70,14 @@ enum ConclusionService {
 
         // Check everything before writing anything.
         var problems: [String: String] = [:]
-        let text = VietnameseText.nfc(input.text).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = VietnameseText.nfc(input.text).trimmedWhitespaceAndNewlines
         if text.count > BriefingTaskRules.maxConclusionsLength {
             problems["text"] = "Quá dài (tối đa \(BriefingTaskRules.maxConclusionsLength) ký tự)."
         }
         if text.isEmpty && input.tasks.isEmpty {
             problems["text"] = "Ghi nội dung kết luận hoặc ít nhất một việc được giao."
         }
-        let meetingKey = input.meetingKey.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let meetingKey = input.meetingKey.map { $0.trimmedWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
         if let meetingKey, !meetings.contains(where: { $0.slotKey == meetingKey }) {
             problems["meeting"] = "Tuần này không có cuộc họp “\(meetingKey)”."
         }
@@ -95,7 +95,7 @@ enum ConclusionService {
         for (index, task) in input.tasks.enumerated() {
             let key = "tasks.\(index)"
             var id: UUID?
-            if let rawID = task.id?.trimmingCharacters(in: .whitespaces), !rawID.isEmpty {
+            if let rawID = task.id?.trimmedWhitespace, !rawID.isEmpty {
                 if let parsed = UUID(uuidString: rawID), existingByID[parsed] != nil, !seenIDs.contains(parsed) {
                     id = parsed
                     seenIDs.insert(parsed)
@@ -135,7 +135,7 @@ enum ConclusionService {
                 }
             }
             if let assignee = BriefingTaskRules.assignee(of: draft), let due = draft.dueOn {
-                checked.append(Checked(id: id, content: draft.content.trimmingCharacters(in: .whitespacesAndNewlines),
+                checked.append(Checked(id: id, content: draft.content.trimmedWhitespaceAndNewlines,
                                        assignee: assignee, dueOn: due))
             }
         }
@@ -227,7 +227,7 @@ enum ConclusionService {
         guard let state = rawState.flatMap(BriefingTaskState.init(rawValue:)) else {
             throw AppError.invalid([key + "state": "Chọn một trong: open, done, in_progress, not_done."])
         }
-        let report = VietnameseText.nfc(rawReport ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let report = VietnameseText.nfc(rawReport ?? "").trimmedWhitespaceAndNewlines
         for (field, message) in BriefingTaskRules.reportProblems(state: state, report: report) { problems[key + field] = message }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         guard state != task.state || report != task.report else { return task }
@@ -247,12 +247,12 @@ enum ConclusionService {
 
     /// `yyyy-MM-dd` or `dd/mm/yyyy`.
     static func day(_ text: String) -> LocalDate? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespaceAndNewlines
         return LocalDate(iso: trimmed) ?? LocalDate(vietnamese: trimmed)
     }
 
     static func blankToNil(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let text = text?.trimmedWhitespace, !text.isEmpty else { return nil }
         return text
     }
 }

@@ -343,8 +343,8 @@ struct LedgerPagesController {
             try await Person.query(on: req.db).filter(\.$id == id).filter(\.$communeID == user.communeID).first()
         } ?? nil
         if person == nil { errors["personId"] = req.t("err_unknown_person") }
-        let from = LocalDate(vietnamese: (form.from ?? "").trimmingCharacters(in: .whitespaces))
-        let to = LocalDate(vietnamese: (form.to ?? "").trimmingCharacters(in: .whitespaces))
+        let from = LocalDate(vietnamese: (form.from ?? "").trimmedWhitespace)
+        let to = LocalDate(vietnamese: (form.to ?? "").trimmedWhitespace)
         if from == nil { errors["from"] = req.t("err_date") }
         if to == nil { errors["to"] = req.t("err_date") }
         if let from, let to, to < from { errors["to"] = req.t("err_end_before_start") }

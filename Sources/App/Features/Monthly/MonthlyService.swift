@@ -288,7 +288,7 @@ enum MonthlyService {
             }
             func parse(_ text: String?, _ label: String) -> Decimal?? {
                 guard let text else { return .none }              // not sent: unchanged
-                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                let trimmed = text.trimmedWhitespace
                 if trimmed.isEmpty { return .some(nil) }          // blank: cleared
                 guard let value = VietnameseNumber.parse(trimmed) else {
                     fields["figures.\(figure.targetId)"] = "\(content.figures[index].code): \(label) “\(trimmed)” không phải là số."

@@ -141,7 +141,7 @@ struct AdminPagesController {
 
     func people(_ req: Request) async throws -> Response {
         let user = try req.authorize(.manageOrganisation)
-        let query = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let query = (req.query[String.self, at: "q"] ?? "").trimmedWhitespace
         var people = try await OrganisationQueries.people(communeID: user.communeID, on: req.db)
         if !query.isEmpty {
             let needle = VietnameseText.folded(query)
@@ -390,7 +390,7 @@ struct AdminPagesController {
             try await OrganisationService.find(Room.self, $0, communeField: \.$communeID, communeID: user.communeID, on: req.db)
         }
         let form = try req.content.decode(RoomForm.self)
-        let capacityText = (form.capacity ?? "").trimmingCharacters(in: .whitespaces)
+        let capacityText = (form.capacity ?? "").trimmedWhitespace
         let capacity = VietnameseNumber.parse(capacityText).flatMap { value -> Int? in
             let whole = NSDecimalNumber(decimal: value).intValue
             return Decimal(whole) == value ? whole : nil
@@ -456,12 +456,12 @@ struct AdminPagesController {
         var meetingRule: MeetingRuleDTO? {
             switch ruleKind {
             case "day":
-                var dto = MeetingRuleDTO(dayOfMonth: Int((ruleDay ?? "").trimmingCharacters(in: .whitespaces)) ?? 0)
-                dto.start = (ruleStart ?? "").trimmingCharacters(in: .whitespaces); dto.end = (ruleEnd ?? "").trimmingCharacters(in: .whitespaces)
+                var dto = MeetingRuleDTO(dayOfMonth: Int((ruleDay ?? "").trimmedWhitespace) ?? 0)
+                dto.start = (ruleStart ?? "").trimmedWhitespace; dto.end = (ruleEnd ?? "").trimmedWhitespace
                 return dto
             case "weekday":
                 var dto = MeetingRuleDTO(ordinal: Int(ruleOrdinal ?? "") ?? 0, weekday: ruleWeekday ?? "")
-                dto.start = (ruleStart ?? "").trimmingCharacters(in: .whitespaces); dto.end = (ruleEnd ?? "").trimmingCharacters(in: .whitespaces)
+                dto.start = (ruleStart ?? "").trimmedWhitespace; dto.end = (ruleEnd ?? "").trimmedWhitespace
                 return dto
             default:
                 return nil

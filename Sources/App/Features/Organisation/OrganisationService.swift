@@ -109,7 +109,7 @@ enum OrganisationService {
                            hash: (String) async throws -> String, on db: any Database) async throws -> Person {
         var failure = ValidationFailure()
         let fullName = input.fullName == nil && existing != nil ? existing!.fullName : cleanName(input.fullName, field: "fullName", into: &failure)
-        let username = (input.username ?? existing?.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let username = (input.username ?? existing?.username ?? "").trimmedWhitespace.lowercased()
         if username.isEmpty { failure.add("username", "err_required") }
         else if !isValidUsername(username) { failure.add("username", "err_username_format") }
         else {
@@ -136,13 +136,13 @@ enum OrganisationService {
         let position = input.position.map(VietnameseText.nfc) ?? existing?.position
         if let position, position.count > maxNameLength { failure.add("position", "err_too_long", argument: String(maxNameLength)) }
         func day(_ text: String?, current: String?, field: String) -> String? {
-            guard let text = text?.trimmingCharacters(in: .whitespaces) else { return current }
+            guard let text = text?.trimmedWhitespace else { return current }
             if text.isEmpty { return nil }
             guard let date = LocalDate(iso: text) ?? LocalDate(vietnamese: text) else { failure.add(field, "err_date"); return current }
             return date.iso
         }
         var phoneValue = existing?.phone
-        if let text = input.phone?.trimmingCharacters(in: .whitespaces) {
+        if let text = input.phone?.trimmedWhitespace {
             if text.isEmpty { phoneValue = nil }
             else if let normalised = StaffListImport.normalisedPhone(text) { phoneValue = normalised }
             else { failure.add("phone", "err_phone") }
@@ -302,7 +302,7 @@ enum OrganisationService {
         if ScheduleResource.Kind(rawValue: kind) == nil { failure.add("kind", "err_resource_kind") }
         func hours(_ raw: String?, current: String?, field: String) -> String? {
             guard let raw else { return current }
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmedWhitespace
             if trimmed.isEmpty { return nil }
             guard let time = LocalTime(string: trimmed) else { failure.add(field, "err_time"); return current }
             return time.text

@@ -135,13 +135,13 @@ struct SettingsPageController {
         let form = try req.content.decode(Form.self)
         var failure = ValidationFailure()
         let name = OrganisationService.cleanName(form.name, into: &failure)
-        let zoneID = (form.timeZone ?? "").trimmingCharacters(in: .whitespaces)
+        let zoneID = (form.timeZone ?? "").trimmedWhitespace
         if TimeZone(identifier: zoneID) == nil { failure.add("timeZone", "err_time_zone") }
         let start = Self.weekday(form.weekStartDay)
         if start == nil { failure.add("weekStartDay", "err_weekday") }
         func deadline(_ day: String?, _ time: String?, _ field: String) -> WeeklyDeadlineRule? {
             guard let weekday = Self.weekday(day) else { failure.add(field, "err_weekday"); return nil }
-            guard let time = LocalTime(string: (time ?? "").trimmingCharacters(in: .whitespaces)) else { failure.add(field, "err_time"); return nil }
+            guard let time = LocalTime(string: (time ?? "").trimmedWhitespace) else { failure.add(field, "err_time"); return nil }
             return WeeklyDeadlineRule(weekday: weekday, time: time)
         }
         let weekly = deadline(form.weeklyWeekday, form.weeklyTime, "weeklyTime")
@@ -154,13 +154,13 @@ struct SettingsPageController {
             let title = VietnameseText.nfc(slot.title)
             if title.isEmpty { failure.add(field, "err_required"); continue }
             guard let weekday = Self.weekday(slot.weekday) else { failure.add(field, "err_weekday"); continue }
-            guard let from = LocalTime(string: slot.start.trimmingCharacters(in: .whitespaces)),
-                  let to = LocalTime(string: slot.end.trimmingCharacters(in: .whitespaces)) else { failure.add(field, "err_time"); continue }
+            guard let from = LocalTime(string: slot.start.trimmedWhitespace),
+                  let to = LocalTime(string: slot.end.trimmedWhitespace) else { failure.add(field, "err_time"); continue }
             if to <= from { failure.add(field, "err_end_before_start"); continue }
             slots.append(MeetingSlot(key: slot.key, title: title, weekday: weekday, start: from, end: to))
         }
         func day(_ text: String?, _ field: String) -> Int? {
-            guard let value = Int((text ?? "").trimmingCharacters(in: .whitespaces)), (1...28).contains(value) else {
+            guard let value = Int((text ?? "").trimmedWhitespace), (1...28).contains(value) else {
                 failure.add(field, "err_day_of_month"); return nil
             }
             return value
@@ -171,7 +171,7 @@ struct SettingsPageController {
         if periodRule == nil { failure.add("monthlyPeriodRule", "err_period_rule") }
         let reporters: MonthlyReporters? = form.monthlyReporters.map { MonthlyReporters(rawValue: $0) } ?? .some(current.monthlyReporters)
         if reporters == nil { failure.add("monthlyReporters", "err_monthly_reporters") }
-        let inUseText = (form.inUseSince ?? "").trimmingCharacters(in: .whitespaces)
+        let inUseText = (form.inUseSince ?? "").trimmedWhitespace
         let inUseSince = inUseText.isEmpty ? nil : LocalDate(vietnamese: inUseText) ?? LocalDate(iso: inUseText)
         if !inUseText.isEmpty && inUseSince == nil { failure.add("inUseSince", "err_date") }
         let partyParent = CommuneSettingsService.letterheadLine(form.partyParentBody, field: "partyParentBody", into: &failure)

@@ -59,7 +59,7 @@ enum ReminderSettingsService {
     }
 
     static func saveChannels(_ input: ChannelsDTO, personID: UUID, on db: any Database) async throws -> ChannelsDTO {
-        let address = (input.emailAddress ?? "").trimmingCharacters(in: .whitespaces)
+        let address = (input.emailAddress ?? "").trimmedWhitespace
         if input.email, !isEmailAddress(address) {
             throw AppError.invalid(["emailAddress": "Địa chỉ e-mail không hợp lệ (ví dụ đúng: ten@sonkim2.gov.vn)."])
         }
@@ -102,7 +102,7 @@ enum ReminderSettingsService {
         let integration = try await integration(communeID: communeID, on: db)
         let before = webhook(integration)
         var fields: [String: String] = [:]
-        let url = (input.url ?? integration.webhookURL ?? "").trimmingCharacters(in: .whitespaces)
+        let url = (input.url ?? integration.webhookURL ?? "").trimmedWhitespace
         if !url.isEmpty {
             let parsed = URLComponents(string: url)
             if !(parsed?.scheme == "https" || parsed?.scheme == "http") || (parsed?.host ?? "").isEmpty {
@@ -329,11 +329,11 @@ struct ReminderSettingsPages {
         var leads: [String] = []
         var errors = FieldErrors()
         if form.dayBefore == "true" {
-            if let time = LocalTime(string: (form.dayBeforeTime ?? "").trimmingCharacters(in: .whitespaces)) { leads.append("d-1@\(time.text)") }
+            if let time = LocalTime(string: (form.dayBeforeTime ?? "").trimmedWhitespace) { leads.append("d-1@\(time.text)") }
             else { errors["leads"] = "Giờ nhắc hôm trước không hợp lệ (dạng 15:00)." }
         }
         for (on, text) in [(form.before == "true", form.beforeMinutes), (!(form.extraMinutes ?? "").isEmpty, form.extraMinutes)] where on {
-            if let minutes = Int((text ?? "").trimmingCharacters(in: .whitespaces)) { leads.append("t-\(minutes)") }
+            if let minutes = Int((text ?? "").trimmedWhitespace) { leads.append("t-\(minutes)") }
             else { errors["leads"] = "Số phút nhắc trước hạn phải là số nguyên." }
         }
         var newSecret: String?

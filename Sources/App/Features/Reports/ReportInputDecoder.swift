@@ -92,7 +92,7 @@ private struct Flag: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let typed = try? container.decode(String.self) {
-            switch typed.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch typed.trimmedWhitespace.lowercased() {
             case "on", "true", "1", "yes": isSet = true
             case "", "off", "false", "0", "no": isSet = false
             default:

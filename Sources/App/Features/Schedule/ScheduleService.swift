@@ -179,7 +179,7 @@ enum ScheduleService {
     static func rowText(_ item: ScheduleItemDTO, names: [UUID: String]) -> RowText {
         func name(_ id: UUID?) -> String? { id.flatMap { names[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
         func orDash(_ parts: [String?]) -> String {
-            let text = parts.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ", ")
+            let text = parts.compactMap { $0?.trimmedWhitespace }.filter { !$0.isEmpty }.joined(separator: ", ")
             return text.isEmpty ? "—" : text
         }
         let owner = name(item.ownerId)
@@ -248,12 +248,12 @@ enum ScheduleService {
     static func validate(_ input: ItemInput, existing: ScheduleItemDTO?, week: ReportWeek, communeID: UUID,
                          on db: any Database) async throws -> (ScheduleItemDTO, [String: String]) {
         var problems: [String: String] = [:]
-        let dateText = (input.date ?? existing?.date ?? "").trimmingCharacters(in: .whitespaces)
+        let dateText = (input.date ?? existing?.date ?? "").trimmedWhitespace
         let date = LocalDate(iso: dateText) ?? LocalDate(vietnamese: dateText)
         if date == nil { problems["date"] = "Ngày theo dạng yyyy-MM-dd hoặc dd/mm/yyyy." }
         else if !week.contains(date!) { problems["date"] = "Ngày phải trong tuần \(week.start.vietnamese) – \(week.end.vietnamese)." }
-        let start = LocalTime(string: (input.start ?? existing?.start ?? "").trimmingCharacters(in: .whitespaces))
-        let end = LocalTime(string: (input.end ?? existing?.end ?? "").trimmingCharacters(in: .whitespaces))
+        let start = LocalTime(string: (input.start ?? existing?.start ?? "").trimmedWhitespace)
+        let end = LocalTime(string: (input.end ?? existing?.end ?? "").trimmedWhitespace)
         if start == nil { problems["start"] = "Giờ bắt đầu theo dạng HH:mm." }
         if end == nil { problems["end"] = "Giờ kết thúc theo dạng HH:mm." }
         if let start, let end, end <= start { problems["end"] = "Giờ kết thúc phải sau giờ bắt đầu." }

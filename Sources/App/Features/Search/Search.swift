@@ -143,7 +143,7 @@ enum SearchService {
     }
 
     static func query(_ req: Request) throws -> String {
-        let raw = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let raw = (req.query[String.self, at: "q"] ?? "").trimmedWhitespaceAndNewlines
         guard raw.count <= maxQueryLength else {
             throw AppError.invalid(["q": "Từ khóa tìm kiếm không quá \(maxQueryLength) ký tự."])
         }

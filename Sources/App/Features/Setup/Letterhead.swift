@@ -50,7 +50,7 @@ enum Letterhead {
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = text?.trimmedWhitespaceAndNewlines, !text.isEmpty else { return nil }
         return text
     }
 }

@@ -56,12 +56,12 @@ enum SetupChecklist {
         let supervisors = cellIDs.isEmpty ? [] : try await CellSupervisor.query(on: db).filter(\.$cellID ~~ cellIDs).all()
 
         var items: [Item] = []
-        let name = commune.name.trimmingCharacters(in: .whitespaces)
+        let name = commune.name.trimmedWhitespace
         items.append(Item(key: "commune_name", title: t("setup_commune_name"),
                           done: !name.isEmpty && !placeholderNames.contains(VietnameseText.folded(name)), url: SiteRoute.admin(.settings).path,
                           detail: t("setup_commune_name_detail", name)))
         let missingParents = [(commune.partyParentBody, "setup_party_parent"), (commune.stateParentBody, "setup_state_parent")]
-            .filter { ($0.0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty }.map { t($0.1) }
+            .filter { ($0.0 ?? "").trimmedWhitespace.isEmpty }.map { t($0.1) }
         items.append(Item(key: "letterhead", title: t("setup_letterhead"), done: missingParents.isEmpty, url: SiteRoute.admin(.settings).path(fragment: "letterhead"),
                           detail: missingParents.isEmpty ? nil : t("setup_missing", missingParents.joined(separator: ", "))))
         items.append(Item(key: "in_use_since", title: t("setup_in_use_since"), done: calendar.settings.inUseSince != nil,

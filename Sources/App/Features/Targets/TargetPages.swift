@@ -286,7 +286,7 @@ struct TargetPagesController {
         let user = try req.authorize(.manageTargets(groupID: nil))
         let upload = try req.content.decode(Upload.self)
         var errors = FieldErrors()
-        let yearText = (upload.year ?? "").trimmingCharacters(in: .whitespaces)
+        let yearText = (upload.year ?? "").trimmedWhitespace
         let year = Int(yearText)
         if !yearText.isEmpty && (year.map { !TargetService.years.contains($0) } ?? true) { errors["year"] = req.t("err_target_year") }
         let (group, groupOK) = try await defaultGroup(upload.groupId, user: user, on: req.db)

@@ -300,7 +300,7 @@ enum TargetService {
         // Year
         var year = existing?.year
         if let raw = input.year {
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmedWhitespace
             if trimmed.isEmpty { failure.add("year", "err_required"); year = nil }
             else if let value = Int(trimmed), years.contains(value) { year = value }
             else { failure.add("year", "err_target_year"); year = nil }
@@ -311,7 +311,7 @@ enum TargetService {
         // Group: must be one of the commune's; the actor must manage it.
         var groupID = existing?.groupID
         if let raw = input.groupID {
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmedWhitespace
             if trimmed.isEmpty { failure.add("groupId", "err_required"); groupID = nil }
             else if let id = UUID(uuidString: trimmed),
                     try await ReportGroup.query(on: db).filter(\.$id == id).filter(\.$communeID == communeID).count() == 1 {
@@ -350,14 +350,14 @@ enum TargetService {
         // Kind and rule
         var kind = existing?.valueKind
         if let raw = input.valueKind {
-            kind = TargetValueKind(rawValue: raw.trimmingCharacters(in: .whitespaces))
+            kind = TargetValueKind(rawValue: raw.trimmedWhitespace)
             if kind == nil { failure.add("valueKind", raw.isEmpty ? "err_required" : "err_target_kind") }
         } else if existing == nil {
             failure.add("valueKind", "err_required")
         }
         var rule = existing?.yearToDateRule
-        if let raw = input.yearToDateRule, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-            rule = YearToDateRule(rawValue: raw.trimmingCharacters(in: .whitespaces))
+        if let raw = input.yearToDateRule, !raw.trimmedWhitespace.isEmpty {
+            rule = YearToDateRule(rawValue: raw.trimmedWhitespace)
             if rule == nil { failure.add("yearToDateRule", "err_target_rule") }
         } else if rule == nil, let kind {
             rule = defaultRule(for: kind)
@@ -371,7 +371,7 @@ enum TargetService {
         case .clear:
             planned = nil
         case .set(let raw):
-            let text = raw.trimmingCharacters(in: .whitespaces)
+            let text = raw.trimmedWhitespace
             if text.isEmpty {
                 planned = nil
             } else if kind == .yesNo {
@@ -418,7 +418,7 @@ enum TargetService {
         case .keep: return current
         case .clear: return nil
         case .set(let raw):
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmedWhitespace
             if trimmed.isEmpty { return nil }
             if let id = UUID(uuidString: trimmed),
                try await M.query(on: db).filter(\._$id == id).filter(communeField == communeID).count() == 1 {

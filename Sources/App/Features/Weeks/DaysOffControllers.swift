@@ -275,12 +275,12 @@ struct DaysOffPageController {
         let form = try req.content.decode(Form.self)
         // Blank rows are the spare lines of the form; a row with a date or a name is a day.
         let rows = (form.rows ?? []).filter {
-            !($0.date ?? "").trimmingCharacters(in: .whitespaces).isEmpty || !($0.name ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+            !($0.date ?? "").trimmedWhitespace.isEmpty || !($0.name ?? "").trimmedWhitespace.isEmpty
         }
         var errors = FieldErrors()
         var days: [DayOff] = []
         for (index, row) in rows.enumerated() {
-            let text = (row.date ?? "").trimmingCharacters(in: .whitespaces)
+            let text = (row.date ?? "").trimmedWhitespace
             guard let date = LocalDate(vietnamese: text) ?? LocalDate(iso: text) else {
                 errors["row\(index)"] = req.t("err_date"); continue
             }

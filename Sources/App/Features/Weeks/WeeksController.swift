@@ -196,11 +196,11 @@ struct WeekPageController {
         var errors = FieldErrors()
         let calendar = user.calendar
         if !calendar.settings.meetingSlots.contains(where: { $0.key == form.slot }) { errors["slot"] = req.t("err_required") }
-        let date = LocalDate(vietnamese: form.date.trimmingCharacters(in: .whitespaces))
+        let date = LocalDate(vietnamese: form.date.trimmedWhitespace)
         if date == nil { errors["date"] = req.t("err_date") }
-        let start = LocalTime(string: form.start.trimmingCharacters(in: .whitespaces))
+        let start = LocalTime(string: form.start.trimmedWhitespace)
         if start == nil { errors["start"] = req.t("err_time") }
-        let end = LocalTime(string: form.end.trimmingCharacters(in: .whitespaces))
+        let end = LocalTime(string: form.end.trimmedWhitespace)
         if end == nil { errors["end"] = req.t("err_time") }
         let reason = VietnameseText.nfc(form.reason)
         if reason.isEmpty { errors["reason"] = req.t("err_required") }
