@@ -25,43 +25,27 @@ struct PlainRow {
         var description: String { "The column \(column) does not hold a \(type)." }
     }
 
-    private func sqlite<T: SQLiteDataConvertible>(_ row: SQLiteRow, _ column: String, as type: T.Type) throws -> T {
-        guard let data = row.column(column), let value = T(sqliteData: data) else { throw Unreadable(column: column, type: "\(T.self)") }
-        return value
-    }
-
-    func string(_ column: String) throws -> String {
+    /// A value read as SQLite converts it to `T` (the conversion SQLiteKit's `Decoder` ends in,
+    /// without its run-time lookup), or as SQLKit decodes it.
+    private func value<T: SQLiteDataConvertible & Decodable>(_ column: String, as type: T.Type) throws -> T {
         switch storage {
-        case .sqlite(let row): return try sqlite(row, column, as: String.self)
-        case .sql(let row): return try row.decode(column: column, as: String.self)
+        case .sqlite(let row):
+            guard let data = row.column(column), let value = T(sqliteData: data) else { throw Unreadable(column: column, type: "\(T.self)") }
+            return value
+        case .sql(let row):
+            return try row.decode(column: column, as: T.self)
         }
     }
 
-    func int(_ column: String) throws -> Int {
-        switch storage {
-        case .sqlite(let row): return try sqlite(row, column, as: Int.self)
-        case .sql(let row): return try row.decode(column: column, as: Int.self)
-        }
-    }
-
-    func date(_ column: String) throws -> Date {
-        switch storage {
-        case .sqlite(let row): return try sqlite(row, column, as: Date.self)
-        case .sql(let row): return try row.decode(column: column, as: Date.self)
-        }
-    }
-
-    func bool(_ column: String) throws -> Bool {
-        switch storage {
-        case .sqlite(let row): return try sqlite(row, column, as: Bool.self)
-        case .sql(let row): return try row.decode(column: column, as: Bool.self)
-        }
-    }
+    func string(_ column: String) throws -> String { try value(column, as: String.self) }
+    func int(_ column: String) throws -> Int { try value(column, as: Int.self) }
+    func date(_ column: String) throws -> Date { try value(column, as: Date.self) }
+    func bool(_ column: String) throws -> Bool { try value(column, as: Bool.self) }
 
     /// An id column (see `SQLAccess.id`); nil when it is not a UUID.
     func id(_ column: String) throws -> UUID? {
         switch storage {
-        case .sqlite(let row): return SQLAccess.uuid(try sqlite(row, column, as: String.self))
+        case .sqlite: return SQLAccess.uuid(try string(column))
         case .sql(let row): return try SQLAccess.id(row, column)
         }
     }
@@ -69,9 +53,7 @@ struct PlainRow {
     /// An id column as `UUID.uuidString` text (see `SQLAccess.idText`).
     func idText(_ column: String) throws -> String {
         switch storage {
-        case .sqlite(let row):
-            let text = try sqlite(row, column, as: String.self)
-            return text.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }) ? text.uppercased() : text
+        case .sqlite: return SQLAccess.idText(try string(column))
         case .sql(let row): return try SQLAccess.idText(row, column)
         }
     }

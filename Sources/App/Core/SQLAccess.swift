@@ -20,10 +20,13 @@ enum SQLAccess {
     /// read compares strings instead of parsing thousands of UUIDs (Foundation parses them with
     /// `sscanf`); PostgreSQL's native `uuid` is decoded and formatted.
     static func idText(_ row: any SQLRow, _ column: String) throws -> String {
-        if let text = try? row.decode(column: column, as: String.self) {
-            return text.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }) ? text.uppercased() : text
-        }
+        if let text = try? row.decode(column: column, as: String.self) { return idText(text) }
         return try row.decode(column: column, as: UUID.self).uuidString
+    }
+
+    /// Stored id text as `UUID.uuidString` spells it (upper case).
+    static func idText(_ text: String) -> String {
+        text.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }) ? text.uppercased() : text
     }
 
     /// An id column as a UUID (SQLite's text parsed by `uuid(_:)`, PostgreSQL's native uuid as is).
