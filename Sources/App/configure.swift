@@ -28,9 +28,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         // SQLiteKit's "in-memory" database is a file in the temporary folder that nothing deletes
         // (SQLiteNIO is built without the shared cache it would need): 0.6 MB left behind per test
         // app, gigabytes after a few runs of the suite. The app owns that file instead.
+        // Registered before the database, so that it runs after the connections are closed
+        // (the application shuts its handlers down in reverse order).
         let scratch = ScratchDatabaseFile()
-        app.databases.use(SQLiteTuning.configuration(.file(scratch.path)), as: .sqlite)
         app.lifecycle.use(scratch)
+        app.databases.use(SQLiteTuning.configuration(.file(scratch.path)), as: .sqlite)
     case .sqliteFile(let path):
         // Every connection waits for the lock (busy_timeout) and syncs every commit
         // (synchronous=FULL); transactions take the write lock up front (`SQLiteTuning`).

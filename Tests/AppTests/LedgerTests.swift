@@ -79,6 +79,35 @@ struct LedgerTests {
         }
     }
 
+    @Test("Weeks asked for apart: a submission of a week between them counts nowhere; tallies agree with the rows")
+    func weeksApartAndTallies() async throws {
+        try await withTestApp(at: letterWednesday) { t in
+            let token = try await t.token(TestApp.Demo.reporter)
+            for week in ["2021-W30", "2021-W31", "2021-W33"] {
+                #expect(try await t.api(.POST, "/api/v1/reports/\(week)/submit", token: token).status == .ok)
+            }
+            let reporter = try await t.person(TestApp.Demo.reporter)
+            let calendar = try #require(try await Commune.query(on: t.db).first()).calendar
+            let people = try await LedgerService.obligated(communeID: reporter.communeID, on: t.db)
+            let year = LedgerService.weeks(ofYear: 2021, calendar: calendar, now: letterWednesday)
+            // Weeks 29 and 32 only: the range read between them also meets weeks 30 and 31.
+            let apart = year.filter { [29, 32].contains($0.id.week) }
+            let rows = try await LedgerService.rows(for: people, weeks: apart, calendar: calendar, now: letterWednesday, on: t.db)
+            let mine = rows.filter { $0.obligated.personID == reporter.id }
+            #expect(mine.map(\.week.id.description) == ["2021-W29", "2021-W32"])
+            #expect(mine.allSatisfy { $0.entry.submittedAt == nil })
+            // The tallies count exactly what the rows say, person by person, over the whole year.
+            let yearRows = try await LedgerService.rows(for: people, weeks: year, calendar: calendar, now: letterWednesday, on: t.db)
+            let tallies = try await LedgerService.tallies(for: people, weeks: year, calendar: calendar, now: letterWednesday, on: t.db)
+            let byPerson = Dictionary(grouping: yearRows, by: \.obligated.personID)
+            #expect(tallies.count == people.count)
+            for person in people {
+                #expect(tallies[person.personID] == LedgerTally((byPerson[person.personID] ?? []).map(\.entry)))
+            }
+            #expect(tallies[reporter.id!]?.submitted == 3)
+        }
+    }
+
     @Test("Ledger pages render for those allowed and refuse others; the summary exports to .xlsx")
     func pages() async throws {
         try await withTestApp(at: Self.nextWednesday) { t in

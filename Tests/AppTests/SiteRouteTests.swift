@@ -161,6 +161,15 @@ struct SiteRouteTests {
         #expect(SiteRoute.schedule(Self.week).path(fragment: "a b#c") == "/schedule/2021-W33#a%20b%23c")
     }
 
+    @Test("Every ASCII character and a few others are encoded exactly as Foundation's encoder does")
+    func encodingMatchesFoundation() {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        for value in (1...127).map({ String(UnicodeScalar(UInt8($0))) }) + ["ý", "Đ", "😀", "a b", "2021-W33", ""] {
+            let encoded = value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+            #expect(SiteRoute.audit(kind: "k" + value).path == "/audit?kind=k" + encoded, "\(value.unicodeScalars.map(\.value))")
+        }
+    }
+
     /// What the samples are filled with: records of the demo commune, so that a page asked for
     /// one of them finds it.
     struct SampleIDs {

@@ -22,7 +22,7 @@ func withTestApp(at start: Date = letterWednesday, demo: Bool = true, sharedData
     app.clock = clock
     var scratchDatabase: String?
     var sqliteFile: String?
-    defer { if let sqliteFile { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqliteFile + suffix) } } }
+    defer { if let sqliteFile { ScratchDatabaseFile.remove(sqliteFile) } }
     do {
         let database: AppConfig.DatabaseChoice
         if let adminURL = ProcessInfo.processInfo.environment["GIAOBAN_TEST_POSTGRES_URL"], !adminURL.isEmpty {

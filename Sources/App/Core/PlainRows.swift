@@ -70,17 +70,16 @@ extension SQLAccess {
 }
 
 extension SQLiteTuning.TunedDatabase {
-    /// A statement's rows, read on the connection's thread and returned together. Logged as
+    /// A statement's rows, read by the thread-pool thread that runs it and returned together. Logged as
     /// SQLKit logs its statements (the query-plan tests read that log).
     func sqliteRows(_ query: any SQLExpression) async throws -> [SQLiteRow] {
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        let encoder = SQLiteDataEncoder()
-        let binds = try serializer.binds.map { try encoder.encode($0) }
-        let sql = serializer.sql
+        let (sql, values) = serialize(query)
         if let level = queryLogLevel {
-            logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string($0.description) })])
+            logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(values.map { .string("\($0)") })])
         }
+        // The driver is configured with SQLiteKit's default encoder, so the values bind as they would through SQLKit.
+        let encoder = SQLiteDataEncoder()
+        let binds = try values.map { try encoder.encode($0) }
         return try await onPrepared { database in
             guard let sqlite = database as? any SQLiteDatabase else {
                 return database.eventLoop.makeFailedFuture(SQLAccess.NotSQL())

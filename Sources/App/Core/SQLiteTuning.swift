@@ -224,7 +224,10 @@ enum SQLiteTuning {
 struct ScratchDatabaseFile: LifecycleHandler {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("giaoban-scratch-\(UUID().uuidString).sqlite").path
 
-    func shutdownAsync(_ application: Application) async {
+    func shutdownAsync(_ application: Application) async { Self.remove(path) }
+
+    /// Removes a database file and whatever journal SQLite keeps beside it.
+    static func remove(_ path: String) {
         for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }

@@ -522,6 +522,7 @@ enum SiteRoute: Hashable, Sendable {
         return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
+    /// `unreserved`, byte by byte (the two must list the same characters).
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),

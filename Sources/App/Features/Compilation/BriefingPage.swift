@@ -95,14 +95,14 @@ struct BriefingPageController {
             missing: headline.missing.map { .init(name: $0.name, detail: nil) })
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)
         let weekMeetings = calendar.meetings(for: week, moves: moves)
-        let meetings = weekMeetings.map {
+        let meetingRows = weekMeetings.map {
             MeetingRow(title: $0.title, day: "\($0.date.weekday.vietnameseName) \($0.date.vietnamese)", time: "\($0.start.text) – \($0.end.text)", moved: $0.moved)
         }
         let previous = calendar.week(containing: week.start.adding(days: -1)).id
         let next = calendar.week(containing: week.end.adding(days: 1)).id
         var view = View(weekID: week.id.description, title: week.title,
                         previousID: previous.description, nextID: next.description,
-                        headline: headlineView, meetings: meetings, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing),
+                        headline: headlineView, meetings: meetingRows, groups: cards, canMove: AccessPolicy.allows(user.actor, .moveBriefing),
                         slots: calendar.settings.meetingSlots.enumerated().map { Choice(value: $0.element.key, label: $0.element.title, selected: $0.offset == 0) },
                         moveDate: week.end.adding(days: 3).vietnamese,
                         previousHref: SiteRoute.briefing(previous).path, nextHref: SiteRoute.briefing(next).path,

@@ -97,11 +97,12 @@ enum LedgerService {
         try await walk(people, weeks: weeks, calendar: calendar, now: now, on: db) { person, _, _, entry in
             tallies[person].add(entry)
         }
-        return Dictionary(uniqueKeysWithValues: zip(people.map(\.personID), tallies))
+        return Dictionary(zip(people.map(\.personID), tallies), uniquingKeysWith: { first, _ in first })
     }
 
     /// Every owed (person, week) of `people` × `weeks` with its ledger entry, week by week and in
-    /// the order of `people` within a week; `visit` gets the person's index in `people`.
+    /// the order of `people` within a week; `visit` gets the person's index in `people`. People
+    /// and weeks are each listed once (as `obligated` and `weeks(of…)` give them).
     private static func walk(_ people: [Obligated], weeks: [ReportWeek], calendar: CommuneCalendar, now: Date, on db: any Database,
                              _ visit: (_ person: Int, _ week: ReportWeek, _ due: Date, _ entry: LedgerEntry) -> Void) async throws {
         guard !people.isEmpty, !weeks.isEmpty else { return }
@@ -115,13 +116,13 @@ enum LedgerService {
             WHERE person_id IN (\(list: personIDs)) AND week_id >= \(bind: weekIDs.min()!) AND week_id <= \(bind: weekIDs.max()!)
               AND first_submitted_at IS NOT NULL
             """, on: db)
-        let personIndex = Dictionary(people.enumerated().map { ($1.personID.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
-        let weekIndex = Dictionary(weekIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let personPosition = Dictionary(people.enumerated().map { ($1.personID.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
+        let weekPosition = Dictionary(weekIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         // The first submission of person p in week w at [w * people.count + p]; rows of weeks in
         // the range but not asked for are skipped.
         var firstSubmission = [Date?](repeating: nil, count: people.count * weeks.count)
         for row in submissions {
-            guard let week = weekIndex[try row.string("week_id")], let person = personIndex[try row.idText("person_id")] else { continue }
+            guard let week = weekPosition[try row.string("week_id")], let person = personPosition[try row.idText("person_id")] else { continue }
             firstSubmission[week * people.count + person] = try row.date("first_submitted_at")
         }
         let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(list: personIDs))", on: db), by: \.personID)

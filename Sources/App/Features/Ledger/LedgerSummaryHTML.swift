@@ -1,5 +1,5 @@
 /// The ledger's summary of a year or a month, written in Swift: a commune's year is one row per
-/// person, and Leaf was a seventh of the page (issue 20; docs/decisions.md, "Compiled views").
+/// person, and Leaf was 12 % of the page (issue 20; docs/decisions.md, "Compiled views").
 extension LedgerPagesController.SummaryView: CompiledView {
     func body(chrome: PageChrome) -> HTML {
         """

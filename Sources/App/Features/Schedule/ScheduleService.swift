@@ -207,7 +207,8 @@ enum ScheduleService {
         return names
     }
 
-    /// The same in one statement of two columns.
+    /// The same in one statement of two columns, for the pages and documents that do not read
+    /// the people, rooms and units themselves.
     static func nameLookup(communeID: UUID, on db: any Database) async throws -> [UUID: String] {
         let rows = try await SQLAccess.sql(db).raw("""
             SELECT id, full_name AS name FROM people WHERE commune_id = \(bind: communeID)
