@@ -151,3 +151,20 @@ struct TrimmingTests {
         }
     }
 }
+
+@Suite("Ids as text")
+struct UUIDTextTests {
+    @Test("canonicalText spells an id as uuidString does")
+    func sameAsFoundation() {
+        var random = SplitMix64(state: 7)
+        var ids = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                   UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)), UUID()]
+        for _ in 0..<2_000 {
+            var bytes = [UInt8](repeating: 0, count: 16)
+            for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &random) }
+            ids.append(UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                                   bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])))
+        }
+        for id in ids { #expect(id.canonicalText == id.uuidString) }
+    }
+}

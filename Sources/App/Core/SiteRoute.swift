@@ -388,7 +388,7 @@ enum SiteRoute: Hashable, Sendable {
         case .accountPassword: return plain(P.accountPassword.fill())
         case .accountChannels: return plain(P.accountChannels.fill())
         case .accountAccess: return plain(P.accountAccess.fill())
-        case .accountTokenRevoke(let id): return plain(P.accountTokenRevoke.fill(id.uuidString))
+        case .accountTokenRevoke(let id): return plain(P.accountTokenRevoke.fill(id.canonicalText))
         case .accountCalendarRevoke: return plain(P.accountCalendarRevoke.fill())
         case .notifications: return plain(P.notifications.fill())
         case .notificationsRead: return plain(P.notificationsRead.fill())
@@ -400,11 +400,11 @@ enum SiteRoute: Hashable, Sendable {
         case .weekRestore(let week): return plain(P.weekRestore.fill(week.description))
         case .currentReport: return plain(P.currentReport.fill())
         case .report(let week, let personID):
-            return (P.report.fill(week.description), query([("personId", personID?.uuidString)]), nil)
+            return (P.report.fill(week.description), query([("personId", personID?.canonicalText)]), nil)
         case .reportAutosave(let week, let personID):
-            return (P.reportAutosave.fill(week.description), query([("personId", personID?.uuidString)]), nil)
+            return (P.reportAutosave.fill(week.description), query([("personId", personID?.canonicalText)]), nil)
         case .reportForecastConfirm(let week, let index, let personID):
-            return (P.reportForecastConfirm.fill(week.description, String(index)), query([("personId", personID?.uuidString)]), nil)
+            return (P.reportForecastConfirm.fill(week.description, String(index)), query([("personId", personID?.canonicalText)]), nil)
         case .reportProposal: return plain(P.reportProposal.fill())
 
         case .currentLedgerWeek: return plain(P.ledgerWeek.fill(P.currentWeek))
@@ -413,23 +413,23 @@ enum SiteRoute: Hashable, Sendable {
         case .ledgerWeekExport(let week, let byStatus):
             // Answered by the week's own route (`{week}.xlsx`, as `summary.xlsx` beside the summary).
             return (P.ledgerWeek.fill(week.description + ".xlsx"), query([("sort", byStatus ? "status" : nil)]), nil)
-        case .ledgerPerson(let id, let year): return (P.ledgerPerson.fill(id.uuidString), query([("year", year.map(String.init))]), nil)
+        case .ledgerPerson(let id, let year): return (P.ledgerPerson.fill(id.canonicalText), query([("year", year.map(String.init))]), nil)
         case .ledgerSummary(let year): return (P.ledgerSummary.fill(), query([("year", year.map(String.init))]), nil)
         case .ledgerMonthly(let year): return (P.ledgerMonthly.fill(), query([("year", year.map(String.init))]), nil)
         case .ledgerLeaves: return plain(P.ledgerLeaves.fill())
-        case .ledgerLeaveDelete(let id): return plain(P.ledgerLeaveDelete.fill(id.uuidString))
+        case .ledgerLeaveDelete(let id): return plain(P.ledgerLeaveDelete.fill(id.canonicalText))
         case .ledgerSummaryExport(let year, let month):
             return (P.ledgerSummaryExport.fill(), query([("year", String(year)), ("month", month.map(String.init))]), nil)
 
         case .groups: return plain(P.groups.fill())
-        case .groupWeek(let groupID, let week): return plain(P.groupWeek.fill(groupID.uuidString, week.description))
+        case .groupWeek(let groupID, let week): return plain(P.groupWeek.fill(groupID.canonicalText, week.description))
         case .groupWeekAction(let groupID, let week, let form):
-            return plain(P.groupWeekAction.fill(groupID.uuidString, week.description, form.rawValue))
-        case .groupWeekDocument(let groupID, let week): return plain(P.groupWeekDocument.fill(groupID.uuidString, week.description))
+            return plain(P.groupWeekAction.fill(groupID.canonicalText, week.description, form.rawValue))
+        case .groupWeekDocument(let groupID, let week): return plain(P.groupWeekDocument.fill(groupID.canonicalText, week.description))
         case .memberReport(let groupID, let week, let personID):
-            return plain(P.memberReport.fill(groupID.uuidString, week.description, personID.uuidString))
+            return plain(P.memberReport.fill(groupID.canonicalText, week.description, personID.canonicalText))
         case .memberReportAPI(let groupID, let week, let personID):
-            return plain(APIRoute.memberReport.fill(groupID.uuidString, week.description, personID.uuidString))
+            return plain(APIRoute.memberReport.fill(groupID.canonicalText, week.description, personID.canonicalText))
 
         case .dashboard: return plain(P.dashboard.fill())
         case .currentBriefing: return plain(P.briefing.fill(P.currentWeek))
@@ -441,11 +441,11 @@ enum SiteRoute: Hashable, Sendable {
         case .currentSchedule: return plain(P.schedule.fill(P.currentWeek))
         case .schedule(let week): return plain(P.schedule.fill(week.description))
         case .scheduleItems(let week): return plain(P.scheduleItems.fill(week.description))
-        case .scheduleItem(let week, let itemID): return plain(P.scheduleItem.fill(week.description, itemID.uuidString))
-        case .scheduleItemDelete(let week, let itemID): return plain(P.scheduleItemDelete.fill(week.description, itemID.uuidString))
+        case .scheduleItem(let week, let itemID): return plain(P.scheduleItem.fill(week.description, itemID.canonicalText))
+        case .scheduleItemDelete(let week, let itemID): return plain(P.scheduleItemDelete.fill(week.description, itemID.canonicalText))
         case .schedulePublish(let week): return plain(P.schedulePublish.fill(week.description))
         case .scheduleDocument(let week): return plain(P.scheduleDocument.fill(week.description))
-        case .roomWeek(let roomID, let week): return plain(P.roomWeek.fill(roomID.uuidString, week.description))
+        case .roomWeek(let roomID, let week): return plain(P.roomWeek.fill(roomID.canonicalText, week.description))
         case .calendarFeeds: return plain(P.calendarFeeds.fill())
         case .calendarFeed(let token): return plain(P.calendarFeed.fill(token + ".ics"))
         case .calendarRegenerate: return plain(P.calendarRegenerate.fill())
@@ -455,13 +455,13 @@ enum SiteRoute: Hashable, Sendable {
 
         case .cells(let month): return (P.cells.fill(), query([("month", month?.description)]), nil)
         case .cellMeetingNew(let cellID, let month):
-            return (P.cellMeetingNew.fill(cellID.uuidString), query([("month", month?.description)]), nil)
-        case .cellMeetings(let cellID): return plain(P.cellMeetings.fill(cellID.uuidString))
-        case .cellMeeting(let cellID, let meetingID): return plain(P.cellMeeting.fill(cellID.uuidString, meetingID.uuidString))
-        case .cellMeetingDelete(let cellID, let meetingID): return plain(P.cellMeetingDelete.fill(cellID.uuidString, meetingID.uuidString))
-        case .cellReportSubmit(let cellID, let month): return plain(P.cellReportSubmit.fill(cellID.uuidString, month.description))
+            return (P.cellMeetingNew.fill(cellID.canonicalText), query([("month", month?.description)]), nil)
+        case .cellMeetings(let cellID): return plain(P.cellMeetings.fill(cellID.canonicalText))
+        case .cellMeeting(let cellID, let meetingID): return plain(P.cellMeeting.fill(cellID.canonicalText, meetingID.canonicalText))
+        case .cellMeetingDelete(let cellID, let meetingID): return plain(P.cellMeetingDelete.fill(cellID.canonicalText, meetingID.canonicalText))
+        case .cellReportSubmit(let cellID, let month): return plain(P.cellReportSubmit.fill(cellID.canonicalText, month.description))
         case .cellRotation(let year, let personID, let propose):
-            return (P.cellRotation.fill(), query([("year", year.map(String.init)), ("personId", personID?.uuidString),
+            return (P.cellRotation.fill(), query([("year", year.map(String.init)), ("personId", personID?.canonicalText),
                                                   ("propose", propose ? "1" : nil)]), nil)
         case .cellRotationYear(let year): return plain(P.cellRotationYear.fill(String(year)))
         case .cellRubric(let year): return (P.cellRubric.fill(), query([("year", String(year))]), nil)
@@ -474,35 +474,35 @@ enum SiteRoute: Hashable, Sendable {
         case .monthlyCompilationText(let month): return plain(P.monthlyCompilationText.fill(month.description))
         case .monthlyDocument(let month): return plain(P.monthlyDocument.fill(month.description))
         case .monthlyUnit(let month, let unitID, let redraft):
-            return (P.monthlyUnit.fill(month.description, unitID.uuidString), query([("redraft", redraft ? "1" : nil)]), nil)
+            return (P.monthlyUnit.fill(month.description, unitID.canonicalText), query([("redraft", redraft ? "1" : nil)]), nil)
         case .monthlyPerson(let month, let personID, let redraft):
-            return (P.monthlyPerson.fill(month.description, personID.uuidString), query([("redraft", redraft ? "1" : nil)]), nil)
+            return (P.monthlyPerson.fill(month.description, personID.canonicalText), query([("redraft", redraft ? "1" : nil)]), nil)
 
         case .targets(let year, let groupID, let week):
-            return (P.targets.fill(), query([("year", year.map(String.init)), ("group", groupID?.uuidString), ("week", week?.description)]), nil)
+            return (P.targets.fill(), query([("year", year.map(String.init)), ("group", groupID?.canonicalText), ("week", week?.description)]), nil)
         case .targetRow(let year, let groupID, let targetID):
-            return (P.targets.fill(), query([("year", String(year)), ("group", groupID.uuidString)]), "target-\(targetID.uuidString)")
-        case .target(let id): return plain(P.target.fill(id.uuidString))
-        case .targetActive(let id): return plain(P.targetActive.fill(id.uuidString))
+            return (P.targets.fill(), query([("year", String(year)), ("group", groupID.canonicalText)]), "target-\(targetID.canonicalText)")
+        case .target(let id): return plain(P.target.fill(id.canonicalText))
+        case .targetActive(let id): return plain(P.targetActive.fill(id.canonicalText))
         case .targetNew(let year, let groupID):
-            return (P.targetNew.fill(), query([("year", String(year)), ("group", groupID?.uuidString)]), nil)
+            return (P.targetNew.fill(), query([("year", String(year)), ("group", groupID?.canonicalText)]), nil)
         case .targetImport(let year): return (P.targetImport.fill(), query([("year", year.map(String.init))]), nil)
         case .targetImportConfirm: return plain(P.targetImportConfirm.fill())
         case .targetExport(let year, let groupID, let week):
             // This one's parameter is `groupId` (the export's API spelling), not the page's `group`.
             return (P.targetExport.fill(),
-                    query([("year", String(year)), ("groupId", groupID?.uuidString), ("week", week.description)]), nil)
+                    query([("year", String(year)), ("groupId", groupID?.canonicalText), ("week", week.description)]), nil)
 
         case .rollups: return plain(P.rollups.fill())
         case .audit(let personID, let week, let kind, let page):
-            return (P.audit.fill(), query([("personId", personID?.uuidString), ("week", week), ("kind", kind),
+            return (P.audit.fill(), query([("personId", personID?.canonicalText), ("week", week), ("kind", kind),
                                            ("page", page.map(String.init))]), nil)
 
         case .admin(let section): return plain(P.adminSection(section).fill())
         case .adminNew(let collection): return plain(P.adminNew(collection).fill())
-        case .adminItem(let collection, let id): return plain(P.adminItem(collection).fill(id.uuidString))
-        case .adminItemActive(let collection, let id): return plain(P.adminItemActive(collection).fill(id.uuidString))
-        case .adminPersonPassword(let id): return plain(P.adminPersonPassword.fill(id.uuidString))
+        case .adminItem(let collection, let id): return plain(P.adminItem(collection).fill(id.canonicalText))
+        case .adminItemActive(let collection, let id): return plain(P.adminItemActive(collection).fill(id.canonicalText))
+        case .adminPersonPassword(let id): return plain(P.adminPersonPassword.fill(id.canonicalText))
         case .adminSetupInAppReminders: return plain(P.adminSetupInAppReminders.fill())
         case .adminPeopleImport: return plain(P.adminPeopleImport.fill())
         case .adminPeopleImportConfirm: return plain(P.adminPeopleImportConfirm.fill())

@@ -260,8 +260,10 @@ struct ReportPageController {
                         || problems["work[\(index)].activityType"] != nil || problems["work[\(index)].groupIds"] != nil)
         }
 
-        let rooms = reads.rooms
-        let people = reads.people.filter(\.active)
+        // Each plan line lists every room and person: their ids are spelled once here, not once
+        // per line.
+        let rooms = reads.rooms.map { (id: $0.id!.canonicalText, label: "\($0.name) (\($0.capacity))") }
+        let people = reads.people.filter(\.active).map { (id: $0.id.canonicalText, name: $0.fullName) }
         var planLines = typedInput.plans
         planLines.append(contentsOf: Array(repeating: WeeklyReportInput.PlanLine(), count: planLines.isEmpty ? 2 : 1))
         let planRows = planLines.enumerated().map { index, line in
@@ -272,11 +274,11 @@ struct ReportPageController {
                     + planWeek.days.map { Choice(value: $0.vietnamese, label: "\($0.weekday.vietnameseName) \($0.dayMonth)", selected: $0 == date) },
                 start: line.start, end: line.end, title: line.title,
                 rooms: [Choice(value: "", label: "—", selected: line.roomID.isEmpty)]
-                    + rooms.map { Choice(value: $0.id!.uuidString, label: "\($0.name) (\($0.capacity))", selected: $0.id!.uuidString == line.roomID) },
+                    + rooms.map { Choice(value: $0.id, label: $0.label, selected: $0.id == line.roomID) },
                 place: line.place,
                 chairs: [Choice(value: "", label: "—", selected: line.chairID.isEmpty)]
-                    + people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: $0.id.uuidString == line.chairID) },
-                participants: people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: line.participantIDs.contains($0.id.uuidString)) },
+                    + people.map { Choice(value: $0.id, label: $0.name, selected: $0.id == line.chairID) },
+                participants: people.map { Choice(value: $0.id, label: $0.name, selected: line.participantIDs.contains($0.id)) },
                 preparedBy: line.preparedBy,
                 dateError: problems["plans[\(index)].date"], startError: problems["plans[\(index)].start"],
                 endError: problems["plans[\(index)].end"], titleError: problems["plans[\(index)].title"],
