@@ -1,6 +1,7 @@
 import Fluent
 import FluentSQL
 import Foundation
+import GiaoBanCore
 import NIOConcurrencyHelpers
 import SQLKit
 
@@ -21,7 +22,7 @@ enum SQLAccess {
     /// `sscanf`); PostgreSQL's native `uuid` is decoded and formatted.
     static func idText(_ row: any SQLRow, _ column: String) throws -> String {
         if let text = try? row.decode(column: column, as: String.self) { return idText(text) }
-        return try row.decode(column: column, as: UUID.self).uuidString
+        return try row.decode(column: column, as: UUID.self).canonicalText
     }
 
     /// Stored id text as `UUID.uuidString` spells it (upper case).

@@ -116,7 +116,7 @@ enum LedgerService {
             WHERE person_id IN (\(list: personIDs)) AND week_id >= \(bind: weekIDs.min()!) AND week_id <= \(bind: weekIDs.max()!)
               AND first_submitted_at IS NOT NULL
             """, on: db)
-        let personPosition = Dictionary(people.enumerated().map { ($1.personID.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
+        let personPosition = Dictionary(people.enumerated().map { ($1.personID.canonicalText, $0) }, uniquingKeysWith: { first, _ in first })
         let weekPosition = Dictionary(weekIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         // The first submission of person p in week w at [w * people.count + p]; rows of weeks in
         // the range but not asked for are skipped.

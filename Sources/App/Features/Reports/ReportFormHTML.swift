@@ -205,6 +205,16 @@ extension ReportPageController.View: CompiledView {
         """
     }
 
+    /// A plain text box of a line's "more" part, with its label.
+    private func textField(id: String, label: HTML, name: String, value: String) -> HTML {
+        """
+        <div class="field">
+        <label for="\(id)">\(label)</label>
+        <input id="\(id)" name="\(name)" value="\(value)">
+        </div>
+        """
+    }
+
     private func groupChecks(_ groups: [Choice], name: String) -> HTML {
         HTML.joined(groups.map { g -> HTML in
             #"<label class="check"><input type="checkbox" name="\#(name)" value="\#(g.value)"\#(if: g.selected, " checked")> \#(g.label)</label>"#
@@ -250,14 +260,8 @@ extension ReportPageController.View: CompiledView {
         <select id="w\(i)-type" name="work[\(i)][activityType]">\(HTML.options(row.activityTypes, hintAttribute: "data-unit"))</select>
         \(HTML.fieldError(row.activityTypeError))
         </div>
-        <div class="field">
-        <label for="w\(i)-place">\(t: "report_work_place")</label>
-        <input id="w\(i)-place" name="work[\(i)][place]" value="\(row.place)">
-        </div>
-        <div class="field">
-        <label for="w\(i)-dates">\(t: "report_work_dates")</label>
-        <input id="w\(i)-dates" name="work[\(i)][dates]" value="\(row.dates)">
-        </div>
+        \(textField(id: "w\(i)-place", label: "\(t: "report_work_place")", name: "work[\(i)][place]", value: row.place))
+        \(textField(id: "w\(i)-dates", label: "\(t: "report_work_dates")", name: "work[\(i)][dates]", value: row.dates))
         <label class="check"><input type="checkbox" name="work[\(i)][forecast]" value="on"\(if: row.forecast, " checked")> \(t: "report_forecast")</label>
         \(groups)
         </details>
@@ -307,10 +311,7 @@ extension ReportPageController.View: CompiledView {
         <select id="p\(i)-room" name="plans[\(i)][roomId]">\(HTML.options(row.rooms))</select>
         \(HTML.fieldError(row.roomError))
         </div>
-        <div class="field">
-        <label for="p\(i)-place">\(t: "report_plan_place")</label>
-        <input id="p\(i)-place" name="plans[\(i)][place]" value="\(row.place)">
-        </div>
+        \(textField(id: "p\(i)-place", label: "\(t: "report_plan_place")", name: "plans[\(i)][place]", value: row.place))
         <div class="field">
         <label for="p\(i)-chair">\(t: "report_plan_chair")</label>
         <select id="p\(i)-chair" name="plans[\(i)][chairId]">\(HTML.options(row.chairs))</select>
@@ -319,10 +320,7 @@ extension ReportPageController.View: CompiledView {
         <label for="p\(i)-participants">\(t: "report_plan_participants")</label>
         <select id="p\(i)-participants" name="plans[\(i)][participantIds][]" multiple size="4">\(HTML.options(row.participants))</select>
         </div>
-        <div class="field">
-        <label for="p\(i)-prepared">\(t: "report_plan_prepared")</label>
-        <input id="p\(i)-prepared" name="plans[\(i)][preparedBy]" value="\(row.preparedBy)">
-        </div>
+        \(textField(id: "p\(i)-prepared", label: "\(t: "report_plan_prepared")", name: "plans[\(i)][preparedBy]", value: row.preparedBy))
         \(groups)
         </details>
         </fieldset>

@@ -56,7 +56,7 @@ enum TargetProgressQuery {
             WHERE target_id IN (\(list: targetIDs)) AND week_year = \(bind: year) AND week_number <= \(bind: throughWeek)
               AND completed = \(bind: true)
             """, on: db)
-        let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.uuidString, $0) })
+        let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.canonicalText, $0) })
         var result: [UUID: [WeeklyFigure]] = [:]
         for row in rows {
             guard let targetID = idOfText[try row.idText("target_id")] else { continue }
