@@ -161,7 +161,12 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
 }
 
 /// Small ASCII helpers shared by the strict parsers and formatters (no locale involved).
-enum ASCII {
+public enum ASCII {
+    /// The upper-case hex digit of a value 0...15 (ids and percent-encoding spell bytes with them).
+    public static func upperHexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
+    }
+
     /// Decimal value of a non-empty run of ASCII digits; nil if any byte is not `0`...`9`.
     static func number<S: Sequence>(_ bytes: S) -> Int? where S.Element == UInt8 {
         var value = 0

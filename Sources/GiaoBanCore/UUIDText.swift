@@ -12,16 +12,12 @@ extension UUID {
                         buffer[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    buffer[position] = Self.hexDigit(byte >> 4)
-                    buffer[position + 1] = Self.hexDigit(byte & 0x0F)
+                    buffer[position] = ASCII.upperHexDigit(byte >> 4)
+                    buffer[position + 1] = ASCII.upperHexDigit(byte & 0x0F)
                     position += 2
                 }
                 return position
             }
         }
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
     }
 }

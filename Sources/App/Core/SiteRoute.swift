@@ -511,18 +511,25 @@ enum SiteRoute: Hashable, Sendable {
     }
 
     /// RFC 3986 unreserved characters stay as they are (ids, week and month names, "summary.xlsx"
-    /// read the same as before); everything else is percent-encoded, so a value can never add a
-    /// segment, a parameter or a fragment.
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
+    /// read the same as before); every other UTF-8 byte is written %XX, so a value can never add a
+    /// segment, a parameter or a fragment. By hand: Foundation's `addingPercentEncoding` was a
+    /// tenth of the schedule page (two links per item).
     private static func encoded(_ text: String) -> String {
-        // Nearly every value is an id, a week or a keyword with nothing to encode, and
-        // Foundation's encoder was a tenth of the schedule page (two links per item).
         if text.utf8.allSatisfy(isUnreserved) { return text }
-        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(ASCII.upperHexDigit(byte >> 4))
+                bytes.append(ASCII.upperHexDigit(byte & 0x0F))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `unreserved`, byte by byte (the two must list the same characters).
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
