@@ -33,6 +33,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         let scratch = ScratchDatabaseFile()
         app.lifecycle.use(scratch)
         app.databases.use(SQLiteTuning.configuration(.file(scratch.path)), as: .sqlite)
+        // In WAL mode as a real database is: reads run on connections of their own (`DirectReads`).
+        if let sql = app.db as? any SQLDatabase {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
     case .sqliteFile(let path):
         // Every connection waits for the lock (busy_timeout) and syncs every commit
         // (synchronous=FULL); transactions take the write lock up front (`SQLiteTuning`).

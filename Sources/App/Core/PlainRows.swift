@@ -13,7 +13,7 @@ import SQLiteNIO
 /// `SQLRow.decode(column:as:)` would read it.
 struct PlainRow {
     fileprivate enum Storage {
-        case sqlite(SQLiteRow)
+        case direct(DirectRow)
         case sql(any SQLRow)
     }
 
@@ -29,8 +29,8 @@ struct PlainRow {
     /// without its run-time lookup), or as SQLKit decodes it.
     private func value<T: SQLiteDataConvertible & Decodable>(_ column: String, as type: T.Type) throws -> T {
         switch storage {
-        case .sqlite(let row):
-            guard let data = row.column(column), let value = T(sqliteData: data) else { throw Unreadable(column: column, type: "\(T.self)") }
+        case .direct(let row):
+            guard let data = row.data(column), let value = T(sqliteData: data) else { throw Unreadable(column: column, type: "\(T.self)") }
             return value
         case .sql(let row):
             return try row.decode(column: column, as: T.self)
@@ -45,7 +45,7 @@ struct PlainRow {
     /// An id column (see `SQLAccess.id`); nil when it is not a UUID.
     func id(_ column: String) throws -> UUID? {
         switch storage {
-        case .sqlite: return SQLAccess.uuid(try string(column))
+        case .direct: return SQLAccess.uuid(try string(column))
         case .sql(let row): return try SQLAccess.id(row, column)
         }
     }
@@ -53,44 +53,18 @@ struct PlainRow {
     /// An id column as `UUID.uuidString` text (see `SQLAccess.idText`).
     func idText(_ column: String) throws -> String {
         switch storage {
-        case .sqlite: return SQLAccess.idText(try string(column))
+        case .direct: return SQLAccess.idText(try string(column))
         case .sql(let row): return try SQLAccess.idText(row, column)
         }
     }
 }
 
 extension SQLAccess {
-    /// The rows of a read of plain columns, gathered in one hop on SQLite (see `PlainRow`).
+    /// The rows of a read of plain columns, read directly on SQLite (see `PlainRow`, `DirectReads`).
     static func plainRows(_ query: SQLQueryString, on db: any Database) async throws -> [PlainRow] {
-        if let tuned = db as? SQLiteTuning.TunedDatabase {
-            return try await tuned.sqliteRows(query).map { PlainRow(storage: .sqlite($0)) }
+        if let tuned = db as? SQLiteTuning.TunedDatabase, let rows = try tuned.directRows(query) {
+            return rows.map { PlainRow(storage: .direct($0)) }
         }
         return try await sql(db).raw(query).all().map { PlainRow(storage: .sql($0)) }
-    }
-}
-
-extension SQLiteTuning.TunedDatabase {
-    /// A statement's rows, read by the thread-pool thread that runs it and returned together. Logged as
-    /// SQLKit logs its statements (the query-plan tests read that log).
-    func sqliteRows(_ query: any SQLExpression) async throws -> [SQLiteRow] {
-        let (sql, values) = serialize(query)
-        if let level = queryLogLevel {
-            logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(values.map { .string("\($0)") })])
-        }
-        // The driver is configured with SQLiteKit's default encoder, so the values bind as they would through SQLKit.
-        let encoder = SQLiteDataEncoder()
-        let binds = try values.map { try encoder.encode($0) }
-        return try await onPrepared { database in
-            guard let sqlite = database as? any SQLiteDatabase else {
-                return database.eventLoop.makeFailedFuture(SQLAccess.NotSQL())
-            }
-            return sqlite.withConnection { connection in
-                connection.eventLoop.makeFutureWithTask {
-                    let rows = NIOLockedValueBox<[SQLiteRow]>([])
-                    try await connection.query(sql, binds) { row in rows.withLockedValue { $0.append(row) } }
-                    return rows.withLockedValue { $0 }
-                }
-            }
-        }.get()
     }
 }

@@ -109,7 +109,8 @@ enum SQLAccess {
             }
             statement = statement + " ORDER BY \(unsafeRaw: columns.joined(separator: ", "))"
         }
-        return try await sql(db).raw(statement).all(decodingFluent: M.self)
+        // SQLKit's rows (read directly on SQLite), decoded as Fluent decodes them.
+        return try await sql(db).raw(statement).all().map { try $0.decode(fluentModel: M.self) }
     }
 
     /// The stored columns of a model, comma-separated, worked out once per model type.

@@ -36,7 +36,13 @@ enum SQLiteTuning {
         case .memory(let identifier): key = "memory:" + identifier
         }
         let writers = writerGate(for: key)
-        return DatabaseConfigurationFactory { TunedConfiguration(base: base.make(), prepared: PreparedConnections(), writers: writers) }
+        let path: String? = switch storage.storage {
+        case .file(let path): path
+        case .memory: nil
+        }
+        return DatabaseConfigurationFactory {
+            TunedConfiguration(base: base.make(), prepared: PreparedConnections(), writers: writers, reads: path.map(DirectReads.init(path:)))
+        }
     }
 
     /// One gate per database file in this process: its transactions queue here (suspended,
@@ -99,6 +105,7 @@ enum SQLiteTuning {
         var base: any DatabaseConfiguration
         let prepared: PreparedConnections
         let writers: AsyncGate
+        let reads: DirectReads?
 
         var middleware: [any AnyModelMiddleware] {
             get { base.middleware }
@@ -106,7 +113,7 @@ enum SQLiteTuning {
         }
 
         func makeDriver(for databases: Databases) -> any DatabaseDriver {
-            TunedDriver(base: base.makeDriver(for: databases), prepared: prepared, writers: writers)
+            TunedDriver(base: base.makeDriver(for: databases), prepared: prepared, writers: writers, reads: reads)
         }
     }
 
@@ -114,12 +121,19 @@ enum SQLiteTuning {
         let base: any DatabaseDriver
         let prepared: PreparedConnections
         let writers: AsyncGate
+        let reads: DirectReads?
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
-            TunedDatabase(base: base.makeDatabase(with: context), prepared: prepared, writers: writers, inTransaction: false)
+            TunedDatabase(base: base.makeDatabase(with: context), prepared: prepared, writers: writers, reads: reads, inTransaction: false)
         }
-        func shutdown() { base.shutdown() }
-        func shutdownAsync() async { await base.shutdownAsync() }
+        func shutdown() {
+            reads?.close()
+            base.shutdown()
+        }
+        func shutdownAsync() async {
+            reads?.close()
+            await base.shutdownAsync()
+        }
     }
 
     /// Fluent's SQLite database with prepared connections and immediate transactions. Inside a
@@ -128,6 +142,8 @@ enum SQLiteTuning {
         let base: any Database
         let prepared: PreparedConnections
         let writers: AsyncGate
+        /// Reads outside a transaction, on the calling thread (nil for a database that is not a file).
+        let reads: DirectReads?
         let inTransaction: Bool
 
         var context: DatabaseContext { base.context }
@@ -163,7 +179,7 @@ enum SQLiteTuning {
             let prepared = self.prepared
             let loop = base.eventLoop
             return base.withConnection { bound in
-                let wrapped = TunedDatabase(base: bound, prepared: prepared, writers: writers, inTransaction: false)
+                let wrapped = TunedDatabase(base: bound, prepared: prepared, writers: writers, reads: reads, inTransaction: false)
                 guard let sqlite = bound as? any SQLiteDatabase else { return closure(wrapped) }
                 return sqlite.withConnection { connection in prepared.prepare(connection, loop: loop) }
                     .flatMap { closure(wrapped) }
@@ -184,7 +200,7 @@ enum SQLiteTuning {
             let writers = self.writers
             let loop = base.eventLoop
             return base.withConnection { bound in
-                let transaction = TunedDatabase(base: bound, prepared: prepared, writers: writers, inTransaction: true)
+                let transaction = TunedDatabase(base: bound, prepared: prepared, writers: writers, reads: reads, inTransaction: true)
                 let sql = bound as! any SQLDatabase
                 let ready: EventLoopFuture<Void>
                 if let sqlite = bound as? any SQLiteDatabase {
@@ -215,6 +231,40 @@ enum SQLiteTuning {
 
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
             onPrepared { ($0 as! any SQLDatabase).execute(sql: query, onRow) }
+        }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+            if let rows = try directRows(query) {
+                for row in rows { onRow(row) }
+                return
+            }
+            try await execute(sql: query, onRow).get()
+        }
+
+        /// A statement's rows read on this thread (see `DirectReads`) when it is a `SELECT` outside
+        /// a transaction; nil for any other statement, which goes through the driver. Logged as
+        /// SQLKit logs its statements (the query count and the query-plan tests read that log).
+        func directRows(_ query: any SQLExpression) throws -> [DirectRow]? {
+            guard !inTransaction, let reads else { return nil }
+            let (sql, values) = serialize(query)
+            guard Self.isSelect(sql) else { return nil }
+            if let level = queryLogLevel {
+                logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(values.map { .string("\($0)") })])
+            }
+            // The driver is configured with SQLiteKit's default encoder, so the values bind as they would through it.
+            return try reads.rows(sql, binds: values.map { try Self.encoder.encode($0) })
+        }
+
+        private static let encoder = SQLiteDataEncoder()
+
+        /// One statement that only reads: it begins with `SELECT` (a `PRAGMA`, an `EXPLAIN` or a
+        /// write goes through the driver).
+        static func isSelect(_ sql: String) -> Bool {
+            let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") }
+            let start = sql.utf8.drop(while: isSpace)
+            guard let following = start.dropFirst(6).first, isSpace(following) else { return false }
+            // ASCII letters compared without case (clearing bit 5 makes a lower-case letter upper case).
+            return start.prefix(6).elementsEqual("SELECT".utf8, by: { $0 & 0xDF == $1 })
         }
     }
 }

@@ -1,0 +1,232 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import VaporCSQLite
+
+/// Reads of a SQLite file that run on the thread that asks, on read-only connections of their own.
+///
+/// Through SQLiteNIO every statement went from the request's task to the event loop, to a
+/// thread-pool thread that ran it, back to the event loop once per row, and back to the task: four
+/// thread switches and a task per row, for statements SQLite answers in 20–200 µs. Thread switches
+/// alone were an eighth of a page's time, and a page reads with 10–14 statements. Here a
+/// statement is prepared once per connection, stepped where the request runs, and its rows are
+/// returned as values.
+///
+/// Only a single `SELECT` outside a transaction comes here (see `SQLiteTuning.TunedDatabase`):
+/// a transaction reads on its own connection, which sees its own writes. The database is in WAL
+/// mode, so a read sees every commit made before it starts and never waits for a writer. Each
+/// statement is reset as soon as its rows are read, so no read keeps a snapshot open.
+final class DirectReads: Sendable {
+    let path: String
+    /// Connections not in use; one is taken per statement and put back after it.
+    private let idle = NIOLockedValueBox<[Connection]>([])
+    private let closed = NIOLockedValueBox(false)
+    /// Connections kept when idle: more are opened when needed, and closed after use.
+    private static let keptIdle = 8
+
+    init(path: String) {
+        self.path = path
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var code: Int32
+        var message: String
+        var description: String { "SQLite error \(code): \(message)" }
+    }
+
+    /// The rows of one `SELECT`, with `binds` bound to its parameters in order.
+    func rows(_ sql: String, binds: [SQLiteData]) throws -> [DirectRow] {
+        let connection = try take()
+        defer { give(connection) }
+        return try connection.rows(sql, binds: binds)
+    }
+
+    /// Closes every idle connection; taken ones are closed when they are given back.
+    func close() {
+        closed.withLockedValue { $0 = true }
+        let connections = idle.withLockedValue { idle in
+            defer { idle = [] }
+            return idle
+        }
+        for connection in connections { connection.close() }
+    }
+
+    private func take() throws -> Connection {
+        if let connection = idle.withLockedValue({ $0.popLast() }) { return connection }
+        return try Connection(path: path)
+    }
+
+    private func give(_ connection: Connection) {
+        let kept = !closed.withLockedValue { $0 } && idle.withLockedValue { idle in
+            guard idle.count < Self.keptIdle else { return false }
+            idle.append(connection)
+            return true
+        }
+        if !kept { connection.close() }
+    }
+
+    /// One read-only `sqlite3` connection with its prepared statements. Used by one thread at a
+    /// time (it is either idle or taken), so SQLite's own per-connection mutex is left out.
+    private final class Connection: @unchecked Sendable {
+        private var handle: OpaquePointer?
+        private var statements: [String: OpaquePointer] = [:]
+        /// Statements kept prepared per connection; lists of ids make many texts, so past this
+        /// many they are all finalized and the cache starts again.
+        private static let keptStatements = 200
+
+        init(path: String) throws {
+            let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+            var opened: OpaquePointer?
+            let code = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
+            guard code == SQLITE_OK, let opened else {
+                let message = opened.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open \(path)"
+                sqlite_nio_sqlite3_close(opened)
+                throw Failure(code: code, message: message)
+            }
+            handle = opened
+            // A reader waits (rarely: WAL readers wait only while the log is being reset) as a
+            // writer does; and this connection can never write, whatever it is given.
+            for pragma in ["PRAGMA busy_timeout = \(SQLiteTuning.busyTimeoutMilliseconds)", "PRAGMA query_only = 1"] {
+                let code = sqlite_nio_sqlite3_exec(opened, pragma, nil, nil, nil)
+                guard code == SQLITE_OK else {
+                    let failure = Failure(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(opened)))
+                    close()
+                    throw failure
+                }
+            }
+        }
+
+        deinit { close() }
+
+        func close() {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements = [:]
+            if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+            handle = nil
+        }
+
+        private func failure(_ code: Int32) -> Failure {
+            Failure(code: code, message: handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "closed")
+        }
+
+        private func prepared(_ sql: String) throws -> OpaquePointer {
+            if let statement = statements[sql] { return statement }
+            if statements.count >= Self.keptStatements {
+                for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+                statements = [:]
+            }
+            var statement: OpaquePointer?
+            let code = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+            guard code == SQLITE_OK, let statement else { throw failure(code) }
+            statements[sql] = statement
+            return statement
+        }
+
+        func rows(_ sql: String, binds: [SQLiteData]) throws -> [DirectRow] {
+            let statement = try prepared(sql)
+            // Reset whatever happens: a statement left stepping would keep its snapshot open.
+            defer {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            }
+            for (offset, value) in binds.enumerated() {
+                let code = Self.bind(value, at: Int32(offset + 1), in: statement)
+                guard code == SQLITE_OK else { throw failure(code) }
+            }
+            let count = sqlite_nio_sqlite3_column_count(statement)
+            let columns = DirectRow.Columns(names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
+            var rows: [DirectRow] = []
+            while true {
+                let code = sqlite_nio_sqlite3_step(statement)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else { throw failure(code) }
+                var values: [SQLiteData] = []
+                values.reserveCapacity(Int(count))
+                for column in 0..<count { values.append(Self.value(at: column, of: statement)) }
+                rows.append(DirectRow(columns: columns, values: values))
+            }
+            return rows
+        }
+
+        private static func bind(_ value: SQLiteData, at index: Int32, in statement: OpaquePointer) -> Int32 {
+            switch value {
+            case .integer(let integer): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
+            case .float(let double): return sqlite_nio_sqlite3_bind_double(statement, index, double)
+            case .text(let text): return sqlite_nio_sqlite3_bind_text64(statement, index, text, UInt64(text.utf8.count), transient, UInt8(SQLITE_UTF8))
+            case .null: return sqlite_nio_sqlite3_bind_null(statement, index)
+            case .blob(let buffer):
+                return buffer.withUnsafeReadableBytes {
+                    sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient)
+                }
+            }
+        }
+
+        /// A column's value as SQLiteNIO reads it (text by its length, so a NUL inside is kept).
+        private static func value(at column: Int32, of statement: OpaquePointer) -> SQLiteData {
+            switch sqlite_nio_sqlite3_column_type(statement, column) {
+            case SQLITE_INTEGER: return .integer(SQLiteInt64(sqlite_nio_sqlite3_column_int64(statement, column)))
+            case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+            case SQLITE_TEXT:
+                guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+                let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+                return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+            case SQLITE_BLOB:
+                let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+                var buffer = ByteBufferAllocator().buffer(capacity: length)
+                if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                    buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
+                }
+                return .blob(buffer)
+            default: return .null
+            }
+        }
+
+        /// SQLite copies bound text and blobs (`SQLITE_TRANSIENT`).
+        private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    }
+}
+
+/// A row of a direct read: read as SQLiteKit reads its rows (`SQLiteDataDecoder`), so a model or
+/// a column decodes exactly as it would through the driver.
+struct DirectRow: SQLRow, Sendable {
+    /// The statement's column names, shared by its rows.
+    final class Columns: Sendable {
+        let names: [String]
+        let positions: [String: Int]
+
+        init(names: [String]) {
+            self.names = names
+            // The first of two columns with the same name, as SQLiteNIO's rows find it.
+            positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    struct MissingColumn: Error, CustomStringConvertible {
+        var column: String
+        var description: String { "No column \(column) in the row." }
+    }
+
+    let columns: Columns
+    let values: [SQLiteData]
+
+    func data(_ column: String) -> SQLiteData? {
+        columns.positions[column].map { values[$0] }
+    }
+
+    var allColumns: [String] { columns.names }
+
+    func contains(column: String) -> Bool { columns.positions[column] != nil }
+
+    func decodeNil(column: String) throws -> Bool { (data(column) ?? .null) == .null }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let data = data(column) else { throw MissingColumn(column: column) }
+        return try Self.decoder.decode(D.self, from: data)
+    }
+
+    private static let decoder = SQLiteDataDecoder()
+}
