@@ -1,3 +1,5 @@
+import FluentKit
+import FluentSQL
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -229,4 +231,36 @@ struct DirectRow: SQLRow, Sendable {
     }
 
     private static let decoder = SQLiteDataDecoder()
+}
+
+/// A direct row as Fluent reads a model from it: FluentSQLiteDriver's `SQLRowDatabaseOutput`
+/// (internal to the driver), with the same column names (`schema_field` once a schema is set).
+struct DirectRowOutput: DatabaseOutput {
+    let row: DirectRow
+    let schema: String?
+
+    var description: String { "\(row.values)" }
+
+    private func column(_ key: FieldKey) -> String {
+        (schema.map { .prefix(.prefix(.string($0), "_"), key) } ?? key).description
+    }
+
+    func schema(_ schema: String) -> any DatabaseOutput { DirectRowOutput(row: row, schema: schema) }
+    func contains(_ key: FieldKey) -> Bool { row.contains(column: column(key)) }
+    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
+
+    /// How FluentSQLiteDriver converts a query (its `SQLiteConverterDelegate`, internal to the
+    /// driver): SQLite's names for Fluent's types.
+    struct ConverterDelegate: SQLConverterDelegate {
+        func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? {
+            switch dataType {
+            case .string: SQLRaw("TEXT")
+            case .datetime: SQLRaw("REAL")
+            case .int64: SQLRaw("INTEGER")
+            case .enum: SQLRaw("TEXT")
+            default: nil
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQL
 import FluentSQLiteDriver
 import Foundation
 import Logging
@@ -163,7 +164,22 @@ enum SQLiteTuning {
         }
 
         func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
-            onPrepared { $0.execute(query: query, onOutput: onOutput) }
+            switch query.action {
+            case .read, .aggregate:
+                // Fluent's reads (`query(on:)…all()`, `find`, `count`) are read directly too: the
+                // query as the driver would write it, its rows as the driver would give them.
+                do {
+                    if let rows = try directRows(SQLQueryConverter(delegate: DirectRowOutput.ConverterDelegate()).convert(query)) {
+                        for row in rows { onOutput(DirectRowOutput(row: row, schema: nil)) }
+                        return base.eventLoop.makeSucceededVoidFuture()
+                    }
+                } catch {
+                    return base.eventLoop.makeFailedFuture(error)
+                }
+            default:
+                break
+            }
+            return onPrepared { $0.execute(query: query, onOutput: onOutput) }
         }
 
         func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
