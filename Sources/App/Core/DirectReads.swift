@@ -38,6 +38,8 @@ final class DirectReads: Sendable {
         var code: Int32
         var message: String
         var description: String { "SQLite error \(code): \(message)" }
+        /// SQLite's primary code (the low byte of an extended one) says the file is locked.
+        var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
     }
 
     /// The rows of one `SELECT`, with `binds` bound to its parameters in order.

@@ -63,6 +63,7 @@ enum SQLiteTuning {
     }
 
     static func isBusy(_ error: any Error) -> Bool {
+        if let direct = error as? DirectReads.Failure { return direct.isBusy }
         guard let sqlite = error as? SQLiteError else { return false }
         switch sqlite.reason {
         case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout, .lockedBySharedCache: return true
@@ -246,7 +247,15 @@ enum SQLiteTuning {
         var queryLogLevel: Logger.Level? { sql.queryLogLevel }
 
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-            onPrepared { ($0 as! any SQLDatabase).execute(sql: query, onRow) }
+            do {
+                if let rows = try directRows(query) {
+                    for row in rows { onRow(row) }
+                    return base.eventLoop.makeSucceededVoidFuture()
+                }
+            } catch {
+                return base.eventLoop.makeFailedFuture(error)
+            }
+            return onPrepared { ($0 as! any SQLDatabase).execute(sql: query, onRow) }
         }
 
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
@@ -254,7 +263,7 @@ enum SQLiteTuning {
                 for row in rows { onRow(row) }
                 return
             }
-            try await execute(sql: query, onRow).get()
+            try await onPrepared { ($0 as! any SQLDatabase).execute(sql: query, onRow) }.get()
         }
 
         /// A statement's rows read on this thread (see `DirectReads`) when it is a `SELECT` outside
