@@ -132,11 +132,15 @@ final class DirectReads: Sendable {
 
         func rows(_ sql: String, binds: [SQLiteData]) throws -> [DirectRow] {
             let statement = try prepared(sql)
-            // Reset whatever happens: a statement left stepping would keep its snapshot open.
-            defer {
-                sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
+            // Bindings are kept from one use to the next (see below), so every parameter must be bound.
+            guard sqlite_nio_sqlite3_bind_parameter_count(statement) == binds.count else {
+                throw Failure(code: SQLITE_RANGE, message: "\(binds.count) values for the parameters of: \(sql)")
             }
+            // Reset whatever happens: a statement left stepping would keep its snapshot open. Its
+            // bindings are not cleared: every parameter is bound anew below, and SQLite prepares a
+            // statement again when a parameter its plan looked at (`active = ?`, `LIMIT ?`)
+            // changes between 0 or 1 and another value, which clearing (NULL) always did.
+            defer { sqlite_nio_sqlite3_reset(statement) }
             for (offset, value) in binds.enumerated() {
                 let code = Self.bind(value, at: Int32(offset + 1), in: statement)
                 guard code == SQLITE_OK else { throw failure(code) }
@@ -229,10 +233,30 @@ struct DirectRow: SQLRow, Sendable {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let data = data(column) else { throw MissingColumn(column: column) }
+        if let value = Self.common(data, as: D.self) { return value }
         return try Self.decoder.decode(D.self, from: data)
     }
 
     private static let decoder = SQLiteDataDecoder()
+
+    /// The types nearly every column is read as, converted as `SQLiteDataDecoder` converts them
+    /// but without its run-time conformance lookup; and ids parsed without Foundation's `sscanf`
+    /// (the decoder reads a UUID as text through a `Decoder` of its own, then `UUID(uuidString:)`,
+    /// which accepts the same text). Nil when the value does not convert, so that the decoder
+    /// gives its error.
+    private static func common<D>(_ data: SQLiteData, as type: D.Type) -> D? {
+        func same<T>(_ value: T?) -> D? { value.map { unsafeBitCast($0, to: D.self) } }
+        if D.self == String.self { return same(String(sqliteData: data)) }
+        if D.self == UUID.self {
+            guard case .text(let text) = data else { return nil }
+            return same(SQLAccess.uuid(text))
+        }
+        if D.self == Int.self { return same(Int(sqliteData: data)) }
+        if D.self == Bool.self { return same(Bool(sqliteData: data)) }
+        if D.self == Date.self { return same(Date(sqliteData: data)) }
+        if D.self == Double.self { return same(Double(sqliteData: data)) }
+        return nil
+    }
 }
 
 /// A direct row as Fluent reads a model from it: FluentSQLiteDriver's `SQLRowDatabaseOutput`

@@ -149,7 +149,18 @@ enum SQLiteTuning {
         let inTransaction: Bool
 
         var context: DatabaseContext { base.context }
-        private var sql: any SQLDatabase { base as! any SQLDatabase }
+        /// The driver's database as SQLKit's (cast once: the serializer asks for the dialect at
+        /// every identifier and value).
+        private let sql: any SQLDatabase
+
+        init(base: any Database, prepared: PreparedConnections, writers: AsyncGate, reads: DirectReads?, inTransaction: Bool) {
+            self.base = base
+            self.prepared = prepared
+            self.writers = writers
+            self.reads = reads
+            self.inTransaction = inTransaction
+            sql = base as! any SQLDatabase
+        }
 
         /// Runs `body` on a connection that has run the pragmas: directly when this event loop's
         /// connection is known to have, otherwise on the connection after preparing it.
@@ -276,8 +287,16 @@ enum SQLiteTuning {
             if let level = queryLogLevel {
                 logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(values.map { .string("\($0)") })])
             }
-            // The driver is configured with SQLiteKit's default encoder, so the values bind as they would through it.
-            return try reads.rows(sql, binds: values.map { try Self.encoder.encode($0) })
+            return try reads.rows(sql, binds: values.map(Self.sqliteData))
+        }
+
+        /// A value as the driver binds it: it is configured with SQLiteKit's default encoder, which
+        /// writes an id as its `uuidString` (formatted by `snprintf` on Linux; `canonicalText` is the
+        /// same text) and a string as itself.
+        private static func sqliteData(_ value: any Encodable & Sendable) throws -> SQLiteData {
+            if let id = value as? UUID { return .text(id.canonicalText) }
+            if let text = value as? String { return .text(text) }
+            return try encoder.encode(value)
         }
 
         private static let encoder = SQLiteDataEncoder()
