@@ -61,6 +61,29 @@ struct DirectReadsTests {
             #expect(try direct.decode(column: "blob", as: Data.self) == Data([0, 0xFF, 0x10]))
             #expect(try direct.decode(column: "blob", as: Data.self) == driver.decode(column: "blob", as: Data.self))
             #expect(direct.allColumns == driver.allColumns)
+            // The types read without the decoder, optional or not, as the decoder reads them.
+            let typed: SQLQueryString = """
+                SELECT 'b9a6e0c4-1d2f-4e5a-8b7c-0123456789ab' AS id, 'Ánh' AS name, 42 AS number, 1 AS flag, 1629252000.123456 AS instant,
+                  NULL AS missing_value, 'not an id' AS bad_id
+                """
+            let directTyped = try #require(try await SQLAccess.sql(t.db).raw(typed).first())
+            let driverTyped = try #require(try await t.db.transaction { db in try await SQLAccess.sql(db).raw(typed).first() })
+            for row in [directTyped, driverTyped] {
+                #expect(try row.decode(column: "id", as: UUID.self) == UUID(uuidString: "B9A6E0C4-1D2F-4E5A-8B7C-0123456789AB"))
+                #expect(try row.decode(column: "id", as: UUID?.self) == UUID(uuidString: "B9A6E0C4-1D2F-4E5A-8B7C-0123456789AB"))
+                #expect(try row.decode(column: "missing_value", as: UUID?.self) == nil)
+                #expect(try row.decode(column: "name", as: String?.self) == "Ánh")
+                #expect(try row.decode(column: "missing_value", as: String?.self) == nil)
+                #expect(try row.decode(column: "number", as: Int?.self) == 42)
+                #expect(try row.decode(column: "flag", as: Bool.self))
+                #expect(try row.decode(column: "missing_value", as: Bool?.self) == nil)
+                #expect(try row.decode(column: "instant", as: Date?.self) == Date(timeIntervalSince1970: 1_629_252_000.123456))
+                #expect(try row.decode(column: "number", as: Double.self) == 42)
+                #expect(throws: (any Error).self) { try row.decode(column: "bad_id", as: UUID.self) }
+                #expect(throws: (any Error).self) { try row.decode(column: "bad_id", as: UUID?.self) }
+                #expect(throws: (any Error).self) { try row.decode(column: "missing_value", as: String.self) }
+                #expect(throws: (any Error).self) { try row.decode(column: "name", as: Int.self) }
+            }
             #expect(throws: (any Error).self) { try direct.decode(column: "missing", as: String.self) }
         }
     }

@@ -245,16 +245,29 @@ struct DirectRow: SQLRow, Sendable {
     /// which accepts the same text). Nil when the value does not convert, so that the decoder
     /// gives its error.
     private static func common<D>(_ data: SQLiteData, as type: D.Type) -> D? {
-        func same<T>(_ value: T?) -> D? { value.map { unsafeBitCast($0, to: D.self) } }
-        if D.self == String.self { return same(String(sqliteData: data)) }
-        if D.self == UUID.self {
-            guard case .text(let text) = data else { return nil }
-            return same(SQLAccess.uuid(text))
+        // Called only where `T` is `D`.
+        func same<T>(_ value: T) -> D { unsafeBitCast(value, to: D.self) }
+        // An optional reads NULL as nil, anything else as its wrapped type (`Optional`'s `Decodable`).
+        func optional<T>(_ convert: (SQLiteData) -> T?) -> D? {
+            if case .null = data { return same(T?.none) }
+            return convert(data).map { same(T?.some($0)) }
         }
-        if D.self == Int.self { return same(Int(sqliteData: data)) }
-        if D.self == Bool.self { return same(Bool(sqliteData: data)) }
-        if D.self == Date.self { return same(Date(sqliteData: data)) }
-        if D.self == Double.self { return same(Double(sqliteData: data)) }
+        let id = { (data: SQLiteData) -> UUID? in
+            guard case .text(let text) = data else { return nil }
+            return SQLAccess.uuid(text)
+        }
+        if D.self == String.self { return String(sqliteData: data).map(same) }
+        if D.self == UUID.self { return id(data).map(same) }
+        if D.self == Int.self { return Int(sqliteData: data).map(same) }
+        if D.self == Bool.self { return Bool(sqliteData: data).map(same) }
+        if D.self == Date.self { return Date(sqliteData: data).map(same) }
+        if D.self == Double.self { return Double(sqliteData: data).map(same) }
+        if D.self == String?.self { return optional(String.init(sqliteData:)) }
+        if D.self == UUID?.self { return optional(id) }
+        if D.self == Int?.self { return optional(Int.init(sqliteData:)) }
+        if D.self == Bool?.self { return optional(Bool.init(sqliteData:)) }
+        if D.self == Date?.self { return optional(Date.init(sqliteData:)) }
+        if D.self == Double?.self { return optional(Double.init(sqliteData:)) }
         return nil
     }
 }
