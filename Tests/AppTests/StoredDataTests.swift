@@ -212,4 +212,23 @@ struct StoredDataTests {
         let other = StoredDataError(table: "x", column: "y", rowID: nil, communeID: nil, underlying: "")
         #expect(other.vietnameseMessage == "Dữ liệu đã lưu (x.y) bị hỏng, không đọc được. Hãy báo quản trị hệ thống.")
     }
+    @Test("Lists of ids are read by hand exactly as JSONDecoder reads them, and anything else is left to it")
+    func idListsAsJSONDecoderReadsThem() throws {
+        let a = UUID(), b = UUID()
+        let readable = ["[]", " [ ] ", "[\"\(a.uuidString)\"]", "[\"\(a.uuidString)\",\"\(b.uuidString)\"]",
+                        "[ \"\(a.uuidString.lowercased())\" ,\n\t\"\(b.uuidString)\" ]\n"]
+        for text in readable {
+            let expected = try JSONDecoder().decode([UUID].self, from: Data(text.utf8))
+            #expect(StoredJSON.idList(text) == expected, "\(text)")
+        }
+        // Not what GiaoBan writes, or not a list of ids: the hand reader declines, and the
+        // decoder reads (escapes) or refuses (the rest) as before.
+        let declined = ["[\"\\u0041\(a.uuidString.dropFirst())\"]", "[\"\(a.uuidString)\",]", "[\"\(a.uuidString)\"", "\"\(a.uuidString)\"",
+                        "[\"\(a.uuidString)x\"]", "[\"not-an-id\"]", "[1]", "[\"\(a.uuidString)\"] x", "[,]", "{}", "[null]"]
+        for text in declined {
+            #expect(StoredJSON.idList(text) == nil, "\(text)")
+        }
+        #expect(try JSONDecoder().decode([UUID].self, from: Data(declined[0].utf8)) == [UUID(uuidString: "A" + a.uuidString.dropFirst())!])
+    }
 }
+

@@ -42,6 +42,32 @@ struct PlainRow {
     func date(_ column: String) throws -> Date { try value(column, as: Date.self) }
     func bool(_ column: String) throws -> Bool { try value(column, as: Bool.self) }
 
+    /// A column that may be NULL: nil then, else read as `value(_:as:)` reads it.
+    private func optionalValue<T: SQLiteDataConvertible & Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        switch storage {
+        case .direct(let row):
+            guard let data = row.data(column) else { throw Unreadable(column: column, type: "\(T?.self)") }
+            if case .null = data { return nil }
+            return try value(column, as: T.self)
+        case .sql(let row):
+            return try row.decodeNil(column: column) ? nil : row.decode(column: column, as: T.self)
+        }
+    }
+
+    func optionalString(_ column: String) throws -> String? { try optionalValue(column, as: String.self) }
+
+    /// An id column that may be NULL; a value that is not a UUID is an error, as it is for a model.
+    func optionalID(_ column: String) throws -> UUID? {
+        switch storage {
+        case .direct:
+            guard let text = try optionalString(column) else { return nil }
+            guard let id = SQLAccess.uuid(text) else { throw Unreadable(column: column, type: "UUID") }
+            return id
+        case .sql(let row):
+            return try row.decodeNil(column: column) ? nil : row.decode(column: column, as: UUID.self)
+        }
+    }
+
     /// An id column (see `SQLAccess.id`); nil when it is not a UUID.
     func id(_ column: String) throws -> UUID? {
         switch storage {

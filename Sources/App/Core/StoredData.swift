@@ -55,6 +55,53 @@ enum StoredJSON {
     }
 }
 
+extension StoredJSON {
+    /// A JSON list of ids as GiaoBan writes it (`["…","…"]`, spaces allowed), read by hand: the
+    /// people of every plan line and schedule item are such lists, and `JSONDecoder` with
+    /// Foundation's UUID parsing was a tenth of the schedule page. Nil for anything else (escapes,
+    /// other values, a broken list), which `JSONDecoder` then reads or refuses as before.
+    /// A JSON list column of ids (see `Model.decodeStoredList`): empty text is an empty list, any
+    /// other text must decode, else `StoredDataError`.
+    static func idList(_ text: String, table: String, column: String, rowID: UUID?, communeID: UUID?) throws -> [UUID] {
+        if let ids = idList(text) { return ids }
+        if text.allSatisfy(\.isWhitespace) { return [] }
+        return try decode([UUID].self, from: text, table: table, column: column, rowID: rowID, communeID: communeID)
+    }
+
+    static func idList(_ text: String) -> [UUID]? {
+        var bytes = text.utf8[...]
+        func skipSpaces() {
+            while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\n") || first == UInt8(ascii: "\t") || first == UInt8(ascii: "\r") {
+                bytes = bytes.dropFirst()
+            }
+        }
+        func take(_ byte: UInt8) -> Bool {
+            skipSpaces()
+            guard bytes.first == byte else { return false }
+            bytes = bytes.dropFirst()
+            return true
+        }
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var ids: [UUID] = []
+        if take(UInt8(ascii: "]")) {
+            skipSpaces()
+            return bytes.isEmpty ? ids : nil
+        }
+        while true {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let idText = bytes.prefix(36)
+            bytes = bytes.dropFirst(36)
+            guard bytes.first == UInt8(ascii: "\""), let id = SQLAccess.uuid(Substring(idText)) else { return nil }
+            bytes = bytes.dropFirst()
+            ids.append(id)
+            if take(UInt8(ascii: ",")) { continue }
+            guard take(UInt8(ascii: "]")) else { return nil }
+            skipSpaces()
+            return bytes.isEmpty ? ids : nil
+        }
+    }
+}
+
 extension Model where IDValue == UUID {
     /// A JSON column of this row decoded as `T`; throws `StoredDataError` when it does not decode.
     func decodeStored<T: Decodable>(_ type: T.Type, from text: String, column: String, communeID: UUID?) throws -> T {
@@ -65,6 +112,10 @@ extension Model where IDValue == UUID {
     /// value); any other text must decode, else `StoredDataError`.
     func decodeStoredList<Element: Decodable>(_ type: Element.Type, from text: String, column: String,
                                               communeID: UUID?) throws -> [Element] {
+        if Element.self == UUID.self {
+            let ids = try StoredJSON.idList(text, table: Self.schema, column: column, rowID: id, communeID: communeID)
+            return unsafeBitCast(ids, to: [Element].self)
+        }
         if text.allSatisfy(\.isWhitespace) { return [] }
         return try decodeStored([Element].self, from: text, column: column, communeID: communeID)
     }
