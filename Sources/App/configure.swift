@@ -64,6 +64,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = "2mb"
     // Pages shrink to a fifth over a weak connection; clients that do not ask get them plain.
     app.http.server.configuration.responseCompression = .enabled
+    // Browsers and the API's clients send plain bodies; Vapor's default would put a decompressor
+    // in front of every request (and inflate untrusted input). A compressed body is refused as
+    // unreadable, like any other body that is not what the route reads.
+    app.http.server.configuration.requestDecompression = .disabled
 
     // Order matters: errors wrap everything, so that even a refused CSRF token gets a proper page.
     app.middleware = .init()

@@ -172,6 +172,14 @@ struct PageTests {
                                                  headers: ["Accept-Encoding": "gzip", "Authorization": "Bearer \(token)"])
             #expect(api.status == .ok)
             #expect(api.headers.first(name: .contentEncoding) == "gzip")
+            // Bodies are not inflated: a compressed one is unreadable JSON, a 4xx with a JSON error.
+            var body = ByteBuffer()
+            body.writeBytes([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xAB, 0xAE, 0x05, 0x00])
+            let compressedBody = try await live.sendRequest(.PUT, "/api/v1/reports/2021-W33",
+                                                            headers: ["Content-Encoding": "gzip", "Content-Type": "application/json",
+                                                                      "Authorization": "Bearer \(token)"], body: body)
+            #expect((400..<500).contains(compressedBody.status.code))
+            #expect(compressedBody.body.string.contains("\"error\""))
         }
     }
 
