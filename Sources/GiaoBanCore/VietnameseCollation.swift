@@ -241,12 +241,21 @@ extension Sequence {
     /// The elements in Vietnamese order of the text `text` gives (units, targets, rooms, groups).
     /// Each key is computed once.
     public func sortedVietnamese(by text: (Element) throws -> String) rethrows -> [Element] {
-        try map { (VietnameseCollation.key(try text($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        let elements = Array(self)
+        return Self.ordered(elements, keys: try elements.map { VietnameseCollation.key(try text($0)) })
+    }
+
+    /// `elements` in the order of their keys. The positions are sorted, not (key, element) pairs:
+    /// moving whole elements through the sort (a person with their groups and units) was most of
+    /// its time. Equal keys (the same text) are left in the order the sort leaves them, as before.
+    private static func ordered(_ elements: [Element], keys: [VietnameseCollation.SortKey]) -> [Element] {
+        keys.indices.sorted { keys[$0] < keys[$1] }.map { elements[$0] }
     }
 
     /// The elements ordered as Vietnamese lists order people: by given name, then family and
     /// middle names (`VietnameseCollation.personKey`).
     public func sortedByVietnameseName(_ fullName: (Element) throws -> String) rethrows -> [Element] {
-        try map { (VietnameseCollation.personKey(try fullName($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        let elements = Array(self)
+        return Self.ordered(elements, keys: try elements.map { VietnameseCollation.personKey(try fullName($0)) })
     }
 }
