@@ -81,13 +81,14 @@ struct ReportFormReads: Sendable {
 
     static func planLines(of report: WeeklyReport?, on db: any Database) async throws -> [ReportPlanItem] {
         guard let report else { return [] }
-        return try await ReportPlanItem.query(on: db).filter(\.$reportID == report.requireID()).sort(\.$position).all()
+        return try await SQLAccess.models(ReportPlanItem.self, where: "report_id = \(bind: try report.requireID())",
+                                          orderBy: [\ReportPlanItem.$position], on: db)
     }
 
     static func forecastLines(of report: WeeklyReport?, on db: any Database) async throws -> [ReportWorkItem] {
         guard let report else { return [] }
-        return try await ReportWorkItem.query(on: db).filter(\.$reportID == report.requireID()).filter(\.$forecast == true)
-            .sort(\.$position).all()
+        return try await SQLAccess.models(ReportWorkItem.self, where: "report_id = \(bind: try report.requireID()) AND forecast = \(bind: true)",
+                                          orderBy: [\ReportWorkItem.$position], on: db)
     }
 
     /// Who has entered a figure of which of these targets in the year: one entry per week's

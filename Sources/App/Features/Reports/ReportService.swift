@@ -99,7 +99,8 @@ enum ReportService {
     }
 
     static func find(personID: UUID, week: ReportWeekID, on db: any Database) async throws -> WeeklyReport? {
-        try await WeeklyReport.query(on: db).filter(\.$personID == personID).filter(\.$weekID == week.description).first()
+        // One row at most (a unique key), read as plain SQL: every report page and action asks.
+        try await SQLAccess.models(WeeklyReport.self, where: "person_id = \(bind: personID) AND week_id = \(bind: week.description)", on: db).first
     }
 
     static func content(of report: WeeklyReport, on db: any Database) async throws -> ReportContent {
