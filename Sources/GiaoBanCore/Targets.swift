@@ -51,19 +51,22 @@ public enum YearToDate {
     /// Returns `nil` when no figure counts.
     public static func value(rule: YearToDateRule, figures: [WeeklyFigure], throughWeek: Int) -> Decimal? {
         guard throughWeek >= 1 else { return nil }
-        var weekTotals: [Int: Decimal] = [:]
-        for figure in figures where figure.completed && figure.weekIndex >= 1 && figure.weekIndex <= throughWeek {
-            weekTotals[figure.weekIndex, default: 0] += figure.value
+        // The weekly totals by week number, in an array: a dictionary hashed every figure of a
+        // year, for every target of a briefing. A year has at most 53 weeks; a figure of a later
+        // week number is past `throughWeek` anyway.
+        var weekTotals = [Decimal?](repeating: nil, count: Swift.min(throughWeek, 53) + 1)
+        for figure in figures where figure.completed && figure.weekIndex >= 1 && figure.weekIndex < weekTotals.count {
+            weekTotals[figure.weekIndex] = (weekTotals[figure.weekIndex] ?? 0) + figure.value
         }
-        guard !weekTotals.isEmpty else { return nil }
+        let totals = weekTotals.lazy.compactMap { $0 }
+        guard totals.contains(where: { _ in true }) else { return nil }
         switch rule {
         case .sum:
-            return weekTotals.values.reduce(Decimal(0), +)
+            return totals.reduce(Decimal(0), +)
         case .latest:
-            let latestWeek = weekTotals.keys.max()!
-            return weekTotals[latestWeek]
+            return weekTotals.last(where: { $0 != nil }) ?? nil
         case .max:
-            return weekTotals.values.max()
+            return totals.max()
         }
     }
 

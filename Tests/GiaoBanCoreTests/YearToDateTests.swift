@@ -49,6 +49,36 @@ struct YearToDateTests {
         #expect(YearToDate.value(rule: .sum, figures: figures, throughWeek: 4) == 15)
     }
 
+    /// The rule as the SPEC words it, with a dictionary of weekly totals (how it was first written).
+    private func reference(rule: YearToDateRule, figures: [WeeklyFigure], throughWeek: Int) -> Decimal? {
+        guard throughWeek >= 1 else { return nil }
+        var weekTotals: [Int: Decimal] = [:]
+        for figure in figures where figure.completed && figure.weekIndex >= 1 && figure.weekIndex <= throughWeek {
+            weekTotals[figure.weekIndex, default: 0] += figure.value
+        }
+        guard !weekTotals.isEmpty else { return nil }
+        switch rule {
+        case .sum: return weekTotals.values.reduce(Decimal(0), +)
+        case .latest: return weekTotals[weekTotals.keys.max()!]
+        case .max: return weekTotals.values.max()
+        }
+    }
+
+    @Test func sameAsTheRuleOnRandomYears() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let figures = (0..<Int.random(in: 0...60, using: &generator)).map { _ in
+                WeeklyFigure(weekIndex: Int.random(in: -1...53, using: &generator),
+                             value: Decimal(Int.random(in: -50...500, using: &generator)) / 10,
+                             completed: Int.random(in: 0...4, using: &generator) > 0)
+            }
+            let week = Int.random(in: -1...60, using: &generator)
+            for rule in YearToDateRule.allCases {
+                #expect(YearToDate.value(rule: rule, figures: figures, throughWeek: week) == reference(rule: rule, figures: figures, throughWeek: week))
+            }
+        }
+    }
+
     @Test func noFigureGivesNil() {
         for rule in YearToDateRule.allCases {
             #expect(YearToDate.value(rule: rule, figures: [], throughWeek: 52) == nil)

@@ -30,12 +30,14 @@ enum TargetProgressQuery {
         var result: [UUID: TargetProgress] = [:]
         for target in targets {
             let id = try target.requireID()
-            let weekly = (byTarget[id] ?? []).filter { $0.weekIndex <= week.week }
-            let thisWeek = weekly.filter { $0.weekIndex == week.week }
-            let ytd = target.year == week.year ? YearToDate.value(rule: target.yearToDateRule, figures: weekly, throughWeek: week.week) : nil
+            let figures = byTarget[id] ?? []
+            // `YearToDate.value` counts only the weeks through `week` itself.
+            let ytd = target.year == week.year ? YearToDate.value(rule: target.yearToDateRule, figures: figures, throughWeek: week.week) : nil
+            var weekValue: Decimal?
+            for figure in figures where figure.weekIndex == week.week { weekValue = (weekValue ?? 0) + figure.value }
             result[id] = TargetProgress(
                 targetID: id, week: week,
-                weekValue: thisWeek.isEmpty ? nil : thisWeek.reduce(Decimal(0)) { $0 + $1.value },
+                weekValue: weekValue,
                 yearToDate: ytd, planned: target.planned,
                 percent: YearToDate.percentOfPlan(yearToDate: ytd, planned: target.planned))
         }
