@@ -324,7 +324,7 @@ struct SecurityHeadersMiddleware: Middleware {
             response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
             return response
         }
-        let path = request.url.path
+        let path = Self.path(of: request)
         if path.hasPrefix("/css/") || path.hasPrefix("/js/") {
             // Static files: kept a day, then revalidated cheaply with their ETag.
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=86400")
@@ -349,6 +349,15 @@ struct SecurityHeadersMiddleware: Middleware {
         guard let header else { return "" }
         let end = header.firstIndex(of: ";") ?? header.endIndex
         return header[..<end].trimmedWhitespace.lowercased()
+    }
+
+    /// The request's path as routing reads it. `request.url.path` parses the whole URI on every
+    /// call (a twentieth of `/healthz`); a plain target (`/…`, nothing percent-encoded) is its own
+    /// path up to the query, and anything else is parsed.
+    static func path(of request: Request) -> String {
+        let target = request.url.string
+        guard target.hasPrefix("/"), !target.utf8.contains(UInt8(ascii: "%")) else { return request.url.path }
+        return String(StaticFilesMiddleware.rawPath(target))
     }
 
     static func isPrivate(_ type: String, path: String) -> Bool {

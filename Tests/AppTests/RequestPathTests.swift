@@ -1,0 +1,19 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+
+@Suite("The path the security headers read is the path routing reads")
+struct RequestPathTests {
+    @Test("Plain targets are read up to the query; encoded and absolute ones are parsed")
+    func sameAsTheParsedPath() async throws {
+        try await withTestApp(demo: false) { t in
+            let targets = ["/healthz", "/api/v1/reports/2021-W33?x=1", "/css/app.css#top", "/", "/calendar/abc.ics?token=a%20b",
+                           "/%61pi/v1/reports", "/c%2Fss/app.css", "http://example.org/api/v1/x?y", "/trang-chủ", "/a?b=/api/v1/"]
+            for target in targets {
+                let request = Request(application: t.app, method: .GET, url: URI(string: target), on: t.app.eventLoopGroup.any())
+                #expect(SecurityHeadersMiddleware.path(of: request) == request.url.path, "\(target)")
+            }
+        }
+    }
+}
