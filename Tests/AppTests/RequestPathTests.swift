@@ -5,7 +5,7 @@ import Vapor
 
 @Suite("The path the security headers read is the path routing reads")
 struct RequestPathTests {
-    @Test("Plain targets are read up to the query; encoded and absolute ones are parsed")
+    @Test("The path worked out once per request is url.path, for plain, encoded and absolute targets")
     func sameAsTheParsedPath() async throws {
         try await withTestApp(demo: false) { t in
             let targets = ["/healthz", "/api/v1/reports/2021-W33?x=1", "/css/app.css#top", "/", "/calendar/abc.ics?token=a%20b",
@@ -13,6 +13,7 @@ struct RequestPathTests {
             for target in targets {
                 let request = Request(application: t.app, method: .GET, url: URI(string: target), on: t.app.eventLoopGroup.any())
                 #expect(SecurityHeadersMiddleware.path(of: request) == request.url.path, "\(target)")
+                #expect(request.targetPath == request.url.path)
             }
         }
     }

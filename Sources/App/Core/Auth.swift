@@ -351,14 +351,8 @@ struct SecurityHeadersMiddleware: Middleware {
         return header[..<end].trimmedWhitespace.lowercased()
     }
 
-    /// The request's path as routing reads it. `request.url.path` parses the whole URI on every
-    /// call (a twentieth of `/healthz`); a plain target (`/…`, nothing percent-encoded) is its own
-    /// path up to the query, and anything else is parsed.
-    static func path(of request: Request) -> String {
-        let target = request.url.string
-        guard target.hasPrefix("/"), !target.utf8.contains(UInt8(ascii: "%")) else { return request.url.path }
-        return String(StaticFilesMiddleware.rawPath(target))
-    }
+    /// The request's path (see `Request.targetPath`).
+    static func path(of request: Request) -> String { request.targetPath }
 
     static func isPrivate(_ type: String, path: String) -> Bool {
         path.hasPrefix("/api/v1/") || path.hasPrefix("/calendar/") || privateTypes.contains(type)

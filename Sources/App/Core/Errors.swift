@@ -120,7 +120,7 @@ struct AppErrorMiddleware: Middleware {
         } else {
             request.logger.debug("Refused: \(appError.code) \(appError.message)")
         }
-        if request.url.path.hasPrefix("/api") {
+        if request.targetPath.hasPrefix("/api") {
             let body = APIErrorBody(error: .init(code: appError.code, message: appError.message, fields: appError.fields))
             let response = Response(status: appError.status)
             try? response.content.encode(body, as: .json)

@@ -25,21 +25,30 @@ struct StaticFilesMiddleware: Middleware {
         }
     }
 
-    /// `/css/app.css` of `/css/app.css?v=2`; a file's name is never percent-encoded here, so a
-    /// raw target that is not a plain path simply names no file and goes on to the routes.
-    static func rawPath(_ target: String) -> Substring {
-        target[..<(target.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? target.endIndex)]
-    }
-
     func mayNameAFile(_ path: some StringProtocol) -> Bool {
         prefixes.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
     }
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        // The raw target before the path: `request.url.path` parses the URI on every call.
-        guard request.method == .GET || request.method == .HEAD, mayNameAFile(Self.rawPath(request.url.string)) else {
+        guard request.method == .GET || request.method == .HEAD, mayNameAFile(request.targetPath) else {
             return next.respond(to: request)
         }
         return files.respond(to: request, chainingTo: next)
+    }
+}
+
+extension Request {
+    /// The request target's path, as `url.path` gives it, worked out once per request: `URI`'s
+    /// getters rebuild the text through Foundation's `URLComponents` and `replacingOccurrences`
+    /// on every call, and the static files, the security headers and the error pages each ask.
+    var targetPath: String {
+        if let known = storage[TargetPathKey.self] { return known }
+        let path = url.path
+        storage[TargetPathKey.self] = path
+        return path
+    }
+
+    private struct TargetPathKey: StorageKey {
+        typealias Value = String
     }
 }

@@ -11,10 +11,10 @@ struct PasswordChangeRequiredMiddleware: Middleware {
     /// Future-based: it awaits nothing, and an async middleware costs a task on every request.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard let user = request.currentUser, user.person.mustChangePassword,
-              !Self.allowedPaths.contains(request.url.path) else {
+              !Self.allowedPaths.contains(request.targetPath) else {
             return next.respond(to: request)
         }
-        if request.url.path.hasPrefix("/api/") {
+        if request.targetPath.hasPrefix("/api/") {
             return request.eventLoop.makeFailedFuture(AppError(.forbidden, code: "password_change_required",
                 message: "Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu của riêng mình trước (PUT /api/v1/account/password)."))
         }
