@@ -71,6 +71,13 @@ struct PatternRoutes<Pattern: RoutePattern> {
         on(.GET, pattern, use: handler)
     }
 
+    /// A handler that awaits nothing (`/healthz`) answers on the event loop: an `async` one is run
+    /// in a task of its own, two thread switches per request.
+    @discardableResult
+    func get<Response: ResponseEncodable>(_ pattern: Pattern, use handler: @Sendable @escaping (Request) throws -> Response) -> Route {
+        builder.on(.GET, pattern.components, use: handler)
+    }
+
     @discardableResult
     func post<Response: AsyncResponseEncodable>(_ pattern: Pattern,
                                                 use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
