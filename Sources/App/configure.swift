@@ -34,17 +34,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.lifecycle.use(scratch)
         app.databases.use(SQLiteTuning.configuration(.file(scratch.path)), as: .sqlite)
         // In WAL mode as a real database is: reads run on connections of their own (`DirectReads`).
-        if let sql = app.db as? any SQLDatabase {
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
-        }
+        try await SQLiteTuning.useWriteAheadLog(app)
     case .sqliteFile(let path):
         // Every connection waits for the lock (busy_timeout) and syncs every commit
         // (synchronous=FULL); transactions take the write lock up front (`SQLiteTuning`).
         app.databases.use(SQLiteTuning.configuration(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
         // Nothing acknowledged is lost: write-ahead log (kept in the file, so set once).
-        if let sql = app.db as? any SQLDatabase {
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
-        }
+        try await SQLiteTuning.useWriteAheadLog(app)
     case .postgres(let url):
         try app.databases.use(.postgres(url: url), as: .psql)
     }

@@ -128,4 +128,24 @@ struct DirectReadsTests {
             #expect(try reads.rows("SELECT count(*) AS n FROM people WHERE active = ?", binds: [.integer(1)]).count == 1)
         }
     }
+    @Test("Fluent's future-based reads get their rows on the event loop; a disabled or closed pool sends reads elsewhere")
+    func futuresDisablingAndClosing() async throws {
+        try await withTestApp { (t: TestApp) async throws in
+            guard let tuned = t.db as? SQLiteTuning.TunedDatabase, let reads = tuned.reads else { return }
+            // The future-based query builder asserts (in debug builds) that rows come on the loop.
+            let future: EventLoopFuture<[Person]> = Person.query(on: t.db).all()
+            let people = try await future.get()
+            #expect(people.count == (try await Person.query(on: t.db).count()))
+            // Disabled (a file not in WAL mode): the driver reads.
+            reads.disable()
+            let row = try #require(try await SQLAccess.sql(t.db).raw("SELECT count(*) AS n FROM people").first())
+            #expect(!(row is DirectRow))
+            #expect(try row.decode(column: "n", as: Int.self) == people.count)
+            // Closed (shut down): no connection is opened any more.
+            let other = DirectReads(path: reads.path)
+            #expect(try other.rows("SELECT 1 AS one", binds: []).count == 1)
+            other.close()
+            #expect(throws: DirectReads.Closed.self) { try other.rows("SELECT 1 AS one", binds: []) }
+        }
+    }
 }

@@ -24,11 +24,20 @@ import VaporCSQLite
 /// statement is reset as soon as its rows are read, so no read keeps a snapshot open.
 final class DirectReads: Sendable {
     let path: String
-    /// Connections not in use; one is taken per statement and put back after it.
-    private let idle = NIOLockedValueBox<[Connection]>([])
-    private let closed = NIOLockedValueBox(false)
+    /// Connections not in use (one is taken per statement and put back after it), and whether the
+    /// database has been shut down: one lock, so that a connection given back while `close()`
+    /// runs is closed, not kept.
+    private let pool = NIOLockedValueBox<(idle: [Connection], closed: Bool)>(([], false))
+    /// Off when the file could not be put in WAL mode: a direct read would then wait for writers.
+    private let enabled = NIOLockedValueBox(true)
     /// Connections kept when idle: more are opened when needed, and closed after use.
     private static let keptIdle = 8
+
+    /// Whether reads go here (see `disable()`).
+    var isEnabled: Bool { enabled.withLockedValue { $0 } }
+
+    /// Sends every read back through the driver (the file is not in WAL mode).
+    func disable() { enabled.withLockedValue { $0 = false } }
 
     init(path: String) {
         self.path = path
@@ -51,23 +60,29 @@ final class DirectReads: Sendable {
 
     /// Closes every idle connection; taken ones are closed when they are given back.
     func close() {
-        closed.withLockedValue { $0 = true }
-        let connections = idle.withLockedValue { idle in
-            defer { idle = [] }
-            return idle
+        let connections = pool.withLockedValue { pool in
+            pool.closed = true
+            defer { pool.idle = [] }
+            return pool.idle
         }
         for connection in connections { connection.close() }
     }
 
+    struct Closed: Error, CustomStringConvertible {
+        var description: String { "The database is shut down." }
+    }
+
     private func take() throws -> Connection {
-        if let connection = idle.withLockedValue({ $0.popLast() }) { return connection }
+        let (idle, closed) = pool.withLockedValue { pool in (pool.idle.popLast(), pool.closed) }
+        if let idle { return idle }
+        guard !closed else { throw Closed() }
         return try Connection(path: path)
     }
 
     private func give(_ connection: Connection) {
-        let kept = !closed.withLockedValue { $0 } && idle.withLockedValue { idle in
-            guard idle.count < Self.keptIdle else { return false }
-            idle.append(connection)
+        let kept = pool.withLockedValue { pool in
+            guard !pool.closed, pool.idle.count < Self.keptIdle else { return false }
+            pool.idle.append(connection)
             return true
         }
         if !kept { connection.close() }
@@ -145,13 +160,20 @@ final class DirectReads: Sendable {
                 let code = Self.bind(value, at: Int32(offset + 1), in: statement)
                 guard code == SQLITE_OK else { throw failure(code) }
             }
-            let count = sqlite_nio_sqlite3_column_count(statement)
-            let columns = DirectRow.Columns(names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
             var rows: [DirectRow] = []
+            var count: Int32 = 0
+            var columns: DirectRow.Columns?
             while true {
                 let code = sqlite_nio_sqlite3_step(statement)
                 if code == SQLITE_DONE { break }
                 guard code == SQLITE_ROW else { throw failure(code) }
+                // The columns as of this run: a kept statement is prepared again inside `step`
+                // when the schema has changed since, and may then name other columns.
+                if columns == nil {
+                    count = sqlite_nio_sqlite3_column_count(statement)
+                    columns = DirectRow.Columns(names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
+                }
+                guard let columns else { break }
                 var values: [SQLiteData] = []
                 values.reserveCapacity(Int(count))
                 for column in 0..<count { values.append(Self.value(at: column, of: statement)) }

@@ -50,6 +50,8 @@ struct PlainRow {
             if case .null = data { return nil }
             return try value(column, as: T.self)
         case .sql(let row):
+            // SQLKit reads a missing column as NULL; a misspelled column is an error on both paths.
+            guard row.contains(column: column) else { throw Unreadable(column: column, type: "\(T?.self)") }
             return try row.decodeNil(column: column) ? nil : row.decode(column: column, as: T.self)
         }
     }
@@ -64,6 +66,7 @@ struct PlainRow {
             guard let id = SQLAccess.uuid(text) else { throw Unreadable(column: column, type: "UUID") }
             return id
         case .sql(let row):
+            guard row.contains(column: column) else { throw Unreadable(column: column, type: "UUID?") }
             return try row.decodeNil(column: column) ? nil : row.decode(column: column, as: UUID.self)
         }
     }

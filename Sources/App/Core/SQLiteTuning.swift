@@ -71,6 +71,18 @@ enum SQLiteTuning {
         }
     }
 
+    /// Puts the file in WAL mode (kept in the file). If SQLite refuses (a file system without
+    /// shared memory, a file another process holds in exclusive mode), reads go back through the
+    /// driver: outside WAL mode a direct read would wait for writers on a thread of Swift's own.
+    static func useWriteAheadLog(_ app: Application) async throws {
+        struct Mode: Decodable { var journal_mode: String }
+        guard let sql = app.db as? any SQLDatabase else { return }
+        let mode = try await sql.raw("PRAGMA journal_mode=WAL").first(decoding: Mode.self)?.journal_mode.lowercased()
+        guard mode != "wal" else { return }
+        app.logger.warning("SQLite is not in WAL mode; reads go through the driver", metadata: ["journal_mode": .string(mode ?? "?")])
+        (app.db as? TunedDatabase)?.reads?.disable()
+    }
+
     /// The pragmas each new connection runs once.
     static let connectionPragmas = ["PRAGMA busy_timeout = \(busyTimeoutMilliseconds)", "PRAGMA synchronous = FULL"]
 
@@ -178,12 +190,20 @@ enum SQLiteTuning {
         func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
             switch query.action {
             case .read, .aggregate:
+                // Inside a transaction the driver converts and runs it (no second conversion here).
+                guard !inTransaction, reads?.isEnabled == true else { break }
                 // Fluent's reads (`query(on:)…all()`, `find`, `count`) are read directly too: the
                 // query as the driver would write it, its rows as the driver would give them.
                 do {
                     if let rows = try directRows(SQLQueryConverter(delegate: DirectRowOutput.ConverterDelegate()).convert(query)) {
-                        for row in rows { onOutput(DirectRowOutput(row: row, schema: nil)) }
-                        return base.eventLoop.makeSucceededVoidFuture()
+                        let loop = base.eventLoop
+                        // Fluent's future-based reads (eager loading) expect their rows on the
+                        // database's event loop; the async ones take them where they are.
+                        guard !loop.inEventLoop else {
+                            for row in rows { onOutput(DirectRowOutput(row: row, schema: nil)) }
+                            return loop.makeSucceededVoidFuture()
+                        }
+                        return loop.submit { for row in rows { onOutput(DirectRowOutput(row: row, schema: nil)) } }
                     }
                 } catch {
                     return base.eventLoop.makeFailedFuture(error)
@@ -281,7 +301,7 @@ enum SQLiteTuning {
         /// a transaction; nil for any other statement, which goes through the driver. Logged as
         /// SQLKit logs its statements (the query count and the query-plan tests read that log).
         func directRows(_ query: any SQLExpression) throws -> [DirectRow]? {
-            guard !inTransaction, let reads else { return nil }
+            guard !inTransaction, let reads, reads.isEnabled else { return nil }
             let (sql, values) = serialize(query)
             guard Self.isSelect(sql) else { return nil }
             if let level = queryLogLevel {

@@ -56,10 +56,6 @@ enum StoredJSON {
 }
 
 extension StoredJSON {
-    /// A JSON list of ids as GiaoBan writes it (`["…","…"]`, spaces allowed), read by hand: the
-    /// people of every plan line and schedule item are such lists, and `JSONDecoder` with
-    /// Foundation's UUID parsing was a tenth of the schedule page. Nil for anything else (escapes,
-    /// other values, a broken list), which `JSONDecoder` then reads or refuses as before.
     /// A JSON list column of ids (see `Model.decodeStoredList`): empty text is an empty list, any
     /// other text must decode, else `StoredDataError`.
     static func idList(_ text: String, table: String, column: String, rowID: UUID?, communeID: UUID?) throws -> [UUID] {
@@ -68,6 +64,10 @@ extension StoredJSON {
         return try decode([UUID].self, from: text, table: table, column: column, rowID: rowID, communeID: communeID)
     }
 
+    /// A JSON list of ids as GiaoBan writes it (`["…","…"]`, spaces allowed), read by hand: the
+    /// people of every plan line and schedule item are such lists, and `JSONDecoder` with
+    /// Foundation's UUID parsing was a tenth of the schedule page. Nil for anything else (escapes,
+    /// other values, a broken list), which `JSONDecoder` then reads or refuses as before.
     static func idList(_ text: String) -> [UUID]? {
         var bytes = text.utf8[...]
         func skipSpaces() {
