@@ -58,16 +58,24 @@ public enum YearToDate {
         for figure in figures where figure.completed && figure.weekIndex >= 1 && figure.weekIndex < weekTotals.count {
             weekTotals[figure.weekIndex] = (weekTotals[figure.weekIndex] ?? 0) + figure.value
         }
-        let totals = weekTotals.lazy.compactMap { $0 }
-        guard totals.contains(where: { _ in true }) else { return nil }
+        let totals = weekTotals.compactMap { $0 }
+        guard let latest = totals.last else { return nil }
         switch rule {
         case .sum:
             return totals.reduce(Decimal(0), +)
         case .latest:
-            return weekTotals.last(where: { $0 != nil }) ?? nil
+            return latest
         case .max:
             return totals.max()
         }
+    }
+
+    /// A target's figure of week `week`: its completed figures of that week added up (one, as the
+    /// database holds it); nil when it has none.
+    public static func weekTotal(figures: [WeeklyFigure], week: Int) -> Decimal? {
+        var total: Decimal?
+        for figure in figures where figure.completed && figure.weekIndex == week { total = (total ?? 0) + figure.value }
+        return total
     }
 
     /// The year-to-date value as a percentage of the annual plan, rounded to one decimal

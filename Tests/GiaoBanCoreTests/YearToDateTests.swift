@@ -79,6 +79,15 @@ struct YearToDateTests {
         }
     }
 
+    @Test func weekTotalAddsTheWeeksCompletedFigures() {
+        let figures = [fig(3, 4), fig(3, 1.5), fig(3, 100, completed: false), fig(2, 7), fig(4, 9)]
+        #expect(YearToDate.weekTotal(figures: figures, week: 3) == 5.5)
+        #expect(YearToDate.weekTotal(figures: figures, week: 2) == 7)
+        #expect(YearToDate.weekTotal(figures: figures, week: 5) == nil)
+        #expect(YearToDate.weekTotal(figures: [fig(6, 0)], week: 6) == 0, "a figure of 0 is a figure")
+        #expect(YearToDate.weekTotal(figures: [fig(6, 3, completed: false)], week: 6) == nil)
+    }
+
     @Test func noFigureGivesNil() {
         for rule in YearToDateRule.allCases {
             #expect(YearToDate.value(rule: rule, figures: [], throughWeek: 52) == nil)

@@ -33,11 +33,9 @@ enum TargetProgressQuery {
             let figures = byTarget[id] ?? []
             // `YearToDate.value` counts only the weeks through `week` itself.
             let ytd = target.year == week.year ? YearToDate.value(rule: target.yearToDateRule, figures: figures, throughWeek: week.week) : nil
-            var weekValue: Decimal?
-            for figure in figures where figure.weekIndex == week.week { weekValue = (weekValue ?? 0) + figure.value }
             result[id] = TargetProgress(
                 targetID: id, week: week,
-                weekValue: weekValue,
+                weekValue: YearToDate.weekTotal(figures: figures, week: week.week),
                 yearToDate: ytd, planned: target.planned,
                 percent: YearToDate.percentOfPlan(yearToDate: ytd, planned: target.planned))
         }
