@@ -324,7 +324,7 @@ struct SecurityHeadersMiddleware: Middleware {
             response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
             return response
         }
-        let path = Self.path(of: request)
+        let path = request.targetPath
         if path.hasPrefix("/css/") || path.hasPrefix("/js/") {
             // Static files: kept a day, then revalidated cheaply with their ETag.
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=86400")
@@ -350,9 +350,6 @@ struct SecurityHeadersMiddleware: Middleware {
         let end = header.firstIndex(of: ";") ?? header.endIndex
         return header[..<end].trimmedWhitespace.lowercased()
     }
-
-    /// The request's path (see `Request.targetPath`).
-    static func path(of request: Request) -> String { request.targetPath }
 
     static func isPrivate(_ type: String, path: String) -> Bool {
         path.hasPrefix("/api/v1/") || path.hasPrefix("/calendar/") || privateTypes.contains(type)

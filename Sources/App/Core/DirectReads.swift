@@ -122,10 +122,14 @@ final class DirectReads: Sendable {
         deinit { close() }
 
         func close() {
-            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
-            statements = [:]
+            finalizeStatements()
             if let handle { sqlite_nio_sqlite3_close_v2(handle) }
             handle = nil
+        }
+
+        private func finalizeStatements() {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements = [:]
         }
 
         private func failure(_ code: Int32) -> Failure {
@@ -134,10 +138,7 @@ final class DirectReads: Sendable {
 
         private func prepared(_ sql: String) throws -> OpaquePointer {
             if let statement = statements[sql] { return statement }
-            if statements.count >= Self.keptStatements {
-                for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
-                statements = [:]
-            }
+            if statements.count >= Self.keptStatements { finalizeStatements() }
             var statement: OpaquePointer?
             let code = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
             guard code == SQLITE_OK, let statement else { throw failure(code) }
@@ -161,23 +162,18 @@ final class DirectReads: Sendable {
                 guard code == SQLITE_OK else { throw failure(code) }
             }
             var rows: [DirectRow] = []
-            var count: Int32 = 0
+            // Named at the first row, not before stepping: a kept statement is prepared again
+            // inside `step` when the schema has changed since, and may then name other columns.
             var columns: DirectRow.Columns?
             while true {
                 let code = sqlite_nio_sqlite3_step(statement)
                 if code == SQLITE_DONE { break }
                 guard code == SQLITE_ROW else { throw failure(code) }
-                // The columns as of this run: a kept statement is prepared again inside `step`
-                // when the schema has changed since, and may then name other columns.
-                if columns == nil {
-                    count = sqlite_nio_sqlite3_column_count(statement)
-                    columns = DirectRow.Columns(names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
-                }
-                guard let columns else { break }
-                var values: [SQLiteData] = []
-                values.reserveCapacity(Int(count))
-                for column in 0..<count { values.append(Self.value(at: column, of: statement)) }
-                rows.append(DirectRow(columns: columns, values: values))
+                let named = columns ?? DirectRow.Columns(names: (0..<sqlite_nio_sqlite3_column_count(statement)).map {
+                    String(cString: sqlite_nio_sqlite3_column_name(statement, $0))
+                })
+                columns = named
+                rows.append(DirectRow(columns: named, values: (0..<Int32(named.names.count)).map { Self.value(at: $0, of: statement) }))
             }
             return rows
         }

@@ -196,14 +196,9 @@ enum SQLiteTuning {
                 // query as the driver would write it, its rows as the driver would give them.
                 do {
                     if let rows = try directRows(SQLQueryConverter(delegate: DirectRowOutput.ConverterDelegate()).convert(query)) {
-                        let loop = base.eventLoop
-                        // Fluent's future-based reads (eager loading) expect their rows on the
-                        // database's event loop; the async ones take them where they are.
-                        guard !loop.inEventLoop else {
-                            for row in rows { onOutput(DirectRowOutput(row: row, schema: nil)) }
-                            return loop.makeSucceededVoidFuture()
-                        }
-                        return loop.submit { for row in rows { onOutput(DirectRowOutput(row: row, schema: nil)) } }
+                        // Fluent's future-based reads (eager loading) take their rows on the
+                        // database's event loop, and assert that they do.
+                        return base.eventLoop.submit { for row in rows { onOutput(DirectRowOutput(row: row, schema: nil)) } }
                     }
                 } catch {
                     return base.eventLoop.makeFailedFuture(error)
