@@ -215,9 +215,9 @@ struct FiguresAndContentTests {
             }
             try await CreateTargetWeekFigures.fold(on: t.db)
             let figures = try await TargetWeekFigure.query(on: t.db).all()
-            #expect(figures.first { $0.targetID == coverage.id }?.value == 85)
+            #expect(try figures.first { $0.targetID == coverage.id }?.value == 85)
             #expect(figures.first { $0.targetID == coverage.id }?.enteredByID == tam.id)
-            #expect(figures.first { $0.targetID == count.id }?.value == 22)
+            #expect(try figures.first { $0.targetID == count.id }?.value == 22)
         }
     }
 

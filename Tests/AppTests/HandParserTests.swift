@@ -47,5 +47,13 @@ struct HandParserTests {
         #expect(DecimalText.load("") == nil)
         #expect(DecimalText.load("abc") == nil)
         #expect(DecimalText.plain("-") == nil)
+        #expect(DecimalText.load("-2.5E-1") == Decimal(string: "-0.25"))
+        // Only a whole number reads: the scanner alone read a prefix ("12abc" as 12, "1,5" as 1).
+        for damaged in ["12abc", "1,5", "12.5.3", "--1", " 12", "1e", "NaN", "1e3x"] {
+            #expect(DecimalText.load(damaged) == nil, "\(damaged)")
+        }
+        #expect(throws: StoredDataError.self) {
+            try DecimalText.stored("12abc", table: "target_week_figures", column: "value", rowID: nil, communeID: nil)
+        }
     }
 }

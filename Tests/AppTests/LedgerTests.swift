@@ -66,7 +66,8 @@ struct LedgerTests {
             #expect(year.weeks.map(\.week) == ["2021-W31", "2021-W32", "2021-W33"])
             #expect(year.weeks.map(\.status) == ["late", "missing", "on_time"])
             #expect(year.summary.onTime == 1 && year.summary.late == 1 && year.summary.missing == 1)
-            #expect(year.summary.onTimeRate == Double(truncating: Decimal(string: "33.3")! as NSNumber))
+            #expect(year.summary.onTimeRate == Decimal(string: "33.3"))
+            #expect(mine.body.string.contains("\"onTimeRate\":33.3"), "a JSON number written from the decimal")
 
             let other = try await t.person(TestApp.Demo.office)
             #expect(try await t.api(.GET, "/api/v1/ledger?year=2021&personId=\(try other.requireID())", token: token).status == .forbidden)

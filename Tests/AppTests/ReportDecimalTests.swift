@@ -138,6 +138,38 @@ struct ReportDecimalTests {
         }
     }
 
+    @Test("The group week and the target's progress answer the stored decimals as JSON numbers, never through Double")
+    func answeredExactly() async throws {
+        try await withTestApp { t in
+            _ = try await addReportFixtures(t)
+            let area = try await Self.areaTarget(t)
+            let areaID = try area.requireID()
+            // 18 significant digits: a Double keeps about 16, so any detour through one would show.
+            let figure = "123456789012.123456", quantity = "98765432109.87654"
+            area.setPlanned(Self.decimal("246913578024.246912"))
+            try await area.save(on: t.db)
+            let token = try await t.token(TestApp.Demo.reporter)
+            let body = Body(targets: [.init(targetId: areaID, value: .number(figure))],
+                            work: [.init(description: "Trồng cây xanh", quantity: .number(quantity), unit: "ha")])
+            #expect(try await t.api(.PUT, "/api/v1/reports/2021-W33", token: token, json: body).status == .ok)
+            let submitted = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: token)
+            #expect(submitted.status == .ok, "\(submitted.body.string)")
+
+            let office = try await t.token(TestApp.Demo.office)
+            let group = try #require(try await ReportGroup.query(on: t.db).filter(\.$name == "Khối chính quyền").first())
+            let week = try await t.api(.GET, "/api/v1/groups/\(try group.requireID())/weeks/2021-W33", token: office)
+            #expect(week.status == .ok, "\(week.body.string)")
+            for number in ["\"value\":\(figure)", "\"yearToDate\":\(figure)", "\"planned\":246913578024.246912", "\"percent\":50",
+                           "\"quantity\":\(quantity)"] {
+                #expect(week.body.string.contains(number), "\(number) in the group week")
+            }
+            let progress = try await t.api(.GET, "/api/v1/targets/\(areaID)/progress?week=2021-W33", token: office)
+            #expect(progress.status == .ok, "\(progress.body.string)")
+            #expect(progress.body.string.contains("\"yearToDate\":\(figure)"), "\(progress.body.string)")
+            #expect(try progress.content.decode(TargetProgressDTO.self).yearToDate == Self.decimal(figure))
+        }
+    }
+
     @Test("A refused form comes back exactly as typed, numbers included")
     func refusedAsTyped() async throws {
         try await withTestApp { t in

@@ -61,6 +61,46 @@ struct StoredDataTests {
         }
     }
 
+    @Test("A figure, a plan or a quantity whose stored text is not a decimal: a clear 500 that names it, never 0")
+    func damagedDecimalsRefuseLoudly() async throws {
+        try await withTestApp { t in
+            let fixtures = try await addReportFixtures(t)
+            let countID = try fixtures.count.requireID()
+            let token = try await t.token(TestApp.Demo.reporter)
+            let body = ReportBody(targets: [.init(targetId: countID, value: "12", completed: true)],
+                                  work: [.init(description: "Tuyên truyền", quantity: "3", unit: "buổi", activityType: nil)])
+            #expect(try await t.api(.PUT, "/api/v1/reports/2021-W33", token: token, json: body).status == .ok)
+            #expect(try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: token).status == .ok)
+            let office = try await t.token(TestApp.Demo.office)
+            let group = try #require(try await ReportGroup.query(on: t.db).filter(\.$name == "Khối chính quyền").first())
+            let groupWeek = "/api/v1/groups/\(try group.requireID())/weeks/2021-W33"
+            #expect(try await t.api(.GET, groupWeek, token: office).status == .ok)
+            let sql = try SQLAccess.sql(t.db)
+
+            func expectRefused(_ path: String, naming what: String) async throws {
+                let answer = try await t.api(.GET, path, token: office)
+                #expect(answer.status == .internalServerError, "\(path): \(answer.body.string)")
+                let error = try answer.content.decode(APIErrorBody.self).error
+                #expect(error.code == "stored_data_unreadable")
+                #expect(error.message.contains(what), "\(error.message)")
+            }
+            // "12abc" used to read as 12 (a prefix), and text that was no number at all as 0.
+            try await sql.raw("UPDATE target_week_figures SET value = '12abc' WHERE target_id = \(bind: countID)").run()
+            try await expectRefused(groupWeek, naming: "Số liệu chỉ tiêu")
+            try await expectRefused("/api/v1/targets/\(countID)/progress?week=2021-W33", naming: "Số liệu chỉ tiêu")
+            try await sql.raw("UPDATE target_week_figures SET value = '12' WHERE target_id = \(bind: countID)").run()
+
+            try await sql.raw("UPDATE targets SET planned_value = '1,850' WHERE id = \(bind: countID)").run()
+            try await expectRefused(groupWeek, naming: "Kế hoạch năm của chỉ tiêu")
+            try await sql.raw("UPDATE targets SET planned_value = '150' WHERE id = \(bind: countID)").run()
+
+            try await sql.raw("UPDATE report_work_items SET quantity = 'ba' WHERE description = 'Tuyên truyền'").run()
+            try await expectRefused(groupWeek, naming: "Khối lượng công việc")
+            try await sql.raw("UPDATE report_work_items SET quantity = '3' WHERE description = 'Tuyên truyền'").run()
+            #expect(try await t.api(.GET, groupWeek, token: office).status == .ok)
+        }
+    }
+
     @Test("Reminders skip a commune whose calendar does not decode and still serve the others; the roll-up lists it as unreadable")
     func brokenCommuneSkippedByJobsAndRollups() async throws {
         try await withTestApp { t in

@@ -2,10 +2,11 @@ import Fluent
 import Foundation
 import Vapor
 
-/// Text in a JSON column that is there but does not decode: a fault in the stored data (a bad
-/// hand edit, a restored dump from another version), never something to paper over with a
-/// default. A default calendar is another time zone and other deadlines, hence another ledger,
-/// so the accessors of JSON columns throw this instead (docs/decisions.md, issue 20).
+/// Text in a JSON or decimal column that is there but does not read: a fault in the stored data
+/// (a bad hand edit, a restored dump from another version), never something to paper over with
+/// a default. A default calendar is another time zone and other deadlines, hence another ledger;
+/// a figure read as 0 is another year-to-date. So the accessors of these columns throw this
+/// instead (docs/decisions.md, issue 20).
 struct StoredDataError: Error, CustomStringConvertible, Sendable {
     let table: String
     let column: String
@@ -17,7 +18,7 @@ struct StoredDataError: Error, CustomStringConvertible, Sendable {
     let underlying: String
 
     var description: String {
-        "Stored JSON does not decode: \(table).\(column) of row \(rowID?.uuidString ?? "?")"
+        "Stored data does not read: \(table).\(column) of row \(rowID?.uuidString ?? "?")"
             + " (commune \(communeID?.uuidString ?? "?")): \(underlying)"
     }
 
@@ -110,6 +111,11 @@ extension Model where IDValue == UUID {
 
     /// A JSON list column: empty text is an empty list (rows written before the column had a
     /// value); any other text must decode, else `StoredDataError`.
+    /// A decimal column (`DecimalText`), or a `StoredDataError` naming the row.
+    func storedDecimal(_ text: String, column: String, communeID: UUID?) throws -> Decimal {
+        try DecimalText.stored(text, table: Self.schema, column: column, rowID: id, communeID: communeID)
+    }
+
     func decodeStoredList<Element: Decodable>(_ type: Element.Type, from text: String, column: String,
                                               communeID: UUID?) throws -> [Element] {
         if Element.self == UUID.self {

@@ -81,15 +81,20 @@ final class CellMeeting: Model, @unchecked Sendable {
         get throws {
             guard let pointsJSON else { return nil }
             return try decodeStored([String: String].self, from: pointsJSON, column: "points_json", communeID: communeID)
-                .compactMapValues(DecimalText.load)
+                .mapValues { try storedDecimal($0, column: "points_json", communeID: communeID) }
         }
+    }
+
+    /// The stored total of the score; throws `StoredDataError` when it is not a decimal.
+    var storedScoreTotal: Decimal? {
+        get throws { try scoreTotal.map { try storedDecimal($0, column: "score_total", communeID: communeID) } }
     }
 
     /// The stored score, rebuilt without the rubric (enough for the month's compilation).
     var score: RubricScore? {
         get throws {
             guard let points = try points, let year = rubricYear, let key = ratingKey,
-                  let total = scoreTotal.flatMap(DecimalText.load) else { return nil }
+                  let total = try storedScoreTotal else { return nil }
             return RubricScore(year: year, points: points, total: total, maxTotal: points.values.reduce(0, +),
                                rating: RatingThreshold(key: key, title: ratingTitle ?? key, minPoints: 0))
         }

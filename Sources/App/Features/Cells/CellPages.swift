@@ -57,7 +57,7 @@ struct CellPagesController {
                 MeetingRow(id: meeting.id!.uuidString, date: meeting.localDate?.vietnamese ?? meeting.date, time: "\(meeting.start)–\(meeting.end)",
                            kind: meeting.meetingKind.title, attendance: "\(meeting.present)/\(meeting.summoned)",
                            rate: try meeting.attendance.rateText ?? "—", rating: meeting.ratingTitle,
-                           total: meeting.scoreTotal.flatMap(DecimalText.load).map { VietnameseNumber.format($0, maxFractionDigits: 1) },
+                           total: try meeting.storedScoreTotal.map { VietnameseNumber.format($0, maxFractionDigits: 1) },
                            supervisorAttended: meeting.supervisorAttended,
                            href: SiteRoute.cellMeeting(cellID: id, meetingID: meeting.id!).path)
             }

@@ -90,15 +90,15 @@ struct CellMeetingDTO: Content {
     var absentWithoutReason: Int
     var absentWithReasonNames: [String]
     var absentWithoutReasonNames: [String]
-    var attendanceRate: Double?
+    var attendanceRate: Decimal?
     var chair: String
     var secretary: String
     var content: String
     var conclusions: String
     var feedback: String
-    var points: [String: Double]?
+    var points: [String: Decimal]?
     var rubricYear: Int?
-    var total: Double?
+    var total: Decimal?
     var rating: String?
     var ratingTitle: String?
 
@@ -118,15 +118,15 @@ struct CellMeetingDTO: Content {
         absentWithoutReason = meeting.absentWithoutReason
         absentWithReasonNames = try meeting.absentWithReasonNames
         absentWithoutReasonNames = try meeting.absentWithoutReasonNames
-        attendanceRate = try meeting.attendance.rate.map { NSDecimalNumber(decimal: $0 * 100).doubleValue }
+        attendanceRate = try meeting.attendance.rate.map { $0 * 100 }
         chair = meeting.chair
         secretary = meeting.secretary
         content = meeting.content
         conclusions = meeting.conclusions
         feedback = meeting.feedback
-        points = try meeting.points?.mapValues { NSDecimalNumber(decimal: $0).doubleValue }
+        points = try meeting.points
         rubricYear = meeting.rubricYear
-        total = meeting.scoreTotal.flatMap(DecimalText.load).map { NSDecimalNumber(decimal: $0).doubleValue }
+        total = try meeting.storedScoreTotal
         rating = meeting.ratingKey
         ratingTitle = meeting.ratingTitle
     }

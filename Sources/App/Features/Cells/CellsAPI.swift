@@ -24,8 +24,8 @@ struct CellCompilationDTO: Content {
         var supervisorAttended: Bool
         var summoned: Int
         var present: Int
-        var attendanceRate: Double?
-        var total: Double?
+        var attendanceRate: Decimal?
+        var total: Decimal?
         var rating: String?
         var ratingTitle: String?
         var status: String
@@ -36,7 +36,7 @@ struct CellCompilationDTO: Content {
     var month: String
     var dueAt: String
     var rubricYear: Int
-    var attendanceRate: Double?
+    var attendanceRate: Decimal?
     var ratingCounts: [RatingCount]
     var unratedCells: Int
     var cells: [CellRow]
@@ -45,7 +45,7 @@ struct CellCompilationDTO: Content {
         month = compilation.month.description
         dueAt = calendar.isoString(compilation.dueAt)
         rubricYear = compilation.rubric.year
-        attendanceRate = DecimalText.json(compilation.report.attendanceRate.map { $0 * 100 })
+        attendanceRate = compilation.report.attendanceRate.map { $0 * 100 }
         ratingCounts = compilation.report.ratingCounts.map { .init(rating: $0.rating.key, title: $0.rating.title, count: $0.count) }
         unratedCells = compilation.report.unratedCells
         cells = compilation.report.rows.map { row in
@@ -54,8 +54,8 @@ struct CellCompilationDTO: Content {
             return CellRow(cellId: id, name: row.cell.name, regularMeetings: row.regularMeetings,
                            extraordinaryMeetings: row.extraordinaryMeetings, supervisorAttended: row.supervisorAttended,
                            summoned: row.summoned, present: row.present,
-                           attendanceRate: DecimalText.json(row.attendanceRate.map { $0 * 100 }),
-                           total: DecimalText.json(row.score?.total), rating: row.rating?.key, ratingTitle: row.rating?.title,
+                           attendanceRate: row.attendanceRate.map { $0 * 100 },
+                           total: row.score?.total, rating: row.rating?.key, ratingTitle: row.rating?.title,
                            status: entry?.status.rawValue ?? LedgerStatus.notDue.rawValue,
                            submittedAt: entry?.submittedAt.map(calendar.isoString), lateBySeconds: entry?.lateBySeconds ?? 0,
                            note: compilation.notes[id])

@@ -79,7 +79,7 @@ struct BriefingPageController {
                 behind: current.targets.filter(\.behindPlan).map {
                     BehindRow(code: $0.target.code, name: $0.target.name,
                               yearToDate: TargetProgressQuery.display($0.progress?.yearToDate, kind: $0.target.valueKind).nonEmpty ?? "0",
-                              planned: TargetProgressQuery.display($0.target.planned, kind: $0.target.valueKind),
+                              planned: TargetProgressQuery.display($0.planned, kind: $0.target.valueKind),
                               percent: TargetProgressQuery.displayPercent($0.progress?.percent).nonEmpty ?? "0%")
                 },
                 changes: changes, totals: GroupWeekRows.totals(current.activityTotals),

@@ -23,10 +23,10 @@ struct GroupWeekDTO: Content {
         var name: String
         var unitOfMeasure: String
         var responsibleUnit: String?
-        var value: Double?
-        var yearToDate: Double?
-        var planned: Double?
-        var percent: Double?
+        var value: Decimal?
+        var yearToDate: Decimal?
+        var planned: Decimal?
+        var percent: Decimal?
         var behindPlan: Bool
         /// Who entered this week's figure (one figure per target and week).
         var enteredById: UUID?
@@ -41,14 +41,14 @@ struct GroupWeekDTO: Content {
         var activityType: String?
         var name: String
         var unit: String
-        var quantity: Double
+        var quantity: Decimal
         var lines: Int
     }
     struct WorkLine: Content {
         var personId: UUID
         var fullName: String
         var description: String
-        var quantity: Double
+        var quantity: Decimal
         var unit: String
         var activityType: String?
         var place: String?
@@ -107,17 +107,17 @@ struct GroupWeekDTO: Content {
         }
         targets = view.targets.map {
             TargetLine(targetId: $0.target.id!, code: $0.target.code, name: $0.target.name, unitOfMeasure: $0.target.unitOfMeasure,
-                       responsibleUnit: $0.responsibleUnit, value: DecimalText.json($0.progress?.weekValue),
-                       yearToDate: DecimalText.json($0.progress?.yearToDate), planned: DecimalText.json($0.target.planned),
-                       percent: DecimalText.json($0.progress?.percent), behindPlan: $0.behindPlan,
+                       responsibleUnit: $0.responsibleUnit, value: $0.progress?.weekValue,
+                       yearToDate: $0.progress?.yearToDate, planned: $0.planned,
+                       percent: $0.progress?.percent, behindPlan: $0.behindPlan,
                        enteredById: $0.enteredByID, unusualJump: $0.unusualJump)
         }
         activityTotals = view.activityTotals.map {
-            ActivityTotal(activityType: $0.activityType, name: $0.name, unit: $0.unit, quantity: DecimalText.json($0.quantity) ?? 0, lines: $0.lines)
+            ActivityTotal(activityType: $0.activityType, name: $0.name, unit: $0.unit, quantity: $0.quantity, lines: $0.lines)
         }
         work = view.work.map {
             WorkLine(personId: $0.personID, fullName: $0.fullName, description: $0.item.description,
-                     quantity: DecimalText.json(DecimalText.load($0.item.quantityText)) ?? 0, unit: $0.item.unit,
+                     quantity: $0.quantity, unit: $0.item.unit,
                      activityType: $0.item.activityType, place: $0.item.place, dates: $0.item.dates, forecast: $0.item.forecast)
         }
         plans = view.plans.map {

@@ -105,7 +105,7 @@ struct CompilationPagesController {
             members: members, tally: .init(MemberTally(view.members.map(\.entry)).tally),
             units: GroupWeekRows.targets(view.targets), totals: GroupWeekRows.totals(view.activityTotals),
             work: view.work.map { WorkRow(name: $0.fullName, description: $0.item.description,
-                                          quantity: "\(VietnameseNumber.format(DecimalText.load($0.item.quantityText) ?? 0)) \($0.item.unit)",
+                                          quantity: "\(VietnameseNumber.format($0.quantity)) \($0.item.unit)",
                                           place: $0.item.place, dates: $0.item.dates, forecast: $0.item.forecast) },
             plans: view.plans.map { plan in
                 let date = LocalDate(iso: plan.item.date)

@@ -20,6 +20,8 @@ struct GroupWeekView: Sendable {
     }
     struct TargetLine: Sendable {
         var target: Target
+        /// The target's plan for the year, read once (`Target.planned` throws on damaged text).
+        var planned: Decimal?
         var responsibleUnit: String?
         var progress: TargetProgress?
         var behindPlan: Bool
@@ -29,7 +31,11 @@ struct GroupWeekView: Sendable {
         var unusualJump: Bool = false
     }
     typealias ActivityTotal = GiaoBanCore.ActivityTotal
-    struct WorkLine: Sendable { var personID: UUID; var fullName: String; var item: ReportWorkItem }
+    struct WorkLine: Sendable {
+        var personID: UUID; var fullName: String; var item: ReportWorkItem
+        /// The line's quantity, read once (`ReportWorkItem.quantity` throws on damaged text).
+        var quantity: Decimal
+    }
     struct PlanLine: Sendable { var personID: UUID; var fullName: String; var item: ReportPlanItem }
     /// A member's "khó khăn, vướng mắc, đề xuất".
     struct Difficulty: Sendable { var personID: UUID; var fullName: String; var text: String }
@@ -233,12 +239,13 @@ enum CompilationService {
             let members = people.map { GroupWeekView.Member(fullName: $0.fullName, personID: $0.personID, entry: entries[$0.personID],
                                                             report: reportByPerson[$0.personID]) }
             let memberIDs = Set(people.map(\.personID))
-            let targetLines = targets.filter { $0.groupID == groupID }.map { target in
+            let targetLines = try targets.filter { $0.groupID == groupID }.map { target in
                 let p = progress[target.id!]
                 let figure = figures[target.id!]
+                let planned = try target.planned
                 return GroupWeekView.TargetLine(
-                    target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
-                    behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
+                    target: target, planned: planned, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
+                    behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: planned, kind: target.valueKind,
                                                   rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear),
                     enteredBy: figure.flatMap { entererNames[$0.enteredByID] }, enteredByID: figure?.enteredByID,
                     unusualJump: figure?.unusualJump ?? false)
@@ -247,7 +254,7 @@ enum CompilationService {
             // count it three times.
             let work = try workItems.compactMap { item -> GroupWeekView.WorkLine? in
                 guard let personID = personOfReport[item.reportID], memberIDs.contains(personID), try item.belongs(to: groupID) else { return nil }
-                return .init(personID: personID, fullName: knownNames[personID] ?? "", item: item)
+                return .init(personID: personID, fullName: knownNames[personID] ?? "", item: item, quantity: try item.quantity)
             }.sorted { (nameKeys[$0.personID] ?? noKey, $0.item.position) < (nameKeys[$1.personID] ?? noKey, $1.item.position) }
             let plans = try planItems.compactMap { item -> GroupWeekView.PlanLine? in
                 guard let personID = personOfReport[item.reportID], memberIDs.contains(personID), try item.belongs(to: groupID) else { return nil }
@@ -255,7 +262,7 @@ enum CompilationService {
             }
             // Totals per activity type and unit (lines without a type are counted by their unit).
             let activityTotals = WorkTotals.byActivity(work.map {
-                WorkQuantity(description: $0.item.description, quantity: DecimalText.load($0.item.quantityText) ?? 0,
+                WorkQuantity(description: $0.item.description, quantity: $0.quantity,
                              unit: $0.item.unit, activityType: $0.item.activityType)
             }, typeNames: typeNames)
             let difficulties = submitted.compactMap { report -> GroupWeekView.Difficulty? in

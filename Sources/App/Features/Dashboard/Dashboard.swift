@@ -47,15 +47,15 @@ struct DashboardController {
         let progress = try await TargetProgressQuery.progress(of: targets, through: week.id, on: req.db)
         var groupViews: [GroupProgress] = []
         for (index, group) in groups.enumerated() {
-            let mine = targets.filter { $0.groupID == group.id && $0.planned != nil && $0.valueKind != .yesNo }
+            let mine = try targets.filter { try $0.groupID == group.id && $0.planned != nil && $0.valueKind != .yesNo }
             guard !mine.isEmpty else { continue }
-            let rows = mine.map { target -> TargetRow in
+            let rows = try mine.map { target -> TargetRow in
                 let line = progress[target.id!]
                 return TargetRow(code: target.code, name: target.name,
                                  yearToDate: TargetProgressQuery.display(line?.yearToDate, kind: target.valueKind),
-                                 planned: TargetProgressQuery.display(target.planned, kind: target.valueKind),
+                                 planned: TargetProgressQuery.display(try target.planned, kind: target.valueKind),
                                  percent: Self.percent(line?.percent),
-                                 behind: TargetQueries.isBehind(target, progress: line, week: week.id))
+                                 behind: try TargetQueries.isBehind(target, progress: line, week: week.id))
             }
             let chart = ProgressChart(rows: mine.map { target in
                 ProgressChart.Row(label: target.code, yearToDatePercent: progress[target.id!]?.percent,

@@ -73,7 +73,7 @@ enum DemoHistory {
                 var input = WeeklyReportInput()
                 for target in targets where random.chance(60) {
                     // Roughly the weekly share of the plan (or near the plan for "latest" figures).
-                    let plan = NSDecimalNumber(decimal: target.planned ?? 10).doubleValue
+                    let plan = NSDecimalNumber(decimal: try target.planned ?? 10).doubleValue
                     let scale = Double(random.int(50...150)) / 100
                     let raw = target.yearToDateRule == .sum ? plan / 45 * scale : plan * Double(random.int(80...98)) / 100
                     let value: String

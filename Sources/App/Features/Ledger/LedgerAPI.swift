@@ -36,11 +36,11 @@ struct LedgerTallyDTO: Content {
     var missing: Int
     var notDue: Int
     var excused: Int
-    var onTimeRate: Double?
+    var onTimeRate: Decimal?
 
     init(_ tally: LedgerTally) {
         onTime = tally.onTime; late = tally.late; missing = tally.missing; notDue = tally.notDue; excused = tally.excused
-        onTimeRate = DecimalText.json(tally.onTimeRate)
+        onTimeRate = tally.onTimeRate
     }
 }
 

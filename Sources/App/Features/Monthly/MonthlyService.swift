@@ -249,13 +249,13 @@ enum MonthlyService {
         // One figure per target and week: the target's, whoever of its people entered it.
         let rows = targetIDs.isEmpty ? [] : try await TargetWeekFigure.query(on: db).filter(\.$targetID ~~ targetIDs)
             .filter(\.$weekYear ~~ Array(years)).all()
-        let figures = rows.map { row in
+        let figures = try rows.map { row in
             WeekFigure(targetID: row.targetID, week: ReportWeekID(year: row.weekYear, week: row.weekNumber),
-                       value: row.value, completed: row.completed)
+                       value: try row.value, completed: row.completed)
         }
         let lines = MonthlyReportDraft.figureLines(
-            targets: targets.map { MonthlyTarget(id: $0.id!, code: $0.code, name: $0.name, unitOfMeasure: $0.unitOfMeasure,
-                                                 planned: $0.planned, kind: $0.valueKind, rule: $0.yearToDateRule) },
+            targets: try targets.map { MonthlyTarget(id: $0.id!, code: $0.code, name: $0.name, unitOfMeasure: $0.unitOfMeasure,
+                                                 planned: try $0.planned, kind: $0.valueKind, rule: $0.yearToDateRule) },
             figures: figures, periodWeeks: context.periodWeeks, weeksToDate: context.weeksToDate)
 
         let weekOrder = Dictionary(uniqueKeysWithValues: reports.map { ($0.id!, $0.weekID) })
@@ -263,7 +263,7 @@ enum MonthlyService {
             .sorted { (weekOrder[$0.reportID] ?? "", $0.position) < (weekOrder[$1.reportID] ?? "", $1.position) }
         let types = try await ActivityType.query(on: db).filter(\.$communeID == owner.communeID).all()
         let results = MonthlyReportDraft.resultsText(
-            work: items.map { WorkQuantity(description: $0.description, quantity: DecimalText.load($0.quantityText) ?? 0,
+            work: try items.map { WorkQuantity(description: $0.description, quantity: try $0.quantity,
                                            unit: $0.unit, activityType: $0.activityType) },
             typeNames: Dictionary(types.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
         return MonthlyReportContent(

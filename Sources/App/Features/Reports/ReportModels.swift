@@ -95,7 +95,8 @@ final class ReportFigure: Model, @unchecked Sendable {
         self.submitted = submitted
         self.unusualJump = false
     }
-    var value: Decimal { DecimalText.load(valueText) ?? 0 }
+    /// Throws `StoredDataError` when the stored text is not a decimal (never read as 0).
+    var value: Decimal { get throws { try storedDecimal(valueText, column: "value", communeID: nil) } }
 }
 
 /// A line of "other work done", always with a quantity and a unit (the letter insists).
@@ -127,6 +128,9 @@ final class ReportWorkItem: Model, @unchecked Sendable {
         groupJSON = IDList.encode([])
         forecast = false
     }
+
+    /// Throws `StoredDataError` when the stored text is not a decimal (never read as 0).
+    var quantity: Decimal { get throws { try storedDecimal(quantityText, column: "quantity", communeID: nil) } }
 }
 
 /// A next-week plan item; it feeds the weekly work schedule.

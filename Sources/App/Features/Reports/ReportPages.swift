@@ -206,13 +206,13 @@ struct ReportPageController {
             return TargetRow(index: index, id: id.uuidString, code: target.code, name: target.name, unit: target.unitOfMeasure,
                              yesNo: target.valueKind == .yesNo, value: value, completed: typedFigure?.completed ?? true,
                              yearToDate: TargetProgressQuery.display(p?.yearToDate, kind: target.valueKind),
-                             planned: TargetProgressQuery.display(target.planned, kind: target.valueKind),
+                             planned: TargetProgressQuery.display(try target.planned, kind: target.valueKind),
                              percent: TargetProgressQuery.displayPercent(p?.percent),
                              yesSelected: ["1", "dat", "co"].contains(VietnameseText.folded(value)),
                              noSelected: ["0", "chua dat", "khong"].contains(VietnameseText.folded(value)),
                              error: figureIndex.flatMap { problems["targets[\($0)].value"] ?? problems["targets[\($0)].targetId"] },
-                             current: currentFigures[id].map { figure in
-                                 "\(TargetProgressQuery.display(figure.value, kind: target.valueKind)) — \(names[figure.enteredByID] ?? ""), \(calendar.vietnameseDateTime(figure.enteredAt))"
+                             current: try currentFigures[id].map { figure in
+                                 "\(TargetProgressQuery.display(try figure.value, kind: target.valueKind)) — \(names[figure.enteredByID] ?? ""), \(calendar.vietnameseDateTime(figure.enteredAt))"
                              },
                              askConfirmJump: figureIndex.flatMap { problems["targets[\($0)].value"] }?.hasPrefix("Số liệu tăng bất thường") == true
                                  || typedFigure?.confirmJump == true,
@@ -236,9 +236,9 @@ struct ReportPageController {
             return !chosen.isEmpty && chosen != Set(defaultGroups.map(\.uuidString))
         }
         // Last week's lines that were forecasts: confirmed in one tap.
-        let forecasts = reads.forecasts.map { item in
+        let forecasts = try reads.forecasts.map { item in
             ForecastRow(id: String(item.position),
-                        text: "\(item.description): \(VietnameseNumber.format(DecimalText.load(item.quantityText) ?? 0)) \(item.unit)",
+                        text: "\(item.description): \(VietnameseNumber.format(try item.quantity)) \(item.unit)",
                         confirmAction: SiteRoute.reportForecastConfirm(week: previousWeek.id, index: item.position,
                                                                        personID: onBehalf ? authorID : nil).path)
         }

@@ -112,9 +112,9 @@ enum ReportService {
         async let work = ReportWorkItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         async let plans = ReportPlanItem.query(on: db).filter(\.$reportID == id).sort(\.$position).all()
         return ReportContent(
-            targets: try await figures.map { .init(targetId: $0.targetID, value: $0.value, completed: $0.completed,
+            targets: try await figures.map { .init(targetId: $0.targetID, value: try $0.value, completed: $0.completed,
                                                    unusualJump: $0.unusualJump ? true : nil) },
-            work: try await work.map { try .init(description: $0.description, quantity: DecimalText.load($0.quantityText) ?? 0,
+            work: try await work.map { try .init(description: $0.description, quantity: try $0.quantity,
                                               unit: $0.unit, activityType: $0.activityType, place: $0.place, dates: $0.dates,
                                               groupIds: $0.groupIDs, forecast: $0.forecast) },
             plans: try await plans.map { try .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomId: $0.roomID,
@@ -174,8 +174,8 @@ enum ReportService {
         let previous = previousWeek.id.year == week.id.year
             ? try await TargetFigures.current(targetIDs: targets.compactMap(\.id), week: previousWeek.id, on: db) : [:]
         let facts = Dictionary(uniqueKeysWithValues: try targets.map { target in
-            (try target.requireID(), TargetFacts(kind: target.valueKind, unitOfMeasure: target.unitOfMeasure, planned: target.planned,
-                                                 rule: target.yearToDateRule, previousWeekValue: previous[target.id!].map(\.value)))
+            (try target.requireID(), TargetFacts(kind: target.valueKind, unitOfMeasure: target.unitOfMeasure, planned: try target.planned,
+                                                 rule: target.yearToDateRule, previousWeekValue: try previous[target.id!].map { try $0.value }))
         })
         return WeeklyReportContext(
             targets: Dictionary(uniqueKeysWithValues: try targets.map { (try $0.requireID(), $0.valueKind) }),

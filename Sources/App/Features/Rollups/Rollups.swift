@@ -12,14 +12,14 @@ struct CommuneRollupDTO: Content {
     var onTime: Int
     var late: Int
     var missing: Int
-    var onTimeRate: Double?
+    var onTimeRate: Decimal?
     /// This week: reports in, and reports owed.
     var thisWeekSubmitted: Int
     var thisWeekExpected: Int
     /// Targets of the year with an annual plan (sum rule), their average share of the plan, and
     /// how many are behind the straight-line share of the year.
     var targetsWithPlan: Int
-    var averagePercentOfPlan: Double?
+    var averagePercentOfPlan: Decimal?
     var behindTargets: Int
 }
 
@@ -27,8 +27,8 @@ struct RollupsDTO: Content {
     var region: String
     var year: Int
     var week: String
-    /// The straight-line share of the year, in percent.
-    var expectedPercent: Double
+    /// The straight-line share of the year, in percent (one decimal, as every percentage).
+    var expectedPercent: Decimal
     var communes: [CommuneRollupDTO]
     /// Communes of the region whose stored data does not decode: left out of `communes`.
     var unreadable: [UnreadableCommuneDTO]
@@ -65,16 +65,16 @@ enum RollupService {
                 let throughWeek = year == current.id.year ? current.id : calendar.weeks(inYear: year).last?.id ?? current.id
                 expected = YearToDate.straightLineShare(week: throughWeek.week, weeksInYear: calendar.weeks(inYear: year).count) * 100
                 let targets = try await TargetQueries.list(communeID: communeID, year: year, groupID: nil, activeOnly: true, on: db)
-                    .filter { $0.planned != nil && $0.yearToDateRule == .sum }
+                    .filter { try $0.planned != nil && $0.yearToDateRule == .sum }
                 let progress = try await TargetProgressQuery.progress(of: targets, through: throughWeek, on: db)
                 let percents = targets.compactMap { progress[$0.id!]?.percent }
                 let average = YearToDate.averagePercent(percents)
                 rows.append(CommuneRollupDTO(
                     communeId: communeID, name: commune.name, people: people.count, onTime: tally.onTime, late: tally.late,
-                    missing: tally.missing, onTimeRate: DecimalText.json(tally.onTimeRate),
+                    missing: tally.missing, onTimeRate: tally.onTimeRate,
                     thisWeekSubmitted: thisWeek.filter { $0.entry.submittedAt != nil }.count, thisWeekExpected: thisWeek.count,
-                    targetsWithPlan: targets.count, averagePercentOfPlan: DecimalText.json(average),
-                    behindTargets: targets.filter { TargetQueries.isBehind($0, progress: progress[$0.id!], week: throughWeek) }.count))
+                    targetsWithPlan: targets.count, averagePercentOfPlan: average,
+                    behindTargets: try targets.filter { try TargetQueries.isBehind($0, progress: progress[$0.id!], week: throughWeek) }.count))
             } catch let stored as StoredDataError {
                 var metadata = stored.logMetadata
                 metadata["commune-id"] = .string(communeID.uuidString)
@@ -82,7 +82,7 @@ enum RollupService {
                 unreadable.append(UnreadableCommuneDTO(communeId: communeID, name: commune.name))
             }
         }
-        return RollupsDTO(region: region.name, year: year, week: weekID, expectedPercent: NSDecimalNumber(decimal: expected).doubleValue,
+        return RollupsDTO(region: region.name, year: year, week: weekID, expectedPercent: YearToDate.rounded(expected, scale: 1),
                           communes: rows, unreadable: unreadable)
     }
 }
@@ -114,15 +114,15 @@ struct RollupsController {
         let user = try req.authorize(.readRollups)
         let dto = try await RollupService.rollups(region: user.commune, year: try Self.year(req, user: user), now: req.now,
                                                   on: req.db, logger: req.logger)
-        func percent(_ value: Double?) -> String { value.map { VietnameseNumber.format(Decimal($0), maxFractionDigits: 1) + "%" } ?? "—" }
+        func percent(_ value: Decimal?) -> String { value.map { VietnameseNumber.format($0, maxFractionDigits: 1) + "%" } ?? "—" }
         let rows = dto.communes.map {
             Row(name: $0.name, people: $0.people, rate: percent($0.onTimeRate), onTime: $0.onTime, late: $0.late, missing: $0.missing,
                 thisWeek: "\($0.thisWeekSubmitted)/\($0.thisWeekExpected)", targets: $0.targetsWithPlan,
                 average: percent($0.averagePercentOfPlan), behind: $0.behindTargets)
         }
         let chart = ProgressChart(rows: dto.communes.map {
-            ProgressChart.Row(label: $0.name, yearToDatePercent: $0.averagePercentOfPlan.map { Decimal($0) },
-                              expectedPercent: Decimal(dto.expectedPercent))
+            ProgressChart.Row(label: $0.name, yearToDatePercent: $0.averagePercentOfPlan,
+                              expectedPercent: dto.expectedPercent)
         }).svg(title: "Tiến độ chỉ tiêu bình quân theo xã, năm \(dto.year)", id: "rollup-progress")
         let view = View(region: dto.region, year: dto.year, week: dto.week, expected: percent(dto.expectedPercent), rows: rows, chart: chart,
                         unreadable: dto.unreadable.isEmpty ? nil : dto.unreadable.map(\.name).joined(separator: ", "))

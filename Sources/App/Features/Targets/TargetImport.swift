@@ -17,7 +17,7 @@ struct TargetImportDTO: Content {
         var code: String
         var name: String
         var unitOfMeasure: String
-        var planned: Double?
+        var planned: Decimal?
         var valueKind: String
         var yearToDateRule: String
         var groupId: UUID?
@@ -93,7 +93,7 @@ enum TargetImportService {
                 return TargetImportDTO.Item(
                     row: target.row, id: row.existing?.id ?? createdIDs[target.row],
                     action: row.existing == nil ? "create" : "update", year: year, code: target.code, name: target.name,
-                    unitOfMeasure: target.unitOfMeasure, planned: DecimalText.json(planned),
+                    unitOfMeasure: target.unitOfMeasure, planned: planned,
                     valueKind: target.valueKind.rawValue, yearToDateRule: target.yearToDateRule.rawValue,
                     groupId: row.values?.groupID, groupName: row.groupName ?? target.groupName,
                     responsibleUnitId: row.values?.responsibleUnitID, responsibleUnitName: row.unitName ?? target.responsibleUnitName,
@@ -193,7 +193,7 @@ enum TargetImportService {
         outcome.createdIDs = try await db.transaction { db in
             var created: [Int: UUID] = [:]
             for (index, (row, values)) in ready.enumerated() {
-                let before = row.existing.map(TargetService.Values.init)
+                let before = try row.existing.map(TargetService.Values.init)
                 let target = row.existing ?? Target(communeID: communeID, year: year, groupID: values.groupID, code: values.code,
                                                     name: values.name, unitOfMeasure: values.unitOfMeasure, planned: values.planned,
                                                     valueKind: values.valueKind, yearToDateRule: values.yearToDateRule)

@@ -51,10 +51,13 @@ final class Target: Model, @unchecked Sendable {
         self.active = active
     }
 
+    /// The year's plan; throws `StoredDataError` when the stored text is not a decimal (never
+    /// read as "no plan", which would hide the target's percentage).
     var planned: Decimal? {
-        get { plannedText.flatMap(DecimalText.load) }
-        set { plannedText = newValue.map(DecimalText.store) }
+        get throws { try plannedText.map { try storedDecimal($0, column: "planned_value", communeID: communeID) } }
     }
+
+    func setPlanned(_ value: Decimal?) { plannedText = value.map(DecimalText.store) }
 }
 
 /// Decimals as text in the database: canonical, locale-free ("1850", "3.5", "-0.25").
@@ -66,8 +69,35 @@ enum DecimalText {
         return NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX"))
     }
 
+    /// The decimal `text` holds, or nil when it holds anything else. `Decimal(string:)` alone
+    /// would read a prefix ("12abc" as 12, "1,5" as 1), so it only sees whole numbers in its own
+    /// notation: more than 18 digits, or an exponent.
     static func load(_ text: String) -> Decimal? {
-        plain(text) ?? Decimal(string: text, locale: posix)
+        if let value = plain(text) { return value }
+        guard isNumber(text) else { return nil }
+        return Decimal(string: text, locale: posix)
+    }
+
+    /// `-?digits(.digits)?([eE][+-]?digits)?`, the whole text.
+    private static func isNumber(_ text: String) -> Bool {
+        var bytes = text.utf8[...]
+        func digits() -> Bool {
+            let before = bytes.count
+            while let byte = bytes.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { bytes = bytes.dropFirst() }
+            return bytes.count < before
+        }
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        guard digits() else { return false }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            guard digits() else { return false }
+        }
+        if let byte = bytes.first, byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            guard digits() else { return false }
+        }
+        return bytes.isEmpty
     }
 
     private static let posix = Locale(identifier: "en_US_POSIX")
@@ -107,9 +137,14 @@ enum DecimalText {
         return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(significand))
     }
 
-    /// A JSON number for the API (Double is what JSON has; figures have few digits).
-    static func json(_ value: Decimal?) -> Double? {
-        value.map { NSDecimalNumber(decimal: $0).doubleValue }
+    /// A stored decimal, or a `StoredDataError` naming where it was read from: text that is not a
+    /// decimal is damaged data, and reading it as 0 would quietly change a year-to-date.
+    static func stored(_ text: String, table: String, column: String, rowID: UUID?, communeID: UUID?) throws -> Decimal {
+        guard let value = load(text) else {
+            throw StoredDataError(table: table, column: column, rowID: rowID, communeID: communeID,
+                                  underlying: "not a decimal: \"\(text.prefix(40))\"")
+        }
+        return value
     }
 }
 

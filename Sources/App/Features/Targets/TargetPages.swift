@@ -74,13 +74,13 @@ struct TargetPagesController {
             .all().inDisplayOrder
         let years = try await TargetQueries.years(communeID: user.communeID, current: currentYear, on: req.db)
         var index = 0
-        let sections = table.sections.map { section in
-            SectionView(name: section.group.name, rows: section.rows.map { row in
+        let sections = try table.sections.map { section in
+            SectionView(name: section.group.name, rows: try section.rows.map { row in
                 index += 1
                 let target = row.target
                 return RowView(index: index, id: target.id?.uuidString ?? "", code: target.code, name: target.name,
                                unit: target.unitOfMeasure, kind: kindLabel(target.valueKind, req), rule: ruleLabel(target.yearToDateRule, req),
-                               planned: display(target.planned, kind: target.valueKind, req),
+                               planned: display(try target.planned, kind: target.valueKind, req),
                                thisWeek: display(row.progress?.weekValue, kind: target.valueKind, req),
                                yearToDate: display(row.progress?.yearToDate, kind: target.valueKind, req),
                                percent: percentText(row.progress?.percent), responsible: row.responsible,
@@ -169,7 +169,7 @@ struct TargetPagesController {
         let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         guard AccessPolicy.allows(user.actor, .manageTargets(groupID: target.groupID)) else { throw AppError.forbidden }
         let form = Form(year: String(target.year), groupId: target.groupID.uuidString, code: target.code, name: target.name,
-                        unitOfMeasure: target.unitOfMeasure, planned: display(target.planned, kind: target.valueKind, req),
+                        unitOfMeasure: target.unitOfMeasure, planned: display(try target.planned, kind: target.valueKind, req),
                         valueKind: target.valueKind.rawValue, yearToDateRule: target.yearToDateRule.rawValue,
                         responsibleUnitId: target.responsibleUnitID?.uuidString, responsiblePersonId: target.responsiblePersonID?.uuidString)
         return try await self.form(req, user: user, id: target.id, form: form, active: target.active, errors: .init())

@@ -31,13 +31,14 @@ enum TargetProgressQuery {
         for target in targets {
             let id = try target.requireID()
             let figures = byTarget[id] ?? []
+            let planned = try target.planned
             // `YearToDate.value` counts only the weeks through `week` itself.
             let ytd = target.year == week.year ? YearToDate.value(rule: target.yearToDateRule, figures: figures, throughWeek: week.week) : nil
             result[id] = TargetProgress(
                 targetID: id, week: week,
                 weekValue: YearToDate.weekTotal(figures: figures, week: week.week),
-                yearToDate: ytd, planned: target.planned,
-                percent: YearToDate.percentOfPlan(yearToDate: ytd, planned: target.planned))
+                yearToDate: ytd, planned: planned,
+                percent: YearToDate.percentOfPlan(yearToDate: ytd, planned: planned))
         }
         return result
     }
@@ -60,7 +61,8 @@ enum TargetProgressQuery {
         var result: [UUID: [WeeklyFigure]] = [:]
         for row in rows {
             guard let targetID = idOfText[try row.idText("target_id")] else { continue }
-            let value = DecimalText.load(try row.string("value")) ?? 0
+            let value = try DecimalText.stored(try row.string("value"), table: TargetWeekFigure.schema, column: "value",
+                                               rowID: nil, communeID: nil)
             result[targetID, default: []].append(WeeklyFigure(weekIndex: try row.int("week_number"), value: value, completed: true))
         }
         return result

@@ -14,7 +14,7 @@ struct TargetDTO: Content, Equatable {
     var name: String
     var unitOfMeasure: String
     /// The annual plan; for yes/no targets 1 = Đạt (met), 0 = Chưa đạt.
-    var planned: Double?
+    var planned: Decimal?
     var valueKind: String
     var yearToDateRule: String
     var responsibleUnitId: UUID?
@@ -28,7 +28,7 @@ struct TargetDTO: Content, Equatable {
         code = target.code
         name = target.name
         unitOfMeasure = target.unitOfMeasure
-        planned = DecimalText.json(target.planned)
+        planned = try target.planned
         valueKind = target.valueKind.rawValue
         yearToDateRule = target.yearToDateRule.rawValue
         responsibleUnitId = target.responsibleUnitID
@@ -61,17 +61,17 @@ struct TargetDTO: Content, Equatable {
 /// `GET /api/v1/targets/{id}/progress`: numbers are JSON numbers, `null` when there is none.
 struct TargetProgressDTO: Content {
     var week: String
-    var value: Double?
-    var yearToDate: Double?
-    var planned: Double?
-    var percent: Double?
+    var value: Decimal?
+    var yearToDate: Decimal?
+    var planned: Decimal?
+    var percent: Decimal?
 
     init(_ progress: TargetProgress) {
         week = progress.week.description
-        value = DecimalText.json(progress.weekValue)
-        yearToDate = DecimalText.json(progress.yearToDate)
-        planned = DecimalText.json(progress.planned)
-        percent = DecimalText.json(progress.percent)
+        value = progress.weekValue
+        yearToDate = progress.yearToDate
+        planned = progress.planned
+        percent = progress.percent
     }
 
     enum CodingKeys: String, CodingKey { case week, value, yearToDate, planned, percent }
@@ -225,9 +225,9 @@ enum TargetService {
             self.active = active
         }
 
-        init(_ target: Target) {
+        init(_ target: Target) throws {
             self.init(year: target.year, groupID: target.groupID, code: target.code, name: target.name,
-                      unitOfMeasure: target.unitOfMeasure, planned: target.planned, valueKind: target.valueKind,
+                      unitOfMeasure: target.unitOfMeasure, planned: try target.planned, valueKind: target.valueKind,
                       yearToDateRule: target.yearToDateRule, responsibleUnitID: target.responsibleUnitID,
                       responsiblePersonID: target.responsiblePersonID, active: target.active)
         }
@@ -238,7 +238,7 @@ enum TargetService {
             target.code = code
             target.name = name
             target.unitOfMeasure = unitOfMeasure
-            target.planned = planned
+            target.setPlanned(planned)
             target.valueKind = valueKind
             target.yearToDateRule = yearToDateRule
             target.responsibleUnitID = responsibleUnitID
@@ -364,7 +364,7 @@ enum TargetService {
         }
 
         // Plan, read for the (possibly new) kind
-        var planned = existing?.planned
+        var planned = try existing?.planned
         switch input.planned {
         case .keep:
             break
@@ -432,7 +432,7 @@ enum TargetService {
     static func save(_ input: Input, existing: Target?, actor: Actor, now: Date, on db: any Database) async throws -> Target {
         let values = try await validate(input, existing: existing, actor: actor, on: db)
         return try await db.transaction { db in
-            let before = existing.map(Values.init)
+            let before = try existing.map(Values.init)
             let target: Target
             if let existing {
                 target = existing
@@ -494,9 +494,9 @@ enum TargetQueries {
     }
 
     /// Whether a target falls behind a straight line through the year (the rule is `PlanPace`).
-    static func isBehind(_ target: Target, progress: TargetProgress?, week: ReportWeekID) -> Bool {
+    static func isBehind(_ target: Target, progress: TargetProgress?, week: ReportWeekID) throws -> Bool {
         guard target.year == week.year else { return false }
-        return PlanPace.isBehind(yearToDate: progress?.yearToDate, planned: target.planned, kind: target.valueKind,
+        return PlanPace.isBehind(yearToDate: progress?.yearToDate, planned: try target.planned, kind: target.valueKind,
                                  rule: target.yearToDateRule, week: week.week, weeksInYear: WeekNaming.weeksInISOYear(week.year))
     }
 }

@@ -31,7 +31,8 @@ final class TargetWeekFigure: Model, @unchecked Sendable {
 
     init() {}
 
-    var value: Decimal { DecimalText.load(valueText) ?? 0 }
+    /// Throws `StoredDataError` when the stored text is not a decimal (never read as 0).
+    var value: Decimal { get throws { try storedDecimal(valueText, column: "value", communeID: communeID) } }
     var week: ReportWeekID { ReportWeekID(year: weekYear, week: weekNumber) }
 
     /// Takes `figure` as the week's figure, entered by `personID` through `reportID` at `now`.
@@ -170,14 +171,14 @@ struct CreateTargetWeekFigures: AsyncMigration {
         var folded = 0
         for (key, entries) in grouped {
             guard let target = targets[key.target] else { continue }
-            let withReports = entries.compactMap { figure in reports[figure.reportID].map { (figure, $0) } }
-            guard let last = withReports.max(by: { ($0.1.lastSubmittedAt ?? .distantPast, $0.0.value) < ($1.1.lastSubmittedAt ?? .distantPast, $1.0.value) })
+            let withReports = try entries.compactMap { figure in try reports[figure.reportID].map { (figure, try figure.value, $0) } }
+            guard let last = withReports.max(by: { ($0.2.lastSubmittedAt ?? .distantPast, $0.1) < ($1.2.lastSubmittedAt ?? .distantPast, $1.1) })
             else { continue }
-            let value = FigureFolding.fold(withReports.map { .init(value: $0.0.value, submittedAt: $0.1.lastSubmittedAt ?? .distantPast) },
-                                           rule: target.yearToDateRule) ?? last.0.value
+            let value = FigureFolding.fold(withReports.map { .init(value: $0.1, submittedAt: $0.2.lastSubmittedAt ?? .distantPast) },
+                                           rule: target.yearToDateRule) ?? last.1
             if withReports.count > 1 {
                 folded += 1
-                db.logger.info("Folded \(withReports.count) figures of target \(target.code) (\(target.yearToDateRule.rawValue)), week \(key.year)-W\(key.week): \(withReports.map { VietnameseNumber.format($0.0.value) }.joined(separator: ", ")) → \(VietnameseNumber.format(value))")
+                db.logger.info("Folded \(withReports.count) figures of target \(target.code) (\(target.yearToDateRule.rawValue)), week \(key.year)-W\(key.week): \(withReports.map { VietnameseNumber.format($0.1) }.joined(separator: ", ")) → \(VietnameseNumber.format(value))")
             }
             let row = TargetWeekFigure()
             row.communeID = target.communeID
@@ -186,9 +187,9 @@ struct CreateTargetWeekFigures: AsyncMigration {
             row.weekNumber = key.week
             row.valueText = DecimalText.store(value)
             row.completed = true
-            row.enteredByID = last.1.personID
-            row.enteredAt = last.1.lastSubmittedAt ?? last.1.updatedAt
-            row.reportID = last.1.id
+            row.enteredByID = last.2.personID
+            row.enteredAt = last.2.lastSubmittedAt ?? last.2.updatedAt
+            row.reportID = last.2.id
             row.unusualJump = false
             try await row.create(on: db)
         }

@@ -86,7 +86,7 @@ struct TargetsAPIController {
     /// The one figure of a target for a week, whoever of the responsible people entered it.
     struct FigureDTO: Content {
         var week: String
-        var value: Double?
+        var value: Decimal?
         var enteredById: UUID?
         var enteredAt: String?
         var completed: Bool
@@ -100,7 +100,7 @@ struct TargetsAPIController {
         let calendar = user.calendar
         let week = try Self.week(req, of: target, calendar: calendar)
         let figure = try await TargetFigures.current(targetIDs: [try target.requireID()], week: week.id, on: req.db).values.first
-        return FigureDTO(week: week.id.description, value: figure.flatMap { DecimalText.json($0.value) }, enteredById: figure?.enteredByID,
+        return FigureDTO(week: week.id.description, value: try figure?.value, enteredById: figure?.enteredByID,
                          enteredAt: figure.map { calendar.isoString($0.enteredAt) }, completed: figure?.completed ?? false,
                          unusualJump: figure?.unusualJump ?? false)
     }
@@ -144,10 +144,10 @@ struct TargetsAPIController {
         let week = requestedWeek ?? TargetQueries.defaultWeek(year: year, calendar: calendar, now: req.now)
         let groupID = try TargetParameters.uuid(req, "groupId")
         let table = try await TargetTable.load(communeID: user.communeID, year: year, groupID: groupID, week: week, on: req.db)
-        let sections = table.sections.map { section in
-            TargetProgressExport.Section(title: section.group.name, lines: section.rows.map { row in
+        let sections = try table.sections.map { section in
+            TargetProgressExport.Section(title: section.group.name, lines: try section.rows.map { row in
                 TargetProgressExport.Line(code: row.target.code, name: row.target.name, unitOfMeasure: row.target.unitOfMeasure,
-                                          kind: row.target.valueKind, planned: row.target.planned, thisWeek: row.progress?.weekValue,
+                                          kind: row.target.valueKind, planned: try row.target.planned, thisWeek: row.progress?.weekValue,
                                           yearToDate: row.progress?.yearToDate, percent: row.progress?.percent,
                                           responsible: row.responsible)
             })
@@ -246,12 +246,12 @@ struct TargetTable: Sendable {
         var sections: [Section] = []
         for group in try await groupsQuery {
             guard let id = group.id, let targets = byGroup[id], !targets.isEmpty else { continue }
-            sections.append(Section(group: group, rows: targets.map { target in
+            sections.append(Section(group: group, rows: try targets.map { target in
                 let figures = target.id.flatMap { progress[$0] }
                 let responsible = [target.responsibleUnitID.flatMap { unitNames[$0] },
                                    target.responsiblePersonID.flatMap { personNames[$0] }].compactMap { $0 }.joined(separator: " – ")
                 return Row(target: target, progress: figures, responsible: responsible,
-                           behind: target.active && TargetQueries.isBehind(target, progress: figures, week: week.id))
+                           behind: try target.active && TargetQueries.isBehind(target, progress: figures, week: week.id))
             }))
         }
         return TargetTable(week: week, sections: sections)
