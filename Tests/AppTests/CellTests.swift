@@ -278,6 +278,14 @@ struct CellTests {
             #expect(try await t.api(.GET, "/api/v1/cells/rotations/2021?personId=\(hungID)", token: try await t.token(TestApp.Demo.office)).status == .ok)
             #expect(try await t.api(.GET, "/api/v1/cells/rotations/2021?personId=\(hungID)", token: try await t.token(TestApp.Demo.reporter)).status == .forbidden)
             #expect(try await t.api(.GET, "/api/v1/cells/rotations/2021", token: try await t.token(TestApp.Demo.reporter)).status == .forbidden)
+            // An id that is no id is not found, on the API and the page alike (never the asker's own plan).
+            #expect(try await t.api(.GET, "/api/v1/cells/rotations/2021?personId=garbage", token: try await t.token(TestApp.Demo.office)).status == .notFound)
+            let office = t.browser()
+            try await office.login(TestApp.Demo.office)
+            let garbage = try await office.get("/cells/rotation?year=2021&personId=garbage")
+            #expect(garbage.status == .notFound)
+            #expect(garbage.body.string.contains("Không tìm thấy cán bộ này."))
+            #expect(try await office.get("/cells/rotation?year=2021&personId=\(hungID)").status == .ok)
         }
     }
 

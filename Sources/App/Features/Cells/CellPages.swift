@@ -330,14 +330,6 @@ struct CellPagesController {
         var rows: [Row]?
     }
 
-    private func rotationPerson(_ req: Request, user: CurrentUser, raw: String?) async throws -> Person {
-        let id = raw.flatMap(UUID.init(uuidString:)) ?? user.personID
-        guard let person = try await Person.query(on: req.db).filter(\.$id == id).filter(\.$communeID == user.communeID).first()
-        else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
-        guard AccessPolicy.allows(user.actor, .manageRotation(personID: id)) else { throw AppError.forbidden }
-        return person
-    }
-
     private func renderRotation(_ req: Request, user: CurrentUser, person: Person, dto: RotationDTO, rows: [RotationForm.Row]?,
                                 errors: FieldErrors, status: HTTPResponseStatus = .ok) async throws -> Response {
         let chooser = AccessPolicy.allows(user.actor, .manageRotation(personID: UUID()))
@@ -375,7 +367,7 @@ struct CellPagesController {
             // The office opens the page for someone in charge of cells, not for themselves.
             raw = try await CellService.supervisors(communeID: user.communeID, on: req.db).first?.id?.uuidString
         }
-        let person = try await rotationPerson(req, user: user, raw: raw)
+        let person = try await CellService.rotationPerson(raw, user: user, on: req.db)
         let afresh = req.query[String.self, at: "propose"] == "1"
         let dto = try await RotationDTO.load(person: person, year: year, proposeAfresh: afresh, communeID: user.communeID, on: req.db)
         return try await renderRotation(req, user: user, person: person, dto: dto, rows: nil, errors: .init())
@@ -385,7 +377,7 @@ struct CellPagesController {
         let user = try req.requireUser()
         let year = try PathParameter.year(req.parameters.get("year"))
         let form = try req.content.decode(RotationForm.self)
-        let person = try await rotationPerson(req, user: user, raw: form.personId)
+        let person = try await CellService.rotationPerson(form.personId, user: user, on: req.db)
         let filled = (form.rows ?? []).filter { row in
             [row.date, row.start, row.end, row.cellId].contains { !($0 ?? "").trimmedWhitespace.isEmpty }
         }

@@ -135,6 +135,23 @@ struct CellMeetingDTO: Content {
 /// Party-cell meetings, the month's cell reports, the rubric and the rotation plans. Every query is
 /// scoped to the commune; the rules themselves are in GiaoBanCore.
 enum CellService {
+    /// Whose rotation plan a request asks for: `personId` when given (an id of the commune that
+    /// the user may manage; anything else is "not found", never quietly the user's own plan),
+    /// else the user's own. One answer for the page and the API.
+    static func rotationPerson(_ raw: String?, user: CurrentUser, on db: any Database) async throws -> Person {
+        let personID: UUID
+        if let raw, !raw.isEmpty {
+            guard let id = UUID(uuidString: raw) else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
+            personID = id
+        } else {
+            personID = user.personID
+        }
+        guard let person = try await Person.query(on: db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first()
+        else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
+        guard AccessPolicy.allows(user.actor, .manageRotation(personID: personID)) else { throw AppError.forbidden }
+        return person
+    }
+
     static let maxTextLength = 20_000
 
     // MARK: Cells

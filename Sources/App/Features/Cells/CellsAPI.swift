@@ -206,38 +206,24 @@ struct CellsAPIController {
 
     // MARK: Rotation
 
-    private func rotationPerson(_ req: Request, user: CurrentUser) async throws -> Person {
-        let personID: UUID
-        if let raw = req.query[String.self, at: "personId"] {
-            guard let id = UUID(uuidString: raw) else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
-            personID = id
-        } else {
-            personID = user.personID
-        }
-        guard let person = try await Person.query(on: req.db).filter(\.$id == personID).filter(\.$communeID == user.communeID).first()
-        else { throw AppError.notFound("Không tìm thấy cán bộ này.") }
-        guard AccessPolicy.allows(user.actor, .manageRotation(personID: personID)) else { throw AppError.forbidden }
-        return person
-    }
-
     func showRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
         let year = try PathParameter.year(req.parameters.get("year"))
-        let person = try await rotationPerson(req, user: user)
+        let person = try await CellService.rotationPerson(req.query[String.self, at: "personId"], user: user, on: req.db)
         return try await RotationDTO.load(person: person, year: year, proposeAfresh: false, communeID: user.communeID, on: req.db)
     }
 
     func proposeRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
         let year = try PathParameter.year(req.parameters.get("year"))
-        let person = try await rotationPerson(req, user: user)
+        let person = try await CellService.rotationPerson(req.query[String.self, at: "personId"], user: user, on: req.db)
         return try await RotationDTO.load(person: person, year: year, proposeAfresh: true, communeID: user.communeID, on: req.db)
     }
 
     func putRotation(_ req: Request) async throws -> RotationDTO {
         let user = try req.requireUser()
         let year = try PathParameter.year(req.parameters.get("year"))
-        let person = try await rotationPerson(req, user: user)
+        let person = try await CellService.rotationPerson(req.query[String.self, at: "personId"], user: user, on: req.db)
         let input = try req.decodeJSON(RotationInput.self)
         _ = try await CellService.saveRotation(personID: person.requireID(), year: year, visits: RotationInput.rotationVisits(input.visits),
                                                communeID: user.communeID, actor: user.actor, now: req.now, on: req.db)
