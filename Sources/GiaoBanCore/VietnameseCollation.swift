@@ -248,8 +248,9 @@ extension Sequence {
     /// `elements` in the order of their keys. The positions are sorted, not (key, element) pairs:
     /// moving whole elements through the sort (a person with their groups and units) was most of
     /// its time. Equal keys (the same text) are left in the order the sort leaves them, as before.
+    /// Stable: elements with equal keys (two people of the same name) keep their order.
     private static func ordered(_ elements: [Element], keys: [VietnameseCollation.SortKey]) -> [Element] {
-        keys.indices.sorted { keys[$0] < keys[$1] }.map { elements[$0] }
+        keys.indices.sorted { keys[$0] < keys[$1] || (!(keys[$1] < keys[$0]) && $0 < $1) }.map { elements[$0] }
     }
 
     /// The elements ordered as Vietnamese lists order people: by given name, then family and

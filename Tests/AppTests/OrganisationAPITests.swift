@@ -106,6 +106,17 @@ struct OrganisationAPITests {
             #expect(person.aggregatorOf.contains(group.id))
             let list = try await t.api(.GET, "/api/v1/groups", token: admin).content.get([GroupDTO].self, at: "items")
             #expect(list.count == 5)
+
+            // Every group lists its people in Vietnamese order of their names, whatever order
+            // the rows were written in.
+            let names = Dictionary(uniqueKeysWithValues: try await Person.query(on: t.db).all().map { ($0.id!, $0.fullName) })
+            for item in list where item.memberIds.count > 1 || item.aggregatorIds.count > 1 {
+                for ids in [item.memberIds, item.aggregatorIds] {
+                    let listed = ids.compactMap { names[$0] }
+                    #expect(listed == listed.sortedByVietnameseName { $0 }, "\(item.name): \(listed)")
+                }
+            }
+            #expect(list.contains { $0.memberIds.count > 1 }, "the demo has groups of several members")
         }
     }
 

@@ -106,13 +106,25 @@ enum OrganisationQueries {
         let groups = try await query.all().inDisplayOrder
         let groupIDs = try groups.map { try $0.requireID() }
         guard !groupIDs.isEmpty else { return [] }
-        let memberships = Dictionary(grouping: try await GroupMembership.query(on: db).filter(\.$groupID ~~ groupIDs).all(), by: \.groupID)
+        // In Vietnamese order of the people's names (two of the same name by id), the same on
+        // every database, not the order the rows happen to come in.
+        let rows = try await SQLAccess.sql(db).raw("""
+            SELECT gm.group_id, gm.person_id, gm.kind, p.full_name FROM group_memberships gm JOIN people p ON p.id = gm.person_id
+            WHERE gm.group_id IN (\(list: groupIDs)) ORDER BY gm.person_id
+            """).all()
+        let memberships = try rows.map { row -> (group: UUID, person: UUID, kind: String, name: String) in
+            guard let group = try SQLAccess.id(row, "group_id"), let person = try SQLAccess.id(row, "person_id") else {
+                throw SQLAccess.UnreadableID(column: "group_memberships.group_id/person_id")
+            }
+            return (group, person, try row.decode(column: "kind", as: String.self), try row.decode(column: "full_name", as: String.self))
+        }
+        let byGroup = Dictionary(grouping: memberships.sortedByVietnameseName { $0.name }, by: { $0.group })
         return try groups.map { group in
             let id = try group.requireID()
-            let rows = memberships[id] ?? []
+            let rows = byGroup[id] ?? []
             return GroupDTO(id: id, name: group.name,
-                            aggregatorIds: rows.filter { $0.kind == .aggregator }.map(\.personID),
-                            memberIds: rows.filter { $0.kind == .member }.map(\.personID),
+                            aggregatorIds: rows.filter { $0.kind == GroupMembership.Kind.aggregator.rawValue }.map(\.person),
+                            memberIds: rows.filter { $0.kind == GroupMembership.Kind.member.rawValue }.map(\.person),
                             approverId: group.approverID, requiresApproval: group.requiresApproval || group.approverID != nil,
                             active: group.active, issuingBody: group.issuingKind.rawValue)
         }
