@@ -37,8 +37,55 @@ public struct WeeklyFigure: Hashable, Codable, Sendable {
     }
 }
 
+/// A target's year-to-date through one week under each rule at once (`YearToDate.running`): what
+/// the database keeps on each of the target's weekly figures, so that a page reads one row per
+/// target instead of the year's figures. Nil where no completed figure counts yet.
+public struct RunningYearToDate: Hashable, Sendable {
+    public var sum: Decimal?
+    public var max: Decimal?
+    public var latest: Decimal?
+
+    public init(sum: Decimal? = nil, max: Decimal? = nil, latest: Decimal? = nil) {
+        self.sum = sum
+        self.max = max
+        self.latest = latest
+    }
+
+    /// The year-to-date under `rule`: `YearToDate.value(rule:figures:throughWeek:)` of the same weeks.
+    public func value(rule: YearToDateRule) -> Decimal? {
+        switch rule {
+        case .sum: sum
+        case .max: max
+        case .latest: latest
+        }
+    }
+}
+
 /// Year-to-date arithmetic for the target tables (SPEC §5, §6).
 public enum YearToDate {
+    /// The year-to-date through each week that has a figure (completed or not) of one target's
+    /// year: the running form of `value(rule:figures:throughWeek:)`, which it equals for every
+    /// rule and week (tested). Weeks outside 1...53 count nowhere, as there.
+    public static func running(_ figures: [WeeklyFigure]) -> [Int: RunningYearToDate] {
+        var weekTotals = [Decimal?](repeating: nil, count: 54)
+        var weeksWithFigures = Set<Int>()
+        for figure in figures where figure.weekIndex >= 1 && figure.weekIndex <= 53 {
+            weeksWithFigures.insert(figure.weekIndex)
+            if figure.completed { weekTotals[figure.weekIndex] = (weekTotals[figure.weekIndex] ?? 0) + figure.value }
+        }
+        var result: [Int: RunningYearToDate] = [:]
+        var running = RunningYearToDate()
+        for week in 1...53 {
+            if let total = weekTotals[week] {
+                running.sum = (running.sum ?? 0) + total
+                running.max = Swift.max(running.max ?? total, total)
+                running.latest = total
+            }
+            if weeksWithFigures.contains(week) { result[week] = running }
+        }
+        return result
+    }
+
     /// The year-to-date value of a target through week `throughWeek` of the reporting year.
     ///
     /// Only completed figures of weeks `1...throughWeek` count. A target has one figure per week

@@ -218,6 +218,7 @@ struct FiguresAndContentTests {
             #expect(try figures.first { $0.targetID == coverage.id }?.value == 85)
             #expect(figures.first { $0.targetID == coverage.id }?.enteredByID == tam.id)
             #expect(try figures.first { $0.targetID == count.id }?.value == 22)
+            try await RunningYearToDateTests.expectKept(t, "the fold of several reporters' figures")
         }
     }
 

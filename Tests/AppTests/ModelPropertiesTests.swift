@@ -17,7 +17,7 @@ struct ModelPropertiesTests {
         ChannelPreference.self, CommuneIntegration.self, WeeklyReport.self, ReportFigure.self, ReportWorkItem.self,
         ReportPlanItem.self, CalendarFeed.self, ScheduleEntry.self, SchedulePublication.self, Target.self,
         ActivityType.self, BriefingMoveRecord.self, TargetWeekFigure.self, PendingLoginSlips.self,
-        ActivityType.self, BriefingMoveRecord.self, BriefingConclusion.self, BriefingTask.self,
+        ActivityType.self, BriefingMoveRecord.self, BriefingConclusion.self, BriefingTask.self, FoldedFigure.self,
     ]
 
     @Test("each listed model's properties are the ones reflection finds, in order", arguments: ModelPropertiesTests.models.indices)

@@ -79,6 +79,33 @@ struct YearToDateTests {
         }
     }
 
+    /// What the database keeps per weekly figure (`YearToDate.running`) answers as the rule does
+    /// through every week: through a week with a figure, its own running value; through a week
+    /// without, the running value of the latest week before it that has a figure (none: nil).
+    @Test func runningEqualsTheRuleThroughEveryWeek() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            // One figure per week, as the database holds them, some not completed.
+            let weeks = Set((0..<Int.random(in: 0...53, using: &generator)).map { _ in Int.random(in: 1...53, using: &generator) })
+            let figures = weeks.shuffled(using: &generator).map { week in
+                WeeklyFigure(weekIndex: week, value: Decimal(Int.random(in: -50...500, using: &generator)) / 10,
+                             completed: Int.random(in: 0...4, using: &generator) > 0)
+            }
+            let running = YearToDate.running(figures)
+            #expect(Set(running.keys) == weeks)
+            for through in 1...53 {
+                let kept = running.filter { $0.key <= through }.max { $0.key < $1.key }?.value
+                for rule in YearToDateRule.allCases {
+                    #expect(kept?.value(rule: rule) == YearToDate.value(rule: rule, figures: figures, throughWeek: through),
+                            "\(rule) through week \(through)")
+                }
+            }
+        }
+        let early = YearToDate.running([WeeklyFigure(weekIndex: 2, value: 4, completed: false), WeeklyFigure(weekIndex: 3, value: 5)])
+        #expect(early[2] == RunningYearToDate(), "a figure not completed counts nowhere, not even as 0")
+        #expect(early[3] == RunningYearToDate(sum: 5, max: 5, latest: 5))
+    }
+
     @Test func weekTotalAddsTheWeeksCompletedFigures() {
         let figures = [fig(3, 4), fig(3, 1.5), fig(3, 100, completed: false), fig(2, 7), fig(4, 9)]
         #expect(YearToDate.weekTotal(figures: figures, week: 3) == 5.5)

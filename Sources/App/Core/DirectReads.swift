@@ -222,12 +222,22 @@ struct DirectRow: SQLRow, Sendable {
     /// The statement's column names, shared by its rows.
     final class Columns: Sendable {
         let names: [String]
-        let positions: [String: Int]
+        /// For statements of many columns (a model's row with a join); nil for a few.
+        private let positions: [String: Int]?
+        /// Up to this many columns a name is looked for in order: comparing a few short names
+        /// costs less than hashing one (a group's year of figures is 1,500 lookups of 3 columns).
+        private static let scanned = 12
 
         init(names: [String]) {
             self.names = names
             // The first of two columns with the same name, as SQLiteNIO's rows find it.
-            positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            positions = names.count <= Self.scanned ? nil
+                : Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        func position(of column: String) -> Int? {
+            if let positions { return positions[column] }
+            return names.firstIndex(of: column)
         }
     }
 
@@ -240,12 +250,12 @@ struct DirectRow: SQLRow, Sendable {
     let values: [SQLiteData]
 
     func data(_ column: String) -> SQLiteData? {
-        columns.positions[column].map { values[$0] }
+        columns.position(of: column).map { values[$0] }
     }
 
     var allColumns: [String] { columns.names }
 
-    func contains(column: String) -> Bool { columns.positions[column] != nil }
+    func contains(column: String) -> Bool { columns.position(of: column) != nil }
 
     func decodeNil(column: String) throws -> Bool { (data(column) ?? .null) == .null }
 

@@ -49,6 +49,7 @@ enum AppMigrations {
         UpdateMonthlyReportsAddPerson(),
         DropDataVersions(),
         CreateReadPathIndexes(),
+        AddRunningYearToDate(),
     ]
 }
 

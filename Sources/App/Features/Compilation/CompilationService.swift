@@ -111,9 +111,9 @@ enum CompilationService {
         guard everSubmitted, !returned else { return nil }
         let groupIDs = try await ReportService.memberGroupIDs(personID: personID, on: db)
         guard !groupIDs.isEmpty else { return nil }
-        async let weeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: week.description)", on: db)
-        let groups = try await SQLAccess.models(ReportGroup.self, where: "id IN (\(list: groupIDs))", orderBy: [\ReportGroup.$sortOrder], on: db)
-        let weeks = try await weeksRead
+        let (weeks, groups) = try await PageReads.together(on: db,
+            { try await SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: week.description)", on: db) },
+            { try await SQLAccess.models(ReportGroup.self, where: "id IN (\(list: groupIDs))", orderBy: [\ReportGroup.$sortOrder], on: db) })
         let states = Dictionary(weeks.map { ($0.groupID, $0.state) }, uniquingKeysWith: { first, _ in first })
         guard let lock = ReportLock.of(everSubmitted: everSubmitted, returned: returned,
                                        groupStates: groups.map { (groupID: $0.id!, state: states[$0.id!] ?? .open) }),
@@ -164,10 +164,11 @@ enum CompilationService {
     }
 
     /// The week of several groups of one commune (all of them, for the briefing), from one pass
-    /// over the week: each read covers every group at once, in three rounds of statements run side
-    /// by side (the groups' weeks, focal points, members, targets, units and activity types; then
-    /// the members' ledger and reports, the targets' figures and who entered them; then the
-    /// submitted reports' lines). A fixed number of statements however many groups.
+    /// over the week: each read covers every group at once, in three rounds of statements (side by
+    /// side on PostgreSQL, `PageReads`): the groups' weeks, focal points, members, targets, units
+    /// and activity types; then the members' ledger and reports, the targets' kept figures and who
+    /// entered this week's; then the submitted reports' lines. A fixed number of statements
+    /// however many groups.
     ///
     /// `comparingWith`: also the week before, from the same reads (`GroupWeekView.weekBefore`).
     static func views(of groups: [ReportGroup], week: ReportWeek, calendar: CommuneCalendar, now: Date,
@@ -175,33 +176,34 @@ enum CompilationService {
         guard let communeID = groups.first?.communeID else { return [] }
         let groupIDs = try groups.map { try $0.requireID() }
 
-        async let groupWeeksRead = SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: week.id.description)", on: db)
-        async let aggregatorsRead = focalPoints(of: groupIDs, on: db)
-        async let obligatedRead = LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), groupsInOrder: groups.inDisplayOrder, on: db)
-        async let targetsRead = SQLAccess.models(Target.self, where: "group_id IN (\(list: groupIDs)) AND year = \(bind: week.id.year) AND active = \(bind: true)",
-                                                 orderBy: [\Target.$sortOrder, \Target.$code], on: db)
-        async let unitsRead = OrganisationQueries.units(communeID: communeID, on: db)
-        async let typesRead = SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID)", on: db)
+        let weekID = week.id
+        let (groupWeeksRead, aggregators, obligated, targets, units, types) = try await PageReads.together(on: db,
+            { try await SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: weekID.description)", on: db) },
+            { try await focalPoints(of: groupIDs, on: db) },
+            { try await LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), groupsInOrder: groups.inDisplayOrder, on: db) },
+            { try await SQLAccess.models(Target.self, where: "group_id IN (\(list: groupIDs)) AND year = \(bind: weekID.year) AND active = \(bind: true)",
+                                         orderBy: [\Target.$sortOrder, \Target.$code], on: db) },
+            { try await OrganisationQueries.units(communeID: communeID, on: db) },
+            { try await SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID)", on: db) })
 
-        let obligated = try await obligatedRead
-        let targets = try await targetsRead
         let memberIDs = obligated.map(\.personID)
-        async let rowsRead = LedgerService.rows(for: obligated, weeks: [week] + (previous.map { [$0] } ?? []), calendar: calendar, now: now, on: db)
-        async let reportsRead = memberIDs.isEmpty ? [] : SQLAccess.models(WeeklyReport.self,
-            where: "person_id IN (\(list: memberIDs)) AND week_id = \(bind: week.id.description)", on: db)
-        async let figuresOfYear = TargetProgressQuery.completedFigures(of: targets.compactMap(\.id), year: week.id.year,
-                                                                      throughWeek: week.id.week, on: db)
-        async let figuresRead = TargetFigures.current(targetIDs: targets.compactMap(\.id), week: week.id, on: db)
+        let targetIDs = targets.compactMap(\.id)
+        let weeksBack = [weekID.week] + (previous.flatMap { $0.id.year == weekID.year ? [$0.id.week] : nil } ?? [])
+        let (rows, reports, yearFigures, figures) = try await PageReads.together(on: db,
+            { try await LedgerService.rows(for: obligated, weeks: [week] + (previous.map { [$0] } ?? []), calendar: calendar, now: now, on: db) },
+            { memberIDs.isEmpty ? [] : try await SQLAccess.models(WeeklyReport.self,
+                where: "person_id IN (\(list: memberIDs)) AND week_id = \(bind: weekID.description)", on: db) },
+            { try await TargetProgressQuery.keptFigures(of: targetIDs, year: weekID.year, through: weeksBack, on: db) },
+            { try await TargetFigures.current(targetIDs: targetIDs, week: weekID, on: db) })
 
-        let reports = try await reportsRead
         let submitted = reports.filter { $0.status == .submitted }
         let submittedIDs = try submitted.map { try $0.requireID() }
-        async let workRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportWorkItem.self, where: "report_id IN (\(list: submittedIDs))",
-                                                                         orderBy: [\ReportWorkItem.$position], on: db)
-        async let plansRead = submittedIDs.isEmpty ? [] : SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(list: submittedIDs))",
-                                                                          orderBy: [\ReportPlanItem.$date, \ReportPlanItem.$start], on: db)
+        let (workItems, planItems) = try await PageReads.together(on: db,
+            { submittedIDs.isEmpty ? [] : try await SQLAccess.models(ReportWorkItem.self, where: "report_id IN (\(list: submittedIDs))",
+                                                                     orderBy: [\ReportWorkItem.$position], on: db) },
+            { submittedIDs.isEmpty ? [] : try await SQLAccess.models(ReportPlanItem.self, where: "report_id IN (\(list: submittedIDs))",
+                                                                     orderBy: [\ReportPlanItem.$date, \ReportPlanItem.$start], on: db) })
 
-        let figures = try await figuresRead
         let enterers = Set(figures.values.map(\.enteredByID))
         let knownNames = Dictionary(obligated.map { ($0.personID, $0.fullName) }, uniquingKeysWith: { first, _ in first })
         // Who entered a figure is usually a member already read; others (a former member) by name.
@@ -210,22 +212,17 @@ enum CompilationService {
             .filter(\.$id ~~ Array(otherEnterers)).all().map { ($0.id!, $0.fullName) }
         let entererNames = knownNames.merging(others) { first, _ in first }
 
-        let groupWeeks = Dictionary(try await groupWeeksRead.map { ($0.groupID, $0) }, uniquingKeysWith: { first, _ in first })
-        let aggregators = try await aggregatorsRead
-        let rows = try await rowsRead
+        let groupWeeks = Dictionary(groupWeeksRead.map { ($0.groupID, $0) }, uniquingKeysWith: { first, _ in first })
         let entries = Dictionary(rows.filter { $0.week.id == week.id }.map { ($0.obligated.personID, $0.entry) },
                                  uniquingKeysWith: { first, _ in first })
         let onTimeBefore = Set(rows.filter { $0.week.id == previous?.id && $0.entry.status == .onTime }.map(\.obligated.personID))
         let reportByPerson = Dictionary(reports.map { ($0.personID, $0) }, uniquingKeysWith: { first, _ in first })
-        let yearFigures = try await figuresOfYear
-        let progress = try TargetProgressQuery.progress(of: targets, figures: yearFigures, through: week.id)
+        let progress = try TargetProgressQuery.progress(of: targets, kept: yearFigures, through: week.id)
         let progressBefore = try previous.map { previous in
-            previous.id.year == week.id.year ? try TargetProgressQuery.progress(of: targets, figures: yearFigures, through: previous.id) : [:]
+            previous.id.year == week.id.year ? try TargetProgressQuery.progress(of: targets, kept: yearFigures, through: previous.id) : [:]
         }
-        let unitNames = Dictionary(uniqueKeysWithValues: try await unitsRead.map { ($0.id!, $0.name) })
-        let typeNames = Dictionary(try await typesRead.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let workItems = try await workRead
-        let planItems = try await plansRead
+        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        let typeNames = Dictionary(types.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
         // People in the order of a Vietnamese list (given name first), each person's lines in their order.
         let nameKeys = knownNames.mapValues { VietnameseCollation.personKey($0) }

@@ -207,6 +207,7 @@ enum Generator {
         }
         try await insert(reports, on: db)
         try await insert(figures, on: db)
+        try TargetFigures.runningTotals(targetFigures)
         try await insert(targetFigures, on: db)
         try await insert(items, on: db)
         try await insert(plans, on: db)

@@ -56,18 +56,18 @@ struct LedgerPagesController {
         guard AccessPolicy.allows(user.actor, .readGroupLedgers) else { throw AppError.forbidden }
         let readable = LedgerService.readableGroups(user.actor)
         let calendar = user.calendar
-        // Independent reads side by side: the people and their rows, the groups and their
+        // Independent reads (side by side on PostgreSQL): the people and their rows, the groups'
         // compilations, the units.
-        async let unitsRead = OrganisationQueries.units(communeID: user.communeID, on: db)
-        let groups = try await LedgerService.activeGroups(communeID: user.communeID, groupIDs: readable, on: db)
-        async let rowsRead = LedgerService.rows(for: try await LedgerService.obligated(communeID: user.communeID, groupIDs: readable,
-                                                                                      groupsInOrder: groups, on: db),
-                                                weeks: [week], calendar: calendar, now: now, on: db)
-        let compilationByGroup = try await LedgerService.compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
-        let rows = try await rowsRead
+        let communeID = user.communeID
+        let groups = try await LedgerService.activeGroups(communeID: communeID, groupIDs: readable, on: db)
+        let (units, rows, compilationByGroup) = try await PageReads.together(on: db,
+            { try await OrganisationQueries.units(communeID: communeID, on: db) },
+            { try await LedgerService.rows(for: try await LedgerService.obligated(communeID: communeID, groupIDs: readable, groupsInOrder: groups, on: db),
+                                           weeks: [week], calendar: calendar, now: now, on: db) },
+            { try await LedgerService.compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db) })
         let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
         let groupOrder = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1.id!, $0) })
-        let unitNames = Dictionary(uniqueKeysWithValues: try await unitsRead.map { ($0.id!, $0.name) })
+        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         // `rows` come in the order of `obligated`: Vietnamese order of names.
         var lines = rows.map { row in
             WeekBoard.Line(row: row,

@@ -55,15 +55,13 @@ enum LedgerService {
               AND EXISTS (SELECT 1 \(memberGroups))
             """
         // The groups in their display order, so that each person's list reads the same everywhere.
-        async let rowsRead = sql.raw(query).all()
-        let ordered: [ReportGroup]
-        if let groupsInOrder {
-            ordered = groupsInOrder
-        } else {
-            ordered = try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID)", on: db).inDisplayOrder
-        }
+        let (rows, ordered) = try await PageReads.together(on: db,
+            { try await sql.raw(query).all() },
+            {
+                if let groupsInOrder { return groupsInOrder }
+                return try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID)", on: db).inDisplayOrder
+            })
         let groupOrder = Dictionary(ordered.enumerated().map { ($1.id!, $0) }, uniquingKeysWith: { first, _ in first })
-        let rows = try await rowsRead
         let people = try rows.map { row -> Obligated in
             guard let id = try SQLAccess.id(row, "id") else { throw SQLAccess.UnreadableID(column: "people.id") }
             let duty = Person.reportingDuty(joinedOn: try row.decode(column: "joined_on", as: String?.self),
@@ -152,9 +150,9 @@ enum LedgerService {
         let groups = try await activeGroups(communeID: communeID, groupIDs: groupIDs, on: db)
         let ids = groups.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
-        async let entriesRead = compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db)
-        let aggregators = try await CompilationService.focalPoints(of: ids, on: db)
-        let entries = try await entriesRead
+        let (entries, aggregators) = try await PageReads.together(on: db,
+            { try await compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db) },
+            { try await CompilationService.focalPoints(of: ids, on: db) })
         let due = calendar.deadlines(for: week).groupCompilation
         return groups.compactMap { group in
             entries[group.id!].map { CompilationRow(group: group, aggregatorIDs: aggregators[group.id!] ?? [], dueAt: due, entry: $0) }

@@ -37,41 +37,43 @@ struct ReportFormReads: Sendable {
         let authorID = try author.requireID()
         let communeID = author.communeID
 
-        async let reportRows = SQLAccess.models(WeeklyReport.self,
-            where: "person_id = \(bind: authorID) AND week_id IN (\(bind: week.id.description), \(bind: previousWeek.description))", on: db)
-        async let unitRows = SQLAccess.models(PersonUnit.self, where: "person_id = \(bind: authorID)", on: db)
-        async let groups = ReportService.authorGroups(author, on: db)
-        async let activityTypes = SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)", on: db)
-        async let rooms = SQLAccess.models(Room.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)", on: db)
-        async let people = PersonName.all(communeID: communeID, on: db)
-        let reports = try await reportRows
-        let report = reports.first { $0.weekID == week.id.description }
+        // Three rounds of independent reads (side by side on PostgreSQL, `PageReads`).
+        let weekID = week.id
+        let (reports, unitRows, groups, activityTypes, rooms, people) = try await PageReads.together(on: db,
+            { try await SQLAccess.models(WeeklyReport.self,
+                where: "person_id = \(bind: authorID) AND week_id IN (\(bind: weekID.description), \(bind: previousWeek.description))", on: db) },
+            { try await SQLAccess.models(PersonUnit.self, where: "person_id = \(bind: authorID)", on: db) },
+            { try await ReportService.authorGroups(author, on: db) },
+            { try await SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)", on: db) },
+            { try await SQLAccess.models(Room.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)", on: db) },
+            { try await PersonName.all(communeID: communeID, on: db) })
+        let report = reports.first { $0.weekID == weekID.description }
         let previous = reports.first { $0.weekID == previousWeek.description }
-        let unitIDs = Set(try await unitRows.map(\.unitID))
+        let unitIDs = Set(unitRows.map(\.unitID))
 
-        async let targets = ReportService.responsibleTargets(personID: authorID, communeID: communeID, unitIDs: Array(unitIDs),
-                                                             year: week.id.year, on: db)
         let showsSaved = try !typed && report?.typedDraft == nil
-        async let saved = showsSaved ? savedInput(of: report, on: db) : nil
-        async let lastWeekPlans = !typed && report == nil ? planLines(of: previous, on: db) : []
-        async let forecasts = previous?.status == .submitted ? forecastLines(of: previous, on: db) : []
-        async let assignedTasks = BriefingTaskQueries.reportBlock(personID: authorID, unitIDs: unitIDs, week: week.id,
-                                                                  calendar: calendar, now: now, on: db)
-        async let lock = CompilationService.reportLock(personID: authorID, week: week.id, everSubmitted: report?.firstSubmittedAt != nil,
-                                                       returned: report?.returnedAt != nil, on: db)
+        let (targetList, saved, lastWeekPlans, forecasts, assignedTasks, lock) = try await PageReads.together(on: db,
+            { try await ReportService.responsibleTargets(personID: authorID, communeID: communeID, unitIDs: Array(unitIDs),
+                                                         year: weekID.year, on: db) },
+            { showsSaved ? try await savedInput(of: report, on: db) : nil },
+            { !typed && report == nil ? try await planLines(of: previous, on: db) : [] },
+            { previous?.status == .submitted ? try await forecastLines(of: previous, on: db) : [] },
+            { try await BriefingTaskQueries.reportBlock(personID: authorID, unitIDs: unitIDs, week: weekID, calendar: calendar, now: now, on: db) },
+            { try await CompilationService.reportLock(personID: authorID, week: weekID, everSubmitted: report?.firstSubmittedAt != nil,
+                                                      returned: report?.returnedAt != nil, on: db) })
 
-        let targetList = try await targets
         let targetIDs = targetList.compactMap(\.id)
-        async let progress = TargetProgressQuery.progress(of: targetList, through: ReportWeekID(year: week.id.year, week: week.id.week - 1), on: db)
-        async let currentFigures = TargetFigures.current(targetIDs: targetIDs, week: week.id, on: db)
-        async let entries = enteredBy(targetIDs: targetIDs, year: week.id.year, on: db)
+        let (progress, currentFigures, entries) = try await PageReads.together(on: db,
+            { try await TargetProgressQuery.progress(of: targetList, through: ReportWeekID(year: weekID.year, week: weekID.week - 1), on: db) },
+            { try await TargetFigures.current(targetIDs: targetIDs, week: weekID, on: db) },
+            { try await enteredBy(targetIDs: targetIDs, year: weekID.year, on: db) })
 
         return ReportFormReads(
-            report: report, previous: previous, saved: try await saved, targets: targetList, progress: try await progress,
-            currentFigures: try await currentFigures, entries: try await entries, groups: try await groups,
-            activityTypes: try await activityTypes.sortedVietnamese(by: \.name), rooms: try await rooms.sortedVietnamese(by: \.name),
-            people: try await people, lastWeekPlans: try await lastWeekPlans, forecasts: try await forecasts,
-            assignedTasks: try await assignedTasks, lock: try await lock)
+            report: report, previous: previous, saved: saved, targets: targetList, progress: progress,
+            currentFigures: currentFigures, entries: entries, groups: groups,
+            activityTypes: activityTypes.sortedVietnamese(by: \.name), rooms: rooms.sortedVietnamese(by: \.name),
+            people: people, lastWeekPlans: lastWeekPlans, forecasts: forecasts,
+            assignedTasks: assignedTasks, lock: lock)
     }
 
     static func savedInput(of report: WeeklyReport?, on db: any Database) async throws -> WeeklyReportInput? {

@@ -68,19 +68,19 @@ struct SchedulePageController {
         let communeID = user.communeID, db = req.db
         // The independent reads side by side; the rooms serve the form, the room finder and the clashes.
         // People, rooms and units are read whole (former ones too): an older item may name them.
-        async let publicationRead = ScheduleService.publication(communeID: communeID, week: week.id, on: db)
-        async let allRoomsRead = SQLAccess.models(Room.self, where: "commune_id = \(bind: communeID)", on: db)
-        async let allPeopleRead = PersonName.all(communeID: communeID, on: db)
-        async let allUnitsRead = OrganisationQueries.units(communeID: communeID, on: db)
-        async let membersRead = ScheduleService.unitMembers(communeID: communeID, on: db)
-        let allPeople = try await allPeopleRead, allRooms = try await allRoomsRead, allUnits = try await allUnitsRead
+        let weekID = week.id
+        let (publication, allRooms, allPeople, allUnits, members) = try await PageReads.together(on: db,
+            { try await ScheduleService.publication(communeID: communeID, week: weekID, on: db) },
+            { try await SQLAccess.models(Room.self, where: "commune_id = \(bind: communeID)", on: db) },
+            { try await PersonName.all(communeID: communeID, on: db) },
+            { try await OrganisationQueries.units(communeID: communeID, on: db) },
+            { try await ScheduleService.unitMembers(communeID: communeID, on: db) })
         let names = ScheduleService.nameLookup(people: allPeople, rooms: allRooms, units: allUnits)
-        let publication = try await publicationRead
         let items = canManage ? try await ScheduleService.items(communeID: communeID, week: week, calendar: calendar, names: names, on: db)
                               : try ScheduleService.published(publication)
         let rooms = allRooms.filter(\.active).sortedVietnamese(by: \.name)
         let resources = rooms.map(ScheduleService.resource)
-        let conflicts = ScheduleService.conflicts(items, rooms: resources, unitMembers: try await membersRead, names: names)
+        let conflicts = ScheduleService.conflicts(items, rooms: resources, unitMembers: members, names: names)
         let byID = Dictionary(items.compactMap(\.domainItem).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let days = week.days.map { day in
             DayRow(label: "\(day.weekday.vietnameseName) \(day.vietnamese)", items: items.filter { $0.date == day.iso }.map { item in

@@ -57,21 +57,21 @@ enum ScheduleService {
     static func items(communeID: UUID, week: ReportWeek, calendar: CommuneCalendar, names known: [UUID: String]? = nil,
                       on db: any Database) async throws -> [ScheduleItemDTO] {
         let previous = calendar.week(containing: week.start.adding(days: -1))
-        async let entriesRead = SQLAccess.models(ScheduleEntry.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: week.id.description)", on: db)
-        // Plans made last week for this week.
-        // Only which report is whose: a report's draft and the rest are not needed here.
-        let authors = try await reportAuthors(communeID: communeID, week: previous.id, on: db)
+        // Plans made last week for this week. Only which report is whose: a report's draft and
+        // the rest are not needed here.
+        let (entries, authors) = try await PageReads.together(on: db,
+            { try await SQLAccess.models(ScheduleEntry.self, where: "commune_id = \(bind: communeID) AND week_id = \(bind: week.id.description)", on: db) },
+            { try await reportAuthors(communeID: communeID, week: previous.id, on: db) })
         let reportIDs = Array(authors.keys)
         // The columns the schedule shows, as plain values (decoding whole plan items as models was
         // a tenth of the page).
-        async let plansRead = reportIDs.isEmpty ? [] : SQLAccess.plainRows("""
+        let plans = reportIDs.isEmpty ? [] : try await SQLAccess.plainRows("""
             SELECT id, report_id, position, date, start_time, end_time, title, room_id, place, chair_id, participant_ids, prepared_by
             FROM report_plan_items WHERE report_id IN (\(list: reportIDs))
             """, on: db)
-        let entries = try await entriesRead
         let overridden = Set(entries.compactMap(\.sourcePlanKey))
         var result: [ScheduleItemDTO] = []
-        for plan in try await plansRead {
+        for plan in plans {
             guard let id = try plan.id("id"), let reportID = try plan.id("report_id") else { throw SQLAccess.UnreadableID(column: "report_plan_items.id") }
             guard !overridden.contains("\(reportID):\(try plan.int("position"))") else { continue }
             let day = try plan.string("date")
@@ -154,11 +154,14 @@ enum ScheduleService {
 
     static func conflicts(_ items: [ScheduleItemDTO], communeID: UUID, names known: [UUID: String]? = nil,
                           on db: any Database) async throws -> [ScheduleConflictDTO] {
-        async let rooms = resources(communeID: communeID, on: db)
-        async let members = unitMembers(communeID: communeID, on: db)
-        let names: [UUID: String]
-        if let known { names = known } else { names = try await nameLookup(communeID: communeID, on: db) }
-        return conflicts(items, rooms: try await rooms, unitMembers: try await members, names: names)
+        let (rooms, members, names) = try await PageReads.together(on: db,
+            { try await resources(communeID: communeID, on: db) },
+            { try await unitMembers(communeID: communeID, on: db) },
+            {
+                if let known { return known }
+                return try await nameLookup(communeID: communeID, on: db)
+            })
+        return conflicts(items, rooms: rooms, unitMembers: members, names: names)
     }
 
     /// The clashes among `items`, worded, from what the caller has read.

@@ -23,10 +23,17 @@ final class TargetWeekFigure: Model, @unchecked Sendable {
     @OptionalField(key: "report_id") var reportID: UUID?
     /// A `latest` value more than ten times last week's that the reporter confirmed.
     @Field(key: "unusual_jump") var unusualJump: Bool
+    /// The target's year-to-date through this week under each rule (`RunningYearToDate`), kept
+    /// by `TargetFigures.keepRunningTotals` in the transaction that changes any figure of the
+    /// target's year, so that a page reads one row per target, not the year's figures.
+    @OptionalField(key: "year_sum") var yearSumText: String?
+    @OptionalField(key: "year_max") var yearMaxText: String?
+    @OptionalField(key: "year_latest") var yearLatestText: String?
 
     /// Listed here so FluentKit need not find them by reflection for every row it reads.
     var properties: [any AnyProperty] {
-        [_id, _communeID, _targetID, _weekYear, _weekNumber, _valueText, _completed, _enteredByID, _enteredAt, _reportID, _unusualJump]
+        [_id, _communeID, _targetID, _weekYear, _weekNumber, _valueText, _completed, _enteredByID, _enteredAt, _reportID, _unusualJump,
+         _yearSumText, _yearMaxText, _yearLatestText]
     }
 
     init() {}
@@ -34,6 +41,26 @@ final class TargetWeekFigure: Model, @unchecked Sendable {
     /// Throws `StoredDataError` when the stored text is not a decimal (never read as 0).
     var value: Decimal { get throws { try storedDecimal(valueText, column: "value", communeID: communeID) } }
     var week: ReportWeekID { ReportWeekID(year: weekYear, week: weekNumber) }
+
+    /// What `yearSumText`, `yearMaxText` and `yearLatestText` hold.
+    var runningYearToDate: RunningYearToDate {
+        get throws {
+            func read(_ text: String?, _ column: String) throws -> Decimal? {
+                try text.map { try storedDecimal($0, column: column, communeID: communeID) }
+            }
+            return RunningYearToDate(sum: try read(yearSumText, "year_sum"), max: try read(yearMaxText, "year_max"),
+                                     latest: try read(yearLatestText, "year_latest"))
+        }
+    }
+
+    /// Stores `running`; false when it was stored already. A figure not yet created always takes
+    /// it, NULLs included, so that figures created together have the same columns.
+    func keep(_ running: RunningYearToDate) -> Bool {
+        let texts = (running.sum.map(DecimalText.store), running.max.map(DecimalText.store), running.latest.map(DecimalText.store))
+        guard texts != (yearSumText, yearMaxText, yearLatestText) || !$id.exists else { return false }
+        (yearSumText, yearMaxText, yearLatestText) = texts
+        return true
+    }
 
     /// Takes `figure` as the week's figure, entered by `personID` through `reportID` at `now`.
     func take(_ figure: ValidatedWeeklyReport.Figure, enteredBy personID: UUID, reportID: UUID, at now: Date) {
@@ -75,6 +102,8 @@ enum TargetFigures {
     static func record(_ figures: [ValidatedWeeklyReport.Figure], report: WeeklyReport, reportID: UUID, actorID: UUID,
                        now: Date, on db: any Database) async throws {
         let week = ReportWeekID(year: report.weekYear, week: report.weekNumber)
+        try await lockTargets(figures.map(\.targetID), on: db)
+        var touched = Set<UUID>()
         let current = try await TargetWeekFigure.query(on: db).filter(\.$weekYear == week.year).filter(\.$weekNumber == week.week)
             .group(.or) { group in
                 group.filter(\.$reportID == reportID)
@@ -89,6 +118,7 @@ enum TargetFigures {
                 let before = TargetFigureAudit(existing)
                 existing.take(figure, enteredBy: report.personID, reportID: reportID, at: now)
                 try await existing.save(on: db)
+                touched.insert(figure.targetID)
                 if before.value != valueText || before.completed != figure.completed || before.enteredBy != report.personID {
                     try await AuditTrail.record(on: db, communeID: report.communeID, actorID: actorID, at: now, kind: "target_figure",
                                                 action: "replace", subjectID: figure.targetID, weekID: week.description,
@@ -102,6 +132,7 @@ enum TargetFigures {
                 created.weekNumber = week.week
                 created.take(figure, enteredBy: report.personID, reportID: reportID, at: now)
                 try await created.create(on: db)
+                touched.insert(figure.targetID)
                 try await AuditTrail.record(on: db, communeID: report.communeID, actorID: actorID, at: now, kind: "target_figure",
                                             action: "enter", subjectID: figure.targetID, weekID: week.description,
                                             before: TargetFigureAudit?.none, after: TargetFigureAudit(created))
@@ -113,7 +144,62 @@ enum TargetFigures {
                                         action: "withdraw", subjectID: withdrawn.targetID, weekID: week.description,
                                         before: TargetFigureAudit(withdrawn), after: TargetFigureAudit?.none)
             try await withdrawn.delete(on: db)
+            touched.insert(withdrawn.targetID)
         }
+        try await keepRunningTotals(targetIDs: Array(touched), year: week.year, on: db)
+    }
+
+    /// On PostgreSQL, the figures of these targets are written by one transaction at a time
+    /// (until it ends), so that the running totals one computes include what another wrote.
+    /// SQLite runs one writing transaction at a time anyway.
+    private static func lockTargets(_ targetIDs: [UUID], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        // In one order, so that two transactions never wait for each other.
+        for id in Set(targetIDs).map(\.uuidString).sorted() {
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "target-figures:" + id)))").run()
+        }
+    }
+
+    /// The running year-to-date of every figure of these targets' year, computed again from
+    /// their figures and written where it changed: in the transaction that changed a figure (a
+    /// correction of week 10 moves every later week's sum). The one place that writes it, with
+    /// `runningTotals(_:)` for figures not yet stored.
+    static func keepRunningTotals(targetIDs: [UUID], year: Int, on db: any Database) async throws {
+        guard !targetIDs.isEmpty else { return }
+        let figures = try await TargetWeekFigure.query(on: db).filter(\.$targetID ~~ targetIDs).filter(\.$weekYear == year).all()
+        for changed in try runningTotals(figures) { try await changed.save(on: db) }
+    }
+
+    /// Sets each figure's running year-to-date from the figures among `figures` of its target
+    /// and year (all of them: a target's year is computed whole); returns those that changed.
+    @discardableResult
+    static func runningTotals(_ figures: [TargetWeekFigure]) throws -> [TargetWeekFigure] {
+        struct Year: Hashable { var target: UUID; var year: Int }
+        var changed: [TargetWeekFigure] = []
+        for (_, year) in Dictionary(grouping: figures, by: { Year(target: $0.targetID, year: $0.weekYear) }) {
+            let running = YearToDate.running(try year.map { WeeklyFigure(weekIndex: $0.weekNumber, value: try $0.value, completed: $0.completed) })
+            for figure in year where figure.keep(running[figure.weekNumber] ?? RunningYearToDate()) { changed.append(figure) }
+        }
+        return changed
+    }
+}
+
+/// The running year-to-date on each weekly figure of a target (see `TargetWeekFigure.yearSumText`),
+/// computed for the figures already stored.
+struct AddRunningYearToDate: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(TargetWeekFigure.schema).field("year_sum", .string).update()
+        try await db.schema(TargetWeekFigure.schema).field("year_max", .string).update()
+        try await db.schema(TargetWeekFigure.schema).field("year_latest", .string).update()
+        let figures = try await TargetWeekFigure.query(on: db).all()
+        for changed in try TargetFigures.runningTotals(figures) { try await changed.save(on: db) }
+        db.logger.info("Running year-to-date kept on \(figures.count) weekly figures of targets.")
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(TargetWeekFigure.schema).deleteField("year_latest").update()
+        try await db.schema(TargetWeekFigure.schema).deleteField("year_max").update()
+        try await db.schema(TargetWeekFigure.schema).deleteField("year_sum").update()
     }
 }
 
@@ -144,7 +230,7 @@ struct CreateTargetWeekFigures: AsyncMigration {
         if let sql = db as? any SQLDatabase {
             try await sql.raw("CREATE INDEX IF NOT EXISTS idx_target_week_figures_progress ON target_week_figures (target_id, week_year, week_number, completed, value)").run()
         }
-        try await Self.fold(on: db)
+        try await Self.fold(on: db, keepRunningTotals: false)
     }
 
     func revert(on db: any Database) async throws {
@@ -156,8 +242,11 @@ struct CreateTargetWeekFigures: AsyncMigration {
         try await db.schema(ReportWorkItem.schema).deleteField("group_ids").update()
     }
 
-    /// One figure per target and week from the submitted reports' completed figures.
-    static func fold(on db: any Database) async throws {
+    /// One figure per target and week from the submitted reports' completed figures, with their
+    /// running year-to-date unless `keepRunningTotals` is false: the migration that first folds
+    /// comes before those columns (`AddRunningYearToDate` adds and computes them), so the figures
+    /// are written with the columns of that migration (`FoldedFigure`).
+    static func fold(on db: any Database, keepRunningTotals: Bool = true) async throws {
         let figures = try await ReportFigure.query(on: db).filter(\.$submitted == true).filter(\.$completed == true).all()
         guard !figures.isEmpty else { return }
         let reportIDs = Array(Set(figures.map(\.reportID)))
@@ -169,6 +258,7 @@ struct CreateTargetWeekFigures: AsyncMigration {
         struct Key: Hashable { var target: UUID; var year: Int; var week: Int }
         let grouped = Dictionary(grouping: figures, by: { Key(target: $0.targetID, year: $0.weekYear, week: $0.weekNumber) })
         var folded = 0
+        var kept: [FoldedFigure] = []
         for (key, entries) in grouped {
             guard let target = targets[key.target] else { continue }
             let withReports = try entries.compactMap { figure in try reports[figure.reportID].map { (figure, try figure.value, $0) } }
@@ -180,7 +270,7 @@ struct CreateTargetWeekFigures: AsyncMigration {
                 folded += 1
                 db.logger.info("Folded \(withReports.count) figures of target \(target.code) (\(target.yearToDateRule.rawValue)), week \(key.year)-W\(key.week): \(withReports.map { VietnameseNumber.format($0.1) }.joined(separator: ", ")) → \(VietnameseNumber.format(value))")
             }
-            let row = TargetWeekFigure()
+            let row = FoldedFigure()
             row.communeID = target.communeID
             row.targetID = key.target
             row.weekYear = key.year
@@ -191,8 +281,37 @@ struct CreateTargetWeekFigures: AsyncMigration {
             row.enteredAt = last.2.lastSubmittedAt ?? last.2.updatedAt
             row.reportID = last.2.id
             row.unusualJump = false
-            try await row.create(on: db)
+            kept.append(row)
+        }
+        for row in kept { try await row.create(on: db) }
+        if keepRunningTotals {
+            for (year, rows) in Dictionary(grouping: kept, by: \.weekYear) {
+                try await TargetFigures.keepRunningTotals(targetIDs: Array(Set(rows.map(\.targetID))), year: year, on: db)
+            }
         }
         db.logger.info("One figure per target and week: \(grouped.count) figures kept, \(folded) of them folded from several reporters.")
     }
+}
+
+/// `target_week_figures` as `CreateTargetWeekFigures` made it: Fluent writes every field of a
+/// model it creates, and the fold of that migration runs before later columns exist.
+final class FoldedFigure: Model, @unchecked Sendable {
+    static let schema = TargetWeekFigure.schema
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_id") var communeID: UUID
+    @Field(key: "target_id") var targetID: UUID
+    @Field(key: "week_year") var weekYear: Int
+    @Field(key: "week_number") var weekNumber: Int
+    @Field(key: "value") var valueText: String
+    @Field(key: "completed") var completed: Bool
+    @Field(key: "entered_by") var enteredByID: UUID
+    @Field(key: "entered_at") var enteredAt: Date
+    @OptionalField(key: "report_id") var reportID: UUID?
+    @Field(key: "unusual_jump") var unusualJump: Bool
+
+    var properties: [any AnyProperty] {
+        [_id, _communeID, _targetID, _weekYear, _weekNumber, _valueText, _completed, _enteredByID, _enteredAt, _reportID, _unusualJump]
+    }
+
+    init() {}
 }
