@@ -85,9 +85,13 @@ enum SQLAccess {
 
     /// The same ids in a stable order (the aggregate's order is the database's choice).
     static func sortedIDs(_ row: any SQLRow, _ column: String) throws -> [UUID] {
-        let text = try row.decode(column: column, as: String?.self) ?? ""
+        sortedIDs(try row.decode(column: column, as: String?.self))
+    }
+
+    /// The ids of an `idList` text (none when NULL) in a stable order.
+    static func sortedIDs(_ text: String?) -> [UUID] {
         // Sorted as text (what `uuidString` gives), without formatting a UUID per comparison.
-        let pieces = Set(text.split(separator: ",").map { $0.uppercased() }).sorted()
+        let pieces = Set((text ?? "").split(separator: ",").map { $0.uppercased() }).sorted()
         return pieces.compactMap { uuid($0) }
     }
 

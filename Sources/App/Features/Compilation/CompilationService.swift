@@ -188,13 +188,13 @@ enum CompilationService {
 
         let memberIDs = obligated.map(\.personID)
         let targetIDs = targets.compactMap(\.id)
-        let weeksBack = [weekID.week] + (previous.flatMap { $0.id.year == weekID.year ? [$0.id.week] : nil } ?? [])
-        let (rows, reports, yearFigures, figures) = try await PageReads.together(on: db,
+        let (rows, reports, yearFigures) = try await PageReads.together(on: db,
             { try await LedgerService.rows(for: obligated, weeks: [week] + (previous.map { [$0] } ?? []), calendar: calendar, now: now, on: db) },
             { memberIDs.isEmpty ? [] : try await SQLAccess.models(WeeklyReport.self,
                 where: "person_id IN (\(list: memberIDs)) AND week_id = \(bind: weekID.description)", on: db) },
-            { try await TargetProgressQuery.keptFigures(of: targetIDs, year: weekID.year, through: weeksBack, on: db) },
-            { try await TargetFigures.current(targetIDs: targetIDs, week: weekID, on: db) })
+            { try await TargetProgressQuery.keptFigures(of: targetIDs, year: weekID.year, through: weekID.week, on: db) })
+        // This week's figures (who entered them) are among the kept ones: the latest through this week.
+        let figures = TargetProgressQuery.weekFigures(yearFigures, week: weekID.week)
 
         let submitted = reports.filter { $0.status == .submitted }
         let submittedIDs = try submitted.map { try $0.requireID() }

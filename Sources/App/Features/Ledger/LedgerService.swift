@@ -35,42 +35,47 @@ enum LedgerService {
                           groupsInOrder: [ReportGroup]? = nil, on db: any Database) async throws -> [Obligated] {
         if let groupIDs, groupIDs.isEmpty { return [] }
         if let personIDs, personIDs.isEmpty { return [] }
+        // The groups in their display order, so that each person's list reads the same everywhere;
+        // the active ones (of those chosen) are the groups whose members owe reports.
+        let ordered: [ReportGroup]
+        if let groupsInOrder {
+            ordered = groupsInOrder
+        } else {
+            ordered = try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID)", on: db).inDisplayOrder
+        }
+        let owing = ordered.filter { group in
+            group.active && group.communeID == communeID && (groupIDs?.contains(group.id!) ?? true)
+        }
+        guard !owing.isEmpty else { return [] }
+        let groupOrder = Dictionary(ordered.enumerated().map { ($1.id!, $0) }, uniquingKeysWith: { first, _ in first })
         let sql = try SQLAccess.sql(db)
-        // One statement: the people, with the (chosen) active groups they are members of and their
-        // units as id lists. A person is listed iff that group list is not empty.
-        var groupFilter: SQLQueryString = "g.commune_id = \(bind: communeID) AND g.active = \(bind: true)"
-        if let groupIDs { groupFilter = groupFilter + " AND g.id IN (\(list: Array(groupIDs)))" }
+        // One row per membership (a person's groups gathered here): a correlated list of groups
+        // and a second one to test for any group cost a few lookups per person of the commune.
         var personFilter: SQLQueryString = ""
         if let personIDs { personFilter = " AND p.id IN (\(list: Array(personIDs)))" }
-        let memberGroups: SQLQueryString = """
-            FROM group_memberships gm JOIN report_groups g ON g.id = gm.group_id
-            WHERE gm.person_id = p.id AND gm.kind = 'member' AND \(groupFilter)
-            """
-        let query: SQLQueryString = """
-            SELECT p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly,
-              (SELECT \(unsafeRaw: SQLAccess.idList(sql, "gm.group_id")) \(memberGroups)) AS group_ids,
+        let rows = try await SQLAccess.plainRows("""
+            SELECT gm.group_id, p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly,
               (SELECT \(unsafeRaw: SQLAccess.idList(sql, "pu.unit_id")) FROM person_units pu WHERE pu.person_id = p.id) AS unit_ids
-            FROM people p
-            WHERE p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(personFilter)
-              AND EXISTS (SELECT 1 \(memberGroups))
-            """
-        // The groups in their display order, so that each person's list reads the same everywhere.
-        let (rows, ordered) = try await PageReads.together(on: db,
-            { try await sql.raw(query).all() },
-            {
-                if let groupsInOrder { return groupsInOrder }
-                return try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID)", on: db).inDisplayOrder
-            })
-        let groupOrder = Dictionary(ordered.enumerated().map { ($1.id!, $0) }, uniquingKeysWith: { first, _ in first })
-        let people = try rows.map { row -> Obligated in
-            guard let id = try SQLAccess.id(row, "id") else { throw SQLAccess.UnreadableID(column: "people.id") }
-            let duty = Person.reportingDuty(joinedOn: try row.decode(column: "joined_on", as: String?.self),
-                                            leftOn: try row.decode(column: "left_on", as: String?.self),
-                                            reportsWeekly: try row.decode(column: "reports_weekly", as: Bool.self))
-            return Obligated(personID: id, fullName: try row.decode(column: "full_name", as: String.self),
-                             groupIDs: try SQLAccess.sortedIDs(row, "group_ids").enumerated()
-                                 .sorted { (groupOrder[$0.element] ?? .max, $0.offset) < (groupOrder[$1.element] ?? .max, $1.offset) }.map(\.element),
-                             unitIDs: try SQLAccess.sortedIDs(row, "unit_ids"), duty: duty)
+            FROM group_memberships gm JOIN people p ON p.id = gm.person_id
+            WHERE gm.group_id IN (\(list: owing.map { $0.id! })) AND gm.kind = \(bind: GroupMembership.Kind.member.rawValue)
+              AND p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(personFilter)
+            """, on: db)
+        var people: [Obligated] = []
+        var position: [UUID: Int] = [:]
+        for row in rows {
+            guard let id = try row.id("id"), let groupID = try row.id("group_id") else { throw SQLAccess.UnreadableID(column: "people.id/group_id") }
+            if let index = position[id] {
+                people[index].groupIDs.append(groupID)
+                continue
+            }
+            position[id] = people.count
+            let duty = Person.reportingDuty(joinedOn: try row.optionalString("joined_on"), leftOn: try row.optionalString("left_on"),
+                                            reportsWeekly: try row.bool("reports_weekly"))
+            people.append(Obligated(personID: id, fullName: try row.string("full_name"), groupIDs: [groupID],
+                                    unitIDs: SQLAccess.sortedIDs(try row.optionalString("unit_ids")), duty: duty))
+        }
+        for index in people.indices {
+            people[index].groupIDs.sort { (groupOrder[$0] ?? .max, $0.uuidString) < (groupOrder[$1] ?? .max, $1.uuidString) }
         }
         return people.sortedByVietnameseName(\.fullName)
     }

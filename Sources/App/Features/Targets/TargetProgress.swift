@@ -20,7 +20,7 @@ enum TargetProgressQuery {
     static func progress(of targets: [Target], through week: ReportWeekID, on db: any Database) async throws -> [UUID: TargetProgress] {
         let ids = try targets.map { try $0.requireID() }
         guard !ids.isEmpty else { return [:] }
-        return try progress(of: targets, kept: try await keptFigures(of: ids, year: week.year, through: [week.week], on: db), through: week)
+        return try progress(of: targets, kept: try await keptFigures(of: ids, year: week.year, through: week.week, on: db), through: week)
     }
 
     /// A target's latest weekly figure through some week, with the year-to-date it keeps
@@ -30,10 +30,19 @@ enum TargetProgressQuery {
         var value: Decimal
         var completed: Bool
         var running: RunningYearToDate
+        /// Who entered it, and whether it jumped unusually (confirmed by them).
+        var enteredByID: UUID
+        var unusualJump: Bool
     }
 
-    /// The same from figures read already (`keptFigures` through this week, among others of the
-    /// year): one read serves the briefing's week and the week before.
+    /// Each target's figure of `week` itself (completed or not) among figures read by `keptFigures`
+    /// through that week.
+    static func weekFigures(_ kept: [UUID: [KeptFigure]], week: Int) -> [UUID: KeptFigure] {
+        kept.compactMapValues { figures in figures.first { $0.week == week } }
+    }
+
+    /// The same from figures read already by `keptFigures` through `week` or the week after: one
+    /// read serves the briefing's week and the week before.
     static func progress(of targets: [Target], kept: [UUID: [KeptFigure]], through week: ReportWeekID) throws -> [UUID: TargetProgress] {
         var result: [UUID: TargetProgress] = [:]
         for target in targets {
@@ -52,26 +61,21 @@ enum TargetProgressQuery {
         return result
     }
 
-    /// Each target's latest weekly figure (completed or not) through each of `weeks` of `year`:
-    /// at most one row per target and week asked for, found in the index, whatever the number of
-    /// weeks the year has had (a group's year was a thousand rows to add up on every page).
-    static func keptFigures(of targetIDs: [UUID], year: Int, through weeks: [Int],
+    /// Each target's two latest weekly figures (completed or not) through `week` of `year`: what
+    /// `progress(of:kept:through:)` needs through `week` and through the week before (no figure
+    /// lies between them), found in the index however many weeks the year has had (a group's year
+    /// was a thousand figures to read and add up on every page).
+    static func keptFigures(of targetIDs: [UUID], year: Int, through week: Int,
                             on db: any Database) async throws -> [UUID: [KeptFigure]] {
-        let weeks = Array(Set(weeks.filter { $0 >= 1 })).sorted()
-        guard !targetIDs.isEmpty, !weeks.isEmpty else { return [:] }
-        // Plain SQL text: SQLKit's builder escapes every identifier anew on every call.
-        var latest: SQLQueryString = ""
-        for (index, week) in weeks.enumerated() {
-            if index > 0 { latest = latest + " UNION " }
-            latest = latest + """
-                SELECT target_id, MAX(week_number) AS week_number FROM target_week_figures
-                WHERE target_id IN (\(list: targetIDs)) AND week_year = \(bind: year) AND week_number <= \(bind: week) GROUP BY target_id
-                """
-        }
+        guard !targetIDs.isEmpty, week >= 1 else { return [:] }
+        // Plain SQL text: SQLKit's builder escapes every identifier anew on every call. Driven
+        // from the targets, so that each target's latest two weeks are one index lookup.
         let rows = try await SQLAccess.plainRows("""
-            SELECT f.target_id, f.week_number, f.value, f.completed, f.year_sum, f.year_max, f.year_latest
-            FROM (\(latest)) m JOIN target_week_figures f
-              ON f.target_id = m.target_id AND f.week_year = \(bind: year) AND f.week_number = m.week_number
+            SELECT f.target_id, f.week_number, f.value, f.completed, f.year_sum, f.year_max, f.year_latest, f.entered_by, f.unusual_jump
+            FROM targets t JOIN target_week_figures f ON f.target_id = t.id AND f.week_year = \(bind: year) AND f.week_number IN (
+              SELECT g.week_number FROM target_week_figures g WHERE g.target_id = t.id AND g.week_year = \(bind: year)
+                AND g.week_number <= \(bind: week) ORDER BY g.week_number DESC LIMIT 2)
+            WHERE t.id IN (\(list: targetIDs))
             """, on: db)
         let idOfText = Dictionary(uniqueKeysWithValues: targetIDs.map { ($0.canonicalText, $0) })
         var result: [UUID: [KeptFigure]] = [:]
@@ -84,8 +88,10 @@ enum TargetProgressQuery {
             }
             let running = RunningYearToDate(sum: try decimal("year_sum"), max: try decimal("year_max"), latest: try decimal("year_latest"))
             let value = try DecimalText.stored(try row.string("value"), table: TargetWeekFigure.schema, column: "value", rowID: nil, communeID: nil)
+            guard let enteredBy = try row.id("entered_by") else { throw SQLAccess.UnreadableID(column: "target_week_figures.entered_by") }
             result[targetID, default: []].append(KeptFigure(week: try row.int("week_number"), value: value,
-                                                            completed: try row.bool("completed"), running: running))
+                                                            completed: try row.bool("completed"), running: running,
+                                                            enteredByID: enteredBy, unusualJump: try row.bool("unusual_jump")))
         }
         return result
     }

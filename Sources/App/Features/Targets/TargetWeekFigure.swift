@@ -191,9 +191,19 @@ struct AddRunningYearToDate: AsyncMigration {
         try await db.schema(TargetWeekFigure.schema).field("year_sum", .string).update()
         try await db.schema(TargetWeekFigure.schema).field("year_max", .string).update()
         try await db.schema(TargetWeekFigure.schema).field("year_latest", .string).update()
-        let figures = try await TargetWeekFigure.query(on: db).all()
-        for changed in try TargetFigures.runningTotals(figures) { try await changed.save(on: db) }
-        db.logger.info("Running year-to-date kept on \(figures.count) weekly figures of targets.")
+        // A few hundred targets at a time, each batch in one transaction: a province's years of
+        // figures are not read whole into memory, and SQLite does not commit every row alone.
+        let targetIDs = try await TargetWeekFigure.query(on: db).field(\.$targetID).unique().all(\.$targetID)
+        var count = 0
+        for start in stride(from: 0, to: targetIDs.count, by: 300) {
+            let batch = Array(targetIDs[start..<min(start + 300, targetIDs.count)])
+            count += try await db.transaction { db in
+                let figures = try await TargetWeekFigure.query(on: db).filter(\.$targetID ~~ batch).all()
+                for changed in try TargetFigures.runningTotals(figures) { try await changed.save(on: db) }
+                return figures.count
+            }
+        }
+        db.logger.info("Running year-to-date kept on \(count) weekly figures of \(targetIDs.count) targets.")
     }
 
     func revert(on db: any Database) async throws {
