@@ -290,13 +290,25 @@ struct DirectRow: SQLRow, Sendable {
         if D.self == Bool.self { return Bool(sqliteData: data).map(same) }
         if D.self == Date.self { return Date(sqliteData: data).map(same) }
         if D.self == Double.self { return Double(sqliteData: data).map(same) }
-        if D.self == String?.self { return optional(String.init(sqliteData:)) }
-        if D.self == UUID?.self { return optional(id) }
-        if D.self == Int?.self { return optional(Int.init(sqliteData:)) }
-        if D.self == Bool?.self { return optional(Bool.init(sqliteData:)) }
-        if D.self == Date?.self { return optional(Date.init(sqliteData:)) }
-        if D.self == Double?.self { return optional(Double.init(sqliteData:)) }
+        // An optional type's metadata is looked up in the runtime's table each time it is named
+        // (a tenth of a briefing's time went to such lookups); these are looked up once.
+        let type = ObjectIdentifier(D.self)
+        if type == OptionalTypes.string { return optional(String.init(sqliteData:)) }
+        if type == OptionalTypes.uuid { return optional(id) }
+        if type == OptionalTypes.int { return optional(Int.init(sqliteData:)) }
+        if type == OptionalTypes.bool { return optional(Bool.init(sqliteData:)) }
+        if type == OptionalTypes.date { return optional(Date.init(sqliteData:)) }
+        if type == OptionalTypes.double { return optional(Double.init(sqliteData:)) }
         return nil
+    }
+
+    private enum OptionalTypes {
+        static let string = ObjectIdentifier(String?.self)
+        static let uuid = ObjectIdentifier(UUID?.self)
+        static let int = ObjectIdentifier(Int?.self)
+        static let bool = ObjectIdentifier(Bool?.self)
+        static let date = ObjectIdentifier(Date?.self)
+        static let double = ObjectIdentifier(Double?.self)
     }
 }
 
