@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import GiaoBanCore
 import Vapor
 
@@ -60,14 +61,11 @@ enum BriefingTaskQueries {
     /// earlier briefings, not done yet; overdue first, then by due date.
     static func openTasks(for personID: UUID, unitIDs: Set<UUID>, week: ReportWeekID, on db: any Database) async throws -> [BriefingTask] {
         let open = [BriefingTaskState.open, .inProgress, .notDone].map(\.rawValue)
-        let tasks = try await BriefingTask.query(on: db)
-            .group(.or) { group in
-                group.filter(\.$assigneePersonID == personID)
-                if !unitIDs.isEmpty { group.filter(\.$assigneeUnitID ~~ unitIDs) }
-            }
-            .filter(\.$stateCode ~~ open)
-            .filter(\.$weekID < week.description)
-            .all()
+        // Plain SQL (`SQLAccess.models`): the report form reads it on every open.
+        let units: SQLQueryString = unitIDs.isEmpty ? "" : " OR assignee_unit_id IN (\(list: Array(unitIDs)))"
+        let tasks = try await SQLAccess.models(BriefingTask.self, where: """
+            (assignee_person_id = \(bind: personID)\(units)) AND state IN (\(list: open)) AND week_id < \(bind: week.description)
+            """, on: db)
         return order(tasks, today: nil)
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import GiaoBanCore
 import Vapor
 
@@ -154,14 +155,12 @@ enum ReportService {
 
     /// The same, for a caller that has read the person's units already.
     static func responsibleTargets(personID: UUID, communeID: UUID, unitIDs: [UUID], year: Int, on db: any Database) async throws -> [Target] {
-        try await Target.query(on: db)
-            .filter(\.$communeID == communeID).filter(\.$year == year).filter(\.$active == true)
-            .group(.or) { group in
-                group.filter(\.$responsiblePersonID == personID)
-                if !unitIDs.isEmpty { group.filter(\.$responsibleUnitID ~~ unitIDs) }
-            }
-            .sort(\.$sortOrder).sort(\.$code)
-            .all()
+        // Plain SQL (`SQLAccess.models`): the report form reads it on every open.
+        let units: SQLQueryString = unitIDs.isEmpty ? "" : " OR responsible_unit_id IN (\(list: unitIDs))"
+        return try await SQLAccess.models(Target.self, where: """
+            commune_id = \(bind: communeID) AND year = \(bind: year) AND active = \(bind: true)
+              AND (responsible_person_id = \(bind: personID)\(units))
+            """, orderBy: [\Target.$sortOrder, \Target.$code], on: db)
     }
 
     static func context(for person: Person, week: ReportWeek, calendar: CommuneCalendar, on db: any Database) async throws -> WeeklyReportContext {
