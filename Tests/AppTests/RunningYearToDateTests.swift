@@ -28,13 +28,7 @@ struct RunningYearToDateTests {
     func keptByEveryWrite() async throws {
         try await withTestApp { t in
             try await Self.expectKept(t, "the demo commune")
-            var options = Generator.Options()
-            options.communes = 1
-            options.people = 6
-            options.weeks = 3
-            options.prefix = "r"
-            _ = try await Generator.run(options, passwordHash: try await t.app.password.async.hash(DemoCommune.password),
-                                        now: t.clock.now(), on: t.db)
+            try await t.generateCommunes(1, people: 6, weeks: 3, prefix: "r")
             #expect(try await TargetWeekFigure.query(on: t.db).count() > 0)
             try await Self.expectKept(t, "a generated commune")
 

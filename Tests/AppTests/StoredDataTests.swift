@@ -20,13 +20,7 @@ struct StoredDataTests {
     /// The demo commune (A) and two generated communes of a province (001, 002).
     static func communes(_ t: TestApp) async throws -> (a: Commune, first: Commune, second: Commune) {
         let a = try #require(try await Commune.query(on: t.db).first())
-        var options = Generator.Options()
-        options.communes = 2
-        options.people = 6
-        options.weeks = 2
-        options.prefix = "b"
-        _ = try await Generator.run(options, passwordHash: try await t.app.password.async.hash(DemoCommune.password),
-                                    now: t.clock.now(), on: t.db)
+        try await t.generateCommunes(2, people: 6, weeks: 2, prefix: "b")
         let first = try #require(try await Commune.query(on: t.db).filter(\.$name == "Xã Thử Nghiệm 001").first())
         let second = try #require(try await Commune.query(on: t.db).filter(\.$name == "Xã Thử Nghiệm 002").first())
         return (a, first, second)

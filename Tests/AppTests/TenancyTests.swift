@@ -20,13 +20,7 @@ struct TenancyTests {
                                           json: MeetingBody())
             let meetingID = try meeting.content.decode(CellMeetingDTO.self).id
             let communeA = try #require(try await Commune.query(on: t.db).first())
-            let hash = try await t.app.password.async.hash(DemoCommune.password)
-            var options = Generator.Options()
-            options.communes = 1
-            options.people = 8
-            options.weeks = 2
-            options.prefix = "b"
-            _ = try await Generator.run(options, passwordHash: hash, now: t.clock.now(), on: t.db)
+            try await t.generateCommunes(1, people: 8, weeks: 2, prefix: "b")
             let tokenB = try await t.token("b001.p001")
 
             let unit = try #require(try await OrgUnit.query(on: t.db).filter(\.$communeID == communeA.requireID()).first())

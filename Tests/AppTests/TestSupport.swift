@@ -317,3 +317,16 @@ func libreOfficePDF(of document: Data, extension fileExtension: String = "docx")
     guard process.terminationStatus == 0 else { return Data() }
     return (try? Data(contentsOf: folder.appendingPathComponent("document.pdf"))) ?? Data()
 }
+
+extension TestApp {
+    /// Generated communes (`giaoban generate`) next to the demo one, with the demo password:
+    /// their accounts are `<prefix>001.p001`….
+    func generateCommunes(_ communes: Int, people: Int, weeks: Int, prefix: String) async throws {
+        var options = Generator.Options()
+        options.communes = communes
+        options.people = people
+        options.weeks = weeks
+        options.prefix = prefix
+        _ = try await Generator.run(options, passwordHash: try await app.password.async.hash(DemoCommune.password), now: clock.now(), on: db)
+    }
+}
