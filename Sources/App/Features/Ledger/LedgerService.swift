@@ -51,6 +51,7 @@ enum LedgerService {
         let sql = try SQLAccess.sql(db)
         // One row per membership (a person's groups gathered here): a correlated list of groups
         // and a second one to test for any group cost a few lookups per person of the commune.
+        // By id, so that namesakes keep one order (the sort by name below is stable).
         var personFilter: SQLQueryString = ""
         if let personIDs { personFilter = " AND p.id IN (\(list: Array(personIDs)))" }
         let rows = try await SQLAccess.plainRows("""
@@ -59,6 +60,7 @@ enum LedgerService {
             FROM group_memberships gm JOIN people p ON p.id = gm.person_id
             WHERE gm.group_id IN (\(list: owing.map { $0.id! })) AND gm.kind = \(bind: GroupMembership.Kind.member.rawValue)
               AND p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(personFilter)
+            ORDER BY p.id
             """, on: db)
         var people: [Obligated] = []
         var position: [UUID: Int] = [:]

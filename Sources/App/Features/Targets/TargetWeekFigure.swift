@@ -102,7 +102,7 @@ enum TargetFigures {
     static func record(_ figures: [ValidatedWeeklyReport.Figure], report: WeeklyReport, reportID: UUID, actorID: UUID,
                        now: Date, on db: any Database) async throws {
         let week = ReportWeekID(year: report.weekYear, week: report.weekNumber)
-        try await lockTargets(figures.map(\.targetID), on: db)
+        try await lockTargets(of: figures, reportID: reportID, week: week, on: db)
         var touched = Set<UUID>()
         let current = try await TargetWeekFigure.query(on: db).filter(\.$weekYear == week.year).filter(\.$weekNumber == week.week)
             .group(.or) { group in
@@ -149,13 +149,17 @@ enum TargetFigures {
         try await keepRunningTotals(targetIDs: Array(touched), year: week.year, on: db)
     }
 
-    /// On PostgreSQL, the figures of these targets are written by one transaction at a time
-    /// (until it ends), so that the running totals one computes include what another wrote.
-    /// SQLite runs one writing transaction at a time anyway.
-    private static func lockTargets(_ targetIDs: [UUID], on db: any Database) async throws {
+    /// On PostgreSQL, the figures of the targets a report writes (those it carries and those it
+    /// entered before and may withdraw) are written by one transaction at a time (until it ends),
+    /// so that the running totals one computes include what another wrote. SQLite runs one
+    /// writing transaction at a time anyway.
+    private static func lockTargets(of figures: [ValidatedWeeklyReport.Figure], reportID: UUID, week: ReportWeekID,
+                                    on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        let held = try await TargetWeekFigure.query(on: db).filter(\.$reportID == reportID)
+            .filter(\.$weekYear == week.year).filter(\.$weekNumber == week.week).all(\.$targetID)
         // In one order, so that two transactions never wait for each other.
-        for id in Set(targetIDs).map(\.uuidString).sorted() {
+        for id in Set(figures.map(\.targetID) + held).map(\.uuidString).sorted() {
             try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "target-figures:" + id)))").run()
         }
     }
