@@ -117,12 +117,28 @@ public enum YearToDate {
         }
     }
 
-    /// A target's figure of week `week`: its completed figures of that week added up (one, as the
-    /// database holds it); nil when it has none.
-    public static func weekTotal(figures: [WeeklyFigure], week: Int) -> Decimal? {
-        var total: Decimal?
-        for figure in figures where figure.completed && figure.weekIndex == week { total = (total ?? 0) + figure.value }
-        return total
+    /// A target's weekly figure as the database keeps it: its week, value, whether the work is
+    /// done, and the year-to-date through its week (`running`).
+    public struct KeptFigure: Sendable {
+        public var week: Int
+        public var value: Decimal
+        public var completed: Bool
+        public var running: RunningYearToDate
+
+        public init(week: Int, value: Decimal, completed: Bool, running: RunningYearToDate) {
+            self.week = week
+            self.value = value
+            self.completed = completed
+            self.running = running
+        }
+    }
+
+    /// Week `week`'s figure (completed only) and the year-to-date through `week` under `rule`,
+    /// from a target's kept figures that include its latest one at or before `week`: that one
+    /// holds the year-to-date through `week`, no figure lying between them. Nil where there is none.
+    public static func through(week: Int, kept: [KeptFigure], rule: YearToDateRule) -> (weekValue: Decimal?, yearToDate: Decimal?) {
+        guard let latest = kept.filter({ $0.week <= week }).max(by: { $0.week < $1.week }) else { return (nil, nil) }
+        return (latest.week == week && latest.completed ? latest.value : nil, latest.running.value(rule: rule))
     }
 
     /// The year-to-date value as a percentage of the annual plan, rounded to one decimal

@@ -106,13 +106,29 @@ struct YearToDateTests {
         #expect(early[3] == RunningYearToDate(sum: 5, max: 5, latest: 5))
     }
 
-    @Test func weekTotalAddsTheWeeksCompletedFigures() {
-        let figures = [fig(3, 4), fig(3, 1.5), fig(3, 100, completed: false), fig(2, 7), fig(4, 9)]
-        #expect(YearToDate.weekTotal(figures: figures, week: 3) == 5.5)
-        #expect(YearToDate.weekTotal(figures: figures, week: 2) == 7)
-        #expect(YearToDate.weekTotal(figures: figures, week: 5) == nil)
-        #expect(YearToDate.weekTotal(figures: [fig(6, 0)], week: 6) == 0, "a figure of 0 is a figure")
-        #expect(YearToDate.weekTotal(figures: [fig(6, 3, completed: false)], week: 6) == nil)
+    /// What a page shows through a week from the figures the database keeps: the week's own
+    /// figure only when completed, the year-to-date of the latest figure at or before the week.
+    @Test func throughAWeekFromTheKeptFigures() {
+        let figures = [fig(2, 7), fig(3, 4), fig(4, 100, completed: false), fig(6, 0)]
+        let running = YearToDate.running(figures)
+        let kept = figures.map { YearToDate.KeptFigure(week: $0.weekIndex, value: $0.value, completed: $0.completed, running: running[$0.weekIndex]!) }
+        let week3 = YearToDate.through(week: 3, kept: kept, rule: .sum)
+        #expect(week3.weekValue == 4 && week3.yearToDate == 11)
+        let week4 = YearToDate.through(week: 4, kept: kept, rule: .sum)
+        #expect(week4.weekValue == nil && week4.yearToDate == 11, "a figure not completed is no figure of the week and adds nothing")
+        let week5 = YearToDate.through(week: 5, kept: kept, rule: .latest)
+        #expect(week5.weekValue == nil && week5.yearToDate == 4, "a week without a figure keeps the latest completed one")
+        let week6 = YearToDate.through(week: 6, kept: kept, rule: .latest)
+        #expect(week6.weekValue == 0 && week6.yearToDate == 0, "a figure of 0 is a figure")
+        #expect(YearToDate.through(week: 6, kept: kept, rule: .max).yearToDate == 7)
+        let before = YearToDate.through(week: 1, kept: kept, rule: .sum)
+        #expect(before.weekValue == nil && before.yearToDate == nil)
+        for week in 1...53 {
+            for rule in YearToDateRule.allCases {
+                #expect(YearToDate.through(week: week, kept: kept, rule: rule).yearToDate
+                        == YearToDate.value(rule: rule, figures: figures, throughWeek: week), "\(rule) through week \(week)")
+            }
+        }
     }
 
     @Test func noFigureGivesNil() {

@@ -26,13 +26,11 @@ enum TargetProgressQuery {
     /// A target's latest weekly figure through some week, with the year-to-date it keeps
     /// (`TargetWeekFigure.runningYearToDate`).
     struct KeptFigure: Sendable {
-        var week: Int
-        var value: Decimal
-        var completed: Bool
-        var running: RunningYearToDate
+        var figure: YearToDate.KeptFigure
         /// Who entered it, and whether it jumped unusually (confirmed by them).
         var enteredByID: UUID
         var unusualJump: Bool
+        var week: Int { figure.week }
     }
 
     /// Each target's figure of `week` itself (completed or not) among figures read by `keptFigures`
@@ -47,15 +45,12 @@ enum TargetProgressQuery {
         var result: [UUID: TargetProgress] = [:]
         for target in targets {
             let id = try target.requireID()
-            // The latest figure through `week` holds the year-to-date through `week`: no figure
-            // of the target lies between them.
-            let latest = (kept[id] ?? []).filter { $0.week <= week.week }.max { $0.week < $1.week }
-            let ytd = target.year == week.year ? latest?.running.value(rule: target.yearToDateRule) : nil
+            let figures = YearToDate.through(week: week.week, kept: (kept[id] ?? []).map(\.figure), rule: target.yearToDateRule)
+            // A target of another year has no year-to-date in this one.
+            let ytd = target.year == week.year ? figures.yearToDate : nil
             let planned = try target.planned
             result[id] = TargetProgress(
-                targetID: id, week: week,
-                weekValue: latest.flatMap { $0.week == week.week && $0.completed ? $0.value : nil },
-                yearToDate: ytd, planned: planned,
+                targetID: id, week: week, weekValue: figures.weekValue, yearToDate: ytd, planned: planned,
                 percent: YearToDate.percentOfPlan(yearToDate: ytd, planned: planned))
         }
         return result
@@ -89,9 +84,9 @@ enum TargetProgressQuery {
             let running = RunningYearToDate(sum: try decimal("year_sum"), max: try decimal("year_max"), latest: try decimal("year_latest"))
             let value = try DecimalText.stored(try row.string("value"), table: TargetWeekFigure.schema, column: "value", rowID: nil, communeID: nil)
             guard let enteredBy = try row.id("entered_by") else { throw SQLAccess.UnreadableID(column: "target_week_figures.entered_by") }
-            result[targetID, default: []].append(KeptFigure(week: try row.int("week_number"), value: value,
-                                                            completed: try row.bool("completed"), running: running,
-                                                            enteredByID: enteredBy, unusualJump: try row.bool("unusual_jump")))
+            let figure = YearToDate.KeptFigure(week: try row.int("week_number"), value: value, completed: try row.bool("completed"),
+                                               running: running)
+            result[targetID, default: []].append(KeptFigure(figure: figure, enteredByID: enteredBy, unusualJump: try row.bool("unusual_jump")))
         }
         return result
     }
