@@ -117,6 +117,14 @@ struct OrganisationAPITests {
                 }
             }
             #expect(list.contains { $0.memberIds.count > 1 }, "the demo has groups of several members")
+            // Members given in reverse Vietnamese order come back in order.
+            let people = try await Person.query(on: t.db).filter(\.$communeID == office.communeID).all()
+            let reversed = people.sortedByVietnameseName(\.fullName).prefix(4).reversed().map { $0.id! }
+            let mixed = try await t.api(.POST, "/api/v1/groups", token: admin,
+                                        json: NewGroup(name: "Tổ công tác", aggregatorIds: [try office.requireID()], memberIds: Array(reversed), approverId: nil))
+            #expect(mixed.status == .created, "\(mixed.body.string)")
+            let listed = try await t.api(.GET, "/api/v1/groups", token: admin).content.get([GroupDTO].self, at: "items")
+            #expect(listed.first { $0.name == "Tổ công tác" }?.memberIds == Array(reversed.reversed()))
         }
     }
 
