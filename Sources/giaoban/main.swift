@@ -1,6 +1,9 @@
 import App
 import Vapor
 
+// Before anything else starts a task (see `TaskExecution`).
+TaskExecution.install(environment: ProcessInfo.processInfo.environment)
+
 // What this run does is decided from the arguments first (`CommandLinePlan`): `giaoban demo`
 // is `giaoban serve` on ./giaoban-demo.sqlite with the demo commune loaded; help and `routes`
 // open no database.

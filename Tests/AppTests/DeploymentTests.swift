@@ -191,6 +191,14 @@ struct DeploymentTests {
         }
     }
 
+    @Test("Tasks run on the event loops unless GIAOBAN_TASK_EXECUTOR=pool asks for Swift's own pool")
+    func taskExecutorSetting() {
+        #expect(TaskExecution.onEventLoops([:]))
+        #expect(TaskExecution.onEventLoops(["GIAOBAN_TASK_EXECUTOR": "event-loops"]))
+        #expect(!TaskExecution.onEventLoops(["GIAOBAN_TASK_EXECUTOR": "pool"]))
+        #expect(!TaskExecution.onEventLoops(["GIAOBAN_TASK_EXECUTOR": "Pool"]))
+    }
+
     @Test("Who may read metrics")
     func metricsAccess() {
         #expect(MetricsAccess.allows(peer: "127.0.0.1", headers: [:], token: nil))
