@@ -88,6 +88,32 @@ struct DirectReadsTests {
         }
     }
 
+    @Test("A hot read's SQL is written as SQLKit writes it: same text, same values in the same order")
+    func sqlTextAsSQLKit() async throws {
+        try await withTestApp(demo: false) { t in
+            let sql = try SQLAccess.sql(t.db)
+            let id = UUID()
+            let ids = [UUID(), UUID(), UUID()]
+            let none: [UUID] = []
+            let part: SQLText = " AND p.active = \(bind: true)"
+            let statements: [SQLText] = [
+                "SELECT id FROM people",
+                "SELECT id FROM people WHERE id = \(bind: id) AND position >= \(bind: 3)",
+                "SELECT id FROM people p WHERE p.id IN (\(list: ids)) AND p.full_name <> \(bind: "Nam")\(part) ORDER BY p.id",
+                "SELECT id FROM people WHERE id IN (\(list: none)) OR commune_id = \(bind: id)",
+                "SELECT \(unsafeRaw: "id, full_name") FROM people WHERE " + "active = \(bind: false) AND id IN (\(list: ids))",
+            ]
+            for statement in statements {
+                let (text, values) = statement.sqlite
+                let reference = sql.serialize(statement.query)
+                if sql.dialect.name == "sqlite" { #expect(text == reference.sql) }
+                #expect(values.map { "\($0)" } == reference.binds.map { "\($0)" }, "\(text)")
+                // Both ways read the same rows (here none, the database being empty of these ids).
+                #expect(try await SQLAccess.plainRows(statement, on: t.db).count == sql.raw(statement.query).all().count)
+            }
+        }
+    }
+
     @Test("A direct read sees every commit made before it; a transaction reads its own writes")
     func readsWhatIsCommitted() async throws {
         try await withTestApp { t in

@@ -17,13 +17,13 @@ struct PlainRowTests {
             let report = try #require(try await WeeklyReport.query(on: t.db).filter(\.$firstSubmittedAt != nil).first())
             report.firstSubmittedAt = Date(timeIntervalSince1970: 1_629_252_000.123456)
             try await report.save(on: t.db)
-            let query: SQLQueryString = """
+            let query: SQLText = """
                 SELECT person_id, week_id, week_number, first_submitted_at FROM weekly_reports
                 WHERE first_submitted_at IS NOT NULL AND week_year = \(bind: 2021) ORDER BY person_id, week_id
                 """
             let plain = try await SQLAccess.plainRows(query, on: t.db)
             // Inside a transaction a read goes through the driver (outside it is read directly, see `DirectReads`).
-            let viaSQLKit = try await t.db.transaction { db in try await SQLAccess.sql(db).raw(query).all() }
+            let viaSQLKit = try await t.db.transaction { db in try await SQLAccess.sql(db).raw(query.query).all() }
             #expect(plain.count == viaSQLKit.count)
             #expect(plain.count >= 3)
             for (row, reference) in zip(plain, viaSQLKit) {
@@ -33,9 +33,9 @@ struct PlainRowTests {
                 #expect(try row.date("first_submitted_at") == reference.decode(column: "first_submitted_at", as: Date.self))
             }
             #expect(try plain.contains { try $0.date("first_submitted_at") == report.firstSubmittedAt })
-            let people: SQLQueryString = "SELECT id, full_name, active FROM people ORDER BY id"
+            let people: SQLText = "SELECT id, full_name, active FROM people ORDER BY id"
             let plainPeople = try await SQLAccess.plainRows(people, on: t.db)
-            let peopleViaSQLKit = try await t.db.transaction { db in try await SQLAccess.sql(db).raw(people).all() }
+            let peopleViaSQLKit = try await t.db.transaction { db in try await SQLAccess.sql(db).raw(people.query).all() }
             #expect(plainPeople.count == peopleViaSQLKit.count)
             for (row, reference) in zip(plainPeople, peopleViaSQLKit) {
                 #expect(try row.id("id") == SQLAccess.id(reference, "id"))

@@ -90,10 +90,10 @@ struct PlainRow {
 
 extension SQLAccess {
     /// The rows of a read of plain columns, read directly on SQLite (see `PlainRow`, `DirectReads`).
-    static func plainRows(_ query: SQLQueryString, on db: any Database) async throws -> [PlainRow] {
+    static func plainRows(_ query: SQLText, on db: any Database) async throws -> [PlainRow] {
         if let tuned = db as? SQLiteTuning.TunedDatabase, let rows = try tuned.directRows(query) {
             return rows.map { PlainRow(storage: .direct($0)) }
         }
-        return try await sql(db).raw(query).all().map { PlainRow(storage: .sql($0)) }
+        return try await sql(db).raw(query.query).all().map { PlainRow(storage: .sql($0)) }
     }
 }

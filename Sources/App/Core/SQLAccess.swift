@@ -100,9 +100,9 @@ enum SQLAccess {
     /// hottest pages: Fluent's own statements alias every column (`"targets"."id" AS
     /// "targets_id", …`) and build an expression tree per query, and turning that tree into text
     /// and SQLite parsing the text were 12 % of the group week page (issue 20).
-    static func models<M: Model>(_ type: M.Type, where condition: SQLQueryString, orderBy order: [PartialKeyPath<M>] = [],
+    static func models<M: Model>(_ type: M.Type, where condition: SQLText, orderBy order: [PartialKeyPath<M>] = [],
                                  on db: any Database) async throws -> [M] {
-        var statement: SQLQueryString = "SELECT \(unsafeRaw: columns(of: M.self)) FROM \(unsafeRaw: M.schema) WHERE " + condition
+        var statement: SQLText = "SELECT \(unsafeRaw: columns(of: M.self)) FROM \(unsafeRaw: M.schema) WHERE " + condition
         if !order.isEmpty {
             // The columns come from the model's own properties, so a sort cannot name a column that is not there.
             let model = M()
@@ -113,8 +113,11 @@ enum SQLAccess {
             }
             statement = statement + " ORDER BY \(unsafeRaw: columns.joined(separator: ", "))"
         }
-        // SQLKit's rows (read directly on SQLite), decoded as Fluent decodes them.
-        return try await sql(db).raw(statement).all().map { try $0.decode(fluentModel: M.self) }
+        // Rows read directly on SQLite (else SQLKit's), decoded as Fluent decodes them.
+        if let tuned = db as? SQLiteTuning.TunedDatabase, let rows = try tuned.directRows(statement) {
+            return try rows.map { try $0.decode(fluentModel: M.self) }
+        }
+        return try await sql(db).raw(statement.query).all().map { try $0.decode(fluentModel: M.self) }
     }
 
     /// The stored columns of a model, comma-separated, worked out once per model type.

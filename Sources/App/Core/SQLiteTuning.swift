@@ -298,7 +298,18 @@ enum SQLiteTuning {
         func directRows(_ query: any SQLExpression) throws -> [DirectRow]? {
             guard !inTransaction, let reads, reads.isEnabled else { return nil }
             let (sql, values) = serialize(query)
-            guard Self.isSelect(sql) else { return nil }
+            return try directRows(sql: sql, values: values)
+        }
+
+        /// The same for a statement of the hot reads, written without SQLKit (see `SQLText`).
+        func directRows(_ text: SQLText) throws -> [DirectRow]? {
+            guard !inTransaction, let reads, reads.isEnabled else { return nil }
+            let (sql, values) = text.sqlite
+            return try directRows(sql: sql, values: values)
+        }
+
+        private func directRows(sql: String, values: [any Encodable & Sendable]) throws -> [DirectRow]? {
+            guard let reads, Self.isSelect(sql) else { return nil }
             if let level = queryLogLevel {
                 logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(values.map { .string("\($0)") })])
             }

@@ -62,7 +62,7 @@ enum BriefingTaskQueries {
     static func openTasks(for personID: UUID, unitIDs: Set<UUID>, week: ReportWeekID, on db: any Database) async throws -> [BriefingTask] {
         let open = [BriefingTaskState.open, .inProgress, .notDone].map(\.rawValue)
         // Plain SQL (`SQLAccess.models`): the report form reads it on every open.
-        let units: SQLQueryString = unitIDs.isEmpty ? "" : " OR assignee_unit_id IN (\(list: Array(unitIDs)))"
+        let units: SQLText = unitIDs.isEmpty ? "" : " OR assignee_unit_id IN (\(list: Array(unitIDs)))"
         let tasks = try await SQLAccess.models(BriefingTask.self, where: """
             (assignee_person_id = \(bind: personID)\(units)) AND state IN (\(list: open)) AND week_id < \(bind: week.description)
             """, on: db)

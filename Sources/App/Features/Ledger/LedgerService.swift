@@ -52,7 +52,7 @@ enum LedgerService {
         // One row per membership (a person's groups gathered here): a correlated list of groups
         // and a second one to test for any group cost a few lookups per person of the commune.
         // By id, so that namesakes keep one order (the sort by name below is stable).
-        var personFilter: SQLQueryString = ""
+        var personFilter: SQLText = ""
         if let personIDs { personFilter = " AND p.id IN (\(list: Array(personIDs)))" }
         let rows = try await SQLAccess.plainRows("""
             SELECT gm.group_id, p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly,
@@ -169,7 +169,7 @@ enum LedgerService {
     /// The commune's active groups (only `groupIDs` when given: the groups a focal point reads), in
     /// display order.
     static func activeGroups(communeID: UUID, groupIDs: Set<UUID>?, on db: any Database) async throws -> [ReportGroup] {
-        let readable: SQLQueryString = groupIDs.map { " AND id IN (\(list: Array($0)))" } ?? ""
+        let readable: SQLText = groupIDs.map { " AND id IN (\(list: Array($0)))" } ?? ""
         return try await SQLAccess.models(ReportGroup.self, where: "commune_id = \(bind: communeID) AND active = \(bind: true)" + readable,
                                           on: db).inDisplayOrder
     }

@@ -375,8 +375,12 @@ enum OrganisationService {
     /// A record of the caller's commune or a 404: ids of other communes look exactly like unknown ids.
     static func find<M: Model>(_ type: M.Type, _ rawID: String?, communeField: KeyPath<M, FieldProperty<M, UUID>>,
                                communeID: UUID, on db: any Database) async throws -> M where M.IDValue == UUID {
-        guard let rawID, let id = UUID(uuidString: rawID),
-              let model = try await M.query(on: db).filter(\._$id == id).filter(communeField == communeID).first()
+        // Plain SQL (`SQLAccess.models`): every page of a group, unit or person starts here, and
+        // Fluent's own query cost more to build and serialise than SQLite took to answer it.
+        guard let rawID, let id = SQLAccess.uuid(rawID) else { throw AppError.notFound() }
+        let communeColumn = M()[keyPath: communeField].key.description
+        guard let model = try await SQLAccess.models(M.self, where: "id = \(bind: id) AND \(unsafeRaw: communeColumn) = \(bind: communeID)",
+                                                     on: db).first
         else { throw AppError.notFound() }
         return model
     }

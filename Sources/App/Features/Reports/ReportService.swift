@@ -156,7 +156,7 @@ enum ReportService {
     /// The same, for a caller that has read the person's units already.
     static func responsibleTargets(personID: UUID, communeID: UUID, unitIDs: [UUID], year: Int, on db: any Database) async throws -> [Target] {
         // Plain SQL (`SQLAccess.models`): the report form reads it on every open.
-        let units: SQLQueryString = unitIDs.isEmpty ? "" : " OR responsible_unit_id IN (\(list: unitIDs))"
+        let units: SQLText = unitIDs.isEmpty ? "" : " OR responsible_unit_id IN (\(list: unitIDs))"
         return try await SQLAccess.models(Target.self, where: """
             commune_id = \(bind: communeID) AND year = \(bind: year) AND active = \(bind: true)
               AND (responsible_person_id = \(bind: personID)\(units))
