@@ -64,7 +64,7 @@ struct BriefingPageController {
         let cards = views.map { current, before in
             let changes = current.targets.compactMap { line -> ChangeRow? in
                 let after = line.progress?.yearToDate
-                let earlier = before.yearToDate[line.target.id!]
+                let earlier = before.yearToDate[line.target.id]
                 guard after != earlier else { return nil }
                 return ChangeRow(code: line.target.code, name: line.target.name,
                                  before: TargetProgressQuery.display(earlier, kind: line.target.valueKind).nonEmpty ?? "—",
@@ -79,7 +79,7 @@ struct BriefingPageController {
                 behind: current.targets.filter(\.behindPlan).map {
                     BehindRow(code: $0.target.code, name: $0.target.name,
                               yearToDate: TargetProgressQuery.display($0.progress?.yearToDate, kind: $0.target.valueKind).nonEmpty ?? "0",
-                              planned: TargetProgressQuery.display($0.planned, kind: $0.target.valueKind),
+                              planned: TargetProgressQuery.display($0.target.planned, kind: $0.target.valueKind),
                               percent: TargetProgressQuery.displayPercent($0.progress?.percent).nonEmpty ?? "0%")
                 },
                 changes: changes, totals: GroupWeekRows.totals(current.activityTotals),

@@ -106,9 +106,9 @@ struct GroupWeekDTO: Content {
                    submittedAfterCompilation: $0.submittedAfterCompilation(groupWeek), filedById: $0.report?.filedByID)
         }
         targets = view.targets.map {
-            TargetLine(targetId: $0.target.id!, code: $0.target.code, name: $0.target.name, unitOfMeasure: $0.target.unitOfMeasure,
+            TargetLine(targetId: $0.target.id, code: $0.target.code, name: $0.target.name, unitOfMeasure: $0.target.unitOfMeasure,
                        responsibleUnit: $0.responsibleUnit, value: $0.progress?.weekValue,
-                       yearToDate: $0.progress?.yearToDate, planned: $0.planned,
+                       yearToDate: $0.progress?.yearToDate, planned: $0.target.planned,
                        percent: $0.progress?.percent, behindPlan: $0.behindPlan,
                        enteredById: $0.enteredByID, unusualJump: $0.unusualJump)
         }

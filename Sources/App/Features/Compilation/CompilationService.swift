@@ -19,9 +19,7 @@ struct GroupWeekView: Sendable {
         }
     }
     struct TargetLine: Sendable {
-        var target: Target
-        /// The target's plan for the year, read once (`Target.planned` throws on damaged text).
-        var planned: Decimal?
+        var target: WeekTarget
         var responsibleUnit: String?
         var progress: TargetProgress?
         var behindPlan: Bool
@@ -181,13 +179,12 @@ enum CompilationService {
             { try await SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: weekID.description)", on: db) },
             { try await focalPoints(of: groupIDs, on: db) },
             { try await LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), groupsInOrder: groups.inDisplayOrder, on: db) },
-            { try await SQLAccess.models(Target.self, where: "group_id IN (\(list: groupIDs)) AND year = \(bind: weekID.year) AND active = \(bind: true)",
-                                         orderBy: [\Target.$sortOrder, \Target.$code], on: db) },
+            { try await WeekTarget.active(ofGroups: groupIDs, year: weekID.year, on: db) },
             { try await OrganisationQueries.units(communeID: communeID, on: db) },
             { try await SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID)", on: db) })
 
         let memberIDs = obligated.map(\.personID)
-        let targetIDs = targets.compactMap(\.id)
+        let targetIDs = targets.map(\.id)
         let (rows, reports, yearFigures) = try await PageReads.together(on: db,
             { try await LedgerService.rows(for: obligated, weeks: [week] + (previous.map { [$0] } ?? []), calendar: calendar, now: now, on: db) },
             { memberIDs.isEmpty ? [] : try await SQLAccess.models(WeeklyReport.self,
@@ -217,9 +214,9 @@ enum CompilationService {
                                  uniquingKeysWith: { first, _ in first })
         let onTimeBefore = Set(rows.filter { $0.week.id == previous?.id && $0.entry.status == .onTime }.map(\.obligated.personID))
         let reportByPerson = Dictionary(reports.map { ($0.personID, $0) }, uniquingKeysWith: { first, _ in first })
-        let progress = try TargetProgressQuery.progress(of: targets, kept: yearFigures, through: week.id)
-        let progressBefore = try previous.map { previous in
-            previous.id.year == week.id.year ? try TargetProgressQuery.progress(of: targets, kept: yearFigures, through: previous.id) : [:]
+        let progress = TargetProgressQuery.progress(of: targets, kept: yearFigures, through: week.id)
+        let progressBefore = previous.map { previous in
+            previous.id.year == week.id.year ? TargetProgressQuery.progress(of: targets, kept: yearFigures, through: previous.id) : [:]
         }
         let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         let typeNames = Dictionary(types.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
@@ -236,13 +233,12 @@ enum CompilationService {
             let members = people.map { GroupWeekView.Member(fullName: $0.fullName, personID: $0.personID, entry: entries[$0.personID],
                                                             report: reportByPerson[$0.personID]) }
             let memberIDs = Set(people.map(\.personID))
-            let targetLines = try targets.filter { $0.groupID == groupID }.map { target in
-                let p = progress[target.id!]
-                let figure = figures[target.id!]
-                let planned = try target.planned
+            let targetLines = targets.filter { $0.groupID == groupID }.map { target in
+                let p = progress[target.id]
+                let figure = figures[target.id]
                 return GroupWeekView.TargetLine(
-                    target: target, planned: planned, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
-                    behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: planned, kind: target.valueKind,
+                    target: target, responsibleUnit: target.responsibleUnitID.flatMap { unitNames[$0] }, progress: p,
+                    behindPlan: PlanPace.isBehind(yearToDate: p?.yearToDate, planned: target.planned, kind: target.valueKind,
                                                   rule: target.yearToDateRule, week: week.id.week, weeksInYear: weeksInYear),
                     enteredBy: figure.flatMap { entererNames[$0.enteredByID] }, enteredByID: figure?.enteredByID,
                     unusualJump: figure?.unusualJump ?? false)
@@ -268,7 +264,7 @@ enum CompilationService {
             }.sorted { (nameKeys[$0.personID] ?? noKey) < (nameKeys[$1.personID] ?? noKey) }
             let weekBefore = progressBefore.map { before in
                 GroupWeekView.WeekBefore(yearToDate: Dictionary(targetLines.compactMap { line in
-                                             before[line.target.id!]?.yearToDate.map { (line.target.id!, $0) } }, uniquingKeysWith: { first, _ in first }),
+                                             before[line.target.id]?.yearToDate.map { (line.target.id, $0) } }, uniquingKeysWith: { first, _ in first }),
                                          onTime: memberIDs.intersection(onTimeBefore).count)
             }
             return GroupWeekView(group: group, groupID: groupID, week: week,

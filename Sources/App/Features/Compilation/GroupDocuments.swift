@@ -30,7 +30,7 @@ enum GroupDocuments {
             return [
                 DocxTable.Cell(String(index + 1), alignment: .center), DocxTable.Cell(line.target.code),
                 DocxTable.Cell(line.target.name + (line.behindPlan ? " (chậm)" : "")), DocxTable.Cell(line.target.unitOfMeasure, alignment: .center),
-                DocxTable.Cell(TargetProgressQuery.display(line.planned, kind: kind), alignment: .right),
+                DocxTable.Cell(TargetProgressQuery.display(line.target.planned, kind: kind), alignment: .right),
                 DocxTable.Cell(TargetProgressQuery.display(line.progress?.weekValue, kind: kind), alignment: .right),
                 DocxTable.Cell(TargetProgressQuery.display(line.progress?.yearToDate, kind: kind), alignment: .right),
                 DocxTable.Cell(TargetProgressQuery.displayPercent(line.progress?.percent), alignment: .right),
@@ -177,7 +177,7 @@ enum GroupDocuments {
         body.append(.heading("Số liệu thay đổi trong tuần", level: 2, numbered: false))
         let changed = view.targets.compactMap { line -> String? in
             let after = line.progress?.yearToDate
-            let before = previous.yearToDate[line.target.id!]
+            let before = previous.yearToDate[line.target.id]
             guard after != before, let after else { return nil }
             let kind = line.target.valueKind
             let percent = TargetProgressQuery.displayPercent(line.progress?.percent)
@@ -187,7 +187,7 @@ enum GroupDocuments {
         body.append(.heading("Chỉ tiêu chậm so với kế hoạch", level: 2, numbered: false))
         body.append(contentsOf: limited(view.targets.filter(\.behindPlan).map { line in
             let kind = line.target.valueKind
-            return "\(line.target.code) \(line.target.name): \(TargetProgressQuery.display(line.progress?.yearToDate, kind: kind).nonEmpty ?? "0")/\(TargetProgressQuery.display(line.planned, kind: kind)) \(line.target.unitOfMeasure) (\(TargetProgressQuery.displayPercent(line.progress?.percent).nonEmpty ?? "0%"))"
+            return "\(line.target.code) \(line.target.name): \(TargetProgressQuery.display(line.progress?.yearToDate, kind: kind).nonEmpty ?? "0")/\(TargetProgressQuery.display(line.target.planned, kind: kind)) \(line.target.unitOfMeasure) (\(TargetProgressQuery.displayPercent(line.progress?.percent).nonEmpty ?? "0%"))"
         }))
         body.append(.heading("Khó khăn, vướng mắc, đề xuất", level: 2, numbered: false))
         body.append(contentsOf: limited(view.difficulties.map { "\($0.fullName): \($0.text.replacingOccurrences(of: "\n", with: " "))" }))

@@ -29,7 +29,7 @@ enum GroupWeekRows {
                 code: line.target.code, name: line.target.name, unit: line.target.unitOfMeasure,
                 value: TargetProgressQuery.display(line.progress?.weekValue, kind: kind),
                 yearToDate: TargetProgressQuery.display(line.progress?.yearToDate, kind: kind),
-                planned: TargetProgressQuery.display(line.planned, kind: kind),
+                planned: TargetProgressQuery.display(line.target.planned, kind: kind),
                 percent: TargetProgressQuery.displayPercent(line.progress?.percent), behind: line.behindPlan,
                 enteredBy: line.enteredBy, unusual: line.unusualJump))
         }

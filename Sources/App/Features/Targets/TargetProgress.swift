@@ -42,16 +42,25 @@ enum TargetProgressQuery {
     /// The same from figures read already by `keptFigures` through `week` or the week after: one
     /// read serves the briefing's week and the week before.
     static func progress(of targets: [Target], kept: [UUID: [KeptFigure]], through week: ReportWeekID) throws -> [UUID: TargetProgress] {
+        try progress(of: targets.map { (id: try $0.requireID(), year: $0.year, rule: $0.yearToDateRule, planned: try $0.planned) },
+                     kept: kept, through: week)
+    }
+
+    /// The same for the targets a week's pages read (`WeekTarget`).
+    static func progress(of targets: [WeekTarget], kept: [UUID: [KeptFigure]], through week: ReportWeekID) -> [UUID: TargetProgress] {
+        progress(of: targets.map { (id: $0.id, year: $0.year, rule: $0.yearToDateRule, planned: $0.planned) }, kept: kept, through: week)
+    }
+
+    private static func progress(of targets: [(id: UUID, year: Int, rule: YearToDateRule, planned: Decimal?)], kept: [UUID: [KeptFigure]],
+                                 through week: ReportWeekID) -> [UUID: TargetProgress] {
         var result: [UUID: TargetProgress] = [:]
         for target in targets {
-            let id = try target.requireID()
-            let figures = YearToDate.through(week: week.week, kept: (kept[id] ?? []).map(\.figure), rule: target.yearToDateRule)
+            let figures = YearToDate.through(week: week.week, kept: (kept[target.id] ?? []).map(\.figure), rule: target.rule)
             // A target of another year has no year-to-date in this one.
             let ytd = target.year == week.year ? figures.yearToDate : nil
-            let planned = try target.planned
-            result[id] = TargetProgress(
-                targetID: id, week: week, weekValue: figures.weekValue, yearToDate: ytd, planned: planned,
-                percent: YearToDate.percentOfPlan(yearToDate: ytd, planned: planned))
+            result[target.id] = TargetProgress(
+                targetID: target.id, week: week, weekValue: figures.weekValue, yearToDate: ytd, planned: target.planned,
+                percent: YearToDate.percentOfPlan(yearToDate: ytd, planned: target.planned))
         }
         return result
     }
