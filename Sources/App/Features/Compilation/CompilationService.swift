@@ -175,12 +175,12 @@ enum CompilationService {
         let groupIDs = try groups.map { try $0.requireID() }
 
         let weekID = week.id
-        let (groupWeeksRead, aggregators, obligated, targets, units, types) = try await PageReads.together(on: db,
+        let (groupWeeksRead, aggregators, obligated, targets, unitNames, types) = try await PageReads.together(on: db,
             { try await SQLAccess.models(GroupWeek.self, where: "group_id IN (\(list: groupIDs)) AND week_id = \(bind: weekID.description)", on: db) },
             { try await focalPoints(of: groupIDs, on: db) },
             { try await LedgerService.obligated(communeID: communeID, groupIDs: Set(groupIDs), groupsInOrder: groups.inDisplayOrder, on: db) },
             { try await WeekTarget.active(ofGroups: groupIDs, year: weekID.year, on: db) },
-            { try await OrganisationQueries.units(communeID: communeID, on: db) },
+            { try await OrganisationQueries.unitNames(communeID: communeID, on: db) },
             { try await SQLAccess.models(ActivityType.self, where: "commune_id = \(bind: communeID)", on: db) })
 
         let memberIDs = obligated.map(\.personID)
@@ -218,8 +218,7 @@ enum CompilationService {
         let progressBefore = previous.map { previous in
             previous.id.year == week.id.year ? TargetProgressQuery.progress(of: targets, kept: yearFigures, through: previous.id) : [:]
         }
-        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
-        let typeNames = Dictionary(types.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+                let typeNames = Dictionary(types.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
         // People in the order of a Vietnamese list (given name first), each person's lines in their order.
         let nameKeys = knownNames.mapValues { VietnameseCollation.personKey($0) }

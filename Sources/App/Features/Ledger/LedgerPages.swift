@@ -60,14 +60,13 @@ struct LedgerPagesController {
         // compilations, the units.
         let communeID = user.communeID
         let groups = try await LedgerService.activeGroups(communeID: communeID, groupIDs: readable, on: db)
-        let (units, rows, compilationByGroup) = try await PageReads.together(on: db,
-            { try await OrganisationQueries.units(communeID: communeID, on: db) },
+        let (unitNames, rows, compilationByGroup) = try await PageReads.together(on: db,
+            { try await OrganisationQueries.unitNames(communeID: communeID, on: db) },
             { try await LedgerService.rows(for: try await LedgerService.obligated(communeID: communeID, groupIDs: readable, groupsInOrder: groups, on: db),
                                            weeks: [week], calendar: calendar, now: now, on: db) },
             { try await LedgerService.compilationEntries(of: groups, week: week, calendar: calendar, now: now, on: db) })
         let groupNames = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!, $0.name) })
         let groupOrder = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1.id!, $0) })
-        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         // `rows` come in the order of `obligated`: Vietnamese order of names.
         var lines = rows.map { row in
             WeekBoard.Line(row: row,

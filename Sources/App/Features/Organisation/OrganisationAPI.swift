@@ -149,6 +149,13 @@ enum OrganisationQueries {
     static func units(communeID: UUID, on db: any Database) async throws -> [OrgUnit] {
         try await SQLAccess.models(OrgUnit.self, where: "commune_id = \(bind: communeID)", on: db).sortedVietnamese(by: \.name)
     }
+
+    /// Each unit's name (former units too: an older line may name them), for pages that only
+    /// name units: two plain columns, neither models nor a sort.
+    static func unitNames(communeID: UUID, on db: any Database) async throws -> [UUID: String] {
+        let rows = try await SQLAccess.plainRows("SELECT id, name FROM units WHERE commune_id = \(bind: communeID)", on: db)
+        return try Dictionary(rows.compactMap { row in try row.id("id").map { ($0, try row.string("name")) } }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// `/api/v1/units|people|groups|rooms|cells`: anyone signed in reads the directory (to pick
