@@ -112,7 +112,7 @@ struct AppErrorMiddleware: Middleware {
             var metadata = stored.logMetadata
             metadata["request-id"] = .string(request.id)
             if metadata["commune-id"] == nil, let communeID = request.currentUser?.communeID {
-                metadata["commune-id"] = .string(communeID.uuidString)
+                metadata["commune-id"] = .string(communeID.canonicalText)
             }
             request.logger.error("Stored data unreadable: \(stored.table).\(stored.column)", metadata: metadata)
         } else if appError.status.code >= 500 {

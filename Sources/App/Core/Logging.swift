@@ -1,3 +1,4 @@
+import GiaoBanCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -307,7 +308,7 @@ struct RequestLogMiddleware: Middleware {
             "status": .stringConvertible(Int(status)),
             "duration_ms": .stringConvertible(Double(nanoseconds / 10_000) / 100),
         ]
-        if let person = request.currentUser?.personID { metadata["person_id"] = .string(person.uuidString) }
+        if let person = request.currentUser?.personID { metadata["person_id"] = .string(person.canonicalText) }
         if let client = request.clientAddress { metadata["client"] = .string(client) }
         request.logger.info("request", metadata: metadata)
     }

@@ -1,3 +1,4 @@
+import GiaoBanCore
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
@@ -79,7 +80,7 @@ struct PlainRow {
         }
     }
 
-    /// An id column as `UUID.uuidString` text (see `SQLAccess.idText`).
+    /// An id column as `UUID.canonicalText` text (see `SQLAccess.idText`).
     func idText(_ column: String) throws -> String {
         switch storage {
         case .direct: return SQLAccess.idText(try string(column))

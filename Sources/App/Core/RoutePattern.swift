@@ -15,7 +15,7 @@ protocol RoutePattern: Hashable, Sendable {
 
 extension RoutePattern {
     /// The whole path from the site's root, as `app.routes.all` reports it.
-    var path: [PathComponent] { Self.prefix + components }
+    var path: [PathComponent] { Self.prefix.isEmpty ? components : Self.prefix + components }
 
     /// The whole path with its parameters replaced, in order, by `values` (a link's segments,
     /// not yet percent-encoded).

@@ -17,7 +17,7 @@ enum SQLAccess {
         return sql
     }
 
-    /// An id column as `UUID.uuidString` text. SQLite keeps ids as that text already, so a hot
+    /// An id column as `UUID.canonicalText` text. SQLite keeps ids as that text already, so a hot
     /// read compares strings instead of parsing thousands of UUIDs (Foundation parses them with
     /// `sscanf`); PostgreSQL's native `uuid` is decoded and formatted.
     static func idText(_ row: any SQLRow, _ column: String) throws -> String {
@@ -25,7 +25,7 @@ enum SQLAccess {
         return try row.decode(column: column, as: UUID.self).canonicalText
     }
 
-    /// Stored id text as `UUID.uuidString` spells it (upper case).
+    /// Stored id text as `UUID.canonicalText` spells it (upper case).
     static func idText(_ text: String) -> String {
         text.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }) ? text.uppercased() : text
     }

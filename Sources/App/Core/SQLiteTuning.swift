@@ -1,3 +1,4 @@
+import GiaoBanCore
 import FluentKit
 import FluentSQL
 import FluentSQLiteDriver
@@ -342,7 +343,7 @@ enum SQLiteTuning {
 /// The file behind a throwaway SQLite database (`AppConfig.DatabaseChoice.sqliteMemory`),
 /// deleted with its journal when the app shuts down.
 struct ScratchDatabaseFile: LifecycleHandler {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("giaoban-scratch-\(UUID().uuidString).sqlite").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("giaoban-scratch-\(UUID().canonicalText).sqlite").path
 
     func shutdownAsync(_ application: Application) async { Self.remove(path) }
 

@@ -1,3 +1,4 @@
+import GiaoBanCore
 import Fluent
 import Foundation
 import Vapor
@@ -18,8 +19,8 @@ struct StoredDataError: Error, CustomStringConvertible, Sendable {
     let underlying: String
 
     var description: String {
-        "Stored data does not read: \(table).\(column) of row \(rowID?.uuidString ?? "?")"
-            + " (commune \(communeID?.uuidString ?? "?")): \(underlying)"
+        "Stored data does not read: \(table).\(column) of row \(rowID?.canonicalText ?? "?")"
+            + " (commune \(communeID?.canonicalText ?? "?")): \(underlying)"
     }
 
     /// What the user is told: which of the commune's data is unreadable and whom to tell.
@@ -31,8 +32,8 @@ struct StoredDataError: Error, CustomStringConvertible, Sendable {
     /// Fields for the log line, so that an operator finds the row without reproducing the request.
     var logMetadata: Logger.Metadata {
         var metadata: Logger.Metadata = ["table": .string(table), "column": .string(column), "decoding-error": .string(underlying)]
-        if let rowID { metadata["row-id"] = .string(rowID.uuidString) }
-        if let communeID { metadata["commune-id"] = .string(communeID.uuidString) }
+        if let rowID { metadata["row-id"] = .string(rowID.canonicalText) }
+        if let communeID { metadata["commune-id"] = .string(communeID.canonicalText) }
         return metadata
     }
 

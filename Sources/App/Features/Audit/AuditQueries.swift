@@ -168,12 +168,12 @@ struct AuditController {
         let kinds = try await AuditQueries.kinds(communeID: user.communeID, on: req.db)
         let formatter = ISO8601DateFormatter()
         let rows = entries.map { entry in
-            Row(at: formatter.date(from: entry.at).map { calendar.vietnameseDateTime($0) } ?? entry.at, actor: entry.actorName ?? entry.actorId.uuidString,
+            Row(at: formatter.date(from: entry.at).map { calendar.vietnameseDateTime($0) } ?? entry.at, actor: entry.actorName ?? entry.actorId.canonicalText,
                 kind: Strings.label("audit_kind_", entry.kind),
                 action: Strings.label("audit_action_", entry.action), week: entry.week, before: Self.pretty(entry.before), after: Self.pretty(entry.after))
         }
         let view = View(rows: rows,
-                        people: people.map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == filter.personID) },
+                        people: people.map { Choice(value: $0.id!.canonicalText, label: $0.fullName, selected: $0.id == filter.personID) },
                         kinds: kinds.map { Choice(value: $0, label: Strings.label("audit_kind_", $0), selected: $0 == filter.kind) },
                         week: filter.week ?? "", page: page,
                         previousHref: page > 1 ? Self.href(filter, page: page - 1) : nil,

@@ -54,7 +54,7 @@ struct CellPagesController {
         let sections = try cells.map { cell -> CellSection in
             let id = cell.id!
             let meetings = try (byCell[id] ?? []).map { meeting in
-                MeetingRow(id: meeting.id!.uuidString, date: meeting.localDate?.vietnamese ?? meeting.date, time: "\(meeting.start)–\(meeting.end)",
+                MeetingRow(id: meeting.id!.canonicalText, date: meeting.localDate?.vietnamese ?? meeting.date, time: "\(meeting.start)–\(meeting.end)",
                            kind: meeting.meetingKind.title, attendance: "\(meeting.present)/\(meeting.summoned)",
                            rate: try meeting.attendance.rateText ?? "—", rating: meeting.ratingTitle,
                            total: try meeting.storedScoreTotal.map { VietnameseNumber.format($0, maxFractionDigits: 1) },
@@ -62,7 +62,7 @@ struct CellPagesController {
                            href: SiteRoute.cellMeeting(cellID: id, meetingID: meeting.id!).path)
             }
             let entry = compiled.ledger[id] ?? LedgerEntry(status: .notDue)
-            return CellSection(id: id.uuidString, name: cell.name,
+            return CellSection(id: id.canonicalText, name: cell.name,
                                rule: try cell.meetingRule.map { "\($0.day.title), \($0.start.text)–\($0.end.text)" },
                                supervisors: (supervisors[id] ?? []).compactMap { names[$0] }.joined(separator: ", "),
                                meetings: meetings,
@@ -100,7 +100,7 @@ struct CellPagesController {
         } catch let error as AppError where error.status == .unprocessableEntity || error.status == .conflict {
             var errors = FieldErrors()
             errors["note"] = error.fields["note"] ?? error.message
-            return try await renderIndex(req, user: user, month: month, errors: errors, errorCell: cell.id!.uuidString,
+            return try await renderIndex(req, user: user, month: month, errors: errors, errorCell: cell.id!.canonicalText,
                                          notes: [cell.id!: form.note ?? ""], status: error.status)
         }
         return req.redirect(to: .cells(month: month), notice: "report_submitted")
@@ -193,7 +193,7 @@ struct CellPagesController {
         let rubric = try await CellService.rubric(year: date.year, communeID: user.communeID, on: req.db).rubric
         let cellID = cell.id!
         let view = MeetingView(
-            cellID: cellID.uuidString, cellName: cell.name, meetingID: meetingID?.uuidString, month: ReportMonth(date).description, form: form,
+            cellID: cellID.canonicalText, cellName: cell.name, meetingID: meetingID?.canonicalText, month: ReportMonth(date).description, form: form,
             kinds: CellMeetingKind.allCases.map { Choice(value: $0.rawValue, label: $0.title, selected: $0.rawValue == (form.kind ?? "thuong_ky")) },
             criteria: rubric.criteria.map { CriterionField(key: $0.key, title: $0.title, max: VietnameseNumber.format($0.maxPoints),
                                                             value: form.points?[$0.key] ?? "") },
@@ -336,17 +336,17 @@ struct CellPagesController {
         var people: [Choice] = []
         if chooser {
             people = try await CellService.supervisors(communeID: user.communeID, on: req.db)
-                .map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id == person.id) }
+                .map { Choice(value: $0.id!.canonicalText, label: $0.fullName, selected: $0.id == person.id) }
         }
         func cellChoices(_ selected: String?) -> [Choice] {
-            dto.cells.map { Choice(value: $0.cellId.uuidString, label: $0.name, selected: $0.cellId.uuidString == selected) }
+            dto.cells.map { Choice(value: $0.cellId.canonicalText, label: $0.name, selected: $0.cellId.canonicalText == selected) }
         }
         let sourceRows = rows ?? dto.visits.map { RotationForm.Row(date: LocalDate(iso: $0.date)?.vietnamese ?? $0.date, start: $0.start,
-                                                                    end: $0.end, cellId: $0.cellId.uuidString) }
+                                                                    end: $0.end, cellId: $0.cellId.canonicalText) }
         // Two blank rows to add visits by hand.
         let padded = sourceRows + [RotationForm.Row(), RotationForm.Row()]
         let view = RotationView(
-            year: dto.year, previousYear: dto.year - 1, nextYear: dto.year + 1, personID: person.id!.uuidString, personName: person.fullName, people: people, choosePerson: chooser,
+            year: dto.year, previousYear: dto.year - 1, nextYear: dto.year + 1, personID: person.id!.canonicalText, personName: person.fullName, people: people, choosePerson: chooser,
             saved: dto.saved,
             rows: padded.enumerated().map { VisitRow(index: $0, number: $0 + 1, date: $1.date ?? "", start: $1.start ?? "", end: $1.end ?? "", cells: cellChoices($1.cellId)) },
             cellRules: dto.cells.map { Choice(value: $0.name, label: $0.meetingRule?.title ?? "", selected: false) },
@@ -365,7 +365,7 @@ struct CellPagesController {
         var raw = req.query[String.self, at: "personId"].flatMap { $0.isEmpty ? nil : $0 }
         if raw == nil, !user.actor.isCellSupervisor, AccessPolicy.allows(user.actor, .manageRotation(personID: UUID())) {
             // The office opens the page for someone in charge of cells, not for themselves.
-            raw = try await CellService.supervisors(communeID: user.communeID, on: req.db).first?.id?.uuidString
+            raw = try await CellService.supervisors(communeID: user.communeID, on: req.db).first?.id?.canonicalText
         }
         let person = try await CellService.rotationPerson(raw, user: user, on: req.db)
         let afresh = req.query[String.self, at: "propose"] == "1"

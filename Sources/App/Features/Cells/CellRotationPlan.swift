@@ -13,14 +13,14 @@ extension RotationDTO {
         let personID = try person.requireID()
         let cells = try await CellService.rotationCells(personID: personID, communeID: communeID, on: db)
         let (usable, without) = try CellService.rotationInput(cells)
-        let names = Dictionary(uniqueKeysWithValues: cells.map { ($0.id!.uuidString, $0.name) })
+        let names = Dictionary(uniqueKeysWithValues: cells.map { ($0.id!.canonicalText, $0.name) })
         let stored = proposeAfresh ? nil : try await CellService.rotationPlan(personID: personID, year: year, on: db)
         let busy = try await CellService.otherCommitments(personID: personID, communeID: communeID, year: year, on: db)
         let plan: CellRotation.Plan
         if let stored {
-            plan = CellRotation.Plan(person: personID.uuidString, year: year, visits: try stored.visits)
+            plan = CellRotation.Plan(person: personID.canonicalText, year: year, visits: try stored.visits)
         } else {
-            do { plan = try CellRotation.propose(person: personID.uuidString, cells: usable, year: year, busy: busy) }
+            do { plan = try CellRotation.propose(person: personID.canonicalText, cells: usable, year: year, busy: busy) }
             catch let error as CellMeetingError { throw AppError.invalid(["visits": error.vietnameseMessage]) }
         }
         let clashes = CellRotation.check(plan, cells: usable, otherCommitments: busy)
@@ -48,7 +48,7 @@ extension RotationInput {
                 problems.append("Dòng \(index + 1): ngày hoặc giờ không hợp lệ.")
                 return nil
             }
-            return CellRotation.Visit(cellKey: visit.cellId.uuidString, date: date, start: start, end: end)
+            return CellRotation.Visit(cellKey: visit.cellId.canonicalText, date: date, start: start, end: end)
         }
         if !problems.isEmpty { throw AppError.invalid(["visits": problems.joined(separator: " ")]) }
         return visits

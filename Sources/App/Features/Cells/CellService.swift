@@ -378,11 +378,11 @@ enum CellService {
         let rubric = try await rubric(year: month.year, communeID: communeID, on: db).rubric
         let outcomes = try meetings.compactMap { meeting -> CellMonthlyReport.Outcome? in
             guard let date = meeting.localDate else { return nil }
-            return CellMonthlyReport.Outcome(cellKey: meeting.cellID.uuidString, kind: meeting.meetingKind, date: date,
+            return CellMonthlyReport.Outcome(cellKey: meeting.cellID.canonicalText, kind: meeting.meetingKind, date: date,
                                              supervisorAttended: meeting.supervisorAttended, attendance: try meeting.attendance,
                                              score: try meeting.score)
         }
-        let report = CellMonthlyReport.compile(month: month, cells: cells.map { .init(key: $0.id!.uuidString, name: $0.name) },
+        let report = CellMonthlyReport.compile(month: month, cells: cells.map { .init(key: $0.id!.canonicalText, name: $0.name) },
                                                outcomes: outcomes, rubric: rubric)
         let reports = try await monthReports(cellIDs: ids, months: [month], on: db)
         let due = calendar.cellReportDeadline(year: month.year, month: month.month)
@@ -410,7 +410,7 @@ enum CellService {
         var usable: [CellRotation.Cell] = []
         var without: [PartyCell] = []
         for cell in cells {
-            if let rule = try cell.meetingRule { usable.append(.init(key: cell.id!.uuidString, name: cell.name, rule: rule)) }
+            if let rule = try cell.meetingRule { usable.append(.init(key: cell.id!.canonicalText, name: cell.name, rule: rule)) }
             else { without.append(cell) }
         }
         return (usable, without)
@@ -429,7 +429,7 @@ enum CellService {
             guard try entry.chairID == personID || entry.participantIDs.contains(personID),
                   let date = LocalDate(iso: entry.date), let start = LocalTime(string: entry.start), let end = LocalTime(string: entry.end)
             else { return nil }
-            return CellRotation.Attendance(person: personID.uuidString, label: entry.title, date: date, start: start, end: end)
+            return CellRotation.Attendance(person: personID.canonicalText, label: entry.title, date: date, start: start, end: end)
         }
     }
 
@@ -438,7 +438,7 @@ enum CellService {
     static func saveRotation(personID: UUID, year: Int, visits: [CellRotation.Visit], communeID: UUID, actor: Actor, now: Date,
                              on db: any Database) async throws -> CellRotationPlan {
         let cells = try rotationInput(try await rotationCells(personID: personID, communeID: communeID, on: db)).cells
-        let plan = CellRotation.Plan(person: personID.uuidString, year: year, visits: visits.sorted { ($0.date, $0.start) < ($1.date, $1.start) })
+        let plan = CellRotation.Plan(person: personID.canonicalText, year: year, visits: visits.sorted { ($0.date, $0.start) < ($1.date, $1.start) })
         do { try CellRotation.validate(plan, cells: cells) } catch let error as CellMeetingError {
             throw AppError.invalid(["visits": error.vietnameseMessage])
         }

@@ -71,7 +71,7 @@ struct BriefingPageController {
                                  after: TargetProgressQuery.display(after, kind: line.target.valueKind).nonEmpty ?? "—")
             }
             return GroupCard(
-                id: current.groupID.uuidString, name: current.group.name, state: current.groupWeek.state.rawValue,
+                id: current.groupID.canonicalText, name: current.group.name, state: current.groupWeek.state.rawValue,
                 stateLabel: current.groupWeek.state.vietnameseName,
                 summary: current.groupWeek.summary,
                 tally: .init(LedgerTally(current.members.compactMap(\.entry))),
@@ -90,7 +90,7 @@ struct BriefingPageController {
         let firstBehind = views.first { view, _ in view.targets.contains(where: \.behindPlan) }?.0.groupID
         let headlineView = HeadlineView(
             groupsCompiled: headline.groupsCompiled, groups: headline.groups, onTime: headline.onTime, due: headline.due,
-            notDue: headline.notDue, behindPlan: headline.behindPlan, behindHref: firstBehind.map { "#behind-\($0.uuidString)" },
+            notDue: headline.notDue, behindPlan: headline.behindPlan, behindHref: firstBehind.map { "#behind-\($0.canonicalText)" },
             late: headline.late.map { .init(name: $0.name, detail: LateText.vietnamese(seconds: $0.lateBySeconds)) },
             missing: headline.missing.map { .init(name: $0.name, detail: nil) })
         let moves = try await BriefingMoveRecord.moves(communeID: user.communeID, weeks: [week.id], on: req.db)

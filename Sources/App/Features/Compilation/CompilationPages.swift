@@ -81,7 +81,7 @@ struct CompilationPagesController {
             AccessPolicy.allows(user.actor, .actOnGroupWeek(action, group: facts, state: state))
         }
         let members = view.members.map { member in
-            MemberRow(personID: member.personID.uuidString, name: member.fullName,
+            MemberRow(personID: member.personID.canonicalText, name: member.fullName,
                       cell: member.entry.map { LedgerCellView($0, calendar: calendar) },
                       returned: member.report?.returnedAt != nil, returnComment: member.report?.returnComment,
                       canReturn: AccessPolicy.allows(user.actor, .returnMemberReport(group: facts, groupWeekState: state,
@@ -94,7 +94,7 @@ struct CompilationPagesController {
         let previous = calendar.week(containing: week.start.adding(days: -1)).id
         let next = calendar.week(containing: week.end.adding(days: 1)).id
         let page = WeekView(
-            groupID: view.groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
+            groupID: view.groupID.canonicalText, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
             previousID: previous.description, nextID: next.description,
             state: state.rawValue, stateLabel: state.vietnameseName,
             requiresApproval: requiresApproval,
@@ -192,7 +192,7 @@ struct CompilationPagesController {
         let rows = groups.map { group in
             let state = stateByGroup[group.id!] ?? .open
             let role = GroupWeekActor(user.actor, group: GroupFacts(group))
-            return GroupRow(id: group.id!.uuidString, name: group.name, state: state.rawValue,
+            return GroupRow(id: group.id!.canonicalText, name: group.name, state: state.rawValue,
                             stateLabel: state.vietnameseName,
                             role: role.isAggregator ? req.t("group_aggregators") : role.isApprover ? req.t("group_approver_role") : "",
                             href: SiteRoute.groupWeek(groupID: group.id!, week: week.id).path)

@@ -126,8 +126,8 @@ enum MemberReportPage {
         case nil: statusText = "Chưa có báo cáo"
         }
         return Model(
-            groupID: groupID.uuidString, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
-            personID: personID.uuidString, name: person.fullName, hasReport: report?.status == .submitted, cell: cell,
+            groupID: groupID.canonicalText, groupName: group.name, weekID: week.id.description, weekTitle: week.title,
+            personID: personID.canonicalText, name: person.fullName, hasReport: report?.status == .submitted, cell: cell,
             statusText: statusText, returned: returned, lockReason: lock?.message,
             targets: targets, work: work, plans: plans, difficulties: report?.status == .submitted ? content?.difficulties : nil,
             history: history,

@@ -26,7 +26,7 @@ struct BriefingTaskRow: Encodable, Sendable {
         return tasks.enumerated().map { index, task in
             let week = ReportWeekID(task.weekID)
             return BriefingTaskRow(
-                id: task.id!.uuidString, index: index, week: task.weekID,
+                id: task.id!.canonicalText, index: index, week: task.weekID,
                 weekTitle: week.map { Strings.text("concl_week_of", "\($0.week)/\($0.year)") } ?? task.weekID,
                 content: task.content, assigneeName: BriefingNames.name(of: task, in: names), due: task.due?.vietnamese ?? task.dueOn,
                 overdue: task.due.map { BriefingTaskRules.isOverdue(dueOn: $0, state: task.state, today: today) } ?? false,
@@ -223,7 +223,7 @@ enum BriefingConclusionsSection {
             meetingKey = typed.form.meeting
         } else {
             raws = record.tasks.map { task in
-                Raw(id: task.id!.uuidString, content: task.content,
+                Raw(id: task.id!.canonicalText, content: task.content,
                     assignee: task.assigneeUnitID.map { "unit:\($0)" } ?? task.assigneePersonID.map { "person:\($0)" } ?? "",
                     due: task.due?.vietnamese ?? task.dueOn)
             }

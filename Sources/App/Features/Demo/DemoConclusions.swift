@@ -58,8 +58,8 @@ enum DemoConclusions {
             guard let meeting = meetings.first else { continue }
             let plan = briefings(older: offset == 0 && weeks.count > 1)
             let input = ConclusionService.Input(text: plan.text, meetingKey: meeting.slotKey, tasks: plan.tasks.map { task in
-                ConclusionService.TaskInput(id: nil, content: task.content, assigneePersonID: task.person.flatMap(person)?.id?.uuidString,
-                                            assigneeUnitID: task.unit.flatMap { name in units.first { $0.name == name } }?.id?.uuidString,
+                ConclusionService.TaskInput(id: nil, content: task.content, assigneePersonID: task.person.flatMap(person)?.id?.canonicalText,
+                                            assigneeUnitID: task.unit.flatMap { name in units.first { $0.name == name } }?.id?.canonicalText,
                                             dueOn: week.end.adding(days: task.dueAfter).iso)
             })
             let record = try await ConclusionService.save(input, actor: leader.actor, week: week, calendar: calendar,
@@ -73,7 +73,7 @@ enum DemoConclusions {
                     reporterID = try await PersonUnit.query(on: db).filter(\.$unitID == unitID).first()?.personID
                 }
                 guard let reporterID, let reporter = try await AccountQueries.currentUser(personID: reporterID, session: nil, on: db) else { continue }
-                try await ConclusionService.report(taskID: saved.id?.uuidString, state: state.rawValue, report: text,
+                try await ConclusionService.report(taskID: saved.id?.canonicalText, state: state.rawValue, report: text,
                                                    actor: reporter.actor, now: reportedAt, on: db)
             }
         }

@@ -91,7 +91,7 @@ enum DemoHistory {
                     let group = thematicGroup(of: type.code, groups: allGroups).flatMap { member.groupIDs.contains($0.id!) ? $0.id : nil }
                     input.work.append(.init(description: type.name, quantity: String(random.int(1...12)), unit: type.defaultUnit,
                                             activityType: type.code, place: places[random.int(0...(places.count - 1))],
-                                            dates: day.vietnamese, groupIDs: group.map { [$0.uuidString] } ?? [],
+                                            dates: day.vietnamese, groupIDs: group.map { [$0.canonicalText] } ?? [],
                                             forecast: day == week.end && random.chance(60)))
                 }
                 if random.chance(20) { input.difficulties = difficulties[random.int(0...(difficulties.count - 1))] }
@@ -100,7 +100,7 @@ enum DemoHistory {
                     let hour = random.int(7...15)
                     input.plans.append(.init(date: day.vietnamese, start: String(format: "%02d:00", hour), end: String(format: "%02d:30", hour + 1),
                                              title: "Làm việc với \(places[random.int(0...(places.count - 1))]) về kế hoạch tuần",
-                                             roomID: random.chance(40) && !rooms.isEmpty ? rooms[random.int(0...(rooms.count - 1))].id!.uuidString : "",
+                                             roomID: random.chance(40) && !rooms.isEmpty ? rooms[random.int(0...(rooms.count - 1))].id!.canonicalText : "",
                                              place: "", chairID: "", participantIDs: [], preparedBy: ""))
                 }
                 try await ReportService.save(input, submit: true, person: person, actorID: member.personID, week: week,

@@ -106,7 +106,7 @@ struct LedgerPagesController {
                             owed: board.lines.count, totals: LedgerTallyView(board.totals),
                             peopleNote: req.t("ledger_people_count", String(board.lines.count)),
                             rows: board.lines.map { line in
-                                WeekRow(personID: line.row.obligated.personID.uuidString, name: line.row.obligated.fullName,
+                                WeekRow(personID: line.row.obligated.personID.canonicalText, name: line.row.obligated.fullName,
                                         groups: line.groups.joined(separator: ", "), units: line.units.joined(separator: ", "),
                                         cell: LedgerCellView(line.row.entry, calendar: calendar),
                                         href: SiteRoute.ledgerPerson(line.row.obligated.personID).path)
@@ -172,7 +172,7 @@ struct LedgerPagesController {
         let obligated = try await LedgerService.obligated(communeID: user.communeID, personIDs: [personID], on: req.db)
         let rows = try await LedgerService.rows(for: obligated, weeks: LedgerService.weeks(ofYear: year, calendar: calendar, now: req.now),
                                                 calendar: calendar, now: req.now, on: req.db)
-        let view = PersonView(personID: personID.uuidString, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
+        let view = PersonView(personID: personID.canonicalText, name: person.fullName, year: year, previousYear: year - 1, nextYear: year + 1,
                               weeks: rows.reversed().map { PersonWeekRow(weekID: $0.week.id.description, title: $0.week.title,
                                                                          due: calendar.vietnameseDateTime($0.dueAt),
                                                                          cell: LedgerCellView($0.entry, calendar: calendar),
@@ -253,12 +253,12 @@ struct LedgerPagesController {
                 + (1...12).map { Choice(value: String($0), label: "Tháng \($0)", selected: $0 == month) },
             years: (max(2021, currentYear - 4)...currentYear).reversed().map { Choice(value: String($0), label: String($0), selected: $0 == year) },
             people: summary.people.map { person, tally in
-                SummaryRow(id: person.personID.uuidString, name: person.fullName,
+                SummaryRow(id: person.personID.canonicalText, name: person.fullName,
                            detail: person.unitIDs.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "), tally: LedgerTallyView(tally),
                            href: SiteRoute.ledgerPerson(person.personID, year: year).path)
             },
             units: summary.units.map { unit, tally, count in
-                SummaryRow(id: unit.id!.uuidString, name: unit.name, detail: "\(count)", tally: LedgerTallyView(tally))
+                SummaryRow(id: unit.id!.canonicalText, name: unit.name, detail: "\(count)", tally: LedgerTallyView(tally))
             },
             total: LedgerTallyView(summary.total),
             exportHref: SiteRoute.ledgerSummaryExport(year: year, month: month).path)
@@ -318,12 +318,12 @@ struct LedgerPagesController {
         let people = try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all().sortedByVietnameseName(\.fullName)
         let names = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.fullName) })
         let view = LeaveView(
-            leaves: records.map { LeaveRow(id: $0.id!.uuidString, name: names[$0.personID] ?? "",
+            leaves: records.map { LeaveRow(id: $0.id!.canonicalText, name: names[$0.personID] ?? "",
                                            from: LocalDate(iso: $0.fromDate)?.vietnamese ?? $0.fromDate,
                                            to: LocalDate(iso: $0.toDate)?.vietnamese ?? $0.toDate, reason: $0.reason,
                                            deleteAction: SiteRoute.ledgerLeaveDelete($0.id!).path) },
             people: [Choice(value: "", label: "—", selected: form.personId == nil)]
-                + people.filter(\.active).map { Choice(value: $0.id!.uuidString, label: $0.fullName, selected: $0.id!.uuidString == form.personId) },
+                + people.filter(\.active).map { Choice(value: $0.id!.canonicalText, label: $0.fullName, selected: $0.id!.canonicalText == form.personId) },
             from: form.from ?? "", to: form.to ?? "", reason: form.reason ?? "", errors: errors)
         return try await req.render("ledger/leaves", title: req.t("leave_title"), section: "ledger", view, status: status)
     }
@@ -370,7 +370,7 @@ struct LedgerPagesController {
         try await req.db.transaction { db in
             try await AuditTrail.record(on: db, communeID: user.communeID, actorID: user.personID, at: req.now, kind: "leave",
                                         action: "delete", subjectID: try record.requireID(),
-                                        before: ["person": record.personID.uuidString, "from": record.fromDate, "to": record.toDate, "reason": record.reason],
+                                        before: ["person": record.personID.canonicalText, "from": record.fromDate, "to": record.toDate, "reason": record.reason],
                                         after: String?.none)
             try await record.delete(on: db)
         }

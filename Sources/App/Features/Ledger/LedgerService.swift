@@ -77,7 +77,7 @@ enum LedgerService {
                                     unitIDs: SQLAccess.sortedIDs(try row.optionalString("unit_ids")), duty: duty))
         }
         for index in people.indices {
-            people[index].groupIDs.sort { (groupOrder[$0] ?? .max, $0.uuidString) < (groupOrder[$1] ?? .max, $1.uuidString) }
+            people[index].groupIDs.sort { (groupOrder[$0] ?? .max, $0.canonicalText) < (groupOrder[$1] ?? .max, $1.canonicalText) }
         }
         return people.sortedByVietnameseName(\.fullName)
     }

@@ -37,7 +37,7 @@ struct MonthlyPagesController {
         guard AccessPolicy.allows(user.actor, MonthlyService.openAction(user)) else { throw AppError.forbidden }
         let overview = try await MonthlyOverview.load(actor: user.actor, month: month, calendar: calendar, on: req.db)
         let rows = overview.units.map { unit in
-            UnitRow(id: unit.id!.uuidString, name: unit.name,
+            UnitRow(id: unit.id!.canonicalText, name: unit.name,
                     status: LedgerCellView(overview.entry(unit.id!, calendar: calendar, now: req.now), calendar: calendar),
                     state: Self.stateLabel(overview.reports[unit.id!]),
                     canWrite: AccessPolicy.allows(user.actor, .writeMonthlyReport(unitID: unit.id!)),
@@ -47,7 +47,7 @@ struct MonthlyPagesController {
         let facts = try await AccessFacts.people(overview.people, on: req.db)
         for person in overview.people {
             people.append(UnitRow(
-                id: person.id!.uuidString, name: person.fullName,
+                id: person.id!.canonicalText, name: person.fullName,
                 status: LedgerCellView(overview.entry(person.id!, calendar: calendar, now: req.now),
                                                    calendar: calendar),
                 state: Self.stateLabel(overview.reports[person.id!]),
@@ -120,7 +120,7 @@ struct MonthlyPagesController {
         let calendar = user.calendar
         let typedFigures = Dictionary((typed?.figures ?? []).compactMap { f in f.targetId.map { ($0, f) } }, uniquingKeysWith: { a, _ in a })
         let figures = content.figures.enumerated().map { index, figure -> FigureRow in
-            let id = figure.targetId.uuidString
+            let id = figure.targetId.canonicalText
             let typedRow = typedFigures[id]
             return FigureRow(index: index, targetId: id, code: figure.code, name: figure.name, unit: figure.unitOfMeasure,
                              planned: Self.text(figure.planned),
@@ -131,7 +131,7 @@ struct MonthlyPagesController {
         }
         let entry = MonthlyService.ledgerEntry(dueAt: context.dueAt, firstSubmittedAt: report?.firstSubmittedAt, calendar: calendar, now: req.now)
         var view = ReportView(
-            month: context.month.description, unitID: owner.id.uuidString, unitName: owner.name,
+            month: context.month.description, unitID: owner.id.canonicalText, unitName: owner.name,
             title: "\(owner.name): báo cáo tháng \(context.month.vietnamese)", period: context.period.title,
             weeks: context.periodWeeks.map { "\($0.week)/\($0.year)" }.joined(separator: ", "),
             due: calendar.vietnameseDateTime(context.dueAt), state: Self.stateLabel(report),
@@ -209,11 +209,11 @@ struct MonthlyPagesController {
             let report = overview.reports[owner.id]
             let content = report?.status == .submitted ? try report!.content : .empty
             return CompiledUnit(
-                name: owner.name, id: owner.id.uuidString,
+                name: owner.name, id: owner.id.canonicalText,
                 status: LedgerCellView(overview.entry(owner.id, calendar: calendar, now: req.now), calendar: calendar),
                 submitted: report?.status == .submitted,
                 figures: content.figures.map {
-                    FigureRow(targetId: $0.targetId.uuidString, code: $0.code, name: $0.name, unit: $0.unitOfMeasure, planned: Self.text($0.planned),
+                    FigureRow(targetId: $0.targetId.canonicalText, code: $0.code, name: $0.name, unit: $0.unitOfMeasure, planned: Self.text($0.planned),
                               monthValue: Self.text($0.monthValue), yearToDate: Self.text($0.yearToDate),
                               percent: $0.percentOfPlan.map { VietnameseNumber.format($0, maxFractionDigits: 1) + "%" } ?? "", note: $0.note ?? "")
                 },

@@ -17,7 +17,7 @@ struct AdminPagesController {
     private func peopleChoices(_ req: Request, communeID: UUID, selected: Set<UUID>) async throws -> [Choice] {
         let people = try await Person.query(on: req.db).filter(\.$communeID == communeID).filter(\.$active == true)
             .all().sortedByVietnameseName(\.fullName)
-        return try people.map { Choice(value: try $0.requireID().uuidString, label: $0.fullName,
+        return try people.map { Choice(value: try $0.requireID().canonicalText, label: $0.fullName,
                                        selected: selected.contains(try $0.requireID()), hint: $0.position) }
     }
 
@@ -53,7 +53,7 @@ struct AdminPagesController {
         let counts = Dictionary(grouping: links, by: \.unitID).mapValues(\.count)
         let rows = try units.map { unit in
             let id = try unit.requireID()
-            return UnitRow(id: id.uuidString, name: unit.name,
+            return UnitRow(id: id.canonicalText, name: unit.name,
                            kind: unit.kind.vietnameseName,
                            people: counts[id] ?? 0, active: unit.active,
                            editHref: SiteRoute.adminItem(.units, id).path, activeAction: SiteRoute.adminItemActive(.units, id).path)
@@ -66,7 +66,7 @@ struct AdminPagesController {
         let kinds = UnitKind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnameseName,
                                                    selected: $0.rawValue == kind) }
         return try await render(req, "admin/unit-form", id == nil ? "unit_new" : "unit_edit", "units",
-                                UnitFormView(id: id?.uuidString, name: name, kinds: kinds, active: active, errors: errors,
+                                UnitFormView(id: id?.canonicalText, name: name, kinds: kinds, active: active, errors: errors,
                                              action: Self.formAction(.units, id)), status: status)
     }
 
@@ -150,7 +150,7 @@ struct AdminPagesController {
         let unitNames = Dictionary(uniqueKeysWithValues: try await OrganisationQueries.units(communeID: user.communeID, on: req.db)
             .map { (try $0.requireID(), $0.name) })
         let rows = people.map { person in
-            PersonRow(id: person.id.uuidString, fullName: person.fullName, username: person.username, position: person.position,
+            PersonRow(id: person.id.canonicalText, fullName: person.fullName, username: person.username, position: person.position,
                       units: person.unitIds.compactMap { unitNames[$0] }.sortedVietnamese { $0 }.joined(separator: ", "),
                       roles: person.roles.compactMap(Role.init(rawValue:)).map { $0.vietnameseName }
                         .joined(separator: ", "),
@@ -166,12 +166,12 @@ struct AdminPagesController {
                             status: HTTPResponseStatus = .ok) async throws -> Response {
         let selectedUnits = Set(uuids(form.unitIds))
         let units = try await OrganisationQueries.units(communeID: communeID, on: req.db).filter(\.active).map {
-            Choice(value: try $0.requireID().uuidString, label: $0.name, selected: selectedUnits.contains(try $0.requireID()))
+            Choice(value: try $0.requireID().canonicalText, label: $0.name, selected: selectedUnits.contains(try $0.requireID()))
         }
         let selectedRoles = Set(form.roles ?? [])
         let roles = Role.allCases.map { Choice(value: $0.rawValue, label: $0.vietnameseName,
                                                selected: selectedRoles.contains($0.rawValue)) }
-        let view = PersonFormView(id: id?.uuidString, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
+        let view = PersonFormView(id: id?.canonicalText, fullName: form.fullName ?? "", username: form.username ?? "", position: form.position ?? "",
                                   units: units, roles: roles, active: active, joinedOn: form.joinedOn ?? "", leftOn: form.leftOn ?? "",
                                   reportsWeekly: form.reportsWeekly.map { $0.contains("true") } ?? true, errors: errors,
                                   phone: form.phone ?? "", action: Self.formAction(.people, id))
@@ -188,7 +188,7 @@ struct AdminPagesController {
         let person = try await OrganisationService.find(Person.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let dto = try await OrganisationQueries.people(communeID: user.communeID, ids: [person.requireID()], on: req.db)[0]
         let form = PersonForm(fullName: dto.fullName, username: dto.username, password: nil, position: dto.position,
-                              unitIds: dto.unitIds.map(\.uuidString), roles: dto.roles,
+                              unitIds: dto.unitIds.map(\.canonicalText), roles: dto.roles,
                               joinedOn: dto.joinedOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
                               leftOn: dto.leftOn.flatMap(LocalDate.init(iso:))?.vietnamese ?? "",
                               reportsWeekly: [dto.reportsWeekly ? "true" : "false"], phone: dto.phone)
@@ -262,7 +262,7 @@ struct AdminPagesController {
         let names = Dictionary(uniqueKeysWithValues: try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all()
             .map { (try $0.requireID(), $0.fullName) })
         let rows = groups.map { group in
-            GroupRow(id: group.id.uuidString, name: group.name,
+            GroupRow(id: group.id.canonicalText, name: group.name,
                      aggregators: group.aggregatorIds.compactMap { names[$0] }.joined(separator: ", "),
                      memberCount: group.memberIds.count, approver: group.approverId.flatMap { names[$0] }, active: group.active,
                      editHref: SiteRoute.adminItem(.groups, group.id).path, activeAction: SiteRoute.adminItemActive(.groups, group.id).path)
@@ -276,7 +276,7 @@ struct AdminPagesController {
         var approvers = try await peopleChoices(req, communeID: communeID, selected: approver.map { [$0] } ?? [])
         approvers.insert(Choice(value: "", label: req.t("group_no_approver"), selected: approver == nil), at: 0)
         let view = GroupFormView(
-            id: id?.uuidString, name: form.name ?? "",
+            id: id?.canonicalText, name: form.name ?? "",
             aggregators: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.aggregatorIds))),
             members: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.memberIds))),
             approvers: approvers, active: active, errors: errors,
@@ -297,8 +297,8 @@ struct AdminPagesController {
         let user = try req.authorize(.manageOrganisation)
         let group = try await OrganisationService.find(ReportGroup.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let dto = try await OrganisationQueries.groups(communeID: user.communeID, ids: [group.requireID()], on: req.db)[0]
-        let form = GroupForm(name: dto.name, aggregatorIds: dto.aggregatorIds.map(\.uuidString),
-                             memberIds: dto.memberIds.map(\.uuidString), approverId: dto.approverId?.uuidString,
+        let form = GroupForm(name: dto.name, aggregatorIds: dto.aggregatorIds.map(\.canonicalText),
+                             memberIds: dto.memberIds.map(\.canonicalText), approverId: dto.approverId?.canonicalText,
                              issuingBody: dto.issuingBody, requiresApproval: [dto.requiresApproval ? "true" : "false"])
         return try await groupForm(req, communeID: user.communeID, id: dto.id, form: form, active: dto.active, errors: .init())
     }
@@ -379,7 +379,7 @@ struct AdminPagesController {
         let user = try req.authorize(.manageOrganisation)
         let room = try await OrganisationService.find(Room.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         return try await render(req, "admin/room-form", "room_edit", "rooms",
-                                RoomFormView(id: room.id?.uuidString, name: room.name, capacity: String(room.capacity), active: room.active,
+                                RoomFormView(id: room.id?.canonicalText, name: room.name, capacity: String(room.capacity), active: room.active,
                                              errors: .init(), kinds: Self.kindChoices(room.resourceKind), opensAt: room.opensAt ?? "",
                                              closesAt: room.closesAt ?? "", action: Self.formAction(.rooms, room.id)))
     }
@@ -403,7 +403,7 @@ struct AdminPagesController {
             return req.redirect(to: .admin(.rooms), notice: "saved")
         } catch let failure as ValidationFailure {
             return try await render(req, "admin/room-form", existing == nil ? "room_new" : "room_edit", "rooms",
-                                    RoomFormView(id: existing?.id?.uuidString, name: form.name ?? "", capacity: form.capacity ?? "",
+                                    RoomFormView(id: existing?.id?.canonicalText, name: form.name ?? "", capacity: form.capacity ?? "",
                                                  active: existing?.active ?? true, errors: .init(messages: failure.messages()),
                                                  kinds: Self.kindChoices(form.kind), opensAt: form.opensAt ?? "", closesAt: form.closesAt ?? "",
                                                  action: Self.formAction(.rooms, existing?.id)),
@@ -474,7 +474,7 @@ struct AdminPagesController {
         let cells = try await OrganisationQueries.cells(communeID: user.communeID, on: req.db)
         let names = Dictionary(uniqueKeysWithValues: try await Person.query(on: req.db).filter(\.$communeID == user.communeID).all()
             .map { (try $0.requireID(), $0.fullName) })
-        let rows = cells.map { CellRow(id: $0.id.uuidString, name: $0.name,
+        let rows = cells.map { CellRow(id: $0.id.canonicalText, name: $0.name,
                                        supervisors: $0.supervisorIds.compactMap { names[$0] }.joined(separator: ", "), active: $0.active,
                                        editHref: SiteRoute.adminItem(.cells, $0.id).path,
                                        activeAction: SiteRoute.adminItemActive(.cells, $0.id).path) }
@@ -484,7 +484,7 @@ struct AdminPagesController {
     private func cellForm(_ req: Request, communeID: UUID, id: UUID?, form: CellForm, active: Bool, errors: FieldErrors,
                           status: HTTPResponseStatus = .ok) async throws -> Response {
         let kind = form.ruleKind ?? "none"
-        let view = CellFormView(id: id?.uuidString, name: form.name ?? "",
+        let view = CellFormView(id: id?.canonicalText, name: form.name ?? "",
                                 supervisors: try await peopleChoices(req, communeID: communeID, selected: Set(uuids(form.supervisorIds))),
                                 active: active, errors: errors,
                                 ruleKinds: [("none", "Chưa cố định"), ("day", "Theo ngày trong tháng"), ("weekday", "Theo thứ trong tuần")].map {
@@ -510,7 +510,7 @@ struct AdminPagesController {
         let cell = try await OrganisationService.find(PartyCell.self, req.parameters.get("id"), communeField: \.$communeID, communeID: user.communeID, on: req.db)
         let dto = try await OrganisationQueries.cells(communeID: user.communeID, ids: [cell.requireID()], on: req.db)[0]
         return try await cellForm(req, communeID: user.communeID, id: dto.id,
-                                  form: CellForm(name: dto.name, supervisorIds: dto.supervisorIds.map(\.uuidString), rule: cell.meetingRule),
+                                  form: CellForm(name: dto.name, supervisorIds: dto.supervisorIds.map(\.canonicalText), rule: cell.meetingRule),
                                   active: dto.active, errors: .init())
     }
 

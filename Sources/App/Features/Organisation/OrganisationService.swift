@@ -181,7 +181,7 @@ enum OrganisationService {
                 try await APIToken.query(on: db).filter(\.$personID == personID).delete()
             }
             var after = AccountAudit(person)
-            after.unitIds = input.unitIds != nil || existing == nil ? unitIDs.sorted { $0.uuidString < $1.uuidString } : nil
+            after.unitIds = input.unitIds != nil || existing == nil ? unitIDs.sorted { $0.canonicalText < $1.canonicalText } : nil
             after.passwordChanged = !password.isEmpty && existing != nil ? true : nil
             try await AuditTrail.record(on: db, communeID: communeID, actorID: actorID, at: now, kind: "account",
                                         action: existing == nil ? "create" : "update", subjectID: personID, before: before, after: after)

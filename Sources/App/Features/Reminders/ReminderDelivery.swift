@@ -181,7 +181,7 @@ enum ReminderDelivery {
             var headers = HTTPHeaders()
             headers.contentType = .json
             headers.add(name: "X-GiaoBan-Event", value: payload.event)
-            headers.add(name: "X-GiaoBan-Delivery", value: try delivery.requireID().uuidString)
+            headers.add(name: "X-GiaoBan-Delivery", value: try delivery.requireID().canonicalText)
             headers.add(name: "X-GiaoBan-Timestamp", value: timestamp)
             headers.add(name: "X-GiaoBan-Signature", value: signature(secret: integration.webhookSecret ?? "", timestamp: timestamp, body: body))
             let response = try await app.client.post(URI(string: url), headers: headers) { request in

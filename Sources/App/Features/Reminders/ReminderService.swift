@@ -39,7 +39,7 @@ enum ReminderService {
                 planned = try await plan(commune: commune, now: now, on: app.db, logger: app.logger)
             } catch let stored as StoredDataError {
                 var metadata = stored.logMetadata
-                metadata["commune-id"] = .string(communeID.uuidString)
+                metadata["commune-id"] = .string(communeID.canonicalText)
                 app.logger.error("Reminders skipped for a commune: stored data unreadable: \(stored.table).\(stored.column)",
                                  metadata: metadata)
                 result.skippedCommunes.append(communeID)
@@ -76,7 +76,7 @@ enum ReminderService {
         let rows = try await LedgerService.rows(for: obligated, weeks: [week], calendar: calendar, now: now, on: db)
         let title = "báo cáo tuần \(week.id.week)/\(week.id.year)"
         let weekly = rows.map { row in
-            Obligation(kind: .weeklyReport, periodKey: week.id.description, subjectKey: row.obligated.personID.uuidString,
+            Obligation(kind: .weeklyReport, periodKey: week.id.description, subjectKey: row.obligated.personID.canonicalText,
                        subjectName: row.obligated.fullName, title: title, recipients: [row.obligated.personID],
                        dueAt: row.dueAt, submitted: row.entry.submittedAt != nil, excused: row.entry.status == .excused)
         }
@@ -85,13 +85,13 @@ enum ReminderService {
                                                                    calendar: calendar, now: now, on: db)
         for compilation in compilations {
             let groupID = try compilation.group.requireID()
-            let members = Set(obligated.filter { $0.groupIDs.contains(groupID) }.map { $0.personID.uuidString })
+            let members = Set(obligated.filter { $0.groupIDs.contains(groupID) }.map { $0.personID.canonicalText })
             groups.append(WatchGroup(key: "group:\(groupID)", name: compilation.group.name,
                                      watchers: compilation.aggregatorIDs + office,
                                      obligations: weekly.filter { members.contains($0.subjectKey) }))
         }
         let compiled = compilations.map { row in
-            Obligation(kind: .groupCompilation, periodKey: week.id.description, subjectKey: row.group.id!.uuidString,
+            Obligation(kind: .groupCompilation, periodKey: week.id.description, subjectKey: row.group.id!.canonicalText,
                        subjectName: row.group.name, title: "báo cáo tổng hợp tuần \(week.id.week)/\(week.id.year)",
                        recipients: row.aggregatorIDs, dueAt: row.dueAt, submitted: row.entry.submittedAt != nil)
         }
@@ -116,7 +116,7 @@ enum ReminderService {
                 let submitted = Set(reports.filter { $0.firstSubmittedAt != nil }.compactMap(\.unitID))
                 monthly += units.compactMap { unit -> Obligation? in
                     guard let members = unitMembers[unit.id!], !members.isEmpty else { return nil }
-                    return Obligation(kind: .monthlyReport, periodKey: month.description, subjectKey: unit.id!.uuidString,
+                    return Obligation(kind: .monthlyReport, periodKey: month.description, subjectKey: unit.id!.canonicalText,
                                       subjectName: unit.name, title: title, recipients: members,
                                       dueAt: context.dueAt, submitted: submitted.contains(unit.id!))
                 }
@@ -128,7 +128,7 @@ enum ReminderService {
                 // "person:" keeps a personal report's outbox key apart from a unit's and tells
                 // `url(for:)` where it is written.
                 monthly += owing.map { person in
-                    Obligation(kind: .monthlyReport, periodKey: month.description, subjectKey: Self.personalSubjectPrefix + person.id!.uuidString,
+                    Obligation(kind: .monthlyReport, periodKey: month.description, subjectKey: Self.personalSubjectPrefix + person.id!.canonicalText,
                                subjectName: person.fullName, title: "\(title) của cá nhân", recipients: [person.id!],
                                dueAt: context.dueAt, submitted: submitted.contains(person.id!))
                 }
@@ -146,7 +146,7 @@ enum ReminderService {
             let submitted = Set(try await CellService.monthReports(cellIDs: cells.compactMap(\.id), months: [month], on: db).map(\.cellID))
             let cellObligations = cells.compactMap { cell -> Obligation? in
                 guard let people = supervisors[cell.id!], !people.isEmpty else { return nil }
-                return Obligation(kind: .cellReport, periodKey: month.description, subjectKey: cell.id!.uuidString,
+                return Obligation(kind: .cellReport, periodKey: month.description, subjectKey: cell.id!.canonicalText,
                                   subjectName: cell.name, title: "báo cáo sinh hoạt chi bộ tháng \(month.vietnamese)",
                                   recipients: people, dueAt: due, submitted: submitted.contains(cell.id!))
             }
@@ -267,7 +267,7 @@ enum ReminderService {
 /// The lifecycle handler that runs `ReminderService.tick` every `interval` seconds on a server.
 struct ReminderScheduler: LifecycleHandler {
     let interval: TimeInterval
-    let instance = "server-" + UUID().uuidString.prefix(8)
+    let instance = "server-" + UUID().canonicalText.prefix(8)
 
     func didBootAsync(_ application: Application) async throws {
         let box = application.reminderTask

@@ -6,7 +6,7 @@ import Vapor
 /// behalf (nộp thay), when `AccessPolicy` allows it (the office; a focal point for its members).
 enum ReportAuthor {
     static func resolve(_ req: Request, user: CurrentUser) async throws -> Person {
-        guard let raw = req.query[String.self, at: "personId"], !raw.isEmpty, raw != user.personID.uuidString else {
+        guard let raw = req.query[String.self, at: "personId"], !raw.isEmpty, raw != user.personID.canonicalText else {
             return user.person
         }
         guard let id = UUID(uuidString: raw),

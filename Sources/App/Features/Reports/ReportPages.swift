@@ -203,7 +203,7 @@ struct ReportPageController {
             // Typed figures as typed; a saved report's are already in Vietnamese notation (`ReportContent.input`).
             let value = typedFigure?.value ?? ""
             let p = progress[id]
-            return TargetRow(index: index, id: id.uuidString, code: target.code, name: target.name, unit: target.unitOfMeasure,
+            return TargetRow(index: index, id: id.canonicalText, code: target.code, name: target.name, unit: target.unitOfMeasure,
                              yesNo: target.valueKind == .yesNo, value: value, completed: typedFigure?.completed ?? true,
                              yearToDate: TargetProgressQuery.display(p?.yearToDate, kind: target.valueKind),
                              planned: TargetProgressQuery.display(try target.planned, kind: target.valueKind),
@@ -227,13 +227,13 @@ struct ReportPageController {
         let groups = reads.groups
         let defaultGroups = ReportService.defaultGroups(groups, targets: targets)
         func groupChoices(_ typed: [String]) -> [Choice] {
-            let chosen = typed.isEmpty ? defaultGroups.map(\.uuidString) : typed
-            return groups.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: chosen.contains($0.id!.uuidString)) }
+            let chosen = typed.isEmpty ? defaultGroups.map(\.canonicalText) : typed
+            return groups.map { Choice(value: $0.id!.canonicalText, label: $0.name, selected: chosen.contains($0.id!.canonicalText)) }
         }
         // Groups other than the default were chosen: the line's collapsed part opens to show them.
         func chosenOther(_ typed: [String]) -> Bool {
             let chosen = Set(typed.filter { !$0.isEmpty })
-            return !chosen.isEmpty && chosen != Set(defaultGroups.map(\.uuidString))
+            return !chosen.isEmpty && chosen != Set(defaultGroups.map(\.canonicalText))
         }
         // Last week's lines that were forecasts: confirmed in one tap.
         let forecasts = try reads.forecasts.map { item in
@@ -347,7 +347,7 @@ struct ReportPageController {
             offeredFromLastWeek: offered, restoredDraftAt: restoredDraftAt,
             restoredNotice: restoredDraftAt.map { req.t("report_restored_server", $0) }, lockReason: lock?.message,
             updatedAt: report.map { calendar.isoString($0.draftSavedAt ?? $0.updatedAt) } ?? "",
-            storageKey: "giaoban-report-\(authorID.uuidString)-\(week.id)", scheduleClashes: clashes, returned: returned,
+            storageKey: "giaoban-report-\(authorID.canonicalText)-\(week.id)", scheduleClashes: clashes, returned: returned,
             onBehalfOf: onBehalf ? author.fullName : nil,
             filedBy: filedBy, difficulties: typedInput.difficulties, difficultiesError: problems["difficulties"],
             chooseGroups: groups.count > 1, forecasts: forecasts,

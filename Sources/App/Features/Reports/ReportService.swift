@@ -53,11 +53,11 @@ struct ReportContent: Content, Equatable {
                                          confirmJump: $0.unusualJump == true) },
             work: work.map { .init(description: $0.description, quantity: WeeklyReportInput.typed($0.quantity), unit: $0.unit,
                                    activityType: $0.activityType ?? "", place: $0.place ?? "", dates: $0.dates ?? "",
-                                   groupIDs: $0.groupIds.map(\.uuidString), forecast: $0.forecast) },
-            plans: plans.map { .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomID: $0.roomId?.uuidString ?? "",
-                                     place: $0.place ?? "", chairID: $0.chairId?.uuidString ?? "",
-                                     participantIDs: $0.participantIds.map(\.uuidString), preparedBy: $0.preparedBy ?? "",
-                                     groupIDs: $0.groupIds.map(\.uuidString)) },
+                                   groupIDs: $0.groupIds.map(\.canonicalText), forecast: $0.forecast) },
+            plans: plans.map { .init(date: $0.date, start: $0.start, end: $0.end, title: $0.title, roomID: $0.roomId?.canonicalText ?? "",
+                                     place: $0.place ?? "", chairID: $0.chairId?.canonicalText ?? "",
+                                     participantIDs: $0.participantIds.map(\.canonicalText), preparedBy: $0.preparedBy ?? "",
+                                     groupIDs: $0.groupIds.map(\.canonicalText)) },
             difficulties: difficulties ?? "")
     }
 }

@@ -77,7 +77,7 @@ enum RollupService {
                     behindTargets: try targets.filter { try TargetQueries.isBehind($0, progress: progress[$0.id!], week: throughWeek) }.count))
             } catch let stored as StoredDataError {
                 var metadata = stored.logMetadata
-                metadata["commune-id"] = .string(communeID.uuidString)
+                metadata["commune-id"] = .string(communeID.canonicalText)
                 logger.error("Roll-up leaves out a commune: stored data unreadable: \(stored.table).\(stored.column)", metadata: metadata)
                 unreadable.append(UnreadableCommuneDTO(communeId: communeID, name: commune.name))
             }

@@ -124,7 +124,7 @@ struct CalendarFeedsController {
             guard let date = LocalDate(iso: item.date), let start = LocalTime(string: item.start), let end = LocalTime(string: item.end) else { return nil }
             let place = [item.roomId.flatMap { names[$0] }, item.place].compactMap { $0 }.joined(separator: ", ")
             let chair = item.chairId.flatMap { names[$0] }.map { "Chủ trì: \(Comrade.title($0))" }
-            return ICalendar.Event(uid: "\(item.id.uuidString.lowercased())@giaoban", date: date, start: start, end: end, summary: item.title,
+            return ICalendar.Event(uid: "\(item.id.canonicalText.lowercased())@giaoban", date: date, start: start, end: end, summary: item.title,
                                    location: place, description: [chair, item.preparedBy.map { "Chuẩn bị: \($0)" }].compactMap { $0 }.joined(separator: "\n"))
         }
         let body = ICalendar.calendar(name: title, events: events, zone: calendar.timeZone, generatedAt: req.now)

@@ -90,7 +90,7 @@ struct SchedulePageController {
                     let detail = ScheduleService.domainConflict(conflict).vietnameseClashDetail(from: item.id, items: byID) { names[$0] }
                     return detail.isEmpty ? conflict.message : "\(conflict.message). \(detail)"
                 }
-                return ItemRow(id: item.id.uuidString, time: "\(item.start) – \(item.end)", title: item.title, place: text.place,
+                return ItemRow(id: item.id.canonicalText, time: "\(item.start) – \(item.end)", title: item.title, place: text.place,
                                chair: text.chair, participants: text.participants, preparedBy: text.preparedBy, origin: item.origin,
                                conflicts: clashes, editable: canManage && item.origin != "meeting", owner: text.owner.map(Comrade.title),
                                editHref: SiteRoute.scheduleItem(week: week.id, itemID: item.id).path,
@@ -102,21 +102,21 @@ struct SchedulePageController {
         let selectedDate = typed?.date ?? source.flatMap { LocalDate(iso: $0.date)?.vietnamese } ?? ""
         let people = allPeople.filter(\.active)
         let units = allUnits.filter(\.active)
-        let roomID = typed?.roomId ?? source?.roomId?.uuidString ?? ""
-        let chairID = typed?.chairId ?? source?.chairId?.uuidString ?? ""
-        let participantIDs = Set(typed?.participantIds ?? source?.participantIds.map(\.uuidString) ?? [])
-        let unitIDs = Set(typed?.unitIds ?? source?.unitIds.map(\.uuidString) ?? [])
+        let roomID = typed?.roomId ?? source?.roomId?.canonicalText ?? ""
+        let chairID = typed?.chairId ?? source?.chairId?.canonicalText ?? ""
+        let participantIDs = Set(typed?.participantIds ?? source?.participantIds.map(\.canonicalText) ?? [])
+        let unitIDs = Set(typed?.unitIds ?? source?.unitIds.map(\.canonicalText) ?? [])
         let formView = FormView(
-            id: source?.id.uuidString,
+            id: source?.id.canonicalText,
             dates: week.days.map { Choice(value: $0.vietnamese, label: "\($0.weekday.vietnameseName) \($0.dayMonth)", selected: $0.vietnamese == selectedDate) },
             start: typed?.start ?? source?.start ?? "", end: typed?.end ?? source?.end ?? "", title: typed?.title ?? source?.title ?? "",
             rooms: [Choice(value: "", label: "—", selected: roomID.isEmpty)]
-                + rooms.map { Choice(value: $0.id!.uuidString, label: "\($0.name) (\($0.capacity))", selected: $0.id!.uuidString == roomID) },
+                + rooms.map { Choice(value: $0.id!.canonicalText, label: "\($0.name) (\($0.capacity))", selected: $0.id!.canonicalText == roomID) },
             place: typed?.place ?? source?.place ?? "",
             chairs: [Choice(value: "", label: "—", selected: chairID.isEmpty)]
-                + people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: $0.id.uuidString == chairID) },
-            participants: people.map { Choice(value: $0.id.uuidString, label: $0.fullName, selected: participantIDs.contains($0.id.uuidString)) },
-            units: units.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: unitIDs.contains($0.id!.uuidString)) },
+                + people.map { Choice(value: $0.id.canonicalText, label: $0.fullName, selected: $0.id.canonicalText == chairID) },
+            participants: people.map { Choice(value: $0.id.canonicalText, label: $0.fullName, selected: participantIDs.contains($0.id.canonicalText)) },
+            units: units.map { Choice(value: $0.id!.canonicalText, label: $0.name, selected: unitIDs.contains($0.id!.canonicalText)) },
             preparedBy: typed?.preparedBy ?? source?.preparedBy ?? "",
             action: source.map { SiteRoute.scheduleItem(week: week.id, itemID: $0.id).path } ?? SiteRoute.scheduleItems(week.id).path)
         // "Find a free room": date, time and capacity from the query string.
@@ -131,7 +131,7 @@ struct SchedulePageController {
                                                                calendar: calendar, on: req.db).compactMap(\.domainItem)
                 finder.rooms = RoomFinder.free(rooms: resources, items: dayItems, date: date, start: from, end: to,
                                                capacity: Int(finder.capacity) ?? 0)
-                    .map { FreeRoom(id: $0.id.uuidString, name: $0.name, capacity: $0.capacity,
+                    .map { FreeRoom(id: $0.id.canonicalText, name: $0.name, capacity: $0.capacity,
                                     weekHref: SiteRoute.roomWeek(roomID: $0.id, week: week.id).path) }
             } else {
                 finder.error = req.t("err_free_room_query")
@@ -145,7 +145,7 @@ struct SchedulePageController {
                         publishedAt: publication.map { calendar.vietnameseDateTime($0.publishedAt) },
                         days: days, conflicts: canManage ? conflicts.map(Self.conflictLine) : [], form: formView, errors: errors,
                         finder: finder,
-                        allRooms: rooms.map { FreeRoom(id: $0.id!.uuidString, name: $0.name, capacity: $0.capacity,
+                        allRooms: rooms.map { FreeRoom(id: $0.id!.canonicalText, name: $0.name, capacity: $0.capacity,
                                                        weekHref: SiteRoute.roomWeek(roomID: $0.id!, week: week.id).path) },
                         publishError: publishError,
                         previousHref: SiteRoute.schedule(previous).path, nextHref: SiteRoute.schedule(next).path,
@@ -236,7 +236,7 @@ struct RoomWeekController {
         }
         let previous = calendar.week(containing: week.start.adding(days: -1)).id
         let next = calendar.week(containing: week.end.adding(days: 1)).id
-        let view = View(roomID: room.id!.uuidString, name: room.name, capacity: room.capacity, hours: resource?.vietnameseHours ?? "",
+        let view = View(roomID: room.id!.canonicalText, name: room.name, capacity: room.capacity, hours: resource?.vietnameseHours ?? "",
                         weekID: week.id.description, title: week.title,
                         previousID: previous.description, nextID: next.description, days: days,
                         previousHref: SiteRoute.roomWeek(roomID: room.id!, week: previous).path,

@@ -304,7 +304,7 @@ enum PeopleImportService {
                 if let key = row.unitKey, let unitID = unitIDs[key] {
                     let already = row.existing.flatMap { $0.id.flatMap { unitsOfPerson[$0] } } ?? []
                     if !already.contains(unitID) { try await PersonUnit(personID: personID, unitID: unitID).save(on: db) }
-                    unitList = Array(already.union([unitID])).sorted { $0.uuidString < $1.uuidString }
+                    unitList = Array(already.union([unitID])).sorted { $0.canonicalText < $1.canonicalText }
                 }
                 var after = OrganisationService.AccountAudit(person)
                 after.unitIds = unitList

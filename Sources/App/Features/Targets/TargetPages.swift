@@ -78,7 +78,7 @@ struct TargetPagesController {
             SectionView(name: section.group.name, rows: try section.rows.map { row in
                 index += 1
                 let target = row.target
-                return RowView(index: index, id: target.id?.uuidString ?? "", code: target.code, name: target.name,
+                return RowView(index: index, id: target.id?.canonicalText ?? "", code: target.code, name: target.name,
                                unit: target.unitOfMeasure, kind: kindLabel(target.valueKind, req), rule: ruleLabel(target.yearToDateRule, req),
                                planned: display(try target.planned, kind: target.valueKind, req),
                                thisWeek: display(row.progress?.weekValue, kind: target.valueKind, req),
@@ -96,7 +96,7 @@ struct TargetPagesController {
         let view = IndexView(
             year: year,
             years: years.map { Choice(value: String($0), label: String($0), selected: $0 == year) },
-            groups: groups.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id == groupID) },
+            groups: groups.map { Choice(value: $0.id?.canonicalText ?? "", label: $0.name, selected: $0.id == groupID) },
             weekID: week.id.description, weekTitle: week.title,
             shareText: req.t("targets_behind_hint", VietnameseNumber.format(share, maxFractionDigits: 1) + "%"),
             behindCount: sections.flatMap(\.rows).filter(\.behind).count,
@@ -133,16 +133,16 @@ struct TargetPagesController {
         async let peopleQuery = Person.query(on: req.db).filter(\.$communeID == user.communeID).filter(\.$active == true)
             .all().sortedByVietnameseName(\.fullName)
         let groups = try await groupsQuery.filter { AccessPolicy.allows(user.actor, .manageTargets(groupID: $0.id)) }
-        let units = try await unitsQuery.filter { $0.active || $0.id?.uuidString == form.responsibleUnitId }
+        let units = try await unitsQuery.filter { $0.active || $0.id?.canonicalText == form.responsibleUnitId }
         let people = try await peopleQuery
         let view = FormView(
-            id: id?.uuidString, year: form.year ?? "",
-            groups: groups.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == form.groupId) },
+            id: id?.canonicalText, year: form.year ?? "",
+            groups: groups.map { Choice(value: $0.id?.canonicalText ?? "", label: $0.name, selected: $0.id?.canonicalText == form.groupId) },
             code: form.code ?? "", name: form.name ?? "", unitOfMeasure: form.unitOfMeasure ?? "", planned: form.planned ?? "",
             kinds: TargetValueKind.allCases.map { Choice(value: $0.rawValue, label: kindLabel($0, req), selected: $0.rawValue == form.valueKind) },
             rules: YearToDateRule.allCases.map { Choice(value: $0.rawValue, label: ruleLabel($0, req), selected: $0.rawValue == form.yearToDateRule) },
-            units: units.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == form.responsibleUnitId) },
-            people: people.map { Choice(value: $0.id?.uuidString ?? "", label: $0.fullName, selected: $0.id?.uuidString == form.responsiblePersonId,
+            units: units.map { Choice(value: $0.id?.canonicalText ?? "", label: $0.name, selected: $0.id?.canonicalText == form.responsibleUnitId) },
+            people: people.map { Choice(value: $0.id?.canonicalText ?? "", label: $0.fullName, selected: $0.id?.canonicalText == form.responsiblePersonId,
                                         hint: $0.position) },
             active: active, errors: errors,
             backHref: SiteRoute.targets(year: form.year.flatMap { Int($0) }, groupID: form.groupId.flatMap(UUID.init(uuidString:))).path,
@@ -168,10 +168,10 @@ struct TargetPagesController {
         let user = try req.authorize(.manageTargets(groupID: nil))
         let target = try await TargetQueries.find(req.parameters.get("id"), communeID: user.communeID, on: req.db)
         guard AccessPolicy.allows(user.actor, .manageTargets(groupID: target.groupID)) else { throw AppError.forbidden }
-        let form = Form(year: String(target.year), groupId: target.groupID.uuidString, code: target.code, name: target.name,
+        let form = Form(year: String(target.year), groupId: target.groupID.canonicalText, code: target.code, name: target.name,
                         unitOfMeasure: target.unitOfMeasure, planned: display(try target.planned, kind: target.valueKind, req),
                         valueKind: target.valueKind.rawValue, yearToDateRule: target.yearToDateRule.rawValue,
-                        responsibleUnitId: target.responsibleUnitID?.uuidString, responsiblePersonId: target.responsiblePersonID?.uuidString)
+                        responsibleUnitId: target.responsibleUnitID?.canonicalText, responsiblePersonId: target.responsiblePersonID?.canonicalText)
         return try await self.form(req, user: user, id: target.id, form: form, active: target.active, errors: .init())
     }
 
@@ -222,7 +222,7 @@ struct TargetPagesController {
         let groups = try await ReportGroup.query(on: req.db).filter(\.$communeID == user.communeID).all().inDisplayOrder
             .filter { AccessPolicy.allows(user.actor, .manageTargets(groupID: $0.id)) }
         let view = ImportFormView(year: year, groups: groups.map {
-            Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == groupID)
+            Choice(value: $0.id?.canonicalText ?? "", label: $0.name, selected: $0.id?.canonicalText == groupID)
         }, errors: errors)
         return try await req.render("targets/import", title: req.t("targets_import_title"), section: "targets", view, status: status)
     }
@@ -300,7 +300,7 @@ struct TargetPagesController {
         do {
             let outcome = try await TargetImportService.run(data, year: year, defaultGroup: group, dryRun: true, actor: user.actor,
                                                             now: req.now, app: req.application, on: req.db)
-            return try await preview(req, outcome: outcome, groupID: group?.id?.uuidString ?? "", fileName: upload.file?.filename ?? "",
+            return try await preview(req, outcome: outcome, groupID: group?.id?.canonicalText ?? "", fileName: upload.file?.filename ?? "",
                                      content: data.base64EncodedString(), status: .ok)
         } catch let error as AppError where error.status == .unprocessableEntity {
             errors["year"] = error.message
@@ -325,7 +325,7 @@ struct TargetPagesController {
         let outcome = try await TargetImportService.run(data, year: year, defaultGroup: group, dryRun: false, actor: user.actor,
                                                         now: req.now, app: req.application, on: req.db)
         guard outcome.saved else {
-            return try await preview(req, outcome: outcome, groupID: group?.id?.uuidString ?? "", fileName: form.fileName ?? "",
+            return try await preview(req, outcome: outcome, groupID: group?.id?.canonicalText ?? "", fileName: form.fileName ?? "",
                                      content: content, status: .unprocessableEntity)
         }
         return req.redirect(to: .targets(year: year), notice: "saved")

@@ -153,7 +153,7 @@ struct TargetInputDTO: Decodable, Sendable {
             switch change {
             case .keep: return .keep
             case .clear: return .clear
-            case .set(let id): return .set(id.uuidString)
+            case .set(let id): return .set(id.canonicalText)
             }
         }
         let plan: FieldChange<String>
@@ -162,7 +162,7 @@ struct TargetInputDTO: Decodable, Sendable {
         case .clear: plan = .clear
         case .set(let value): plan = .set(value.text)
         }
-        return TargetService.Input(year: year.map(String.init), groupID: groupId?.uuidString, code: code, name: name,
+        return TargetService.Input(year: year.map(String.init), groupID: groupId?.canonicalText, code: code, name: name,
                                    unitOfMeasure: unitOfMeasure, planned: plan, valueKind: valueKind,
                                    yearToDateRule: yearToDateRule, responsibleUnitID: text(responsibleUnitId),
                                    responsiblePersonID: text(responsiblePersonId), active: active)

@@ -159,7 +159,7 @@ enum TargetFigures {
         let held = try await TargetWeekFigure.query(on: db).filter(\.$reportID == reportID)
             .filter(\.$weekYear == week.year).filter(\.$weekNumber == week.week).all(\.$targetID)
         // In one order, so that two transactions never wait for each other.
-        for id in Set(figures.map(\.targetID) + held).map(\.uuidString).sorted() {
+        for id in Set(figures.map(\.targetID) + held).map(\.canonicalText).sorted() {
             try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "target-figures:" + id)))").run()
         }
     }
