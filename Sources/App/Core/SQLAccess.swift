@@ -37,35 +37,39 @@ enum SQLAccess {
     }
 
     /// A UUID's 36-character text, in either case, parsed by hand: Foundation parses with
-    /// `sscanf`, which showed in the profiles of pages that read hundreds of id lists.
+    /// `sscanf`, which showed in the profiles of pages that read hundreds of id lists. Written
+    /// into the UUID's own bytes (an array per id showed too).
     static func uuid(_ text: some StringProtocol) -> UUID? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        var high: UInt8?
-        var position = 0
-        for character in text.utf8 {
-            defer { position += 1 }
-            if position == 8 || position == 13 || position == 18 || position == 23 {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let valid = withUnsafeMutableBytes(of: &value) { bytes -> Bool in
+            var written = 0
+            var high: UInt8?
+            var position = 0
+            for character in text.utf8 {
+                defer { position += 1 }
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard character == UInt8(ascii: "-") else { return false }
+                    continue
+                }
+                let nibble: UInt8
+                switch character {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
+                default: return false
+                }
+                if let first = high {
+                    guard written < 16 else { return false }
+                    bytes[written] = first << 4 | nibble
+                    written += 1
+                    high = nil
+                } else {
+                    high = nibble
+                }
             }
-            let nibble: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if let first = high {
-                bytes.append(first << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
+            return position == 36 && written == 16
         }
-        guard position == 36, bytes.count == 16 else { return nil }
-        let b = bytes
-        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        return valid ? UUID(uuid: value) : nil
     }
 
     /// An aggregate of ids as comma-separated text, in the database's own spelling; read back with `ids(_:_:)`.
@@ -88,11 +92,26 @@ enum SQLAccess {
         sortedIDs(try row.decode(column: column, as: String?.self))
     }
 
-    /// The ids of an `idList` text (none when NULL) in a stable order.
+    /// The ids of an `idList` text (none when NULL) in a stable order: the order of their text
+    /// (`canonicalText`), which is the order of their bytes, so ids are compared without writing them.
     static func sortedIDs(_ text: String?) -> [UUID] {
-        // Sorted as text (what `uuidString` gives), without formatting a UUID per comparison.
-        let pieces = Set((text ?? "").split(separator: ",").map { $0.uppercased() }).sorted()
-        return pieces.compactMap { uuid($0) }
+        guard let text, !text.isEmpty else { return [] }
+        // Most lists (a person's units, groups) hold one id.
+        guard text.utf8.contains(UInt8(ascii: ",")) else { return uuid(text).map { [$0] } ?? [] }
+        var ids = text.split(separator: ",").compactMap { uuid($0) }
+        ids.sort(by: bytesPrecede)
+        // Sorted, so a repeated id is next to itself.
+        return ids.enumerated().filter { $0.offset == 0 || ids[$0.offset - 1] != $0.element }.map(\.element)
+    }
+
+    /// Whether `first`'s bytes come before `second`'s (the order of their `canonicalText`).
+    static func bytesPrecede(_ first: UUID, _ second: UUID) -> Bool {
+        withUnsafeBytes(of: first.uuid) { a in
+            withUnsafeBytes(of: second.uuid) { b in
+                for index in 0..<16 where a[index] != b[index] { return a[index] < b[index] }
+                return false
+            }
+        }
     }
 
     /// A model's rows read by a short statement of plain SQL: `SELECT` its columns `FROM` its table

@@ -80,7 +80,9 @@ struct LedgerPagesController {
         }
         return WeekBoard(week: week, lines: lines,
                          compilations: groups.map { group in
-                             (group, rows.filter { $0.obligated.groupIDs.contains(group.id!) }.count, compilationByGroup[group.id!])
+                             // The id read once per group, not per row (a model's property is a run-time lookup).
+                             let groupID = group.id!
+                             return (group, rows.count { $0.obligated.groupIDs.contains(groupID) }, compilationByGroup[groupID])
                          },
                          totals: LedgerTally(rows.map(\.entry)))
     }

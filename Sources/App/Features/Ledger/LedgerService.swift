@@ -45,7 +45,7 @@ enum LedgerService {
         }
         let owing = ordered.filter { group in
             group.active && group.communeID == communeID && (groupIDs?.contains(group.id!) ?? true)
-        }
+        }.map { $0.id! }
         guard !owing.isEmpty else { return [] }
         let groupOrder = Dictionary(ordered.enumerated().map { ($1.id!, $0) }, uniquingKeysWith: { first, _ in first })
         let sql = try SQLAccess.sql(db)
@@ -58,7 +58,7 @@ enum LedgerService {
             SELECT gm.group_id, p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly,
               (SELECT \(unsafeRaw: SQLAccess.idList(sql, "pu.unit_id")) FROM person_units pu WHERE pu.person_id = p.id) AS unit_ids
             FROM group_memberships gm JOIN people p ON p.id = gm.person_id
-            WHERE gm.group_id IN (\(list: owing.map { $0.id! })) AND gm.kind = \(bind: GroupMembership.Kind.member.rawValue)
+            WHERE gm.group_id IN (\(list: owing)) AND gm.kind = \(bind: GroupMembership.Kind.member.rawValue)
               AND p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(personFilter)
             ORDER BY p.id
             """, on: db)
@@ -76,8 +76,11 @@ enum LedgerService {
             people.append(Obligated(personID: id, fullName: try row.string("full_name"), groupIDs: [groupID],
                                     unitIDs: SQLAccess.sortedIDs(try row.optionalString("unit_ids")), duty: duty))
         }
-        for index in people.indices {
-            people[index].groupIDs.sort { (groupOrder[$0] ?? .max, $0.canonicalText) < (groupOrder[$1] ?? .max, $1.canonicalText) }
+        for index in people.indices where people[index].groupIDs.count > 1 {
+            people[index].groupIDs.sort { first, second in
+                let (a, b) = (groupOrder[first] ?? .max, groupOrder[second] ?? .max)
+                return a != b ? a < b : first.canonicalText < second.canonicalText
+            }
         }
         return people.sortedByVietnameseName(\.fullName)
     }
