@@ -98,7 +98,7 @@ struct DirectReadsTests {
             let part: SQLText = " AND p.active = \(bind: true)"
             let statements: [SQLText] = [
                 "SELECT id FROM people",
-                "SELECT id FROM people WHERE id = \(bind: id) AND position >= \(bind: 3)",
+                "SELECT id FROM people WHERE id = \(bind: id) AND full_name >= \(bind: "A")",
                 "SELECT id FROM people p WHERE p.id IN (\(list: ids)) AND p.full_name <> \(bind: "Nam")\(part) ORDER BY p.id",
                 "SELECT id FROM people WHERE id IN (\(list: none)) OR commune_id = \(bind: id)",
                 "SELECT \(unsafeRaw: "id, full_name") FROM people WHERE " + "active = \(bind: false) AND id IN (\(list: ids))",

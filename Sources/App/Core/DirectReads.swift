@@ -93,6 +93,8 @@ final class DirectReads: Sendable {
     private final class Connection: @unchecked Sendable {
         private var handle: OpaquePointer?
         private var statements: [String: OpaquePointer] = [:]
+        /// Each kept statement's column names, as its last run named them (see `columns(of:)`).
+        private var columnNames: [OpaquePointer: DirectRow.Columns] = [:]
         /// Statements kept prepared per connection; lists of ids make many texts, so past this
         /// many they are all finalized and the cache starts again.
         private static let keptStatements = 200
@@ -130,6 +132,7 @@ final class DirectReads: Sendable {
         private func finalizeStatements() {
             for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
             statements = [:]
+            columnNames = [:]
         }
 
         private func failure(_ code: Int32) -> Failure {
@@ -169,13 +172,27 @@ final class DirectReads: Sendable {
                 let code = sqlite_nio_sqlite3_step(statement)
                 if code == SQLITE_DONE { break }
                 guard code == SQLITE_ROW else { throw failure(code) }
-                let named = columns ?? DirectRow.Columns(names: (0..<sqlite_nio_sqlite3_column_count(statement)).map {
-                    String(cString: sqlite_nio_sqlite3_column_name(statement, $0))
-                })
+                let named = columns ?? self.columns(of: statement)
                 columns = named
                 rows.append(DirectRow(columns: named, values: (0..<Int32(named.names.count)).map { Self.value(at: $0, of: statement) }))
             }
             return rows
+        }
+
+        /// The statement's column names: those of its last run when they are still the same
+        /// (compared in place, as C strings), else read anew. A page's statements are the same
+        /// from one request to the next, and the signed-in context alone names forty columns.
+        private func columns(of statement: OpaquePointer) -> DirectRow.Columns {
+            let count = sqlite_nio_sqlite3_column_count(statement)
+            if let known = columnNames[statement], known.names.count == Int(count),
+               known.names.indices.allSatisfy({ index in
+                   known.names[index].withCString { strcmp($0, sqlite_nio_sqlite3_column_name(statement, Int32(index))) == 0 }
+               }) {
+                return known
+            }
+            let named = DirectRow.Columns(names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
+            columnNames[statement] = named
+            return named
         }
 
         private static func bind(_ value: SQLiteData, at index: Int32, in statement: OpaquePointer) -> Int32 {
