@@ -2,7 +2,7 @@ import App
 import Vapor
 
 // Before anything else starts a task (see `TaskExecution`).
-TaskExecution.install(environment: ProcessInfo.processInfo.environment)
+let tasksOnEventLoops = TaskExecution.install(environment: ProcessInfo.processInfo.environment)
 
 // What this run does is decided from the arguments first (`CommandLinePlan`): `giaoban demo`
 // is `giaoban serve` on ./giaoban-demo.sqlite with the demo commune loaded; help and `routes`
@@ -12,6 +12,7 @@ let plan = CommandLinePlan.decide(CommandLine.arguments)
 var environment = try Environment.detect(arguments: plan.arguments)
 try LogFormat.bootstrap(from: &environment)  // LOG_FORMAT=json: one JSON object per line
 let app = try await Application.make(environment)
+app.logger.debug("Swift tasks run on \(tasksOnEventLoops ? "NIO's event loops" : "Swift's thread pool").")
 do {
     try await configure(app, config: .fromEnvironment(environment, plan: plan))
     try await app.execute()
