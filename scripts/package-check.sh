@@ -41,6 +41,11 @@ BASE="http://127.0.0.1:$PORT"
 # A clean environment: no Swift toolchain on PATH, no HOME, started from an unrelated folder.
 run_clean() { (cd "$WORK/elsewhere" && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$@"); }
 
+echo "== the server's tasks run on the event loops (docs/decisions.md)"
+# The takeover finds Swift's hook by its dynamic symbol; a statically linked runtime must export it.
+run_clean LOG_LEVEL=debug "$HOME_DIR/giaoban" routes >"$WORK/executor.log" 2>&1 || true
+grep -q "Swift tasks run on NIO's event loops" "$WORK/executor.log" || { cat "$WORK/executor.log"; fail "the tasks do not run on the event loops"; }
+
 echo "== a folder without templates is refused"
 if run_clean GIAOBAN_HOME="$WORK/data" DATABASE_PATH="$WORK/data/x.sqlite" "$HOME_DIR/giaoban" serve \
      --hostname 127.0.0.1 --port "$PORT" >"$WORK/refused.log" 2>&1; then
