@@ -15,12 +15,8 @@ ARCH="$(uname -m)"
 NAME="giaoban-$VERSION-linux-$ARCH"
 
 echo "== release build (static Swift stdlib) into $SCRATCH"
-# Swift's runtime is linked in, so the hook NIO sets to run tasks on its event loops
-# (`TaskExecution`) must be exported for NIO to find it by name; without it every task runs on
-# Swift's own thread pool (package-check.sh checks which).
-EXPORT_HOOK=(-Xlinker --export-dynamic-symbol=swift_task_enqueueGlobal_hook)
-swift build -c release --static-swift-stdlib "${EXPORT_HOOK[@]}" --scratch-path "$SCRATCH" --product giaoban
-BIN="$(swift build -c release --static-swift-stdlib "${EXPORT_HOOK[@]}" --scratch-path "$SCRATCH" --show-bin-path)/giaoban"
+swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product giaoban
+BIN="$(swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --show-bin-path)/giaoban"
 
 STAGE="$(mktemp -d /tmp/giaoban-package.XXXXXX)"
 trap 'rm -rf "$STAGE"' EXIT
