@@ -19,6 +19,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "GiaoBanCore"),
+        // The address of Swift's global-enqueue hook, for `TaskExecution` (see docs/decisions.md).
+        .target(name: "CSwiftHooks"),
         .target(
             name: "GiaoBanOffice",
             dependencies: [
@@ -32,6 +34,7 @@ let package = Package(
             dependencies: [
                 "GiaoBanCore",
                 "GiaoBanOffice",
+                "CSwiftHooks",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
