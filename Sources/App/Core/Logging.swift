@@ -1,5 +1,5 @@
-import GiaoBanCore
 import Foundation
+import GiaoBanCore
 import Logging
 import NIOConcurrencyHelpers
 import Vapor

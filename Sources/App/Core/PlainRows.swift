@@ -1,6 +1,6 @@
-import GiaoBanCore
 import Fluent
 import Foundation
+import GiaoBanCore
 import NIOConcurrencyHelpers
 import SQLKit
 import SQLiteKit

@@ -98,10 +98,12 @@ enum SQLAccess {
         guard let text, !text.isEmpty else { return [] }
         // Most lists (a person's units, groups) hold one id.
         guard text.utf8.contains(UInt8(ascii: ",")) else { return uuid(text).map { [$0] } ?? [] }
-        var ids = text.split(separator: ",").compactMap { uuid($0) }
-        ids.sort(by: bytesPrecede)
+        var distinct: [UUID] = []
         // Sorted, so a repeated id is next to itself.
-        return ids.enumerated().filter { $0.offset == 0 || ids[$0.offset - 1] != $0.element }.map(\.element)
+        for id in text.split(separator: ",").compactMap({ uuid($0) }).sorted(by: bytesPrecede) where distinct.last != id {
+            distinct.append(id)
+        }
+        return distinct
     }
 
     /// Whether `first`'s bytes come before `second`'s (the order of their `canonicalText`).

@@ -1,8 +1,8 @@
-import GiaoBanCore
 import FluentKit
 import FluentSQL
 import FluentSQLiteDriver
 import Foundation
+import GiaoBanCore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore

@@ -1,6 +1,6 @@
-import GiaoBanCore
 import Fluent
 import Foundation
+import GiaoBanCore
 import Vapor
 
 /// Text in a JSON or decimal column that is there but does not read: a fault in the stored data

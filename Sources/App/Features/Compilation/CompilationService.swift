@@ -218,7 +218,7 @@ enum CompilationService {
         let progressBefore = previous.map { previous in
             previous.id.year == week.id.year ? TargetProgressQuery.progress(of: targets, kept: yearFigures, through: previous.id) : [:]
         }
-                let typeNames = Dictionary(types.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let typeNames = Dictionary(types.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         let personOfReport = Dictionary(uniqueKeysWithValues: submitted.map { ($0.id!, $0.personID) })
         // People in the order of a Vietnamese list (given name first), each person's lines in their order.
         let nameKeys = knownNames.mapValues { VietnameseCollation.personKey($0) }

@@ -79,7 +79,7 @@ enum LedgerService {
         for index in people.indices where people[index].groupIDs.count > 1 {
             people[index].groupIDs.sort { first, second in
                 let (a, b) = (groupOrder[first] ?? .max, groupOrder[second] ?? .max)
-                return a != b ? a < b : first.canonicalText < second.canonicalText
+                return a != b ? a < b : SQLAccess.bytesPrecede(first, second)
             }
         }
         return people.sortedByVietnameseName(\.fullName)
