@@ -88,6 +88,15 @@ struct StoredDataTests {
             try await expectRefused(groupWeek, naming: "Kế hoạch năm của chỉ tiêu")
             try await sql.raw("UPDATE targets SET planned_value = '150' WHERE id = \(bind: countID)").run()
 
+            // The week's pages read targets as plain values (`WeekTarget`): a kind or rule that is
+            // none of GiaoBan's is refused there too, named so the office knows what to report.
+            try await sql.raw("UPDATE targets SET value_kind = 'so-luong' WHERE id = \(bind: countID)").run()
+            try await expectRefused(groupWeek, naming: "Loại số liệu của chỉ tiêu")
+            try await sql.raw("UPDATE targets SET value_kind = \(bind: fixtures.count.valueKind.rawValue) WHERE id = \(bind: countID)").run()
+            try await sql.raw("UPDATE targets SET ytd_rule = 'tong' WHERE id = \(bind: countID)").run()
+            try await expectRefused(groupWeek, naming: "Cách tính lũy kế của chỉ tiêu")
+            try await sql.raw("UPDATE targets SET ytd_rule = \(bind: fixtures.count.yearToDateRule.rawValue) WHERE id = \(bind: countID)").run()
+
             try await sql.raw("UPDATE report_work_items SET quantity = 'ba' WHERE description = 'Tuyên truyền'").run()
             try await expectRefused(groupWeek, naming: "Khối lượng công việc")
             try await sql.raw("UPDATE report_work_items SET quantity = '3' WHERE description = 'Tuyên truyền'").run()
