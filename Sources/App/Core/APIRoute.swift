@@ -61,6 +61,7 @@ enum APIRoute: RoutePattern {
     case unknown
 
     static let prefix: [PathComponent] = ["api", "v1"]
+    static let linkTemplates = makeLinkTemplates()
 
     static let all: [APIRoute] = [
         .authToken, .accountPassword,

@@ -1,3 +1,4 @@
+import GiaoBanCore
 import Vapor
 
 /// A declared address shape: the path components a route is registered with, which are also the
@@ -11,31 +12,97 @@ protocol RoutePattern: Hashable, Sendable {
     static var all: [Self] { get }
     /// The components after `prefix`, as registered on the family's group.
     var components: [PathComponent] { get }
+    /// `makeLinkTemplates()`, kept by the family (`static let linkTemplates = makeLinkTemplates()`).
+    static var linkTemplates: [Self: [String?]] { get }
 }
 
 extension RoutePattern {
     /// The whole path from the site's root, as `app.routes.all` reports it.
     var path: [PathComponent] { Self.prefix.isEmpty ? components : Self.prefix + components }
 
-    /// The whole path with its parameters replaced, in order, by `values` (a link's segments,
-    /// not yet percent-encoded).
-    func fill(_ values: String...) -> [String] {
+    /// The address with its parameters replaced, in order, by `values`, each percent-encoded
+    /// (`PathText.encoded`): "/" and the segments. Written from `linkTemplates`, built once per
+    /// family: a page builds a link per row, and building the components each time (arrays of
+    /// components, then of segments) was most of a link's cost.
+    func fill(_ values: String...) -> String {
+        guard let template = Self.linkTemplates[self] else { preconditionFailure("\(self) is not in its family's `all`") }
+        guard !template.isEmpty else {
+            precondition(values.isEmpty, "too many values for \(path.string)")
+            return "/"
+        }
         var values = values[...]
-        let segments = path.map { component -> String in
-            switch component {
-            case .constant(let text): return text
-            case .parameter:
+        var result = ""
+        result.reserveCapacity(64)
+        for segment in template {
+            result += "/"
+            if let constant = segment {
+                result += constant
+            } else {
                 guard let value = values.popFirst() else { preconditionFailure("too few values for \(path.string)") }
-                return value
-            case .anything, .catchall: preconditionFailure("a link cannot fill \(path.string)")
+                PathText.append(value, to: &result)
             }
         }
         precondition(values.isEmpty, "too many values for \(path.string)")
-        return segments
+        return result
     }
 
-    /// The address of a pattern without parameters (its constants need no encoding).
-    var address: String { "/" + fill().joined(separator: "/") }
+    /// The address of a pattern without parameters.
+    var address: String { fill() }
+
+    /// Each pattern's whole path as a link writes it: a constant segment already encoded, nil
+    /// where a value goes.
+    static func makeLinkTemplates() -> [Self: [String?]] {
+        Dictionary(uniqueKeysWithValues: all.map { pattern in
+            (pattern, pattern.path.compactMap { component -> String?? in
+                switch component {
+                case .constant(let text): return .some(PathText.encoded(text))
+                case .parameter: return .some(nil)
+                // Registered only (the API's "anything else"): no link is filled from it.
+                case .anything, .catchall: return nil
+                }
+            })
+        })
+    }
+}
+
+/// Percent-encoding of path segments, query names and values and fragments.
+enum PathText {
+    /// RFC 3986 unreserved characters stay as they are (ids, week and month names, "summary.xlsx"
+    /// read the same as before); every other UTF-8 byte is written %XX, so a value can never add a
+    /// segment, a parameter or a fragment. By hand: Foundation's `addingPercentEncoding` was a
+    /// tenth of the schedule page (two links per item).
+    static func encoded(_ text: String) -> String {
+        var result = ""
+        append(text, to: &result)
+        return result
+    }
+
+    static func append(_ text: String, to result: inout String) {
+        if text.utf8.allSatisfy(isUnreserved) {
+            result += text
+            return
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(ASCII.upperHexDigit(byte >> 4))
+                bytes.append(ASCII.upperHexDigit(byte & 0x0F))
+            }
+        }
+        result += String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+        default: false
+        }
+    }
 }
 
 /// A routes builder that takes declared patterns only: the routes of `routes.swift` are registered

@@ -225,6 +225,7 @@ enum SiteRoute: Hashable, Sendable {
         case adminPersonPassword, adminSetupInAppReminders, adminPeopleImport, adminPeopleImportConfirm
 
         static let prefix: [PathComponent] = []
+        static let linkTemplates = makeLinkTemplates()
 
         static let all: [Pattern] = [
             .health, .readiness, .metrics, .openAPI, .calendarFeed,
@@ -360,27 +361,17 @@ enum SiteRoute: Hashable, Sendable {
     /// The address: path, this route's own query, then `notice` (the message key the page shows
     /// once) and `fragment`.
     func path(notice: String? = nil, fragment: String? = nil) -> String {
-        let (segments, ownQuery, ownFragment) = parts
-        var query = ownQuery
+        var (result, query, ownFragment) = parts
         if let notice { query.append(("notice", notice)) }
-        // Appended into one string: a page builds a link per row, and an array per step (encoded
-        // segments, joined, pairs, joined) was most of a link's cost.
-        var result = ""
-        result.reserveCapacity(80)
-        for segment in segments {
-            result += "/"
-            result += Self.encoded(segment)
-        }
-        if segments.isEmpty { result = "/" }
         for (index, pair) in query.enumerated() {
             result += index == 0 ? "?" : "&"
-            result += Self.encoded(pair.0)
+            PathText.append(pair.0, to: &result)
             result += "="
-            result += Self.encoded(pair.1)
+            PathText.append(pair.1, to: &result)
         }
         if let fragment = fragment ?? ownFragment {
             result += "#"
-            result += Self.encoded(fragment)
+            PathText.append(fragment, to: &result)
         }
         return result
     }
@@ -388,13 +379,13 @@ enum SiteRoute: Hashable, Sendable {
     /// The address without a notice.
     var path: String { path() }
 
-    /// The path segments, the query pairs in order (empty values left out) and a fragment.
-    private var parts: (segments: [String], query: [(String, String)], fragment: String?) {
+    /// The path, the query pairs in order (empty values left out) and a fragment.
+    private var parts: (path: String, query: [(String, String)], fragment: String?) {
         typealias P = Pattern
         func query(_ pairs: [(String, String?)]) -> [(String, String)] {
             pairs.compactMap { key, value in value.flatMap { $0.isEmpty ? nil : (key, $0) } }
         }
-        func plain(_ segments: [String]) -> ([String], [(String, String)], String?) { (segments, [], nil) }
+        func plain(_ path: String) -> (String, [(String, String)], String?) { (path, [], nil) }
         switch self {
         case .home: return plain(P.home.fill())
         case .login(let next): return (P.login.fill(), query([("next", next)]), nil)
@@ -521,34 +512,6 @@ enum SiteRoute: Hashable, Sendable {
         case .adminPeopleImport: return plain(P.adminPeopleImport.fill())
         case .adminPeopleImportConfirm: return plain(P.adminPeopleImportConfirm.fill())
         case .loginSlips(let token): return plain(APIRoute.loginSlips.fill(token + ".docx"))
-        }
-    }
-
-    /// RFC 3986 unreserved characters stay as they are (ids, week and month names, "summary.xlsx"
-    /// read the same as before); every other UTF-8 byte is written %XX, so a value can never add a
-    /// segment, a parameter or a fragment. By hand: Foundation's `addingPercentEncoding` was a
-    /// tenth of the schedule page (two links per item).
-    private static func encoded(_ text: String) -> String {
-        if text.utf8.allSatisfy(isUnreserved) { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count * 3)
-        for byte in text.utf8 {
-            if isUnreserved(byte) {
-                bytes.append(byte)
-            } else {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(ASCII.upperHexDigit(byte >> 4))
-                bytes.append(ASCII.upperHexDigit(byte & 0x0F))
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
-        default: false
         }
     }
 }
