@@ -212,7 +212,7 @@ extension Request {
             entry = LedgerEntry(status: .onTime, submittedAt: submitted)
         }
         if owes, due <= now {
-            let me = LedgerService.Obligated(personID: user.personID, fullName: user.person.fullName, groupIDs: Array(facts.memberGroupIDs),
+            let me = LedgerService.Obligated(personID: user.personID, communeID: user.communeID, fullName: user.person.fullName, groupIDs: Array(facts.memberGroupIDs),
                                              unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)
             entry = try await LedgerService.rows(for: [me], weeks: [week], calendar: calendar, now: now, on: db).first?.entry
         }

@@ -146,7 +146,7 @@ struct HomeController {
         let due = calendar.deadlines(for: week).weeklyReport
         let report = try await ReportService.find(personID: user.personID, week: week.id, on: req.db)
         // Leave excuses the week (the ledger's own reading of it).
-        let me = LedgerService.Obligated(personID: user.personID, fullName: user.person.fullName,
+        let me = LedgerService.Obligated(personID: user.personID, communeID: user.communeID, fullName: user.person.fullName,
                                          groupIDs: memberships.filter { $0.kind == .member }.map(\.groupID),
                                          unitIDs: Array(user.actor.unitIDs), duty: user.person.reportingDuty)
         let entry = try await LedgerService.rows(for: [me], weeks: [week], calendar: calendar, now: now, on: req.db).first?.entry

@@ -78,11 +78,16 @@ struct LedgerPagesController {
             lines = lines.enumerated().sorted { ($0.element.row.entry.status.attentionRank, $0.offset) < ($1.element.row.entry.status.attentionRank, $1.offset) }
                 .map(\.element)
         }
+        // Each group's members who owe the week, counted in one pass over the rows (a pass per
+        // group copied every row once per group).
+        var owingMembers: [UUID: Int] = [:]
+        for row in rows {
+            for groupID in row.obligated.groupIDs { owingMembers[groupID, default: 0] += 1 }
+        }
         return WeekBoard(week: week, lines: lines,
                          compilations: groups.map { group in
-                             // The id read once per group, not per row (a model's property is a run-time lookup).
                              let groupID = group.id!
-                             return (group, rows.count { $0.obligated.groupIDs.contains(groupID) }, compilationByGroup[groupID])
+                             return (group, owingMembers[groupID] ?? 0, compilationByGroup[groupID])
                          },
                          totals: LedgerTally(rows.map(\.entry)))
     }

@@ -12,6 +12,7 @@ enum LedgerService {
     /// of them, read as plain columns (decoding whole `Person` models was a tenth of the briefing).
     struct Obligated: Sendable {
         var personID: UUID
+        var communeID: UUID
         var fullName: String
         var groupIDs: [UUID]
         var unitIDs: [UUID]
@@ -47,25 +48,32 @@ enum LedgerService {
             group.active && group.communeID == communeID && (groupIDs?.contains(group.id!) ?? true)
         }.map { $0.id! }
         guard !owing.isEmpty else { return [] }
+        let owingSet = Set(owing)
         let groupOrder = Dictionary(ordered.enumerated().map { ($1.id!, $0) }, uniquingKeysWith: { first, _ in first })
-        let sql = try SQLAccess.sql(db)
-        // One row per membership (a person's groups gathered here): a correlated list of groups
-        // and a second one to test for any group cost a few lookups per person of the commune.
-        // By id, so that namesakes keep one order (the sort by name below is stable).
-        var personFilter: SQLText = ""
-        if let personIDs { personFilter = " AND p.id IN (\(list: Array(personIDs)))" }
-        let rows = try await SQLAccess.plainRows("""
-            SELECT gm.group_id, p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly,
-              (SELECT \(unsafeRaw: SQLAccess.idList(sql, "pu.unit_id")) FROM person_units pu WHERE pu.person_id = p.id) AS unit_ids
-            FROM group_memberships gm JOIN people p ON p.id = gm.person_id
-            WHERE gm.group_id IN (\(list: owing)) AND gm.kind = \(bind: GroupMembership.Kind.member.rawValue)
-              AND p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(personFilter)
-            ORDER BY p.id
-            """, on: db)
+        // Every membership of the commune's reporting people, and their units, in two plain
+        // statements; the owing groups are chosen here. A list of groups in the statement made
+        // SQLite probe every group for every person, a correlated list of units cost a sub-query
+        // per person, and an order by id a sort: more than half the page's time in SQLite.
+        let chosen = personIDs.map { Array($0) }
+        let (peopleChosen, linksChosen): (SQLText, SQLText) = chosen.map { (" AND p.id IN (\(list: $0))", " AND pu.person_id IN (\(list: $0))") } ?? ("", "")
+        let (memberships, unitLinks) = try await PageReads.together(on: db, {
+            try await SQLAccess.plainRows("""
+                SELECT gm.group_id, p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly
+                FROM people p JOIN group_memberships gm ON gm.person_id = p.id
+                WHERE p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)
+                  AND gm.kind = \(bind: GroupMembership.Kind.member.rawValue)\(peopleChosen)
+                """, on: db)
+        }, {
+            try await SQLAccess.plainRows("""
+                SELECT pu.person_id, pu.unit_id FROM person_units pu JOIN units u ON u.id = pu.unit_id
+                WHERE u.commune_id = \(bind: communeID)\(linksChosen)
+                """, on: db)
+        })
         var people: [Obligated] = []
         var position: [UUID: Int] = [:]
-        for row in rows {
+        for row in memberships {
             guard let id = try row.id("id"), let groupID = try row.id("group_id") else { throw SQLAccess.UnreadableID(column: "people.id/group_id") }
+            guard owingSet.contains(groupID) else { continue }
             if let index = position[id] {
                 people[index].groupIDs.append(groupID)
                 continue
@@ -73,16 +81,40 @@ enum LedgerService {
             position[id] = people.count
             let duty = Person.reportingDuty(joinedOn: try row.optionalString("joined_on"), leftOn: try row.optionalString("left_on"),
                                             reportsWeekly: try row.bool("reports_weekly"))
-            people.append(Obligated(personID: id, fullName: try row.string("full_name"), groupIDs: [groupID],
-                                    unitIDs: SQLAccess.sortedIDs(try row.optionalString("unit_ids")), duty: duty))
+            people.append(Obligated(personID: id, communeID: communeID, fullName: try row.string("full_name"), groupIDs: [groupID], unitIDs: [], duty: duty))
         }
-        for index in people.indices where people[index].groupIDs.count > 1 {
-            people[index].groupIDs.sort { first, second in
-                let (a, b) = (groupOrder[first] ?? .max, groupOrder[second] ?? .max)
-                return a != b ? a < b : SQLAccess.bytesPrecede(first, second)
+        for row in unitLinks {
+            guard let personID = try row.id("person_id"), let unitID = try row.id("unit_id") else {
+                throw SQLAccess.UnreadableID(column: "person_units.person_id/unit_id")
             }
+            if let index = position[personID] { people[index].unitIDs.append(unitID) }
         }
-        return people.sortedByVietnameseName(\.fullName)
+        for index in people.indices {
+            if people[index].groupIDs.count > 1 {
+                people[index].groupIDs.sort { first, second in
+                    let (a, b) = (groupOrder[first] ?? .max, groupOrder[second] ?? .max)
+                    return a != b ? a < b : SQLAccess.bytesPrecede(first, second)
+                }
+            }
+            if people[index].unitIDs.count > 1 { people[index].unitIDs.sort(by: SQLAccess.bytesPrecede) }
+        }
+        // Namesakes in the order of their ids (the sort by name is stable), whatever order the
+        // statement gave them in.
+        return orderingNamesakes(people.sortedByVietnameseName(\.fullName))
+    }
+
+    /// People sorted by name, with each run of the same full name in the order of the ids' bytes
+    /// (the order of their text), so that namesakes stand in one order on every page.
+    static func orderingNamesakes(_ people: [Obligated]) -> [Obligated] {
+        var people = people
+        var start = 0
+        while start < people.count {
+            var end = start + 1
+            while end < people.count, people[end].fullName == people[start].fullName { end += 1 }
+            if end - start > 1 { people[start..<end].sort { SQLAccess.bytesPrecede($0.personID, $1.personID) } }
+            start = end
+        }
+        return people
     }
 
     /// The ledger rows of some weeks for some people: only the weeks each person owes (see
@@ -114,30 +146,57 @@ enum LedgerService {
     private static func walk(_ people: [Obligated], weeks: [ReportWeek], calendar: CommuneCalendar, now: Date, on db: any Database,
                              _ visit: (_ person: Int, _ week: ReportWeek, _ due: Date, _ entry: LedgerEntry) -> Void) async throws {
         guard !people.isEmpty, !weeks.isEmpty else { return }
-        let personIDs = people.map(\.personID)
+        // The deadlines first: a week nobody owes (holidays, before the commune's first day) needs
+        // no reads, and leave counts only where it covers a deadline.
+        let dues = weeks.map { LedgerRules.weeklyReportDue($0, calendar: calendar) }
+        let dueDays = dues.compactMap { $0?.day }
+        guard let firstDueDay = dueDays.min(), let lastDueDay = dueDays.max() else { return }
         let weekIDs = weeks.map(\.id.description)
-        // Three columns of the submitted reports only, between the first and the last week asked
-        // for (week ids sort as the weeks fall): a list of a year's weeks made SQLite seek the
-        // index once per person and week (3,000 times for a commune), a range once per person.
-        let submissions = try await SQLAccess.plainRows("""
-            SELECT person_id, week_id, first_submitted_at FROM weekly_reports
-            WHERE person_id IN (\(list: personIDs)) AND week_id >= \(bind: weekIDs.min()!) AND week_id <= \(bind: weekIDs.max()!)
-              AND first_submitted_at IS NOT NULL
-            """, on: db)
-        let personPosition = Dictionary(people.enumerated().map { ($1.personID.canonicalText, $0) }, uniquingKeysWith: { first, _ in first })
+        // Whose rows: a handful of people's own (an index seek each), or else their commune's,
+        // one range of the commune's index (a list of sixty ids cost SQLite more than the rows:
+        // binding each, then a temporary index of them). Rows of anyone not asked for are skipped.
+        let communes = Set(people.map(\.communeID))
+        let whose: (reports: SQLText, leaves: SQLText)
+        if people.count >= 8, communes.count == 1, let communeID = communes.first {
+            whose = ("commune_id = \(bind: communeID)", "commune_id = \(bind: communeID)")
+        } else {
+            let personIDs = people.map(\.personID)
+            whose = ("person_id IN (\(list: personIDs))", "person_id IN (\(list: personIDs))")
+        }
+        // Between the first and the last week asked for (week ids sort as the weeks fall): a
+        // list of a year's weeks made SQLite seek the index once per person and week.
+        let (submissions, leaveRows) = try await PageReads.together(on: db, {
+            try await SQLAccess.plainRows("""
+                SELECT person_id, week_id, first_submitted_at FROM weekly_reports
+                WHERE \(whose.reports) AND week_id >= \(bind: weekIDs.min()!) AND week_id <= \(bind: weekIDs.max()!)
+                  AND first_submitted_at IS NOT NULL
+                """, on: db)
+        }, {
+            // Leave that covers one of the deadlines at least (dates are ISO text, which sorts as
+            // the days fall).
+            try await SQLAccess.plainRows("""
+                SELECT person_id, from_date, to_date, reason FROM leaves
+                WHERE \(whose.leaves) AND from_date <= \(bind: lastDueDay.iso) AND to_date >= \(bind: firstDueDay.iso)
+                """, on: db)
+        })
+        let personPosition = Dictionary(people.enumerated().map { ($1.personID, $0) }, uniquingKeysWith: { first, _ in first })
         let weekPosition = Dictionary(weekIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         // The first submission of person p in week w at [w * people.count + p]; rows of weeks in
         // the range but not asked for are skipped.
         var firstSubmission = [Date?](repeating: nil, count: people.count * weeks.count)
         for row in submissions {
-            guard let week = weekPosition[try row.string("week_id")], let person = personPosition[try row.idText("person_id")] else { continue }
+            guard let week = weekPosition[try row.string("week_id")], let personID = try row.id("person_id"),
+                  let person = personPosition[personID] else { continue }
             firstSubmission[week * people.count + person] = try row.date("first_submitted_at")
         }
-        let leaves = Dictionary(grouping: try await SQLAccess.models(LeaveRecord.self, where: "person_id IN (\(list: personIDs))", on: db), by: \.personID)
-            .mapValues { $0.compactMap(\.period) }
-        let leavesByIndex = people.map { leaves[$0.personID] ?? [] }
+        var leavesByIndex = [[LeavePeriod]](repeating: [], count: people.count)
+        for row in leaveRows {
+            guard let personID = try row.id("person_id"), let person = personPosition[personID],
+                  let from = LocalDate(iso: try row.string("from_date")), let to = LocalDate(iso: try row.string("to_date")) else { continue }
+            leavesByIndex[person].append(LeavePeriod(from: from, to: to, reason: try row.string("reason")))
+        }
         for (w, week) in weeks.enumerated() {
-            guard let (due, dueDay) = LedgerRules.weeklyReportDue(week, calendar: calendar) else { continue }
+            guard let (due, dueDay) = dues[w] else { continue }
             for p in people.indices where people[p].duty.owesReport(dueDay: dueDay) {
                 visit(p, week, due, LedgerRules.entry(dueAt: due, dueDay: dueDay, firstSubmittedAt: firstSubmission[w * people.count + p],
                                                      now: now, leaves: leavesByIndex[p]))
