@@ -173,10 +173,11 @@ enum LedgerService {
                 """, on: db)
         }, {
             // Leave that covers one of the deadlines at least (dates are ISO text, which sorts as
-            // the days fall).
+            // the days fall); where two cover a deadline, the earlier one's reason is shown.
             try await SQLAccess.plainRows("""
                 SELECT person_id, from_date, to_date, reason FROM leaves
                 WHERE \(whose.leaves) AND from_date <= \(bind: lastDueDay.iso) AND to_date >= \(bind: firstDueDay.iso)
+                ORDER BY from_date
                 """, on: db)
         })
         let personPosition = Dictionary(people.enumerated().map { ($1.personID, $0) }, uniquingKeysWith: { first, _ in first })
