@@ -109,6 +109,53 @@ struct LedgerTests {
         }
     }
 
+    @Test("A person read alone has the rows they have among everyone (ids listed or the commune's range); leave off the deadline excuses nothing; namesakes stand in the order of their ids")
+    func personAloneAndAmongAll() async throws {
+        try await withTestApp(at: letterWednesday) { t in
+            let token = try await t.token(TestApp.Demo.reporter)
+            #expect(try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: token).status == .ok)
+            t.clock.set(Date(timeIntervalSince1970: 1_629_378_000 + 60))
+            #expect(try await t.api(.POST, "/api/v1/reports/2021-W33/submit",
+                                    token: try await t.token(DemoCommune.username(for: "Lê Thị Mỹ Duyên"))).status == .ok)
+            t.clock.set(Self.nextWednesday)
+            // Leave over Thursday's deadline for one, over Monday and Tuesday only for another.
+            let covered = try await t.person(DemoCommune.username(for: "Bùi Văn Lực"))
+            let uncovered = try await t.person(DemoCommune.username(for: "Thái Doãn Hùng"))
+            for (person, from, to) in [(covered, 18, 20), (uncovered, 16, 17)] {
+                try await LeaveRecord(communeID: person.communeID, personID: try person.requireID(),
+                                      from: LocalDate(year: 2021, month: 8, day: from)!, to: LocalDate(year: 2021, month: 8, day: to)!,
+                                      reason: "Công tác", createdBy: try person.requireID(), createdAt: letterWednesday).save(on: t.db)
+            }
+            let calendar = try #require(try await Commune.query(on: t.db).first()).calendar
+            let people = try await LedgerService.obligated(communeID: covered.communeID, on: t.db)
+            #expect(people.count >= 8, "enough people for the commune's range to be read")
+            let weeks = LedgerService.weeks(ofYear: 2021, calendar: calendar, now: Self.nextWednesday).filter { (31...34).contains($0.id.week) }
+            let all = try await LedgerService.rows(for: people, weeks: weeks, calendar: calendar, now: Self.nextWednesday, on: t.db)
+            for person in people {
+                let alone = try await LedgerService.rows(for: [person], weeks: weeks, calendar: calendar, now: Self.nextWednesday, on: t.db)
+                let among = all.filter { $0.obligated.personID == person.personID }
+                #expect(alone.map(\.entry) == among.map(\.entry), "\(person.fullName)")
+                #expect(alone.map(\.week.id) == among.map(\.week.id), "\(person.fullName)")
+            }
+            func entry(_ person: Person, _ week: Int) -> LedgerEntry? {
+                all.first { $0.obligated.personID == person.id && $0.week.id.week == week }?.entry
+            }
+            #expect(entry(covered, 33)?.status == .excused)
+            #expect(entry(uncovered, 33)?.status == .missing)
+            #expect(entry(try await t.person(TestApp.Demo.reporter), 33)?.status == .onTime)
+            #expect(entry(try await t.person(DemoCommune.username(for: "Lê Thị Mỹ Duyên")), 33)?.status == .late)
+
+            // Two people of one name: in the order of their ids, however the rows come.
+            for person in [covered, uncovered] {
+                person.rename("Nguyễn Văn Trùng")
+                try await person.save(on: t.db)
+            }
+            let namesakes = try await LedgerService.obligated(communeID: covered.communeID, on: t.db).filter { $0.fullName == "Nguyễn Văn Trùng" }
+            #expect(namesakes.count == 2)
+            #expect(namesakes.map(\.personID) == [covered.id!, uncovered.id!].sorted(by: SQLAccess.bytesPrecede))
+        }
+    }
+
     @Test("Ledger pages render for those allowed and refuse others; the summary exports to .xlsx")
     func pages() async throws {
         try await withTestApp(at: Self.nextWednesday) { t in
