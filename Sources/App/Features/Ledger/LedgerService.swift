@@ -50,25 +50,43 @@ enum LedgerService {
         guard !owing.isEmpty else { return [] }
         let owingSet = Set(owing)
         let groupOrder = Dictionary(ordered.enumerated().map { ($1.id!, $0) }, uniquingKeysWith: { first, _ in first })
-        // Every membership of the commune's reporting people, and their units, in two plain
-        // statements; the owing groups are chosen here. A list of groups in the statement made
-        // SQLite probe every group for every person, a correlated list of units cost a sub-query
-        // per person, and an order by id a sort: more than half the page's time in SQLite.
+        // The memberships of the reporting people, and their units, in two plain statements
+        // without a correlated list of units (a sub-query per person). For some groups (a focal
+        // point's, a group's page) they are read from those groups' memberships; SQLite takes
+        // the tables in the order written after CROSS JOIN (its documented way to choose), where
+        // it would start from the commune's people and probe each group for each person;
+        // PostgreSQL reads it as the inner join it is. For all the groups, the commune's people's
+        // memberships are read whole and the owing groups chosen below.
         let chosen = personIDs.map { Array($0) }
         let (peopleChosen, linksChosen): (SQLText, SQLText) = chosen.map { (" AND p.id IN (\(list: $0))", " AND pu.person_id IN (\(list: $0))") } ?? ("", "")
-        let (memberships, unitLinks) = try await PageReads.together(on: db, {
-            try await SQLAccess.plainRows("""
+        let member = GroupMembership.Kind.member.rawValue
+        let reporting: SQLText = "p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)\(peopleChosen)"
+        let membershipsRead: SQLText
+        let linksRead: SQLText
+        if groupIDs != nil {
+            membershipsRead = """
+                SELECT gm.group_id, p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly
+                FROM group_memberships gm CROSS JOIN people p
+                WHERE p.id = gm.person_id AND gm.group_id IN (\(list: owing)) AND gm.kind = \(bind: member) AND \(reporting)
+                """
+            linksRead = """
+                SELECT pu.person_id, pu.unit_id FROM group_memberships gm JOIN person_units pu ON pu.person_id = gm.person_id
+                WHERE gm.group_id IN (\(list: owing)) AND gm.kind = \(bind: member)\(linksChosen)
+                """
+        } else {
+            membershipsRead = """
                 SELECT gm.group_id, p.id, p.full_name, p.joined_on, p.left_on, p.reports_weekly
                 FROM people p JOIN group_memberships gm ON gm.person_id = p.id
-                WHERE p.commune_id = \(bind: communeID) AND p.active = \(bind: true) AND p.reports_weekly = \(bind: true)
-                  AND gm.kind = \(bind: GroupMembership.Kind.member.rawValue)\(peopleChosen)
-                """, on: db)
-        }, {
-            try await SQLAccess.plainRows("""
+                WHERE \(reporting) AND gm.kind = \(bind: member)
+                """
+            linksRead = """
                 SELECT pu.person_id, pu.unit_id FROM person_units pu JOIN units u ON u.id = pu.unit_id
                 WHERE u.commune_id = \(bind: communeID)\(linksChosen)
-                """, on: db)
-        })
+                """
+        }
+        let (memberships, unitLinks) = try await PageReads.together(on: db,
+            { try await SQLAccess.plainRows(membershipsRead, on: db) },
+            { try await SQLAccess.plainRows(linksRead, on: db) })
         var people: [Obligated] = []
         var position: [UUID: Int] = [:]
         for row in memberships {
@@ -87,7 +105,8 @@ enum LedgerService {
             guard let personID = try row.id("person_id"), let unitID = try row.id("unit_id") else {
                 throw SQLAccess.UnreadableID(column: "person_units.person_id/unit_id")
             }
-            if let index = position[personID] { people[index].unitIDs.append(unitID) }
+            // A person in two of the groups read comes once per group.
+            if let index = position[personID], !people[index].unitIDs.contains(unitID) { people[index].unitIDs.append(unitID) }
         }
         for index in people.indices {
             if people[index].groupIDs.count > 1 {
