@@ -45,19 +45,38 @@ public enum VietnameseCollation {
     static let memo = KeyMemo(limit: 50_000)
 
     final class KeyMemo: @unchecked Sendable {
+        /// A text and which key of it, hashed and compared by its UTF-8 bytes: hashing a
+        /// `String` first checks (or makes) its normalised form, which for Vietnamese text was
+        /// most of a lookup. Two spellings of one text (NFC, NFD) are two entries, each with its
+        /// own tie-break.
+        struct Entry: Hashable {
+            let text: String
+            let kind: UInt8
+
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(kind)
+                var text = text
+                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+
+            static func == (lhs: Entry, rhs: Entry) -> Bool {
+                lhs.kind == rhs.kind && lhs.text.utf8.elementsEqual(rhs.text.utf8)
+            }
+        }
+
         private let lock = NSLock()
-        private var keys: [Int: [String: SortKey]] = [:]
-        private var count = 0
+        private var keys: [Entry: SortKey] = [:]
         let limit: Int
 
         init(limit: Int) { self.limit = limit }
 
-        func value(for text: String, kind: Int, compute: () -> SortKey) -> SortKey {
-            if let known = lock.withLock({ keys[kind]?[text] }) { return known }
+        func value(for text: String, kind: UInt8, compute: () -> SortKey) -> SortKey {
+            let entry = Entry(text: text, kind: kind)
+            if let known = lock.withLock({ keys[entry] }) { return known }
             let key = compute()
             lock.withLock {
-                if count >= limit { keys = [:]; count = 0 }
-                if keys[kind, default: [:]].updateValue(key, forKey: text) == nil { count += 1 }
+                if keys.count >= limit { keys = [:] }
+                keys[entry] = key
             }
             return key
         }
@@ -65,6 +84,30 @@ public enum VietnameseCollation {
 
     /// `a` comes before `b` in Vietnamese order.
     public static func precedes(_ a: String, _ b: String) -> Bool { key(a) < key(b) }
+
+    /// The positions of `keys` in their order. The positions are sorted, not (key, element)
+    /// pairs: moving whole elements through the sort (a person with their groups and units) was
+    /// most of its time; and the keys' bytes are laid end to end first, so that comparing two of
+    /// them touches no reference count. Stable: equal keys (the same text, two people of the same
+    /// name) keep their order.
+    public static func order(of keys: [SortKey]) -> [Int] {
+        var bytes: [UInt8] = []
+        var bounds: [Int] = [0]
+        bounds.reserveCapacity(keys.count + 1)
+        for key in keys {
+            bytes.append(contentsOf: key.bytes)
+            bounds.append(bytes.count)
+        }
+        return bytes.withUnsafeBufferPointer { all in
+            bounds.withUnsafeBufferPointer { bounds in
+                keys.indices.sorted { a, b in
+                    let sign = order(UnsafeBufferPointer(rebasing: all[bounds[a]..<bounds[a + 1]]),
+                                     UnsafeBufferPointer(rebasing: all[bounds[b]..<bounds[b + 1]]))
+                    return sign != 0 ? sign < 0 : a < b
+                }
+            }
+        }
+    }
 
     /// A comparable key: the words' letters and tones, then the exact text, written as bytes
     /// whose plain byte order (`memcmp`, shorter first) is the collation order.
@@ -264,40 +307,22 @@ public enum VietnameseCollation {
 extension Sequence {
     /// The elements in Vietnamese order of the text `text` gives (units, targets, rooms, groups).
     /// Each key is computed once.
+    /// Written into the caller's module (`@inlinable`), so that it is compiled for the caller's
+    /// element type: a generic sort run through the run-time's type metadata was most of
+    /// sorting a person's one or two units.
+    @inlinable
     public func sortedVietnamese(by text: (Element) throws -> String) rethrows -> [Element] {
         let elements = Array(self)
-        return Self.ordered(elements, keys: try elements.map { VietnameseCollation.key(try text($0)) })
-    }
-
-    /// `elements` in the order of their keys. The positions are sorted, not (key, element) pairs:
-    /// moving whole elements through the sort (a person with their groups and units) was most of
-    /// its time; and the keys' bytes are laid end to end first, so that comparing two of them
-    /// touches no reference count. Stable: elements with equal keys (the same text, two people
-    /// of the same name) keep their order.
-    private static func ordered(_ elements: [Element], keys: [VietnameseCollation.SortKey]) -> [Element] {
-        var bytes: [UInt8] = []
-        var bounds: [Int] = [0]
-        bounds.reserveCapacity(keys.count + 1)
-        for key in keys {
-            bytes.append(contentsOf: key.bytes)
-            bounds.append(bytes.count)
-        }
-        let positions = bytes.withUnsafeBufferPointer { all in
-            bounds.withUnsafeBufferPointer { bounds in
-                keys.indices.sorted { a, b in
-                    let sign = VietnameseCollation.order(UnsafeBufferPointer(rebasing: all[bounds[a]..<bounds[a + 1]]),
-                                                         UnsafeBufferPointer(rebasing: all[bounds[b]..<bounds[b + 1]]))
-                    return sign != 0 ? sign < 0 : a < b
-                }
-            }
-        }
-        return positions.map { elements[$0] }
+        guard elements.count > 1 else { return elements }
+        return VietnameseCollation.order(of: try elements.map { VietnameseCollation.key(try text($0)) }).map { elements[$0] }
     }
 
     /// The elements ordered as Vietnamese lists order people: by given name, then family and
     /// middle names (`VietnameseCollation.personKey`).
+    @inlinable
     public func sortedByVietnameseName(_ fullName: (Element) throws -> String) rethrows -> [Element] {
         let elements = Array(self)
-        return Self.ordered(elements, keys: try elements.map { VietnameseCollation.personKey(try fullName($0)) })
+        guard elements.count > 1 else { return elements }
+        return VietnameseCollation.order(of: try elements.map { VietnameseCollation.personKey(try fullName($0)) }).map { elements[$0] }
     }
 }

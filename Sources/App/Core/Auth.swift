@@ -79,30 +79,29 @@ extension Request {
 enum AccountQueries {
     /// Builds the `CurrentUser` for a person id, in one statement: refuses inactive people and lost communes.
     static func currentUser(personID: UUID, session: UserSession?, on db: any Database) async throws -> CurrentUser? {
-        let sql = try SQLAccess.sql(db)
-        let row = try await sql.raw("""
-            SELECT \(unsafeRaw: SignedInContext.columns(sql, .person))
+        let row = try await SQLAccess.plainRows("""
+            SELECT \(unsafeRaw: SignedInContext.columns(try SQLAccess.sql(db), .person))
             FROM people p JOIN communes m ON m.id = p.commune_id
             WHERE p.id = \(bind: personID) AND p.active = \(bind: true)
-            """).first()
-        return try row.map { try SignedInContext.user(from: $0, session: session) }
+            """, on: db).first
+        return try row.map { try SignedInContext.user(from: $0.asSQLRow, session: session) }
     }
 
     /// One statement for what every signed-in request starts with: the live session or token row,
     /// its person, their commune, and what they aggregate, supervise, belong to and approve.
-    /// An inactive person's credential finds nothing.
+    /// An inactive person's credential finds nothing. Read as plain rows (directly on SQLite):
+    /// through SQLKit, writing the statement and handing its row over cost more than SQLite took.
     static func signedIn<Credential: Model>(_ type: Credential.Type, tokenHash: String, now: Date,
                                             on db: any Database) async throws -> (Credential, CurrentUser)? {
-        let sql = try SQLAccess.sql(db)
-        let row = try await sql.raw("""
-            SELECT c.*, \(unsafeRaw: SignedInContext.columns(sql, .credential))
-            FROM \(ident: Credential.schema) c
+        let rows = try await SQLAccess.plainRows("""
+            SELECT c.*, \(unsafeRaw: SignedInContext.columns(try SQLAccess.sql(db), .credential))
+            FROM \(unsafeRaw: Credential.schema) c
             JOIN people p ON p.id = c.person_id
             JOIN communes m ON m.id = p.commune_id
             WHERE c.token_hash = \(bind: tokenHash) AND c.expires_at > \(bind: now) AND p.active = \(bind: true)
             LIMIT 1
-            """).first()
-        guard let row else { return nil }
+            """, on: db)
+        guard let row = rows.first?.asSQLRow else { return nil }
         let credential = try row.decode(fluentModel: Credential.self)
         return (credential, try SignedInContext.user(from: row, session: credential as? UserSession))
     }

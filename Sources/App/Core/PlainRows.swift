@@ -35,6 +35,10 @@ struct PlainRow {
         var description: String { "The column \(column) does not hold a \(type)." }
     }
 
+    /// The row as an `SQLRow`, to decode a model or a part of one from it (the direct row's
+    /// values convert as SQLKit's would, see `DirectRow.decode(column:as:)`).
+    var asSQLRow: any SQLRow { direct ?? sqlRow }
+
     /// The SQLKit row; only called where `direct` is nil.
     private var sqlRow: any SQLRow {
         guard let sql else { preconditionFailure("a plain row holds a direct or an SQLKit row") }
