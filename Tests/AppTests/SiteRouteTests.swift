@@ -53,6 +53,18 @@ struct SiteRouteTests {
         #expect(SiteRoute.loginSlips(token: "abc-DEF_1").path == "/api/v1/people/slips/abc-DEF_1.docx")
     }
 
+    @Test("A value with characters outside the unreserved set is percent-encoded in its segment, query or fragment; a plain one is copied")
+    func encodedValues() {
+        #expect(SiteRoute.calendarFeed(token: "a b/c?d#e").path == "/calendar/a%20b%2Fc%3Fd%23e.ics")
+        #expect(SiteRoute.calendarFeed(token: "Lộc").path == "/calendar/L%E1%BB%99c.ics")
+        #expect(SiteRoute.loginSlips(token: "x&y").path == "/api/v1/people/slips/x%26y.docx")
+        #expect(SiteRoute.login(next: "/groups?x=1&y=2").path == "/login?next=%2Fgroups%3Fx%3D1%26y%3D2")
+        #expect(SiteRoute.audit(week: "2021 W33").path(fragment: "a b") == "/audit?week=2021%20W33#a%20b")
+        #expect(SiteRoute.ledgerPerson(Self.p).path == "/ledger/people/\(Self.p)")
+        #expect(SiteRoute.Pattern.ledgerSummaryExport.address == "/ledger/summary.xlsx")
+        #expect(SiteRoute.Pattern.home.address == "/")
+    }
+
     @Test("The links and form targets the templates used to type by hand: the same paths, now from the enum")
     func exactTemplatePaths() {
         let (g, p, week, month) = (Self.g, Self.p, Self.week, Self.month)

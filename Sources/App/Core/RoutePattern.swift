@@ -30,19 +30,60 @@ extension RoutePattern {
             precondition(values.isEmpty, "too many values for \(path.string)")
             return "/"
         }
+        // The length first, then the bytes written once into a string of that size: appending
+        // piece by piece grew and re-checked the string a dozen times per link.
+        var length = 0
+        var plain = true
+        var used = 0
+        for segment in template {
+            length += 1
+            if let constant = segment {
+                length += constant.utf8.count
+            } else {
+                guard used < values.count else { preconditionFailure("too few values for \(path.string)") }
+                length += values[used].utf8.count
+                plain = plain && PathText.isUnreserved(values[used])
+                used += 1
+            }
+        }
+        precondition(used == values.count, "too many values for \(path.string)")
+        guard plain else { return Self.encodedFill(template, values) }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var at = 0
+            var next = 0
+            func copy(_ text: String) {
+                var text = text
+                text.withUTF8 { bytes in
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[at..<(at + bytes.count)]).initialize(from: bytes)
+                    at += bytes.count
+                }
+            }
+            for segment in template {
+                buffer[at] = UInt8(ascii: "/")
+                at += 1
+                if let constant = segment {
+                    copy(constant)
+                } else {
+                    copy(values[next])
+                    next += 1
+                }
+            }
+            return at
+        }
+    }
+
+    /// `fill` where a value has characters to percent-encode.
+    private static func encodedFill(_ template: [String?], _ values: [String]) -> String {
         var values = values[...]
         var result = ""
-        result.reserveCapacity(64)
         for segment in template {
             result += "/"
             if let constant = segment {
                 result += constant
-            } else {
-                guard let value = values.popFirst() else { preconditionFailure("too few values for \(path.string)") }
+            } else if let value = values.popFirst() {
                 PathText.append(value, to: &result)
             }
         }
-        precondition(values.isEmpty, "too many values for \(path.string)")
         return result
     }
 
@@ -77,8 +118,11 @@ enum PathText {
         return result
     }
 
+    /// Whether `text` needs no encoding.
+    static func isUnreserved(_ text: String) -> Bool { text.utf8.allSatisfy(isUnreserved) }
+
     static func append(_ text: String, to result: inout String) {
-        if text.utf8.allSatisfy(isUnreserved) {
+        if isUnreserved(text) {
             result += text
             return
         }
