@@ -58,6 +58,115 @@ public enum VietnameseNumber {
     /// 0.25 → "0,25", -3 → "-3". Never "-0". NaN gives "".
     public static func format(_ value: Decimal, maxFractionDigits: Int = 2) -> String {
         guard !value.isNaN else { return "" }
+        // Nearly every figure's digits fit in 64 bits: written from them directly. Rounding and
+        // writing a `Decimal` through Foundation (`NSDecimalRound`, then `description`, which
+        // divides by ten digit by digit, allocating each time) was a twentieth of a group's week.
+        if let parts = DecimalParts(value), let text = format(parts, maxFractionDigits: max(0, maxFractionDigits)) { return text }
+        return formatByDescription(value, maxFractionDigits: maxFractionDigits)
+    }
+
+    /// A `Decimal` whose digits fit in a `UInt64`: mantissa × 10^exponent, and its sign.
+    struct DecimalParts {
+        var mantissa: UInt64
+        var exponent: Int
+        var negative: Bool
+
+        init(mantissa: UInt64, exponent: Int, negative: Bool) {
+            self.mantissa = mantissa
+            self.exponent = exponent
+            self.negative = negative
+        }
+
+        /// Read from the value's bytes, where Foundation keeps them (its fields are not public on
+        /// Linux): the exponent in the first byte; the length in 16-bit words (high four bits)
+        /// and the sign (bit 3) in the second; the mantissa's words from the fifth byte on, least
+        /// significant first. Nil for a value of more than four words, or when this toolchain's
+        /// Foundation lays a `Decimal` out otherwise (`layoutHolds`, checked once).
+        init?(_ value: Decimal) {
+            guard Self.layoutHolds, let parts = Self.read(value) else { return nil }
+            self = parts
+        }
+
+        private static func read(_ value: Decimal) -> DecimalParts? {
+            guard MemoryLayout<Decimal>.size == 20 else { return nil }
+            return withUnsafeBytes(of: value) { bytes -> DecimalParts? in
+                let length = Int(bytes[1] >> 4)
+                guard length <= 4 else { return nil }
+                var mantissa: UInt64 = 0
+                for word in 0..<length {
+                    mantissa |= (UInt64(bytes[4 + 2 * word]) | UInt64(bytes[5 + 2 * word]) << 8) << (16 * UInt64(word))
+                }
+                return DecimalParts(mantissa: mantissa, exponent: Int(Int8(bitPattern: bytes[0])), negative: bytes[1] & 0x08 != 0)
+            }
+        }
+
+        /// Whether values of known parts read as those parts here.
+        static let layoutHolds: Bool = {
+            let known: [(Decimal, UInt64, Int, Bool)] = [
+                (Decimal(sign: .plus, exponent: -2, significand: 12345), 12345, -2, false),
+                (Decimal(sign: .minus, exponent: 3, significand: 7), 7, 3, true),
+                (Decimal(UInt64.max), UInt64.max, 0, false),
+                (Decimal(sign: .minus, exponent: -6, significand: 1_000_001), 1_000_001, -6, true),
+            ]
+            return known.allSatisfy { value, mantissa, exponent, negative in
+                guard let parts = read(value) else { return false }
+                return parts.mantissa == mantissa && parts.exponent == exponent && parts.negative == negative
+            } && read(Decimal(UInt64.max) + 1) == nil
+        }()
+    }
+
+    /// `format` from a value's parts: rounded half away from zero to `maxFractionDigits`
+    /// decimals, trailing zeros dropped, never "-0". Nil for a whole number beyond 64 bits.
+    static func format(_ parts: DecimalParts, maxFractionDigits: Int) -> String? {
+        var mantissa = parts.mantissa
+        var exponent = parts.exponent
+        while exponent > 0 {
+            let (product, overflow) = mantissa.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            mantissa = product
+            exponent -= 1
+        }
+        if -exponent > maxFractionDigits {
+            let dropped = -exponent - maxFractionDigits
+            if dropped > 19 {
+                // 10^20 is more than twice any UInt64: the value rounds to zero.
+                mantissa = 0
+            } else {
+                var divisor: UInt64 = 1
+                for _ in 0..<dropped { divisor *= 10 }
+                let (quotient, remainder) = mantissa.quotientAndRemainder(dividingBy: divisor)
+                // Half or more rounds up (`remainder * 2 >= divisor`, without overflowing).
+                mantissa = quotient + (remainder >= divisor - remainder ? 1 : 0)
+            }
+            exponent = -maxFractionDigits
+        }
+        while exponent < 0, mantissa != 0, mantissa % 10 == 0 {
+            mantissa /= 10
+            exponent += 1
+        }
+        if mantissa == 0 { return "0" }
+        var digits = Array(String(mantissa).utf8)
+        let fractionCount = -exponent
+        if digits.count <= fractionCount {
+            digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: fractionCount - digits.count + 1), at: 0)
+        }
+        let point = digits.count - fractionCount
+        var formatted: [UInt8] = []
+        formatted.reserveCapacity(digits.count + point / 3 + 2)
+        if parts.negative { formatted.append(UInt8(ascii: "-")) }
+        for index in 0..<point {
+            if index > 0, (point - index) % 3 == 0 { formatted.append(UInt8(ascii: ".")) }
+            formatted.append(digits[index])
+        }
+        if fractionCount > 0 {
+            formatted.append(UInt8(ascii: ","))
+            formatted.append(contentsOf: digits[point...])
+        }
+        return String(decoding: formatted, as: UTF8.self)
+    }
+
+    /// `format` through Foundation's rounding and `Decimal.description`, for any value.
+    static func formatByDescription(_ value: Decimal, maxFractionDigits: Int) -> String {
         var input = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &input, max(0, maxFractionDigits), .plain)

@@ -41,6 +41,27 @@ struct VietnameseNumberTests {
         #expect(VietnameseNumber.format(Decimal.nan) == "")
     }
 
+    @Test("figures are written from their 64-bit digits as Foundation's rounding and description write them")
+    func formattingFromPartsAgreesWithFoundation() {
+        #expect(VietnameseNumber.DecimalParts.layoutHolds, "this toolchain's Decimal is read from its bytes")
+        var generator = SplitMix64(state: 20_261_207)
+        var values: [Decimal] = [0, 1, -1, 5, -5, 10, 100, 1000, 999_999, 0.5, -0.5, 0.05, 0.005, -0.005, 0.0049, 0.125, 2.675, 1.005,
+                                 Decimal(UInt64.max), -Decimal(UInt64.max), Decimal(UInt64.max) + 1, Decimal(string: "0.000000000000000000001")!,
+                                 Decimal(string: "123456789012345678.9")!, Decimal(string: "1e25")!, Decimal(string: "-0.0000001")!,
+                                 Decimal(string: "99.995")!, Decimal(string: "-99.995")!, Decimal(string: "0.00000000000000000005")!]
+        for _ in 0..<3000 {
+            let mantissa = Int64.random(in: -9_999_999_999...9_999_999_999, using: &generator)
+            let exponent = Int.random(in: -12...9, using: &generator)
+            values.append(Decimal(sign: mantissa < 0 ? .minus : .plus, exponent: exponent, significand: Decimal(mantissa.magnitude)))
+        }
+        for value in values {
+            for digits in 0...6 {
+                let expected = VietnameseNumber.formatByDescription(value, maxFractionDigits: digits)
+                #expect(VietnameseNumber.format(value, maxFractionDigits: digits) == expected, "\(value) to \(digits)")
+            }
+        }
+    }
+
     @Test("format then parse gives the value back")
     func roundTrip() {
         let values = ["0", "1", "-1", "12.5", "1850", "1234.5", "-1234567.25", "0.75", "1000000", "999.99", "1000.001"]
