@@ -45,23 +45,10 @@ public enum VietnameseCollation {
     static let memo = KeyMemo(limit: 50_000)
 
     final class KeyMemo: @unchecked Sendable {
-        /// A text and which key of it, hashed and compared by its UTF-8 bytes: hashing a
-        /// `String` first checks (or makes) its normalised form, which for Vietnamese text was
-        /// most of a lookup. Two spellings of one text (NFC, NFD) are two entries, each with its
-        /// own tie-break.
+        /// A text and which key of it (`ExactText`: hashed by its bytes, not normalised).
         struct Entry: Hashable {
-            let text: String
+            let text: ExactText
             let kind: UInt8
-
-            func hash(into hasher: inout Hasher) {
-                hasher.combine(kind)
-                var text = text
-                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            }
-
-            static func == (lhs: Entry, rhs: Entry) -> Bool {
-                lhs.kind == rhs.kind && lhs.text.utf8.elementsEqual(rhs.text.utf8)
-            }
         }
 
         private let lock = NSLock()
@@ -71,7 +58,7 @@ public enum VietnameseCollation {
         init(limit: Int) { self.limit = limit }
 
         func value(for text: String, kind: UInt8, compute: () -> SortKey) -> SortKey {
-            let entry = Entry(text: text, kind: kind)
+            let entry = Entry(text: ExactText(text), kind: kind)
             if let known = lock.withLock({ keys[entry] }) { return known }
             let key = compute()
             lock.withLock {

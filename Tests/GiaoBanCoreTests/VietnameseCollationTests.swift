@@ -133,6 +133,17 @@ struct VietnameseCollationTests {
         #expect(key("An") < key("Bình") && computed == 5)
     }
 
+    @Test("exact text keys: equal by bytes, NFC and NFD apart, two parts kept apart")
+    func exactTextKeys() {
+        let nfc = "Đặng", nfd = "Đặng".decomposedStringWithCanonicalMapping
+        #expect(ExactText(nfc) == ExactText("Đặng"))
+        #expect(ExactText(nfc) != ExactText(nfd))
+        #expect(ExactText("ab", "c") != ExactText("a", "bc"))
+        #expect(ExactText("a", "b") == ExactText("a", "b"))
+        #expect(ExactText("a") != ExactText("a", ""))
+        #expect(Set([ExactText(nfc), ExactText(nfd), ExactText("Đặng")]).count == 2)
+    }
+
     /// The comparison as it was written before keys became bytes (equality of the word lists
     /// first, then their order; elements as tuples), kept here as the reference.
     static func referencePrecedes(_ lhs: [VietnameseCollation.Word], _ lhsText: String,

@@ -361,11 +361,12 @@ extension Sequence where Element == ReportGroup {
 /// change (a changed column is a new key). Bounded: emptied when full.
 final class DecodedCalendars: Sendable {
     static let shared = DecodedCalendars()
-    private let entries = NIOLockedValueBox<[String: CommuneCalendar]>([:])
+    /// By the exact text of both columns (`ExactText`: hashed by bytes, as it is on every request).
+    private let entries = NIOLockedValueBox<[ExactText: CommuneCalendar]>([:])
     private let capacity = 2_000
 
     func calendar(settingsJSON: String, daysOffJSON: String, decode: () throws -> CommuneCalendar) throws -> CommuneCalendar {
-        let key = settingsJSON + "\u{0}" + daysOffJSON
+        let key = ExactText(settingsJSON, daysOffJSON)
         if let known = entries.withLockedValue({ $0[key] }) { return known }
         let decoded = try decode()
         entries.withLockedValue { entries in
