@@ -63,10 +63,17 @@ struct BackupRestoreTests {
     }
 
     static func run(_ arguments: [String], database: String) throws -> (status: Int32, output: String) {
+        try run(arguments, environment: ["DATABASE_PATH": database])
+    }
+
+    /// The built executable run with `arguments`, `PATH` and `environment` only, in `directory`
+    /// when given: its exit status and everything it printed.
+    static func run(_ arguments: [String], environment: [String: String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(binary))
         process.arguments = arguments
-        process.environment = ["DATABASE_PATH": database, "PATH": "/usr/bin:/bin"]
+        if let directory { process.currentDirectoryURL = directory }
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -56,18 +56,8 @@ extension CommandLinePlanTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gb-help-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(BackupRestoreTests.binary))
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try BackupRestoreTests.run(arguments, environment: [:], in: folder)
+        #expect(status == 0, "\(output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [], "\(output)")
         #expect(!output.contains("mật khẩu"), "\(output)")
         if arguments == ["routes"] { #expect(output.contains("/api/v1/reports")) }

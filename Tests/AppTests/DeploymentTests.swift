@@ -202,17 +202,10 @@ struct DeploymentTests {
     @Test("The built executable runs its tasks on the event loops, or on Swift's pool when asked",
           .enabled(if: BackupRestoreTests.binary != nil), arguments: [nil, "pool"] as [String?])
     func builtExecutableTaskExecutor(setting: String?) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(BackupRestoreTests.binary))
-        process.arguments = ["routes"]  // opens no database
-        process.environment = ["PATH": "/usr/bin:/bin", "LOG_LEVEL": "debug"].merging(setting.map { ["GIAOBAN_TASK_EXECUTOR": $0] } ?? [:]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        // `routes` opens no database.
+        let (status, output) = try BackupRestoreTests.run(["routes"], environment: ["LOG_LEVEL": "debug"]
+            .merging(setting.map { ["GIAOBAN_TASK_EXECUTOR": $0] } ?? [:]) { $1 })
+        #expect(status == 0, "\(output)")
         let expected = setting == "pool" ? "Swift tasks run on Swift's thread pool." : "Swift tasks run on NIO's event loops."
         #expect(output.contains(expected), "\(output)")
     }
