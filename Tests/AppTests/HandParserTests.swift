@@ -21,23 +21,16 @@ struct HandParserTests {
         }
     }
 
-    @Test("SQLAccess.sortedIDs gives each id once, in the order of its text, in either case; pieces that are no id are left out")
-    func sortedIDLists() {
-        // The rule it keeps: the distinct ids of the list, sorted by `uuidString`.
-        func reference(_ text: String?) -> [UUID] {
-            Set((text ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) }).sorted { $0.uuidString < $1.uuidString }
-        }
-        #expect(SQLAccess.sortedIDs(nil) == [])
-        #expect(SQLAccess.sortedIDs("") == [])
-        #expect(SQLAccess.sortedIDs("not an id") == [])
-        for count in [1, 2, 3, 5, 12] {
+    @Test("SQLAccess.bytesPrecede orders ids as their text orders them")
+    func idsInTheOrderOfTheirText() {
+        for count in [2, 3, 5, 12, 60] {
             for _ in 0..<50 {
                 let ids = (0..<count).map { _ in UUID() }
-                let pieces = (ids + ids.prefix(count / 2)).shuffled().enumerated().map { $0.offset % 2 == 0 ? $0.element.uuidString : $0.element.uuidString.lowercased() }
-                let text = (pieces + (count > 2 ? ["garbage"] : [])).shuffled().joined(separator: ",")
-                #expect(SQLAccess.sortedIDs(text) == reference(text), "\(text)")
+                #expect(ids.sorted(by: SQLAccess.bytesPrecede) == ids.sorted { $0.uuidString < $1.uuidString })
             }
         }
+        let id = UUID()
+        #expect(!SQLAccess.bytesPrecede(id, id))
     }
 
     @Test("DecimalText.load reads what store writes exactly, and what the scanner read before")

@@ -87,26 +87,8 @@ enum SQLAccess {
         return Set(text.split(separator: ",").compactMap { uuid($0) })
     }
 
-    /// The same ids in a stable order (the aggregate's order is the database's choice).
-    static func sortedIDs(_ row: any SQLRow, _ column: String) throws -> [UUID] {
-        sortedIDs(try row.decode(column: column, as: String?.self))
-    }
-
-    /// The ids of an `idList` text (none when NULL) in a stable order: the order of their text
-    /// (`canonicalText`), which is the order of their bytes, so ids are compared without writing them.
-    static func sortedIDs(_ text: String?) -> [UUID] {
-        guard let text, !text.isEmpty else { return [] }
-        // Most lists (a person's units, groups) hold one id.
-        guard text.utf8.contains(UInt8(ascii: ",")) else { return uuid(text).map { [$0] } ?? [] }
-        var distinct: [UUID] = []
-        // Sorted, so a repeated id is next to itself.
-        for id in text.split(separator: ",").compactMap({ uuid($0) }).sorted(by: bytesPrecede) where distinct.last != id {
-            distinct.append(id)
-        }
-        return distinct
-    }
-
-    /// Whether `first`'s bytes come before `second`'s (the order of their `canonicalText`).
+    /// Whether `first`'s bytes come before `second`'s: the order of their `canonicalText`, so ids
+    /// are put in a stable order (a person's units, namesakes) without writing them.
     static func bytesPrecede(_ first: UUID, _ second: UUID) -> Bool {
         withUnsafeBytes(of: first.uuid) { a in
             withUnsafeBytes(of: second.uuid) { b in
