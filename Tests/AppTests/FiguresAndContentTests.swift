@@ -200,10 +200,9 @@ struct FiguresAndContentTests {
             let (coverage, count, _) = try await Self.targets(t)
             let nam = try await t.person(TestApp.Demo.reporter)
             let tam = try await t.person(DemoCommune.username(for: "Trần Thị Thanh Tâm"))
-            let commune = try #require(try await Commune.query(on: t.db).first())
             let week = ReportWeekID(year: 2021, week: 30)
             for (person, minutes, values) in [(nam, 0, ("84", "10")), (tam, 60, ("85", "12"))] {
-                let report = WeeklyReport(communeID: try commune.requireID(), personID: try person.requireID(), week: week, now: t.clock.now())
+                let report = try WeeklyReport(of: person, week: week, now: t.clock.now())
                 report.status = .submitted
                 report.firstSubmittedAt = t.clock.now().addingTimeInterval(Double(minutes * 60))
                 report.lastSubmittedAt = report.firstSubmittedAt

@@ -22,7 +22,7 @@ struct LedgerTests {
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: try await t.token(lateName))
             // Leave for someone else covering Thursday.
             let excused = try await t.person(DemoCommune.username(for: "Bùi Văn Lực"))
-            try await LeaveRecord(communeID: excused.communeID, personID: try excused.requireID(),
+            try await LeaveRecord(of: excused,
                                   from: LocalDate(year: 2021, month: 8, day: 18)!, to: LocalDate(year: 2021, month: 8, day: 20)!,
                                   reason: "Đi học lớp trung cấp lý luận", createdBy: try excused.requireID(), createdAt: letterWednesday).save(on: t.db)
             t.clock.set(Self.nextWednesday)
@@ -122,7 +122,7 @@ struct LedgerTests {
             let covered = try await t.person(DemoCommune.username(for: "Bùi Văn Lực"))
             let uncovered = try await t.person(DemoCommune.username(for: "Thái Doãn Hùng"))
             for (person, from, to) in [(covered, 18, 20), (uncovered, 16, 17)] {
-                try await LeaveRecord(communeID: person.communeID, personID: try person.requireID(),
+                try await LeaveRecord(of: person,
                                       from: LocalDate(year: 2021, month: 8, day: from)!, to: LocalDate(year: 2021, month: 8, day: to)!,
                                       reason: "Công tác", createdBy: try person.requireID(), createdAt: letterWednesday).save(on: t.db)
             }

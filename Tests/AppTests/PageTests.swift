@@ -33,7 +33,7 @@ struct PageTests {
             #expect(friday.contains("<a href=\"/reports/current\"><span class=\"due-long\">Báo cáo tuần và kế hoạch tuần tới gửi đầu mối — chưa nộp: quá hạn 13 giờ</span>"))
             // Leave covering Thursday excuses the report, as in the ledger.
             let nam = try await t.person(TestApp.Demo.reporter)
-            let leave = LeaveRecord(communeID: nam.communeID, personID: try nam.requireID(), from: try #require(LocalDate(iso: "2021-08-19")),
+            let leave = try LeaveRecord(of: nam, from: try #require(LocalDate(iso: "2021-08-19")),
                                     to: try #require(LocalDate(iso: "2021-08-19")), reason: "Ốm", createdBy: try nam.requireID(), createdAt: Date())
             try await leave.create(on: t.db)
             #expect(!(try await browser.get("/").body.string.contains("overdue")))

@@ -240,7 +240,7 @@ struct PhoneReportWeekTests {
         try await withTestApp { t in
             _ = try await addReportFixtures(t)
             let nam = try await t.person(TestApp.Demo.reporter)
-            let leave = LeaveRecord(communeID: nam.communeID, personID: try nam.requireID(), from: try #require(LocalDate(iso: "2021-08-19")),
+            let leave = try LeaveRecord(of: nam, from: try #require(LocalDate(iso: "2021-08-19")),
                                     to: try #require(LocalDate(iso: "2021-08-20")), reason: "Nghỉ phép", createdBy: try nam.requireID(), createdAt: Date())
             try await leave.create(on: t.db)
             let browser = t.browser()

@@ -39,7 +39,7 @@ struct ReminderTests {
             let nam = try await t.person(TestApp.Demo.reporter)
             _ = try await t.api(.POST, "/api/v1/reports/2021-W33/submit", token: try await t.token(TestApp.Demo.reporter))
             let luc = try await t.person(DemoCommune.username(for: "Bùi Văn Lực"))
-            try await LeaveRecord(communeID: luc.communeID, personID: try luc.requireID(),
+            try await LeaveRecord(of: luc,
                                   from: LocalDate(year: 2021, month: 8, day: 19)!, to: LocalDate(year: 2021, month: 8, day: 19)!,
                                   reason: "Ốm", createdBy: try luc.requireID(), createdAt: letterWednesday).save(on: t.db)
 

@@ -204,7 +204,10 @@ struct StoredDataTests {
         monthly.contentJSON = bad
         Self.expectRefused("monthly_reports", "content_json") { _ = try monthly.content }
 
-        let report = WeeklyReport(communeID: Self.communeID, personID: UUID(), week: try #require(ReportWeekID("2021-W33")), now: letterWednesday)
+        let reporter = Person()
+        reporter.id = UUID()
+        reporter.communeID = Self.communeID
+        let report = try WeeklyReport(of: reporter, week: try #require(ReportWeekID("2021-W33")), now: letterWednesday)
         #expect(try report.typedDraft == nil, "no draft is not an error")
         report.draftJSON = bad
         Self.expectRefused("weekly_reports", "draft_json") { _ = try report.typedDraft }

@@ -147,7 +147,7 @@ enum Generator {
                 guard roll < 94 else { continue }
                 let submittedAt = roll < 82 ? due.addingTimeInterval(-Double(random.int(1...60)) * 3600)
                                             : due.addingTimeInterval(Double(random.int(1...40)) * 3600)
-                let report = WeeklyReport(communeID: communeID, personID: person.id!, week: week.id, now: submittedAt)
+                let report = try WeeklyReport(of: person, week: week.id, now: submittedAt)
                 report.id = UUID()
                 report.status = .submitted
                 report.firstSubmittedAt = submittedAt

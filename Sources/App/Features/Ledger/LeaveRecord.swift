@@ -24,9 +24,11 @@ final class LeaveRecord: Model, @unchecked Sendable {
     }
 
     init() {}
-    init(communeID: UUID, personID: UUID, from: LocalDate, to: LocalDate, reason: String, createdBy: UUID, createdAt: Date) {
-        self.communeID = communeID
-        self.personID = personID
+    /// Leave of `person`'s, in their commune: the ledger reads a commune's leave by the
+    /// commune's column, so it is never written apart from the person's.
+    init(of person: Person, from: LocalDate, to: LocalDate, reason: String, createdBy: UUID, createdAt: Date) throws {
+        self.communeID = person.communeID
+        self.personID = try person.requireID()
         self.fromDate = from.iso
         self.toDate = to.iso
         self.reason = reason

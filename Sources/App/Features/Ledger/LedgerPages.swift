@@ -359,7 +359,7 @@ struct LedgerPagesController {
         guard errors.isEmpty, let person, let from, let to else {
             return try await renderLeaves(req, user: user, form: form, errors: errors, status: .unprocessableEntity)
         }
-        let record = LeaveRecord(communeID: user.communeID, personID: try person.requireID(), from: from, to: to, reason: reason,
+        let record = try LeaveRecord(of: person, from: from, to: to, reason: reason,
                                  createdBy: user.personID, createdAt: req.now)
         try await req.db.transaction { db in
             try await record.save(on: db)

@@ -49,9 +49,11 @@ final class WeeklyReport: Model, @unchecked Sendable {
     }
 
     init() {}
-    init(communeID: UUID, personID: UUID, week: ReportWeekID, now: Date) {
-        self.communeID = communeID
-        self.personID = personID
+    /// A new report of `person`'s, in their commune: the ledger reads a commune's reports by the
+    /// commune's column, so it is never written apart from the person's.
+    init(of person: Person, week: ReportWeekID, now: Date) throws {
+        self.communeID = person.communeID
+        self.personID = try person.requireID()
         self.weekID = week.description
         self.weekYear = week.year
         self.weekNumber = week.week

@@ -235,7 +235,7 @@ enum ReportService {
                                                                   returned: existing?.returnedAt != nil, on: db) {
                 throw SaveError.locked(lock.message)
             }
-            let report = existing ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
+            let report = try existing ?? WeeklyReport(of: person, week: week.id, now: now)
             let before = existing == nil ? nil : try await content(of: report, on: db)
             let wasSubmitted = report.status == .submitted
             let firstSubmission = submit && report.firstSubmittedAt == nil
@@ -370,7 +370,7 @@ enum ReportService {
                          on db: any Database) async throws -> (report: WeeklyReport, created: Bool) {
         let personID = try person.requireID()
         let existing = try await find(personID: personID, week: week.id, on: db)
-        let report = existing ?? WeeklyReport(communeID: person.communeID, personID: personID, week: week.id, now: now)
+        let report = try existing ?? WeeklyReport(of: person, week: week.id, now: now)
         report.draftJSON = AuditTrail.json(input)
         report.draftSavedAt = now
         if report.id == nil { report.updatedAt = now }
